@@ -1,0 +1,166 @@
+//! Building and running the application: database, mailer, router, workers.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::clock::Clock;
+use crate::config::{MailTransportKind, Settings};
+use crate::mail::{self, Mailer, Transport};
+use crate::store::Db;
+use crate::web::{self, AppState, Hasher, WebConfig};
+
+/// A built application: bound, migrated, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    port: u16,
+}
+
+impl Application {
+    /// Creates the data dir, connects and migrates the database, picks the mail transport,
+    /// and binds the listener (port 0 picks a free port, for tests).
+    pub async fn build(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+        if settings.uses_sqlite() || settings.mail_transport != MailTransportKind::Memory {
+            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+                format!(
+                    "cannot create the data directory {}",
+                    settings.data_dir.display()
+                )
+            })?;
+        }
+        let db = Db::connect(&settings).await?;
+        db.migrate().await?;
+
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let addr = listener.local_addr()?;
+        let base_url = match &settings.base_url {
+            Some(_) => settings.base_url(),
+            None => format!("http://{addr}"),
+        };
+
+        let mailer = build_mailer(&settings)?;
+        tracing::info!(transport = %mailer.transport.describe(), "mail transport");
+
+        let state = AppState {
+            db,
+            mailer,
+            clock,
+            hasher: Hasher::new(),
+            web: Arc::new(WebConfig::new(
+                &base_url,
+                settings.trust_forwarded_for,
+                settings.body_limit,
+            )),
+        };
+        Ok(Self {
+            listener,
+            state,
+            port: addr.port(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.state.web.base_url
+    }
+
+    /// The shared state (tests reach the database, mailer and clock through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT/SIGTERM; then stops accepting, finishes in-flight requests and
+    /// lets the workers finish their current job.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes (tests pass their own future).
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (tx, rx) = watch::channel(false);
+        let workers = spawn_workers(&self.state, rx);
+        let app = web::router(self.state.clone());
+        let serve = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            stop.await;
+            tracing::info!("shutting down: finishing in-flight requests");
+        });
+        let result = serve.await;
+        let _ = tx.send(true);
+        for w in workers {
+            let _ = w.await;
+        }
+        result.context("server error")
+    }
+}
+
+fn spawn_workers(state: &AppState, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    vec![tokio::spawn(mail::worker::run(
+        state.db.clone(),
+        state.mailer.clone(),
+        state.clock.clone(),
+        shutdown,
+    ))]
+}
+
+fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
+    let transport = match (settings.mail_transport, &settings.smtp_url) {
+        (MailTransportKind::Memory, _) => Transport::Memory(Default::default()),
+        (MailTransportKind::Smtp | MailTransportKind::Auto, Some(url)) => Transport::smtp(url)?,
+        (MailTransportKind::Smtp, None) => {
+            anyhow::bail!("LATCHKEY_MAIL_TRANSPORT=smtp needs LATCHKEY_SMTP_URL")
+        }
+        (MailTransportKind::File | MailTransportKind::Auto, _) => {
+            Transport::File(settings.data_dir.join("mail"))
+        }
+    };
+    let from = settings
+        .mail_from
+        .parse()
+        .context("LATCHKEY_MAIL_FROM must be an address like 'Latchkey <latchkey@example.com>'")?;
+    let reply_to = match &settings.mail_reply_to {
+        Some(r) => Some(
+            r.parse()
+                .context("LATCHKEY_MAIL_REPLY_TO is not a valid address")?,
+        ),
+        None => None,
+    };
+    Ok(Mailer::new(transport, from, reply_to))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

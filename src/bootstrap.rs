@@ -1,0 +1,88 @@
+//! Non-interactive creation of an agency and its owner (`latchkey create-owner`).
+
+use anyhow::Context;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::domain::{BoundedText, EmailAddress, NewPassword, Role};
+use crate::store::{Db, agencies, audit, users};
+use crate::web::Hasher;
+
+/// Connects, migrates, and creates the agency and owner. Returns the agency id.
+pub async fn create_owner(
+    settings: &Settings,
+    agency: &str,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<i64> {
+    if settings.uses_sqlite() {
+        std::fs::create_dir_all(&settings.data_dir)?;
+    }
+    let db = Db::connect(settings).await?;
+    db.migrate().await?;
+    let (agency_id, _) = create_owner_in(
+        &db,
+        &Hasher::new(),
+        &Clock::system(),
+        agency,
+        email,
+        name,
+        password,
+    )
+    .await?;
+    Ok(agency_id)
+}
+
+/// Validates the input like `/setup` does and creates both rows in one transaction.
+/// Returns (agency id, user id).
+pub async fn create_owner_in(
+    db: &Db,
+    hasher: &Hasher,
+    clock: &Clock,
+    agency: &str,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<(i64, i64)> {
+    let agency =
+        BoundedText::parse_line(agency, "Agency name", 120, true).map_err(anyhow::Error::msg)?;
+    let email = EmailAddress::parse(email).map_err(anyhow::Error::msg)?;
+    let name = BoundedText::parse_line(name, "Name", 120, true).map_err(anyhow::Error::msg)?;
+    let password = NewPassword::parse(password, password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = hasher
+        .hash(password.expose())
+        .await
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
+    let now = clock.now();
+    let mut tx = db.begin().await?;
+    if users::by_email(&mut *tx, email.as_str()).await?.is_some() {
+        anyhow::bail!("a user with that e-mail already exists");
+    }
+    let agency_id = agencies::insert(&mut *tx, agency.as_str(), None, now).await?;
+    let user_id = users::insert(
+        &mut *tx,
+        agency_id,
+        email.as_str(),
+        name.as_str(),
+        &hash,
+        Role::Owner.as_str(),
+        now,
+    )
+    .await
+    .context("creating the owner")?;
+    audit::record(
+        &mut *tx,
+        audit::Event {
+            agency_id: Some(agency_id),
+            actor: "command line",
+            action: "agency.created",
+            target: agency.as_str(),
+            ip: "local",
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((agency_id, user_id))
+}

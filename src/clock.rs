@@ -1,0 +1,37 @@
+//! The one clock. Everything that compares times (session expiry, token expiry,
+//! throttling, reminders) asks this clock, so tests can move time instead of sleeping.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// Wall-clock time in Unix seconds, plus an offset that tests can advance.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    offset: Arc<AtomicI64>,
+}
+
+impl Clock {
+    /// The real time.
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    /// Current time as Unix seconds.
+    pub fn now(&self) -> i64 {
+        time::OffsetDateTime::now_utc().unix_timestamp() + self.offset.load(Ordering::Relaxed)
+    }
+
+    /// Moves this clock (and every clone of it) forward by `secs` seconds.
+    pub fn advance(&self, secs: i64) {
+        self.offset.fetch_add(secs, Ordering::Relaxed);
+    }
+}
+
+/// Formats Unix seconds as `2026-11-28 14:05 UTC` for people.
+pub fn format_utc(ts: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| t.format(&fmt).ok())
+        .unwrap_or_else(|| "—".to_owned())
+}

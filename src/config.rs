@@ -1,0 +1,220 @@
+//! Settings: one typed struct, filled from `LATCHKEY_*` environment variables or flags.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Latchkey: one secure link for clients to share their Meta assets with your agency.
+///
+/// With no configuration it runs on its embedded defaults: a SQLite database and
+/// e-mails written as .eml files, both in ./data.
+#[derive(Parser, Debug)]
+#[command(name = "latchkey", version, about, long_about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do; `serve` when none is given.
+#[derive(Subcommand, Debug, Clone)]
+pub enum Command {
+    /// Serve the web app and run the background workers (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create an agency and its owner without the browser (for scripted installs).
+    /// The password is read from standard input.
+    CreateOwner {
+        /// The agency's name, as clients will see it.
+        #[arg(long)]
+        agency: String,
+        /// The owner's e-mail address, used to log in.
+        #[arg(long)]
+        email: String,
+        /// The owner's display name.
+        #[arg(long, default_value = "Owner")]
+        name: String,
+    },
+}
+
+/// How e-mail leaves Latchkey.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailTransportKind {
+    /// SMTP when `LATCHKEY_SMTP_URL` is set, otherwise files.
+    Auto,
+    /// `.eml` files under `<data dir>/mail`.
+    File,
+    /// SMTP via `LATCHKEY_SMTP_URL`.
+    Smtp,
+    /// Kept in memory (tests).
+    Memory,
+}
+
+/// Every setting of a Latchkey process.
+#[derive(clap::Args, Clone)]
+pub struct Settings {
+    /// Address and port to listen on.
+    #[arg(long, env = "LATCHKEY_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Directory for the SQLite database, key file and e-mail files; created if missing.
+    #[arg(long, env = "LATCHKEY_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `sqlite://path` or `postgres://user:pass@host/db`.
+    /// Default: `<data dir>/latchkey.db`.
+    #[arg(long, env = "LATCHKEY_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Public URL used in links and e-mails (no trailing slash). Default: `http://<bind>`.
+    #[arg(long, env = "LATCHKEY_BASE_URL")]
+    pub base_url: Option<String>,
+
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "LATCHKEY_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+
+    /// Seconds to wait for a database connection before giving up.
+    #[arg(long, env = "LATCHKEY_DB_CONNECT_TIMEOUT", default_value_t = 5)]
+    pub db_connect_timeout_secs: u64,
+
+    /// Seconds a single SQL statement may run (PostgreSQL `statement_timeout`).
+    #[arg(long, env = "LATCHKEY_DB_STATEMENT_TIMEOUT", default_value_t = 30)]
+    pub db_statement_timeout_secs: u64,
+
+    /// E-mail transport.
+    #[arg(
+        long,
+        env = "LATCHKEY_MAIL_TRANSPORT",
+        value_enum,
+        default_value = "auto"
+    )]
+    pub mail_transport: MailTransportKind,
+
+    /// SMTP server: `smtp://user:pass@host:587` (STARTTLS), `smtps://…:465` (TLS),
+    /// or `smtp://host:25?tls=none` for a plain loopback relay.
+    #[arg(long, env = "LATCHKEY_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// Sender shown on every e-mail.
+    #[arg(
+        long,
+        env = "LATCHKEY_MAIL_FROM",
+        default_value = "Latchkey <latchkey@localhost>"
+    )]
+    pub mail_from: String,
+
+    /// Optional Reply-To address for every e-mail.
+    #[arg(long, env = "LATCHKEY_MAIL_REPLY_TO")]
+    pub mail_reply_to: Option<String>,
+
+    /// Largest request body in bytes; larger bodies get 413.
+    #[arg(long, env = "LATCHKEY_BODY_LIMIT", default_value_t = 64 * 1024)]
+    pub body_limit: usize,
+
+    /// Take the client IP from the first `X-Forwarded-For` entry (only behind a proxy you run).
+    #[arg(long, env = "LATCHKEY_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+
+    /// Log filter, e.g. `info` or `latchkey=debug,tower_http=info`.
+    #[arg(long, env = "LATCHKEY_LOG", default_value = "info")]
+    pub log: String,
+}
+
+impl Settings {
+    /// Settings with every default, as `latchkey` with no flags would use.
+    pub fn defaults() -> Self {
+        Cli::parse_from(["latchkey"]).settings
+    }
+
+    /// The database URL, defaulting to a SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("latchkey.db").display()
+            ),
+        }
+    }
+
+    /// Whether this process uses SQLite (the embedded default).
+    pub fn uses_sqlite(&self) -> bool {
+        self.database_url().starts_with("sqlite:")
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn base_url(&self) -> String {
+        match &self.base_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
+    /// Whether links and cookies are served over https.
+    pub fn is_https(&self) -> bool {
+        self.base_url().starts_with("https://")
+    }
+}
+
+/// Hides the password part of a URL.
+fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("[redacted]"));
+            parsed.to_string()
+        }
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => "[unparseable, redacted]".to_owned(),
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &redact_url(&self.database_url()))
+            .field("base_url", &self.base_url())
+            .field("db_max_connections", &self.db_max_connections)
+            .field("db_connect_timeout_secs", &self.db_connect_timeout_secs)
+            .field("db_statement_timeout_secs", &self.db_statement_timeout_secs)
+            .field("mail_transport", &self.mail_transport)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("mail_reply_to", &self.mail_reply_to)
+            .field("body_limit", &self.body_limit)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("log", &self.log)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_passwords() {
+        let mut s = Settings::defaults();
+        s.database_url = Some("postgres://app:hunter2secret@db/latchkey".into());
+        s.smtp_url = Some("smtp://mailer:pa55word@mail:587".into());
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2secret"));
+        assert!(!shown.contains("pa55word"));
+        assert!(shown.contains("redacted"));
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_ones() {
+        let s = Settings::defaults();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.base_url(), "http://127.0.0.1:8080");
+        assert!(s.uses_sqlite());
+        assert!(s.database_url().contains("latchkey.db"));
+    }
+}

@@ -1,0 +1,16 @@
+//! Pure domain types and rules: no I/O, no HTTP, no SQL. Parse, don't validate:
+//! each constructor either returns a valid value or says, in plain words, what is wrong.
+
+pub mod email;
+pub mod password;
+pub mod portfolio;
+pub mod role;
+pub mod text;
+pub mod token;
+
+pub use email::EmailAddress;
+pub use password::{NewPassword, PasswordError};
+pub use portfolio::PortfolioId;
+pub use role::Role;
+pub use text::BoundedText;
+pub use token::SecretToken;

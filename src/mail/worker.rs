@@ -1,0 +1,93 @@
+//! The outbox worker: claims due rows with a lease, delivers, records the outcome.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::Mailer;
+use crate::clock::Clock;
+use crate::store::Db;
+use crate::store::outbox::{self, DEAD, QUEUED};
+
+/// How long a claimed message is reserved; a worker that dies mid-send loses it after this.
+pub const LEASE_SECS: i64 = 120;
+/// Attempts before a message is declared dead.
+pub const MAX_ATTEMPTS: i64 = 8;
+/// Longest wait between attempts.
+const MAX_BACKOFF_SECS: i64 = 6 * 60 * 60;
+/// Longest idle sleep; a wake-up normally comes much sooner.
+const IDLE_SLEEP: Duration = Duration::from_secs(30);
+
+/// Seconds to wait after the `attempts`-th failed attempt: 1 min, doubling, capped.
+pub fn backoff_secs(attempts: i64) -> i64 {
+    let exp = (attempts - 1).clamp(0, 20) as u32;
+    (60i64 << exp).min(MAX_BACKOFF_SECS)
+}
+
+/// Delivers one due message if there is one. Returns whether it claimed one.
+pub async fn deliver_one(db: &Db, mailer: &Mailer, clock: &Clock) -> Result<bool, sqlx::Error> {
+    let now = clock.now();
+    let Some(row) = outbox::claim(&db.pool, now, now + LEASE_SECS).await? else {
+        return Ok(false);
+    };
+    let outcome = mailer
+        .transport
+        .deliver(&mailer.from, mailer.reply_to.as_ref(), &row)
+        .await;
+    let now = clock.now();
+    match outcome {
+        Ok(()) => {
+            outbox::mark_sent(&db.pool, row.id, now).await?;
+            tracing::info!(outbox_id = row.id, kind = %row.kind, "email sent");
+        }
+        Err(e) => {
+            let attempts = row.attempts + 1;
+            let dead = e.permanent || attempts >= MAX_ATTEMPTS;
+            let status = if dead { DEAD } else { QUEUED };
+            let next = now + backoff_secs(attempts);
+            tracing::warn!(outbox_id = row.id, attempts, dead, error = %e.message, "email delivery failed");
+            outbox::mark_failed(&db.pool, row.id, status, next, &e.message).await?;
+        }
+    }
+    Ok(true)
+}
+
+/// Runs until `shutdown` turns true, finishing the message in hand first.
+pub async fn run(db: Db, mailer: Mailer, clock: Clock, mut shutdown: watch::Receiver<bool>) {
+    let bell = mailer.bell();
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        match deliver_one(&db, &mailer, &clock).await {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, "outbox worker could not reach the database"),
+        }
+        let sleep = match outbox::next_due(&db.pool).await {
+            Ok(Some(due)) => Duration::from_secs((due - clock.now()).clamp(0, 30) as u64),
+            _ => IDLE_SLEEP,
+        };
+        // A due row we could not claim was taken by another worker: wait a moment, not spin.
+        let sleep = sleep.max(Duration::from_millis(200));
+        tokio::select! {
+            _ = bell.notified() => {}
+            _ = tokio::time::sleep(sleep) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    tracing::info!("outbox worker stopped");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff_secs(1), 60);
+        assert_eq!(backoff_secs(2), 120);
+        assert_eq!(backoff_secs(3), 240);
+        assert_eq!(backoff_secs(50), MAX_BACKOFF_SECS);
+    }
+}

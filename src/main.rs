@@ -1,0 +1,57 @@
+//! The `latchkey` binary: parses the command line and calls into the library.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use clap::Parser;
+use latchkey::config::{Cli, Command};
+use latchkey::{Application, Clock};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cli.settings.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("latchkey: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.settings;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            tracing::info!(settings = ?settings, "starting");
+            let app = Application::build(settings, Clock::system()).await?;
+            println!("Latchkey is running: open {}", app.base_url());
+            app.run_until_stopped().await
+        }
+        Command::Migrate => {
+            let db = latchkey::store::Db::connect(&settings).await?;
+            db.migrate().await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::CreateOwner {
+            agency,
+            email,
+            name,
+        } => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let id = latchkey::bootstrap::create_owner(&settings, &agency, &email, &name, password)
+                .await?;
+            println!("created agency {id} with owner {email}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Clients: the companies an agency works for. Every query is scoped to one agency.
+
+use sqlx::FromRow;
+
+use super::{Exec, Page};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Client {
+    pub id: i64,
+    pub agency_id: i64,
+    pub name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub notes: String,
+    pub archived_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// The editable fields.
+#[derive(Debug, Clone)]
+pub struct ClientFields<'a> {
+    pub name: &'a str,
+    pub contact_name: &'a str,
+    pub contact_email: &'a str,
+    pub notes: &'a str,
+}
+
+const COLUMNS: &str =
+    "id, agency_id, name, contact_name, contact_email, notes, archived_at, created_at, updated_at";
+
+pub async fn insert<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    f: &ClientFields<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO clients (agency_id, name, name_key, contact_name, contact_email, notes, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(agency_id)
+    .bind(f.name)
+    .bind(f.name.to_lowercase())
+    .bind(f.contact_name)
+    .bind(f.contact_email)
+    .bind(f.notes)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn update<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    f: &ClientFields<'_>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE clients SET name = $1, name_key = $2, contact_name = $3, contact_email = $4,
+                notes = $5, updated_at = $6
+         WHERE agency_id = $7 AND id = $8",
+    )
+    .bind(f.name)
+    .bind(f.name.to_lowercase())
+    .bind(f.contact_name)
+    .bind(f.contact_email)
+    .bind(f.notes)
+    .bind(now)
+    .bind(agency_id)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn get<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+) -> Result<Option<Client>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM clients WHERE agency_id = $1 AND id = $2"
+    )))
+    .bind(agency_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Archives (`archived = true`) or restores a client.
+pub async fn set_archived<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    archived_at: Option<i64>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE clients SET archived_at = $1, updated_at = $2 WHERE agency_id = $3 AND id = $4",
+    )
+    .bind(archived_at)
+    .bind(now)
+    .bind(agency_id)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// What the list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ClientQuery {
+    /// Matches name or contact e-mail, case-insensitively.
+    pub search: String,
+    pub archived: bool,
+    pub page: i64,
+}
+
+/// Escapes LIKE wildcards so a search for `50%` means the text `50%`.
+fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub async fn list<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    q: &ClientQuery,
+    per_page: i64,
+) -> Result<Page<Client>, sqlx::Error> {
+    let page = q.page.max(1);
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM clients
+         WHERE agency_id = $1
+           AND (($2 = 1 AND archived_at IS NOT NULL) OR ($2 = 0 AND archived_at IS NULL))
+           AND ($3 = '' OR name_key LIKE $4 ESCAPE '\\' OR lower(contact_email) LIKE $4 ESCAPE '\\')
+         ORDER BY name_key, id LIMIT $5 OFFSET $6"
+    )))
+    .bind(agency_id)
+    .bind(i64::from(q.archived))
+    .bind(q.search.trim())
+    .bind(like_pattern(q.search.trim()))
+    .bind(per_page + 1)
+    .bind((page - 1) * per_page)
+    .fetch_all(db)
+    .await?;
+    Ok(Page::from_rows(rows, page, per_page))
+}
+
+pub async fn count_active<'c>(db: impl Exec<'c>, agency_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE agency_id = $1 AND archived_at IS NULL")
+        .bind(agency_id)
+        .fetch_one(db)
+        .await
+}

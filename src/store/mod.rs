@@ -1,0 +1,171 @@
+//! The database: the only place that writes SQL.
+//!
+//! Every statement is written once and runs on SQLite and PostgreSQL through sqlx `Any`
+//! (see PORTABLE_SQL.md): `$N` placeholders, `i64` for every integer, Unix seconds from the
+//! app's clock, TEXT for everything else. Tenant data is always filtered by agency id.
+
+pub mod agencies;
+pub mod audit;
+pub mod auth_tokens;
+pub mod clients;
+pub mod outbox;
+pub mod sessions;
+pub mod throttle;
+pub mod users;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor};
+
+use crate::config::Settings;
+
+/// Anything that can run one statement: the pool, or `&mut *tx`.
+pub trait Exec<'c>: Executor<'c, Database = Any> {}
+impl<'c, T: Executor<'c, Database = Any>> Exec<'c> for T {}
+
+/// A write transaction.
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+/// Which database is behind the pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The connection pool and what it talks to.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Db {
+    /// Connects, applying the SQLite pragmas or the PostgreSQL statement timeout on every
+    /// new connection. Fails fast (the connect timeout) when the database is unreachable.
+    pub async fn connect(settings: &Settings) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let url = settings.database_url();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            anyhow::bail!("LATCHKEY_DATABASE_URL must start with sqlite:// or postgres://");
+        };
+        let options: AnyConnectOptions = url
+            .parse()
+            .context("LATCHKEY_DATABASE_URL is not a valid database URL")?;
+        let statement_timeout_ms = (settings.db_statement_timeout_secs * 1000) as i64;
+        let pool = AnyPoolOptions::new()
+            .max_connections(settings.db_max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(settings.db_connect_timeout_secs.max(1)))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if conn.backend_name() == "SQLite" {
+                        // Durability first: a grant recorded is a grant kept.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                    } else {
+                        let sql = format!("SET statement_timeout = {statement_timeout_ms}");
+                        conn.execute(sqlx::AssertSqlSafe(sql)).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot reach the database at {} (waited {} s)",
+                    redacted(&url),
+                    settings.db_connect_timeout_secs
+                )
+            })?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Applies the embedded migrations for this backend. Refuses to run when the database
+    /// has migrations this binary does not know (it is older than the schema).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        };
+        migrator.run(&self.pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::VersionMissing(v) => anyhow::anyhow!(
+                "the database has migration {v}, which this version of Latchkey does not know; \
+                 run the newer Latchkey that applied it"
+            ),
+            other => anyhow::Error::new(other).context("applying database migrations failed"),
+        })
+    }
+
+    /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so two writers queue on
+    /// the busy timeout instead of failing with "database is locked" when they upgrade.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// `SELECT 1`, for the health check.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+}
+
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("[redacted]"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Whether an error is a unique-constraint violation (for friendly "already exists" errors).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            db.is_unique_violation()
+                || db
+                    .code()
+                    .is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+        }
+        _ => false,
+    }
+}
+
+/// One page of a list, and whether there is another.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub has_next: bool,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from `per_page + 1` fetched rows.
+    pub fn from_rows(mut rows: Vec<T>, page: i64, per_page: i64) -> Self {
+        let has_next = rows.len() as i64 > per_page;
+        rows.truncate(per_page as usize);
+        Self {
+            items: rows,
+            page,
+            has_next,
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The e-mail outbox. Rows are inserted in the transaction of the change that causes them;
+//! the worker claims them with a lease so each is sent by one worker at a time, on SQLite
+//! and PostgreSQL, with any number of processes.
+
+use sqlx::FromRow;
+
+use super::Exec;
+
+pub const QUEUED: &str = "queued";
+pub const SENT: &str = "sent";
+pub const DEAD: &str = "dead";
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub agency_id: Option<i64>,
+    pub kind: String,
+    pub to_addr: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub message_id: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, agency_id, kind, to_addr, subject, text_body, html_body, message_id, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+
+/// A message to queue.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub agency_id: Option<i64>,
+    pub kind: &'a str,
+    pub to_addr: &'a str,
+    pub subject: &'a str,
+    pub text_body: &'a str,
+    pub html_body: &'a str,
+    pub message_id: &'a str,
+}
+
+pub async fn enqueue<'c>(
+    db: impl Exec<'c>,
+    m: &NewMessage<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO outbox (agency_id, kind, to_addr, subject, text_body, html_body, message_id,
+                             status, attempts, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8) RETURNING id",
+    )
+    .bind(m.agency_id)
+    .bind(m.kind)
+    .bind(m.to_addr)
+    .bind(m.subject)
+    .bind(m.text_body)
+    .bind(m.html_body)
+    .bind(m.message_id)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+/// Claims one due message until `lease_until`. The outer lease guard is what keeps two
+/// concurrent claimers from both winning on PostgreSQL; `None` may also mean "lost a race",
+/// so callers simply try again.
+pub async fn claim<'c>(
+    db: impl Exec<'c>,
+    now: i64,
+    lease_until: i64,
+) -> Result<Option<OutboxRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE outbox SET lease_until = $1
+         WHERE id = (SELECT id FROM outbox
+                     WHERE status = 'queued' AND next_attempt_at <= $2
+                       AND (lease_until IS NULL OR lease_until < $2)
+                     ORDER BY next_attempt_at, id LIMIT 1)
+           AND (lease_until IS NULL OR lease_until < $2)
+         RETURNING {COLUMNS}"
+    )))
+    .bind(lease_until)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn mark_sent<'c>(db: impl Exec<'c>, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, lease_until = NULL
+         WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Records a failed attempt: back to the queue at `next_attempt_at`, or `dead`.
+pub async fn mark_failed<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    status: &str,
+    next_attempt_at: i64,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET status = $1, attempts = attempts + 1, next_attempt_at = $2,
+                last_error = $3, lease_until = NULL
+         WHERE id = $4",
+    )
+    .bind(status)
+    .bind(next_attempt_at)
+    .bind(error)
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// The earliest time a queued message becomes due, to know how long the worker may sleep.
+pub async fn next_due<'c>(db: impl Exec<'c>) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > next_attempt_at
+                         THEN lease_until ELSE next_attempt_at END)
+         FROM outbox WHERE status = 'queued'",
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Everything sent to one address, oldest first (tests and the sandbox viewer).
+pub async fn for_recipient<'c>(db: impl Exec<'c>, to: &str) -> Result<Vec<OutboxRow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM outbox WHERE to_addr = $1 ORDER BY id"
+    )))
+    .bind(to)
+    .fetch_all(db)
+    .await
+}

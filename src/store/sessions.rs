@@ -1,0 +1,102 @@
+//! Staff sessions, stored by the SHA-256 of their id.
+
+use sqlx::FromRow;
+
+use super::Exec;
+
+/// A live session joined with who it belongs to.
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub user_id: i64,
+    pub agency_id: i64,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub agency_name: String,
+    pub accent_color: String,
+}
+
+pub async fn insert<'c>(
+    db: impl Exec<'c>,
+    id_hash: &str,
+    user_id: i64,
+    agency_id: i64,
+    csrf_token: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, agency_id, csrf_token, created_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(id_hash)
+    .bind(user_id)
+    .bind(agency_id)
+    .bind(csrf_token)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn find<'c>(db: impl Exec<'c>, id_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id_hash, s.user_id, s.agency_id, s.csrf_token, s.created_at, s.last_seen_at,
+                u.email, u.name, u.role, a.name AS agency_name, a.accent_color
+         FROM sessions s
+         JOIN users u ON u.id = s.user_id
+         JOIN agencies a ON a.id = s.agency_id
+         WHERE s.id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn touch<'c>(db: impl Exec<'c>, id_hash: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+        .bind(now)
+        .bind(id_hash)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+pub async fn delete<'c>(db: impl Exec<'c>, id_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Ends every session of a user, except optionally the one in use.
+pub async fn delete_for_user<'c>(
+    db: impl Exec<'c>,
+    user_id: i64,
+    keep_hash: &str,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(keep_hash)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected())
+}
+
+/// Removes sessions past their idle or absolute limit.
+pub async fn purge_expired<'c>(
+    db: impl Exec<'c>,
+    idle_before: i64,
+    created_before: i64,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+        .bind(idle_before)
+        .bind(created_before)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected())
+}

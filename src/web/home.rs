@@ -1,0 +1,49 @@
+//! The dashboard, and where a first visit is sent.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::AppResult;
+use super::layout::{Layout, render};
+use super::session::MaybeStaff;
+use crate::store::{agencies, clients};
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    layout: Layout,
+    client_count: i64,
+    portfolio_missing: bool,
+    can_manage: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// `/`: set-up on a fresh install, the login page for visitors, the dashboard for staff.
+pub async fn dashboard(
+    State(st): State<AppState>,
+    MaybeStaff(staff): MaybeStaff,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let Some(staff) = staff else {
+        let to = if agencies::any_exists(&st.db.pool).await? {
+            "/login"
+        } else {
+            "/setup"
+        };
+        return Ok(Redirect::to(to).into_response());
+    };
+    let agency = agencies::get(&st.db.pool, staff.agency_id).await?;
+    render(&Dashboard {
+        layout: Layout::staff(&staff, "Dashboard", "home").with_notice(q.notice.as_deref()),
+        client_count: clients::count_active(&st.db.pool, staff.agency_id).await?,
+        portfolio_missing: agency.is_none_or(|a| a.portfolio_id.is_none()),
+        can_manage: staff.role.can_manage(),
+    })
+}

@@ -1,0 +1,116 @@
+//! What the base layout needs, and the one function that renders a page.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::error::AppResult;
+use super::session::Staff;
+
+/// The logged-in user as the navigation shows them.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub name: String,
+    pub agency_name: String,
+    pub can_manage: bool,
+}
+
+/// Shared page furniture: title, CSRF token for forms, navigation, a notice banner.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub title: String,
+    pub csrf: String,
+    pub user: Option<NavUser>,
+    pub section: &'static str,
+    pub notice: Option<&'static str>,
+}
+
+impl Layout {
+    pub fn staff(staff: &Staff, title: impl Into<String>, section: &'static str) -> Self {
+        Self {
+            title: title.into(),
+            csrf: staff.csrf.clone(),
+            user: Some(NavUser {
+                name: staff.name.clone(),
+                agency_name: staff.agency_name.clone(),
+                can_manage: staff.role.can_manage(),
+            }),
+            section,
+            notice: None,
+        }
+    }
+
+    pub fn anon(csrf: &str, title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            csrf: csrf.to_owned(),
+            user: None,
+            section: "",
+            notice: None,
+        }
+    }
+
+    /// Shows the banner for a notice code from the query string (fixed texts only, so
+    /// nothing from the URL is reflected into the page).
+    pub fn with_notice(mut self, code: Option<&str>) -> Self {
+        self.notice = code.and_then(notice_text);
+        self
+    }
+}
+
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "saved" => "Saved.",
+        "client_created" => "Client added.",
+        "client_archived" => "Client archived. You can restore it from the archived list.",
+        "client_restored" => "Client restored.",
+        "invited" => "Invitation sent. The link works for 7 days.",
+        "invite_revoked" => "Invitation withdrawn; its link no longer works.",
+        "role_changed" => "Role updated.",
+        "member_removed" => "Team member removed and signed out everywhere.",
+        "password_changed" => "Password changed. Your other sessions were signed out.",
+        "password_reset" => "Your password was reset. Log in with the new one.",
+        "logged_out" => "You are logged out.",
+        "welcome" => "Welcome to Latchkey.",
+        _ => return None,
+    })
+}
+
+/// Renders a template as an HTML page.
+pub fn render(t: &impl Template) -> AppResult<Response> {
+    Ok(Html(t.render()?).into_response())
+}
+
+/// Renders a template with a status (a form re-shown with its errors: 422).
+pub fn render_status(status: StatusCode, t: &impl Template) -> AppResult<Response> {
+    Ok((status, Html(t.render()?)).into_response())
+}
+
+/// Accepts only same-site relative paths as redirect targets (no `//host`, no scheme).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.contains(['\r', '\n']) =>
+        {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_stay_on_site() {
+        assert_eq!(safe_next(Some("/clients?page=2")), "/clients?page=2");
+        for bad in ["//evil.com", "https://evil.com", "/\\evil.com", "evil", ""] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,208 @@
+//! Middleware: sessions, CSRF, security headers, and error pages for bare statuses.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use subtle::ConstantTimeEq;
+
+use super::error::ErrorPage;
+use super::session::{self, Cookies, CsrfToken, SESSION_PREFIX, Staff};
+use super::{AppError, AppState};
+use crate::domain::SecretToken;
+use crate::domain::token::random_hex;
+use crate::store::sessions;
+
+/// Refreshing `last_seen_at` at most this often keeps reads from turning into writes.
+const TOUCH_EVERY: i64 = 60;
+
+/// Resolves the staff session (if any) and the CSRF token for this request.
+pub async fn session(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+    let web = st.web.clone();
+    let now = st.clock.now();
+    let session_cookie = Cookies::session_name(&web);
+    let mut staff = None;
+    let mut clear_session = false;
+    if let Some(raw) = Cookies::get(req.headers(), session_cookie) {
+        match SecretToken::from_presented(SESSION_PREFIX, raw) {
+            Some(id) => match sessions::find(&st.db.pool, &id.hash()).await {
+                Ok(Some(row)) if session::expired(&row, now) => {
+                    if let Err(e) = sessions::delete(&st.db.pool, &row.id_hash).await {
+                        return AppError::from(e).into_response();
+                    }
+                    clear_session = true;
+                }
+                Ok(Some(row)) => {
+                    if now - row.last_seen_at >= TOUCH_EVERY
+                        && let Err(e) = sessions::touch(&st.db.pool, &row.id_hash, now).await
+                    {
+                        return AppError::from(e).into_response();
+                    }
+                    staff = Some(Staff::from_row(row));
+                }
+                Ok(None) => clear_session = true,
+                Err(e) => return AppError::from(e).into_response(),
+            },
+            None => clear_session = true,
+        }
+    }
+
+    // Visitors without a session get a double-submit CSRF cookie for the login-type forms.
+    let csrf_cookie = Cookies::csrf_name(&web);
+    let mut new_anon_csrf = None;
+    let csrf = match &staff {
+        Some(s) => s.csrf.clone(),
+        None => match Cookies::get(req.headers(), csrf_cookie)
+            .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            Some(v) => v.to_owned(),
+            None => {
+                let v = random_hex(32);
+                new_anon_csrf = Some(v.clone());
+                v
+            }
+        },
+    };
+    req.extensions_mut().insert(CsrfToken(csrf));
+    if let Some(s) = staff {
+        req.extensions_mut().insert(s);
+    }
+
+    let mut resp = next.run(req).await;
+    let sets_session = resp
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(session_cookie.as_bytes()));
+    if clear_session && !sets_session {
+        append_cookie(&mut resp, &Cookies::clear(&web, session_cookie));
+    }
+    if let Some(v) = new_anon_csrf {
+        append_cookie(&mut resp, &Cookies::build(&web, csrf_cookie, &v, None));
+    }
+    resp
+}
+
+fn append_cookie(resp: &mut Response, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+/// Every state-changing request must come from our own pages (Origin / Sec-Fetch-Site)
+/// and carry the request's CSRF token in its form, compared in constant time.
+pub async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+        && site != "none"
+    {
+        return AppError::Csrf.into_response();
+    }
+    if let Some(origin) = headers.get(header::ORIGIN)
+        && origin.as_bytes() != st.web.origin.as_bytes()
+    {
+        return AppError::Csrf.into_response();
+    }
+    let Some(expected) = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()) else {
+        return AppError::Csrf.into_response();
+    };
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, st.web.body_limit).await {
+        Ok(b) => b,
+        Err(_) => return AppError::PayloadTooLarge.into_response(),
+    };
+    let presented = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    if !bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
+        return AppError::Csrf.into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// Replaces the plain-text bodies axum and tower produce for errors (404 from the
+/// fallback, 405, 413, 415, form rejections) with the error page.
+pub async fn error_pages(req: Request, next: Next) -> Response {
+    let is_health = req.uri().path() == "/healthz";
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if is_health || !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let is_html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        return resp;
+    }
+    let (mut parts, _) = resp.into_parts();
+    let page = ErrorPage::for_status(
+        if status == StatusCode::UNPROCESSABLE_ENTITY
+            || status == StatusCode::UNSUPPORTED_MEDIA_TYPE
+        {
+            StatusCode::BAD_REQUEST
+        } else {
+            status
+        },
+    );
+    let fresh = page.into_response_with(status);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let (fresh_parts, body) = fresh.into_parts();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        fresh_parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .cloned()
+            .unwrap_or(HeaderValue::from_static("text/html; charset=utf-8")),
+    );
+    Response::from_parts(parts, body)
+}
+
+/// The security headers of SECURITY.md on every response.
+pub async fn security_headers(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
+        h.insert(k, HeaderValue::from_static(v));
+    };
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    );
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "cross-origin-opener-policy", "same-origin");
+    set(h, "x-frame-options", "DENY");
+    let is_link = path.starts_with("/r/");
+    if is_link {
+        // A capability link must never leak through the Referer header or a search index.
+        set(h, "referrer-policy", "no-referrer");
+        set(h, "x-robots-tag", "noindex, nofollow");
+    } else {
+        set(h, "referrer-policy", "strict-origin-when-cross-origin");
+    }
+    if path.starts_with("/static/") {
+        set(h, "cache-control", "public, max-age=3600");
+    } else {
+        set(h, "cache-control", "no-store");
+    }
+    if st.web.https {
+        set(
+            h,
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    resp
+}

@@ -1,0 +1,130 @@
+//! The web layer: axum router, middleware, handlers and error pages.
+//!
+//! Handlers are thin: parse the form into domain types, call `store` and `mail`, render a
+//! template. Tenant data is always read through the session's agency id.
+
+mod assets;
+mod audit;
+mod auth;
+mod clients;
+pub mod error;
+mod hashing;
+mod home;
+mod layout;
+mod middleware;
+mod session;
+mod settings;
+mod team;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::clock::Clock;
+use crate::mail::Mailer;
+use crate::store::Db;
+
+pub use error::AppError;
+pub use hashing::Hasher;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub mailer: Mailer,
+    pub clock: Clock,
+    pub hasher: Hasher,
+    pub web: Arc<WebConfig>,
+}
+
+/// Settings the web layer needs, resolved at start-up.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Public URL without trailing slash, for links in e-mails.
+    pub base_url: String,
+    /// `scheme://host[:port]` of the base URL, for the Origin check.
+    pub origin: String,
+    pub https: bool,
+    pub trust_forwarded_for: bool,
+    pub body_limit: usize,
+}
+
+impl WebConfig {
+    pub fn new(base_url: &str, trust_forwarded_for: bool, body_limit: usize) -> Self {
+        let origin = url::Url::parse(base_url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_else(|_| base_url.to_owned());
+        Self {
+            base_url: base_url.to_owned(),
+            origin,
+            https: base_url.starts_with("https://"),
+            trust_forwarded_for,
+            body_limit,
+        }
+    }
+}
+
+/// The whole application's routes, with middleware in the order they apply
+/// (outermost first): security headers, error pages for bare statuses, body limit,
+/// session, CSRF.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.web.body_limit;
+    Router::new()
+        .route("/", get(home::dashboard))
+        .route("/healthz", get(assets::healthz))
+        .route("/robots.txt", get(assets::robots))
+        .route("/static/app.css", get(assets::stylesheet))
+        .route("/setup", get(auth::setup_form).post(auth::setup))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route(
+            "/password/forgot",
+            get(auth::forgot_form).post(auth::forgot),
+        )
+        .route(
+            "/password/reset/{token}",
+            get(auth::reset_form).post(auth::reset),
+        )
+        .route(
+            "/account/password",
+            get(auth::change_form).post(auth::change),
+        )
+        .route("/team", get(team::list))
+        .route("/team/invite", post(team::invite))
+        .route("/team/invites/revoke", post(team::revoke_invite))
+        .route("/team/{id}/role", post(team::set_role))
+        .route(
+            "/team/{id}/remove",
+            get(team::remove_confirm).post(team::remove),
+        )
+        .route("/invite/{token}", get(team::accept_form).post(team::accept))
+        .route("/clients", get(clients::list).post(clients::create))
+        .route("/clients/new", get(clients::new_form))
+        .route("/clients/{id}", get(clients::show).post(clients::update))
+        .route("/clients/{id}/edit", get(clients::edit_form))
+        .route(
+            "/clients/{id}/archive",
+            get(clients::archive_confirm).post(clients::archive),
+        )
+        .route("/clients/{id}/restore", post(clients::restore))
+        .route("/settings", get(settings::form).post(settings::save))
+        .route("/audit", get(audit::list))
+        .fallback(assets::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::csrf,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::session,
+        ))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(axum::middleware::from_fn(middleware::error_pages))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
+        .with_state(state)
+}

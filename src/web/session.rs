@@ -1,0 +1,240 @@
+//! Staff sessions and the one place that builds cookies.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+
+use super::{AppError, AppState, WebConfig};
+use crate::domain::token::random_hex;
+use crate::domain::{Role, SecretToken};
+use crate::store::sessions;
+
+/// Idle limit for staff sessions.
+pub const IDLE_SECS: i64 = 30 * 60;
+/// Absolute limit for staff sessions.
+pub const ABSOLUTE_SECS: i64 = 8 * 60 * 60;
+/// Prefix of session ids.
+pub const SESSION_PREFIX: &str = "lks";
+
+/// The logged-in staff user behind a request.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub user_id: i64,
+    pub agency_id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub agency_name: String,
+    pub csrf: String,
+    pub session_hash: String,
+}
+
+impl Staff {
+    pub fn from_row(row: sessions::SessionRow) -> Self {
+        Self {
+            user_id: row.user_id,
+            agency_id: row.agency_id,
+            email: row.email,
+            name: row.name,
+            role: Role::parse(&row.role).unwrap_or(Role::Member),
+            agency_name: row.agency_name,
+            csrf: row.csrf_token,
+            session_hash: row.id_hash,
+        }
+    }
+
+    /// "Ana (ana@example.com)" for the audit log.
+    pub fn actor(&self) -> String {
+        format!("{} <{}>", self.name, self.email)
+    }
+}
+
+/// The CSRF token every form of this request must carry.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+/// A staff member who may manage the team and settings (owner or admin).
+#[derive(Debug, Clone)]
+pub struct Manager(pub Staff);
+
+/// The staff user if logged in.
+#[derive(Debug, Clone)]
+pub struct MaybeStaff(pub Option<Staff>);
+
+/// The client's IP address, as text.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Staff>()
+            .cloned()
+            .ok_or_else(|| AppError::LoginRequired {
+                next: parts
+                    .uri
+                    .path_and_query()
+                    .map_or("/", |p| p.as_str())
+                    .to_owned(),
+            })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Manager {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let staff = Staff::from_request_parts(parts, state).await?;
+        if staff.role.can_manage() {
+            Ok(Manager(staff))
+        } else {
+            Err(AppError::Forbidden(
+                "Only the agency's owners and admins can manage the team and settings.",
+            ))
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeStaff {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeStaff(parts.extensions.get::<Staff>().cloned()))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("session middleware missing")))
+    }
+}
+
+impl<S> FromRequestParts<S> for ClientIp
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let app = AppState::from_ref(state);
+        Ok(ClientIp(client_ip(
+            &parts.headers,
+            parts.extensions.get(),
+            &app.web,
+        )))
+    }
+}
+
+/// The peer address, or the first `X-Forwarded-For` entry when configured to trust it.
+pub fn client_ip(
+    headers: &HeaderMap,
+    peer: Option<&ConnectInfo<SocketAddr>>,
+    web: &WebConfig,
+) -> String {
+    if web.trust_forwarded_for
+        && let Some(first) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        let first = first.trim();
+        if first.parse::<std::net::IpAddr>().is_ok() {
+            return first.to_owned();
+        }
+    }
+    peer.map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+}
+
+/// Cookie names and attributes in one place: `__Host-` and `Secure` over https.
+pub struct Cookies;
+
+impl Cookies {
+    pub fn session_name(web: &WebConfig) -> &'static str {
+        if web.https {
+            "__Host-lk_session"
+        } else {
+            "lk_session"
+        }
+    }
+
+    pub fn csrf_name(web: &WebConfig) -> &'static str {
+        if web.https {
+            "__Host-lk_csrf"
+        } else {
+            "lk_csrf"
+        }
+    }
+
+    /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, no Domain, Secure over https.
+    pub fn build(web: &WebConfig, name: &str, value: &str, max_age: Option<i64>) -> String {
+        let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+        if web.https {
+            c.push_str("; Secure");
+        }
+        if let Some(age) = max_age {
+            c.push_str(&format!("; Max-Age={age}"));
+        }
+        c
+    }
+
+    /// A `Set-Cookie` value that deletes the cookie.
+    pub fn clear(web: &WebConfig, name: &str) -> String {
+        Self::build(web, name, "", Some(0))
+    }
+
+    /// Reads one cookie from the request headers.
+    pub fn get<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+        headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// Starts a new session for a user and returns the `Set-Cookie` value. A fresh id every
+/// login (no fixation); only its hash is stored.
+pub async fn start(
+    conn: &mut sqlx::AnyConnection,
+    web: &WebConfig,
+    user_id: i64,
+    agency_id: i64,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    let id = SecretToken::generate(SESSION_PREFIX);
+    sessions::insert(
+        &mut *conn,
+        &id.hash(),
+        user_id,
+        agency_id,
+        &random_hex(32),
+        now,
+    )
+    .await?;
+    Ok(Cookies::build(
+        web,
+        Cookies::session_name(web),
+        id.expose(),
+        None,
+    ))
+}
+
+/// Whether a session is past its idle or absolute limit.
+pub fn expired(row: &sessions::SessionRow, now: i64) -> bool {
+    now - row.last_seen_at > IDLE_SECS || now - row.created_at > ABSOLUTE_SECS
+}
