@@ -1,0 +1,11 @@
+//! The integration suite: one binary, every test against the real app over HTTP.
+//! The database is SQLite unless `LATCHKEY_TEST_DATABASE_URL` names a PostgreSQL server,
+//! in which case each test gets its own fresh database there.
+
+mod helpers;
+
+mod auth;
+mod clients;
+mod schema;
+mod team;
+mod web;
