@@ -19,6 +19,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     port: u16,
+    workers: usize,
 }
 
 impl Application {
@@ -59,10 +60,16 @@ impl Application {
                 settings.body_limit,
             )),
         };
+        let workers = if settings.workers {
+            settings.mail_senders.max(1)
+        } else {
+            0
+        };
         Ok(Self {
             listener,
             state,
             port: addr.port(),
+            workers,
         })
     }
 
@@ -91,7 +98,7 @@ impl Application {
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (tx, rx) = watch::channel(false);
-        let workers = spawn_workers(&self.state, rx);
+        let workers = spawn_workers(&self.state, self.workers, rx);
         let app = web::router(self.state.clone());
         let serve = axum::serve(
             self.listener,
@@ -110,13 +117,22 @@ impl Application {
     }
 }
 
-fn spawn_workers(state: &AppState, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
-    vec![tokio::spawn(mail::worker::run(
-        state.db.clone(),
-        state.mailer.clone(),
-        state.clock.clone(),
-        shutdown,
-    ))]
+/// `senders` outbox loops (0: none, for tests that drive delivery by hand).
+fn spawn_workers(
+    state: &AppState,
+    senders: usize,
+    shutdown: watch::Receiver<bool>,
+) -> Vec<JoinHandle<()>> {
+    (0..senders)
+        .map(|_| {
+            tokio::spawn(mail::worker::run(
+                state.db.clone(),
+                state.mailer.clone(),
+                state.clock.clone(),
+                shutdown.clone(),
+            ))
+        })
+        .collect()
 }
 
 fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {

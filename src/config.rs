@@ -112,6 +112,14 @@ pub struct Settings {
     #[arg(long, env = "LATCHKEY_MAIL_REPLY_TO")]
     pub mail_reply_to: Option<String>,
 
+    /// How many messages the outbox worker sends at once (each over a pooled connection).
+    #[arg(long, env = "LATCHKEY_MAIL_SENDERS", default_value_t = 4)]
+    pub mail_senders: usize,
+
+    /// Run the background workers (outbox, jobs) in this process.
+    #[arg(long, env = "LATCHKEY_WORKERS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub workers: bool,
+
     /// Largest request body in bytes; larger bodies get 413.
     #[arg(long, env = "LATCHKEY_BODY_LIMIT", default_value_t = 64 * 1024)]
     pub body_limit: usize,
@@ -187,6 +195,8 @@ impl fmt::Debug for Settings {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
             .field("mail_reply_to", &self.mail_reply_to)
+            .field("mail_senders", &self.mail_senders)
+            .field("workers", &self.workers)
             .field("body_limit", &self.body_limit)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("log", &self.log)

@@ -1,6 +1,8 @@
 //! E-mail: building messages from templates, queueing them in the outbox, and the
 //! transports that deliver them (SMTP, `.eml` files, memory for tests).
 
+pub mod eml;
+pub mod sink;
 pub mod templates;
 pub mod transport;
 pub mod worker;
@@ -50,6 +52,8 @@ impl Mailer {
 
     /// Tells the worker there is something to send (call after the transaction commits).
     pub fn wake(&self) {
+        // Wake every idle sender, and leave a permit for one that is just about to wait.
+        self.wake.notify_waiters();
         self.wake.notify_one();
     }
 

@@ -1,32 +1,85 @@
-//! E-mail templates: one askama struct per part, so every template is compile-checked.
+//! Every e-mail Latchkey sends, as typed builder functions over two compile-checked askama
+//! templates (text and HTML). Links are always built from the configured base URL by the
+//! caller; nothing here reads a request.
 
 use askama::Template;
 
 use super::OutgoingEmail;
 
-/// What every agency e-mail shows.
+/// What every e-mail shows of the agency.
 #[derive(Debug, Clone)]
 pub struct Brand {
     pub agency_name: String,
+    /// `#rrggbb`, validated when saved.
     pub accent_color: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/invite.txt")]
-struct InviteText<'a> {
-    brand: &'a Brand,
-    inviter: &'a str,
-    role: &'a str,
-    link: &'a str,
+/// A call to action.
+#[derive(Debug, Clone)]
+pub struct Button {
+    pub label: String,
+    pub url: String,
+}
+
+/// The content of a notice: a heading, paragraphs, an optional list and button.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub items: Vec<String>,
+    pub button: Option<Button>,
+    pub footnote: Option<String>,
 }
 
 #[derive(Template)]
-#[template(path = "email/invite.html")]
-struct InviteHtml<'a> {
+#[template(path = "email/notice.txt")]
+struct NoticeText<'a> {
     brand: &'a Brand,
-    inviter: &'a str,
-    role: &'a str,
-    link: &'a str,
+    body: &'a Body,
+}
+
+#[derive(Template)]
+#[template(path = "email/notice.html")]
+struct NoticeHtml<'a> {
+    brand: &'a Brand,
+    body: &'a Body,
+}
+
+fn build(
+    kind: &'static str,
+    to: &str,
+    subject: String,
+    brand: &Brand,
+    body: Body,
+) -> askama::Result<OutgoingEmail> {
+    Ok(OutgoingEmail {
+        kind,
+        to: to.to_owned(),
+        subject,
+        text: NoticeText { brand, body: &body }.render()?,
+        html: NoticeHtml { brand, body: &body }.render()?,
+    })
+}
+
+fn button(label: &str, url: &str) -> Option<Button> {
+    Some(Button {
+        label: label.to_owned(),
+        url: url.to_owned(),
+    })
+}
+
+/// The kinds of e-mail, for the delivery page and staff preferences.
+pub mod kinds {
+    pub const STAFF_INVITE: &str = "staff_invite";
+    pub const PASSWORD_RESET: &str = "password_reset";
+    pub const ACCESS_LINK: &str = "access_link";
+    pub const REQUEST_REMINDER: &str = "request_reminder";
+    pub const REQUEST_OPENED: &str = "request_opened";
+    pub const ACCESS_APPROVED: &str = "access_approved";
+    pub const APPROVAL_RECEIPT: &str = "approval_receipt";
+    pub const REAUTH_NEEDED: &str = "reauth_needed";
+    pub const DEADLINE_REMINDER: &str = "deadline_reminder";
+    pub const ACCESS_LOST: &str = "access_lost";
 }
 
 /// A staff invitation (7 days, single use).
@@ -37,47 +90,432 @@ pub fn invite(
     role: &str,
     link: &str,
 ) -> askama::Result<OutgoingEmail> {
-    Ok(OutgoingEmail {
-        kind: "staff_invite",
-        to: to.to_owned(),
-        subject: format!("{inviter} invited you to {} on Latchkey", brand.agency_name),
-        text: InviteText {
-            brand,
-            inviter,
-            role,
-            link,
-        }
-        .render()?,
-        html: InviteHtml {
-            brand,
-            inviter,
-            role,
-            link,
-        }
-        .render()?,
-    })
-}
-
-#[derive(Template)]
-#[template(path = "email/reset.txt")]
-struct ResetText<'a> {
-    link: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "email/reset.html")]
-struct ResetHtml<'a> {
-    brand: &'a Brand,
-    link: &'a str,
+    build(
+        kinds::STAFF_INVITE,
+        to,
+        format!("{inviter} invited you to {} on Latchkey", brand.agency_name),
+        brand,
+        Body {
+            heading: format!("Join {} on Latchkey", brand.agency_name),
+            paragraphs: vec![format!("{inviter} invited you to join {} on Latchkey as {role}.", brand.agency_name)],
+            button: button("Accept the invitation", link),
+            footnote: Some("The link works once and expires in 7 days. If you did not expect this, ignore this e-mail.".into()),
+            ..Body::default()
+        },
+    )
 }
 
 /// A password reset link (1 hour, single use).
 pub fn password_reset(brand: &Brand, to: &str, link: &str) -> askama::Result<OutgoingEmail> {
-    Ok(OutgoingEmail {
-        kind: "password_reset",
-        to: to.to_owned(),
-        subject: "Reset your Latchkey password".to_owned(),
-        text: ResetText { link }.render()?,
-        html: ResetHtml { brand, link }.render()?,
-    })
+    build(
+        kinds::PASSWORD_RESET,
+        to,
+        "Reset your Latchkey password".to_owned(),
+        brand,
+        Body {
+            heading: "Reset your password".into(),
+            paragraphs: vec!["Someone asked to reset the password of your Latchkey account.".into()],
+            button: button("Choose a new password", link),
+            footnote: Some("The link works once and expires in 1 hour. If it was not you, ignore this e-mail: your password stays as it is.".into()),
+            ..Body::default()
+        },
+    )
+}
+
+/// What an access request asks for, in plain words, for the client.
+#[derive(Debug, Clone)]
+pub struct AccessAsk {
+    pub client_name: String,
+    pub sender_name: String,
+    /// One line per asset kind: "Manage your Facebook Pages: post, reply to messages, …".
+    pub asks: Vec<String>,
+    pub message: Option<String>,
+    pub link: String,
+    /// "14 December 2026".
+    pub expires_on: String,
+}
+
+/// The access link to the client.
+pub fn access_link(brand: &Brand, to: &str, a: &AccessAsk) -> askama::Result<OutgoingEmail> {
+    let mut paragraphs = vec![format!(
+        "{} at {} asks {} for access to the following Meta business assets:",
+        a.sender_name, brand.agency_name, a.client_name
+    )];
+    if let Some(m) = &a.message {
+        paragraphs.insert(0, format!("“{m}” — {}", a.sender_name));
+    }
+    build(
+        kinds::ACCESS_LINK,
+        to,
+        format!(
+            "{} asks for access to your Facebook business assets",
+            brand.agency_name
+        ),
+        brand,
+        Body {
+            heading: format!("Share access with {}", brand.agency_name),
+            paragraphs,
+            items: a.asks.clone(),
+            button: button("Review and approve", &a.link),
+            footnote: Some(format!(
+                "You choose exactly which assets to share, and you can remove access at any time in Meta Business Settings. The link expires on {}.",
+                a.expires_on
+            )),
+        },
+    )
+}
+
+/// A reminder to the client about an unanswered request.
+pub fn request_reminder(brand: &Brand, to: &str, a: &AccessAsk) -> askama::Result<OutgoingEmail> {
+    build(
+        kinds::REQUEST_REMINDER,
+        to,
+        format!("Reminder: {} is waiting for access", brand.agency_name),
+        brand,
+        Body {
+            heading: format!("{} is still waiting for access", brand.agency_name),
+            paragraphs: vec![format!(
+                "{} asked {} for access to:",
+                a.sender_name, a.client_name
+            )],
+            items: a.asks.clone(),
+            button: button("Review and approve", &a.link),
+            footnote: Some(format!(
+                "It takes about a minute. The link expires on {}.",
+                a.expires_on
+            )),
+        },
+    )
+}
+
+/// To the agency: the client opened the link.
+pub fn request_opened(
+    brand: &Brand,
+    to: &str,
+    client_name: &str,
+    request_url: &str,
+) -> askama::Result<OutgoingEmail> {
+    build(
+        kinds::REQUEST_OPENED,
+        to,
+        format!("{client_name} opened your access request"),
+        brand,
+        Body {
+            heading: format!("{client_name} opened your access request"),
+            paragraphs: vec![
+                "They are looking at it now. You will get another e-mail when they approve.".into(),
+            ],
+            button: button("See the request", request_url),
+            ..Body::default()
+        },
+    )
+}
+
+/// How one asset fared in an approval.
+#[derive(Debug, Clone)]
+pub struct AssetOutcome {
+    pub asset_name: String,
+    /// "Facebook Page", "Ad account", …
+    pub kind_label: String,
+    /// "granted", "pending", "failed".
+    pub outcome: String,
+    /// Plain reason for a failure or pending state.
+    pub reason: Option<String>,
+}
+
+impl AssetOutcome {
+    fn line(&self) -> String {
+        match &self.reason {
+            Some(r) => format!(
+                "{} ({}): {} — {}",
+                self.asset_name, self.kind_label, self.outcome, r
+            ),
+            None => format!(
+                "{} ({}): {}",
+                self.asset_name, self.kind_label, self.outcome
+            ),
+        }
+    }
+}
+
+/// To the agency: the client approved, with per-asset results.
+pub fn access_approved(
+    brand: &Brand,
+    to: &str,
+    client_name: &str,
+    results: &[AssetOutcome],
+    request_url: &str,
+) -> askama::Result<OutgoingEmail> {
+    let granted = results.iter().filter(|r| r.outcome == "granted").count();
+    build(
+        kinds::ACCESS_APPROVED,
+        to,
+        format!(
+            "{client_name} approved access: {granted} of {} assets granted",
+            results.len()
+        ),
+        brand,
+        Body {
+            heading: format!("{client_name} approved your access request"),
+            paragraphs: vec!["Here is what happened for each asset:".into()],
+            items: results.iter().map(AssetOutcome::line).collect(),
+            button: button("See the grants", request_url),
+            ..Body::default()
+        },
+    )
+}
+
+/// To the client: a receipt of what they shared.
+pub fn approval_receipt(
+    brand: &Brand,
+    to: &str,
+    client_name: &str,
+    results: &[AssetOutcome],
+) -> askama::Result<OutgoingEmail> {
+    build(
+        kinds::APPROVAL_RECEIPT,
+        to,
+        format!("You shared access with {}", brand.agency_name),
+        brand,
+        Body {
+            heading: "Your receipt".into(),
+            paragraphs: vec![format!(
+                "{client_name} shared these assets with {}:",
+                brand.agency_name
+            )],
+            items: results.iter().map(AssetOutcome::line).collect(),
+            button: None,
+            footnote: Some(
+                "You can remove access at any time in Meta Business Settings → Partners.".into(),
+            ),
+        },
+    )
+}
+
+/// Who a re-authorisation notice is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Agency,
+    Client,
+}
+
+/// Grants that must be re-authorised before a deadline (client migrating to managed accounts).
+pub fn reauth_needed(
+    brand: &Brand,
+    to: &str,
+    audience: Audience,
+    client_name: &str,
+    assets: &[String],
+    due_on: &str,
+    url: &str,
+) -> askama::Result<OutgoingEmail> {
+    let (heading, para, label) = match audience {
+        Audience::Agency => (
+            format!(
+                "{client_name}: {} grants need re-authorisation by {due_on}",
+                assets.len()
+            ),
+            format!(
+                "{client_name} is moving to managed Meta accounts. These user-based grants stop working after {due_on} unless they are replaced with partner access:"
+            ),
+            "Open the re-authorisation queue",
+        ),
+        Audience::Client => (
+            format!("Please reconnect {} by {due_on}", brand.agency_name),
+            format!(
+                "Your organisation is moving to managed Meta accounts. {}'s access to these assets rests on a personal account and stops working after {due_on}:",
+                brand.agency_name
+            ),
+            "Reconnect now",
+        ),
+    };
+    build(
+        kinds::REAUTH_NEEDED,
+        to,
+        heading.clone(),
+        brand,
+        Body {
+            heading,
+            paragraphs: vec![para],
+            items: assets.to_vec(),
+            button: button(label, url),
+            footnote: None,
+        },
+    )
+}
+
+/// Which deadline reminder this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineStage {
+    SevenDays,
+    OneDay,
+    Overdue,
+}
+
+/// A reminder as a re-authorisation deadline approaches or passes.
+pub fn deadline_reminder(
+    brand: &Brand,
+    to: &str,
+    stage: DeadlineStage,
+    client_name: &str,
+    count: usize,
+    due_on: &str,
+    url: &str,
+) -> askama::Result<OutgoingEmail> {
+    let subject = match stage {
+        DeadlineStage::SevenDays => {
+            format!("{client_name}: 7 days left to re-authorise {count} grants")
+        }
+        DeadlineStage::OneDay => {
+            format!("{client_name}: 1 day left to re-authorise {count} grants")
+        }
+        DeadlineStage::Overdue => {
+            format!("{client_name}: re-authorisation is overdue for {count} grants")
+        }
+    };
+    build(
+        kinds::DEADLINE_REMINDER,
+        to,
+        subject.clone(),
+        brand,
+        Body {
+            heading: subject,
+            paragraphs: vec![format!(
+                "The deadline is {due_on}. One click sends {client_name} a link that replaces the affected grants with partner access."
+            )],
+            button: button("Open the re-authorisation queue", url),
+            ..Body::default()
+        },
+    )
+}
+
+/// To the agency: verification no longer finds access it had.
+pub fn access_lost(
+    brand: &Brand,
+    to: &str,
+    client_name: &str,
+    assets: &[String],
+    url: &str,
+) -> askama::Result<OutgoingEmail> {
+    build(
+        kinds::ACCESS_LOST,
+        to,
+        format!("Access lost: {client_name}"),
+        brand,
+        Body {
+            heading: format!("Access to {client_name}'s assets was lost"),
+            paragraphs: vec!["Meta no longer lists these grants for your business portfolio. The client may have removed them:".into()],
+            items: assets.to_vec(),
+            button: button("See the client", url),
+            ..Body::default()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brand() -> Brand {
+        Brand {
+            agency_name: "Acme <Agency>".into(),
+            accent_color: "#2f5bea".into(),
+        }
+    }
+
+    #[test]
+    fn every_template_renders_and_escapes_html() {
+        let b = brand();
+        let ask = AccessAsk {
+            client_name: "Bloom".into(),
+            sender_name: "Olivia".into(),
+            asks: vec!["Manage your Facebook Pages".into()],
+            message: Some("Hi <b>there</b>".into()),
+            link: "http://x.test/r/lkr_abc".into(),
+            expires_on: "14 December 2026".into(),
+        };
+        let results = vec![AssetOutcome {
+            asset_name: "Bloom Page".into(),
+            kind_label: "Facebook Page".into(),
+            outcome: "granted".into(),
+            reason: None,
+        }];
+        let all = vec![
+            invite(&b, "a@x.test", "Olivia", "Member", "http://x.test/invite/t").unwrap(),
+            password_reset(&b, "a@x.test", "http://x.test/password/reset/t").unwrap(),
+            access_link(&b, "a@x.test", &ask).unwrap(),
+            request_reminder(&b, "a@x.test", &ask).unwrap(),
+            request_opened(&b, "a@x.test", "Bloom", "http://x.test/requests/1").unwrap(),
+            access_approved(
+                &b,
+                "a@x.test",
+                "Bloom",
+                &results,
+                "http://x.test/requests/1",
+            )
+            .unwrap(),
+            approval_receipt(&b, "a@x.test", "Bloom", &results).unwrap(),
+            reauth_needed(
+                &b,
+                "a@x.test",
+                Audience::Agency,
+                "Bloom",
+                &["Bloom Page".into()],
+                "1 Jan 2027",
+                "http://x.test/q",
+            )
+            .unwrap(),
+            reauth_needed(
+                &b,
+                "a@x.test",
+                Audience::Client,
+                "Bloom",
+                &["Bloom Page".into()],
+                "1 Jan 2027",
+                "http://x.test/r/x",
+            )
+            .unwrap(),
+            deadline_reminder(
+                &b,
+                "a@x.test",
+                DeadlineStage::SevenDays,
+                "Bloom",
+                2,
+                "1 Jan 2027",
+                "http://x.test/q",
+            )
+            .unwrap(),
+            deadline_reminder(
+                &b,
+                "a@x.test",
+                DeadlineStage::Overdue,
+                "Bloom",
+                2,
+                "1 Jan 2027",
+                "http://x.test/q",
+            )
+            .unwrap(),
+            access_lost(
+                &b,
+                "a@x.test",
+                "Bloom",
+                &["Bloom Page".into()],
+                "http://x.test/clients/1",
+            )
+            .unwrap(),
+        ];
+        for m in &all {
+            assert!(!m.subject.is_empty());
+            assert!(
+                m.html.contains("Acme &#60;Agency&#62;") || m.html.contains("Acme &lt;Agency&gt;"),
+                "{}",
+                m.html
+            );
+            assert!(!m.html.contains("<b>there</b>"));
+            assert!(m.text.contains("Latchkey, for Acme <Agency>"));
+        }
+        assert!(all[2].text.contains("http://x.test/r/lkr_abc"));
+        assert!(all[2].text.contains("14 December 2026"));
+        assert!(all[5].subject.contains("1 of 1 assets granted"));
+    }
 }

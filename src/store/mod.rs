@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth_tokens;
 pub mod clients;
 pub mod outbox;
+pub mod prefs;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

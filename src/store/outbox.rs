@@ -141,3 +141,58 @@ pub async fn for_recipient<'c>(db: impl Exec<'c>, to: &str) -> Result<Vec<Outbox
     .fetch_all(db)
     .await
 }
+
+/// A page of an agency's messages for the delivery page, newest first.
+pub async fn list_for_agency<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    status: &str,
+    before_id: Option<i64>,
+    per_page: i64,
+) -> Result<super::Page<OutboxRow>, sqlx::Error> {
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM outbox
+         WHERE agency_id = $1 AND ($2 = '' OR status = $2) AND id < $3
+         ORDER BY id DESC LIMIT $4"
+    )))
+    .bind(agency_id)
+    .bind(status)
+    .bind(before_id.unwrap_or(i64::MAX))
+    .bind(per_page + 1)
+    .fetch_all(db)
+    .await?;
+    Ok(super::Page::from_rows(rows, 0, per_page))
+}
+
+/// Counts by status for one agency: (queued, sent, dead).
+pub async fn counts<'c>(db: impl Exec<'c>, agency_id: i64) -> Result<(i64, i64, i64), sqlx::Error> {
+    let row: (i64, i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM outbox WHERE agency_id = $1",
+    )
+    .bind(agency_id)
+    .fetch_one(db)
+    .await?;
+    Ok(row)
+}
+
+/// Puts a dead message back in the queue with a fresh set of attempts.
+pub async fn retry<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = $1, lease_until = NULL
+         WHERE agency_id = $2 AND id = $3 AND status = 'dead'",
+    )
+    .bind(now)
+    .bind(agency_id)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}

@@ -7,11 +7,13 @@ mod assets;
 mod audit;
 mod auth;
 mod clients;
+mod emails;
 pub mod error;
 mod hashing;
 mod home;
 mod layout;
 mod middleware;
+mod sandbox_mail;
 mod session;
 mod settings;
 mod team;
@@ -111,6 +113,14 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/restore", post(clients::restore))
         .route("/settings", get(settings::form).post(settings::save))
         .route("/audit", get(audit::list))
+        .route("/emails", get(emails::delivery))
+        .route("/emails/{id}/retry", post(emails::retry))
+        .route(
+            "/account/notifications",
+            get(emails::prefs_form).post(emails::prefs_save),
+        )
+        .route("/sandbox/mail", get(sandbox_mail::list))
+        .route("/sandbox/mail/{name}", get(sandbox_mail::show))
         .fallback(assets::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

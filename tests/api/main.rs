@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod clients;
+mod mail;
 mod schema;
 mod team;
 mod web;

@@ -1,0 +1,66 @@
+//! Staff notification preferences.
+
+use super::Exec;
+
+/// The agency events a staff user can switch on or off, with their labels.
+pub const EVENTS: [(&str, &str); 5] = [
+    ("request_opened", "A client opens an access link"),
+    (
+        "access_approved",
+        "A client approves access (with per-asset results)",
+    ),
+    (
+        "reauth_needed",
+        "Grants need re-authorisation (client migrating to managed accounts)",
+    ),
+    (
+        "deadline_reminder",
+        "Re-authorisation deadlines: 7 days, 1 day, overdue",
+    ),
+    ("access_lost", "Verification finds access was lost"),
+];
+
+/// The events this user has switched off.
+pub async fn disabled<'c>(db: impl Exec<'c>, user_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT event FROM notification_prefs WHERE user_id = $1 AND enabled = 0")
+        .bind(user_id)
+        .fetch_all(db)
+        .await
+}
+
+pub async fn set<'c>(
+    db: impl Exec<'c>,
+    user_id: i64,
+    event: &str,
+    enabled: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notification_prefs (user_id, event, enabled) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, event) DO UPDATE SET enabled = excluded.enabled",
+    )
+    .bind(user_id)
+    .bind(event)
+    .bind(i64::from(enabled))
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// E-mail addresses of the agency's staff who want `event`.
+pub async fn recipients<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    event: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT u.email FROM users u
+         WHERE u.agency_id = $1
+           AND NOT EXISTS (SELECT 1 FROM notification_prefs p
+                           WHERE p.user_id = u.id AND p.event = $2 AND p.enabled = 0)
+         ORDER BY u.id",
+    )
+    .bind(agency_id)
+    .bind(event)
+    .fetch_all(db)
+    .await
+}

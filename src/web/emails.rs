@@ -1,0 +1,179 @@
+//! The e-mail delivery page (owners and admins) and each user's notification preferences.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::error::AppResult;
+use super::layout::{Layout, render};
+use super::session::{ClientIp, Manager, Staff};
+use super::{AppError, AppState};
+use crate::clock::format_utc;
+use crate::domain::email::mask;
+use crate::store::{audit, outbox, prefs};
+
+const PER_PAGE: i64 = 50;
+
+struct Row {
+    id: i64,
+    to: String,
+    subject: String,
+    kind: String,
+    status: String,
+    attempts: i64,
+    when: String,
+    next_attempt: Option<String>,
+    last_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "emails.html")]
+struct DeliveryPage {
+    layout: Layout,
+    rows: Vec<Row>,
+    status: String,
+    queued: i64,
+    sent: i64,
+    dead: i64,
+    older_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeliveryQuery {
+    #[serde(default)]
+    status: String,
+    before: Option<i64>,
+    notice: Option<String>,
+}
+
+pub async fn delivery(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    Query(q): Query<DeliveryQuery>,
+) -> AppResult<Response> {
+    let status = match q.status.as_str() {
+        "queued" | "sent" | "dead" => q.status.clone(),
+        _ => String::new(),
+    };
+    let page =
+        outbox::list_for_agency(&st.db.pool, staff.agency_id, &status, q.before, PER_PAGE).await?;
+    let (queued, sent, dead) = outbox::counts(&st.db.pool, staff.agency_id).await?;
+    let older_url = if page.has_next {
+        page.items
+            .last()
+            .map(|r| format!("/emails?status={status}&before={}", r.id))
+    } else {
+        None
+    };
+    let rows = page
+        .items
+        .into_iter()
+        .map(|r| Row {
+            id: r.id,
+            // Recipients are masked: this page is about delivery, not an address book.
+            to: mask(&r.to_addr),
+            subject: r.subject,
+            kind: r.kind.replace('_', " "),
+            when: format_utc(r.sent_at.unwrap_or(r.created_at)),
+            next_attempt: (r.status == outbox::QUEUED && r.attempts > 0)
+                .then(|| format_utc(r.next_attempt_at)),
+            status: if r.status == outbox::QUEUED && r.attempts > 0 {
+                "failed, will retry".into()
+            } else {
+                r.status
+            },
+            attempts: r.attempts,
+            last_error: r.last_error,
+        })
+        .collect();
+    render(&DeliveryPage {
+        layout: Layout::staff(&staff, "E-mail delivery", "emails").with_notice(q.notice.as_deref()),
+        rows,
+        status,
+        queued,
+        sent,
+        dead,
+        older_url,
+    })
+}
+
+pub async fn retry(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let now = st.clock.now();
+    let mut tx = st.db.begin().await?;
+    if !outbox::retry(&mut *tx, staff.agency_id, id, now).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut *tx,
+        audit::Event {
+            agency_id: Some(staff.agency_id),
+            actor: &staff.actor(),
+            action: "email.retried",
+            target: &format!("message {id}"),
+            ip: &ip,
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    st.mailer.wake();
+    Ok(Redirect::to("/emails?notice=email_requeued").into_response())
+}
+
+struct Pref {
+    event: &'static str,
+    label: &'static str,
+    on: bool,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct PrefsPage {
+    layout: Layout,
+    prefs: Vec<Pref>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+pub async fn prefs_form(
+    State(st): State<AppState>,
+    staff: Staff,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let off = prefs::disabled(&st.db.pool, staff.user_id).await?;
+    render(&PrefsPage {
+        layout: Layout::staff(&staff, "Notifications", "account").with_notice(q.notice.as_deref()),
+        prefs: prefs::EVENTS
+            .iter()
+            .map(|(event, label)| Pref {
+                event,
+                label,
+                on: !off.iter().any(|o| o == event),
+            })
+            .collect(),
+    })
+}
+
+pub async fn prefs_save(
+    State(st): State<AppState>,
+    staff: Staff,
+    Form(form): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let mut tx = st.db.begin().await?;
+    for (event, _) in prefs::EVENTS {
+        let on = form.iter().any(|(k, v)| k == "on" && v == event);
+        prefs::set(&mut *tx, staff.user_id, event, on).await?;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to("/account/notifications?notice=saved").into_response())
+}
