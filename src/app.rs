@@ -138,7 +138,9 @@ fn spawn_workers(
 fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
     let transport = match (settings.mail_transport, &settings.smtp_url) {
         (MailTransportKind::Memory, _) => Transport::Memory(Default::default()),
-        (MailTransportKind::Smtp | MailTransportKind::Auto, Some(url)) => Transport::smtp(url)?,
+        (MailTransportKind::Smtp | MailTransportKind::Auto, Some(url)) => {
+            Transport::smtp(url, settings.mail_senders as u32)?
+        }
         (MailTransportKind::Smtp, None) => {
             anyhow::bail!("LATCHKEY_MAIL_TRANSPORT=smtp needs LATCHKEY_SMTP_URL")
         }

@@ -112,8 +112,10 @@ pub struct Settings {
     #[arg(long, env = "LATCHKEY_MAIL_REPLY_TO")]
     pub mail_reply_to: Option<String>,
 
-    /// How many messages the outbox worker sends at once (each over a pooled connection).
-    #[arg(long, env = "LATCHKEY_MAIL_SENDERS", default_value_t = 4)]
+    /// How many messages the outbox worker sends at once, each over its own pooled SMTP
+    /// connection. Each message costs about one delayed-ACK round (~40 ms) on a connection,
+    /// because lettre writes the terminating dot separately; concurrency hides that latency.
+    #[arg(long, env = "LATCHKEY_MAIL_SENDERS", default_value_t = 16)]
     pub mail_senders: usize,
 
     /// Run the background workers (outbox, jobs) in this process.

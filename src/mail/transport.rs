@@ -39,7 +39,7 @@ pub struct DeliveryError {
 impl Transport {
     /// Builds an SMTP transport from a URL: `smtp://` uses STARTTLS (required), `smtps://`
     /// implicit TLS, and `smtp://host:port?tls=none` plain text for a loopback relay.
-    pub fn smtp(url: &str) -> anyhow::Result<Self> {
+    pub fn smtp(url: &str, connections: u32) -> anyhow::Result<Self> {
         let mut parsed = url::Url::parse(url).context("LATCHKEY_SMTP_URL is not a URL")?;
         let plain = parsed.query_pairs().any(|(k, v)| k == "tls" && v == "none");
         if parsed.scheme() == "smtp" {
@@ -62,6 +62,7 @@ impl Transport {
         let url = parsed.as_str().trim_end_matches('?').to_owned();
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
             .context("LATCHKEY_SMTP_URL is not a valid SMTP URL")?
+            .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(connections.max(1)))
             .build();
         Ok(Self::Smtp(transport))
     }
