@@ -73,6 +73,13 @@ impl Application {
         })
     }
 
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], self.port)))
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }

@@ -32,6 +32,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!(settings = ?settings, "starting");
             let app = Application::build(settings, Clock::system()).await?;
             println!("Latchkey is running: open {}", app.base_url());
+            println!("listening on {}", app.local_addr());
             app.run_until_stopped().await
         }
         Command::Migrate => {

@@ -8,6 +8,7 @@ pub mod agencies;
 pub mod audit;
 pub mod auth_tokens;
 pub mod clients;
+pub mod leases;
 pub mod outbox;
 pub mod prefs;
 pub mod sessions;

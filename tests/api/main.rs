@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod clients;
 mod mail;
+mod processes;
 mod schema;
 mod team;
 mod web;

@@ -1,0 +1,370 @@
+//! Several Latchkey processes on one database behave like one; bad databases fail fast.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use latchkey::mail::sink::SmtpSink;
+use latchkey::store::leases;
+
+use crate::helpers::{PASSWORD, csrf_in, test_settings};
+
+/// A `latchkey serve` child process, killed on drop.
+struct Process {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn_process(database_url: &str, data_dir: &std::path::Path, smtp_url: &str) -> Process {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        .arg("serve")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LATCHKEY_BIND", "127.0.0.1:0")
+        .env("LATCHKEY_DATA_DIR", data_dir)
+        .env("LATCHKEY_DATABASE_URL", database_url)
+        // Both processes sit behind one public address, as behind a load balancer.
+        .env("LATCHKEY_BASE_URL", "http://latchkey.test")
+        .env("LATCHKEY_SMTP_URL", smtp_url)
+        .env("LATCHKEY_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("latchkey binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let line = lines.next().expect("a line").expect("readable");
+    // "Latchkey is running: open http://latchkey.test" — the real port is in the log line
+    // we print next.
+    assert!(line.contains("Latchkey is running"), "{line}");
+    let listen = lines.next().expect("listen line").expect("readable");
+    let addr = listen.rsplit(' ').next().unwrap().to_owned();
+    std::thread::spawn(move || for _ in lines {});
+    Process {
+        child,
+        base: format!("http://{addr}"),
+    }
+}
+
+/// A browser that may talk to either process: one cookie jar.
+struct Browser {
+    http: reqwest::Client,
+    cookie: std::sync::Mutex<String>,
+}
+
+impl Browser {
+    fn new() -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookie: Default::default(),
+        }
+    }
+
+    fn keep(&self, resp: &reqwest::Response) {
+        let mut jar = self.cookie.lock().unwrap();
+        for v in resp.headers().get_all("set-cookie") {
+            let pair = v.to_str().unwrap().split(';').next().unwrap().to_owned();
+            let name = pair.split('=').next().unwrap().to_owned();
+            let mut kept: Vec<String> = jar
+                .split("; ")
+                .filter(|c| !c.is_empty() && !c.starts_with(&format!("{name}=")))
+                .map(str::to_owned)
+                .collect();
+            kept.push(pair);
+            *jar = kept.join("; ");
+        }
+    }
+
+    async fn get(&self, p: &Process, path: &str) -> (u16, String) {
+        let cookie = self.cookie.lock().unwrap().clone();
+        let r = self
+            .http
+            .get(format!("{}{path}", p.base))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&r);
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    async fn post(&self, p: &Process, path: &str, token: &str, form: &[(&str, &str)]) -> u16 {
+        let mut form = form.to_vec();
+        form.push(("csrf", token));
+        let cookie = self.cookie.lock().unwrap().clone();
+        let r = self
+            .http
+            .post(format!("{}{path}", p.base))
+            .header("cookie", cookie)
+            .header("origin", "http://latchkey.test")
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&r);
+        r.status().as_u16()
+    }
+}
+
+async fn shared_database() -> (String, std::path::PathBuf) {
+    let s = test_settings().await;
+    std::fs::create_dir_all(&s.data_dir).unwrap();
+    (s.database_url(), s.data_dir)
+}
+
+#[tokio::test]
+async fn two_processes_share_sessions_and_send_each_email_once() {
+    let sink = SmtpSink::start().await.unwrap();
+    let (db_url, dir) = shared_database().await;
+    let a = spawn_process(&db_url, &dir.join("a"), &sink.url());
+    let b = spawn_process(&db_url, &dir.join("b"), &sink.url());
+    let browser = Browser::new();
+
+    // Set up on A …
+    let (_, page) = browser.get(&a, "/setup").await;
+    let token = csrf_in(&page).unwrap();
+    let status = browser
+        .post(
+            &a,
+            "/setup",
+            &token,
+            &[
+                ("agency_name", "Acme"),
+                ("portfolio_id", ""),
+                ("name", "Olivia"),
+                ("email", "owner@acme.test"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    // … and the session works on B, CSRF token included.
+    let (status, page) = browser.get(&b, "/clients/new").await;
+    assert_eq!(status, 200, "login crosses processes");
+    let token = csrf_in(&page).unwrap();
+    assert_eq!(
+        browser
+            .post(
+                &b,
+                "/clients",
+                &token,
+                &[
+                    ("name", "Made on B"),
+                    ("contact_name", ""),
+                    ("contact_email", "c@b.test"),
+                    ("notes", "")
+                ]
+            )
+            .await,
+        303
+    );
+    assert!(browser.get(&a, "/clients").await.1.contains("Made on B"));
+    // Logging out on A ends the session on B.
+    let (_, page) = browser.get(&a, "/clients").await;
+    assert_eq!(
+        browser
+            .post(&a, "/logout", &csrf_in(&page).unwrap(), &[])
+            .await,
+        303
+    );
+    assert_eq!(browser.get(&b, "/clients").await.0, 303);
+
+    // 200 e-mails, enqueued through both processes while both workers run.
+    let anon = Browser::new();
+    let (_, page) = anon.get(&a, "/password/forgot").await;
+    let token = csrf_in(&page).unwrap();
+    for i in 0..200 {
+        let p = if i % 2 == 0 { &a } else { &b };
+        assert_eq!(
+            anon.post(
+                p,
+                "/password/forgot",
+                &token,
+                &[("email", "owner@acme.test")]
+            )
+            .await,
+            200
+        );
+    }
+    sink.wait_for(200, Duration::from_secs(60)).await;
+    // Every row marked sent after exactly one attempt, and the server saw each once.
+    let pool = sqlx::AnyPool::connect(&db_url).await.unwrap();
+    let (sent, attempts): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM outbox WHERE status = 'sent'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((sent, attempts), (200, 200));
+    let got = sink.received();
+    let mut ids: Vec<String> = got.iter().filter_map(|m| m.header("Message-ID")).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        (got.len(), ids.len()),
+        (200, 200),
+        "each e-mail exactly once"
+    );
+}
+
+#[tokio::test]
+async fn a_job_lease_is_held_by_one_process_at_a_time() {
+    let s = test_settings().await;
+    let app = latchkey::Application::build(s.clone(), latchkey::Clock::system())
+        .await
+        .unwrap();
+    // A second, independent pool on the same database plays the second process.
+    let other = latchkey::store::Db::connect(&s).await.unwrap();
+    let db = &app.state().db;
+    let now = 1_000_000;
+    assert!(
+        leases::acquire(&db.pool, "verify", "agency:1", "process-a", now, now + 300)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !leases::acquire(
+            &other.pool,
+            "verify",
+            "agency:1",
+            "process-b",
+            now + 10,
+            now + 310
+        )
+        .await
+        .unwrap(),
+        "overlap refused"
+    );
+    assert!(
+        leases::acquire(
+            &other.pool,
+            "verify",
+            "agency:2",
+            "process-b",
+            now + 10,
+            now + 310
+        )
+        .await
+        .unwrap(),
+        "other agencies are independent"
+    );
+    assert!(
+        leases::acquire(
+            &db.pool,
+            "verify",
+            "agency:1",
+            "process-a",
+            now + 20,
+            now + 320
+        )
+        .await
+        .unwrap(),
+        "the holder renews"
+    );
+    // After a crash the lease runs out and another process resumes.
+    assert!(
+        leases::acquire(
+            &other.pool,
+            "verify",
+            "agency:1",
+            "process-b",
+            now + 321,
+            now + 600
+        )
+        .await
+        .unwrap()
+    );
+    leases::release(&other.pool, "verify", "agency:1", "process-b")
+        .await
+        .unwrap();
+    assert!(
+        leases::acquire(
+            &db.pool,
+            "verify",
+            "agency:1",
+            "process-a",
+            now + 322,
+            now + 600
+        )
+        .await
+        .unwrap()
+    );
+
+    // Racing acquirers: exactly one wins.
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let pool = if i % 2 == 0 {
+            db.pool.clone()
+        } else {
+            other.pool.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            leases::acquire(
+                &pool,
+                "verify",
+                "agency:race",
+                &format!("p{i}"),
+                now,
+                now + 300,
+            )
+            .await
+            .unwrap()
+        }));
+    }
+    let mut winners = 0;
+    for t in tasks {
+        winners += usize::from(t.await.unwrap());
+    }
+    assert_eq!(winners, 1);
+}
+
+#[tokio::test]
+async fn an_unreachable_database_fails_fast_with_a_clear_message() {
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        .arg("migrate")
+        .env(
+            "LATCHKEY_DATABASE_URL",
+            "postgres://latchkey:secret@127.0.0.1:1/latchkey",
+        )
+        .env("LATCHKEY_DB_CONNECT_TIMEOUT", "2")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot reach the database"), "{err}");
+    assert!(!err.contains("secret"), "password redacted: {err}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+}
+
+#[tokio::test]
+async fn a_database_newer_than_the_binary_is_refused() {
+    let s = test_settings().await;
+    let app = latchkey::Application::build(s.clone(), latchkey::Clock::system())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
+         VALUES (99990101, 'from the future', CURRENT_TIMESTAMP, TRUE, $1, 0)",
+    )
+    .bind(vec![0u8; 48])
+    .execute(&app.state().db.pool)
+    .await
+    .unwrap();
+    let err = match latchkey::Application::build(s, latchkey::Clock::system()).await {
+        Ok(_) => panic!("started against a newer schema"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(err.contains("does not know"), "{err}");
+}
