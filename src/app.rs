@@ -124,22 +124,29 @@ impl Application {
     }
 }
 
-/// `senders` outbox loops (0: none, for tests that drive delivery by hand).
+/// `senders` outbox loops plus the scheduled jobs (none at all for tests that drive
+/// delivery by hand).
 fn spawn_workers(
     state: &AppState,
     senders: usize,
     shutdown: watch::Receiver<bool>,
 ) -> Vec<JoinHandle<()>> {
-    (0..senders)
-        .map(|_| {
-            tokio::spawn(mail::worker::run(
-                state.db.clone(),
-                state.mailer.clone(),
-                state.clock.clone(),
-                shutdown.clone(),
-            ))
-        })
-        .collect()
+    let mut jobs = Vec::new();
+    if senders > 0 {
+        jobs.push(tokio::spawn(crate::jobs::run_reminders(
+            state.clone(),
+            shutdown.clone(),
+        )));
+    }
+    for _ in 0..senders {
+        jobs.push(tokio::spawn(mail::worker::run(
+            state.db.clone(),
+            state.mailer.clone(),
+            state.clock.clone(),
+            shutdown.clone(),
+        )));
+    }
+    jobs
 }
 
 fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {

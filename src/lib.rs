@@ -17,6 +17,7 @@ pub mod bootstrap;
 pub mod clock;
 pub mod config;
 pub mod domain;
+pub mod jobs;
 pub mod mail;
 pub mod store;
 pub mod web;

@@ -1,6 +1,7 @@
 //! Pure domain types and rules: no I/O, no HTTP, no SQL. Parse, don't validate:
 //! each constructor either returns a valid value or says, in plain words, what is wrong.
 
+pub mod access;
 pub mod email;
 pub mod password;
 pub mod portfolio;

@@ -12,6 +12,21 @@ pub struct Agency {
     pub accent_color: String,
     pub reminder_days: i64,
     pub created_at: i64,
+    /// The name clients see; empty means `name`.
+    pub display_name: String,
+    pub default_expiry_days: i64,
+    pub default_level: String,
+}
+
+impl Agency {
+    /// The name shown to clients.
+    pub fn public_name(&self) -> &str {
+        if self.display_name.is_empty() {
+            &self.name
+        } else {
+            &self.display_name
+        }
+    }
 }
 
 pub async fn any_exists<'c>(db: impl Exec<'c>) -> Result<bool, sqlx::Error> {
@@ -39,7 +54,8 @@ pub async fn insert<'c>(
 
 pub async fn get<'c>(db: impl Exec<'c>, id: i64) -> Result<Option<Agency>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, name, portfolio_id, accent_color, reminder_days, created_at
+        "SELECT id, name, portfolio_id, accent_color, reminder_days, created_at,
+                display_name, default_expiry_days, default_level
          FROM agencies WHERE id = $1",
     )
     .bind(id)
@@ -67,4 +83,69 @@ pub async fn update_settings<'c>(
     .execute(db)
     .await
     .map(|_| ())
+}
+
+/// Branding and request defaults.
+#[derive(Debug, Clone)]
+pub struct Branding<'a> {
+    pub display_name: &'a str,
+    pub default_expiry_days: i64,
+    pub default_level: &'a str,
+}
+
+pub async fn update_branding<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    b: &Branding<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE agencies SET display_name = $1, default_expiry_days = $2, default_level = $3 WHERE id = $4",
+    )
+    .bind(b.display_name)
+    .bind(b.default_expiry_days)
+    .bind(b.default_level)
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn set_logo<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    content_type: &str,
+    bytes: &[u8],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO agency_logos (agency_id, content_type, bytes, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (agency_id) DO UPDATE SET content_type = excluded.content_type,
+             bytes = excluded.bytes, updated_at = excluded.updated_at",
+    )
+    .bind(id)
+    .bind(content_type)
+    .bind(bytes.to_vec())
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn remove_logo<'c>(db: impl Exec<'c>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM agency_logos WHERE agency_id = $1")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// (content type, bytes) of the agency's logo.
+pub async fn logo<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
+    sqlx::query_as("SELECT content_type, bytes FROM agency_logos WHERE agency_id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }

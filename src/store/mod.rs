@@ -11,6 +11,7 @@ pub mod clients;
 pub mod leases;
 pub mod outbox;
 pub mod prefs;
+pub mod requests;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

@@ -14,6 +14,14 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+pub async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../static/app.js"),
+    )
+        .into_response()
+}
+
 /// Client links must never be indexed.
 pub async fn robots() -> Response {
     (

@@ -12,7 +12,9 @@ pub mod error;
 mod hashing;
 mod home;
 mod layout;
+mod link;
 mod middleware;
+mod requests;
 mod sandbox_mail;
 mod session;
 mod settings;
@@ -30,6 +32,10 @@ use crate::store::Db;
 
 pub use error::AppError;
 pub use hashing::Hasher;
+pub use requests::send_auto_reminders;
+
+/// Largest logo upload.
+pub const MAX_UPLOAD: usize = 512 * 1024;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -78,6 +84,23 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(assets::healthz))
         .route("/robots.txt", get(assets::robots))
         .route("/static/app.css", get(assets::stylesheet))
+        .route("/static/app.js", get(assets::script))
+        .route("/brand/{file}", get(link::brand_css))
+        .route("/brand/{id}/logo", get(link::logo))
+        .route("/r/{token}", get(link::landing))
+        .route("/r/{token}/start", get(link::start))
+        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests/new", get(requests::new_form))
+        .route("/requests/{id}", get(requests::show))
+        .route("/requests/{id}/remind", post(requests::remind))
+        .route(
+            "/requests/{id}/regenerate",
+            get(requests::regenerate_confirm).post(requests::regenerate),
+        )
+        .route(
+            "/requests/{id}/revoke",
+            get(requests::revoke_confirm).post(requests::revoke),
+        )
         .route("/setup", get(auth::setup_form).post(auth::setup))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
@@ -112,6 +135,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/clients/{id}/restore", post(clients::restore))
         .route("/settings", get(settings::form).post(settings::save))
+        .route("/settings/logo", post(settings::upload_logo))
+        .route("/settings/logo/remove", post(settings::remove_logo))
         .route("/audit", get(audit::list))
         .route("/emails", get(emails::delivery))
         .route("/emails/{id}/retry", post(emails::retry))
@@ -130,11 +155,16 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::session,
         ))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        // Forms are capped at `body_limit` by the CSRF layer, which reads them; the outer
+        // cap is higher for logo uploads (checked again by their handler).
+        .layer(RequestBodyLimitLayer::new(
+            body_limit.max(MAX_UPLOAD + 16 * 1024),
+        ))
         .layer(axum::middleware::from_fn(middleware::error_pages))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::security_headers,
         ))
+        .layer(axum::middleware::from_fn(middleware::request_log))
         .with_state(state)
 }

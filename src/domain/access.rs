@@ -1,0 +1,292 @@
+//! What an agency asks for: asset kinds, access levels, and the one table that maps them
+//! to Meta's task names (DESIGN.md §1).
+
+use std::fmt;
+
+/// A kind of Meta business asset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AssetKind {
+    Page,
+    AdAccount,
+    Instagram,
+    Catalog,
+    Pixel,
+}
+
+/// How much access: the agency picks one per kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AccessLevel {
+    Manage,
+    Advertise,
+    View,
+}
+
+/// Whose account the access rests on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GrantMode {
+    /// Shared with the agency's business portfolio; survives managed-account migration.
+    Partner,
+    /// Rests on one person's account; must be re-authorised after migration.
+    User,
+}
+
+impl AssetKind {
+    pub const ALL: [AssetKind; 5] = [
+        Self::Page,
+        Self::AdAccount,
+        Self::Instagram,
+        Self::Catalog,
+        Self::Pixel,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Page => "page",
+            Self::AdAccount => "ad_account",
+            Self::Instagram => "instagram",
+            Self::Catalog => "catalog",
+            Self::Pixel => "pixel",
+        }
+    }
+
+    /// "Facebook Pages", for headings and forms.
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            Self::Page => "Facebook Pages",
+            Self::AdAccount => "Ad accounts",
+            Self::Instagram => "Instagram accounts",
+            Self::Catalog => "Product catalogs",
+            Self::Pixel => "Pixels and datasets",
+        }
+    }
+
+    /// "Facebook Page", for one asset.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Page => "Facebook Page",
+            Self::AdAccount => "Ad account",
+            Self::Instagram => "Instagram account",
+            Self::Catalog => "Product catalog",
+            Self::Pixel => "Pixel / dataset",
+        }
+    }
+
+    /// The Facebook Login permission that listing and sharing this kind needs.
+    pub fn scope(self) -> &'static str {
+        match self {
+            Self::Page => "pages_show_list",
+            Self::AdAccount => "ads_management",
+            Self::Instagram => "instagram_basic",
+            Self::Catalog => "catalog_management",
+            Self::Pixel => "ads_management",
+        }
+    }
+}
+
+impl AccessLevel {
+    pub const ALL: [AccessLevel; 3] = [Self::Manage, Self::Advertise, Self::View];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manage => "manage",
+            Self::Advertise => "advertise",
+            Self::View => "view",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Manage => "Manage",
+            Self::Advertise => "Advertise",
+            Self::View => "View",
+        }
+    }
+}
+
+impl GrantMode {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "partner" => Some(Self::Partner),
+            "user" => Some(Self::User),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Partner => "partner",
+            Self::User => "user",
+        }
+    }
+
+    /// The badge shown wherever a grant appears.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Self::Partner => "Partner — survives migration",
+            Self::User => "User-based — at risk",
+        }
+    }
+}
+
+/// The single table: Meta tasks for each kind at each level.
+pub fn tasks(kind: AssetKind, level: AccessLevel) -> &'static [&'static str] {
+    use AccessLevel::*;
+    use AssetKind::*;
+    match (kind, level) {
+        (Page, Manage) => &[
+            "MANAGE",
+            "CREATE_CONTENT",
+            "MODERATE",
+            "MESSAGING",
+            "ADVERTISE",
+            "ANALYZE",
+        ],
+        (Page, Advertise) => &["ADVERTISE", "ANALYZE"],
+        (Page, View) => &["ANALYZE"],
+        (AdAccount, Manage) => &["MANAGE", "ADVERTISE", "ANALYZE"],
+        (AdAccount, Advertise) => &["ADVERTISE", "ANALYZE"],
+        (AdAccount, View) => &["ANALYZE"],
+        (Instagram, Manage) => &[
+            "CONTENT",
+            "COMMUNITY_ACTIVITY",
+            "MESSAGES",
+            "ADVERTISE",
+            "ANALYZE",
+        ],
+        (Instagram, Advertise) => &["ADVERTISE", "ANALYZE"],
+        (Instagram, View) => &["ANALYZE"],
+        (Catalog, Manage) => &["MANAGE", "ADVERTISE"],
+        (Catalog, Advertise) => &["ADVERTISE"],
+        (Catalog, View) => &["AA_ANALYZE"],
+        (Pixel, Manage) => &["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"],
+        (Pixel, Advertise) => &["ADVERTISE", "ANALYZE"],
+        (Pixel, View) => &["ANALYZE"],
+    }
+}
+
+/// What the client is asked, in plain words: "Manage your Facebook Pages: post, reply to
+/// messages, run ads, see insights".
+pub fn plain_words(kind: AssetKind, level: AccessLevel) -> String {
+    use AccessLevel::*;
+    use AssetKind::*;
+    let what = match (kind, level) {
+        (Page, Manage) => "post, reply to messages and comments, run ads, see insights",
+        (Page, Advertise) => "run ads and see insights",
+        (Page, View) => "see insights",
+        (AdAccount, Manage) => "manage campaigns, budgets and billing settings, see reports",
+        (AdAccount, Advertise) => "create and edit ads, see reports",
+        (AdAccount, View) => "see reports",
+        (Instagram, Manage) => {
+            "publish content, reply to comments and messages, run ads, see insights"
+        }
+        (Instagram, Advertise) => "run ads and see insights",
+        (Instagram, View) => "see insights",
+        (Catalog, Manage) => "manage products and use the catalog in ads",
+        (Catalog, Advertise) => "use the catalog in ads",
+        (Catalog, View) => "see catalog performance",
+        (Pixel, Manage) => "edit the pixel, upload events, use it in ads, see its data",
+        (Pixel, Advertise) => "use it in ads and see its data",
+        (Pixel, View) => "see its data",
+    };
+    let verb = match level {
+        Manage => "Manage",
+        Advertise => "Advertise with",
+        View => "View",
+    };
+    format!(
+        "{verb} your {}: {what}",
+        kind.plural_label()
+            .to_lowercase()
+            .replace("facebook", "Facebook")
+    )
+}
+
+/// One line of a request: a kind at a level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ask {
+    pub kind: AssetKind,
+    pub level: AccessLevel,
+}
+
+impl Ask {
+    /// Encodes a list as `page:manage,ad_account:view` for storage.
+    pub fn encode(asks: &[Ask]) -> String {
+        asks.iter()
+            .map(|a| format!("{}:{}", a.kind.as_str(), a.level.as_str()))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Decodes what `encode` wrote; unknown parts are skipped.
+    pub fn decode(s: &str) -> Vec<Ask> {
+        s.split(',')
+            .filter_map(|part| {
+                let (k, l) = part.split_once(':')?;
+                Some(Ask {
+                    kind: AssetKind::parse(k)?,
+                    level: AccessLevel::parse(l)?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for AssetKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_matches_the_design() {
+        assert_eq!(tasks(AssetKind::Page, AccessLevel::Manage).len(), 6);
+        assert_eq!(
+            tasks(AssetKind::Catalog, AccessLevel::View),
+            &["AA_ANALYZE"]
+        );
+        assert_eq!(
+            tasks(AssetKind::Pixel, AccessLevel::Manage),
+            &["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"]
+        );
+        for k in AssetKind::ALL {
+            for l in AccessLevel::ALL {
+                assert!(!tasks(k, l).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn plain_words_and_round_trip() {
+        assert_eq!(
+            plain_words(AssetKind::Page, AccessLevel::Manage),
+            "Manage your Facebook pages: post, reply to messages and comments, run ads, see insights"
+        );
+        let asks = vec![
+            Ask {
+                kind: AssetKind::Page,
+                level: AccessLevel::Manage,
+            },
+            Ask {
+                kind: AssetKind::Pixel,
+                level: AccessLevel::View,
+            },
+        ];
+        assert_eq!(Ask::decode(&Ask::encode(&asks)), asks);
+        assert!(Ask::decode("bogus:manage,page:root").is_empty());
+        for k in AssetKind::ALL {
+            assert_eq!(AssetKind::parse(k.as_str()), Some(k));
+        }
+    }
+}

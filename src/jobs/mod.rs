@@ -1,0 +1,29 @@
+//! Background jobs that run on a schedule in every process. Each is safe to run in several
+//! processes at once: the work items are claimed atomically in the database.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::web::AppState;
+
+/// How often the reminder job looks for requests to remind.
+const REMINDER_EVERY: Duration = Duration::from_secs(60);
+
+/// Sends automatic reminders for unopened requests until shutdown.
+pub async fn run_reminders(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        match crate::web::send_auto_reminders(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "automatic reminders queued"),
+            Err(e) => tracing::error!(error = ?e, "reminder job failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(REMINDER_EVERY) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}

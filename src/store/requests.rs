@@ -1,0 +1,334 @@
+//! Access requests and their timelines. Every query is scoped to one agency, except the
+//! lookup by token hash that serves the client's link.
+
+use sqlx::FromRow;
+
+use super::{Exec, Page};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AccessRequest {
+    pub id: i64,
+    pub agency_id: i64,
+    pub client_id: i64,
+    pub token_prefix: String,
+    pub mode: String,
+    pub asks: String,
+    pub user_people: String,
+    pub message: String,
+    pub single_use: i64,
+    pub expires_at: i64,
+    pub created_by: Option<i64>,
+    pub created_at: i64,
+    pub emailed_at: Option<i64>,
+    pub first_opened_at: Option<i64>,
+    pub open_count: i64,
+    pub used_at: Option<i64>,
+    pub completed_at: Option<i64>,
+    pub outcome: Option<String>,
+    pub revoked_at: Option<i64>,
+    pub last_reminder_at: Option<i64>,
+    pub auto_reminded_at: Option<i64>,
+    pub client_name: String,
+    pub client_email: String,
+}
+
+const SELECT: &str = "SELECT r.id, r.agency_id, r.client_id, r.token_prefix, r.mode, r.asks, r.user_people,
+        r.message, r.single_use, r.expires_at, r.created_by, r.created_at, r.emailed_at,
+        r.first_opened_at, r.open_count, r.used_at, r.completed_at, r.outcome, r.revoked_at,
+        r.last_reminder_at, r.auto_reminded_at, c.name AS client_name, c.contact_email AS client_email
+    FROM access_requests r JOIN clients c ON c.id = r.client_id";
+
+/// The status of a request at `now`, as the list shows it.
+impl AccessRequest {
+    pub fn status(&self, now: i64) -> &'static str {
+        if self.revoked_at.is_some() {
+            "revoked"
+        } else if self.outcome.as_deref() == Some("completed") {
+            "completed"
+        } else if self.outcome.as_deref() == Some("partial") {
+            "partially_completed"
+        } else if self.expires_at <= now {
+            "expired"
+        } else if self.first_opened_at.is_some() {
+            "opened"
+        } else if self.emailed_at.is_some() {
+            "emailed"
+        } else {
+            "created"
+        }
+    }
+}
+
+/// The same status as SQL, so lists can filter on it.
+const STATUS_SQL: &str = "CASE WHEN r.revoked_at IS NOT NULL THEN 'revoked'
+      WHEN r.outcome = 'completed' THEN 'completed'
+      WHEN r.outcome = 'partial' THEN 'partially_completed'
+      WHEN r.expires_at <= $2 THEN 'expired'
+      WHEN r.first_opened_at IS NOT NULL THEN 'opened'
+      WHEN r.emailed_at IS NOT NULL THEN 'emailed'
+      ELSE 'created' END";
+
+/// A new request.
+#[derive(Debug, Clone)]
+pub struct NewRequest<'a> {
+    pub agency_id: i64,
+    pub client_id: i64,
+    pub token_hash: &'a str,
+    pub token_prefix: &'a str,
+    pub mode: &'a str,
+    pub asks: &'a str,
+    pub user_people: &'a str,
+    pub message: &'a str,
+    pub single_use: bool,
+    pub expires_at: i64,
+    pub created_by: i64,
+}
+
+pub async fn insert<'c>(
+    db: impl Exec<'c>,
+    r: &NewRequest<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO access_requests (agency_id, client_id, token_hash, token_prefix, mode, asks,
+             user_people, message, single_use, expires_at, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(r.agency_id)
+    .bind(r.client_id)
+    .bind(r.token_hash)
+    .bind(r.token_prefix)
+    .bind(r.mode)
+    .bind(r.asks)
+    .bind(r.user_people)
+    .bind(r.message)
+    .bind(i64::from(r.single_use))
+    .bind(r.expires_at)
+    .bind(r.created_by)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn get<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+) -> Result<Option<AccessRequest>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.agency_id = $1 AND r.id = $2"
+    )))
+    .bind(agency_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The request behind a link, whatever its state (the caller decides 404 / 410).
+pub async fn by_token_hash<'c>(
+    db: impl Exec<'c>,
+    token_hash: &str,
+) -> Result<Option<AccessRequest>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.token_hash = $1"
+    )))
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await
+}
+
+/// Filters for the list.
+#[derive(Debug, Clone, Default)]
+pub struct RequestQuery {
+    pub status: String,
+    pub client_id: Option<i64>,
+    pub before_id: Option<i64>,
+}
+
+pub async fn list<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    q: &RequestQuery,
+    now: i64,
+    per_page: i64,
+) -> Result<Page<AccessRequest>, sqlx::Error> {
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.agency_id = $1 AND ($3 = '' OR {STATUS_SQL} = $3)
+           AND ($4 = 0 OR r.client_id = $4) AND r.id < $5
+         ORDER BY r.id DESC LIMIT $6"
+    )))
+    .bind(agency_id)
+    .bind(now)
+    .bind(q.status.as_str())
+    .bind(q.client_id.unwrap_or(0))
+    .bind(q.before_id.unwrap_or(i64::MAX))
+    .bind(per_page + 1)
+    .fetch_all(db)
+    .await?;
+    Ok(Page::from_rows(rows, 0, per_page))
+}
+
+pub async fn mark_emailed<'c>(db: impl Exec<'c>, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE access_requests SET emailed_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Counts an open; returns true when it was the first.
+pub async fn record_open(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let first = sqlx::query(
+        "UPDATE access_requests SET first_opened_at = $1 WHERE id = $2 AND first_opened_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    sqlx::query("UPDATE access_requests SET open_count = open_count + 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(first)
+}
+
+/// Replaces the token: the old link stops working at once.
+pub async fn replace_token<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    token_hash: &str,
+    token_prefix: &str,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE access_requests SET token_hash = $1, token_prefix = $2
+         WHERE agency_id = $3 AND id = $4 AND revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(token_prefix)
+    .bind(agency_id)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn revoke<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE access_requests SET revoked_at = $1 WHERE agency_id = $2 AND id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(agency_id)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Takes the reminder slot atomically: at most one reminder per 24 hours per request.
+pub async fn claim_reminder<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE access_requests SET last_reminder_at = $1
+         WHERE agency_id = $2 AND id = $3 AND (last_reminder_at IS NULL OR last_reminder_at <= $4)",
+    )
+    .bind(now)
+    .bind(agency_id)
+    .bind(id)
+    .bind(now - 24 * 60 * 60)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Requests that were e-mailed, never opened, are still live, and have waited their
+/// agency's `reminder_days` without an automatic reminder.
+pub async fn due_for_auto_reminder<'c>(
+    db: impl Exec<'c>,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id, r.agency_id FROM access_requests r JOIN agencies a ON a.id = r.agency_id
+         WHERE r.emailed_at IS NOT NULL AND r.first_opened_at IS NULL AND r.revoked_at IS NULL
+           AND r.completed_at IS NULL AND r.expires_at > $1 AND r.auto_reminded_at IS NULL
+           AND r.emailed_at + a.reminder_days * 86400 <= $1
+         ORDER BY r.id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Marks the automatic reminder sent; false if another worker already did.
+pub async fn claim_auto_reminder<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE access_requests SET auto_reminded_at = $1, last_reminder_at = $1
+         WHERE id = $2 AND auto_reminded_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct RequestEvent {
+    pub id: i64,
+    pub kind: String,
+    pub detail: String,
+    pub created_at: i64,
+}
+
+pub async fn add_event<'c>(
+    db: impl Exec<'c>,
+    request_id: i64,
+    kind: &str,
+    detail: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO request_events (request_id, kind, detail, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(request_id)
+    .bind(kind)
+    .bind(detail)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn events<'c>(
+    db: impl Exec<'c>,
+    request_id: i64,
+) -> Result<Vec<RequestEvent>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, kind, detail, created_at FROM request_events WHERE request_id = $1 ORDER BY id",
+    )
+    .bind(request_id)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,296 @@
+//! The client's side of a capability link: `/r/<token>`. No account, phone-first.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::error::AppResult;
+use super::layout::render_status;
+use super::requests::{LINK_PREFIX, format_day};
+use super::session::ClientIp;
+use super::{AppError, AppState};
+use crate::domain::SecretToken;
+use crate::domain::access::{self, Ask, GrantMode};
+use crate::mail::{self, templates};
+use crate::store::requests::AccessRequest;
+use crate::store::{agencies, prefs, requests, throttle};
+
+/// Failed link lookups per IP: 20 free, then growing delays (a guessing brake).
+const LOOKUPS: throttle::Policy = throttle::Policy {
+    free: 20,
+    max_delay: 15 * 60,
+    lock_after: 500,
+    lock_secs: 60 * 60,
+    forget_after: 60 * 60,
+};
+
+/// The agency as the client sees it.
+pub struct PublicBrand {
+    pub agency_id: i64,
+    pub name: String,
+    pub has_logo: bool,
+}
+
+#[derive(Template)]
+#[template(path = "client/landing.html")]
+struct Landing {
+    brand: PublicBrand,
+    token: String,
+    client_name: String,
+    sender: String,
+    asks: Vec<String>,
+    message: String,
+    partner: bool,
+    expires_on: String,
+    completed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "client/gone.html")]
+struct Gone {
+    brand: PublicBrand,
+    title: String,
+    message: String,
+}
+
+/// The outcome of looking a link up.
+pub enum Lookup {
+    Live(Box<AccessRequest>, agencies::Agency),
+    /// Expired or used up: 410 naming the agency.
+    Gone(agencies::Agency, &'static str),
+}
+
+/// Looks a presented token up, counting failures per IP. Unknown, malformed and revoked
+/// links are all the same 404.
+pub async fn lookup(st: &AppState, ip: &str, raw: &str) -> AppResult<Lookup> {
+    let key = format!("link:{ip}");
+    let now = st.clock.now();
+    let wait = throttle::wait_secs(&st.db.pool, &key, now).await?;
+    if wait > 0 {
+        return Err(AppError::TooManyRequests { retry_after: wait });
+    }
+    let found = match SecretToken::from_presented(LINK_PREFIX, raw) {
+        Some(token) => requests::by_token_hash(&st.db.pool, &token.hash()).await?,
+        None => None,
+    };
+    let Some(r) = found.filter(|r| r.revoked_at.is_none()) else {
+        let mut conn = st.db.pool.acquire().await?;
+        throttle::record_failure(&mut conn, &key, LOOKUPS, now).await?;
+        return Err(AppError::NotFound);
+    };
+    let agency = agencies::get(&st.db.pool, r.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if r.expires_at <= now {
+        return Ok(Lookup::Gone(agency, "expired"));
+    }
+    if r.single_use == 1 && r.used_at.is_some() {
+        return Ok(Lookup::Gone(agency, "used"));
+    }
+    Ok(Lookup::Live(Box::new(r), agency))
+}
+
+async fn brand_of(st: &AppState, agency: &agencies::Agency) -> AppResult<PublicBrand> {
+    Ok(PublicBrand {
+        agency_id: agency.id,
+        name: agency.public_name().to_owned(),
+        has_logo: agencies::logo(&st.db.pool, agency.id).await?.is_some(),
+    })
+}
+
+/// The 410 page for an expired or used link.
+pub async fn gone_page(st: &AppState, agency: &agencies::Agency, why: &str) -> AppResult<Response> {
+    let brand = brand_of(st, agency).await?;
+    let (title, message) = match why {
+        "used" => (
+            "This link has already been used".to_owned(),
+            format!(
+                "It worked once and is now closed. If you need to share more, ask {} for a new link.",
+                brand.name
+            ),
+        ),
+        _ => (
+            "This link has expired".to_owned(),
+            format!(
+                "Ask {} for a new link; it takes them a moment to send one.",
+                brand.name
+            ),
+        ),
+    };
+    render_status(
+        StatusCode::GONE,
+        &Gone {
+            brand,
+            title,
+            message,
+        },
+    )
+}
+
+/// "Chrome on Android": enough to recognise a visit, not to fingerprint it.
+pub fn coarse_user_agent(ua: &str) -> String {
+    let browser = if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Chrome/") || ua.contains("CriOS/") {
+        "Chrome"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else {
+        "a browser"
+    };
+    let os = if ua.contains("Android") {
+        "Android"
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        "iOS"
+    } else if ua.contains("Windows") {
+        "Windows"
+    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+        "macOS"
+    } else if ua.contains("Linux") {
+        "Linux"
+    } else {
+        "an unknown system"
+    };
+    format!("{browser} on {os}")
+}
+
+pub async fn landing(
+    State(st): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let (r, agency) = match lookup(&st, &ip, &raw).await? {
+        Lookup::Live(r, a) => (r, a),
+        Lookup::Gone(agency, why) => return gone_page(&st, &agency, why).await,
+    };
+    let now = st.clock.now();
+    let ua = coarse_user_agent(
+        headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    );
+    let mut tx = st.db.begin().await?;
+    let first = requests::record_open(&mut tx, r.id, now).await?;
+    requests::add_event(&mut *tx, r.id, "opened", &ua, now).await?;
+    if first {
+        let brand = templates::Brand {
+            agency_name: agency.public_name().to_owned(),
+            accent_color: agency.accent_color.clone(),
+        };
+        let url = format!("{}/requests/{}", st.web.base_url, r.id);
+        for to in prefs::recipients(&mut *tx, agency.id, "request_opened").await? {
+            let email = templates::request_opened(&brand, &to, &r.client_name, &url)?;
+            mail::queue(&mut tx, Some(agency.id), &email, now).await?;
+        }
+    }
+    tx.commit().await?;
+    if first {
+        st.mailer.wake();
+    }
+    let sender = match r.created_by {
+        Some(uid) => crate::store::users::get(&st.db.pool, agency.id, uid)
+            .await?
+            .map(|u| u.name),
+        None => None,
+    };
+    let page = Landing {
+        brand: brand_of(&st, &agency).await?,
+        token: raw,
+        client_name: r.client_name.clone(),
+        sender: sender.unwrap_or_else(|| agency.public_name().to_owned()),
+        asks: Ask::decode(&r.asks)
+            .iter()
+            .map(|a| access::plain_words(a.kind, a.level))
+            .collect(),
+        message: r.message.clone(),
+        partner: r.mode == GrantMode::Partner.as_str(),
+        expires_on: format_day(r.expires_at),
+        completed: r.outcome.is_some(),
+    };
+    render_status(StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "client/start.html")]
+struct StartPage {
+    brand: PublicBrand,
+    token: String,
+}
+
+/// "Continue with Facebook". Facebook Login is wired in by the approval flow; until a
+/// Meta connection exists this explains what happens next instead of failing.
+pub async fn start(
+    State(st): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let agency = match lookup(&st, &ip, &raw).await? {
+        Lookup::Live(_, a) => a,
+        Lookup::Gone(agency, why) => return gone_page(&st, &agency, why).await,
+    };
+    render_status(
+        StatusCode::OK,
+        &StartPage {
+            brand: brand_of(&st, &agency).await?,
+            token: raw,
+        },
+    )
+}
+
+/// `/brand/<agency id>.css`: the agency's accent colour as a CSS variable, so pages can
+/// use it without inline styles (the CSP forbids them).
+pub async fn brand_css(
+    State(st): State<AppState>,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let id: i64 = file
+        .strip_suffix(".css")
+        .and_then(|s| s.parse().ok())
+        .ok_or(AppError::NotFound)?;
+    let agency = agencies::get(&st.db.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // The colour was validated as #rrggbb when saved.
+    let css = format!(":root {{ --accent: {}; }}\n", agency.accent_color);
+    Ok(([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response())
+}
+
+/// `/brand/<agency id>/logo`: the uploaded logo, served by Latchkey itself.
+pub async fn logo(State(st): State<AppState>, Path(id): Path<i64>) -> AppResult<Response> {
+    let (content_type, bytes) = agencies::logo(&st.db.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let ct = if content_type == "image/png" {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    Ok(([(header::CONTENT_TYPE, ct)], bytes).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::coarse_user_agent;
+
+    #[test]
+    fn user_agents_are_coarse() {
+        assert_eq!(
+            coarse_user_agent(
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
+            ),
+            "Chrome on Android"
+        );
+        assert_eq!(
+            coarse_user_agent(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+            ),
+            "Safari on iOS"
+        );
+        assert_eq!(coarse_user_agent(""), "a browser on an unknown system");
+    }
+}
