@@ -7,8 +7,8 @@
 use std::time::{Duration, Instant};
 
 use latchkey::config::{MailTransportKind, Settings};
+use latchkey::mail::OutgoingEmail;
 use latchkey::mail::sink::SmtpSink;
-use latchkey::mail::{self, OutgoingEmail};
 use latchkey::{Application, Clock};
 
 const N: usize = 1000;
@@ -46,7 +46,10 @@ async fn main() -> anyhow::Result<()> {
                     .repeat(5),
         };
         let mut tx = state.db.begin().await?;
-        mail::queue(&mut tx, None, &email, state.clock.now()).await?;
+        state
+            .mailer
+            .queue(&mut tx, None, &email, state.clock.now())
+            .await?;
         tx.commit().await?;
         state.mailer.wake();
     }

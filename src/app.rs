@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
 use crate::config::{MailTransportKind, Settings};
+use crate::crypto::SecretBox;
 use crate::mail::{self, Mailer, Transport};
 use crate::store::Db;
 use crate::web::{self, AppState, Hasher, WebConfig};
@@ -173,7 +174,8 @@ fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
         ),
         None => None,
     };
-    Ok(Mailer::new(transport, from, reply_to))
+    let secrets = SecretBox::load_or_create(&settings.secret_key_file())?;
+    Ok(Mailer::new(transport, secrets, from, reply_to))
 }
 
 async fn shutdown_signal() {

@@ -74,6 +74,11 @@ pub struct Settings {
     #[arg(long, env = "LATCHKEY_BASE_URL")]
     pub base_url: Option<String>,
 
+    /// Key file for encryption at rest (created if missing). Every process that shares a
+    /// database must use the same file. Default: `<data dir>/secret.key`.
+    #[arg(long, env = "LATCHKEY_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
+
     /// Largest number of pooled database connections.
     #[arg(long, env = "LATCHKEY_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
@@ -152,6 +157,13 @@ impl Settings {
         }
     }
 
+    /// Where the encryption key lives.
+    pub fn secret_key_file(&self) -> PathBuf {
+        self.secret_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("secret.key"))
+    }
+
     /// Whether this process uses SQLite (the embedded default).
     pub fn uses_sqlite(&self) -> bool {
         self.database_url().starts_with("sqlite:")
@@ -190,6 +202,7 @@ impl fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("database_url", &redact_url(&self.database_url()))
             .field("base_url", &self.base_url())
+            .field("secret_key_file", &self.secret_key_file())
             .field("db_max_connections", &self.db_max_connections)
             .field("db_connect_timeout_secs", &self.db_connect_timeout_secs)
             .field("db_statement_timeout_secs", &self.db_statement_timeout_secs)

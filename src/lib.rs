@@ -16,6 +16,7 @@ pub mod app;
 pub mod bootstrap;
 pub mod clock;
 pub mod config;
+pub mod crypto;
 pub mod domain;
 pub mod jobs;
 pub mod mail;

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
+use crate::crypto::SecretBox;
 use crate::domain::token::random_hex;
 use crate::store::outbox::{self, NewMessage};
 
@@ -31,6 +32,8 @@ pub struct OutgoingEmail {
 #[derive(Clone)]
 pub struct Mailer {
     pub transport: Transport,
+    /// Bodies are sealed at rest: they carry capability links.
+    pub secrets: SecretBox,
     pub from: lettre::message::Mailbox,
     pub reply_to: Option<lettre::message::Mailbox>,
     wake: Arc<Notify>,
@@ -39,11 +42,13 @@ pub struct Mailer {
 impl Mailer {
     pub fn new(
         transport: Transport,
+        secrets: SecretBox,
         from: lettre::message::Mailbox,
         reply_to: Option<lettre::message::Mailbox>,
     ) -> Self {
         Self {
             transport,
+            secrets,
             from,
             reply_to,
             wake: Arc::new(Notify::new()),
@@ -81,30 +86,34 @@ pub fn header_safe(value: &str, max: usize) -> String {
     }
 }
 
-/// Queues a message on the given connection, normally inside the transaction of the change
-/// that causes it, so that the change and its notification commit or roll back together.
-pub async fn queue(
-    conn: &mut sqlx::AnyConnection,
-    agency_id: Option<i64>,
-    email: &OutgoingEmail,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    let message_id = format!("<{}.{}@latchkey>", now, random_hex(12));
-    let subject = header_safe(&email.subject, MAX_SUBJECT);
-    outbox::enqueue(
-        &mut *conn,
-        &NewMessage {
-            agency_id,
-            kind: email.kind,
-            to_addr: &email.to,
-            subject: &subject,
-            text_body: &email.text,
-            html_body: &email.html,
-            message_id: &message_id,
-        },
-        now,
-    )
-    .await
+impl Mailer {
+    /// Queues a message on the given connection, normally inside the transaction of the
+    /// change that causes it, so that the change and its notification commit or roll back
+    /// together. The bodies are sealed: the database never holds a link in clear.
+    pub async fn queue(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        agency_id: Option<i64>,
+        email: &OutgoingEmail,
+        now: i64,
+    ) -> Result<i64, sqlx::Error> {
+        let message_id = format!("<{}.{}@latchkey>", now, random_hex(12));
+        let subject = header_safe(&email.subject, MAX_SUBJECT);
+        outbox::enqueue(
+            &mut *conn,
+            &NewMessage {
+                agency_id,
+                kind: email.kind,
+                to_addr: &email.to,
+                subject: &subject,
+                text_body: &self.secrets.seal(&email.text),
+                html_body: &self.secrets.seal(&email.html),
+                message_id: &message_id,
+            },
+            now,
+        )
+        .await
+    }
 }
 
 #[cfg(test)]

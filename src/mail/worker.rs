@@ -27,13 +27,27 @@ pub fn backoff_secs(attempts: i64) -> i64 {
 /// Delivers one due message if there is one. Returns whether it claimed one.
 pub async fn deliver_one(db: &Db, mailer: &Mailer, clock: &Clock) -> Result<bool, sqlx::Error> {
     let now = clock.now();
-    let Some(row) = outbox::claim(&db.pool, now, now + LEASE_SECS).await? else {
+    let Some(mut row) = outbox::claim(&db.pool, now, now + LEASE_SECS).await? else {
         return Ok(false);
     };
-    let outcome = mailer
-        .transport
-        .deliver(&mailer.from, mailer.reply_to.as_ref(), &row)
-        .await;
+    let opened = mailer
+        .secrets
+        .open(&row.text_body)
+        .and_then(|t| Ok((t, mailer.secrets.open(&row.html_body)?)));
+    let outcome = match opened {
+        Ok((text, html)) => {
+            row.text_body = text;
+            row.html_body = html;
+            mailer
+                .transport
+                .deliver(&mailer.from, mailer.reply_to.as_ref(), &row)
+                .await
+        }
+        Err(e) => Err(super::transport::DeliveryError {
+            permanent: true,
+            message: e.to_string(),
+        }),
+    };
     let now = clock.now();
     match outcome {
         Ok(()) => {

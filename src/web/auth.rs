@@ -12,7 +12,7 @@ use super::layout::{Layout, render, render_status, safe_next};
 use super::session::{self, ClientIp, Cookies, CsrfToken, MaybeStaff, Staff};
 use super::{AppError, AppState};
 use crate::domain::{BoundedText, EmailAddress, NewPassword, PortfolioId, Role, SecretToken};
-use crate::mail::{self, templates};
+use crate::mail::templates;
 use crate::store::{agencies, audit, auth_tokens, sessions, throttle, users};
 
 /// Prefix of password-reset tokens.
@@ -383,7 +383,9 @@ pub async fn forgot(
             accent_color: agency.accent_color,
         };
         let message = templates::password_reset(&brand, &user.email, &link)?;
-        mail::queue(&mut tx, Some(user.agency_id), &message, now).await?;
+        st.mailer
+            .queue(&mut tx, Some(user.agency_id), &message, now)
+            .await?;
         audit::record(
             &mut *tx,
             audit::Event {

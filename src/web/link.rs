@@ -12,7 +12,7 @@ use super::session::ClientIp;
 use super::{AppError, AppState};
 use crate::domain::SecretToken;
 use crate::domain::access::{self, Ask, GrantMode};
-use crate::mail::{self, templates};
+use crate::mail::templates;
 use crate::store::requests::AccessRequest;
 use crate::store::{agencies, prefs, requests, throttle};
 
@@ -185,7 +185,9 @@ pub async fn landing(
         let url = format!("{}/requests/{}", st.web.base_url, r.id);
         for to in prefs::recipients(&mut *tx, agency.id, "request_opened").await? {
             let email = templates::request_opened(&brand, &to, &r.client_name, &url)?;
-            mail::queue(&mut tx, Some(agency.id), &email, now).await?;
+            st.mailer
+                .queue(&mut tx, Some(agency.id), &email, now)
+                .await?;
         }
     }
     tx.commit().await?;

@@ -14,7 +14,7 @@ use super::{AppError, AppState};
 use crate::clock::format_utc;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::{BoundedText, SecretToken};
-use crate::mail::{self, templates};
+use crate::mail::templates;
 use crate::store::{agencies, audit, clients, requests, users};
 
 /// Prefix of link tokens.
@@ -364,7 +364,9 @@ pub async fn create(
             expires_at,
         );
         let email = templates::access_link(&brand, &client.contact_email, &ask)?;
-        mail::queue(&mut tx, Some(staff.agency_id), &email, now).await?;
+        st.mailer
+            .queue(&mut tx, Some(staff.agency_id), &email, now)
+            .await?;
         requests::mark_emailed(&mut *tx, id, now).await?;
         requests::add_event(
             &mut *tx,
@@ -694,7 +696,9 @@ pub async fn remind(
         r.expires_at,
     );
     let email = templates::request_reminder(&brand, &r.client_email, &ask)?;
-    mail::queue(&mut tx, Some(staff.agency_id), &email, now).await?;
+    st.mailer
+        .queue(&mut tx, Some(staff.agency_id), &email, now)
+        .await?;
     requests::add_event(
         &mut *tx,
         id,
@@ -862,7 +866,9 @@ pub async fn send_auto_reminders(st: &AppState) -> Result<usize, AppError> {
             r.expires_at,
         );
         let email = templates::request_reminder(&brand, &r.client_email, &ask)?;
-        mail::queue(&mut tx, Some(agency_id), &email, now).await?;
+        st.mailer
+            .queue(&mut tx, Some(agency_id), &email, now)
+            .await?;
         requests::add_event(
             &mut *tx,
             id,

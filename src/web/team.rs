@@ -13,7 +13,7 @@ use super::session::{self, ClientIp, CsrfToken, Manager};
 use super::{AppError, AppState};
 use crate::clock::format_utc;
 use crate::domain::{BoundedText, EmailAddress, NewPassword, Role, SecretToken};
-use crate::mail::{self, templates};
+use crate::mail::templates;
 use crate::store::{self, agencies, audit, auth_tokens, sessions, users};
 
 const INVITE_PREFIX: &str = "lki";
@@ -177,7 +177,9 @@ pub async fn invite(
         accent_color: agency.accent_color,
     };
     let message = templates::invite(&brand, email.as_str(), &staff.name, role.label(), &link)?;
-    mail::queue(&mut tx, Some(staff.agency_id), &message, now).await?;
+    st.mailer
+        .queue(&mut tx, Some(staff.agency_id), &message, now)
+        .await?;
     audit::record(
         &mut *tx,
         audit::Event {

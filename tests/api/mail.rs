@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use latchkey::config::MailTransportKind;
+use latchkey::mail::OutgoingEmail;
 use latchkey::mail::sink::SmtpSink;
 use latchkey::mail::worker::{self, LEASE_SECS, MAX_ATTEMPTS};
-use latchkey::mail::{self, OutgoingEmail};
 use latchkey::store::outbox;
 
 use crate::helpers::{TestApp, spawn_with, test_settings};
@@ -35,7 +35,10 @@ fn message(to: &str, n: usize) -> OutgoingEmail {
 
 async fn enqueue(app: &TestApp, to: &str, n: usize) -> i64 {
     let mut tx = app.state.db.begin().await.unwrap();
-    let id = mail::queue(&mut tx, None, &message(to, n), app.clock.now())
+    let id = app
+        .state
+        .mailer
+        .queue(&mut tx, None, &message(to, n), app.clock.now())
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -144,14 +147,17 @@ async fn dead_after_max_attempts_and_retry_from_the_page() {
         .await
         .unwrap();
     let mut tx = app.state.db.begin().await.unwrap();
-    let id = mail::queue(
-        &mut tx,
-        Some(agency_id),
-        &message("ana@bloom.test", 1),
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
+    let id = app
+        .state
+        .mailer
+        .queue(
+            &mut tx,
+            Some(agency_id),
+            &message("ana@bloom.test", 1),
+            app.clock.now(),
+        )
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     for _ in 0..MAX_ATTEMPTS {
         assert!(deliver(&app).await);
@@ -183,14 +189,16 @@ async fn a_rolled_back_transaction_sends_nothing() {
     let sink = SmtpSink::start().await.unwrap();
     let app = app_with_smtp(&sink.url()).await;
     let mut tx = app.state.db.begin().await.unwrap();
-    mail::queue(
-        &mut tx,
-        None,
-        &message("ana@bloom.test", 1),
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
+    app.state
+        .mailer
+        .queue(
+            &mut tx,
+            None,
+            &message("ana@bloom.test", 1),
+            app.clock.now(),
+        )
+        .await
+        .unwrap();
     tx.rollback().await.unwrap();
     assert!(!deliver(&app).await);
     assert!(sink.received().is_empty());

@@ -30,6 +30,11 @@ fn spawn_process(database_url: &str, data_dir: &std::path::Path, smtp_url: &str)
         .env("LATCHKEY_BIND", "127.0.0.1:0")
         .env("LATCHKEY_DATA_DIR", data_dir)
         .env("LATCHKEY_DATABASE_URL", database_url)
+        // Every process sharing a database shares the key file.
+        .env(
+            "LATCHKEY_SECRET_KEY_FILE",
+            data_dir.parent().unwrap().join("shared.key"),
+        )
         // Both processes sit behind one public address, as behind a load balancer.
         .env("LATCHKEY_BASE_URL", "http://latchkey.test")
         .env("LATCHKEY_SMTP_URL", smtp_url)
