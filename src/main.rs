@@ -10,7 +10,9 @@ use latchkey::{Application, Clock};
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Logs go to stderr; stdout carries only the lines a person or script acts on.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_new(&cli.settings.log)
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),

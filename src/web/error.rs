@@ -154,10 +154,11 @@ impl IntoResponse for AppError {
 /// "3 seconds", "2 minutes", "1 hour".
 pub fn human_wait(secs: i64) -> String {
     let secs = secs.max(1);
+    let minutes = (secs + 59) / 60;
     let (n, unit) = if secs < 60 {
         (secs, "second")
-    } else if secs < 3600 {
-        ((secs + 59) / 60, "minute")
+    } else if minutes < 60 {
+        (minutes, "minute")
     } else {
         ((secs + 3599) / 3600, "hour")
     };
@@ -170,3 +171,18 @@ pub fn urlencode(s: &str) -> String {
 
 /// Handler result.
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::human_wait;
+
+    #[test]
+    fn waits_read_naturally() {
+        assert_eq!(human_wait(1), "1 second");
+        assert_eq!(human_wait(59), "59 seconds");
+        assert_eq!(human_wait(61), "2 minutes");
+        assert_eq!(human_wait(3599), "1 hour");
+        assert_eq!(human_wait(3600), "1 hour");
+        assert_eq!(human_wait(7201), "3 hours");
+    }
+}

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use super::error::AppResult;
@@ -52,6 +52,18 @@ struct Gone {
     brand: PublicBrand,
     title: String,
     message: String,
+}
+
+/// The token as it appears in `/r/<token>/…`, undecoded: a token is base64url, so
+/// anything percent-encoded (or not UTF-8) is simply not a token and ends as a 404.
+pub fn token_segment(uri: &Uri) -> String {
+    uri.path()
+        .strip_prefix("/r/")
+        .unwrap_or("")
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// The outcome of looking a link up.
@@ -161,8 +173,9 @@ pub async fn landing(
     State(st): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    Path(raw): Path<String>,
+    uri: Uri,
 ) -> AppResult<Response> {
+    let raw = token_segment(&uri);
     let (r, agency) = match lookup(&st, &ip, &raw).await? {
         Lookup::Live(r, a) => (r, a),
         Lookup::Gone(agency, why) => return gone_page(&st, &agency, why).await,

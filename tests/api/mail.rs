@@ -326,7 +326,15 @@ async fn the_sandbox_mailbox_lists_file_mail_with_clickable_links() {
     let mut names = Vec::new();
     for _ in 0..200 {
         names = std::fs::read_dir(&dir)
-            .map(|d| d.filter_map(|e| e.ok()).collect::<Vec<_>>())
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    // Files appear under a dot-name first and are renamed when complete.
+                    .filter(|e| {
+                        e.file_name().to_string_lossy().ends_with(".eml")
+                            && !e.file_name().to_string_lossy().starts_with('.')
+                    })
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default();
         if !names.is_empty() {
             break;

@@ -8,6 +8,7 @@ mod auth;
 mod clients;
 mod mail;
 mod processes;
+mod requests;
 mod schema;
 mod team;
 mod web;

@@ -23,6 +23,16 @@ impl Drop for Process {
 }
 
 fn spawn_process(database_url: &str, data_dir: &std::path::Path, smtp_url: &str) -> Process {
+    spawn_process_logging(database_url, data_dir, smtp_url, Stdio::inherit(), "warn")
+}
+
+fn spawn_process_logging(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    smtp_url: &str,
+    stderr: Stdio,
+    level: &str,
+) -> Process {
     let mut child = Command::new(env!("CARGO_BIN_EXE_latchkey"))
         .arg("serve")
         .env_clear()
@@ -38,9 +48,9 @@ fn spawn_process(database_url: &str, data_dir: &std::path::Path, smtp_url: &str)
         // Both processes sit behind one public address, as behind a load balancer.
         .env("LATCHKEY_BASE_URL", "http://latchkey.test")
         .env("LATCHKEY_SMTP_URL", smtp_url)
-        .env("LATCHKEY_LOG", "warn")
+        .env("LATCHKEY_LOG", level)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(stderr)
         .spawn()
         .expect("latchkey binary starts");
     let stdout = child.stdout.take().unwrap();
@@ -204,6 +214,7 @@ async fn two_processes_share_sessions_and_send_each_email_once() {
     }
     sink.wait_for(200, Duration::from_secs(60)).await;
     // Every row marked sent after exactly one attempt, and the server saw each once.
+    sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&db_url).await.unwrap();
     let mut counts = (0i64, 0i64);
     // The server has all 200; the workers record "sent" right after. Wait for that.
@@ -450,4 +461,130 @@ fn help_explains_every_subcommand_and_setting() {
     ] {
         assert!(help.contains(word), "--help lacks {word}:\n{help}");
     }
+}
+
+/// The real binary with debug logging: after a request is created (e-mailed and shown) and
+/// its link opened, neither the log nor the database files contain the plain token.
+#[tokio::test]
+async fn the_plain_token_never_reaches_the_database_or_the_logs() {
+    let sink = SmtpSink::start().await.unwrap();
+    let (db_url, dir) = shared_database().await;
+    let log_path = dir.join("latchkey.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let p = spawn_process_logging(
+        &db_url,
+        &dir.join("p"),
+        &sink.url(),
+        Stdio::from(log),
+        "debug",
+    );
+    let b = Browser::new();
+    let (_, page) = b.get(&p, "/setup").await;
+    let token = csrf_in(&page).unwrap();
+    let form = [
+        ("agency_name", "Acme"),
+        ("portfolio_id", "1000000001"),
+        ("name", "Olivia"),
+        ("email", "owner@acme.test"),
+        ("password", PASSWORD),
+        ("confirm", PASSWORD),
+    ];
+    assert_eq!(b.post(&p, "/setup", &token, &form).await, 303);
+    let (_, page) = b.get(&p, "/clients/new").await;
+    let token = csrf_in(&page).unwrap();
+    assert_eq!(
+        b.post(
+            &p,
+            "/clients",
+            &token,
+            &[
+                ("name", "Bloom"),
+                ("contact_name", ""),
+                ("contact_email", "casey@bloom.test"),
+                ("notes", "")
+            ]
+        )
+        .await,
+        303
+    );
+    let mut links = Vec::new();
+    for delivery in ["email", "link"] {
+        let form = [
+            ("client_id", "1"),
+            ("kind", "page"),
+            ("level_page", "manage"),
+            ("mode", "partner"),
+            ("expiry_days", "14"),
+            ("single_use", "1"),
+            ("message", ""),
+            ("delivery", delivery),
+        ];
+        let mut pairs = form.to_vec();
+        pairs.push(("csrf", token.as_str()));
+        let cookie = b.cookie.lock().unwrap().clone();
+        let resp = b
+            .http
+            .post(format!("{}/requests", p.base))
+            .header("cookie", cookie)
+            .header("origin", "http://latchkey.test")
+            .form(&pairs)
+            .send()
+            .await
+            .unwrap();
+        let body = resp.text().await.unwrap();
+        let at = body.find("value=\"http").expect("link shown") + 7;
+        let link = body[at..].split('"').next().unwrap().to_owned();
+        links.push(link.trim_start_matches("http://latchkey.test").to_owned());
+    }
+    sink.wait_for(1, Duration::from_secs(10)).await;
+    for path in &links {
+        assert_eq!(Browser::new().get(&p, path).await.0, 200);
+    }
+    drop(p);
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("/r/lkr_"),
+        "request lines are logged, redacted"
+    );
+    let db_files: Vec<Vec<u8>> = if db_url.starts_with("sqlite:") {
+        let file = db_url
+            .trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        [file.clone(), format!("{file}-wal")]
+            .iter()
+            .map(|f| std::fs::read(f).unwrap_or_default())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&db_url).await.unwrap();
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT text_body FROM outbox")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert!(!bodies.is_empty());
+    for path in &links {
+        let secret = &path.trim_start_matches("/r/")[8..];
+        assert!(!log.contains(secret), "token in the log");
+        assert!(
+            bodies.iter().all(|body| !body.contains(secret)),
+            "token in the outbox"
+        );
+        for bytes in &db_files {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains(secret),
+                "token in the database file"
+            );
+        }
+    }
+    // The e-mail itself carried the link.
+    assert!(
+        sink.received()
+            .iter()
+            .any(|m| m.data.contains(&links[0][3..]))
+    );
 }
