@@ -12,6 +12,8 @@ use crate::clock::Clock;
 use crate::config::{MailTransportKind, Settings};
 use crate::crypto::SecretBox;
 use crate::mail::{self, Mailer, Transport};
+use crate::meta::sandbox::Sandbox;
+use crate::meta::{GraphClient, GraphConfig};
 use crate::store::Db;
 use crate::web::{self, AppState, Hasher, WebConfig};
 
@@ -48,10 +50,16 @@ impl Application {
         };
 
         let mailer = build_mailer(&settings)?;
+        let (graph, sandbox) = build_meta(&settings, &base_url, &clock)?;
+        if sandbox.is_some() {
+            tracing::info!(url = %format!("{base_url}/sandbox"), "no Meta app configured: using the built-in Meta sandbox");
+        }
         tracing::info!(transport = %mailer.transport.describe(), "mail transport");
 
         let state = AppState {
             db,
+            graph,
+            sandbox,
             mailer,
             clock,
             hasher: Hasher::new(),
@@ -148,6 +156,51 @@ fn spawn_workers(
         )));
     }
     jobs
+}
+
+/// The Graph client, pointed at Meta or (with no app configured) at the built-in sandbox,
+/// which it reaches over HTTP like the real thing.
+pub fn build_meta(
+    settings: &Settings,
+    base_url: &str,
+    clock: &Clock,
+) -> anyhow::Result<(GraphClient, Option<Sandbox>)> {
+    let redirect_uri = format!("{base_url}/oauth/callback");
+    let mut cfg = GraphConfig {
+        graph_base: settings.meta_graph_url.clone(),
+        dialog_base: settings.meta_dialog_url.clone(),
+        version: settings.meta_api_version.clone(),
+        app_id: settings.meta_app_id.clone().unwrap_or_default(),
+        app_secret: settings.meta_app_secret.clone().unwrap_or_default(),
+        redirect_uri: redirect_uri.clone(),
+        timeout: std::time::Duration::from_secs(20),
+        max_retries: 3,
+        retry_base: std::time::Duration::from_millis(250),
+        max_throttle_wait: std::time::Duration::from_secs(60),
+    };
+    let sandbox = if settings.uses_sandbox() {
+        let mut sb = Sandbox::new(
+            clock.clone(),
+            base_url,
+            Some(settings.data_dir.join("sandbox.json")),
+            vec![redirect_uri],
+        );
+        sb.may_move_clock = true;
+        cfg.graph_base = sb.graph_base.clone();
+        cfg.dialog_base = sb.dialog_base.clone();
+        cfg.app_id = crate::meta::sandbox::world::APP_ID.to_owned();
+        cfg.app_secret = crate::meta::sandbox::world::APP_SECRET.to_owned();
+        Some(sb)
+    } else {
+        anyhow::ensure!(
+            settings.meta_app_secret.is_some(),
+            "LATCHKEY_META_APP_ID needs LATCHKEY_META_APP_SECRET"
+        );
+        None
+    };
+    let graph =
+        GraphClient::new(cfg).map_err(|e| anyhow::anyhow!("cannot build the Graph client: {e}"))?;
+    Ok((graph, sandbox))
 }
 
 fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {

@@ -26,6 +26,12 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Run only the Meta sandbox (Graph API and login dialog emulator) on its own port.
+    Sandbox {
+        /// Port to listen on (loopback).
+        #[arg(long, default_value_t = 8090)]
+        port: u16,
+    },
     /// Create an agency and its owner without the browser (for scripted installs).
     /// The password is read from standard input.
     CreateOwner {
@@ -78,6 +84,34 @@ pub struct Settings {
     /// database must use the same file. Default: `<data dir>/secret.key`.
     #[arg(long, env = "LATCHKEY_SECRET_KEY_FILE")]
     pub secret_key_file: Option<PathBuf>,
+
+    /// Meta app id. When unset, Latchkey uses its built-in Meta sandbox (mounted at /sandbox).
+    #[arg(long, env = "LATCHKEY_META_APP_ID")]
+    pub meta_app_id: Option<String>,
+
+    /// Meta app secret (required with LATCHKEY_META_APP_ID).
+    #[arg(long, env = "LATCHKEY_META_APP_SECRET")]
+    pub meta_app_secret: Option<String>,
+
+    /// Graph API host.
+    #[arg(
+        long,
+        env = "LATCHKEY_META_GRAPH_URL",
+        default_value = "https://graph.facebook.com"
+    )]
+    pub meta_graph_url: String,
+
+    /// Facebook Login dialog host.
+    #[arg(
+        long,
+        env = "LATCHKEY_META_DIALOG_URL",
+        default_value = "https://www.facebook.com"
+    )]
+    pub meta_dialog_url: String,
+
+    /// Graph API version.
+    #[arg(long, env = "LATCHKEY_META_API_VERSION", default_value = "v25.0")]
+    pub meta_api_version: String,
 
     /// Largest number of pooled database connections.
     #[arg(long, env = "LATCHKEY_DB_MAX_CONNECTIONS", default_value_t = 10)]
@@ -178,6 +212,11 @@ impl Settings {
     }
 
     /// Whether links and cookies are served over https.
+    /// Whether Latchkey talks to the built-in sandbox instead of a real Meta app.
+    pub fn uses_sandbox(&self) -> bool {
+        self.meta_app_id.is_none()
+    }
+
     pub fn is_https(&self) -> bool {
         self.base_url().starts_with("https://")
     }
@@ -203,6 +242,14 @@ impl fmt::Debug for Settings {
             .field("database_url", &redact_url(&self.database_url()))
             .field("base_url", &self.base_url())
             .field("secret_key_file", &self.secret_key_file())
+            .field("meta_app_id", &self.meta_app_id)
+            .field(
+                "meta_app_secret",
+                &self.meta_app_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("meta_graph_url", &self.meta_graph_url)
+            .field("meta_dialog_url", &self.meta_dialog_url)
+            .field("meta_api_version", &self.meta_api_version)
             .field("db_max_connections", &self.db_max_connections)
             .field("db_connect_timeout_secs", &self.db_connect_timeout_secs)
             .field("db_statement_timeout_secs", &self.db_statement_timeout_secs)
@@ -231,6 +278,8 @@ mod tests {
         let shown = format!("{s:?}");
         assert!(!shown.contains("hunter2secret"));
         assert!(!shown.contains("pa55word"));
+        s.meta_app_secret = Some("metasecret123".into());
+        assert!(!format!("{s:?}").contains("metasecret123"));
         assert!(shown.contains("redacted"));
     }
 

@@ -20,6 +20,7 @@ pub mod crypto;
 pub mod domain;
 pub mod jobs;
 pub mod mail;
+pub mod meta;
 pub mod store;
 pub mod web;
 

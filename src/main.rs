@@ -37,6 +37,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("listening on {}", app.local_addr());
             app.run_until_stopped().await
         }
+        Command::Sandbox { port } => {
+            let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            let base = format!("http://{}", listener.local_addr()?);
+            let redirect = settings
+                .base_url
+                .clone()
+                .map(|b| format!("{}/oauth/callback", b.trim_end_matches('/')));
+            let sandbox = latchkey::meta::sandbox::Sandbox::new(
+                Clock::system(),
+                &base,
+                None,
+                redirect.into_iter().collect(),
+            );
+            println!(
+                "Meta sandbox: Graph API at {}/sandbox/graph/v25.0/, login dialog at {}/sandbox/www/v25.0/dialog/oauth, admin at {base}/sandbox",
+                base, base
+            );
+            println!(
+                "app id {}  app secret {}",
+                latchkey::meta::sandbox::world::APP_ID,
+                latchkey::meta::sandbox::world::APP_SECRET
+            );
+            axum::serve(listener, sandbox.router()).await?;
+            Ok(())
+        }
         Command::Migrate => {
             let db = latchkey::store::Db::connect(&settings).await?;
             db.migrate().await?;

@@ -26,6 +26,7 @@ struct SetupPage {
     layout: Layout,
     form: SetupForm,
     errors: Vec<String>,
+    sandbox: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -55,10 +56,20 @@ async fn ensure_no_agency(st: &AppState) -> AppResult<()> {
 
 pub async fn setup_form(State(st): State<AppState>, csrf: CsrfToken) -> AppResult<Response> {
     ensure_no_agency(&st).await?;
+    // With the built-in sandbox, offer its demo agency portfolio.
+    let portfolio_id = if st.sandbox.is_some() {
+        crate::meta::sandbox::world::AGENCY_PORTFOLIO.to_owned()
+    } else {
+        String::new()
+    };
     render(&SetupPage {
         layout: Layout::anon(&csrf.0, "Set up Latchkey"),
-        form: SetupForm::default(),
+        form: SetupForm {
+            portfolio_id,
+            ..SetupForm::default()
+        },
         errors: vec![],
+        sandbox: st.sandbox.is_some(),
     })
 }
 
@@ -94,6 +105,7 @@ pub async fn setup(
                 layout: Layout::anon(&csrf.0, "Set up Latchkey"),
                 form: clear_secrets(form),
                 errors,
+                sandbox: st.sandbox.is_some(),
             },
         );
     };

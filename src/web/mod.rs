@@ -16,7 +16,7 @@ mod link;
 mod middleware;
 mod requests;
 mod sandbox_mail;
-mod session;
+pub mod session;
 mod settings;
 mod team;
 
@@ -28,6 +28,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::clock::Clock;
 use crate::mail::Mailer;
+use crate::meta::GraphClient;
+use crate::meta::sandbox::Sandbox;
 use crate::store::Db;
 
 pub use error::AppError;
@@ -41,6 +43,10 @@ pub const MAX_UPLOAD: usize = 512 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// The Graph API client (to Meta, or to the sandbox over HTTP).
+    pub graph: GraphClient,
+    /// The built-in sandbox, when no Meta app is configured.
+    pub sandbox: Option<Sandbox>,
     pub mailer: Mailer,
     pub clock: Clock,
     pub hasher: Hasher,
@@ -79,6 +85,10 @@ impl WebConfig {
 /// session, CSRF.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.web.body_limit;
+    let sandbox = state
+        .sandbox
+        .as_ref()
+        .map_or_else(Router::new, Sandbox::router);
     Router::new()
         .route("/", get(home::dashboard))
         .route("/healthz", get(assets::healthz))
@@ -147,6 +157,8 @@ pub fn router(state: AppState) -> Router {
         .route("/sandbox/mail", get(sandbox_mail::list))
         .route("/sandbox/mail/{name}", get(sandbox_mail::show))
         .fallback(assets::not_found)
+        .with_state(state.clone())
+        .merge(sandbox)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::csrf,
@@ -166,5 +178,4 @@ pub fn router(state: AppState) -> Router {
             middleware::security_headers,
         ))
         .layer(axum::middleware::from_fn(middleware::request_log))
-        .with_state(state)
 }

@@ -1,0 +1,790 @@
+//! The Graph API client: one place that talks to Meta (or the sandbox) over HTTP.
+//! Every request carries `appsecret_proof` and a timeout; tokens never reach a log line.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use rand::Rng;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sha2::Sha256;
+
+use super::error::{ErrorEnvelope, GraphError, classify, usage_wait};
+use crate::domain::access::AssetKind;
+
+/// An access token. `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct AccessToken(pub String);
+
+impl AccessToken {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken([redacted])")
+    }
+}
+
+/// Where Meta is and who we are to it.
+#[derive(Clone)]
+pub struct GraphConfig {
+    /// `https://graph.facebook.com`, or the sandbox's Graph base.
+    pub graph_base: String,
+    /// `https://www.facebook.com`, or the sandbox's login-dialog base.
+    pub dialog_base: String,
+    /// `v25.0`.
+    pub version: String,
+    pub app_id: String,
+    pub app_secret: String,
+    /// The exact redirect URI registered with the app.
+    pub redirect_uri: String,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Retries for transient errors and throttling.
+    pub max_retries: u32,
+    /// First back-off step; doubles with jitter.
+    pub retry_base: Duration,
+    /// Longest throttling wait honoured in place; longer ones are returned to the caller.
+    pub max_throttle_wait: Duration,
+}
+
+impl fmt::Debug for GraphConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GraphConfig")
+            .field("graph_base", &self.graph_base)
+            .field("dialog_base", &self.dialog_base)
+            .field("version", &self.version)
+            .field("app_id", &self.app_id)
+            .field("app_secret", &"[redacted]")
+            .field("redirect_uri", &self.redirect_uri)
+            .finish()
+    }
+}
+
+/// The default Graph API version.
+pub const DEFAULT_VERSION: &str = "v25.0";
+
+/// The scopes Latchkey asks for at most.
+pub const BASE_SCOPES: [&str; 2] = ["business_management", "pages_show_list"];
+
+/// Result of exchanging a login code.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TokenExchange {
+    pub access_token: AccessToken,
+    #[serde(default)]
+    pub token_type: String,
+    #[serde(default)]
+    pub expires_in: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct GranularScope {
+    pub scope: String,
+    #[serde(default)]
+    pub target_ids: Vec<String>,
+}
+
+/// What `debug_token` says about a token.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DebugToken {
+    #[serde(default)]
+    pub app_id: String,
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    pub is_valid: bool,
+    #[serde(default)]
+    pub expires_at: i64,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub granular_scopes: Vec<GranularScope>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Me {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Business {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub verification_status: Option<String>,
+}
+
+/// A Page the person can act on, with its Page token.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PageAccount {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    pub access_token: AccessToken,
+    #[serde(default)]
+    pub tasks: Vec<String>,
+    #[serde(default)]
+    pub category: Option<String>,
+}
+
+/// One asset from a business listing.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AssetRow {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub account_id: Option<String>,
+    #[serde(default)]
+    pub account_status: Option<i64>,
+    #[serde(default)]
+    pub ig_username: Option<String>,
+    #[serde(default)]
+    pub permitted_tasks: Vec<String>,
+}
+
+impl AssetRow {
+    pub fn display_name(&self) -> String {
+        self.name
+            .clone()
+            .or_else(|| self.ig_username.clone().map(|u| format!("@{u}")))
+            .unwrap_or_else(|| self.id.clone())
+    }
+}
+
+/// A business with access to an asset (`GET /{asset}/agencies`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PartnerRow {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub permitted_tasks: Vec<String>,
+    #[serde(default)]
+    pub access_status: Option<String>,
+    #[serde(default)]
+    pub access_requested_time: Option<String>,
+    #[serde(default)]
+    pub access_updated_time: Option<String>,
+}
+
+/// A person assigned to an asset (`GET /{asset}/assigned_users`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct AssignedUser {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub user_type: Option<String>,
+    #[serde(default)]
+    pub tasks: Vec<String>,
+}
+
+/// A member of a business portfolio.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BusinessUser {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub invited_user_type: Option<String>,
+}
+
+/// Which side of a business's assets to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    /// Assets the business owns.
+    Owned,
+    /// Assets other businesses shared with it (the agency side).
+    Client,
+}
+
+/// The listing edge for a kind.
+pub fn edge_name(kind: AssetKind, edge: Edge) -> &'static str {
+    match (kind, edge) {
+        (AssetKind::Page, Edge::Owned) => "owned_pages",
+        (AssetKind::Page, Edge::Client) => "client_pages",
+        (AssetKind::AdAccount, Edge::Owned) => "owned_ad_accounts",
+        (AssetKind::AdAccount, Edge::Client) => "client_ad_accounts",
+        (AssetKind::Instagram, Edge::Owned) => "owned_instagram_assets",
+        (AssetKind::Instagram, Edge::Client) => "client_instagram_assets",
+        (AssetKind::Catalog, Edge::Owned) => "owned_product_catalogs",
+        (AssetKind::Catalog, Edge::Client) => "client_product_catalogs",
+        (AssetKind::Pixel, Edge::Owned) => "owned_pixels",
+        (AssetKind::Pixel, Edge::Client) => "client_pixels",
+    }
+}
+
+fn fields_for(kind: AssetKind) -> &'static str {
+    match kind {
+        AssetKind::Page => "id,name,category,permitted_tasks",
+        AssetKind::AdAccount => "id,name,account_id,account_status,permitted_tasks",
+        AssetKind::Instagram => "id,ig_username,ig_user_id,permitted_tasks",
+        AssetKind::Catalog | AssetKind::Pixel => "id,name,permitted_tasks",
+    }
+}
+
+/// Graph's list syntax for a parameter: `['A','B']`.
+pub fn graph_list(items: &[&str]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(",")
+    )
+}
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    data: Vec<T>,
+    #[serde(default)]
+    paging: Option<Paging>,
+}
+
+#[derive(Deserialize)]
+struct Paging {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Success {
+    #[serde(default)]
+    success: bool,
+}
+
+#[derive(Deserialize)]
+struct DebugEnvelope {
+    data: DebugToken,
+}
+
+/// The client. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct GraphClient {
+    http: reqwest::Client,
+    cfg: Arc<GraphConfig>,
+}
+
+enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl GraphClient {
+    pub fn new(cfg: GraphConfig) -> Result<Self, GraphError> {
+        let http = reqwest::Client::builder()
+            .timeout(cfg.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| GraphError::Network(e.to_string()))?;
+        Ok(Self {
+            http,
+            cfg: Arc::new(cfg),
+        })
+    }
+
+    pub fn config(&self) -> &GraphConfig {
+        &self.cfg
+    }
+
+    /// `appsecret_proof`: hex HMAC-SHA256 of the token keyed with the app secret.
+    pub fn proof(&self, token: &AccessToken) -> String {
+        let mut mac = match Hmac::<Sha256>::new_from_slice(self.cfg.app_secret.as_bytes()) {
+            Ok(m) => m,
+            Err(_) => return String::new(),
+        };
+        mac.update(token.expose().as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!(
+            "{}/{}/{}",
+            self.cfg.graph_base.trim_end_matches('/'),
+            self.cfg.version,
+            path.trim_start_matches('/')
+        )
+    }
+
+    /// The Facebook Login dialog URL. `rerequest` asks again for declined permissions.
+    pub fn dialog_url(&self, state: &str, scopes: &[&str], rerequest: bool) -> String {
+        let mut url = url::Url::parse(&format!(
+            "{}/{}/dialog/oauth",
+            self.cfg.dialog_base.trim_end_matches('/'),
+            self.cfg.version
+        ))
+        .unwrap_or_else(|_| {
+            url::Url::parse("https://www.facebook.com/dialog/oauth").expect("static URL")
+        });
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("client_id", &self.cfg.app_id)
+                .append_pair("redirect_uri", &self.cfg.redirect_uri)
+                .append_pair("state", state)
+                .append_pair("scope", &scopes.join(","))
+                .append_pair("response_type", "code");
+            if rerequest {
+                q.append_pair("auth_type", "rerequest");
+            }
+        }
+        url.into()
+    }
+
+    /// One HTTP exchange, no retries. Returns the JSON body or a classified error.
+    async fn once(
+        &self,
+        method: &Method,
+        url: &str,
+        token: Option<&AccessToken>,
+        params: &[(String, String)],
+    ) -> Result<Value, GraphError> {
+        let mut all: Vec<(String, String)> = params.to_vec();
+        if let Some(t) = token {
+            all.push(("access_token".into(), t.expose().to_owned()));
+            all.push(("appsecret_proof".into(), self.proof(t)));
+        }
+        let req = match method {
+            Method::Get => self.http.get(url).query(&all),
+            Method::Delete => self.http.delete(url).query(&all),
+            Method::Post => self.http.post(url).form(&all),
+        };
+        let resp = req.send().await.map_err(|e| {
+            GraphError::Network(if e.is_timeout() {
+                "timeout".into()
+            } else {
+                "connection failed".into()
+            })
+        })?;
+        let status = resp.status();
+        let header = |n: &str| {
+            resp.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let wait = usage_wait(
+            header("x-app-usage").as_deref(),
+            header("x-business-use-case-usage").as_deref(),
+        );
+        let body: Value = resp
+            .json()
+            .await
+            .map_err(|_| GraphError::Network("unreadable answer".into()))?;
+        if let Ok(env) = serde_json::from_value::<ErrorEnvelope>(body.clone()) {
+            let err = classify(&env.error, wait);
+            tracing::debug!(code = env.error.code, subcode = ?env.error.error_subcode, fbtrace_id = ?env.error.fbtrace_id, "graph error");
+            return Err(err);
+        }
+        if !status.is_success() {
+            return Err(GraphError::Other {
+                code: i64::from(status.as_u16()),
+                message: "unexpected status".into(),
+            });
+        }
+        Ok(body)
+    }
+
+    /// With retries: jittered exponential back-off for transient errors, the usage
+    /// headers' wait (when short enough) for throttling.
+    async fn call(
+        &self,
+        method: Method,
+        url: &str,
+        token: Option<&AccessToken>,
+        params: &[(&str, String)],
+    ) -> Result<Value, GraphError> {
+        let owned: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        self.call_owned(method, url, token, &owned).await
+    }
+
+    async fn call_owned(
+        &self,
+        method: Method,
+        url: &str,
+        token: Option<&AccessToken>,
+        params: &[(String, String)],
+    ) -> Result<Value, GraphError> {
+        let mut attempt = 0u32;
+        loop {
+            match self.once(&method, url, token, params).await {
+                Err(e) if e.is_retryable() && attempt < self.cfg.max_retries => {
+                    let backoff = self.cfg.retry_base * 2u32.pow(attempt);
+                    let wait = match &e {
+                        GraphError::Throttled { wait, .. }
+                            if *wait > self.cfg.max_throttle_wait =>
+                        {
+                            return Err(e);
+                        }
+                        GraphError::Throttled { wait, .. } => (*wait).max(backoff),
+                        _ => backoff,
+                    };
+                    // ±50 % jitter so that parallel callers do not retry in lockstep.
+                    let jitter = rand::thread_rng().gen_range(0.5..1.5);
+                    tokio::time::sleep(wait.mul_f64(jitter)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &AccessToken,
+        params: &[(&str, String)],
+    ) -> Result<T, GraphError> {
+        let v = self
+            .call(Method::Get, &self.url(path), Some(token), params)
+            .await?;
+        serde_json::from_value(v).map_err(|e| GraphError::Other {
+            code: 0,
+            message: format!("unexpected answer: {e}"),
+        })
+    }
+
+    /// Every item of an edge: follows `paging.next` until it is absent (a short page is
+    /// not the end).
+    pub async fn get_all<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &AccessToken,
+        params: &[(&str, String)],
+    ) -> Result<Vec<T>, GraphError> {
+        let mut out = Vec::new();
+        let mut url = self.url(path);
+        let mut params: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        for _ in 0..10_000 {
+            let v = self
+                .call_owned(Method::Get, &url, Some(token), &params)
+                .await?;
+            let page: Envelope<T> = serde_json::from_value(v).map_err(|e| GraphError::Other {
+                code: 0,
+                message: format!("unexpected list: {e}"),
+            })?;
+            out.extend(page.data);
+            match page.paging.and_then(|p| p.next) {
+                Some(next) => {
+                    // `next` carries every parameter already; only our credentials are re-added.
+                    let mut parsed = url::Url::parse(&next).map_err(|_| GraphError::Other {
+                        code: 0,
+                        message: "bad next URL".into(),
+                    })?;
+                    let kept: Vec<(String, String)> = parsed
+                        .query_pairs()
+                        .filter(|(k, _)| k != "access_token" && k != "appsecret_proof")
+                        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                        .collect();
+                    parsed.set_query(None);
+                    url = parsed.to_string();
+                    params = kept;
+                }
+                None => return Ok(out),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn post_success(
+        &self,
+        path: &str,
+        token: &AccessToken,
+        params: &[(&str, String)],
+    ) -> Result<(), GraphError> {
+        let v = self
+            .call(Method::Post, &self.url(path), Some(token), params)
+            .await?;
+        let s: Success = serde_json::from_value(v).map_err(|e| GraphError::Other {
+            code: 0,
+            message: format!("unexpected answer: {e}"),
+        })?;
+        if s.success {
+            Ok(())
+        } else {
+            Err(GraphError::Other {
+                code: 0,
+                message: "success was false".into(),
+            })
+        }
+    }
+
+    async fn delete_success(
+        &self,
+        path: &str,
+        token: &AccessToken,
+        params: &[(&str, String)],
+    ) -> Result<(), GraphError> {
+        let v = self
+            .call(Method::Delete, &self.url(path), Some(token), params)
+            .await?;
+        let s: Success = serde_json::from_value(v).map_err(|e| GraphError::Other {
+            code: 0,
+            message: format!("unexpected answer: {e}"),
+        })?;
+        if s.success {
+            Ok(())
+        } else {
+            Err(GraphError::Other {
+                code: 0,
+                message: "success was false".into(),
+            })
+        }
+    }
+
+    /// Trades a login code for a user token.
+    pub async fn exchange_code(&self, code: &str) -> Result<TokenExchange, GraphError> {
+        let params = [
+            ("client_id", self.cfg.app_id.clone()),
+            ("redirect_uri", self.cfg.redirect_uri.clone()),
+            ("client_secret", self.cfg.app_secret.clone()),
+            ("code", code.to_owned()),
+        ];
+        let v = self
+            .call(Method::Get, &self.url("oauth/access_token"), None, &params)
+            .await?;
+        serde_json::from_value(v).map_err(|e| GraphError::Other {
+            code: 0,
+            message: format!("unexpected answer: {e}"),
+        })
+    }
+
+    /// Trades a short-lived user token for a long-lived one.
+    pub async fn long_lived(&self, token: &AccessToken) -> Result<TokenExchange, GraphError> {
+        let params = [
+            ("grant_type", "fb_exchange_token".to_owned()),
+            ("client_id", self.cfg.app_id.clone()),
+            ("client_secret", self.cfg.app_secret.clone()),
+            ("fb_exchange_token", token.expose().to_owned()),
+        ];
+        let v = self
+            .call(Method::Get, &self.url("oauth/access_token"), None, &params)
+            .await?;
+        serde_json::from_value(v).map_err(|e| GraphError::Other {
+            code: 0,
+            message: format!("unexpected answer: {e}"),
+        })
+    }
+
+    /// What Meta knows about a token: validity, scopes, granular target ids.
+    pub async fn debug_token(&self, input: &AccessToken) -> Result<DebugToken, GraphError> {
+        let params = [
+            ("input_token", input.expose().to_owned()),
+            (
+                "access_token",
+                format!("{}|{}", self.cfg.app_id, self.cfg.app_secret),
+            ),
+        ];
+        let v = self
+            .call(Method::Get, &self.url("debug_token"), None, &params)
+            .await?;
+        serde_json::from_value::<DebugEnvelope>(v)
+            .map(|e| e.data)
+            .map_err(|e| GraphError::Other {
+                code: 0,
+                message: format!("unexpected answer: {e}"),
+            })
+    }
+
+    pub async fn me(&self, token: &AccessToken) -> Result<Me, GraphError> {
+        self.get("me", token, &[("fields", "id,name".into())]).await
+    }
+
+    pub async fn my_businesses(&self, token: &AccessToken) -> Result<Vec<Business>, GraphError> {
+        self.get_all(
+            "me/businesses",
+            token,
+            &[
+                ("fields", "id,name,verification_status".into()),
+                ("limit", "100".into()),
+            ],
+        )
+        .await
+    }
+
+    /// Pages the person can act on, each with its Page token.
+    pub async fn my_pages(&self, token: &AccessToken) -> Result<Vec<PageAccount>, GraphError> {
+        self.get_all(
+            "me/accounts",
+            token,
+            &[
+                ("fields", "id,name,access_token,tasks,category".into()),
+                ("limit", "100".into()),
+            ],
+        )
+        .await
+    }
+
+    /// All assets of one kind a business owns (or that were shared with it), every page.
+    pub async fn business_assets(
+        &self,
+        token: &AccessToken,
+        business_id: &str,
+        kind: AssetKind,
+        edge: Edge,
+    ) -> Result<Vec<AssetRow>, GraphError> {
+        self.get_all(
+            &format!("{business_id}/{}", edge_name(kind, edge)),
+            token,
+            &[("fields", fields_for(kind).into()), ("limit", "50".into())],
+        )
+        .await
+    }
+
+    /// Shares an asset with a partner business (`POST /{asset}/agencies`).
+    pub async fn share_partner(
+        &self,
+        token: &AccessToken,
+        asset_id: &str,
+        partner_business: &str,
+        tasks: &[&str],
+    ) -> Result<(), GraphError> {
+        self.post_success(
+            &format!("{asset_id}/agencies"),
+            token,
+            &[
+                ("business", partner_business.to_owned()),
+                ("permitted_tasks", graph_list(tasks)),
+            ],
+        )
+        .await
+    }
+
+    /// Businesses with access to an asset.
+    pub async fn partners(
+        &self,
+        token: &AccessToken,
+        asset_id: &str,
+    ) -> Result<Vec<PartnerRow>, GraphError> {
+        self.get_all(
+            &format!("{asset_id}/agencies"),
+            token,
+            &[(
+                "fields",
+                "id,name,permitted_tasks,access_status,access_requested_time,access_updated_time"
+                    .into(),
+            )],
+        )
+        .await
+    }
+
+    pub async fn remove_partner(
+        &self,
+        token: &AccessToken,
+        asset_id: &str,
+        partner_business: &str,
+    ) -> Result<(), GraphError> {
+        self.delete_success(
+            &format!("{asset_id}/agencies"),
+            token,
+            &[("business", partner_business.to_owned())],
+        )
+        .await
+    }
+
+    /// Gives a business-scoped user tasks on an asset (`POST /{asset}/assigned_users`).
+    pub async fn assign_user(
+        &self,
+        token: &AccessToken,
+        asset_id: &str,
+        business_user_id: &str,
+        tasks: &[&str],
+    ) -> Result<(), GraphError> {
+        self.post_success(
+            &format!("{asset_id}/assigned_users"),
+            token,
+            &[
+                ("user", business_user_id.to_owned()),
+                ("tasks", graph_list(tasks)),
+            ],
+        )
+        .await
+    }
+
+    /// People assigned to an asset, as seen by `business_id` (required by Meta).
+    pub async fn assigned_users(
+        &self,
+        token: &AccessToken,
+        asset_id: &str,
+        business_id: &str,
+    ) -> Result<Vec<AssignedUser>, GraphError> {
+        self.get_all(
+            &format!("{asset_id}/assigned_users"),
+            token,
+            &[
+                ("business", business_id.to_owned()),
+                ("fields", "id,name,user_type,tasks".into()),
+            ],
+        )
+        .await
+    }
+
+    pub async fn remove_user(
+        &self,
+        token: &AccessToken,
+        asset_id: &str,
+        business_user_id: &str,
+    ) -> Result<(), GraphError> {
+        self.delete_success(
+            &format!("{asset_id}/assigned_users"),
+            token,
+            &[("user", business_user_id.to_owned())],
+        )
+        .await
+    }
+
+    /// The people of a business portfolio (business-scoped ids).
+    pub async fn business_users(
+        &self,
+        token: &AccessToken,
+        business_id: &str,
+    ) -> Result<Vec<BusinessUser>, GraphError> {
+        self.get_all(
+            &format!("{business_id}/business_users"),
+            token,
+            &[("fields", "id,name,email,role,invited_user_type".into())],
+        )
+        .await
+    }
+}
+
+/// Runs `f` over `items` with at most `limit` calls in flight; results keep input order.
+pub async fn bounded<T, R, F, Fut>(items: Vec<T>, limit: usize, f: F) -> Vec<R>
+where
+    F: Fn(T) -> Fut,
+    Fut: Future<Output = R>,
+{
+    use futures_util::StreamExt;
+    let mut results: Vec<(usize, R)> =
+        futures_util::stream::iter(items.into_iter().enumerate().map(|(i, item)| {
+            let fut = f(item);
+            async move { (i, fut.await) }
+        }))
+        .buffer_unordered(limit.max(1))
+        .collect()
+        .await;
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}

@@ -1,0 +1,166 @@
+//! The sandbox: a Graph API and Facebook Login emulator that speaks Graph's wire format, so
+//! Latchkey (or any Graph client) can run without Meta during development, demos and tests.
+//!
+//! Mounted at `/sandbox/graph` (Graph), `/sandbox/www` (login dialog) and `/sandbox`
+//! (admin page) on the embedded defaults, or alone with `latchkey sandbox --port N`.
+
+mod admin;
+mod dialog;
+mod graph;
+pub mod world;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::clock::Clock;
+use world::{Persistence, TokenInfo, World};
+
+/// Fault injection knobs (tests and the admin page).
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Added to every Graph call.
+    pub latency_ms: u64,
+    /// Share of calls (0–100) that fail with a transient error.
+    pub transient_percent: u32,
+    /// The next N calls fail with a transient error.
+    pub fail_next: u32,
+    /// The next N calls are throttled (code 80001 with usage headers).
+    pub throttle_next: u32,
+    /// What the throttling headers say to wait, in minutes.
+    pub throttle_regain_minutes: i64,
+}
+
+pub(crate) struct Inner {
+    pub world: World,
+    pub faults: Faults,
+    pub persistence: Persistence,
+    pub calls: u64,
+}
+
+/// A running sandbox's shared state. Cheap to clone.
+#[derive(Clone)]
+pub struct Sandbox {
+    inner: Arc<Mutex<Inner>>,
+    pub clock: Clock,
+    /// Absolute base of the Graph API, for paging URLs: `http://host/sandbox/graph`.
+    pub graph_base: String,
+    /// Absolute base of the login dialog: `http://host/sandbox/www`.
+    pub dialog_base: String,
+    /// The redirect URIs registered for the built-in app (exact match, as Meta does).
+    pub redirect_uris: Vec<String>,
+    /// Whether the admin page may move the clock (embedded defaults only).
+    pub may_move_clock: bool,
+}
+
+impl Sandbox {
+    /// `public_base` is where the sandbox's paths are reachable, e.g. `http://127.0.0.1:8080`;
+    /// `state_file` keeps the world between runs (None: memory only).
+    pub fn new(
+        clock: Clock,
+        public_base: &str,
+        state_file: Option<PathBuf>,
+        redirect_uris: Vec<String>,
+    ) -> Self {
+        let persistence = Persistence { file: state_file };
+        let world = persistence.load();
+        let base = public_base.trim_end_matches('/');
+        Self {
+            inner: Arc::new(Mutex::new(Inner {
+                world,
+                faults: Faults::default(),
+                persistence,
+                calls: 0,
+            })),
+            clock,
+            graph_base: format!("{base}/sandbox/graph"),
+            dialog_base: format!("{base}/sandbox/www"),
+            redirect_uris,
+            may_move_clock: false,
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves plain data behind; keep serving.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// All routes: Graph, dialog and admin page.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route(
+                "/sandbox/graph/{version}/{*path}",
+                get(graph::handle).post(graph::handle).delete(graph::handle),
+            )
+            .route("/sandbox/www/{version}/dialog/oauth", get(dialog::show))
+            .route("/sandbox/www/dialog/oauth/confirm", post(dialog::confirm))
+            .route("/sandbox", get(admin::page))
+            .route("/sandbox/admin/faults", post(admin::faults))
+            .route("/sandbox/admin/migration", post(admin::migration))
+            .route("/sandbox/admin/clock", post(admin::clock))
+            .route("/sandbox/admin/reset", post(admin::reset))
+            .with_state(self.clone())
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        self.lock().faults = faults;
+    }
+
+    pub fn faults(&self) -> Faults {
+        self.lock().faults.clone()
+    }
+
+    /// Every token expires now.
+    pub fn expire_tokens(&self) {
+        let now = self.clock.now();
+        let mut g = self.lock();
+        for t in g.world.tokens.values_mut() {
+            t.expires_at = now - 1;
+        }
+        let w = g.world.clone();
+        g.persistence.save(&w);
+    }
+
+    /// Marks a business portfolio as migrated to managed accounts on `day` (None clears).
+    pub fn set_migration(&self, business_id: &str, day: Option<i64>) {
+        let mut g = self.lock();
+        match day {
+            Some(d) => g.world.migrations.insert(business_id.to_owned(), d),
+            None => g.world.migrations.remove(business_id),
+        };
+        let w = g.world.clone();
+        g.persistence.save(&w);
+    }
+
+    /// Issues a user token directly, as if the person had logged in (tests and benchmarks).
+    pub fn issue_token(&self, person_id: &str, scopes: &[&str], ttl_secs: i64) -> String {
+        let now = self.clock.now();
+        let token = format!("EAAS{}", crate::domain::token::random_hex(24));
+        let mut g = self.lock();
+        g.world.tokens.insert(
+            token.clone(),
+            TokenInfo {
+                person_id: person_id.to_owned(),
+                page_id: None,
+                scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+                issued_at: now,
+                expires_at: now + ttl_secs,
+            },
+        );
+        let w = g.world.clone();
+        g.persistence.save(&w);
+        token
+    }
+
+    /// A copy of the world as it is now (tests and the admin page).
+    pub fn world(&self) -> World {
+        self.lock().world.clone()
+    }
+
+    /// How many Graph calls were answered.
+    pub fn calls(&self) -> u64 {
+        self.lock().calls
+    }
+}

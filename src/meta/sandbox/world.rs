@@ -1,0 +1,439 @@
+//! The sandbox's demo world: a deterministic seed (people, business portfolios, assets,
+//! roles) plus what changes as it is used (shares, assignments, tokens, codes, migrations),
+//! which is saved to a JSON file so a demo survives a restart.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// The built-in app.
+pub const APP_ID: &str = "100000000000001";
+pub const APP_SECRET: &str = "sandbox-app-secret-not-for-production";
+/// The demo agency's business portfolio, which `/setup` offers to pre-fill.
+pub const AGENCY_PORTFOLIO: &str = "1000000001";
+pub const BLOOM: &str = "2000000001";
+pub const NORTHWIND: &str = "2000000002";
+pub const MESSY: &str = "2000000003";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Person {
+    /// The app-scoped id `/me` returns.
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Business {
+    pub id: String,
+    pub name: String,
+}
+
+/// A person's membership in a business portfolio, under a business-scoped id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Member {
+    pub business_id: String,
+    pub person_id: String,
+    pub bsuid: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Asset {
+    pub id: String,
+    /// `page`, `ad_account`, `instagram`, `catalog`, `pixel`.
+    pub kind: String,
+    pub name: String,
+    /// The business portfolio that owns it; `None` for a Page outside any portfolio.
+    pub owner: Option<String>,
+}
+
+/// A person's own tasks on an asset.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Role {
+    pub asset_id: String,
+    pub person_id: String,
+    pub tasks: Vec<String>,
+}
+
+/// An asset shared with a partner business.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Share {
+    pub asset_id: String,
+    pub business_id: String,
+    pub tasks: Vec<String>,
+    pub status: String,
+    pub requested_at: i64,
+}
+
+/// A business-scoped user given tasks on an asset.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Assignment {
+    pub asset_id: String,
+    pub bsuid: String,
+    pub tasks: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub person_id: String,
+    /// Set for Page tokens.
+    pub page_id: Option<String>,
+    pub scopes: Vec<String>,
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Code {
+    pub person_id: String,
+    pub scopes: Vec<String>,
+    pub redirect_uri: String,
+    pub expires_at: i64,
+    pub used: bool,
+}
+
+/// Everything in the world.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct World {
+    pub people: Vec<Person>,
+    pub businesses: Vec<Business>,
+    pub members: Vec<Member>,
+    pub assets: Vec<Asset>,
+    pub roles: Vec<Role>,
+    pub shares: Vec<Share>,
+    pub assignments: Vec<Assignment>,
+    pub tokens: BTreeMap<String, TokenInfo>,
+    pub codes: BTreeMap<String, Code>,
+    /// Business id → the day (Unix seconds) its people moved to managed accounts.
+    pub migrations: BTreeMap<String, i64>,
+    pub grace_days: i64,
+}
+
+fn tasks(t: &[&str]) -> Vec<String> {
+    t.iter().map(|s| (*s).to_owned()).collect()
+}
+
+const PAGE_MANAGE: [&str; 6] = [
+    "MANAGE",
+    "CREATE_CONTENT",
+    "MODERATE",
+    "MESSAGING",
+    "ADVERTISE",
+    "ANALYZE",
+];
+
+impl World {
+    /// The deterministic demo world.
+    pub fn seed() -> Self {
+        let people = vec![
+            Person {
+                id: "9100000000000001".into(),
+                name: "Casey Client".into(),
+                email: "casey@bloom.example".into(),
+            },
+            Person {
+                id: "9100000000000002".into(),
+                name: "Dana Analyst".into(),
+                email: "dana@messy.example".into(),
+            },
+            Person {
+                id: "9100000000000003".into(),
+                name: "Ava Agency".into(),
+                email: "ava@agency.example".into(),
+            },
+            Person {
+                id: "9100000000000004".into(),
+                name: "Morgan Manager".into(),
+                email: "morgan@northwind.example".into(),
+            },
+        ];
+        let (casey, dana, ava, morgan) = (
+            "9100000000000001",
+            "9100000000000002",
+            "9100000000000003",
+            "9100000000000004",
+        );
+        let businesses = vec![
+            Business {
+                id: AGENCY_PORTFOLIO.into(),
+                name: "Demo Agency Portfolio".into(),
+            },
+            Business {
+                id: BLOOM.into(),
+                name: "Bloom Bakery".into(),
+            },
+            Business {
+                id: NORTHWIND.into(),
+                name: "Northwind Retail".into(),
+            },
+            Business {
+                id: MESSY.into(),
+                name: "Messy Co".into(),
+            },
+        ];
+        let member = |b: &str, p: &str, role: &str| Member {
+            business_id: b.into(),
+            person_id: p.into(),
+            bsuid: format!("7{}{}", &b[b.len() - 2..], &p[p.len() - 4..]),
+            role: role.into(),
+        };
+        let members = vec![
+            member(AGENCY_PORTFOLIO, ava, "ADMIN"),
+            member(BLOOM, casey, "ADMIN"),
+            member(NORTHWIND, casey, "ADMIN"),
+            member(NORTHWIND, morgan, "ADMIN"),
+            member(MESSY, casey, "ADMIN"),
+            member(MESSY, dana, "EMPLOYEE"),
+            // An agency person inside the client's portfolio: user-based access lives here.
+            member(MESSY, ava, "EMPLOYEE"),
+        ];
+        let mut assets = Vec::new();
+        let mut roles = Vec::new();
+        let mut add =
+            |id: String, kind: &str, name: String, owner: Option<&str>, who: &[(&str, &[&str])]| {
+                for (p, t) in who {
+                    roles.push(Role {
+                        asset_id: id.clone(),
+                        person_id: (*p).into(),
+                        tasks: tasks(t),
+                    });
+                }
+                assets.push(Asset {
+                    id,
+                    kind: kind.into(),
+                    name,
+                    owner: owner.map(Into::into),
+                });
+            };
+        // Bloom Bakery: tidy.
+        add(
+            "1100000000000011".into(),
+            "page",
+            "Bloom Bakery".into(),
+            Some(BLOOM),
+            &[(casey, &PAGE_MANAGE)],
+        );
+        add(
+            "1100000000000012".into(),
+            "page",
+            "Bloom Bakery Catering".into(),
+            Some(BLOOM),
+            &[(casey, &PAGE_MANAGE)],
+        );
+        add(
+            "act_2200000011".into(),
+            "ad_account",
+            "Bloom Bakery Ads".into(),
+            Some(BLOOM),
+            &[(casey, &["MANAGE", "ADVERTISE", "ANALYZE"])],
+        );
+        add(
+            "1700000000000011".into(),
+            "instagram",
+            "bloombakery".into(),
+            Some(BLOOM),
+            &[(
+                casey,
+                &[
+                    "CONTENT",
+                    "COMMUNITY_ACTIVITY",
+                    "MESSAGES",
+                    "ADVERTISE",
+                    "ANALYZE",
+                ],
+            )],
+        );
+        // Northwind Retail: large, for pagination.
+        for i in 1..=120 {
+            add(
+                format!("12000000000{i:05}"),
+                "page",
+                format!("Northwind Store #{i:03}"),
+                Some(NORTHWIND),
+                &[(casey, &PAGE_MANAGE), (morgan, &PAGE_MANAGE)],
+            );
+        }
+        for i in 1..=65 {
+            add(
+                format!("act_23000{i:05}"),
+                "ad_account",
+                format!("Northwind Ads {i:02}"),
+                Some(NORTHWIND),
+                &[
+                    (casey, &["MANAGE", "ADVERTISE", "ANALYZE"]),
+                    (morgan, &["MANAGE", "ADVERTISE", "ANALYZE"]),
+                ],
+            );
+        }
+        // Messy Co: every awkward case.
+        add(
+            "1100000000000031".into(),
+            "page",
+            "Messy Co".into(),
+            Some(MESSY),
+            &[(casey, &PAGE_MANAGE), (dana, &["ANALYZE"])],
+        );
+        add(
+            "1100000000000032".into(),
+            "page",
+            "Messy Co Old Page".into(),
+            None,
+            &[(casey, &PAGE_MANAGE)],
+        );
+        add(
+            "act_2200000031".into(),
+            "ad_account",
+            "Messy Main Ads".into(),
+            Some(MESSY),
+            &[(casey, &["MANAGE", "ADVERTISE", "ANALYZE"])],
+        );
+        add(
+            "act_2200000032".into(),
+            "ad_account",
+            "Messy Analyst-only Ads".into(),
+            Some(MESSY),
+            &[(casey, &["ANALYZE"])],
+        );
+        add(
+            "1800000000000031".into(),
+            "catalog",
+            "Messy Product Catalog".into(),
+            Some(MESSY),
+            &[(casey, &["MANAGE", "ADVERTISE"])],
+        );
+        add(
+            "1900000000000031".into(),
+            "pixel",
+            "Messy Pixel".into(),
+            Some(MESSY),
+            &[(casey, &["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"])],
+        );
+        add(
+            "1700000000000031".into(),
+            "instagram",
+            "messyco".into(),
+            Some(MESSY),
+            &[(
+                casey,
+                &[
+                    "CONTENT",
+                    "COMMUNITY_ACTIVITY",
+                    "MESSAGES",
+                    "ADVERTISE",
+                    "ANALYZE",
+                ],
+            )],
+        );
+
+        let ava_in_messy = format!("7{}{}", &MESSY[MESSY.len() - 2..], &ava[ava.len() - 4..]);
+        Self {
+            people,
+            businesses,
+            members,
+            assets,
+            roles,
+            // Already shared before the demo starts, so the picker can say so.
+            shares: vec![Share {
+                asset_id: "1100000000000012".into(),
+                business_id: AGENCY_PORTFOLIO.into(),
+                tasks: tasks(&["ADVERTISE", "ANALYZE"]),
+                status: "CONFIRMED".into(),
+                requested_at: 1_767_225_600,
+            }],
+            // Existing user-based access of the agency's person: what migration will break.
+            assignments: vec![
+                Assignment {
+                    asset_id: "1100000000000031".into(),
+                    bsuid: ava_in_messy.clone(),
+                    tasks: tasks(&PAGE_MANAGE),
+                },
+                Assignment {
+                    asset_id: "act_2200000031".into(),
+                    bsuid: ava_in_messy,
+                    tasks: tasks(&["ADVERTISE", "ANALYZE"]),
+                },
+            ],
+            tokens: BTreeMap::new(),
+            codes: BTreeMap::new(),
+            migrations: BTreeMap::new(),
+            grace_days: 30,
+        }
+    }
+
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.id == id)
+    }
+
+    pub fn business(&self, id: &str) -> Option<&Business> {
+        self.businesses.iter().find(|b| b.id == id)
+    }
+
+    pub fn asset(&self, id: &str) -> Option<&Asset> {
+        self.assets.iter().find(|a| a.id == id)
+    }
+
+    pub fn membership(&self, business_id: &str, person_id: &str) -> Option<&Member> {
+        self.members
+            .iter()
+            .find(|m| m.business_id == business_id && m.person_id == person_id)
+    }
+
+    pub fn member_by_bsuid(&self, bsuid: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.bsuid == bsuid)
+    }
+
+    /// The person's own tasks on an asset.
+    pub fn tasks_of(&self, person_id: &str, asset_id: &str) -> Vec<String> {
+        self.roles
+            .iter()
+            .filter(|r| r.person_id == person_id && r.asset_id == asset_id)
+            .flat_map(|r| r.tasks.clone())
+            .collect()
+    }
+
+    /// Whether the grace period after a business's migration has ended at `now`.
+    pub fn migration_over(&self, business_id: &str, now: i64) -> bool {
+        self.migrations
+            .get(business_id)
+            .is_some_and(|d| now >= d + self.grace_days * 86_400)
+    }
+
+    /// Whether a person's personal-account access to a business's resources has stopped.
+    pub fn personal_access_ended(&self, person_id: &str, business_id: &str, now: i64) -> bool {
+        self.membership(business_id, person_id).is_some() && self.migration_over(business_id, now)
+    }
+}
+
+/// Where the mutable state is kept between runs.
+#[derive(Debug, Clone)]
+pub struct Persistence {
+    pub file: Option<PathBuf>,
+}
+
+impl Persistence {
+    /// Loads the saved world, or seeds a new one.
+    pub fn load(&self) -> World {
+        self.file
+            .as_ref()
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_else(World::seed)
+    }
+
+    /// Saves atomically (write then rename).
+    pub fn save(&self, world: &World) {
+        let Some(file) = &self.file else { return };
+        let Ok(text) = serde_json::to_string(world) else {
+            return;
+        };
+        let tmp = file.with_extension("json.tmp");
+        if std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, file))
+            .is_err()
+        {
+            tracing::warn!(file = %file.display(), "could not save the sandbox state");
+        }
+    }
+}
