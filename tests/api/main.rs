@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod clients;
 mod mail;
+mod meta;
 mod processes;
 mod requests;
 mod schema;
