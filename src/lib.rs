@@ -13,6 +13,7 @@
 //! - [`clock`]: the one clock; tests move it instead of sleeping.
 
 pub mod app;
+pub mod approval;
 pub mod bootstrap;
 pub mod clock;
 pub mod config;

@@ -16,3 +16,23 @@ document.addEventListener("click", function (event) {
     try { document.execCommand("copy"); done(); } catch (e) { /* selection stays for a manual copy */ }
   }
 });
+
+// "Select all in <portfolio>": ticks every shareable asset of one group.
+document.addEventListener("change", function (event) {
+  var all = event.target.closest("[data-select-all]");
+  if (!all) return;
+  var group = all.getAttribute("data-select-all");
+  document.querySelectorAll('[data-group-member="' + group + '"]').forEach(function (box) {
+    var row = box.closest("li");
+    if (!row || !row.hidden) box.checked = all.checked;
+  });
+});
+
+// The filter box: hides assets whose name does not contain the text typed.
+document.addEventListener("input", function (event) {
+  if (!event.target.matches("[data-filter]")) return;
+  var needle = event.target.value.trim().toLowerCase();
+  document.querySelectorAll("li[data-name]").forEach(function (row) {
+    row.hidden = needle !== "" && row.getAttribute("data-name").toLowerCase().indexOf(needle) === -1;
+  });
+});

@@ -151,6 +151,9 @@ pub struct AssetRow {
     pub ig_username: Option<String>,
     #[serde(default)]
     pub permitted_tasks: Vec<String>,
+    /// The caller's own tasks on the asset (`user_tasks`), when Meta tells.
+    #[serde(default)]
+    pub user_tasks: Vec<String>,
 }
 
 impl AssetRow {
@@ -231,10 +234,10 @@ pub fn edge_name(kind: AssetKind, edge: Edge) -> &'static str {
 
 fn fields_for(kind: AssetKind) -> &'static str {
     match kind {
-        AssetKind::Page => "id,name,category,permitted_tasks",
-        AssetKind::AdAccount => "id,name,account_id,account_status,permitted_tasks",
-        AssetKind::Instagram => "id,ig_username,ig_user_id,permitted_tasks",
-        AssetKind::Catalog | AssetKind::Pixel => "id,name,permitted_tasks",
+        AssetKind::Page => "id,name,category,permitted_tasks,user_tasks",
+        AssetKind::AdAccount => "id,name,account_id,account_status,permitted_tasks,user_tasks",
+        AssetKind::Instagram => "id,ig_username,ig_user_id,permitted_tasks,user_tasks",
+        AssetKind::Catalog | AssetKind::Pixel => "id,name,permitted_tasks,user_tasks",
     }
 }
 

@@ -159,3 +159,40 @@ pub async fn count_active<'c>(db: impl Exec<'c>, agency_id: i64) -> Result<i64, 
         .fetch_one(db)
         .await
 }
+
+/// Records what is known about the client's move to managed Meta accounts.
+pub async fn set_migration<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    status: &str,
+    date: Option<i64>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE clients SET migration_status = $1, migration_date = $2, updated_at = $3 WHERE agency_id = $4 AND id = $5",
+    )
+    .bind(status)
+    .bind(date)
+    .bind(now)
+    .bind(agency_id)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// (migration status, migration date) of a client.
+pub async fn migration<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+) -> Result<Option<(String, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT migration_status, migration_date FROM clients WHERE agency_id = $1 AND id = $2",
+    )
+    .bind(agency_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}

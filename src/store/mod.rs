@@ -8,6 +8,8 @@ pub mod agencies;
 pub mod audit;
 pub mod auth_tokens;
 pub mod clients;
+pub mod flows;
+pub mod grants;
 pub mod leases;
 pub mod outbox;
 pub mod prefs;

@@ -332,3 +332,36 @@ pub async fn events<'c>(
     .fetch_all(db)
     .await
 }
+
+/// Consumes a single-use link in one statement: of two concurrent approvals, one wins.
+pub async fn consume_single_use<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE access_requests SET used_at = $1
+         WHERE id = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Records the approval's outcome ('completed' or 'partial').
+pub async fn complete<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    outcome: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE access_requests SET completed_at = $1, outcome = $2 WHERE id = $3")
+        .bind(now)
+        .bind(outcome)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

@@ -209,6 +209,10 @@ struct ShowPage {
     client: Client,
     created: String,
     archived_on: Option<String>,
+    grants: Vec<super::requests::GrantRow>,
+    partner_count: usize,
+    user_count: usize,
+    migration: String,
 }
 
 async fn load(st: &AppState, staff: &Staff, id: i64) -> AppResult<Client> {
@@ -229,11 +233,45 @@ pub async fn show(
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let client = load(&st, &staff, id).await?;
+    let grants = crate::store::grants::for_client(&st.db.pool, staff.agency_id, id).await?;
+    let live = |g: &&crate::store::grants::Grant| {
+        matches!(g.status.as_str(), "active" | "pending" | "needs_reauth")
+    };
+    let partner_count = grants
+        .iter()
+        .filter(live)
+        .filter(|g| g.mode == "partner")
+        .count();
+    let user_count = grants
+        .iter()
+        .filter(live)
+        .filter(|g| g.mode == "user")
+        .count();
+    let migration = match clients::migration(&st.db.pool, staff.agency_id, id).await? {
+        Some((status, date)) => {
+            let when = date.map(super::requests::format_day).unwrap_or_default();
+            match status.as_str() {
+                "planned" if when.is_empty() => "Planned".to_owned(),
+                "planned" => format!("Planned for {when}"),
+                "migrating" => format!("Migrating since {when}"),
+                "migrated" => format!("Migrated on {when}"),
+                _ => "Not started".to_owned(),
+            }
+        }
+        None => "Not started".to_owned(),
+    };
     render(&ShowPage {
         layout: Layout::staff(&staff, client.name.clone(), "clients")
             .with_notice(q.notice.as_deref()),
         created: format_utc(client.created_at),
         archived_on: client.archived_at.map(format_utc),
+        grants: grants
+            .iter()
+            .map(super::requests::GrantRow::from_grant)
+            .collect(),
+        partner_count,
+        user_count,
+        migration,
         client,
     })
 }

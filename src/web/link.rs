@@ -230,33 +230,6 @@ pub async fn landing(
     render_status(StatusCode::OK, &page)
 }
 
-#[derive(Template)]
-#[template(path = "client/start.html")]
-struct StartPage {
-    brand: PublicBrand,
-    token: String,
-}
-
-/// "Continue with Facebook". Facebook Login is wired in by the approval flow; until a
-/// Meta connection exists this explains what happens next instead of failing.
-pub async fn start(
-    State(st): State<AppState>,
-    ClientIp(ip): ClientIp,
-    Path(raw): Path<String>,
-) -> AppResult<Response> {
-    let agency = match lookup(&st, &ip, &raw).await? {
-        Lookup::Live(_, a) => a,
-        Lookup::Gone(agency, why) => return gone_page(&st, &agency, why).await,
-    };
-    render_status(
-        StatusCode::OK,
-        &StartPage {
-            brand: brand_of(&st, &agency).await?,
-            token: raw,
-        },
-    )
-}
-
 /// `/brand/<agency id>.css`: the agency's accent colour as a CSS variable, so pages can
 /// use it without inline styles (the CSP forbids them).
 pub async fn brand_css(

@@ -160,12 +160,14 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
     if is_health || !(status.is_client_error() || status.is_server_error()) {
         return resp;
     }
-    let is_html = resp
+    // Only bare bodies are replaced: plain text from axum/tower, or none at all. HTML pages
+    // and JSON (the sandbox's Graph errors) are already what their reader expects.
+    let bare = resp
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if is_html {
+        .is_none_or(|v| v.starts_with("text/plain"));
+    if !bare {
         return resp;
     }
     let (mut parts, _) = resp.into_parts();

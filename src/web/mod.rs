@@ -3,6 +3,7 @@
 //! Handlers are thin: parse the form into domain types, call `store` and `mail`, render a
 //! template. Tenant data is always read through the session's agency id.
 
+mod approve;
 mod assets;
 mod audit;
 mod auth;
@@ -98,7 +99,12 @@ pub fn router(state: AppState) -> Router {
         .route("/brand/{file}", get(link::brand_css))
         .route("/brand/{id}/logo", get(link::logo))
         .route("/r/{token}", get(link::landing))
-        .route("/r/{token}/start", get(link::start))
+        .route("/r/{token}/start", get(approve::start))
+        .route("/oauth/callback", get(approve::callback))
+        .route("/approve", get(approve::picker).post(approve::approve))
+        .route("/approve/retry", get(approve::retry))
+        .route("/approve/done", get(approve::done))
+        .route("/approve/migration", post(approve::migration))
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/new", get(requests::new_form))
         .route("/requests/{id}", get(requests::show))

@@ -424,6 +424,23 @@ fn access_ask(
     }
 }
 
+/// "2027-01-31" for date inputs.
+pub fn format_iso_day(ts: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| t.format(&fmt).ok())
+        .unwrap_or_default()
+}
+
+/// Midnight UTC of a `YYYY-MM-DD` date.
+pub fn parse_iso_day(s: &str) -> Option<i64> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s.trim(), &fmt)
+        .ok()
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
+}
+
 /// "14 December 2026".
 pub fn format_day(ts: i64) -> String {
     let fmt = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
@@ -578,6 +595,36 @@ struct EventRow {
     detail: String,
 }
 
+/// A grant as lists show it.
+pub struct GrantRow {
+    pub asset_name: String,
+    pub kind_label: &'static str,
+    pub partner: bool,
+    pub badge: &'static str,
+    pub grantee: String,
+    pub status: String,
+    pub reason: String,
+    pub tasks: String,
+    pub due: Option<String>,
+}
+
+impl GrantRow {
+    pub fn from_grant(g: &crate::store::grants::Grant) -> Self {
+        let mode = GrantMode::parse(&g.mode).unwrap_or(GrantMode::Partner);
+        Self {
+            asset_name: g.asset_name.clone(),
+            kind_label: AssetKind::parse(&g.kind).map_or("Asset", AssetKind::label),
+            partner: mode == GrantMode::Partner,
+            badge: mode.badge(),
+            grantee: g.grantee.clone(),
+            status: g.status.replace('_', " "),
+            reason: g.status_reason.clone(),
+            tasks: g.tasks.replace(',', ", "),
+            due: g.due_at.map(format_utc),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "requests/show.html")]
 struct ShowPage {
@@ -593,6 +640,7 @@ struct ShowPage {
     events: Vec<EventRow>,
     live: bool,
     next_reminder: Option<String>,
+    grants: Vec<GrantRow>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -648,6 +696,11 @@ pub async fn show(
         events,
         live,
         next_reminder,
+        grants: crate::store::grants::for_request(&st.db.pool, staff.agency_id, r.id)
+            .await?
+            .iter()
+            .map(GrantRow::from_grant)
+            .collect(),
         r,
     })
 }

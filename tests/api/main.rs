@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod approve;
 mod auth;
 mod clients;
 mod mail;

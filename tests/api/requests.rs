@@ -118,9 +118,15 @@ async fn a_request_is_emailed_opened_and_tracked() {
     let n = app.emails_to("owner@acme.test").len();
     assert_eq!(n, 1);
 
+    // "Continue with Facebook" leads to Facebook Login (the sandbox here).
     let start = client_browser.get(&format!("{path}/start")).await;
-    assert_eq!(start.status, 200);
-    assert!(start.body.contains("Nothing has been shared"));
+    assert_eq!(start.status, 303);
+    assert!(
+        start
+            .location()
+            .unwrap()
+            .contains("/dialog/oauth?client_id=")
+    );
 
     let list = app.get("/requests?status=opened").await;
     assert!(list.body.contains("Bloom Bakery"));

@@ -545,7 +545,12 @@ fn dispatch(
                             .filter(|a| {
                                 a.owner.as_deref() == Some(business) && a.kind == kind.as_str()
                             })
-                            .map(|a| asset_json(w, &a.id))
+                            .map(|a| {
+                                let mut v = asset_json(w, &a.id);
+                                // Like Meta's `user_tasks`: what the caller may do on it.
+                                v["user_tasks"] = json!(w.tasks_of(&caller.info.person_id, &a.id));
+                                v
+                            })
                             .collect()
                     };
                     read(Ok(page(

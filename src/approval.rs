@@ -1,0 +1,459 @@
+//! The approval itself, as Graph calls: what the client can share (the picker's inventory),
+//! and sharing it (partner or user mode) with bounded concurrency, reading every grant back.
+//! No SQL and no HTTP types here: the web layer records what this returns.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
+use crate::meta::client::{Edge, PageAccount, bounded};
+use crate::meta::{AccessToken, GraphClient, GraphError};
+
+/// Graph calls in flight at once during an approval.
+pub const CONCURRENCY: usize = 16;
+
+/// One asset as the picker offers it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Offered {
+    pub kind: String,
+    pub id: String,
+    pub name: String,
+    /// The owning business portfolio, if any.
+    pub owner: Option<String>,
+    pub owner_name: String,
+    pub shareable: bool,
+    /// Why it cannot be shared, in plain words.
+    pub reason: Option<String>,
+}
+
+impl Offered {
+    pub fn kind(&self) -> AssetKind {
+        AssetKind::parse(&self.kind).unwrap_or(AssetKind::Page)
+    }
+}
+
+/// The tasks that mean full control of a kind (what sharing needs).
+fn full_control(kind: AssetKind) -> &'static str {
+    match kind {
+        AssetKind::Pixel => "EDIT",
+        AssetKind::Instagram => "CONTENT",
+        _ => "MANAGE",
+    }
+}
+
+/// The Facebook Login scopes a request needs.
+pub fn scopes_for(asks: &[Ask]) -> Vec<&'static str> {
+    let mut scopes = vec!["business_management"];
+    for a in asks {
+        let s = a.kind.scope();
+        if !scopes.contains(&s) {
+            scopes.push(s);
+        }
+    }
+    scopes
+}
+
+/// Plain names for permissions a client declined.
+pub fn scope_words(scope: &str) -> &'static str {
+    match scope {
+        "business_management" => "manage your business portfolios (business_management)",
+        "pages_show_list" => "see the Pages you manage (pages_show_list)",
+        "ads_management" => "manage your ad accounts and pixels (ads_management)",
+        "instagram_basic" => "see your Instagram accounts (instagram_basic)",
+        "catalog_management" => "manage your product catalogs (catalog_management)",
+        _ => "a permission Latchkey needs",
+    }
+}
+
+/// Everything the client could share of the requested kinds, grouped later by portfolio.
+pub async fn inventory(
+    graph: &GraphClient,
+    token: &AccessToken,
+    asks: &[Ask],
+    agency_portfolio: Option<&str>,
+    agency_name: &str,
+) -> Result<Vec<Offered>, GraphError> {
+    let businesses = graph.my_businesses(token).await?;
+    let kinds: Vec<AssetKind> = asks.iter().map(|a| a.kind).collect();
+    let jobs: Vec<(String, String, AssetKind)> = businesses
+        .iter()
+        .flat_map(|b| {
+            kinds
+                .iter()
+                .map(move |k| (b.id.clone(), b.name.clone(), *k))
+        })
+        .collect();
+    let listed = bounded(jobs, CONCURRENCY, |(bid, bname, kind)| async move {
+        graph
+            .business_assets(token, &bid, kind, Edge::Owned)
+            .await
+            .map(|rows| (bid, bname, kind, rows))
+    })
+    .await;
+    let mut offered = Vec::new();
+    for r in listed {
+        let (bid, bname, kind, rows) = r?;
+        for row in rows {
+            let mine = row.user_tasks.clone();
+            let reason = (!mine.is_empty() && !mine.iter().any(|t| t == full_control(kind))).then(|| {
+                format!(
+                    "You are not an admin of this {}: you can see it but not share it. Ask an admin of {bname} to approve, or to give you full control.",
+                    kind.label().to_lowercase()
+                )
+            });
+            offered.push(Offered {
+                kind: kind.as_str().to_owned(),
+                name: row.display_name(),
+                id: row.id,
+                owner: Some(bid.clone()),
+                owner_name: bname.clone(),
+                shareable: reason.is_none(),
+                reason,
+            });
+        }
+    }
+    if kinds.contains(&AssetKind::Page) {
+        // Pages the person manages that no portfolio owns cannot go to a partner.
+        for p in graph.my_pages(token).await? {
+            if !offered.iter().any(|o| o.id == p.id) {
+                offered.push(Offered {
+                    kind: "page".into(),
+                    id: p.id,
+                    name: p.name,
+                    owner: None,
+                    owner_name: "Not in a business portfolio".into(),
+                    shareable: false,
+                    reason: Some(
+                        "This Page is not in a business portfolio. In Meta Business Settings → Accounts → Pages, add it to your portfolio, then reload this page."
+                            .into(),
+                    ),
+                });
+            }
+        }
+    }
+    // Mark what the agency already has: one read per shareable asset, in parallel.
+    if let Some(agency) = agency_portfolio {
+        let candidates: Vec<usize> = (0..offered.len())
+            .filter(|i| offered[*i].shareable)
+            .collect();
+        let ids: Vec<(usize, String)> = candidates
+            .iter()
+            .map(|i| (*i, offered[*i].id.clone()))
+            .collect();
+        let shared = bounded(ids, CONCURRENCY, |(i, id)| async move {
+            (
+                i,
+                graph
+                    .partners(token, &id)
+                    .await
+                    .map(|rows| rows.iter().any(|r| r.id == agency))
+                    .unwrap_or(false),
+            )
+        })
+        .await;
+        for (i, already) in shared {
+            if already {
+                offered[i].shareable = false;
+                offered[i].reason = Some(format!("Already shared with {agency_name}."));
+            }
+        }
+    }
+    offered.sort_by(|a, b| {
+        (a.owner.is_none(), &a.owner_name, &a.kind, &a.name).cmp(&(
+            b.owner.is_none(),
+            &b.owner_name,
+            &b.kind,
+            &b.name,
+        ))
+    });
+    Ok(offered)
+}
+
+/// What happened to one asset for one grantee.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Outcome {
+    pub kind: String,
+    pub asset_id: String,
+    pub asset_name: String,
+    pub owner: Option<String>,
+    pub mode: String,
+    /// The agency's portfolio id (partner) or the person's e-mail (user).
+    pub grantee: String,
+    pub tasks: Vec<String>,
+    /// `active`, `pending` or `failed`.
+    pub status: String,
+    pub reason: String,
+    /// Recorded from what Meta already had (inventory), not made by this approval.
+    pub existing: bool,
+    /// Meta's read-back confirmed it.
+    pub verified: bool,
+}
+
+/// The approval's inputs.
+pub struct Approval<'a> {
+    pub token: &'a AccessToken,
+    pub mode: GrantMode,
+    pub asks: &'a [Ask],
+    pub agency_portfolio: &'a str,
+    /// Agency staff e-mails: to recognise existing user-based access.
+    pub staff_emails: &'a [String],
+    /// For user mode: the agency people to give access.
+    pub people: &'a [String],
+}
+
+fn level_for(asks: &[Ask], kind: AssetKind) -> AccessLevel {
+    asks.iter()
+        .find(|a| a.kind == kind)
+        .map_or(AccessLevel::View, |a| a.level)
+}
+
+/// Shares the selected assets and reads each grant back; records existing access found.
+pub async fn approve(
+    graph: &GraphClient,
+    a: &Approval<'_>,
+    selected: Vec<Offered>,
+) -> Result<Vec<Outcome>, GraphError> {
+    let needs_pages = selected.iter().any(|s| s.kind() == AssetKind::Page);
+    let page_tokens: HashMap<String, PageAccount> = if needs_pages {
+        graph
+            .my_pages(a.token)
+            .await?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    // Business-scoped people of each portfolio involved, by e-mail.
+    let owners: Vec<String> = {
+        let mut o: Vec<String> = selected.iter().filter_map(|s| s.owner.clone()).collect();
+        o.sort();
+        o.dedup();
+        o
+    };
+    let people_lists = bounded(owners.clone(), CONCURRENCY, |b| async move {
+        (
+            b.clone(),
+            graph.business_users(a.token, &b).await.unwrap_or_default(),
+        )
+    })
+    .await;
+    let people: BTreeMap<String, Vec<(String, String)>> = people_lists
+        .into_iter()
+        .map(|(b, users)| {
+            (
+                b,
+                users
+                    .into_iter()
+                    .filter_map(|u| Some((u.id, u.email?.to_lowercase())))
+                    .collect(),
+            )
+        })
+        .collect();
+    let page_tokens = &page_tokens;
+    let people = &people;
+    let per_asset = bounded(selected, CONCURRENCY, |asset| async move {
+        let kind = asset.kind();
+        let tasks: Vec<&str> = access::tasks(kind, level_for(a.asks, kind)).to_vec();
+        let token = if kind == AssetKind::Page {
+            page_tokens
+                .get(&asset.id)
+                .map_or(a.token, |p| &p.access_token)
+        } else {
+            a.token
+        };
+        share_one(graph, a, &asset, token, &tasks, people).await
+    })
+    .await;
+    Ok(per_asset.into_iter().flatten().collect())
+}
+
+// A private constructor; every field is named at the call sites' positions below.
+#[allow(clippy::too_many_arguments)]
+fn outcome(
+    asset: &Offered,
+    mode: GrantMode,
+    grantee: &str,
+    tasks: &[String],
+    status: &str,
+    reason: &str,
+    existing: bool,
+    verified: bool,
+) -> Outcome {
+    Outcome {
+        kind: asset.kind.clone(),
+        asset_id: asset.id.clone(),
+        asset_name: asset.name.clone(),
+        owner: asset.owner.clone(),
+        mode: mode.as_str().to_owned(),
+        grantee: grantee.to_owned(),
+        tasks: tasks.to_vec(),
+        status: status.to_owned(),
+        reason: reason.to_owned(),
+        existing,
+        verified,
+    }
+}
+
+async fn share_one(
+    graph: &GraphClient,
+    a: &Approval<'_>,
+    asset: &Offered,
+    token: &AccessToken,
+    tasks: &[&str],
+    people: &BTreeMap<String, Vec<(String, String)>>,
+) -> Vec<Outcome> {
+    let owned_tasks: Vec<String> = tasks.iter().map(|t| (*t).to_owned()).collect();
+    let members = asset
+        .owner
+        .as_ref()
+        .and_then(|o| people.get(o))
+        .cloned()
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    // 1. The change itself.
+    let mut made: Vec<(String, Option<String>)> = Vec::new(); // (grantee, failure reason)
+    match a.mode {
+        GrantMode::Partner => {
+            let r = graph
+                .share_partner(token, &asset.id, a.agency_portfolio, tasks)
+                .await;
+            made.push((
+                a.agency_portfolio.to_owned(),
+                match r {
+                    Ok(()) | Err(GraphError::AlreadyShared) => None,
+                    Err(e) => Some(e.plain().to_owned()),
+                },
+            ));
+        }
+        GrantMode::User => {
+            for email in a.people {
+                let bsuid = members
+                    .iter()
+                    .find(|(_, e)| e == &email.to_lowercase())
+                    .map(|(id, _)| id.clone());
+                let failure = match bsuid {
+                    None => Some(format!(
+                        "{email} is not a member of your business portfolio. Add them in Meta Business Settings → People first, then approve again."
+                    )),
+                    Some(id) => graph
+                        .assign_user(token, &asset.id, &id, tasks)
+                        .await
+                        .err()
+                        .map(|e| e.plain().to_owned()),
+                };
+                made.push((email.clone(), failure));
+            }
+        }
+    }
+    // 2. Read back, and take inventory of what the agency already had on the asset.
+    let owner = asset.owner.clone().unwrap_or_default();
+    let (partners, assigned) = tokio::join!(graph.partners(token, &asset.id), async {
+        if owner.is_empty() {
+            Ok(Vec::new())
+        } else {
+            graph.assigned_users(token, &asset.id, &owner).await
+        }
+    });
+    let partners = partners.unwrap_or_default();
+    let assigned = assigned.unwrap_or_default();
+    for (grantee, failure) in &made {
+        if let Some(reason) = failure {
+            out.push(outcome(
+                asset,
+                a.mode,
+                grantee,
+                &owned_tasks,
+                "failed",
+                reason,
+                false,
+                false,
+            ));
+            continue;
+        }
+        let confirmed = match a.mode {
+            GrantMode::Partner => partners
+                .iter()
+                .find(|p| &p.id == grantee)
+                .map(|p| p.access_status.clone().unwrap_or_default()),
+            GrantMode::User => {
+                let bsuid = members
+                    .iter()
+                    .find(|(_, e)| e == &grantee.to_lowercase())
+                    .map(|(id, _)| id.as_str());
+                assigned
+                    .iter()
+                    .find(|u| Some(u.id.as_str()) == bsuid)
+                    .map(|_| "CONFIRMED".to_owned())
+            }
+        };
+        match confirmed.as_deref() {
+            Some("CONFIRMED") => out.push(outcome(
+                asset,
+                a.mode,
+                grantee,
+                &owned_tasks,
+                "active",
+                "Confirmed by Meta.",
+                false,
+                true,
+            )),
+            Some(_) => out.push(outcome(
+                asset,
+                a.mode,
+                grantee,
+                &owned_tasks,
+                "pending",
+                "Meta is waiting for the agency to accept it.",
+                false,
+                true,
+            )),
+            None => out.push(outcome(
+                asset,
+                a.mode,
+                grantee,
+                &owned_tasks,
+                "pending",
+                "Meta has not confirmed it yet; it will be checked again.",
+                false,
+                false,
+            )),
+        }
+    }
+    // Existing partner access of another mode, and existing user-based access of agency staff.
+    if a.mode == GrantMode::User
+        && let Some(p) = partners.iter().find(|p| p.id == a.agency_portfolio)
+    {
+        out.push(outcome(
+            asset,
+            GrantMode::Partner,
+            a.agency_portfolio,
+            &p.permitted_tasks,
+            "active",
+            "Found on the asset: shared with the agency's portfolio.",
+            true,
+            true,
+        ));
+    }
+    for u in &assigned {
+        let Some((_, email)) = members.iter().find(|(id, _)| id == &u.id) else {
+            continue;
+        };
+        let is_staff = a.staff_emails.iter().any(|s| s.eq_ignore_ascii_case(email));
+        let already = made.iter().any(|(g, _)| g.eq_ignore_ascii_case(email));
+        if is_staff && !already {
+            out.push(outcome(
+                asset,
+                GrantMode::User,
+                email,
+                &u.tasks,
+                "active",
+                "Found on the asset: access through this person's own account.",
+                true,
+                true,
+            ));
+        }
+    }
+    out
+}

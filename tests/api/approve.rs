@@ -1,0 +1,637 @@
+//! The client's approval end to end, over HTTP, through the embedded sandbox.
+
+use latchkey::meta::sandbox::Faults;
+use latchkey::meta::sandbox::world::AGENCY_PORTFOLIO;
+
+use crate::helpers::{PASSWORD, Resp, TestApp, csrf_in, path_of, spawn_app, spawn_client_of};
+
+const CASEY: &str = "9100000000000001";
+const ALL: [&str; 5] = [
+    "business_management",
+    "pages_show_list",
+    "ads_management",
+    "instagram_basic",
+    "catalog_management",
+];
+
+/// An agency whose owner is the sandbox's agency person (so inventory recognises her).
+async fn agency(app: &TestApp) -> i64 {
+    let r = app
+        .post(
+            "/setup",
+            &[
+                ("agency_name", "Demo Agency"),
+                ("portfolio_id", AGENCY_PORTFOLIO),
+                ("name", "Ava Agency"),
+                ("email", "ava@agency.example"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    app.create_client("Messy Co", "casey@bloom.example").await
+}
+
+/// Creates a request and returns its link path.
+async fn request(app: &TestApp, client: i64, extra: &[(&str, &str)]) -> String {
+    let cid = client.to_string();
+    let mut form: Vec<(&str, &str)> = vec![("client_id", &cid)];
+    for k in ["page", "ad_account", "instagram", "catalog", "pixel"] {
+        form.push(("kind", k));
+    }
+    form.extend([
+        ("level_page", "manage"),
+        ("level_ad_account", "advertise"),
+        ("level_instagram", "view"),
+        ("level_catalog", "advertise"),
+        ("level_pixel", "view"),
+        ("mode", "partner"),
+        ("expiry_days", "14"),
+        ("single_use", "1"),
+        ("message", ""),
+        ("delivery", "link"),
+    ]);
+    for (k, v) in extra {
+        form.retain(|(fk, _)| fk != k);
+        form.push((k, v));
+    }
+    let r = app.post("/requests", &form).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let at = r.body.find("value=\"http").unwrap() + 7;
+    path_of(r.body[at..].split('"').next().unwrap())
+}
+
+/// Follows "Continue with Facebook" through the sandbox dialog; returns the callback response.
+async fn login(client: &TestApp, link: &str, grants: &[&str], action: &str) -> Resp {
+    let start = client.get(&format!("{link}/start")).await;
+    assert_eq!(start.status, 303, "{}", start.body);
+    let dialog = start.location().unwrap().to_owned();
+    assert!(
+        dialog.contains("/sandbox/www/v25.0/dialog/oauth"),
+        "{dialog}"
+    );
+    assert!(client.cookie("lk_flow").is_some());
+    let url = url::Url::parse(&dialog).unwrap();
+    let q: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let get = |k: &str| {
+        q.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let page = client
+        .get(&format!("{}?{}", url.path(), url.query().unwrap()))
+        .await;
+    assert!(page.body.contains("Casey Client"));
+    let mut form: Vec<(&str, String)> = vec![
+        ("client_id", get("client_id")),
+        ("redirect_uri", get("redirect_uri")),
+        ("state", get("state")),
+        ("scope", get("scope")),
+        ("person", CASEY.into()),
+        ("action", action.into()),
+    ];
+    for g in grants {
+        form.push(("grant", (*g).into()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let back = client
+        .post_raw("/sandbox/www/dialog/oauth/confirm", &pairs)
+        .await;
+    assert_eq!(back.status, 303);
+    let cb = url::Url::parse(back.location().unwrap()).unwrap();
+    client
+        .get(&format!("{}?{}", cb.path(), cb.query().unwrap()))
+        .await
+}
+
+/// The shareable asset ids on the picker.
+fn offered(picker: &str) -> Vec<String> {
+    picker
+        .split("name=\"asset\" value=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+async fn approve(client: &TestApp, ids: &[&str]) -> Resp {
+    let picker = client.get("/approve").await;
+    let token = csrf_in(&picker.body).expect("csrf on the picker");
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &token)];
+    for id in ids {
+        form.push(("asset", id));
+    }
+    client.post_raw("/approve", &form).await
+}
+
+async fn grants(
+    app: &TestApp,
+) -> Vec<(
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+)> {
+    sqlx::query_as("SELECT asset_id, mode, grantee, status, tasks, owner_portfolio_id, approved_by_name FROM grants ORDER BY asset_id, mode")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+const MESSY_ASSETS: [&str; 5] = [
+    "1100000000000031",
+    "act_2200000031",
+    "1700000000000031",
+    "1800000000000031",
+    "1900000000000031",
+];
+
+#[tokio::test]
+async fn partner_mode_for_all_five_kinds_with_inventory_records_and_emails() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[]).await;
+    let client = spawn_client_of(&app);
+    let cb = login(&client, &link, &ALL, "continue").await;
+    assert_eq!(cb.location(), Some("/approve"), "{}", cb.body);
+
+    let picker = client.get("/approve").await;
+    assert!(picker.body.contains("Logged in as Casey Client"));
+    for group in [
+        "Bloom Bakery",
+        "Northwind Retail",
+        "Messy Co",
+        "Not in a business portfolio",
+    ] {
+        assert!(picker.body.contains(group), "{group}");
+    }
+    assert!(
+        picker
+            .body
+            .contains("You are not an admin of this ad account"),
+        "{}",
+        &picker.body[picker.body.find("Analyst").unwrap_or(0).saturating_sub(400)..][..900]
+    );
+    assert!(
+        picker
+            .body
+            .contains("This Page is not in a business portfolio")
+    );
+    assert!(
+        picker.body.contains("Already shared with Demo Agency."),
+        "Bloom Bakery Catering was shared before"
+    );
+    assert!(
+        picker.body.contains("data-filter"),
+        "a filter box for the large portfolio"
+    );
+    let ids = offered(&picker.body);
+    assert!(
+        ids.len() > 150,
+        "the whole large portfolio, every page: {}",
+        ids.len()
+    );
+    assert!(
+        !ids.contains(&"act_2200000032".to_owned())
+            && !ids.contains(&"1100000000000032".to_owned())
+    );
+
+    let r = approve(&client, &MESSY_ASSETS).await;
+    assert_eq!(r.location(), Some("/approve/done"), "{}", r.body);
+    let done = client.get("/approve/done").await;
+    assert!(done.body.contains("Done — thank you!"));
+    assert!(
+        done.body.contains("Messy Co") && done.body.contains("Waiting for confirmation"),
+        "Instagram shares are pending"
+    );
+
+    let g = grants(&app).await;
+    let partner: Vec<_> = g.iter().filter(|r| r.1 == "partner").collect();
+    assert_eq!(partner.len(), 5);
+    for row in &partner {
+        assert_eq!(row.2, AGENCY_PORTFOLIO);
+        assert_eq!(row.5.as_deref(), Some("2000000003"));
+        assert_eq!(row.6, "Casey Client");
+    }
+    let page = partner.iter().find(|r| r.0 == "1100000000000031").unwrap();
+    assert_eq!(
+        (page.3.as_str(), page.4.as_str()),
+        (
+            "active",
+            "MANAGE,CREATE_CONTENT,MODERATE,MESSAGING,ADVERTISE,ANALYZE"
+        )
+    );
+    let ad = partner.iter().find(|r| r.0 == "act_2200000031").unwrap();
+    assert_eq!(ad.4, "ADVERTISE,ANALYZE");
+    let ig = partner.iter().find(|r| r.0 == "1700000000000031").unwrap();
+    assert_eq!(ig.3, "pending");
+    // Inventory: the agency person's own access found on the Page and ad account.
+    let user: Vec<_> = g.iter().filter(|r| r.1 == "user").collect();
+    assert_eq!(user.len(), 2, "{g:?}");
+    assert!(
+        user.iter()
+            .all(|r| r.2 == "ava@agency.example" && r.3 == "active")
+    );
+    let history: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM grant_events")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(history, 7);
+
+    // The request is completed and the single-use link is closed.
+    let (outcome, used): (Option<String>, Option<i64>) =
+        sqlx::query_as("SELECT outcome, used_at FROM access_requests")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(outcome.as_deref(), Some("completed"));
+    assert!(used.is_some());
+    assert_eq!(spawn_client_of(&app).get(&link).await.status, 410);
+    // E-mails: the agency (with per-asset results) and the client's receipt.
+    let agency_mail = app.wait_for_emails("ava@agency.example", 1).await;
+    assert!(agency_mail[0].subject.contains("Messy Co approved access"));
+    assert!(agency_mail[0].text.contains("Messy Pixel"));
+    let receipt = app.wait_for_emails("casey@bloom.example", 1).await;
+    assert!(
+        receipt[0]
+            .subject
+            .contains("You shared access with Demo Agency")
+    );
+    // The client's token is gone.
+    let sealed: Option<String> = sqlx::query_scalar("SELECT token_sealed FROM approval_flows")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(sealed.is_none());
+    // The agency sees the grants on the request.
+    let detail = app.get("/requests/1").await;
+    assert!(
+        detail.body.contains("Messy Pixel") && detail.body.contains("Partner — survives migration")
+    );
+}
+
+#[tokio::test]
+async fn user_mode_assigns_the_named_agency_people() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(
+        &app,
+        client_id,
+        &[("mode", "user"), ("person", "ava@agency.example")],
+    )
+    .await;
+    let client = spawn_client_of(&app);
+    login(&client, &link, &ALL, "continue").await;
+    let r = approve(&client, &["1900000000000031", "1800000000000031"]).await;
+    assert_eq!(r.location(), Some("/approve/done"));
+    let g = grants(&app).await;
+    assert_eq!(g.len(), 2);
+    for row in &g {
+        assert_eq!(
+            (row.1.as_str(), row.2.as_str(), row.3.as_str()),
+            ("user", "ava@agency.example", "active")
+        );
+    }
+    let world = app.state.sandbox.as_ref().unwrap().world();
+    assert!(
+        world
+            .assignments
+            .iter()
+            .any(|a| a.asset_id == "1900000000000031")
+    );
+}
+
+#[tokio::test]
+async fn a_refusal_by_meta_is_a_partial_completion_with_the_reason() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[]).await;
+    let client = spawn_client_of(&app);
+    login(&client, &link, &ALL, "continue").await;
+    client.get("/approve").await;
+    // Casey's role changed after the picker loaded: the analyst-only account is offered.
+    let inv: String = sqlx::query_scalar("SELECT inventory FROM approval_flows")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let mut offered: Vec<serde_json::Value> = serde_json::from_str(&inv).unwrap();
+    for o in offered.iter_mut().filter(|o| o["id"] == "act_2200000032") {
+        o["shareable"] = serde_json::json!(true);
+    }
+    sqlx::query("UPDATE approval_flows SET inventory = $1")
+        .bind(serde_json::to_string(&offered).unwrap())
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let token = csrf_in(&client.get("/login").await.body).unwrap();
+    let r = client
+        .post_raw(
+            "/approve",
+            &[
+                ("csrf", &token),
+                ("asset", "act_2200000031"),
+                ("asset", "act_2200000032"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/approve/done"));
+    let done = client.get("/approve/done").await;
+    assert!(
+        done.body.contains("Not shared") && done.body.contains("full control"),
+        "{}",
+        done.body
+    );
+    let outcome: Option<String> = sqlx::query_scalar("SELECT outcome FROM access_requests")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(outcome.as_deref(), Some("partial"));
+    assert!(
+        app.get("/requests/1")
+            .await
+            .body
+            .contains("Partially completed")
+    );
+}
+
+#[tokio::test]
+async fn denial_and_declined_scopes_explain_and_offer_to_try_again() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[("single_use", "0")]).await;
+    let client = spawn_client_of(&app);
+    let denied = login(&client, &link, &ALL, "cancel").await;
+    assert_eq!(denied.status, 200);
+    assert!(
+        denied.body.contains("You did not log in with Facebook")
+            && denied.body.contains("/approve/retry")
+    );
+
+    let declined = login(&client, &link, &["business_management"], "continue").await;
+    assert!(declined.body.contains("A permission is missing"));
+    assert!(
+        declined
+            .body
+            .contains("see the Pages you manage (pages_show_list)")
+    );
+    let retry = client.get("/approve/retry").await;
+    assert!(retry.location().unwrap().contains("auth_type=rerequest"));
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM grants")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn replayed_or_foreign_state_is_refused() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[("single_use", "0")]).await;
+    let client = spawn_client_of(&app);
+    // Capture the callback URL instead of following it.
+    let start = client.get(&format!("{link}/start")).await;
+    let dialog = url::Url::parse(start.location().unwrap()).unwrap();
+    let q: Vec<(String, String)> = dialog.query_pairs().into_owned().collect();
+    let get = |k: &str| q.iter().find(|(n, _)| n == k).unwrap().1.clone();
+    let form = [
+        ("client_id", get("client_id")),
+        ("redirect_uri", get("redirect_uri")),
+        ("state", get("state")),
+        ("scope", get("scope")),
+        ("person", CASEY.into()),
+        ("action", "continue".into()),
+    ];
+    let mut pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for g in ALL {
+        pairs.push(("grant", g));
+    }
+    let back = client
+        .post_raw("/sandbox/www/dialog/oauth/confirm", &pairs)
+        .await;
+    let cb = url::Url::parse(back.location().unwrap()).unwrap();
+    let callback = format!("{}?{}", cb.path(), cb.query().unwrap());
+
+    // Another browser cannot use it.
+    let stranger = spawn_client_of(&app);
+    let r = stranger.get(&callback).await;
+    assert_eq!(r.status, 410);
+    assert!(r.body.contains("This sign-in has expired"));
+    // A made-up state is refused too.
+    assert_eq!(
+        client
+            .get("/oauth/callback?code=x&state=deadbeef")
+            .await
+            .status,
+        410
+    );
+
+    // A fresh, legitimate round works once; replaying it does not.
+    let ok = login(&client, &link, &ALL, "continue").await;
+    assert_eq!(ok.location(), Some("/approve"));
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM approval_flows WHERE token_sealed IS NOT NULL")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(n, 1);
+}
+
+#[tokio::test]
+async fn double_submit_makes_no_duplicate_grants() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[("single_use", "0")]).await;
+    let client = spawn_client_of(&app);
+    login(&client, &link, &ALL, "continue").await;
+    let picker = client.get("/approve").await;
+    let token = csrf_in(&picker.body).unwrap();
+    let form = [("csrf", token.as_str()), ("asset", "1900000000000031")];
+    let (a, b) = tokio::join!(
+        client.post_raw("/approve", &form),
+        client.post_raw("/approve", &form)
+    );
+    assert_eq!(
+        (a.location(), b.location()),
+        (Some("/approve/done"), Some("/approve/done"))
+    );
+    let again = client.post_raw("/approve", &form).await;
+    assert_eq!(again.location(), Some("/approve/done"));
+    assert_eq!(
+        grants(&app)
+            .await
+            .iter()
+            .filter(|g| g.1 == "partner")
+            .count(),
+        1
+    );
+
+    // Approving the same asset again through a new flow updates, never duplicates.
+    login(&client, &link, &ALL, "continue").await;
+    let picker = client.get("/approve").await;
+    assert!(picker.body.contains("Already shared with Demo Agency."));
+    assert_eq!(
+        grants(&app)
+            .await
+            .iter()
+            .filter(|g| g.1 == "partner")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn two_concurrent_approvals_of_a_single_use_link_let_exactly_one_through() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[]).await;
+    let first = spawn_client_of(&app);
+    let second = spawn_client_of(&app);
+    login(&first, &link, &ALL, "continue").await;
+    login(&second, &link, &ALL, "continue").await;
+    let p1 = first.get("/approve").await;
+    let p2 = second.get("/approve").await;
+    let (t1, t2) = (csrf_in(&p1.body).unwrap(), csrf_in(&p2.body).unwrap());
+    let f1 = [("csrf", t1.as_str()), ("asset", "1900000000000031")];
+    let f2 = [("csrf", t2.as_str()), ("asset", "1800000000000031")];
+    let (a, b) = tokio::join!(
+        first.post_raw("/approve", &f1),
+        second.post_raw("/approve", &f2)
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [303, 410],
+        "one proceeds, the other finds the link used"
+    );
+    assert_eq!(
+        grants(&app)
+            .await
+            .iter()
+            .filter(|g| g.1 == "partner")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_link_that_expires_mid_flow_stops_the_approval() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[("expiry_days", "1")]).await;
+    app.clock.advance(86_400 - 300);
+    let client = spawn_client_of(&app);
+    login(&client, &link, &ALL, "continue").await;
+    let picker = client.get("/approve").await;
+    let token = csrf_in(&picker.body).unwrap();
+    app.clock.advance(600);
+    let r = client
+        .post_raw(
+            "/approve",
+            &[("csrf", &token), ("asset", "1900000000000031")],
+        )
+        .await;
+    assert_eq!(r.status, 410);
+    assert!(r.body.contains("This link has expired"));
+    assert!(grants(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn transient_graph_errors_are_retried_during_approval() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[]).await;
+    let client = spawn_client_of(&app);
+    login(&client, &link, &ALL, "continue").await;
+    let picker = client.get("/approve").await;
+    let token = csrf_in(&picker.body).unwrap();
+    app.state.sandbox.as_ref().unwrap().set_faults(Faults {
+        fail_next: 2,
+        ..Faults::default()
+    });
+    let r = client
+        .post_raw(
+            "/approve",
+            &[("csrf", &token), ("asset", "1900000000000031")],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/approve/done"));
+    let g = grants(&app).await;
+    assert!(
+        g.iter()
+            .any(|r| r.0 == "1900000000000031" && r.1 == "partner" && r.3 == "active")
+    );
+}
+
+#[tokio::test]
+async fn an_abandoned_flow_forgets_the_token_and_times_out() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[]).await;
+    let client = spawn_client_of(&app);
+    login(&client, &link, &ALL, "continue").await;
+    let sealed: Option<String> = sqlx::query_scalar("SELECT token_sealed FROM approval_flows")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let sealed = sealed.expect("held during the flow");
+    assert!(
+        sealed.starts_with("v1:") && !sealed.contains("EAAS"),
+        "sealed, not plain"
+    );
+    app.clock.advance(16 * 60);
+    assert_eq!(
+        client.get("/approve").await.status,
+        410,
+        "idle for 16 minutes"
+    );
+    app.clock.advance(3600);
+    let purged = latchkey::store::flows::purge_tokens(&app.state.db.pool, app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+}
+
+#[tokio::test]
+async fn the_client_can_report_a_migration_on_the_done_page() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[]).await;
+    let client = spawn_client_of(&app);
+    login(&client, &link, &ALL, "continue").await;
+    approve(&client, &["1900000000000031"]).await;
+    let done = client.get("/approve/done").await;
+    assert!(done.body.contains("moving to managed Meta accounts"));
+    let token = csrf_in(&done.body).unwrap();
+    let bad = client
+        .post_raw(
+            "/approve/migration",
+            &[("csrf", &token), ("status", "migrating"), ("date", "")],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    let r = client
+        .post_raw(
+            "/approve/migration",
+            &[
+                ("csrf", &token),
+                ("status", "migrating"),
+                ("date", "2027-01-15"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/approve/done?saved=1"));
+    let (status, date): (String, Option<i64>) =
+        sqlx::query_as("SELECT migration_status, migration_date FROM clients WHERE id = $1")
+            .bind(client_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "migrating");
+    assert_eq!(date, Some(1_799_971_200), "2027-01-15 00:00 UTC");
+}
