@@ -10,7 +10,8 @@ use crate::web::AppState;
 /// How often the reminder job looks for requests to remind.
 const REMINDER_EVERY: Duration = Duration::from_secs(60);
 
-/// Sends automatic reminders for unopened requests until shutdown.
+/// Sends automatic reminders for unopened requests and forgets expired approval tokens,
+/// once a minute until shutdown.
 pub async fn run_reminders(state: AppState, mut shutdown: watch::Receiver<bool>) {
     loop {
         if *shutdown.borrow() {
@@ -20,6 +21,12 @@ pub async fn run_reminders(state: AppState, mut shutdown: watch::Receiver<bool>)
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "automatic reminders queued"),
             Err(e) => tracing::error!(error = ?e, "reminder job failed"),
+        }
+        // Token custody: a client's Meta token never outlives its approval session.
+        match crate::store::flows::purge_tokens(&state.db.pool, state.clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "expired approval tokens forgotten"),
+            Err(e) => tracing::error!(error = %e, "token purge failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(REMINDER_EVERY) => {}

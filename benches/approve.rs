@@ -1,0 +1,239 @@
+//! One client approval of 50 assets through the embedded sandbox with 100 ms of latency per
+//! Graph call: the time of the approve request, end to end (HTTP in, Graph calls, records,
+//! e-mails queued, HTTP out).
+//!
+//! Run: `cargo bench --bench approve`
+
+use std::time::Instant;
+
+use latchkey::config::{MailTransportKind, Settings};
+use latchkey::meta::sandbox::Faults;
+use latchkey::{Application, Clock};
+
+const ASSETS: usize = 50;
+const PASSWORD: &str = "violet harbour lamp 42";
+
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+    fn keep(&mut self, r: &reqwest::Response) {
+        for v in r.headers().get_all("set-cookie") {
+            let pair = v.to_str().unwrap_or("").split(';').next().unwrap_or("");
+            if let Some((k, val)) = pair.split_once('=') {
+                self.cookies.insert(k.to_owned(), val.to_owned());
+            }
+        }
+    }
+    async fn get(&mut self, path: &str) -> anyhow::Result<(u16, String, Option<String>)> {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await?;
+        self.keep(&r);
+        let loc = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok((r.status().as_u16(), r.text().await?, loc))
+    }
+    async fn post(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> anyhow::Result<(u16, String, Option<String>)> {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("origin", self.base.clone())
+            .form(form)
+            .send()
+            .await?;
+        self.keep(&r);
+        let loc = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok((r.status().as_u16(), r.text().await?, loc))
+    }
+}
+
+fn csrf(body: &str) -> String {
+    let at = body
+        .find("name=\"csrf\" value=\"")
+        .map(|i| i + 19)
+        .unwrap_or(0);
+    body[at..].split('"').next().unwrap_or("").to_owned()
+}
+
+fn path_and_query(url: &str) -> String {
+    let u = url::Url::parse(url).expect("absolute URL");
+    format!("{}?{}", u.path(), u.query().unwrap_or(""))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let mut settings = Settings::defaults();
+    settings.bind = "127.0.0.1:0".parse()?;
+    settings.data_dir =
+        std::env::temp_dir().join(format!("latchkey-bench-approve-{}", std::process::id()));
+    settings.database_url = std::env::var("LATCHKEY_BENCH_DATABASE_URL").ok();
+    settings.mail_transport = MailTransportKind::Memory;
+    settings.log = "warn".into();
+    let app = Application::build(settings.clone(), Clock::system()).await?;
+    let base = app.base_url().to_owned();
+    let state = app.state().clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+
+    let mut agency = Browser {
+        http: http.clone(),
+        base: base.clone(),
+        cookies: Default::default(),
+    };
+    let (_, page, _) = agency.get("/setup").await?;
+    let t = csrf(&page);
+    agency
+        .post(
+            "/setup",
+            &[
+                ("csrf", &t),
+                ("agency_name", "Bench Agency"),
+                ("portfolio_id", "1000000001"),
+                ("name", "Ava"),
+                ("email", "ava@agency.example"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await?;
+    let (_, page, _) = agency.get("/clients/new").await?;
+    let t = csrf(&page);
+    agency
+        .post(
+            "/clients",
+            &[
+                ("csrf", &t),
+                ("name", "Northwind"),
+                ("contact_name", ""),
+                ("contact_email", "morgan@northwind.example"),
+                ("notes", ""),
+            ],
+        )
+        .await?;
+    let (_, body, _) = agency
+        .post(
+            "/requests",
+            &[
+                ("csrf", &t),
+                ("client_id", "1"),
+                ("kind", "page"),
+                ("level_page", "advertise"),
+                ("mode", "partner"),
+                ("expiry_days", "14"),
+                ("single_use", "1"),
+                ("message", ""),
+                ("delivery", "link"),
+            ],
+        )
+        .await?;
+    let at = body
+        .find("value=\"http")
+        .ok_or_else(|| anyhow::anyhow!("no link"))?
+        + 7;
+    let link = path_and_query(body[at..].split('"').next().unwrap_or_default());
+    let link = link.trim_end_matches('?').to_owned();
+
+    let mut client = Browser {
+        http,
+        base: base.clone(),
+        cookies: Default::default(),
+    };
+    let (_, _, dialog) = client.get(&format!("{link}/start")).await?;
+    let dialog = url::Url::parse(&dialog.ok_or_else(|| anyhow::anyhow!("no dialog"))?)?;
+    let q: Vec<(String, String)> = dialog.query_pairs().into_owned().collect();
+    let get = |k: &str| {
+        q.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut form: Vec<(&str, String)> = vec![
+        ("client_id", get("client_id")),
+        ("redirect_uri", get("redirect_uri")),
+        ("state", get("state")),
+        ("scope", get("scope")),
+        ("person", "9100000000000004".into()),
+        ("action", "continue".into()),
+    ];
+    for s in get("scope").split(',') {
+        form.push(("grant", s.to_owned()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (_, _, back) = client
+        .post("/sandbox/www/dialog/oauth/confirm", &pairs)
+        .await?;
+    client
+        .get(&path_and_query(
+            &back.ok_or_else(|| anyhow::anyhow!("no callback"))?,
+        ))
+        .await?;
+    let (_, picker, _) = client.get("/approve").await?;
+    let ids: Vec<String> = picker
+        .split("name=\"asset\" value=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next().map(str::to_owned))
+        .take(ASSETS)
+        .collect();
+    anyhow::ensure!(ids.len() == ASSETS, "only {} assets offered", ids.len());
+
+    let sandbox = state
+        .sandbox
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("no sandbox"))?;
+    sandbox.set_faults(Faults {
+        latency_ms: 100,
+        ..Faults::default()
+    });
+    let calls_before = sandbox.calls();
+    let t = csrf(&picker);
+    let mut approve: Vec<(&str, &str)> = vec![("csrf", &t)];
+    approve.extend(ids.iter().map(|id| ("asset", id.as_str())));
+    let started = Instant::now();
+    let (status, _, location) = client.post("/approve", &approve).await?;
+    let took = started.elapsed();
+    anyhow::ensure!(
+        status == 303 && location.as_deref() == Some("/approve/done"),
+        "approval failed: {status}"
+    );
+    let granted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM grants WHERE status = 'active'")
+        .fetch_one(&state.db.pool)
+        .await?;
+    println!(
+        "approve benchmark: one approval of {ASSETS} Pages, 100 ms latency per Graph call (embedded sandbox)"
+    );
+    println!(
+        "  approve request end to end: {:.2} s ({} Graph calls, {granted} grants recorded)",
+        took.as_secs_f64(),
+        sandbox.calls() - calls_before
+    );
+    let _ = std::fs::remove_dir_all(&settings.data_dir);
+    Ok(())
+}
