@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod email;
+pub mod migration;
 pub mod password;
 pub mod portfolio;
 pub mod role;

@@ -22,6 +22,11 @@ pub async fn run_reminders(state: AppState, mut shutdown: watch::Receiver<bool>)
             Ok(n) => tracing::info!(count = n, "automatic reminders queued"),
             Err(e) => tracing::error!(error = ?e, "reminder job failed"),
         }
+        match crate::web::send_deadline_reminders(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "re-authorisation deadline reminders queued"),
+            Err(e) => tracing::error!(error = ?e, "deadline reminder job failed"),
+        }
         // Token custody: a client's Meta token never outlives its approval session.
         match crate::store::flows::purge_tokens(&state.db.pool, state.clock.now()).await {
             Ok(0) => {}

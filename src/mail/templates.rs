@@ -307,7 +307,7 @@ pub fn reauth_needed(
     client_name: &str,
     assets: &[String],
     due_on: &str,
-    url: &str,
+    url: Option<&str>,
 ) -> askama::Result<OutgoingEmail> {
     let (heading, para, label) = match audience {
         Audience::Agency => (
@@ -323,8 +323,8 @@ pub fn reauth_needed(
         Audience::Client => (
             format!("Please reconnect {} by {due_on}", brand.agency_name),
             format!(
-                "Your organisation is moving to managed Meta accounts. {}'s access to these assets rests on a personal account and stops working after {due_on}:",
-                brand.agency_name
+                "Your organisation is moving to managed Meta accounts. {}'s access to these assets rests on a personal account and stops working after {due_on}. {} will send you a link to reconnect them through your business portfolio; it takes a minute:",
+                brand.agency_name, brand.agency_name
             ),
             "Reconnect now",
         ),
@@ -338,7 +338,7 @@ pub fn reauth_needed(
             heading,
             paragraphs: vec![para],
             items: assets.to_vec(),
-            button: button(label, url),
+            button: url.and_then(|u| button(label, u)),
             footnote: None,
         },
     )
@@ -462,7 +462,7 @@ mod tests {
                 "Bloom",
                 &["Bloom Page".into()],
                 "1 Jan 2027",
-                "http://x.test/q",
+                Some("http://x.test/q"),
             )
             .unwrap(),
             reauth_needed(
@@ -472,7 +472,7 @@ mod tests {
                 "Bloom",
                 &["Bloom Page".into()],
                 "1 Jan 2027",
-                "http://x.test/r/x",
+                None,
             )
             .unwrap(),
             deadline_reminder(

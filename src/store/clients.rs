@@ -196,3 +196,61 @@ pub async fn migration<'c>(
     .fetch_optional(db)
     .await
 }
+
+/// Claims the next deadline reminder for a client: at most one per 24 hours, each stage
+/// once. False when another worker (or an earlier run) already sent it.
+pub async fn claim_deadline_reminder<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    stage: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE clients SET deadline_stage = $1, last_deadline_reminder_at = $2
+         WHERE id = $3 AND deadline_stage <> $1 AND (last_deadline_reminder_at IS NULL OR last_deadline_reminder_at <= $4)",
+    )
+    .bind(stage)
+    .bind(now)
+    .bind(id)
+    .bind(now - 86_400)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Resets the reminder stage (after the migration is cleared or re-dated).
+pub async fn reset_deadline_stage<'c>(db: impl Exec<'c>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET deadline_stage = '' WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// (grace days) of a client.
+pub async fn grace_days<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT grace_days FROM clients WHERE agency_id = $1 AND id = $2")
+        .bind(agency_id)
+        .bind(id)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn set_grace_days<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    days: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET grace_days = $1 WHERE agency_id = $2 AND id = $3")
+        .bind(days)
+        .bind(agency_id)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

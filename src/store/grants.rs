@@ -48,6 +48,9 @@ pub struct GrantRecord<'a> {
     pub approved_by_id: &'a str,
     /// Set when Meta's read-back confirmed it.
     pub verified: bool,
+    /// Found on the asset rather than made by this approval: an existing row keeps its
+    /// status (a flagged grant stays flagged) and only gets `verified_at` refreshed.
+    pub existing: bool,
 }
 
 /// Inserts or updates the one row for (agency, asset, mode, grantee), and appends a
@@ -67,6 +70,14 @@ pub async fn upsert(
     .fetch_optional(&mut *conn)
     .await?;
     let verified_at = g.verified.then_some(now);
+    if let (true, Some((id, _))) = (g.existing, &previous) {
+        sqlx::query("UPDATE grants SET verified_at = COALESCE($1, verified_at) WHERE id = $2")
+            .bind(verified_at)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(*id);
+    }
     let id = match &previous {
         Some((id, _)) => {
             sqlx::query(
@@ -180,4 +191,120 @@ pub async fn events<'c>(db: impl Exec<'c>, grant_id: i64) -> Result<Vec<GrantEve
         .bind(grant_id)
         .fetch_all(db)
         .await
+}
+
+/// Flags every live user-based grant of a client `needs_reauth` due `due`, and moves the
+/// deadline of those already flagged. Returns the flagged grants.
+pub async fn flag_user_grants(
+    conn: &mut sqlx::AnyConnection,
+    agency_id: i64,
+    client_id: i64,
+    due: i64,
+    now: i64,
+) -> Result<Vec<Grant>, sqlx::Error> {
+    let flagged: Vec<Grant> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE grants SET status = 'needs_reauth', due_at = $1, updated_at = $2,
+                status_reason = 'The client is moving to managed Meta accounts; access through a personal account stops at the deadline.'
+         WHERE agency_id = $3 AND client_id = $4 AND mode = 'user' AND status IN ('active', 'pending', 'needs_reauth')
+         RETURNING {COLUMNS}"
+    )))
+    .bind(due)
+    .bind(now)
+    .bind(agency_id)
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for g in &flagged {
+        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, 'needs_reauth', $2, $3)")
+            .bind(g.id)
+            .bind(format!("Re-authorisation due by {}", crate::clock::format_utc(due)))
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(flagged)
+}
+
+/// Clears the flags when the migration is cleared or moved out of "migrating/migrated".
+pub async fn unflag_user_grants(
+    conn: &mut sqlx::AnyConnection,
+    agency_id: i64,
+    client_id: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "UPDATE grants SET status = 'active', due_at = NULL, updated_at = $1, status_reason = 'Migration cleared.'
+         WHERE agency_id = $2 AND client_id = $3 AND status = 'needs_reauth' RETURNING id",
+    )
+    .bind(now)
+    .bind(agency_id)
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for id in &ids {
+        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, 'active', 'Migration cleared', $2)")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(ids.len() as u64)
+}
+
+/// Marks flagged user-based grants on these assets as replaced by partner access.
+pub async fn replace_user_grants(
+    conn: &mut sqlx::AnyConnection,
+    agency_id: i64,
+    asset_id: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "UPDATE grants SET status = 'replaced', updated_at = $1, due_at = NULL,
+                status_reason = 'Replaced by partner access, which survives the migration.'
+         WHERE agency_id = $2 AND asset_id = $3 AND mode = 'user' AND status = 'needs_reauth' RETURNING id",
+    )
+    .bind(now)
+    .bind(agency_id)
+    .bind(asset_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for id in &ids {
+        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, 'replaced', 'Replaced by a partner grant', $2)")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(ids.len() as u64)
+}
+
+/// The re-authorisation queue: flagged grants, soonest deadline first.
+pub async fn needing_reauth<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    client_id: Option<i64>,
+) -> Result<Vec<Grant>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM grants WHERE agency_id = $1 AND status = 'needs_reauth' AND ($2 = 0 OR client_id = $2)
+         ORDER BY due_at, client_id, asset_name, id"
+    )))
+    .bind(agency_id)
+    .bind(client_id.unwrap_or(0))
+    .fetch_all(db)
+    .await
+}
+
+/// Clients with flagged grants, their earliest deadline, and what they were last told:
+/// (agency, client, earliest due, deadline stage, last reminder).
+pub async fn reauth_deadlines<'c>(
+    db: impl Exec<'c>,
+) -> Result<Vec<(i64, i64, i64, String, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT g.agency_id, g.client_id, CAST(MIN(g.due_at) AS BIGINT), c.deadline_stage, c.last_deadline_reminder_at
+         FROM grants g JOIN clients c ON c.id = g.client_id
+         WHERE g.status = 'needs_reauth' AND g.due_at IS NOT NULL
+         GROUP BY g.agency_id, g.client_id, c.deadline_stage, c.last_deadline_reminder_at",
+    )
+    .fetch_all(db)
+    .await
 }

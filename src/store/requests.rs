@@ -28,6 +28,9 @@ pub struct AccessRequest {
     pub revoked_at: Option<i64>,
     pub last_reminder_at: Option<i64>,
     pub auto_reminded_at: Option<i64>,
+    /// Comma-separated Meta asset ids a re-authorisation request is limited to.
+    pub scope_assets: String,
+    pub purpose: String,
     pub client_name: String,
     pub client_email: String,
 }
@@ -35,7 +38,7 @@ pub struct AccessRequest {
 const SELECT: &str = "SELECT r.id, r.agency_id, r.client_id, r.token_prefix, r.mode, r.asks, r.user_people,
         r.message, r.single_use, r.expires_at, r.created_by, r.created_at, r.emailed_at,
         r.first_opened_at, r.open_count, r.used_at, r.completed_at, r.outcome, r.revoked_at,
-        r.last_reminder_at, r.auto_reminded_at, c.name AS client_name, c.contact_email AS client_email
+        r.last_reminder_at, r.auto_reminded_at, r.scope_assets, r.purpose, c.name AS client_name, c.contact_email AS client_email
     FROM access_requests r JOIN clients c ON c.id = r.client_id";
 
 /// The status of a request at `now`, as the list shows it.
@@ -82,6 +85,8 @@ pub struct NewRequest<'a> {
     pub single_use: bool,
     pub expires_at: i64,
     pub created_by: i64,
+    pub scope_assets: &'a str,
+    pub purpose: &'a str,
 }
 
 pub async fn insert<'c>(
@@ -91,8 +96,8 @@ pub async fn insert<'c>(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO access_requests (agency_id, client_id, token_hash, token_prefix, mode, asks,
-             user_people, message, single_use, expires_at, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+             user_people, message, single_use, expires_at, created_by, created_at, scope_assets, purpose)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(r.agency_id)
     .bind(r.client_id)
@@ -106,6 +111,8 @@ pub async fn insert<'c>(
     .bind(r.expires_at)
     .bind(r.created_by)
     .bind(now)
+    .bind(r.scope_assets)
+    .bind(r.purpose)
     .fetch_one(db)
     .await
 }

@@ -17,6 +17,7 @@ use super::{AppError, AppState};
 use crate::approval::{self, Approval, Offered, Outcome};
 use crate::domain::SecretToken;
 use crate::domain::access::{Ask, AssetKind, GrantMode};
+use crate::domain::migration::MigrationStatus;
 use crate::domain::token::{hash_secret, random_hex};
 use crate::mail::templates::{self, AssetOutcome};
 use crate::meta::AccessToken;
@@ -397,6 +398,11 @@ pub async fn picker(
         return session_over(&st).await;
     };
     let asks = Ask::decode(&r.asks);
+    let scope: Vec<&str> = r
+        .scope_assets
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .collect();
     let offered = match approval::inventory(
         &st.graph,
         &token,
@@ -406,7 +412,11 @@ pub async fn picker(
     )
     .await
     {
-        Ok(o) => o,
+        // A re-authorisation request offers exactly the flagged assets.
+        Ok(o) => o
+            .into_iter()
+            .filter(|a| scope.is_empty() || scope.contains(&a.id.as_str()))
+            .collect::<Vec<_>>(),
         Err(e) => {
             return problem(
                 &st,
@@ -589,10 +599,18 @@ async fn record(
                 approved_by_name: &approver,
                 approved_by_id: &approver_id,
                 verified: o.verified,
+                existing: o.existing,
             },
             now,
         )
         .await?;
+    }
+    // New partner access replaces flagged user-based access on the same assets.
+    for o in outcomes
+        .iter()
+        .filter(|o| !o.existing && o.mode == "partner" && o.status != "failed")
+    {
+        grants::replace_user_grants(&mut tx, agency.id, &o.asset_id, now).await?;
     }
     requests::complete(&mut *tx, r.id, outcome, now).await?;
     requests::add_event(
@@ -777,21 +795,10 @@ pub async fn migration(
         .await?
         .ok_or(AppError::NotFound)?;
     let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    clients::set_migration(&mut *tx, flow.agency_id, r.client_id, status, date, now).await?;
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(flow.agency_id),
-            actor: &format!("{} (client)", flow.person_name.clone().unwrap_or_default()),
-            action: "client.migration_reported",
-            target: &format!("{}: {status}", r.client_name),
-            ip: &ip,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let actor = format!("{} (client)", flow.person_name.clone().unwrap_or_default());
+    let status = MigrationStatus::parse(status).unwrap_or(MigrationStatus::NotStarted);
+    super::reauth::apply_migration(&st, flow.agency_id, r.client_id, status, date, &actor, &ip)
+        .await?;
     flows::touch(&st.db.pool, flow.id, now).await?;
     Ok(Redirect::to("/approve/done?saved=1").into_response())
 }

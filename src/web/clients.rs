@@ -213,6 +213,10 @@ struct ShowPage {
     partner_count: usize,
     user_count: usize,
     migration: String,
+    migration_status: String,
+    migration_date: String,
+    grace_days: i64,
+    flagged: usize,
 }
 
 async fn load(st: &AppState, staff: &Staff, id: i64) -> AppResult<Client> {
@@ -247,7 +251,12 @@ pub async fn show(
         .filter(live)
         .filter(|g| g.mode == "user")
         .count();
-    let migration = match clients::migration(&st.db.pool, staff.agency_id, id).await? {
+    let (migration_status, migration_day) = clients::migration(&st.db.pool, staff.agency_id, id)
+        .await?
+        .unwrap_or_default();
+    let grace_days = clients::grace_days(&st.db.pool, staff.agency_id, id).await?;
+    let flagged = grants.iter().filter(|g| g.status == "needs_reauth").count();
+    let migration = match Some((migration_status.clone(), migration_day)) {
         Some((status, date)) => {
             let when = date.map(super::requests::format_day).unwrap_or_default();
             match status.as_str() {
@@ -272,6 +281,12 @@ pub async fn show(
         partner_count,
         user_count,
         migration,
+        migration_status,
+        migration_date: migration_day
+            .map(super::requests::format_iso_day)
+            .unwrap_or_default(),
+        grace_days,
+        flagged,
         client,
     })
 }

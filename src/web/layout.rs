@@ -72,6 +72,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "password_reset" => "Your password was reset. Log in with the new one.",
         "logged_out" => "You are logged out.",
         "welcome" => "Welcome to Latchkey.",
+        "reauth_sent" => {
+            "Re-authorisation link e-mailed to the client. It asks only for the flagged assets, as partner access."
+        }
         "reminded" => "Reminder sent with a fresh link.",
         "revoked" => "The link was revoked and no longer works.",
         "email_requeued" => "The message is queued again and will be sent shortly.",

@@ -15,6 +15,7 @@ mod home;
 mod layout;
 mod link;
 mod middleware;
+mod reauth;
 mod requests;
 mod sandbox_mail;
 pub mod session;
@@ -35,6 +36,7 @@ use crate::store::Db;
 
 pub use error::AppError;
 pub use hashing::Hasher;
+pub use reauth::send_deadline_reminders;
 pub use requests::send_auto_reminders;
 
 /// Largest logo upload.
@@ -150,6 +152,9 @@ pub fn router(state: AppState) -> Router {
             get(clients::archive_confirm).post(clients::archive),
         )
         .route("/clients/{id}/restore", post(clients::restore))
+        .route("/clients/{id}/migration", post(reauth::set_migration))
+        .route("/clients/{id}/reauth", post(reauth::send_link))
+        .route("/reauth", get(reauth::queue))
         .route("/settings", get(settings::form).post(settings::save))
         .route("/settings/logo", post(settings::upload_logo))
         .route("/settings/logo/remove", post(settings::remove_logo))

@@ -344,6 +344,8 @@ pub async fn create(
             single_use: form.single_use,
             expires_at,
             created_by: staff.user_id,
+            scope_assets: "",
+            purpose: "access",
         },
         now,
     )

@@ -9,6 +9,7 @@ mod auth;
 mod clients;
 mod mail;
 mod meta;
+mod migration;
 mod processes;
 mod requests;
 mod schema;

@@ -457,7 +457,7 @@ fn dispatch(
                     let items = w
                         .members
                         .iter()
-                        .filter(|m| m.person_id == caller.info.person_id && !w.migration_over(&m.business_id, now))
+                        .filter(|m| m.person_id == caller.info.person_id && !w.personal_access_ended(&m.person_id, &m.business_id, now))
                         .filter_map(|m| w.business(&m.business_id))
                         .map(|b| json!({"id": b.id, "name": b.name, "verification_status": "verified"}))
                         .collect();
@@ -499,7 +499,8 @@ fn dispatch(
                         .filter(|m| m.business_id == *business)
                         .filter_map(|m| {
                             let person = w.person(&m.person_id)?;
-                            Some(json!({"id": m.bsuid, "name": person.name, "email": person.email, "role": m.role, "invited_user_type": if migrated { "MWA" } else { "FB" }}))
+                            let kind = if m.managed || migrated { "MWA" } else { "FB" };
+                            Some(json!({"id": m.bsuid, "name": person.name, "email": person.email, "role": m.role, "invited_user_type": kind}))
                         })
                         .collect();
                     read(Ok(page(
@@ -934,7 +935,7 @@ fn assigned_users(
                 .filter_map(|a| {
                     let member = w.member_by_bsuid(&a.bsuid)?;
                     // Personal-account assignments stop working after the migration's grace.
-                    if member.business_id != *business || w.migration_over(&member.business_id, now) {
+                    if member.business_id != *business || (!member.managed && w.migration_over(&member.business_id, now)) {
                         return None;
                     }
                     let person = w.person(&member.person_id)?;

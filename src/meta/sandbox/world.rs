@@ -37,6 +37,9 @@ pub struct Member {
     pub person_id: String,
     pub bsuid: String,
     pub role: String,
+    /// A managed (work) account: unaffected when the organisation migrates.
+    #[serde(default)]
+    pub managed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -148,6 +151,12 @@ impl World {
                 name: "Morgan Manager".into(),
                 email: "morgan@northwind.example".into(),
             },
+            // Casey's managed work account at Messy Co, for after its migration.
+            Person {
+                id: "9100000000000005".into(),
+                name: "Casey Client (work account)".into(),
+                email: "casey@messy.example".into(),
+            },
         ];
         let (casey, dana, ava, morgan) = (
             "9100000000000001",
@@ -155,6 +164,7 @@ impl World {
             "9100000000000003",
             "9100000000000004",
         );
+        let casey_work = "9100000000000005";
         let businesses = vec![
             Business {
                 id: AGENCY_PORTFOLIO.into(),
@@ -178,6 +188,7 @@ impl World {
             person_id: p.into(),
             bsuid: format!("7{}{}", &b[b.len() - 2..], &p[p.len() - 4..]),
             role: role.into(),
+            managed: p == "9100000000000005",
         };
         let members = vec![
             member(AGENCY_PORTFOLIO, ava, "ADMIN"),
@@ -188,6 +199,7 @@ impl World {
             member(MESSY, dana, "EMPLOYEE"),
             // An agency person inside the client's portfolio: user-based access lives here.
             member(MESSY, ava, "EMPLOYEE"),
+            member(MESSY, casey_work, "ADMIN"),
         ];
         let mut assets = Vec::new();
         let mut roles = Vec::new();
@@ -327,6 +339,21 @@ impl World {
             )],
         );
 
+        // Casey's work account has the same roles at Messy Co as her personal one.
+        let work_roles: Vec<Role> = roles
+            .iter()
+            .filter(|r| {
+                r.person_id == casey
+                    && assets
+                        .iter()
+                        .any(|a| a.id == r.asset_id && a.owner.as_deref() == Some(MESSY))
+            })
+            .map(|r| Role {
+                person_id: casey_work.into(),
+                ..r.clone()
+            })
+            .collect();
+        roles.extend(work_roles);
         let ava_in_messy = format!("7{}{}", &MESSY[MESSY.len() - 2..], &ava[ava.len() - 4..]);
         Self {
             people,
@@ -402,7 +429,9 @@ impl World {
 
     /// Whether a person's personal-account access to a business's resources has stopped.
     pub fn personal_access_ended(&self, person_id: &str, business_id: &str, now: i64) -> bool {
-        self.membership(business_id, person_id).is_some() && self.migration_over(business_id, now)
+        self.membership(business_id, person_id)
+            .is_some_and(|m| !m.managed)
+            && self.migration_over(business_id, now)
     }
 }
 
