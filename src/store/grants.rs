@@ -308,3 +308,142 @@ pub async fn reauth_deadlines<'c>(
     .fetch_all(db)
     .await
 }
+
+/// Filters and order for the grants dashboard and its CSV export.
+#[derive(Debug, Clone, Default)]
+pub struct GrantQuery {
+    pub client_id: Option<i64>,
+    pub kind: String,
+    pub mode: String,
+    pub status: String,
+    /// Only grants due on or before this time.
+    pub due_before: Option<i64>,
+    /// `newest` (default), `asset`, `due`.
+    pub sort: String,
+}
+
+/// The position after which the next page starts: (sort value, id).
+#[derive(Debug, Clone)]
+pub enum Cursor {
+    Newest(i64),
+    Asset(String, i64),
+    Due(i64, i64),
+}
+
+const FILTERS: &str = "agency_id = $1 AND ($2 = 0 OR client_id = $2) AND ($3 = '' OR kind = $3)
+    AND ($4 = '' OR mode = $4) AND ($5 = '' OR status = $5) AND ($6 = 0 OR (due_at IS NOT NULL AND due_at <= $6))";
+
+/// One page of the dashboard, keyset-paginated in the chosen order.
+pub async fn page<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    q: &GrantQuery,
+    after: Option<&Cursor>,
+    per_page: i64,
+) -> Result<(Vec<Grant>, bool), sqlx::Error> {
+    // Each order has its own static SQL; the cursor binds keep one Rust type per placeholder.
+    let (order, s_text, s_int, id) = match (q.sort.as_str(), after) {
+        ("asset", c) => {
+            let (t, i) = match c {
+                Some(Cursor::Asset(t, i)) => (t.clone(), *i),
+                _ => (String::new(), 0),
+            };
+            (
+                "AND $8 = $8 AND (asset_name > $7 OR (asset_name = $7 AND id > $9)) ORDER BY asset_name, id",
+                t,
+                0,
+                if c.is_some() { i } else { -1 },
+            )
+        }
+        ("due", c) => {
+            let (d, i) = match c {
+                Some(Cursor::Due(d, i)) => (*d, *i),
+                _ => (i64::MIN, -1),
+            };
+            (
+                "AND $7 = $7 AND (COALESCE(due_at, 9000000000000000000) > $8 OR (COALESCE(due_at, 9000000000000000000) = $8 AND id > $9)) ORDER BY COALESCE(due_at, 9000000000000000000), id",
+                String::new(),
+                d,
+                i,
+            )
+        }
+        (_, c) => {
+            let i = match c {
+                Some(Cursor::Newest(i)) => *i,
+                _ => i64::MAX,
+            };
+            (
+                "AND id < $9 AND $7 = $7 AND $8 = $8 ORDER BY id DESC",
+                String::new(),
+                0,
+                i,
+            )
+        }
+    };
+    let sql = format!("SELECT {COLUMNS} FROM grants WHERE {FILTERS} {order} LIMIT $10");
+    let mut rows: Vec<Grant> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(agency_id)
+        .bind(q.client_id.unwrap_or(0))
+        .bind(q.kind.as_str())
+        .bind(q.mode.as_str())
+        .bind(q.status.as_str())
+        .bind(q.due_before.unwrap_or(0))
+        .bind(s_text)
+        .bind(s_int)
+        .bind(id)
+        .bind(per_page + 1)
+        .fetch_all(db)
+        .await?;
+    let more = rows.len() as i64 > per_page;
+    rows.truncate(per_page as usize);
+    Ok((rows, more))
+}
+
+/// Counts by (mode, status) of the filtered set.
+pub async fn totals<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    q: &GrantQuery,
+) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT mode, status, COUNT(*) FROM grants WHERE {FILTERS} GROUP BY mode, status ORDER BY mode, status"
+    )))
+    .bind(agency_id)
+    .bind(q.client_id.unwrap_or(0))
+    .bind(q.kind.as_str())
+    .bind(q.mode.as_str())
+    .bind(q.status.as_str())
+    .bind(q.due_before.unwrap_or(0))
+    .fetch_all(db)
+    .await
+}
+
+/// Streams the filtered set (newest first) without loading it into memory.
+pub fn stream(
+    pool: sqlx::AnyPool,
+    agency_id: i64,
+    q: GrantQuery,
+) -> impl futures_util::Stream<Item = Result<Grant, sqlx::Error>> + Send + 'static {
+    use futures_util::StreamExt;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Grant, sqlx::Error>>(256);
+    tokio::spawn(async move {
+        let sql = format!("SELECT {COLUMNS} FROM grants WHERE {FILTERS} ORDER BY id DESC");
+        let mut rows = sqlx::query_as::<_, Grant>(sqlx::AssertSqlSafe(sql))
+            .bind(agency_id)
+            .bind(q.client_id.unwrap_or(0))
+            .bind(q.kind)
+            .bind(q.mode)
+            .bind(q.status)
+            .bind(q.due_before.unwrap_or(0))
+            .fetch(&pool);
+        while let Some(row) = rows.next().await {
+            // A closed channel means the client went away: stop reading.
+            if tx.send(row).await.is_err() {
+                break;
+            }
+        }
+    });
+    futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
+}

@@ -10,6 +10,7 @@ mod auth;
 mod clients;
 mod emails;
 pub mod error;
+mod grants;
 mod hashing;
 mod home;
 mod layout;
@@ -155,6 +156,8 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/migration", post(reauth::set_migration))
         .route("/clients/{id}/reauth", post(reauth::send_link))
         .route("/reauth", get(reauth::queue))
+        .route("/grants", get(grants::dashboard))
+        .route("/grants.csv", get(grants::export))
         .route("/settings", get(settings::form).post(settings::save))
         .route("/settings/logo", post(settings::upload_logo))
         .route("/settings/logo/remove", post(settings::remove_logo))

@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod grants;
+
 mod approve;
 mod auth;
 mod clients;

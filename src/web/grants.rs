@@ -1,0 +1,297 @@
+//! The grants dashboard: filters, totals, keyset pages, and a streamed CSV export.
+
+use askama::Template;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::{AppResult, urlencode};
+use super::layout::{Layout, render};
+use super::requests::{GrantRow, parse_iso_day};
+use super::session::Staff;
+use crate::clock::format_utc;
+use crate::domain::access::AssetKind;
+use crate::store::clients::{self, ClientQuery};
+use crate::store::grants::{self, Cursor, Grant, GrantQuery};
+
+const PER_PAGE: i64 = 50;
+const STATUSES: [&str; 7] = [
+    "active",
+    "pending",
+    "failed",
+    "needs_reauth",
+    "lost",
+    "revoked",
+    "replaced",
+];
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Filters {
+    client: Option<i64>,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    due_before: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    after: String,
+}
+
+impl Filters {
+    /// Keeps only known values, so nothing unexpected reaches a query or a link.
+    fn query(&self) -> GrantQuery {
+        GrantQuery {
+            client_id: self.client.filter(|c| *c > 0),
+            kind: AssetKind::parse(&self.kind)
+                .map(|k| k.as_str().to_owned())
+                .unwrap_or_default(),
+            mode: if matches!(self.mode.as_str(), "partner" | "user") {
+                self.mode.clone()
+            } else {
+                String::new()
+            },
+            status: if STATUSES.contains(&self.status.as_str()) {
+                self.status.clone()
+            } else {
+                String::new()
+            },
+            due_before: parse_iso_day(&self.due_before).map(|d| d + 86_399),
+            sort: if matches!(self.sort.as_str(), "asset" | "due") {
+                self.sort.clone()
+            } else {
+                "newest".into()
+            },
+        }
+    }
+
+    /// The query string for these filters (no cursor).
+    fn link(&self) -> String {
+        let q = self.query();
+        format!(
+            "client={}&kind={}&mode={}&status={}&due_before={}&sort={}",
+            q.client_id.unwrap_or(0),
+            q.kind,
+            q.mode,
+            q.status,
+            urlencode(&self.due_before),
+            q.sort
+        )
+    }
+}
+
+fn cursor_of(sort: &str, g: &Grant) -> String {
+    match sort {
+        "asset" => format!("a:{}:{}", g.id, g.asset_name),
+        "due" => format!(
+            "d:{}:{}",
+            g.id,
+            g.due_at.unwrap_or(9_000_000_000_000_000_000)
+        ),
+        _ => format!("n:{}", g.id),
+    }
+}
+
+fn parse_cursor(sort: &str, raw: &str) -> Option<Cursor> {
+    let mut parts = raw.splitn(3, ':');
+    let (tag, id) = (parts.next()?, parts.next()?.parse::<i64>().ok()?);
+    match (sort, tag) {
+        ("asset", "a") => Some(Cursor::Asset(parts.next()?.to_owned(), id)),
+        ("due", "d") => Some(Cursor::Due(parts.next()?.parse().ok()?, id)),
+        ("newest", "n") => Some(Cursor::Newest(id)),
+        _ => None,
+    }
+}
+
+struct Row {
+    grant: GrantRow,
+    client_id: i64,
+    client_name: String,
+    updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "grants.html")]
+struct Dashboard {
+    layout: Layout,
+    rows: Vec<Row>,
+    totals: Vec<(String, String, i64)>,
+    partner_total: i64,
+    user_total: i64,
+    clients: Vec<(i64, String)>,
+    f: Filters,
+    selected_client: i64,
+    kinds: Vec<(&'static str, &'static str)>,
+    statuses: Vec<&'static str>,
+    next_url: Option<String>,
+    csv_url: String,
+}
+
+pub async fn dashboard(
+    State(st): State<AppState>,
+    staff: Staff,
+    Query(f): Query<Filters>,
+) -> AppResult<Response> {
+    let q = f.query();
+    let after = parse_cursor(&q.sort, &f.after);
+    let (items, more) =
+        grants::page(&st.db.pool, staff.agency_id, &q, after.as_ref(), PER_PAGE).await?;
+    let totals = grants::totals(&st.db.pool, staff.agency_id, &q).await?;
+    let all_clients = clients::list(
+        &st.db.pool,
+        staff.agency_id,
+        &ClientQuery {
+            search: String::new(),
+            archived: false,
+            page: 1,
+        },
+        2000,
+    )
+    .await?;
+    let names: std::collections::HashMap<i64, String> = all_clients
+        .items
+        .iter()
+        .map(|c| (c.id, c.name.clone()))
+        .collect();
+    let mut rows = Vec::with_capacity(items.len());
+    for g in &items {
+        let name = match names.get(&g.client_id) {
+            Some(n) => n.clone(),
+            None => clients::get(&st.db.pool, staff.agency_id, g.client_id)
+                .await?
+                .map(|c| c.name)
+                .unwrap_or_default(),
+        };
+        rows.push(Row {
+            grant: GrantRow::from_grant(g),
+            client_id: g.client_id,
+            client_name: name,
+            updated: format_utc(g.updated_at),
+        });
+    }
+    let next_url = if more {
+        items.last().map(|g| {
+            format!(
+                "/grants?{}&after={}",
+                f.link(),
+                urlencode(&cursor_of(&q.sort, g))
+            )
+        })
+    } else {
+        None
+    };
+    render(&Dashboard {
+        layout: Layout::staff(&staff, "Grants", "grants"),
+        partner_total: totals
+            .iter()
+            .filter(|t| t.0 == "partner")
+            .map(|t| t.2)
+            .sum(),
+        user_total: totals.iter().filter(|t| t.0 == "user").map(|t| t.2).sum(),
+        totals,
+        rows,
+        clients: all_clients
+            .items
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect(),
+        selected_client: q.client_id.unwrap_or(0),
+        csv_url: format!("/grants.csv?{}", f.link()),
+        kinds: AssetKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.plural_label()))
+            .collect(),
+        statuses: STATUSES.to_vec(),
+        next_url,
+        f,
+    })
+}
+
+/// One CSV field, quoted when needed; a leading `= + - @` is neutralised so a spreadsheet
+/// never runs it as a formula.
+pub fn csv_field(value: &str) -> String {
+    let mut v = value.replace(['\r', '\n'], " ");
+    if v.starts_with(['=', '+', '-', '@']) {
+        v.insert(0, '\'');
+    }
+    if v.contains([',', '"']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+/// The filtered set as CSV, streamed row by row: memory does not grow with the row count.
+pub async fn export(
+    State(st): State<AppState>,
+    staff: Staff,
+    Query(f): Query<Filters>,
+) -> AppResult<Response> {
+    let header_line = "id,client_id,kind,asset_id,asset_name,owner_portfolio_id,mode,grantee,tasks,status,status_reason,approved_by,created_at,updated_at,verified_at,due_at\n";
+    let rows = grants::stream(st.db.pool.clone(), staff.agency_id, f.query()).map(|row| {
+        row.map(|g| {
+            let fields = [
+                g.id.to_string(),
+                g.client_id.to_string(),
+                g.kind,
+                g.asset_id,
+                g.asset_name,
+                g.owner_portfolio_id.unwrap_or_default(),
+                g.mode,
+                g.grantee,
+                g.tasks.replace(',', " "),
+                g.status,
+                g.status_reason,
+                g.approved_by_name,
+                format_utc(g.created_at),
+                format_utc(g.updated_at),
+                g.verified_at.map(format_utc).unwrap_or_default(),
+                g.due_at.map(format_utc).unwrap_or_default(),
+            ];
+            let mut line = fields
+                .iter()
+                .map(|v| csv_field(v))
+                .collect::<Vec<_>>()
+                .join(",");
+            line.push('\n');
+            Bytes::from(line)
+        })
+    });
+    let body = futures_util::stream::once(async move {
+        Ok::<Bytes, sqlx::Error>(Bytes::from_static(header_line.as_bytes()))
+    })
+    .chain(rows);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"latchkey-grants.csv\"",
+            ),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_quoting_and_formula_guard() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv_field("two\nlines"), "two lines");
+    }
+}
