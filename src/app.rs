@@ -23,6 +23,7 @@ pub struct Application {
     state: AppState,
     port: u16,
     workers: usize,
+    verify_interval: i64,
 }
 
 impl Application {
@@ -79,6 +80,7 @@ impl Application {
             state,
             port: addr.port(),
             workers,
+            verify_interval: settings.verify_interval_secs.max(60),
         })
     }
 
@@ -114,7 +116,7 @@ impl Application {
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (tx, rx) = watch::channel(false);
-        let workers = spawn_workers(&self.state, self.workers, rx);
+        let workers = spawn_workers(&self.state, self.workers, self.verify_interval, rx);
         let app = web::router(self.state.clone());
         let serve = axum::serve(
             self.listener,
@@ -138,12 +140,14 @@ impl Application {
 fn spawn_workers(
     state: &AppState,
     senders: usize,
+    verify_interval: i64,
     shutdown: watch::Receiver<bool>,
 ) -> Vec<JoinHandle<()>> {
     let mut jobs = Vec::new();
     if senders > 0 {
         jobs.push(tokio::spawn(crate::jobs::run_reminders(
             state.clone(),
+            verify_interval,
             shutdown.clone(),
         )));
     }

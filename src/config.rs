@@ -113,6 +113,10 @@ pub struct Settings {
     #[arg(long, env = "LATCHKEY_META_API_VERSION", default_value = "v25.0")]
     pub meta_api_version: String,
 
+    /// Seconds between verifications of each agency's grants with Meta.
+    #[arg(long, env = "LATCHKEY_VERIFY_INTERVAL", default_value_t = 6 * 60 * 60)]
+    pub verify_interval_secs: i64,
+
     /// Largest number of pooled database connections.
     #[arg(long, env = "LATCHKEY_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
@@ -257,6 +261,7 @@ impl fmt::Debug for Settings {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("mail_from", &self.mail_from)
             .field("mail_reply_to", &self.mail_reply_to)
+            .field("verify_interval_secs", &self.verify_interval_secs)
             .field("mail_senders", &self.mail_senders)
             .field("workers", &self.workers)
             .field("body_limit", &self.body_limit)

@@ -10,9 +10,13 @@ use crate::web::AppState;
 /// How often the reminder job looks for requests to remind.
 const REMINDER_EVERY: Duration = Duration::from_secs(60);
 
-/// Sends automatic reminders for unopened requests and forgets expired approval tokens,
-/// once a minute until shutdown.
-pub async fn run_reminders(state: AppState, mut shutdown: watch::Receiver<bool>) {
+/// Once a minute until shutdown: automatic request reminders, deadline reminders,
+/// verification of agencies that are due, and forgetting expired approval tokens.
+pub async fn run_reminders(
+    state: AppState,
+    verify_interval: i64,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         if *shutdown.borrow() {
             break;
@@ -27,6 +31,7 @@ pub async fn run_reminders(state: AppState, mut shutdown: watch::Receiver<bool>)
             Ok(n) => tracing::info!(count = n, "re-authorisation deadline reminders queued"),
             Err(e) => tracing::error!(error = ?e, "deadline reminder job failed"),
         }
+        crate::web::verify_due(&state, verify_interval).await;
         // Token custody: a client's Meta token never outlives its approval session.
         match crate::store::flows::purge_tokens(&state.db.pool, state.clock.now()).await {
             Ok(0) => {}

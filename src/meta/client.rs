@@ -154,6 +154,9 @@ pub struct AssetRow {
     /// The caller's own tasks on the asset (`user_tasks`), when Meta tells.
     #[serde(default)]
     pub user_tasks: Vec<String>,
+    /// On `client_*` edges: CONFIRMED or PENDING.
+    #[serde(default)]
+    pub access_status: Option<String>,
 }
 
 impl AssetRow {
@@ -234,10 +237,14 @@ pub fn edge_name(kind: AssetKind, edge: Edge) -> &'static str {
 
 fn fields_for(kind: AssetKind) -> &'static str {
     match kind {
-        AssetKind::Page => "id,name,category,permitted_tasks,user_tasks",
-        AssetKind::AdAccount => "id,name,account_id,account_status,permitted_tasks,user_tasks",
-        AssetKind::Instagram => "id,ig_username,ig_user_id,permitted_tasks,user_tasks",
-        AssetKind::Catalog | AssetKind::Pixel => "id,name,permitted_tasks,user_tasks",
+        AssetKind::Page => "id,name,category,permitted_tasks,user_tasks,access_status",
+        AssetKind::AdAccount => {
+            "id,name,account_id,account_status,permitted_tasks,user_tasks,access_status"
+        }
+        AssetKind::Instagram => {
+            "id,ig_username,ig_user_id,permitted_tasks,user_tasks,access_status"
+        }
+        AssetKind::Catalog | AssetKind::Pixel => "id,name,permitted_tasks,user_tasks,access_status",
     }
 }
 

@@ -149,3 +149,54 @@ pub async fn logo<'c>(
         .fetch_optional(db)
         .await
 }
+
+/// Stores (or with `None`, forgets) the agency's sealed Meta token.
+pub async fn set_meta_token<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    sealed: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE agencies SET meta_token_sealed = $1, meta_connected_at = $2 WHERE id = $3")
+        .bind(sealed)
+        .bind(sealed.map(|_| now))
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// (sealed token, connected at, last verified at).
+pub async fn meta_connection<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+) -> Result<(Option<String>, Option<i64>, Option<i64>), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT meta_token_sealed, meta_connected_at, last_verified_at FROM agencies WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn mark_verified<'c>(db: impl Exec<'c>, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE agencies SET last_verified_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Agencies with a Meta connection whose last verification is older than `before`.
+pub async fn due_for_verification<'c>(
+    db: impl Exec<'c>,
+    before: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM agencies WHERE meta_token_sealed IS NOT NULL AND (last_verified_at IS NULL OR last_verified_at < $1) ORDER BY id",
+    )
+    .bind(before)
+    .fetch_all(db)
+    .await
+}

@@ -447,3 +447,52 @@ pub fn stream(
         rx.recv().await.map(|item| (item, rx))
     })
 }
+
+/// Partner grants that verification reconciles (everything not ended by the agency).
+pub async fn partner_grants<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+) -> Result<Vec<Grant>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM grants WHERE agency_id = $1 AND mode = 'partner' AND status IN ('active', 'pending', 'lost') ORDER BY id"
+    )))
+    .bind(agency_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Sets a grant's status after a check, with a history row when it changed.
+pub async fn set_status(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    status: &str,
+    reason: &str,
+    verified: bool,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let old: String = sqlx::query_scalar("SELECT status FROM grants WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE grants SET status = $1, status_reason = $2, updated_at = $3, verified_at = CASE WHEN $4 = 1 THEN $3 ELSE verified_at END WHERE id = $5",
+    )
+    .bind(status)
+    .bind(reason)
+    .bind(now)
+    .bind(i64::from(verified))
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    let changed = old != status;
+    if changed {
+        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(status)
+            .bind(reason)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(changed)
+}

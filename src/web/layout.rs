@@ -72,6 +72,12 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "password_reset" => "Your password was reset. Log in with the new one.",
         "logged_out" => "You are logged out.",
         "welcome" => "Welcome to Latchkey.",
+        "verified" => "Checked with Meta: grant statuses are up to date.",
+        "not_connected" => {
+            "Connect your agency's Meta account in Settings to check grants with Meta."
+        }
+        "verify_running" => "A check is already running; try again in a moment.",
+        "verify_failed" => "Meta did not answer the check; it will be tried again later.",
         "reauth_sent" => {
             "Re-authorisation link e-mailed to the client. It asks only for the flagged assets, as partner access."
         }

@@ -22,6 +22,7 @@ mod sandbox_mail;
 pub mod session;
 mod settings;
 mod team;
+mod verify;
 
 use std::sync::Arc;
 
@@ -39,6 +40,7 @@ pub use error::AppError;
 pub use hashing::Hasher;
 pub use reauth::send_deadline_reminders;
 pub use requests::send_auto_reminders;
+pub use verify::{VerifyError, VerifyReport, verify_agency, verify_due};
 
 /// Largest logo upload.
 pub const MAX_UPLOAD: usize = 512 * 1024;
@@ -157,6 +159,14 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/reauth", post(reauth::send_link))
         .route("/reauth", get(reauth::queue))
         .route("/grants", get(grants::dashboard))
+        .route("/settings/meta", post(verify::connect))
+        .route("/settings/meta/sandbox", post(verify::connect_sandbox))
+        .route("/settings/meta/disconnect", post(verify::disconnect))
+        .route("/clients/{id}/verify", post(verify::check_now))
+        .route(
+            "/clients/{id}/offboard",
+            get(verify::offboard_confirm).post(verify::offboard),
+        )
         .route("/grants.csv", get(grants::export))
         .route("/settings", get(settings::form).post(settings::save))
         .route("/settings/logo", post(settings::upload_logo))

@@ -42,6 +42,9 @@ struct SettingsPage {
     agency_id: i64,
     has_logo: bool,
     levels: Vec<AccessLevel>,
+    meta_connected: Option<String>,
+    last_verified: Option<String>,
+    sandbox: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,6 +60,7 @@ pub async fn form(
     let a = agencies::get(&st.db.pool, staff.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let meta = agencies::meta_connection(&st.db.pool, staff.agency_id).await?;
     render(&SettingsPage {
         layout: Layout::staff(&staff, "Settings", "settings").with_notice(q.notice.as_deref()),
         form: SettingsForm {
@@ -72,6 +76,9 @@ pub async fn form(
         agency_id: a.id,
         has_logo: agencies::logo(&st.db.pool, a.id).await?.is_some(),
         levels: AccessLevel::ALL.to_vec(),
+        meta_connected: meta.1.map(crate::clock::format_utc),
+        last_verified: meta.2.map(crate::clock::format_utc),
+        sandbox: st.sandbox.is_some(),
     })
 }
 
@@ -145,6 +152,9 @@ pub async fn save(
                     .await?
                     .is_some(),
                 levels: AccessLevel::ALL.to_vec(),
+                meta_connected: None,
+                last_verified: None,
+                sandbox: st.sandbox.is_some(),
             },
         );
     };

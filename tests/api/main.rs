@@ -16,4 +16,5 @@ mod processes;
 mod requests;
 mod schema;
 mod team;
+mod verify;
 mod web;

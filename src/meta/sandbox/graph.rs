@@ -781,7 +781,13 @@ fn agencies(
         .ok_or_else(|| no_object(asset_id))?;
     check_personal(w, c, asset.owner.as_deref(), now)?;
     let own_tasks = w.tasks_of(&c.info.person_id, asset_id);
-    if own_tasks.is_empty() {
+    // A partner business's admins can see (and leave) assets shared with their business.
+    let partner_admin = w.shares.iter().any(|s| {
+        s.asset_id == asset_id
+            && w.membership(&s.business_id, &c.info.person_id)
+                .is_some_and(|mb| mb.role == "ADMIN")
+    });
+    if own_tasks.is_empty() && !partner_admin {
         return Err(no_object(asset_id));
     }
     match m {
@@ -876,14 +882,18 @@ fn agencies(
             Ok(json!({"success": true}))
         }
         Method::DELETE => {
-            if !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
+            let business = p.get("business").cloned().unwrap_or_default();
+            // The asset's admins may remove a partner, and a partner may leave.
+            let leaving = w
+                .membership(&business, &c.info.person_id)
+                .is_some_and(|m| m.role == "ADMIN");
+            if !leaving && !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
                 return Err(err(
                     200,
                     None,
                     "(#200) You must have full control of this asset to remove a partner.",
                 ));
             }
-            let business = p.get("business").cloned().unwrap_or_default();
             let before = g.world.shares.len();
             g.world
                 .shares

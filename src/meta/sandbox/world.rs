@@ -15,6 +15,8 @@ pub const AGENCY_PORTFOLIO: &str = "1000000001";
 pub const BLOOM: &str = "2000000001";
 pub const NORTHWIND: &str = "2000000002";
 pub const MESSY: &str = "2000000003";
+/// The demo agency's system user.
+pub const SYSTEM_USER: &str = "9100000000000006";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Person {
@@ -157,6 +159,12 @@ impl World {
                 name: "Casey Client (work account)".into(),
                 email: "casey@messy.example".into(),
             },
+            // The agency's system user: what "connect Meta" in Latchkey's settings uses.
+            Person {
+                id: SYSTEM_USER.into(),
+                name: "Demo Agency System User".into(),
+                email: "system@agency.example".into(),
+            },
         ];
         let (casey, dana, ava, morgan) = (
             "9100000000000001",
@@ -188,7 +196,8 @@ impl World {
             person_id: p.into(),
             bsuid: format!("7{}{}", &b[b.len() - 2..], &p[p.len() - 4..]),
             role: role.into(),
-            managed: p == "9100000000000005",
+            // Work accounts and system users are not personal accounts.
+            managed: p == "9100000000000005" || p == SYSTEM_USER,
         };
         let members = vec![
             member(AGENCY_PORTFOLIO, ava, "ADMIN"),
@@ -200,6 +209,7 @@ impl World {
             // An agency person inside the client's portfolio: user-based access lives here.
             member(MESSY, ava, "EMPLOYEE"),
             member(MESSY, casey_work, "ADMIN"),
+            member(AGENCY_PORTFOLIO, SYSTEM_USER, "ADMIN"),
         ];
         let mut assets = Vec::new();
         let mut roles = Vec::new();

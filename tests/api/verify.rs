@@ -1,0 +1,337 @@
+//! Verification against Meta's client_* edges, the agency connection, offboarding.
+
+use latchkey::meta::AccessToken;
+use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, SYSTEM_USER};
+use latchkey::web::{VerifyError, verify_agency};
+
+use crate::helpers::{PASSWORD, TestApp, csrf_in, path_of, spawn_app, spawn_client_of};
+
+const CASEY: &str = "9100000000000001";
+const ALL: [&str; 5] = [
+    "business_management",
+    "pages_show_list",
+    "ads_management",
+    "instagram_basic",
+    "catalog_management",
+];
+
+async fn approved(app: &TestApp, mode: &str, ids: &[&str]) -> i64 {
+    let r = app
+        .post(
+            "/setup",
+            &[
+                ("agency_name", "Demo Agency"),
+                ("portfolio_id", AGENCY_PORTFOLIO),
+                ("name", "Ava Agency"),
+                ("email", "ava@agency.example"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let client = app.create_client("Messy Co", "casey@bloom.example").await;
+    let cid = client.to_string();
+    let mut form: Vec<(&str, &str)> = vec![
+        ("client_id", &cid),
+        ("mode", mode),
+        ("person", "ava@agency.example"),
+        ("expiry_days", "14"),
+        ("single_use", "0"),
+        ("message", ""),
+        ("delivery", "link"),
+    ];
+    for (k, l) in [
+        ("page", "manage"),
+        ("ad_account", "advertise"),
+        ("pixel", "view"),
+        ("catalog", "advertise"),
+    ] {
+        form.push(("kind", k));
+        form.push((
+            if k == "page" {
+                "level_page"
+            } else if k == "ad_account" {
+                "level_ad_account"
+            } else if k == "pixel" {
+                "level_pixel"
+            } else {
+                "level_catalog"
+            },
+            l,
+        ));
+    }
+    let r = app.post("/requests", &form).await;
+    let at = r.body.find("value=\"http").unwrap() + 7;
+    let link = path_of(r.body[at..].split('"').next().unwrap());
+    let browser = spawn_client_of(app);
+    let start = browser.get(&format!("{link}/start")).await;
+    let dialog = url::Url::parse(start.location().unwrap()).unwrap();
+    let q: Vec<(String, String)> = dialog.query_pairs().into_owned().collect();
+    let get = |k: &str| q.iter().find(|(n, _)| n == k).unwrap().1.clone();
+    let mut f: Vec<(&str, String)> = vec![
+        ("client_id", get("client_id")),
+        ("redirect_uri", get("redirect_uri")),
+        ("state", get("state")),
+        ("scope", get("scope")),
+        ("person", CASEY.into()),
+        ("action", "continue".into()),
+    ];
+    for g in ALL {
+        f.push(("grant", g.into()));
+    }
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let back = browser
+        .post_raw("/sandbox/www/dialog/oauth/confirm", &pairs)
+        .await;
+    let cb = url::Url::parse(back.location().unwrap()).unwrap();
+    browser
+        .get(&format!("{}?{}", cb.path(), cb.query().unwrap()))
+        .await;
+    let picker = browser.get("/approve").await;
+    let token = csrf_in(&picker.body).unwrap();
+    let mut a: Vec<(&str, &str)> = vec![("csrf", &token)];
+    for id in ids {
+        a.push(("asset", id));
+    }
+    assert_eq!(
+        browser.post_raw("/approve", &a).await.location(),
+        Some("/approve/done")
+    );
+    client
+}
+
+async fn status_of(app: &TestApp, asset: &str, mode: &str) -> (String, Option<i64>) {
+    sqlx::query_as("SELECT status, verified_at FROM grants WHERE asset_id = $1 AND mode = $2")
+        .bind(asset)
+        .bind(mode)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn verification_confirms_finds_lost_and_recovered_grants() {
+    let app = spawn_app().await;
+    let client = approved(&app, "partner", &["1900000000000031", "1800000000000031"]).await;
+    // Not connected yet.
+    assert!(matches!(
+        verify_agency(&app.state, 1).await,
+        Err(VerifyError::NotConnected)
+    ));
+    let r = app.post(&format!("/clients/{client}/verify"), &[]).await;
+    assert!(r.location().unwrap().ends_with("notice=not_connected"));
+
+    assert_eq!(
+        app.post("/settings/meta/sandbox", &[]).await.location(),
+        Some("/settings?notice=saved")
+    );
+    assert!(app.get("/settings").await.body.contains("Connected since"));
+    let r = app.post(&format!("/clients/{client}/verify"), &[]).await;
+    assert!(r.location().unwrap().ends_with("notice=verified"));
+    let (status, verified) = status_of(&app, "1900000000000031", "partner").await;
+    assert_eq!(status, "active");
+    assert!(verified.is_some());
+
+    // The client removes the pixel's partner access in Meta.
+    let casey = AccessToken(
+        app.state
+            .sandbox
+            .as_ref()
+            .unwrap()
+            .issue_token(CASEY, &ALL, 3600),
+    );
+    app.state
+        .graph
+        .remove_partner(&casey, "1900000000000031", AGENCY_PORTFOLIO)
+        .await
+        .unwrap();
+    let report = verify_agency(&app.state, 1).await.unwrap();
+    assert_eq!((report.lost, report.confirmed), (1, 1));
+    assert_eq!(
+        status_of(&app, "1900000000000031", "partner").await.0,
+        "lost"
+    );
+    assert_eq!(
+        status_of(&app, "1800000000000031", "partner").await.0,
+        "active"
+    );
+    let mail = app.wait_for_emails("ava@agency.example", 2).await;
+    assert!(
+        mail.iter()
+            .any(|m| m.subject == "Access lost: Messy Co" && m.text.contains("Messy Pixel"))
+    );
+    // A second run does not e-mail again; re-sharing recovers the grant.
+    assert_eq!(verify_agency(&app.state, 1).await.unwrap().lost, 0);
+    app.state
+        .graph
+        .share_partner(&casey, "1900000000000031", AGENCY_PORTFOLIO, &["ANALYZE"])
+        .await
+        .unwrap();
+    assert_eq!(verify_agency(&app.state, 1).await.unwrap().recovered, 1);
+    assert_eq!(
+        status_of(&app, "1900000000000031", "partner").await.0,
+        "active"
+    );
+
+    // Never twice at once for one agency.
+    let now = app.clock.now();
+    assert!(
+        latchkey::store::leases::acquire(
+            &app.state.db.pool,
+            "verify",
+            "agency:1",
+            "another-process",
+            now,
+            now + 600
+        )
+        .await
+        .unwrap()
+    );
+    assert!(matches!(
+        verify_agency(&app.state, 1).await,
+        Err(VerifyError::AlreadyRunning)
+    ));
+    app.clock.advance(601);
+    assert!(
+        verify_agency(&app.state, 1).await.is_ok(),
+        "resumes after the other's lease runs out"
+    );
+    // The periodic job picks up connected agencies that are due.
+    app.clock.advance(7 * 3600);
+    assert_eq!(latchkey::web::verify_due(&app.state, 6 * 3600).await, 1);
+    assert_eq!(latchkey::web::verify_due(&app.state, 6 * 3600).await, 0);
+}
+
+#[tokio::test]
+async fn a_pasted_token_is_checked_before_it_is_stored() {
+    let app = spawn_app().await;
+    app.setup_and_login().await;
+    let r = app
+        .post("/settings/meta", &[("token", "EAASnot-a-real-token")])
+        .await;
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("not valid") || r.body.contains("did not accept"));
+    let token = app
+        .state
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .issue_token(SYSTEM_USER, &ALL, 3600);
+    assert_eq!(
+        app.post("/settings/meta", &[("token", &token)])
+            .await
+            .status,
+        303
+    );
+    let sealed: Option<String> = sqlx::query_scalar("SELECT meta_token_sealed FROM agencies")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let sealed = sealed.unwrap();
+    assert!(!sealed.contains(&token), "stored sealed");
+    assert_eq!(app.post("/settings/meta/disconnect", &[]).await.status, 303);
+    let gone: Option<String> = sqlx::query_scalar("SELECT meta_token_sealed FROM agencies")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(gone.is_none());
+}
+
+#[tokio::test]
+async fn offboarding_removes_partner_access_and_lists_user_access() {
+    let app = spawn_app().await;
+    let client = approved(&app, "partner", &["1100000000000031", "1900000000000031"]).await;
+    let confirm = app.get(&format!("/clients/{client}/offboard")).await;
+    assert!(
+        confirm
+            .body
+            .contains("Type <strong>Messy Co</strong> to confirm")
+    );
+    assert!(confirm.body.contains("Connect your agency's Meta account"));
+    let r = app
+        .post(
+            &format!("/clients/{client}/offboard"),
+            &[("confirm_name", "Messy Co")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "not connected yet");
+    app.post("/settings/meta/sandbox", &[]).await;
+    let r = app
+        .post(
+            &format!("/clients/{client}/offboard"),
+            &[("confirm_name", "messy")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("exactly to confirm"));
+    assert_eq!(
+        status_of(&app, "1900000000000031", "partner").await.0,
+        "active",
+        "nothing changed"
+    );
+
+    let r = app
+        .post(
+            &format!("/clients/{client}/offboard"),
+            &[("confirm_name", "Messy Co")],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Removed"));
+    assert!(
+        r.body.contains("Remove these by hand") && r.body.contains("ava@agency.example"),
+        "the inventory's user-based access"
+    );
+    assert_eq!(
+        status_of(&app, "1900000000000031", "partner").await.0,
+        "revoked"
+    );
+    assert_eq!(
+        status_of(&app, "1100000000000031", "partner").await.0,
+        "revoked"
+    );
+    let world = app.state.sandbox.as_ref().unwrap().world();
+    assert!(
+        !world
+            .shares
+            .iter()
+            .any(|s| s.asset_id == "1900000000000031" && s.business_id == AGENCY_PORTFOLIO),
+        "gone in Meta too"
+    );
+    assert!(app.get("/audit").await.body.contains("client.offboarded"));
+}
+
+#[tokio::test]
+async fn another_agency_cannot_verify_or_offboard() {
+    let app = spawn_app().await;
+    let client = approved(&app, "partner", &["1900000000000031"]).await;
+    app.create_agency("Beta Agency", "boss@beta.test").await;
+    let beta = spawn_client_of(&app);
+    beta.login("boss@beta.test", PASSWORD).await;
+    assert_eq!(
+        beta.post(&format!("/clients/{client}/verify"), &[])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        beta.get(&format!("/clients/{client}/offboard"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        beta.post(
+            &format!("/clients/{client}/offboard"),
+            &[("confirm_name", "Messy Co")]
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        status_of(&app, "1900000000000031", "partner").await.0,
+        "active"
+    );
+}
