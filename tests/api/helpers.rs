@@ -305,7 +305,10 @@ impl TestApp {
         for _ in 0..200 {
             let got = self.emails_to(to);
             if got.len() >= n {
-                return got;
+                // Let in-flight messages be marked sent, so a later clock jump cannot make
+                // another sender think their lease ran out.
+                self.drain_outbox().await;
+                return self.emails_to(to);
             }
             self.state.mailer.wake();
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -341,5 +344,25 @@ pub fn spawn_client_of(app: &TestApp) -> TestApp {
         http: app.http.clone(),
         jar: Mutex::new(HashMap::new()),
         origin: Mutex::new(None),
+    }
+}
+
+impl TestApp {
+    /// Waits (up to 10 s) until the outbox has nothing queued, so a test can move the clock
+    /// without a message in flight (a jump past its lease would let another sender retry it).
+    pub async fn drain_outbox(&self) {
+        for _ in 0..400 {
+            let queued: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'queued'")
+                    .fetch_one(&self.state.db.pool)
+                    .await
+                    .unwrap();
+            if queued == 0 {
+                return;
+            }
+            self.state.mailer.wake();
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the outbox did not drain");
     }
 }

@@ -305,6 +305,7 @@ async fn reauthorisation_end_to_end_through_the_sandbox_migration_switch() {
     )
     .await;
     sandbox.set_migration(MESSY, Some(d));
+    app.drain_outbox().await;
 
     // One click sends a partner request scoped to the flagged assets.
     let r = app.post(&format!("/clients/{client}/reauth"), &[]).await;
@@ -389,6 +390,7 @@ async fn deadline_reminders_at_seven_days_one_day_and_overdue() {
     )
     .await;
     let due = d + 30 * DAY;
+    app.drain_outbox().await;
     let count = |app: &TestApp, needle: &'static str| {
         app.emails_to("ava@agency.example")
             .iter()
@@ -401,9 +403,11 @@ async fn deadline_reminders_at_seven_days_one_day_and_overdue() {
     assert_eq!(run().await.unwrap(), 0, "more than 7 days left");
     app.clock.advance(due - 7 * DAY + 60 - app.clock.now());
     assert_eq!(run().await.unwrap(), 1);
+    app.drain_outbox().await;
     assert_eq!(run().await.unwrap(), 0, "each stage once");
     app.clock.advance(6 * DAY);
     assert_eq!(run().await.unwrap(), 1, "one day left");
+    app.drain_outbox().await;
     app.clock.advance(DAY - 59);
     assert_eq!(
         run().await.unwrap(),
