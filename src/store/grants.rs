@@ -34,7 +34,8 @@ const COLUMNS: &str = "id, agency_id, client_id, request_id, kind, asset_id, ass
 pub struct GrantRecord<'a> {
     pub agency_id: i64,
     pub client_id: i64,
-    pub request_id: i64,
+    /// None for a grant recorded by hand.
+    pub request_id: Option<i64>,
     pub kind: &'a str,
     pub asset_id: &'a str,
     pub asset_name: &'a str,
@@ -495,4 +496,22 @@ pub async fn set_status(
             .await?;
     }
     Ok(changed)
+}
+
+/// The latest history rows of a client's grants: (asset name, status, detail, when).
+pub async fn client_history<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    client_id: i64,
+    limit: i64,
+) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT g.asset_name, e.status, e.detail, e.created_at FROM grant_events e JOIN grants g ON g.id = e.grant_id
+         WHERE g.agency_id = $1 AND g.client_id = $2 ORDER BY e.id DESC LIMIT $3",
+    )
+    .bind(agency_id)
+    .bind(client_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
 }

@@ -586,7 +586,7 @@ async fn record(
             &grants::GrantRecord {
                 agency_id: agency.id,
                 client_id: r.client_id,
-                request_id: r.id,
+                request_id: Some(r.id),
                 kind: &o.kind,
                 asset_id: &o.asset_id,
                 asset_name: &o.asset_name,

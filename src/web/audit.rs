@@ -1,16 +1,19 @@
-//! The audit log page (owners and admins).
+//! The audit log page (owners and admins): filters and CSV export.
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::AppState;
-use super::error::AppResult;
+use super::error::{AppResult, urlencode};
+use super::grants::csv_field;
 use super::layout::{Layout, render};
+use super::requests::parse_iso_day;
 use super::session::Manager;
 use crate::clock::format_utc;
-use crate::store::audit;
+use crate::store::audit::{self, AuditQuery};
 
 const PER_PAGE: i64 = 50;
 
@@ -28,21 +31,59 @@ struct AuditPage {
     layout: Layout,
     entries: Vec<EntryView>,
     older_url: Option<String>,
+    f: AuditFilters,
+    csv_url: String,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct AuditQuery {
+#[derive(Debug, Deserialize, Default)]
+pub struct AuditFilters {
+    #[serde(default)]
+    actor: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    client: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
     before: Option<i64>,
+}
+
+impl AuditFilters {
+    fn query(&self) -> AuditQuery {
+        let cap = |s: &str| s.trim().chars().take(100).collect::<String>();
+        AuditQuery {
+            actor: cap(&self.actor),
+            action: cap(&self.action),
+            target: cap(&self.client),
+            from: parse_iso_day(&self.from),
+            to: parse_iso_day(&self.to).map(|d| d + 86_399),
+        }
+    }
+
+    fn link(&self) -> String {
+        format!(
+            "actor={}&action={}&client={}&from={}&to={}",
+            urlencode(&self.actor),
+            urlencode(&self.action),
+            urlencode(&self.client),
+            urlencode(&self.from),
+            urlencode(&self.to)
+        )
+    }
 }
 
 pub async fn list(
     State(st): State<AppState>,
     Manager(staff): Manager,
-    Query(q): Query<AuditQuery>,
+    Query(f): Query<AuditFilters>,
 ) -> AppResult<Response> {
-    let page = audit::list(&st.db.pool, staff.agency_id, q.before, PER_PAGE).await?;
+    let page = audit::list(&st.db.pool, staff.agency_id, &f.query(), f.before, PER_PAGE).await?;
     let older_url = if page.has_next {
-        page.items.last().map(|e| format!("/audit?before={}", e.id))
+        page.items
+            .last()
+            .map(|e| format!("/audit?{}&before={}", f.link(), e.id))
     } else {
         None
     };
@@ -61,5 +102,36 @@ pub async fn list(
         layout: Layout::staff(&staff, "Audit log", "audit"),
         entries,
         older_url,
+        csv_url: format!("/audit.csv?{}", f.link()),
+        f,
     })
+}
+
+pub async fn export(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    Query(f): Query<AuditFilters>,
+) -> AppResult<Response> {
+    let rows = audit::all(&st.db.pool, staff.agency_id, &f.query()).await?;
+    let mut out = String::from("when_utc,actor,action,target,ip\n");
+    for e in rows {
+        let line = [format_utc(e.created_at), e.actor, e.action, e.target, e.ip]
+            .iter()
+            .map(|v| csv_field(v))
+            .collect::<Vec<_>>()
+            .join(",");
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"latchkey-audit.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
 }

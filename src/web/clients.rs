@@ -217,6 +217,7 @@ struct ShowPage {
     migration_date: String,
     grace_days: i64,
     flagged: usize,
+    history: Vec<(String, String, String, String)>,
 }
 
 async fn load(st: &AppState, staff: &Staff, id: i64) -> AppResult<Client> {
@@ -287,6 +288,11 @@ pub async fn show(
             .unwrap_or_default(),
         grace_days,
         flagged,
+        history: crate::store::grants::client_history(&st.db.pool, staff.agency_id, id, 50)
+            .await?
+            .into_iter()
+            .map(|(a, s, d, t)| (a, s.replace('_', " "), d, format_utc(t)))
+            .collect(),
         client,
     })
 }

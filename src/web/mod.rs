@@ -17,6 +17,7 @@ mod layout;
 mod link;
 mod middleware;
 mod reauth;
+mod records;
 mod requests;
 mod sandbox_mail;
 pub mod session;
@@ -159,6 +160,9 @@ pub fn router(state: AppState) -> Router {
         .route("/clients/{id}/reauth", post(reauth::send_link))
         .route("/reauth", get(reauth::queue))
         .route("/grants", get(grants::dashboard))
+        .route("/clients/{id}/grants", post(records::create))
+        .route("/clients/{id}/grants/new", get(records::form))
+        .route("/clients/{id}/grants/import", post(records::import))
         .route("/settings/meta", post(verify::connect))
         .route("/settings/meta/sandbox", post(verify::connect_sandbox))
         .route("/settings/meta/disconnect", post(verify::disconnect))
@@ -172,6 +176,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/logo", post(settings::upload_logo))
         .route("/settings/logo/remove", post(settings::remove_logo))
         .route("/audit", get(audit::list))
+        .route("/audit.csv", get(audit::export))
         .route("/emails", get(emails::delivery))
         .route("/emails/{id}/retry", post(emails::retry))
         .route(

@@ -20,7 +20,7 @@ async fn seed(app: &TestApp, agency_id: i64, client_id: i64, n: usize) {
             &GrantRecord {
                 agency_id,
                 client_id,
-                request_id: 0,
+                request_id: None,
                 kind: if i % 2 == 0 { "page" } else { "ad_account" },
                 asset_id: &asset,
                 asset_name: &name,

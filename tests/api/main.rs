@@ -13,6 +13,7 @@ mod mail;
 mod meta;
 mod migration;
 mod processes;
+mod records;
 mod requests;
 mod schema;
 mod team;
