@@ -32,6 +32,9 @@ pub async fn run_reminders(
             Err(e) => tracing::error!(error = ?e, "deadline reminder job failed"),
         }
         crate::web::verify_due(&state, verify_interval).await;
+        if let Err(e) = state.db.optimize().await {
+            tracing::warn!(error = %e, "planner statistics not refreshed");
+        }
         // Token custody: a client's Meta token never outlives its approval session.
         match crate::store::flows::purge_tokens(&state.db.pool, state.clock.now()).await {
             Ok(0) => {}

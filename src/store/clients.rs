@@ -254,3 +254,25 @@ pub async fn set_grace_days<'c>(
         .await
         .map(|_| ())
 }
+
+/// Names of these clients (of one agency), by id.
+pub async fn names<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    ids: &[i64],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Placeholders only; every id is bound.
+    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT id, name FROM clients WHERE agency_id = $1 AND id IN ({})",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(agency_id);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(db).await
+}

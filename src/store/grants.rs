@@ -331,8 +331,51 @@ pub enum Cursor {
     Due(i64, i64),
 }
 
-const FILTERS: &str = "agency_id = $1 AND ($2 = 0 OR client_id = $2) AND ($3 = '' OR kind = $3)
-    AND ($4 = '' OR mode = $4) AND ($5 = '' OR status = $5) AND ($6 = 0 OR (due_at IS NOT NULL AND due_at <= $6))";
+/// A bind value of the dashboard's dynamic WHERE clause.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// The WHERE clause for a query: only the filters in use, so indexes such as
+/// (agency_id, client_id) apply. Built from fixed fragments; every value is bound.
+fn filters(agency_id: i64, q: &GrantQuery) -> (String, Vec<Bind>) {
+    let mut sql = String::from("agency_id = $1");
+    let mut binds = vec![Bind::Int(agency_id)];
+    let mut add = |fragment: &str, b: Bind| {
+        binds.push(b);
+        sql.push_str(&format!(" AND {fragment}${}", binds.len()));
+    };
+    if let Some(c) = q.client_id {
+        add("client_id = ", Bind::Int(c));
+    }
+    if !q.kind.is_empty() {
+        add("kind = ", Bind::Text(q.kind.clone()));
+    }
+    if !q.mode.is_empty() {
+        add("mode = ", Bind::Text(q.mode.clone()));
+    }
+    if !q.status.is_empty() {
+        add("status = ", Bind::Text(q.status.clone()));
+    }
+    if let Some(d) = q.due_before {
+        add("due_at IS NOT NULL AND due_at <= ", Bind::Int(d));
+    }
+    (sql, binds)
+}
+
+fn bind_all<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    binds: Vec<Bind>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    for b in binds {
+        query = match b {
+            Bind::Int(i) => query.bind(i),
+            Bind::Text(t) => query.bind(t),
+        };
+    }
+    query
+}
 
 /// One page of the dashboard, keyset-paginated in the chosen order.
 pub async fn page<'c>(
@@ -342,57 +385,51 @@ pub async fn page<'c>(
     after: Option<&Cursor>,
     per_page: i64,
 ) -> Result<(Vec<Grant>, bool), sqlx::Error> {
-    // Each order has its own static SQL; the cursor binds keep one Rust type per placeholder.
-    let (order, s_text, s_int, id) = match (q.sort.as_str(), after) {
+    let (mut sql, mut binds) = filters(agency_id, q);
+    const NO_DUE: i64 = 9_000_000_000_000_000_000;
+    let order = match (q.sort.as_str(), after) {
         ("asset", c) => {
-            let (t, i) = match c {
-                Some(Cursor::Asset(t, i)) => (t.clone(), *i),
-                _ => (String::new(), 0),
-            };
-            (
-                "AND $8 = $8 AND (asset_name > $7 OR (asset_name = $7 AND id > $9)) ORDER BY asset_name, id",
-                t,
-                0,
-                if c.is_some() { i } else { -1 },
-            )
+            if let Some(Cursor::Asset(t, i)) = c {
+                let n = binds.len();
+                sql.push_str(&format!(
+                    " AND (asset_name > ${} OR (asset_name = ${} AND id > ${}))",
+                    n + 1,
+                    n + 1,
+                    n + 2
+                ));
+                binds.push(Bind::Text(t.clone()));
+                binds.push(Bind::Int(*i));
+            }
+            "ORDER BY asset_name, id"
         }
         ("due", c) => {
-            let (d, i) = match c {
-                Some(Cursor::Due(d, i)) => (*d, *i),
-                _ => (i64::MIN, -1),
-            };
-            (
-                "AND $7 = $7 AND (COALESCE(due_at, 9000000000000000000) > $8 OR (COALESCE(due_at, 9000000000000000000) = $8 AND id > $9)) ORDER BY COALESCE(due_at, 9000000000000000000), id",
-                String::new(),
-                d,
-                i,
-            )
+            if let Some(Cursor::Due(d, i)) = c {
+                let n = binds.len();
+                sql.push_str(&format!(
+                    " AND (COALESCE(due_at, {NO_DUE}) > ${} OR (COALESCE(due_at, {NO_DUE}) = ${} AND id > ${}))",
+                    n + 1,
+                    n + 1,
+                    n + 2
+                ));
+                binds.push(Bind::Int(*d));
+                binds.push(Bind::Int(*i));
+            }
+            "ORDER BY COALESCE(due_at, 9000000000000000000), id"
         }
         (_, c) => {
-            let i = match c {
-                Some(Cursor::Newest(i)) => *i,
-                _ => i64::MAX,
-            };
-            (
-                "AND id < $9 AND $7 = $7 AND $8 = $8 ORDER BY id DESC",
-                String::new(),
-                0,
-                i,
-            )
+            if let Some(Cursor::Newest(i)) = c {
+                binds.push(Bind::Int(*i));
+                sql.push_str(&format!(" AND id < ${}", binds.len()));
+            }
+            "ORDER BY id DESC"
         }
     };
-    let sql = format!("SELECT {COLUMNS} FROM grants WHERE {FILTERS} {order} LIMIT $10");
-    let mut rows: Vec<Grant> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(agency_id)
-        .bind(q.client_id.unwrap_or(0))
-        .bind(q.kind.as_str())
-        .bind(q.mode.as_str())
-        .bind(q.status.as_str())
-        .bind(q.due_before.unwrap_or(0))
-        .bind(s_text)
-        .bind(s_int)
-        .bind(id)
-        .bind(per_page + 1)
+    binds.push(Bind::Int(per_page + 1));
+    let full = format!(
+        "SELECT {COLUMNS} FROM grants WHERE {sql} {order} LIMIT ${}",
+        binds.len()
+    );
+    let mut rows: Vec<Grant> = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(full)), binds)
         .fetch_all(db)
         .await?;
     let more = rows.len() as i64 > per_page;
@@ -406,17 +443,13 @@ pub async fn totals<'c>(
     agency_id: i64,
     q: &GrantQuery,
 ) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT mode, status, COUNT(*) FROM grants WHERE {FILTERS} GROUP BY mode, status ORDER BY mode, status"
-    )))
-    .bind(agency_id)
-    .bind(q.client_id.unwrap_or(0))
-    .bind(q.kind.as_str())
-    .bind(q.mode.as_str())
-    .bind(q.status.as_str())
-    .bind(q.due_before.unwrap_or(0))
-    .fetch_all(db)
-    .await
+    let (sql, binds) = filters(agency_id, q);
+    let full = format!(
+        "SELECT mode, status, COUNT(*) FROM grants WHERE {sql} GROUP BY mode, status ORDER BY mode, status"
+    );
+    bind_all(sqlx::query_as(sqlx::AssertSqlSafe(full)), binds)
+        .fetch_all(db)
+        .await
 }
 
 /// Streams the filtered set (newest first) without loading it into memory.
@@ -428,15 +461,10 @@ pub fn stream(
     use futures_util::StreamExt;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Grant, sqlx::Error>>(256);
     tokio::spawn(async move {
-        let sql = format!("SELECT {COLUMNS} FROM grants WHERE {FILTERS} ORDER BY id DESC");
-        let mut rows = sqlx::query_as::<_, Grant>(sqlx::AssertSqlSafe(sql))
-            .bind(agency_id)
-            .bind(q.client_id.unwrap_or(0))
-            .bind(q.kind)
-            .bind(q.mode)
-            .bind(q.status)
-            .bind(q.due_before.unwrap_or(0))
-            .fetch(&pool);
+        let (sql, binds) = filters(agency_id, &q);
+        let full = format!("SELECT {COLUMNS} FROM grants WHERE {sql} ORDER BY id DESC");
+        let query = bind_all(sqlx::query_as::<_, Grant>(sqlx::AssertSqlSafe(full)), binds);
+        let mut rows = query.fetch(&pool);
         while let Some(row) = rows.next().await {
             // A closed channel means the client went away: stop reading.
             if tx.send(row).await.is_err() {

@@ -122,6 +122,17 @@ impl Db {
         }
     }
 
+    /// Refreshes the query planner's statistics where the database needs it (SQLite's
+    /// `PRAGMA optimize`, cheap when nothing changed; PostgreSQL's autovacuum does this).
+    pub async fn optimize(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA optimize=0x10002")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// `SELECT 1`, for the health check.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")

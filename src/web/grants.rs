@@ -145,7 +145,8 @@ pub async fn dashboard(
     let (items, more) =
         grants::page(&st.db.pool, staff.agency_id, &q, after.as_ref(), PER_PAGE).await?;
     let totals = grants::totals(&st.db.pool, staff.agency_id, &q).await?;
-    let all_clients = clients::list(
+    // The client picker lists up to 300 clients; beyond that, filter from a client's page.
+    let picker = clients::list(
         &st.db.pool,
         staff.agency_id,
         &ClientQuery {
@@ -153,30 +154,26 @@ pub async fn dashboard(
             archived: false,
             page: 1,
         },
-        2000,
+        300,
     )
     .await?;
-    let names: std::collections::HashMap<i64, String> = all_clients
-        .items
+    let mut ids: Vec<i64> = items.iter().map(|g| g.client_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: std::collections::HashMap<i64, String> =
+        clients::names(&st.db.pool, staff.agency_id, &ids)
+            .await?
+            .into_iter()
+            .collect();
+    let rows: Vec<Row> = items
         .iter()
-        .map(|c| (c.id, c.name.clone()))
-        .collect();
-    let mut rows = Vec::with_capacity(items.len());
-    for g in &items {
-        let name = match names.get(&g.client_id) {
-            Some(n) => n.clone(),
-            None => clients::get(&st.db.pool, staff.agency_id, g.client_id)
-                .await?
-                .map(|c| c.name)
-                .unwrap_or_default(),
-        };
-        rows.push(Row {
+        .map(|g| Row {
             grant: GrantRow::from_grant(g),
             client_id: g.client_id,
-            client_name: name,
+            client_name: names.get(&g.client_id).cloned().unwrap_or_default(),
             updated: format_utc(g.updated_at),
-        });
-    }
+        })
+        .collect();
     let next_url = if more {
         items.last().map(|g| {
             format!(
@@ -198,11 +195,7 @@ pub async fn dashboard(
         user_total: totals.iter().filter(|t| t.0 == "user").map(|t| t.2).sum(),
         totals,
         rows,
-        clients: all_clients
-            .items
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect(),
+        clients: picker.items.into_iter().map(|c| (c.id, c.name)).collect(),
         selected_client: q.client_id.unwrap_or(0),
         csv_url: format!("/grants.csv?{}", f.link()),
         kinds: AssetKind::ALL
