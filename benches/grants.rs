@@ -151,11 +151,7 @@ async fn main() -> anyhow::Result<()> {
             let mut times = Vec::new();
             for i in 0..110 {
                 let t = Instant::now();
-                let r = http
-                    .get(&path)
-                    .header("cookie", &session)
-                    .send()
-                    .await?;
+                let r = http.get(&path).header("cookie", &session).send().await?;
                 anyhow::ensure!(r.status() == 200, "status {}", r.status());
                 let body = r.text().await?;
                 anyhow::ensure!(body.contains("Asset "), "no rows");

@@ -190,6 +190,18 @@ pub async fn landing(
     let mut tx = st.db.begin().await?;
     let first = requests::record_open(&mut tx, r.id, now).await?;
     requests::add_event(&mut *tx, r.id, "opened", &ua, now).await?;
+    crate::store::audit::record(
+        &mut *tx,
+        crate::store::audit::Event {
+            agency_id: Some(agency.id),
+            actor: "client",
+            action: "request.opened",
+            target: &format!("{} ({})", r.client_name, r.token_prefix),
+            ip: &ip,
+            at: now,
+        },
+    )
+    .await?;
     if first {
         let brand = templates::Brand {
             agency_name: agency.public_name().to_owned(),

@@ -109,6 +109,12 @@ async fn a_request_is_emailed_opened_and_tracked() {
     let detail = app.get(&format!("/requests/{id}")).await;
     assert!(detail.body.contains("Opened"));
     assert!(detail.body.contains("2 times"));
+    assert!(
+        app.get("/audit?action=request.opened")
+            .await
+            .body
+            .contains("Bloom Bakery (lkr_")
+    );
     for event in ["created", "emailed", "opened"] {
         assert!(
             detail.body.contains(&format!("<strong>{event}</strong>")),
