@@ -207,6 +207,8 @@ pub async fn flag_user_grants(
         "UPDATE grants SET status = 'needs_reauth', due_at = $1, updated_at = $2,
                 status_reason = 'The client is moving to managed Meta accounts; access through a personal account stops at the deadline.'
          WHERE agency_id = $3 AND client_id = $4 AND mode = 'user' AND status IN ('active', 'pending', 'needs_reauth')
+           AND NOT EXISTS (SELECT 1 FROM grants p WHERE p.agency_id = grants.agency_id AND p.asset_id = grants.asset_id
+                           AND p.mode = 'partner' AND p.status IN ('active', 'pending'))
          RETURNING {COLUMNS}"
     )))
     .bind(due)
@@ -224,6 +226,37 @@ pub async fn flag_user_grants(
             .await?;
     }
     Ok(flagged)
+}
+
+/// User-based grants on assets the agency already holds as partner are not at risk:
+/// they are marked replaced when the client's migration starts the clock.
+pub async fn retire_covered_user_grants(
+    conn: &mut sqlx::AnyConnection,
+    agency_id: i64,
+    client_id: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "UPDATE grants SET status = 'replaced', due_at = NULL, updated_at = $1,
+                status_reason = 'Partner access to this asset already survives the migration.'
+         WHERE agency_id = $2 AND client_id = $3 AND mode = 'user' AND status IN ('active', 'pending', 'needs_reauth')
+           AND EXISTS (SELECT 1 FROM grants p WHERE p.agency_id = grants.agency_id AND p.asset_id = grants.asset_id
+                       AND p.mode = 'partner' AND p.status IN ('active', 'pending'))
+         RETURNING id",
+    )
+    .bind(now)
+    .bind(agency_id)
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for id in &ids {
+        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, 'replaced', 'Covered by existing partner access', $2)")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(ids.len() as u64)
 }
 
 /// Clears the flags when the migration is cleared or moved out of "migrating/migrated".

@@ -22,6 +22,18 @@ pub async fn script() -> Response {
         .into_response()
 }
 
+/// The padlock icon (browsers ask for `/favicon.ico` on every site).
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/favicon.svg"),
+    )
+        .into_response()
+}
+
 /// Client links must never be indexed.
 pub async fn robots() -> Response {
     (

@@ -102,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .route("/robots.txt", get(assets::robots))
         .route("/static/app.css", get(assets::stylesheet))
         .route("/static/app.js", get(assets::script))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/brand/{file}", get(link::brand_css))
         .route("/brand/{id}/logo", get(link::logo))
         .route("/r/{token}", get(link::landing))

@@ -47,6 +47,7 @@ pub async fn apply_migration(
     match (status.starts_clock(), day) {
         (true, Some(d)) => {
             let due = migration::due_at(d, grace);
+            grants::retire_covered_user_grants(&mut tx, agency_id, client_id, now).await?;
             let list = grants::flag_user_grants(&mut tx, agency_id, client_id, due, now).await?;
             flagged = list.len();
             if !list.is_empty() {

@@ -1,0 +1,479 @@
+//! Browser end-to-end tests: Latchkey on its embedded defaults (sandbox Meta, mail to
+//! files), driven in headless Chromium through chromedriver. Every step saves a screenshot
+//! under `target/browser-screenshots/`; a failing step also saves the page source. The
+//! suite fails on any browser console error (CSP violations included).
+//!
+//! `scripts/test` installs Chromium and chromedriver, starts chromedriver and sets
+//! `LATCHKEY_CHROMEDRIVER_URL`; without it these tests say they were skipped.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use latchkey::config::{MailTransportKind, Settings};
+use latchkey::{Application, Clock};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "violet harbour lamp 42";
+const WAIT: Duration = Duration::from_secs(15);
+
+struct Browser {
+    client: Client,
+    driver: String,
+    name: &'static str,
+    shots: PathBuf,
+    step: std::cell::Cell<u32>,
+}
+
+impl Browser {
+    async fn open(driver: &str, name: &'static str, width: u32, height: u32) -> Self {
+        let profile = std::env::temp_dir().join(format!(
+            "latchkey-chrome-{name}-{}",
+            latchkey::domain::token::random_hex(4)
+        ));
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": std::env::var("LATCHKEY_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                         "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                         format!("--window-size={width},{height}"), format!("--user-data-dir={}", profile.display())],
+            },
+            "goog:loggingPrefs": {"browser": "ALL"},
+        });
+        let mut caps = caps;
+        if width < 500 {
+            // Headless windows are at least 500 px wide; emulate the phone's viewport instead.
+            caps["goog:chromeOptions"]["mobileEmulation"] =
+                json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}});
+        }
+        let caps: serde_json::Map<String, Value> = serde_json::from_value(caps).unwrap();
+        // chromedriver is on loopback: plain HTTP, no TLS stack needed.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(driver)
+            .await
+            .expect("chromedriver session");
+        let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+        std::fs::create_dir_all(&shots).unwrap();
+        Self {
+            client,
+            driver: driver.to_owned(),
+            name,
+            shots,
+            step: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Saves a screenshot named after the step, and fails on console errors so far.
+    async fn shot(&self, label: &str) {
+        let n = self.step.get() + 1;
+        self.step.set(n);
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(
+            self.shots.join(format!("{}-{n:02}-{label}.png", self.name)),
+            png,
+        )
+        .unwrap();
+        self.console_clean(label).await;
+    }
+
+    /// Browser console entries at SEVERE level fail the suite.
+    async fn console_clean(&self, label: &str) {
+        let id = self
+            .client
+            .session_id()
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let logs: Value = reqwest::Client::new()
+            .post(format!(
+                "{}/session/{id}/se/log",
+                self.driver.trim_end_matches('/')
+            ))
+            .json(&json!({"type": "browser"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let severe: Vec<&Value> = logs["value"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .collect();
+        if !severe.is_empty() {
+            self.fail(label, &format!("console errors: {severe:?}"))
+                .await;
+        }
+    }
+
+    async fn fail(&self, label: &str, why: &str) -> ! {
+        let source = self.client.source().await.unwrap_or_default();
+        std::fs::write(
+            self.shots
+                .join(format!("{}-FAILED-{label}.html", self.name)),
+            source,
+        )
+        .ok();
+        if let Ok(png) = self.client.screenshot().await {
+            std::fs::write(
+                self.shots.join(format!("{}-FAILED-{label}.png", self.name)),
+                png,
+            )
+            .ok();
+        }
+        panic!("{}: step '{label}' failed: {why}", self.name);
+    }
+
+    async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+    }
+
+    /// Waits for an element, failing the step (with screenshot and source) after 15 s.
+    async fn find(&self, label: &str, css: &str) -> fantoccini::elements::Element {
+        match self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(e) => e,
+            Err(e) => self.fail(label, &format!("no element {css}: {e}")).await,
+        }
+    }
+
+    /// Waits until the page text contains `text`.
+    async fn expect_text(&self, label: &str, text: &str) {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let body = self.client.find(Locator::Css("body")).await.ok();
+            let shown = match body {
+                Some(b) => b.text().await.unwrap_or_default(),
+                None => String::new(),
+            };
+            if shown.contains(text) {
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                self.fail(label, &format!("text not shown: {text}")).await;
+            }
+            // Polling the page for a condition, with a deadline: not a fixed sleep.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn fill(&self, label: &str, css: &str, value: &str) {
+        let e = self.find(label, css).await;
+        e.clear().await.ok();
+        e.send_keys(value).await.expect("type");
+    }
+
+    async fn click(&self, label: &str, css: &str) {
+        self.find(label, css).await.click().await.expect("click");
+    }
+
+    async fn script(&self, js: &str) -> Value {
+        self.client.execute(js, vec![]).await.expect("script")
+    }
+}
+
+async fn spawn() -> (String, latchkey::web::AppState) {
+    let mut s = Settings::defaults();
+    s.bind = "127.0.0.1:0".parse().unwrap();
+    s.data_dir = std::env::temp_dir().join(format!(
+        "latchkey-browser-{}",
+        latchkey::domain::token::random_hex(4)
+    ));
+    s.mail_transport = MailTransportKind::File;
+    s.log = "warn".into();
+    let app = Application::build(s, Clock::system()).await.unwrap();
+    let base = app.base_url().to_owned();
+    let state = app.state().clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    (base, state)
+}
+
+fn driver_url() -> Option<String> {
+    std::env::var("LATCHKEY_CHROMEDRIVER_URL").ok()
+}
+
+/// Opens the newest e-mail whose subject contains `subject` and returns its link to `/r/`.
+async fn link_from_mailbox(b: &Browser, base: &str, subject: &str, label: &str) -> String {
+    b.goto(&format!("{base}/sandbox/mail")).await;
+    b.expect_text(label, subject).await;
+    let links = b.client.find_all(Locator::Css("table a")).await.unwrap();
+    let mut target = None;
+    for l in links {
+        if l.text().await.unwrap_or_default().contains(subject) {
+            target = Some(l);
+            break;
+        }
+    }
+    match target {
+        Some(l) => l.click().await.unwrap(),
+        None => b.fail(label, "no such e-mail").await,
+    }
+    let link = b.find(label, ".mail-text a[href*='/r/lkr_']").await;
+    b.shot(label).await;
+    link.attr("href").await.unwrap().unwrap()
+}
+
+/// The client logs in with the sandbox dialog as `person`.
+async fn sandbox_login(c: &Browser, person_css: &str, label: &str) {
+    c.click(label, ".cta a.button").await;
+    c.find(label, "form[action='/sandbox/www/dialog/oauth/confirm']")
+        .await;
+    c.shot(&format!("{label}-dialog")).await;
+    c.click(label, person_css).await;
+    c.click(label, "button[value='continue']").await;
+    c.find(label, "form[action='/approve']").await;
+}
+
+#[tokio::test]
+async fn the_whole_agency_and_client_journey() {
+    let Some(driver) = driver_url() else {
+        eprintln!(
+            "browser tests skipped: LATCHKEY_CHROMEDRIVER_URL is not set (scripts/test sets it)"
+        );
+        return;
+    };
+    let (base, state) = spawn().await;
+    let a = Browser::open(&driver, "agency", 1280, 900).await;
+
+    // Set-up creates the agency and logs in.
+    a.goto(&base).await;
+    a.find("setup", "form[action='/setup']").await;
+    a.shot("setup").await;
+    a.fill("setup", "#agency_name", "Demo Agency").await;
+    a.fill("setup", "#name", "Ava Agency").await;
+    a.fill("setup", "#email", "ava@agency.example").await;
+    a.fill("setup", "#password", PASSWORD).await;
+    a.fill("setup", "#confirm", PASSWORD).await;
+    a.click("setup", "form[action='/setup'] button[type=submit]")
+        .await;
+    a.expect_text("dashboard", "Welcome to Latchkey.").await;
+    a.shot("dashboard").await;
+
+    // A client, with the user-based access that exists outside Latchkey recorded by hand.
+    a.goto(&format!("{base}/clients/new")).await;
+    a.fill("client", "#name", "Messy Co").await;
+    a.fill("client", "#contact_email", "casey@bloom.example")
+        .await;
+    a.click("client", "form[action='/clients'] button[type=submit]")
+        .await;
+    a.expect_text("client", "Client added.").await;
+    a.shot("client").await;
+    let client_url = a.client.current_url().await.unwrap().to_string();
+    let client_path = url::Url::parse(&client_url).unwrap().path().to_owned();
+    a.goto(&format!("{base}{client_path}/grants/new")).await;
+    a.fill("record", "#asset_id", "1100000000000031").await;
+    a.fill("record", "#asset_name", "Messy Co").await;
+    a.fill("record", "#person", "ava@agency.example").await;
+    a.click("record", "form[action$='/grants'] button[type=submit]")
+        .await;
+    a.expect_text("record", "User-based — at risk").await;
+    a.shot("record").await;
+
+    // A request, e-mailed.
+    a.click("request", "a[href^='/requests/new?client_id=']")
+        .await;
+    a.find("request", "form[action='/requests']").await;
+    a.shot("request-form").await;
+    a.click("request", "form[action='/requests'] button[type=submit]")
+        .await;
+    a.expect_text("request", "This is the only time the link is shown")
+        .await;
+    a.expect_text("request", "We e-mailed this link to casey@bloom.example")
+        .await;
+    a.shot("request-link").await;
+
+    // The client, in another profile, follows the link from the e-mail.
+    let c = Browser::open(&driver, "client", 1280, 900).await;
+    let link = link_from_mailbox(&c, &base, "Demo Agency asks for access", "mailbox").await;
+    c.goto(&link).await;
+    c.expect_text("landing", "Demo Agency asks for access")
+        .await;
+    c.expect_text("landing", "Manage your Facebook pages").await;
+    c.shot("landing").await;
+    sandbox_login(&c, "input[name=person][value='9100000000000001']", "login").await;
+    c.expect_text("picker", "Bloom Bakery").await;
+    c.expect_text("picker", "You are not an admin of this ad account")
+        .await;
+    c.shot("picker").await;
+    // Assets across two portfolios.
+    for id in ["1100000000000011", "act_2200000011", "act_2200000031"] {
+        c.click("picker", &format!("input[name=asset][value='{id}']"))
+            .await;
+    }
+    c.click("picker", "form[action='/approve'] button[type=submit]")
+        .await;
+    c.expect_text("done", "Done — thank you!").await;
+    c.expect_text("done", "Messy Main Ads").await;
+    c.shot("done").await;
+
+    // Back at the agency: the grants, with partner badges; the request completed.
+    a.goto(&format!("{base}/grants")).await;
+    a.expect_text("grants", "Partner — survives migration")
+        .await;
+    a.expect_text("grants", "Bloom Bakery Ads").await;
+    a.shot("grants").await;
+    a.goto(&format!("{base}/requests")).await;
+    a.expect_text("requests", "Completed").await;
+    a.shot("requests").await;
+
+    // The client migrates: the user-based grant is flagged with its deadline.
+    a.goto(&format!("{base}{client_path}")).await;
+    a.find("migration", "#m-status")
+        .await
+        .select_by_value("migrating")
+        .await
+        .unwrap();
+    let today = latchkey::clock::format_utc(state.clock.now())[..10].to_owned();
+    a.script(&format!(
+        "document.getElementById('m-date').value = '{today}';"
+    ))
+    .await;
+    a.click(
+        "migration",
+        "form[action$='/migration'] button[type=submit]",
+    )
+    .await;
+    a.expect_text("migration", "grants need re-authorisation")
+        .await;
+    a.shot("migration").await;
+    a.goto(&format!("{base}/reauth")).await;
+    a.expect_text("queue", "Messy Co").await;
+    a.expect_text("queue", "ava@agency.example").await;
+    a.shot("queue").await;
+    a.click("queue", "form[action$='/reauth'] button[type=submit]")
+        .await;
+    a.expect_text("reauth-sent", "Re-authorisation link e-mailed")
+        .await;
+    a.shot("reauth-sent").await;
+
+    // The client approves the re-authorisation on a phone, with the keyboard only.
+    let p = Browser::open(&driver, "phone", 375, 812).await;
+    let link = link_from_mailbox(&p, &base, "Demo Agency asks for access", "reauth-mail").await;
+    p.goto(&link).await;
+    p.expect_text("phone-landing", "Demo Agency asks for access")
+        .await;
+    let width = p.script("return window.innerWidth;").await;
+    if width != json!(375) {
+        p.fail("phone-landing", &format!("viewport is {width}, not 375"))
+            .await;
+    }
+    let overflow = p
+        .script("return document.documentElement.scrollWidth > window.innerWidth;")
+        .await;
+    if overflow != json!(false) {
+        p.fail("phone-landing", "the page is wider than the phone")
+            .await;
+    }
+    p.shot("phone-landing").await;
+    sandbox_login(
+        &p,
+        "input[name=person][value='9100000000000005']",
+        "phone-login",
+    )
+    .await;
+    p.expect_text("phone-picker", "Messy Co").await;
+    p.shot("phone-picker").await;
+    let offered = p
+        .client
+        .find_all(Locator::Css("input[name=asset]"))
+        .await
+        .unwrap();
+    if offered.len() != 1 {
+        p.fail(
+            "phone-picker",
+            &format!("expected exactly the flagged asset, got {}", offered.len()),
+        )
+        .await;
+    }
+    // Keyboard only: Tab to the checkbox, Space to tick it, Tab to the button, Enter.
+    p.script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);")
+        .await;
+    let mut ticked = false;
+    for _ in 0..30 {
+        p.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys("\u{e004}")
+            .await
+            .unwrap();
+        let on_box = p
+            .script("return document.activeElement.name === 'asset';")
+            .await;
+        if on_box == json!(true) {
+            p.client
+                .active_element()
+                .await
+                .unwrap()
+                .send_keys(" ")
+                .await
+                .unwrap();
+            ticked = true;
+            break;
+        }
+    }
+    if !ticked {
+        p.fail("phone-keyboard", "could not reach the checkbox with Tab")
+            .await;
+    }
+    let checked = p
+        .script("return document.querySelector('input[name=asset]').checked;")
+        .await;
+    if checked != json!(true) {
+        p.fail("phone-keyboard", "Space did not tick the checkbox")
+            .await;
+    }
+    for _ in 0..10 {
+        p.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys("\u{e004}")
+            .await
+            .unwrap();
+        let on_submit = p
+            .script("return document.activeElement.type === 'submit';")
+            .await;
+        if on_submit == json!(true) {
+            break;
+        }
+    }
+    let button_fits = p.script("var r = document.activeElement.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth;").await;
+    if button_fits != json!(true) {
+        p.fail("phone-keyboard", "the submit button is cut off")
+            .await;
+    }
+    p.shot("phone-keyboard").await;
+    p.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{e007}")
+        .await
+        .unwrap();
+    p.expect_text("phone-done", "Done — thank you!").await;
+    p.shot("phone-done").await;
+
+    // The flag is cleared: the user-based grant is replaced by partner access.
+    a.goto(&format!("{base}/reauth")).await;
+    a.expect_text("cleared", "Nothing to re-authorise").await;
+    a.shot("cleared").await;
+    a.goto(&format!("{base}{client_path}")).await;
+    a.expect_text("replaced", "replaced").await;
+    a.shot("replaced").await;
+
+    for b in [a, c, p] {
+        b.client.close().await.ok();
+    }
+}
