@@ -259,6 +259,16 @@ async fn the_whole_agency_and_client_journey() {
         .await;
     a.expect_text("dashboard", "Welcome to Latchkey.").await;
     a.shot("dashboard").await;
+    // Log out and in again through the login form.
+    a.click("logout", "form[action='/logout'] button").await;
+    a.expect_text("logout", "You are logged out.").await;
+    a.fill("login", "#email", "ava@agency.example").await;
+    a.fill("login", "#password", PASSWORD).await;
+    a.shot("login").await;
+    a.click("login", "form[action='/login'] button[type=submit]")
+        .await;
+    a.expect_text("login", "Ava Agency · Demo Agency").await;
+    a.shot("logged-in").await;
 
     // A client, with the user-based access that exists outside Latchkey recorded by hand.
     a.goto(&format!("{base}/clients/new")).await;
