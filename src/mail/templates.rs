@@ -14,6 +14,16 @@ pub struct Brand {
     pub accent_color: String,
 }
 
+impl From<&crate::store::agencies::Agency> for Brand {
+    /// The agency as its e-mails show it: the public name and the brand colour.
+    fn from(a: &crate::store::agencies::Agency) -> Self {
+        Self {
+            agency_name: a.public_name().to_owned(),
+            accent_color: a.accent_color.clone(),
+        }
+    }
+}
+
 /// A call to action.
 #[derive(Debug, Clone)]
 pub struct Button {

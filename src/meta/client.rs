@@ -467,10 +467,7 @@ impl GraphClient {
         let v = self
             .call(Method::Get, &self.url(path), Some(token), params)
             .await?;
-        serde_json::from_value(v).map_err(|e| GraphError::Other {
-            code: 0,
-            message: format!("unexpected answer: {e}"),
-        })
+        decode(v)
     }
 
     /// Every item of an edge: follows `paging.next` until it is absent (a short page is
@@ -491,10 +488,7 @@ impl GraphClient {
             let v = self
                 .call_owned(Method::Get, &url, Some(token), &params)
                 .await?;
-            let page: Envelope<T> = serde_json::from_value(v).map_err(|e| GraphError::Other {
-                code: 0,
-                message: format!("unexpected list: {e}"),
-            })?;
+            let page: Envelope<T> = decode(v)?;
             out.extend(page.data);
             match page.paging.and_then(|p| p.next) {
                 Some(next) => {
@@ -518,42 +512,18 @@ impl GraphClient {
         Ok(out)
     }
 
-    async fn post_success(
+    /// A write that Graph answers with `{"success": true}` (POST or DELETE).
+    async fn write(
         &self,
+        method: Method,
         path: &str,
         token: &AccessToken,
         params: &[(&str, String)],
     ) -> Result<(), GraphError> {
         let v = self
-            .call(Method::Post, &self.url(path), Some(token), params)
+            .call(method, &self.url(path), Some(token), params)
             .await?;
-        let s: Success = serde_json::from_value(v).map_err(|e| GraphError::Other {
-            code: 0,
-            message: format!("unexpected answer: {e}"),
-        })?;
-        if s.success {
-            Ok(())
-        } else {
-            Err(GraphError::Other {
-                code: 0,
-                message: "success was false".into(),
-            })
-        }
-    }
-
-    async fn delete_success(
-        &self,
-        path: &str,
-        token: &AccessToken,
-        params: &[(&str, String)],
-    ) -> Result<(), GraphError> {
-        let v = self
-            .call(Method::Delete, &self.url(path), Some(token), params)
-            .await?;
-        let s: Success = serde_json::from_value(v).map_err(|e| GraphError::Other {
-            code: 0,
-            message: format!("unexpected answer: {e}"),
-        })?;
+        let s: Success = decode(v)?;
         if s.success {
             Ok(())
         } else {
@@ -575,10 +545,7 @@ impl GraphClient {
         let v = self
             .call(Method::Get, &self.url("oauth/access_token"), None, &params)
             .await?;
-        serde_json::from_value(v).map_err(|e| GraphError::Other {
-            code: 0,
-            message: format!("unexpected answer: {e}"),
-        })
+        decode(v)
     }
 
     /// Trades a short-lived user token for a long-lived one.
@@ -592,10 +559,7 @@ impl GraphClient {
         let v = self
             .call(Method::Get, &self.url("oauth/access_token"), None, &params)
             .await?;
-        serde_json::from_value(v).map_err(|e| GraphError::Other {
-            code: 0,
-            message: format!("unexpected answer: {e}"),
-        })
+        decode(v)
     }
 
     /// What Meta knows about a token: validity, scopes, granular target ids.
@@ -610,12 +574,7 @@ impl GraphClient {
         let v = self
             .call(Method::Get, &self.url("debug_token"), None, &params)
             .await?;
-        serde_json::from_value::<DebugEnvelope>(v)
-            .map(|e| e.data)
-            .map_err(|e| GraphError::Other {
-                code: 0,
-                message: format!("unexpected answer: {e}"),
-            })
+        decode::<DebugEnvelope>(v).map(|e| e.data)
     }
 
     pub async fn me(&self, token: &AccessToken) -> Result<Me, GraphError> {
@@ -671,7 +630,8 @@ impl GraphClient {
         partner_business: &str,
         tasks: &[&str],
     ) -> Result<(), GraphError> {
-        self.post_success(
+        self.write(
+            Method::Post,
             &format!("{asset_id}/agencies"),
             token,
             &[
@@ -706,7 +666,8 @@ impl GraphClient {
         asset_id: &str,
         partner_business: &str,
     ) -> Result<(), GraphError> {
-        self.delete_success(
+        self.write(
+            Method::Delete,
             &format!("{asset_id}/agencies"),
             token,
             &[("business", partner_business.to_owned())],
@@ -722,7 +683,8 @@ impl GraphClient {
         business_user_id: &str,
         tasks: &[&str],
     ) -> Result<(), GraphError> {
-        self.post_success(
+        self.write(
+            Method::Post,
             &format!("{asset_id}/assigned_users"),
             token,
             &[
@@ -757,7 +719,8 @@ impl GraphClient {
         asset_id: &str,
         business_user_id: &str,
     ) -> Result<(), GraphError> {
-        self.delete_success(
+        self.write(
+            Method::Delete,
             &format!("{asset_id}/assigned_users"),
             token,
             &[("user", business_user_id.to_owned())],
@@ -778,6 +741,14 @@ impl GraphClient {
         )
         .await
     }
+}
+
+/// Reads a Graph answer into `T`; an unexpected shape is an error, never a panic.
+fn decode<T: DeserializeOwned>(v: Value) -> Result<T, GraphError> {
+    serde_json::from_value(v).map_err(|e| GraphError::Other {
+        code: 0,
+        message: format!("unexpected answer: {e}"),
+    })
 }
 
 /// Runs `f` over `items` with at most `limit` calls in flight; results keep input order.

@@ -54,6 +54,26 @@ pub struct GrantRecord<'a> {
     pub existing: bool,
 }
 
+/// Appends one history row per grant: the one place that writes `grant_events`.
+async fn add_events(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[i64],
+    status: &str,
+    detail: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for id in ids {
+        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(*id)
+            .bind(status)
+            .bind(detail)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Inserts or updates the one row for (agency, asset, mode, grantee), and appends a
 /// history row when the status changed. Returns the grant id.
 pub async fn upsert(
@@ -129,13 +149,7 @@ pub async fn upsert(
         }
     };
     if previous.as_ref().is_none_or(|(_, s)| s != g.status) {
-        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(g.status)
-            .bind(g.status_reason)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+        add_events(conn, &[id], g.status, g.status_reason, now).await?;
     }
     Ok(id)
 }
@@ -217,14 +231,9 @@ pub async fn flag_user_grants(
     .bind(client_id)
     .fetch_all(&mut *conn)
     .await?;
-    for g in &flagged {
-        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, 'needs_reauth', $2, $3)")
-            .bind(g.id)
-            .bind(format!("Re-authorisation due by {}", crate::clock::format_utc(due)))
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-    }
+    let ids: Vec<i64> = flagged.iter().map(|g| g.id).collect();
+    let detail = format!("Re-authorisation due by {}", crate::clock::format_utc(due));
+    add_events(conn, &ids, "needs_reauth", &detail, now).await?;
     Ok(flagged)
 }
 
@@ -249,13 +258,14 @@ pub async fn retire_covered_user_grants(
     .bind(client_id)
     .fetch_all(&mut *conn)
     .await?;
-    for id in &ids {
-        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, 'replaced', 'Covered by existing partner access', $2)")
-            .bind(id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-    }
+    add_events(
+        conn,
+        &ids,
+        "replaced",
+        "Covered by existing partner access",
+        now,
+    )
+    .await?;
     Ok(ids.len() as u64)
 }
 
@@ -275,13 +285,7 @@ pub async fn unflag_user_grants(
     .bind(client_id)
     .fetch_all(&mut *conn)
     .await?;
-    for id in &ids {
-        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, 'active', 'Migration cleared', $2)")
-            .bind(id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-    }
+    add_events(conn, &ids, "active", "Migration cleared", now).await?;
     Ok(ids.len() as u64)
 }
 
@@ -302,13 +306,7 @@ pub async fn replace_user_grants(
     .bind(asset_id)
     .fetch_all(&mut *conn)
     .await?;
-    for id in &ids {
-        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, 'replaced', 'Replaced by a partner grant', $2)")
-            .bind(id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-    }
+    add_events(conn, &ids, "replaced", "Replaced by a partner grant", now).await?;
     Ok(ids.len() as u64)
 }
 
@@ -548,13 +546,7 @@ pub async fn set_status(
     .await?;
     let changed = old != status;
     if changed {
-        sqlx::query("INSERT INTO grant_events (grant_id, status, detail, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(status)
-            .bind(reason)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+        add_events(conn, &[id], status, reason, now).await?;
     }
     Ok(changed)
 }

@@ -650,10 +650,7 @@ async fn record(
             reason: (o.status != "active").then(|| o.reason.clone()),
         })
         .collect();
-    let brand_mail = templates::Brand {
-        agency_name: agency.public_name().to_owned(),
-        accent_color: agency.accent_color.clone(),
-    };
+    let brand_mail = templates::Brand::from(agency);
     let url = format!("{}/requests/{}", st.web.base_url, r.id);
     for to in prefs::recipients(&mut *tx, agency.id, "access_approved").await? {
         let email = templates::access_approved(&brand_mail, &to, &r.client_name, &summary, &url)?;

@@ -203,10 +203,7 @@ pub async fn landing(
     )
     .await?;
     if first {
-        let brand = templates::Brand {
-            agency_name: agency.public_name().to_owned(),
-            accent_color: agency.accent_color.clone(),
-        };
+        let brand = templates::Brand::from(&agency);
         let url = format!("{}/requests/{}", st.web.base_url, r.id);
         for to in prefs::recipients(&mut *tx, agency.id, "request_opened").await? {
             let email = templates::request_opened(&brand, &to, &r.client_name, &url)?;

@@ -51,10 +51,7 @@ pub async fn apply_migration(
             let list = grants::flag_user_grants(&mut tx, agency_id, client_id, due, now).await?;
             flagged = list.len();
             if !list.is_empty() {
-                let brand = templates::Brand {
-                    agency_name: agency.public_name().to_owned(),
-                    accent_color: agency.accent_color.clone(),
-                };
+                let brand = templates::Brand::from(&agency);
                 let assets: Vec<String> = list
                     .iter()
                     .map(|g| {
@@ -302,10 +299,7 @@ pub async fn send_link(
         now,
     )
     .await?;
-    let brand = templates::Brand {
-        agency_name: agency.public_name().to_owned(),
-        accent_color: agency.accent_color.clone(),
-    };
+    let brand = templates::Brand::from(&agency);
     let ask = templates::AccessAsk {
         client_name: client.name.clone(),
         sender_name: staff.name.clone(),
@@ -378,10 +372,7 @@ pub async fn send_deadline_reminders(st: &AppState) -> Result<usize, AppError> {
         if !clients::claim_deadline_reminder(&mut *tx, client_id, stage, now).await? {
             continue;
         }
-        let brand = templates::Brand {
-            agency_name: agency.public_name().to_owned(),
-            accent_color: agency.accent_color.clone(),
-        };
+        let brand = templates::Brand::from(&agency);
         let which = match stage {
             "7d" => DeadlineStage::SevenDays,
             "1d" => DeadlineStage::OneDay,

@@ -353,10 +353,7 @@ pub async fn create(
     requests::add_event(&mut *tx, id, "created", &format!("by {}", staff.name), now).await?;
     let link = link_url(&st, &token);
     if by_email {
-        let brand = templates::Brand {
-            agency_name: agency.public_name().to_owned(),
-            accent_color: agency.accent_color.clone(),
-        };
+        let brand = templates::Brand::from(&agency);
         let ask = access_ask(
             &client.name,
             &staff.name,
@@ -732,32 +729,12 @@ pub async fn remind(
             retry_after: wait.max(1),
         });
     }
-    // Only the link's hash is kept, so a reminder cannot repeat the old link: it carries a
-    // fresh one, and the old one stops working (the page says so before the click).
-    let (token, hash, prefix) = new_token();
-    requests::replace_token(&mut *tx, staff.agency_id, id, &hash, &prefix).await?;
-    let link = link_url(&st, &token);
-    let brand = templates::Brand {
-        agency_name: agency.public_name().to_owned(),
-        accent_color: agency.accent_color.clone(),
-    };
-    let asks = Ask::decode(&r.asks);
-    let ask = access_ask(
-        &r.client_name,
+    let prefix = queue_reminder(
+        &st,
+        &mut tx,
+        &agency,
+        &r,
         &staff.name,
-        &asks,
-        &r.message,
-        &link,
-        r.expires_at,
-    );
-    let email = templates::request_reminder(&brand, &r.client_email, &ask)?;
-    st.mailer
-        .queue(&mut tx, Some(staff.agency_id), &email, now)
-        .await?;
-    requests::add_event(
-        &mut *tx,
-        id,
-        "reminded",
         &format!("by {} to {}", staff.name, r.client_email),
         now,
     )
@@ -887,6 +864,38 @@ pub async fn revoke(
     Ok(Redirect::to(&format!("/requests/{id}?notice=revoked")).into_response())
 }
 
+/// Queues a reminder for a request, inside the caller's transaction. Only the link's hash
+/// is kept, so a reminder cannot repeat the old link: it carries a fresh one, and the old
+/// one stops working (the request page says so before the click). Returns the new prefix.
+async fn queue_reminder(
+    st: &AppState,
+    tx: &mut crate::store::Tx,
+    agency: &agencies::Agency,
+    r: &requests::AccessRequest,
+    sender: &str,
+    detail: &str,
+    now: i64,
+) -> AppResult<String> {
+    let (token, hash, prefix) = new_token();
+    requests::replace_token(&mut **tx, agency.id, r.id, &hash, &prefix).await?;
+    let link = link_url(st, &token);
+    let ask = access_ask(
+        &r.client_name,
+        sender,
+        &Ask::decode(&r.asks),
+        &r.message,
+        &link,
+        r.expires_at,
+    );
+    let email =
+        templates::request_reminder(&templates::Brand::from(agency), &r.client_email, &ask)?;
+    st.mailer
+        .queue(&mut *tx, Some(agency.id), &email, now)
+        .await?;
+    requests::add_event(&mut **tx, r.id, "reminded", detail, now).await?;
+    Ok(prefix)
+}
+
 /// The automatic reminder job: one pass over requests that were e-mailed and not opened
 /// for the agency's `reminder_days`. Safe to run in several processes at once: each
 /// reminder is claimed by one atomic update in the transaction that queues its e-mail.
@@ -905,36 +914,11 @@ pub async fn send_auto_reminders(st: &AppState) -> Result<usize, AppError> {
         if !requests::claim_auto_reminder(&mut *tx, id, now).await? {
             continue;
         }
-        let (token, hash, prefix) = new_token();
-        requests::replace_token(&mut *tx, agency_id, id, &hash, &prefix).await?;
-        let link = link_url(st, &token);
-        let brand = templates::Brand {
-            agency_name: agency.public_name().to_owned(),
-            accent_color: agency.accent_color.clone(),
-        };
-        let ask = access_ask(
-            &r.client_name,
-            agency.public_name(),
-            &Ask::decode(&r.asks),
-            &r.message,
-            &link,
-            r.expires_at,
+        let detail = format!(
+            "automatically, after {} days unopened",
+            agency.reminder_days
         );
-        let email = templates::request_reminder(&brand, &r.client_email, &ask)?;
-        st.mailer
-            .queue(&mut tx, Some(agency_id), &email, now)
-            .await?;
-        requests::add_event(
-            &mut *tx,
-            id,
-            "reminded",
-            &format!(
-                "automatically, after {} days unopened",
-                agency.reminder_days
-            ),
-            now,
-        )
-        .await?;
+        queue_reminder(st, &mut tx, &agency, &r, agency.public_name(), &detail, now).await?;
         tx.commit().await?;
         sent += 1;
     }

@@ -256,10 +256,7 @@ async fn reconcile(
             None => {}
         }
     }
-    let brand = templates::Brand {
-        agency_name: agency.public_name().to_owned(),
-        accent_color: agency.accent_color.clone(),
-    };
+    let brand = templates::Brand::from(agency);
     for (client_id, assets) in &lost_by_client {
         let name = clients::get(&mut *tx, agency.id, *client_id)
             .await?
