@@ -3,16 +3,12 @@
 use latchkey::meta::sandbox::Faults;
 use latchkey::meta::sandbox::world::AGENCY_PORTFOLIO;
 
-use crate::helpers::{PASSWORD, Resp, TestApp, csrf_in, path_of, spawn_app, spawn_client_of};
+use crate::helpers::{
+    ALL_SCOPES as ALL, PASSWORD, Resp, TestApp, csrf_in, facebook_login, path_of, spawn_app,
+    spawn_client_of,
+};
 
 const CASEY: &str = "9100000000000001";
-const ALL: [&str; 5] = [
-    "business_management",
-    "pages_show_list",
-    "ads_management",
-    "instagram_basic",
-    "catalog_management",
-];
 
 /// An agency whose owner is the sandbox's agency person (so inventory recognises her).
 async fn agency(app: &TestApp) -> i64 {
@@ -62,48 +58,8 @@ async fn request(app: &TestApp, client: i64, extra: &[(&str, &str)]) -> String {
     path_of(r.body[at..].split('"').next().unwrap())
 }
 
-/// Follows "Continue with Facebook" through the sandbox dialog; returns the callback response.
 async fn login(client: &TestApp, link: &str, grants: &[&str], action: &str) -> Resp {
-    let start = client.get(&format!("{link}/start")).await;
-    assert_eq!(start.status, 303, "{}", start.body);
-    let dialog = start.location().unwrap().to_owned();
-    assert!(
-        dialog.contains("/sandbox/www/v25.0/dialog/oauth"),
-        "{dialog}"
-    );
-    assert!(client.cookie("lk_flow").is_some());
-    let url = url::Url::parse(&dialog).unwrap();
-    let q: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-    let get = |k: &str| {
-        q.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let page = client
-        .get(&format!("{}?{}", url.path(), url.query().unwrap()))
-        .await;
-    assert!(page.body.contains("Casey Client"));
-    let mut form: Vec<(&str, String)> = vec![
-        ("client_id", get("client_id")),
-        ("redirect_uri", get("redirect_uri")),
-        ("state", get("state")),
-        ("scope", get("scope")),
-        ("person", CASEY.into()),
-        ("action", action.into()),
-    ];
-    for g in grants {
-        form.push(("grant", (*g).into()));
-    }
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let back = client
-        .post_raw("/sandbox/www/dialog/oauth/confirm", &pairs)
-        .await;
-    assert_eq!(back.status, 303);
-    let cb = url::Url::parse(back.location().unwrap()).unwrap();
-    client
-        .get(&format!("{}?{}", cb.path(), cb.query().unwrap()))
-        .await
+    facebook_login(client, link, CASEY, grants, action).await
 }
 
 /// The shareable asset ids on the picker.

@@ -366,3 +366,82 @@ impl TestApp {
         panic!("the outbox did not drain");
     }
 }
+
+/// Every permission Latchkey may ask for.
+pub const ALL_SCOPES: [&str; 5] = [
+    "business_management",
+    "pages_show_list",
+    "ads_management",
+    "instagram_basic",
+    "catalog_management",
+];
+
+/// Follows "Continue with Facebook" from `link` through the sandbox dialog as `person`,
+/// granting `grants` and pressing `action` (continue or cancel); returns the callback's answer.
+pub async fn facebook_login(
+    client: &TestApp,
+    link: &str,
+    person: &str,
+    grants: &[&str],
+    action: &str,
+) -> Resp {
+    let start = client.get(&format!("{link}/start")).await;
+    assert_eq!(start.status, 303, "{}", start.body);
+    let dialog = url::Url::parse(start.location().unwrap()).unwrap();
+    assert!(dialog.path().ends_with("/dialog/oauth"), "{dialog}");
+    assert!(client.cookie("lk_flow").is_some());
+    let q: Vec<(String, String)> = dialog.query_pairs().into_owned().collect();
+    let get = |k: &str| {
+        q.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let page = client
+        .get(&format!("{}?{}", dialog.path(), dialog.query().unwrap()))
+        .await;
+    assert!(page.body.contains("Casey Client"));
+    let mut form: Vec<(&str, String)> = vec![
+        ("client_id", get("client_id")),
+        ("redirect_uri", get("redirect_uri")),
+        ("state", get("state")),
+        ("scope", get("scope")),
+        ("person", person.into()),
+        ("action", action.into()),
+    ];
+    for g in grants {
+        form.push(("grant", (*g).into()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let back = client
+        .post_raw("/sandbox/www/dialog/oauth/confirm", &pairs)
+        .await;
+    let location = back
+        .location()
+        .unwrap_or_else(|| panic!("{} {}", back.status, back.body));
+    let cb = url::Url::parse(location).unwrap();
+    client
+        .get(&format!("{}?{}", cb.path(), cb.query().unwrap()))
+        .await
+}
+
+/// A client browser logs in as `person` with every permission and approves `ids`;
+/// returns the done page.
+pub async fn approve_as(app: &TestApp, link: &str, person: &str, ids: &[&str]) -> String {
+    let client = spawn_client_of(app);
+    let cb = facebook_login(&client, link, person, &ALL_SCOPES, "continue").await;
+    assert_eq!(cb.location(), Some("/approve"), "{}", cb.body);
+    let picker = client.get("/approve").await;
+    let token = csrf_in(&picker.body).unwrap();
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &token)];
+    for id in ids {
+        assert!(
+            picker.body.contains(&format!("value=\"{id}\"")),
+            "{id} offered"
+        );
+        form.push(("asset", id));
+    }
+    let r = client.post_raw("/approve", &form).await;
+    assert_eq!(r.location(), Some("/approve/done"), "{}", r.body);
+    client.get("/approve/done").await.body
+}

@@ -5,7 +5,7 @@ use latchkey::domain::access::AssetKind;
 use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, MESSY};
 use latchkey::meta::{AccessToken, client::Edge};
 
-use crate::helpers::{PASSWORD, TestApp, csrf_in, link_in, path_of, spawn_app, spawn_client_of};
+use crate::helpers::{PASSWORD, TestApp, approve_as, link_in, path_of, spawn_app, spawn_client_of};
 
 const DAY: i64 = 86_400;
 const CASEY_WORK: &str = "9100000000000005";
@@ -33,55 +33,6 @@ async fn agency(app: &TestApp) -> i64 {
         .await;
     assert_eq!(r.status, 303);
     app.create_client("Messy Co", "casey@messy.example").await
-}
-
-/// Logs in through the sandbox as `person` and approves `ids`; returns the done page.
-async fn approve_as(app: &TestApp, link: &str, person: &str, ids: &[&str]) -> String {
-    let client = spawn_client_of(app);
-    let start = client.get(&format!("{link}/start")).await;
-    let dialog = url::Url::parse(start.location().unwrap()).unwrap();
-    let q: Vec<(String, String)> = dialog.query_pairs().into_owned().collect();
-    let get = |k: &str| q.iter().find(|(n, _)| n == k).unwrap().1.clone();
-    let mut form: Vec<(&str, String)> = vec![
-        ("client_id", get("client_id")),
-        ("redirect_uri", get("redirect_uri")),
-        ("state", get("state")),
-        ("scope", get("scope")),
-        ("person", person.into()),
-        ("action", "continue".into()),
-    ];
-    for g in ALL {
-        form.push(("grant", g.into()));
-    }
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let back = client
-        .post_raw("/sandbox/www/dialog/oauth/confirm", &pairs)
-        .await;
-    let cb = url::Url::parse(
-        back.location()
-            .unwrap_or_else(|| panic!("{} {}", back.status, back.body)),
-    )
-    .unwrap();
-    assert_eq!(
-        client
-            .get(&format!("{}?{}", cb.path(), cb.query().unwrap()))
-            .await
-            .location(),
-        Some("/approve")
-    );
-    let picker = client.get("/approve").await;
-    let token = csrf_in(&picker.body).unwrap();
-    let mut f: Vec<(&str, &str)> = vec![("csrf", &token)];
-    for id in ids {
-        assert!(
-            picker.body.contains(&format!("value=\"{id}\"")),
-            "{id} offered"
-        );
-        f.push(("asset", id));
-    }
-    let r = client.post_raw("/approve", &f).await;
-    assert_eq!(r.location(), Some("/approve/done"), "{}", r.body);
-    client.get("/approve/done").await.body
 }
 
 /// User-based grants of the agency person on the Messy Page and ad account.

@@ -4,7 +4,7 @@ use latchkey::meta::AccessToken;
 use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, SYSTEM_USER};
 use latchkey::web::{VerifyError, verify_agency};
 
-use crate::helpers::{PASSWORD, TestApp, csrf_in, path_of, spawn_app, spawn_client_of};
+use crate::helpers::{PASSWORD, TestApp, approve_as, path_of, spawn_app, spawn_client_of};
 
 const CASEY: &str = "9100000000000001";
 const ALL: [&str; 5] = [
@@ -64,40 +64,7 @@ async fn approved(app: &TestApp, mode: &str, ids: &[&str]) -> i64 {
     let r = app.post("/requests", &form).await;
     let at = r.body.find("value=\"http").unwrap() + 7;
     let link = path_of(r.body[at..].split('"').next().unwrap());
-    let browser = spawn_client_of(app);
-    let start = browser.get(&format!("{link}/start")).await;
-    let dialog = url::Url::parse(start.location().unwrap()).unwrap();
-    let q: Vec<(String, String)> = dialog.query_pairs().into_owned().collect();
-    let get = |k: &str| q.iter().find(|(n, _)| n == k).unwrap().1.clone();
-    let mut f: Vec<(&str, String)> = vec![
-        ("client_id", get("client_id")),
-        ("redirect_uri", get("redirect_uri")),
-        ("state", get("state")),
-        ("scope", get("scope")),
-        ("person", CASEY.into()),
-        ("action", "continue".into()),
-    ];
-    for g in ALL {
-        f.push(("grant", g.into()));
-    }
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let back = browser
-        .post_raw("/sandbox/www/dialog/oauth/confirm", &pairs)
-        .await;
-    let cb = url::Url::parse(back.location().unwrap()).unwrap();
-    browser
-        .get(&format!("{}?{}", cb.path(), cb.query().unwrap()))
-        .await;
-    let picker = browser.get("/approve").await;
-    let token = csrf_in(&picker.body).unwrap();
-    let mut a: Vec<(&str, &str)> = vec![("csrf", &token)];
-    for id in ids {
-        a.push(("asset", id));
-    }
-    assert_eq!(
-        browser.post_raw("/approve", &a).await.location(),
-        Some("/approve/done")
-    );
+    approve_as(app, &link, CASEY, ids).await;
     client
 }
 
