@@ -30,13 +30,17 @@ impl Application {
     /// Creates the data dir, connects and migrates the database, picks the mail transport,
     /// and binds the listener (port 0 picks a free port, for tests).
     pub async fn build(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+        let public_sandbox = settings.check_sandbox_exposure()?;
         if settings.uses_sqlite() || settings.mail_transport != MailTransportKind::Memory {
-            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            crate::private_files::ensure_dir(&settings.data_dir).with_context(|| {
                 format!(
                     "cannot create the data directory {}",
                     settings.data_dir.display()
                 )
             })?;
+        }
+        if let Some(what) = public_sandbox {
+            tracing::warn!("{what}");
         }
         let db = Db::connect(&settings).await?;
         db.migrate().await?;
@@ -64,11 +68,11 @@ impl Application {
             mailer,
             clock,
             hasher: Hasher::new(),
-            web: Arc::new(WebConfig::new(
-                &base_url,
-                settings.trust_forwarded_for,
-                settings.body_limit,
-            )),
+            web: Arc::new(WebConfig {
+                loopback_only: settings.loopback_only() && addr.ip().is_loopback(),
+                approval_lease: settings.approval_lease_secs.max(5),
+                ..WebConfig::new(&base_url, settings.trust_forwarded_for, settings.body_limit)
+            }),
         };
         let workers = if settings.workers {
             settings.mail_senders.max(1)
@@ -150,6 +154,10 @@ fn spawn_workers(
             verify_interval,
             shutdown.clone(),
         )));
+        jobs.push(tokio::spawn(crate::jobs::run_recovery(
+            state.clone(),
+            shutdown.clone(),
+        )));
     }
     for _ in 0..senders {
         jobs.push(tokio::spawn(mail::worker::run(
@@ -217,7 +225,10 @@ fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
             anyhow::bail!("LATCHKEY_MAIL_TRANSPORT=smtp needs LATCHKEY_SMTP_URL")
         }
         (MailTransportKind::File | MailTransportKind::Auto, _) => {
-            Transport::File(settings.data_dir.join("mail"))
+            let dir = settings.data_dir.join("mail");
+            crate::private_files::ensure_dir(&dir)
+                .with_context(|| format!("cannot create the mail directory {}", dir.display()))?;
+            Transport::File(dir)
         }
     };
     let from = settings

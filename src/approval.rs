@@ -208,16 +208,23 @@ fn level_for(asks: &[Ask], kind: AssetKind) -> AccessLevel {
         .map_or(AccessLevel::View, |a| a.level)
 }
 
-/// Shares the selected assets and reads each grant back; records existing access found.
-pub async fn approve(
+/// What sharing needs before the first asset: the Page tokens (Page edges need them) and
+/// the business-scoped people of each portfolio involved, by e-mail.
+pub struct Prepared {
+    page_tokens: HashMap<String, PageAccount>,
+    people: BTreeMap<String, Vec<(String, String)>>,
+}
+
+/// Reads what every asset's share needs. Fails only when the Pages cannot be listed.
+pub async fn prepare(
     graph: &GraphClient,
-    a: &Approval<'_>,
-    selected: Vec<Offered>,
-) -> Result<Vec<Outcome>, GraphError> {
+    token: &AccessToken,
+    selected: &[Offered],
+) -> Result<Prepared, GraphError> {
     let needs_pages = selected.iter().any(|s| s.kind() == AssetKind::Page);
     let page_tokens: HashMap<String, PageAccount> = if needs_pages {
         graph
-            .my_pages(a.token)
+            .my_pages(token)
             .await?
             .into_iter()
             .map(|p| (p.id.clone(), p))
@@ -225,21 +232,20 @@ pub async fn approve(
     } else {
         HashMap::new()
     };
-    // Business-scoped people of each portfolio involved, by e-mail.
     let owners: Vec<String> = {
         let mut o: Vec<String> = selected.iter().filter_map(|s| s.owner.clone()).collect();
         o.sort();
         o.dedup();
         o
     };
-    let people_lists = bounded(owners.clone(), CONCURRENCY, |b| async move {
+    let people_lists = bounded(owners, CONCURRENCY, |b| async move {
         (
             b.clone(),
-            graph.business_users(a.token, &b).await.unwrap_or_default(),
+            graph.business_users(token, &b).await.unwrap_or_default(),
         )
     })
     .await;
-    let people: BTreeMap<String, Vec<(String, String)>> = people_lists
+    let people = people_lists
         .into_iter()
         .map(|(b, users)| {
             (
@@ -251,23 +257,59 @@ pub async fn approve(
             )
         })
         .collect();
-    let page_tokens = &page_tokens;
-    let people = &people;
+    Ok(Prepared {
+        page_tokens,
+        people,
+    })
+}
+
+/// Shares one asset and reads the grant back.
+pub async fn share_asset(
+    graph: &GraphClient,
+    a: &Approval<'_>,
+    p: &Prepared,
+    asset: &Offered,
+) -> Vec<Outcome> {
+    share_one(graph, a, p, asset, Step::Share).await.0
+}
+
+/// Reads back what Meta holds for an asset whose share may or may not have happened (a
+/// process died mid-approval): found is a grant, not found is a failure, nothing is sent.
+/// None when Meta could not be read: then nothing may be concluded yet.
+pub async fn read_back(
+    graph: &GraphClient,
+    a: &Approval<'_>,
+    p: &Prepared,
+    asset: &Offered,
+) -> Option<Vec<Outcome>> {
+    let (outcomes, read_ok) = share_one(graph, a, p, asset, Step::ReadBack).await;
+    read_ok.then_some(outcomes)
+}
+
+/// Shares the selected assets and reads each grant back; records existing access found.
+pub async fn approve(
+    graph: &GraphClient,
+    a: &Approval<'_>,
+    selected: Vec<Offered>,
+) -> Result<Vec<Outcome>, GraphError> {
+    let prepared = prepare(graph, a.token, &selected).await?;
+    let prepared = &prepared;
     let per_asset = bounded(selected, CONCURRENCY, |asset| async move {
-        let kind = asset.kind();
-        let tasks: Vec<&str> = access::tasks(kind, level_for(a.asks, kind)).to_vec();
-        let token = if kind == AssetKind::Page {
-            page_tokens
-                .get(&asset.id)
-                .map_or(a.token, |p| &p.access_token)
-        } else {
-            a.token
-        };
-        share_one(graph, a, &asset, token, &tasks, people).await
+        share_asset(graph, a, prepared, &asset).await
     })
     .await;
     Ok(per_asset.into_iter().flatten().collect())
 }
+
+/// Whether to make the change at Meta, or only read back what is there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Share,
+    ReadBack,
+}
+
+/// Said of an asset whose share was interrupted and that Meta does not hold.
+pub const INTERRUPTED: &str = "The approval was interrupted before this was shared; nothing was shared for it. You can try again.";
 
 // A private constructor; every field is named at the call sites' positions below.
 #[allow(clippy::too_many_arguments)]
@@ -299,23 +341,36 @@ fn outcome(
 async fn share_one(
     graph: &GraphClient,
     a: &Approval<'_>,
+    p: &Prepared,
     asset: &Offered,
-    token: &AccessToken,
-    tasks: &[&str],
-    people: &BTreeMap<String, Vec<(String, String)>>,
-) -> Vec<Outcome> {
+    step: Step,
+) -> (Vec<Outcome>, bool) {
+    let kind = asset.kind();
+    let tasks: Vec<&str> = access::tasks(kind, level_for(a.asks, kind)).to_vec();
+    let tasks = tasks.as_slice();
+    let token = if kind == AssetKind::Page {
+        p.page_tokens
+            .get(&asset.id)
+            .map_or(a.token, |p| &p.access_token)
+    } else {
+        a.token
+    };
     let owned_tasks: Vec<String> = tasks.iter().map(|t| (*t).to_owned()).collect();
     let members = asset
         .owner
         .as_ref()
-        .and_then(|o| people.get(o))
+        .and_then(|o| p.people.get(o))
         .cloned()
         .unwrap_or_default();
     let mut out = Vec::new();
-    // 1. The change itself.
+    // 1. The change itself (or, reading back, who it was meant for).
     let mut made: Vec<(String, Option<String>)> = Vec::new(); // (grantee, failure reason)
-    match a.mode {
-        GrantMode::Partner => {
+    match (a.mode, step) {
+        (GrantMode::Partner, Step::ReadBack) => made.push((a.agency_portfolio.to_owned(), None)),
+        (GrantMode::User, Step::ReadBack) => {
+            made.extend(a.people.iter().map(|e| (e.clone(), None)));
+        }
+        (GrantMode::Partner, Step::Share) => {
             let r = graph
                 .share_partner(token, &asset.id, a.agency_portfolio, tasks)
                 .await;
@@ -327,7 +382,7 @@ async fn share_one(
                 },
             ));
         }
-        GrantMode::User => {
+        (GrantMode::User, Step::Share) => {
             for email in a.people {
                 let bsuid = members
                     .iter()
@@ -356,6 +411,7 @@ async fn share_one(
             graph.assigned_users(token, &asset.id, &owner).await
         }
     });
+    let read_ok = partners.is_ok() && assigned.is_ok();
     let partners = partners.unwrap_or_default();
     let assigned = assigned.unwrap_or_default();
     for (grantee, failure) in &made {
@@ -409,6 +465,16 @@ async fn share_one(
                 false,
                 true,
             )),
+            None if step == Step::ReadBack => out.push(outcome(
+                asset,
+                a.mode,
+                grantee,
+                &owned_tasks,
+                "failed",
+                INTERRUPTED,
+                false,
+                false,
+            )),
             None => out.push(outcome(
                 asset,
                 a.mode,
@@ -455,5 +521,5 @@ async fn share_one(
             ));
         }
     }
-    out
+    (out, read_ok)
 }

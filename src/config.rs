@@ -176,6 +176,17 @@ pub struct Settings {
     /// Log filter, e.g. `info` or `latchkey=debug,tower_http=info`.
     #[arg(long, env = "LATCHKEY_LOG", default_value = "info")]
     pub log: String,
+
+    /// Allow the built-in Meta sandbox on a non-loopback address or an https base URL.
+    /// Without it, sandbox mode refuses to start anywhere but on loopback: the sandbox's
+    /// login dialog lets anyone "log in" as a demo person.
+    #[arg(long, env = "LATCHKEY_SANDBOX_PUBLIC", default_value_t = false, action = clap::ArgAction::Set)]
+    pub sandbox_public: bool,
+
+    /// Seconds an approval in progress holds its lease; a process that dies mid-approval
+    /// leaves it to the recovery job once the lease runs out (the running one renews it).
+    #[arg(long, env = "LATCHKEY_APPROVAL_LEASE", default_value_t = 60)]
+    pub approval_lease_secs: i64,
 }
 
 impl Settings {
@@ -224,6 +235,47 @@ impl Settings {
     pub fn is_https(&self) -> bool {
         self.base_url().starts_with("https://")
     }
+
+    /// Whether only this machine can reach Latchkey: a loopback bind and a loopback base
+    /// URL over plain http. Demo conveniences (the mailbox for client mail) need it.
+    pub fn loopback_only(&self) -> bool {
+        let base_is_loopback = url::Url::parse(&self.base_url()).is_ok_and(|u| {
+            u.scheme() == "http"
+                && match u.host() {
+                    Some(url::Host::Domain(d)) => d == "localhost",
+                    Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                    Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                    None => false,
+                }
+        });
+        self.bind.ip().is_loopback() && base_is_loopback
+    }
+
+    /// Refuses sandbox mode where strangers could reach it, unless the operator said so.
+    /// Returns what is public when they did, for the start-up banner.
+    pub fn check_sandbox_exposure(&self) -> anyhow::Result<Option<String>> {
+        if !self.uses_sandbox() {
+            return Ok(None);
+        }
+        let exposed = !self.bind.ip().is_loopback() || self.is_https();
+        if !exposed {
+            return Ok(None);
+        }
+        anyhow::ensure!(
+            self.sandbox_public,
+            "the built-in Meta sandbox would be reachable from other machines ({} on {}). \
+             Configure a real Meta app (LATCHKEY_META_APP_ID and LATCHKEY_META_APP_SECRET), \
+             bind to 127.0.0.1, or set LATCHKEY_SANDBOX_PUBLIC=true if a public demo is what you want",
+            self.base_url(),
+            self.bind
+        );
+        Ok(Some(format!(
+            "public sandbox demo at {}: anyone can use the sandbox's Facebook login dialog and Graph API \
+             as a demo person; the sandbox controls need the installation's owner; the mailbox shows \
+             client mail only to the sending agency's staff and staff-account mail only to its recipient",
+            self.base_url()
+        )))
+    }
 }
 
 /// Hides the password part of a URL.
@@ -267,6 +319,8 @@ impl fmt::Debug for Settings {
             .field("body_limit", &self.body_limit)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("log", &self.log)
+            .field("sandbox_public", &self.sandbox_public)
+            .field("approval_lease_secs", &self.approval_lease_secs)
             .finish()
     }
 }

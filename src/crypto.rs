@@ -39,6 +39,9 @@ impl SecretBox {
                 .with_context(|| format!("cannot create the key file {}", path.display()))?;
             tracing::info!(path = %path.display(), "created a new secret key file");
         }
+        // A key file copied in by hand keeps its bits otherwise.
+        crate::private_files::restrict(path)
+            .with_context(|| format!("cannot restrict the key file {}", path.display()))?;
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the key file {}", path.display()))?;
         let bytes =
@@ -89,21 +92,8 @@ impl SecretBox {
     }
 }
 
-#[cfg(unix)]
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(contents.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(path, contents)
+    crate::private_files::write(path, contents.as_bytes())
 }
 
 #[cfg(test)]

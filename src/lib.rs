@@ -22,6 +22,7 @@ pub mod domain;
 pub mod jobs;
 pub mod mail;
 pub mod meta;
+pub mod private_files;
 pub mod store;
 pub mod web;
 

@@ -41,8 +41,32 @@ pub async fn run_reminders(
             Ok(n) => tracing::info!(count = n, "expired approval tokens forgotten"),
             Err(e) => tracing::error!(error = %e, "token purge failed"),
         }
+        // Link visits only guard the current hour against repeated "opened" rows.
+        let hour = state.clock.now() / 3600;
+        if let Err(e) = crate::store::requests::purge_visits(&state.db.pool, hour - 1).await {
+            tracing::error!(error = %e, "link visit purge failed");
+        }
         tokio::select! {
             _ = tokio::time::sleep(REMINDER_EVERY) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}
+
+/// Finishes approvals whose process died mid-way: at start-up, then every half lease.
+pub async fn run_recovery(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let every = Duration::from_secs((state.web.approval_lease / 2).max(1) as u64);
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        match crate::web::recover_approvals(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "unfinished approvals recovered"),
+            Err(e) => tracing::error!(error = ?e, "approval recovery failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
             _ = shutdown.changed() => {}
         }
     }

@@ -90,6 +90,13 @@ pub mod kinds {
     pub const REAUTH_NEEDED: &str = "reauth_needed";
     pub const DEADLINE_REMINDER: &str = "deadline_reminder";
     pub const ACCESS_LOST: &str = "access_lost";
+    pub const CLIENT_STATEMENT: &str = "client_statement";
+
+    /// Mail about a staff member's own account (invitations, password resets): only that
+    /// person may ever read it, since its link takes over the account.
+    pub fn is_account_mail(kind: &str) -> bool {
+        matches!(kind, STAFF_INVITE | PASSWORD_RESET)
+    }
 }
 
 /// A staff invitation (7 days, single use).
@@ -194,6 +201,33 @@ pub fn request_reminder(brand: &Brand, to: &str, a: &AccessAsk) -> askama::Resul
                 "It takes about a minute. The link expires on {}.",
                 a.expires_on
             )),
+        },
+    )
+}
+
+/// To the agency: what the client said about their move to managed Meta accounts. A
+/// statement for staff to weigh; it changed nothing in the agency's record.
+pub fn client_statement(
+    brand: &Brand,
+    to: &str,
+    client_name: &str,
+    person: &str,
+    said: &str,
+    client_url: &str,
+) -> askama::Result<OutgoingEmail> {
+    build(
+        kinds::CLIENT_STATEMENT,
+        to,
+        format!("{client_name} answered the managed-accounts question"),
+        brand,
+        Body {
+            heading: format!("{client_name} told you about their managed Meta accounts"),
+            paragraphs: vec![
+                format!("{person} said: {said}"),
+                "This is their statement; your migration record and any flags are unchanged. If it is right, update the record on the client's page.".into(),
+            ],
+            button: button("Review the client", client_url),
+            ..Body::default()
         },
     )
 }

@@ -106,12 +106,15 @@ impl Transport {
                 let name = format!("{:012}-{:08}.eml", row.created_at, row.id);
                 let tmp = dir.join(format!(".{name}.tmp"));
                 // Write then rename, so the mail viewer never sees half a message.
-                async {
-                    tokio::fs::create_dir_all(dir).await?;
-                    tokio::fs::write(&tmp, raw).await?;
-                    tokio::fs::rename(&tmp, dir.join(name)).await
-                }
+                let dir = dir.clone();
+                tokio::task::spawn_blocking(move || {
+                    crate::private_files::ensure_dir(&dir)?;
+                    crate::private_files::write(&tmp, &raw)?;
+                    std::fs::rename(&tmp, dir.join(name))
+                })
                 .await
+                .map_err(std::io::Error::other)
+                .and_then(|r| r)
                 .map_err(|e| DeliveryError {
                     permanent: false,
                     message: e.to_string(),

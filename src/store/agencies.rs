@@ -36,6 +36,13 @@ pub async fn any_exists<'c>(db: impl Exec<'c>) -> Result<bool, sqlx::Error> {
     Ok(n > 0)
 }
 
+/// The installation's first agency (the one `/setup` created): its owners own the install.
+pub async fn first_id<'c>(db: impl Exec<'c>) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MIN(id) FROM agencies")
+        .fetch_one(db)
+        .await
+}
+
 pub async fn insert<'c>(
     db: impl Exec<'c>,
     name: &str,

@@ -20,9 +20,22 @@ pub struct Flow {
     pub last_seen_at: i64,
     pub expires_at: i64,
     pub approved_at: Option<i64>,
+    /// The number of the latest approval attempt (0 before the first).
+    pub attempt: i64,
+    /// While an attempt runs: until when its process holds it.
+    pub lease_until: Option<i64>,
+    /// When the latest attempt was recorded (None while it runs).
+    pub finished_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, request_id, agency_id, state_expires_at, state_used_at, token_sealed, person_id, person_name, inventory, results, created_at, last_seen_at, expires_at, approved_at";
+impl Flow {
+    /// An attempt was claimed and is not recorded yet.
+    pub fn in_progress(&self) -> bool {
+        self.approved_at.is_some() && self.finished_at.is_none()
+    }
+}
+
+const COLUMNS: &str = "id, request_id, agency_id, state_expires_at, state_used_at, token_sealed, person_id, person_name, inventory, results, created_at, last_seen_at, expires_at, approved_at, attempt, lease_until, finished_at";
 
 #[allow(clippy::too_many_arguments)]
 pub async fn insert<'c>(
@@ -62,19 +75,31 @@ pub async fn by_cookie<'c>(
     .await
 }
 
-/// Uses the state once: returns the flow only for the first, unexpired use.
+pub async fn by_id<'c>(db: impl Exec<'c>, id: i64) -> Result<Option<Flow>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM approval_flows WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Uses the state once, and only for the flow of the browser presenting it: returns the
+/// flow for the first, unexpired use. A callback in another browser consumes nothing.
 pub async fn consume_state<'c>(
     db: impl Exec<'c>,
+    flow_id: i64,
     state_hash: &str,
     now: i64,
 ) -> Result<Option<Flow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE approval_flows SET state_used_at = $1
-         WHERE state_hash = $2 AND state_used_at IS NULL AND state_expires_at > $1
+         WHERE id = $3 AND state_hash = $2 AND state_used_at IS NULL AND state_expires_at > $1
          RETURNING {COLUMNS}"
     )))
     .bind(now)
     .bind(state_hash)
+    .bind(flow_id)
     .fetch_optional(db)
     .await
 }
@@ -138,40 +163,184 @@ pub async fn touch<'c>(db: impl Exec<'c>, id: i64, now: i64) -> Result<(), sqlx:
         .map(|_| ())
 }
 
-/// Claims the flow for its one approval; false if a submission already did.
-pub async fn claim_approval<'c>(db: impl Exec<'c>, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE approval_flows SET approved_at = $1 WHERE id = $2 AND approved_at IS NULL",
+/// Claims the flow for a new approval attempt, if its latest attempt is `seen` and none
+/// is running (a double submit finds the attempt moved on). Returns the new attempt.
+pub async fn begin_attempt(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    seen: i64,
+    now: i64,
+    lease_until: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE approval_flows
+         SET approved_at = COALESCE(approved_at, $1), attempt = attempt + 1,
+             lease_until = $2, finished_at = NULL, last_seen_at = $1
+         WHERE id = $3 AND attempt = $4 AND (approved_at IS NULL OR finished_at IS NOT NULL)
+         RETURNING attempt",
     )
     .bind(now)
+    .bind(lease_until)
     .bind(id)
-    .execute(db)
+    .bind(seen)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Claims a single-use link for this flow: it keeps a link it holds; it may take one
+/// that is unused and not being approved by another flow right now.
+pub async fn claim_request(
+    conn: &mut sqlx::AnyConnection,
+    request_id: i64,
+    flow_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE access_requests SET approval_flow_id = $1
+         WHERE id = $2 AND (approval_flow_id = $1 OR (used_at IS NULL AND (approval_flow_id IS NULL
+           OR NOT EXISTS (SELECT 1 FROM approval_flows f WHERE f.id = access_requests.approval_flow_id
+                          AND f.approved_at IS NOT NULL AND f.finished_at IS NULL))))",
+    )
+    .bind(flow_id)
+    .bind(request_id)
+    .execute(&mut *conn)
     .await?;
     Ok(r.rows_affected() == 1)
 }
 
-/// Gives a claim back (the approval could not start, e.g. the link was used meanwhile).
-pub async fn release_approval<'c>(db: impl Exec<'c>, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE approval_flows SET approved_at = NULL WHERE id = $1")
-        .bind(id)
+/// One chosen asset of one attempt: the intent, and Meta's answer once it came.
+#[derive(Debug, Clone, FromRow)]
+pub struct Item {
+    pub id: i64,
+    pub attempt: i64,
+    pub asset_id: String,
+    /// The offered asset, JSON.
+    pub asset: String,
+    /// The outcomes, JSON; None while only intended.
+    pub outcomes: Option<String>,
+}
+
+/// Writes the intent to share one asset, before any call to Meta.
+pub async fn add_intent(
+    conn: &mut sqlx::AnyConnection,
+    flow_id: i64,
+    attempt: i64,
+    asset_id: &str,
+    asset: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO approval_items (flow_id, attempt, asset_id, asset, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(flow_id)
+    .bind(attempt)
+    .bind(asset_id)
+    .bind(asset)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Every item of a flow, oldest attempt first.
+pub async fn items<'c>(db: impl Exec<'c>, flow_id: i64) -> Result<Vec<Item>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, attempt, asset_id, asset, outcomes FROM approval_items
+         WHERE flow_id = $1 ORDER BY attempt, id",
+    )
+    .bind(flow_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Records Meta's answer for one item, and renews the attempt's lease: progress is proof
+/// of life.
+pub async fn answer<'c>(
+    db: impl Exec<'c>,
+    item_id: i64,
+    outcomes: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE approval_items SET outcomes = $1, updated_at = $2 WHERE id = $3")
+        .bind(outcomes)
+        .bind(now)
+        .bind(item_id)
         .execute(db)
         .await
         .map(|_| ())
 }
 
-/// Stores the results and forgets the client's token: custody ends with the approval.
-pub async fn finish<'c>(db: impl Exec<'c>, id: i64, results: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE approval_flows SET results = $1, token_sealed = NULL WHERE id = $2")
-        .bind(results)
-        .bind(id)
-        .execute(db)
-        .await
-        .map(|_| ())
+/// Extends the lease of a running attempt (the heartbeat of the process running it).
+pub async fn renew_lease<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    attempt: i64,
+    until: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE approval_flows SET lease_until = $1
+         WHERE id = $2 AND attempt = $3 AND finished_at IS NULL",
+    )
+    .bind(until)
+    .bind(id)
+    .bind(attempt)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
-/// Forgets the Meta token of flows past their absolute limit.
+/// Claims one attempt whose process stopped renewing its lease (it died), for recovery.
+pub async fn claim_stale<'c>(
+    db: impl Exec<'c>,
+    now: i64,
+    lease_until: i64,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE approval_flows SET lease_until = $1
+         WHERE id = (SELECT id FROM approval_flows
+                     WHERE approved_at IS NOT NULL AND finished_at IS NULL AND lease_until < $2
+                     ORDER BY id LIMIT 1)
+           AND finished_at IS NULL AND lease_until < $2
+         RETURNING id, attempt",
+    )
+    .bind(lease_until)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+/// Records an attempt as finished with the flow's merged results. The client's token is
+/// kept only while something remains to retry (within the flow's own time limits).
+/// False when the attempt was already finished (by the recovery job, or a double run).
+pub async fn finish_attempt(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    attempt: i64,
+    results: &str,
+    keep_token: bool,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let keep: i64 = keep_token.into();
+    let r = sqlx::query(
+        "UPDATE approval_flows
+         SET results = $1, finished_at = $2, lease_until = NULL,
+             token_sealed = CASE WHEN $3 = 1 THEN token_sealed ELSE NULL END
+         WHERE id = $4 AND attempt = $5 AND finished_at IS NULL",
+    )
+    .bind(results)
+    .bind(now)
+    .bind(keep)
+    .bind(id)
+    .bind(attempt)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Forgets the Meta token of flows past their absolute limit, except of an attempt still
+/// to be recovered: it needs the token to read back what Meta holds.
 pub async fn purge_tokens<'c>(db: impl Exec<'c>, now: i64) -> Result<u64, sqlx::Error> {
-    sqlx::query("UPDATE approval_flows SET token_sealed = NULL WHERE token_sealed IS NOT NULL AND expires_at <= $1")
+    sqlx::query("UPDATE approval_flows SET token_sealed = NULL WHERE token_sealed IS NOT NULL AND expires_at <= $1
+                 AND (approved_at IS NULL OR finished_at IS NOT NULL)")
         .bind(now)
         .execute(db)
         .await

@@ -74,6 +74,26 @@ async fn add_events(
     Ok(())
 }
 
+/// Who already holds the row for (agency, asset, mode, grantee): its client and the
+/// request that approved it (None when it was recorded by hand).
+pub async fn holder(
+    conn: &mut sqlx::AnyConnection,
+    agency_id: i64,
+    asset_id: &str,
+    mode: &str,
+    grantee: &str,
+) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT client_id, request_id FROM grants WHERE agency_id = $1 AND asset_id = $2 AND mode = $3 AND grantee = $4",
+    )
+    .bind(agency_id)
+    .bind(asset_id)
+    .bind(mode)
+    .bind(grantee)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
 /// Inserts or updates the one row for (agency, asset, mode, grantee), and appends a
 /// history row when the status changed. Returns the grant id.
 pub async fn upsert(

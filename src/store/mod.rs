@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod prefs;
 pub mod requests;
 pub mod sessions;
+pub mod statements;
 pub mod throttle;
 pub mod users;
 
@@ -63,6 +64,12 @@ impl Db {
         } else {
             anyhow::bail!("LATCHKEY_DATABASE_URL must start with sqlite:// or postgres://");
         };
+        if backend == Backend::Sqlite
+            && let Some(file) = sqlite_file(&url)
+        {
+            crate::private_files::prepare_sqlite(&file)
+                .with_context(|| format!("cannot prepare the database file {}", file.display()))?;
+        }
         let options: AnyConnectOptions = url
             .parse()
             .context("LATCHKEY_DATABASE_URL is not a valid database URL")?;
@@ -184,4 +191,13 @@ impl<T> Page<T> {
             has_next,
         }
     }
+}
+
+/// The file behind a `sqlite://path?…` URL (None for in-memory databases).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && !path.contains(":memory:")).then(|| std::path::PathBuf::from(path))
 }

@@ -196,3 +196,32 @@ pub async fn retry<'c>(
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+/// Who a message was for: enough to decide who may read its copy in the sandbox mailbox.
+#[derive(Debug, Clone, FromRow)]
+pub struct Addressing {
+    pub id: i64,
+    pub agency_id: Option<i64>,
+    pub kind: String,
+    pub to_addr: String,
+}
+
+/// The addressing of the given messages (unknown ids are left out).
+pub async fn addressing<'c>(
+    db: impl Exec<'c>,
+    ids: &[i64],
+) -> Result<Vec<Addressing>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT id, agency_id, kind, to_addr FROM outbox WHERE id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(db).await
+}

@@ -206,6 +206,64 @@ pub async fn record_open(
     Ok(first)
 }
 
+/// Whether this visitor's open of this link was already recorded in this hour (a read:
+/// repeated views write nothing).
+pub async fn visit_seen<'c>(
+    db: impl Exec<'c>,
+    request_id: i64,
+    visitor: &str,
+    hour: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM link_visits WHERE request_id = $1 AND visitor = $2 AND hour = $3",
+    )
+    .bind(request_id)
+    .bind(visitor)
+    .bind(hour)
+    .fetch_optional(db)
+    .await?;
+    Ok(n.is_some())
+}
+
+/// Records one visit per link, visitor and hour, and at most `cap` visitors per link and
+/// hour. True when this call recorded it (the caller then records the open).
+pub async fn record_visit(
+    conn: &mut sqlx::AnyConnection,
+    request_id: i64,
+    visitor: &str,
+    hour: i64,
+    cap: i64,
+) -> Result<bool, sqlx::Error> {
+    let seen: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM link_visits WHERE request_id = $1 AND hour = $2")
+            .bind(request_id)
+            .bind(hour)
+            .fetch_one(&mut *conn)
+            .await?;
+    if seen >= cap {
+        return Ok(false);
+    }
+    let r = sqlx::query(
+        "INSERT INTO link_visits (request_id, visitor, hour) VALUES ($1, $2, $3)
+         ON CONFLICT (request_id, visitor, hour) DO NOTHING",
+    )
+    .bind(request_id)
+    .bind(visitor)
+    .bind(hour)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Forgets visits from before `hour`: they only guard the current hour.
+pub async fn purge_visits<'c>(db: impl Exec<'c>, before_hour: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM link_visits WHERE hour < $1")
+        .bind(before_hour)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected())
+}
+
 /// Replaces the token: the old link stops working at once.
 pub async fn replace_token<'c>(
     db: impl Exec<'c>,
@@ -340,21 +398,14 @@ pub async fn events<'c>(
     .await
 }
 
-/// Consumes a single-use link in one statement: of two concurrent approvals, one wins.
-pub async fn consume_single_use<'c>(
-    db: impl Exec<'c>,
-    id: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE access_requests SET used_at = $1
-         WHERE id = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
-    )
-    .bind(now)
-    .bind(id)
-    .execute(db)
-    .await?;
-    Ok(r.rows_affected() == 1)
+/// Uses a link up: called in the transaction that recorded its first grant.
+pub async fn mark_used<'c>(db: impl Exec<'c>, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE access_requests SET used_at = COALESCE(used_at, $1) WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 /// Records the approval's outcome ('completed' or 'partial').

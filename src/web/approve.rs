@@ -9,21 +9,22 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::approval_run::{self, Begun};
 use super::error::AppResult;
 use super::layout::render_status;
 use super::link::{Lookup, PublicBrand, gone_page, lookup, token_segment};
 use super::session::{ClientIp, Cookies, CsrfToken};
 use super::{AppError, AppState};
-use crate::approval::{self, Approval, Offered, Outcome};
+use crate::approval::{self, Offered, Outcome};
 use crate::domain::SecretToken;
 use crate::domain::access::{Ask, AssetKind, GrantMode};
 use crate::domain::migration::MigrationStatus;
 use crate::domain::token::{hash_secret, random_hex};
-use crate::mail::templates::{self, AssetOutcome};
+use crate::mail::templates;
 use crate::meta::AccessToken;
 use crate::store::flows::{self, Flow};
 use crate::store::requests::AccessRequest;
-use crate::store::{agencies, audit, clients, grants, prefs, requests, users};
+use crate::store::{agencies, audit, prefs, requests};
 
 const FLOW_PREFIX: &str = "lkf";
 const STATE_TTL: i64 = 10 * 60;
@@ -178,14 +179,15 @@ pub async fn callback(
         message: "The Facebook sign-in took too long, was already used, or was started in another browser. Open your link again to start over.".into(),
     }
     };
-    let Some(flow) = flows::consume_state(&st.db.pool, &hash_secret(&state), now).await? else {
+    // The state must come back to the browser that started it: check the flow cookie
+    // first, so a callback replayed in another browser cannot use up the real one's state.
+    let Some(mine) = current_flow(&st, &headers).await? else {
         return Err(bad_state());
     };
-    // The state must come back to the browser that started it.
-    let mine = current_flow(&st, &headers).await?;
-    if mine.as_ref().map(|f| f.id) != Some(flow.id) {
+    let Some(flow) = flows::consume_state(&st.db.pool, mine.id, &hash_secret(&state), now).await?
+    else {
         return Err(bad_state());
-    }
+    };
     if q.error.is_some() {
         return problem(&st, flow.agency_id, StatusCode::OK, "You did not log in with Facebook", "Nothing was shared. To share access, log in with Facebook and allow the permissions Latchkey asks for.", true, vec![]).await;
     }
@@ -501,177 +503,93 @@ pub async fn approve(
             },
         );
     }
-    let Some(token) = open_token(&st, &flow) else {
+    if open_token(&st, &flow).is_none() {
         return session_over(&st).await;
-    };
-    let now = st.clock.now();
-    if !flows::claim_approval(&st.db.pool, flow.id, now).await? {
-        return Ok(Redirect::to("/approve/done").into_response());
     }
-    // A single-use link is consumed in one statement: of two approvals, one proceeds.
-    if r.single_use == 1 && !requests::consume_single_use(&st.db.pool, r.id, now).await? {
-        return gone_page(&st, &agency, "used").await;
-    }
-    let staff_emails: Vec<String> = users::list(&st.db.pool, agency.id)
-        .await?
-        .into_iter()
-        .map(|u| u.email)
-        .collect();
-    let people: Vec<String> = r
-        .user_people
-        .split(',')
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let asks = Ask::decode(&r.asks);
-    let mode = GrantMode::parse(&r.mode).unwrap_or(GrantMode::Partner);
-    let portfolio = agency.portfolio_id.clone().unwrap_or_default();
-    let outcomes = match approval::approve(
-        &st.graph,
-        &Approval {
-            token: &token,
-            mode,
-            asks: &asks,
-            agency_portfolio: &portfolio,
-            staff_emails: &staff_emails,
-            people: &people,
-        },
-        selected,
-    )
-    .await
-    {
-        Ok(o) => o,
-        Err(e) => {
-            flows::release_approval(&st.db.pool, flow.id).await?;
+    start_attempt(&st, &flow, &r, &agency, &selected, ip).await
+}
+
+/// How long the browser's request waits for the shares before it is shown the progress
+/// page (the approval goes on in the background either way).
+const WAIT_FOR_SHARES: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Claims an attempt with its intent, runs it in the background (a closed browser or a
+/// slow Meta does not stop it), and sends the browser to the page that follows it.
+async fn start_attempt(
+    st: &AppState,
+    flow: &Flow,
+    r: &AccessRequest,
+    agency: &agencies::Agency,
+    selected: &[Offered],
+    ip: String,
+) -> AppResult<Response> {
+    let attempt = match approval_run::begin(st, flow, r, selected).await? {
+        Begun::Started(n) => n,
+        Begun::AlreadyStarted => return Ok(Redirect::to("/approve/done").into_response()),
+        Begun::LinkUsed => return gone_page(st, agency, "used").await,
+        Begun::Busy => {
             return problem(
-                &st,
+                st,
                 agency.id,
-                StatusCode::BAD_GATEWAY,
-                "Sharing did not complete",
-                e.plain(),
+                StatusCode::CONFLICT,
+                "This link is being approved in another window",
+                "Someone is approving with this link right now. Wait a minute and open it again to see the result.",
                 false,
                 vec![],
             )
             .await;
         }
     };
-    record(&st, &flow, &r, &agency, &outcomes, &ip).await?;
+    let job = tokio::spawn(approval_run::run(st.clone(), flow.id, attempt, ip));
+    match tokio::time::timeout(WAIT_FOR_SHARES, job).await {
+        Ok(Ok(Err(e))) => tracing::error!(error = ?e, flow_id = flow.id, "approval failed"),
+        Ok(Err(e)) => tracing::error!(error = %e, flow_id = flow.id, "approval task failed"),
+        _ => {}
+    }
     Ok(Redirect::to("/approve/done").into_response())
 }
 
-/// Writes grants, history, the request's outcome, e-mails and the audit entry in one
-/// transaction, and ends token custody.
-async fn record(
-    st: &AppState,
-    flow: &Flow,
-    r: &AccessRequest,
-    agency: &agencies::Agency,
-    outcomes: &[Outcome],
-    ip: &str,
-) -> AppResult<()> {
-    let now = st.clock.now();
-    let approver = flow.person_name.clone().unwrap_or_default();
-    let approver_id = flow.person_id.clone().unwrap_or_default();
-    let made: Vec<&Outcome> = outcomes.iter().filter(|o| !o.existing).collect();
-    let failed = made.iter().filter(|o| o.status == "failed").count();
-    let outcome = if failed == 0 { "completed" } else { "partial" };
-    let mut tx = st.db.begin().await?;
-    for o in outcomes {
-        if o.status == "failed" {
-            continue;
-        }
-        let tasks = o.tasks.join(",");
-        grants::upsert(
-            &mut tx,
-            &grants::GrantRecord {
-                agency_id: agency.id,
-                client_id: r.client_id,
-                request_id: Some(r.id),
-                kind: &o.kind,
-                asset_id: &o.asset_id,
-                asset_name: &o.asset_name,
-                owner_portfolio_id: o.owner.as_deref(),
-                mode: &o.mode,
-                grantee: &o.grantee,
-                tasks: &tasks,
-                status: &o.status,
-                status_reason: &o.reason,
-                approved_by_name: &approver,
-                approved_by_id: &approver_id,
-                verified: o.verified,
-                existing: o.existing,
-            },
-            now,
-        )
-        .await?;
+/// Tries again for the assets of this flow that were not shared.
+pub async fn retry_failed(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    ClientIp(ip): ClientIp,
+) -> AppResult<Response> {
+    let Some(flow) = current_flow(&st, &headers).await? else {
+        return session_over(&st).await;
+    };
+    if flow.in_progress() || flow.approved_at.is_none() {
+        return Ok(Redirect::to("/approve/done").into_response());
     }
-    // New partner access replaces flagged user-based access on the same assets.
-    for o in outcomes
-        .iter()
-        .filter(|o| !o.existing && o.mode == "partner" && o.status != "failed")
-    {
-        grants::replace_user_grants(&mut tx, agency.id, &o.asset_id, now).await?;
+    let (r, agency) = match request_still_open(&st, &flow).await? {
+        Ok(x) => x,
+        Err(page) => return Ok(page),
+    };
+    if open_token(&st, &flow).is_none() {
+        return session_over(&st).await;
     }
-    requests::complete(&mut *tx, r.id, outcome, now).await?;
-    requests::add_event(
-        &mut *tx,
-        r.id,
-        "approved",
-        &format!(
-            "by {approver}: {} shared, {failed} failed",
-            made.len() - failed
-        ),
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(agency.id),
-            actor: &format!("{approver} (client, Facebook id {approver_id})"),
-            action: "request.approved",
-            target: &format!("{} ({})", r.client_name, r.token_prefix),
-            ip,
-            at: now,
-        },
-    )
-    .await?;
-    let summary: Vec<AssetOutcome> = made
-        .iter()
-        .map(|o| AssetOutcome {
-            asset_name: o.asset_name.clone(),
-            kind_label: AssetKind::parse(&o.kind)
-                .map_or("Asset", AssetKind::label)
-                .to_owned(),
-            outcome: match o.status.as_str() {
-                "active" => "granted".into(),
-                s => s.to_owned(),
-            },
-            reason: (o.status != "active").then(|| o.reason.clone()),
+    let outcomes: Vec<Outcome> = flow
+        .results
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
+    let offered: Vec<Offered> = flow
+        .inventory
+        .as_deref()
+        .and_then(|i| serde_json::from_str(i).ok())
+        .unwrap_or_default();
+    let failed: Vec<Offered> = offered
+        .into_iter()
+        .filter(|o| {
+            outcomes
+                .iter()
+                .any(|x| !x.existing && x.asset_id == o.id && x.status == "failed")
         })
         .collect();
-    let brand_mail = templates::Brand::from(agency);
-    let url = format!("{}/requests/{}", st.web.base_url, r.id);
-    for to in prefs::recipients(&mut *tx, agency.id, "access_approved").await? {
-        let email = templates::access_approved(&brand_mail, &to, &r.client_name, &summary, &url)?;
-        st.mailer
-            .queue(&mut tx, Some(agency.id), &email, now)
-            .await?;
+    if failed.is_empty() {
+        return Ok(Redirect::to("/approve/done").into_response());
     }
-    let receipt =
-        templates::approval_receipt(&brand_mail, &r.client_email, &r.client_name, &summary)?;
-    st.mailer
-        .queue(&mut tx, Some(agency.id), &receipt, now)
-        .await?;
-    flows::finish(
-        &mut *tx,
-        flow.id,
-        &serde_json::to_string(outcomes).unwrap_or_default(),
-    )
-    .await?;
-    tx.commit().await?;
-    st.mailer.wake();
-    Ok(())
+    start_attempt(&st, &flow, &r, &agency, &failed, ip).await
 }
 
 struct ResultView {
@@ -691,6 +609,18 @@ struct Done {
     migration_status: String,
     migration_date: String,
     saved: bool,
+    /// The failed assets can be tried again in this session.
+    can_retry: bool,
+    /// Nothing was recorded, so the link still works for another try.
+    link_open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "client/progress.html")]
+struct Progress {
+    brand: PublicBrand,
+    chosen: usize,
+    answered: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -707,10 +637,28 @@ pub async fn done(
     let Some(flow) = current_flow(&st, &headers).await? else {
         return session_over(&st).await;
     };
-    let Some(results) = flow.results.as_deref() else {
+    if flow.approved_at.is_none() {
         return Ok(Redirect::to("/approve").into_response());
-    };
-    let outcomes: Vec<Outcome> = serde_json::from_str(results).unwrap_or_default();
+    }
+    if flow.in_progress() {
+        // Still sharing (or, after a crash, being recovered): a page that refreshes itself.
+        let items = flows::items(&st.db.pool, flow.id).await?;
+        let this: Vec<_> = items.iter().filter(|i| i.attempt == flow.attempt).collect();
+        let (brand, _) = brand(&st, flow.agency_id).await?;
+        return render_status(
+            StatusCode::ACCEPTED,
+            &Progress {
+                brand,
+                chosen: this.len(),
+                answered: this.iter().filter(|i| i.outcomes.is_some()).count(),
+            },
+        );
+    }
+    let outcomes: Vec<Outcome> = flow
+        .results
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default();
     let view = |o: &Outcome| ResultView {
         name: o.asset_name.clone(),
         kind_label: AssetKind::parse(&o.kind).map_or("Asset", AssetKind::label),
@@ -720,13 +668,22 @@ pub async fn done(
     let r = requests::get(&st.db.pool, flow.agency_id, flow.request_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (status, date) = clients::migration(&st.db.pool, flow.agency_id, r.client_id)
-        .await?
-        .unwrap_or_default();
+    // The form shows back what this client said, never the agency's own record.
+    let (status, date) =
+        crate::store::statements::latest_for_request(&st.db.pool, flow.agency_id, r.id)
+            .await?
+            .map(|s| (s.status, s.day))
+            .unwrap_or_default();
     let (brand, _) = brand(&st, flow.agency_id).await?;
+    let any_failed = mine.iter().any(|o| o.status == "failed");
+    let any_shared = mine.iter().any(|o| o.status != "failed");
+    let now = st.clock.now();
+    let live = r.revoked_at.is_none() && r.expires_at > now;
     render_status(
         StatusCode::OK,
         &Done {
+            can_retry: any_failed && live && flow.token_sealed.is_some(),
+            link_open: live && !any_shared && (r.single_use == 0 || r.used_at.is_none()),
             brand,
             csrf: csrf.0,
             granted: mine
@@ -761,7 +718,19 @@ pub struct MigrationForm {
     date: String,
 }
 
+/// Statements per flow before the client must wait: enough to correct a slip.
+const STATEMENTS: crate::store::throttle::Policy = crate::store::throttle::Policy {
+    free: 5,
+    max_delay: 15 * 60,
+    lock_after: 50,
+    lock_secs: 60 * 60,
+    forget_after: 60 * 60,
+};
+
 /// The client says whether (and when) their organisation moves to managed Meta accounts.
+/// It is their statement, kept with the person's name beside the agency's record and
+/// sent to the agency; it never changes that record or a grant's flag. It needs the
+/// verified Facebook login of this flow and a live link, and is rate-limited.
 pub async fn migration(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -771,10 +740,17 @@ pub async fn migration(
     let Some(flow) = current_flow(&st, &headers).await? else {
         return session_over(&st).await;
     };
-    let status = match f.status.as_str() {
-        "not_started" | "planned" | "migrating" | "migrated" => f.status.as_str(),
-        _ => return Err(AppError::BadRequest("Choose one of the answers.".into())),
+    let (Some(person_id), Some(person_name)) = (flow.person_id.clone(), flow.person_name.clone())
+    else {
+        // No Facebook login in this flow: nobody to attribute a statement to.
+        return session_over(&st).await;
     };
+    let (r, agency) = match request_still_open(&st, &flow).await? {
+        Ok(x) => x,
+        Err(page) => return Ok(page),
+    };
+    let status = MigrationStatus::parse(&f.status)
+        .ok_or_else(|| AppError::BadRequest("Choose one of the answers.".into()))?;
     let date = if f.date.trim().is_empty() {
         None
     } else {
@@ -783,19 +759,88 @@ pub async fn migration(
             None => return Err(AppError::BadRequest("Use a date like 2027-01-31.".into())),
         }
     };
-    if matches!(status, "migrating" | "migrated") && date.is_none() {
+    if status.starts_clock() && date.is_none() {
         return Err(AppError::BadRequest(
             "Tell us the date of the move, so the agency knows the deadline.".into(),
         ));
     }
-    let r = requests::get(&st.db.pool, flow.agency_id, flow.request_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let now = st.clock.now();
-    let actor = format!("{} (client)", flow.person_name.clone().unwrap_or_default());
-    let status = MigrationStatus::parse(status).unwrap_or(MigrationStatus::NotStarted);
-    super::reauth::apply_migration(&st, flow.agency_id, r.client_id, status, date, &actor, &ip)
-        .await?;
-    flows::touch(&st.db.pool, flow.id, now).await?;
+    let key = format!("statement:{}", flow.id);
+    let wait = crate::store::throttle::wait_secs(&st.db.pool, &key, now).await?;
+    if wait > 0 {
+        return Err(AppError::TooManyRequests { retry_after: wait });
+    }
+    let said = match date {
+        Some(d) => format!(
+            "{} ({})",
+            status_words(status),
+            super::requests::format_iso_day(d)
+        ),
+        None => status_words(status).to_owned(),
+    };
+    let mut tx = st.db.begin().await?;
+    crate::store::throttle::record_failure(&mut tx, &key, STATEMENTS, now).await?;
+    crate::store::statements::insert(
+        &mut *tx,
+        &crate::store::statements::NewStatement {
+            agency_id: agency.id,
+            client_id: r.client_id,
+            request_id: r.id,
+            person_id: &person_id,
+            person_name: &person_name,
+            status: status.as_str(),
+            day: date,
+        },
+        now,
+    )
+    .await?;
+    requests::add_event(
+        &mut *tx,
+        r.id,
+        "statement",
+        &format!("{person_name} said: {said}"),
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        audit::Event {
+            agency_id: Some(agency.id),
+            actor: &format!("{person_name} (client, Facebook id {person_id})"),
+            action: "client.statement",
+            target: &format!("{}: {said}", r.client_name),
+            ip: &ip,
+            at: now,
+        },
+    )
+    .await?;
+    let brand_mail = templates::Brand::from(&agency);
+    let url = format!("{}/clients/{}", st.web.base_url, r.client_id);
+    for to in prefs::recipients(&mut *tx, agency.id, templates::kinds::CLIENT_STATEMENT).await? {
+        let email = templates::client_statement(
+            &brand_mail,
+            &to,
+            &r.client_name,
+            &person_name,
+            &said,
+            &url,
+        )?;
+        st.mailer
+            .queue(&mut tx, Some(agency.id), &email, now)
+            .await?;
+    }
+    flows::touch(&mut *tx, flow.id, now).await?;
+    tx.commit().await?;
+    st.mailer.wake();
     Ok(Redirect::to("/approve/done?saved=1").into_response())
+}
+
+/// A migration status as a client's words.
+pub fn status_words(status: MigrationStatus) -> &'static str {
+    match status {
+        MigrationStatus::NotStarted => "not moving, or not that they know of",
+        MigrationStatus::Planned => "the move is planned",
+        MigrationStatus::Migrating => "the move is happening now",
+        MigrationStatus::Migrated => "the move already happened",
+    }
 }

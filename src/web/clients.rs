@@ -218,6 +218,8 @@ struct ShowPage {
     grace_days: i64,
     flagged: usize,
     history: Vec<(String, String, String, String)>,
+    /// The client's latest word on the move: what, who, when. Never the record itself.
+    statement: Option<(String, String, String)>,
 }
 
 async fn load(st: &AppState, staff: &Staff, id: i64) -> AppResult<Client> {
@@ -270,7 +272,19 @@ pub async fn show(
         }
         None => "Not started".to_owned(),
     };
+    let statement = crate::store::statements::latest(&st.db.pool, staff.agency_id, id)
+        .await?
+        .map(|s| {
+            let words = crate::domain::migration::MigrationStatus::parse(&s.status)
+                .map_or("", super::approve::status_words);
+            let said = match s.day {
+                Some(d) => format!("{words} ({})", super::requests::format_day(d)),
+                None => words.to_owned(),
+            };
+            (said, s.person_name, format_utc(s.created_at))
+        });
     render(&ShowPage {
+        statement,
         layout: Layout::staff(&staff, client.name.clone(), "clients")
             .with_notice(q.notice.as_deref()),
         created: format_utc(client.created_at),

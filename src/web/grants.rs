@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::AppState;
 use super::error::{AppResult, urlencode};
 use super::layout::{Layout, render};
 use super::requests::{GrantRow, parse_iso_day};
 use super::session::Staff;
+use super::{AppError, AppState};
 use crate::clock::format_utc;
 use crate::domain::access::AssetKind;
 use crate::store::clients::{self, ClientQuery};
@@ -135,12 +135,24 @@ struct Dashboard {
     csv_url: String,
 }
 
+/// A client filter must name one of the agency's own clients: another agency's id is the
+/// same 404 as everywhere else, not an empty page.
+async fn own_client(st: &AppState, staff: &Staff, client_id: Option<i64>) -> AppResult<()> {
+    if let Some(id) = client_id {
+        clients::get(&st.db.pool, staff.agency_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
+    Ok(())
+}
+
 pub async fn dashboard(
     State(st): State<AppState>,
     staff: Staff,
     Query(f): Query<Filters>,
 ) -> AppResult<Response> {
     let q = f.query();
+    own_client(&st, &staff, q.client_id).await?;
     let after = parse_cursor(&q.sort, &f.after);
     let (items, more) =
         grants::page(&st.db.pool, staff.agency_id, &q, after.as_ref(), PER_PAGE).await?;
@@ -228,6 +240,7 @@ pub async fn export(
     staff: Staff,
     Query(f): Query<Filters>,
 ) -> AppResult<Response> {
+    own_client(&st, &staff, f.query().client_id).await?;
     let header_line = "id,client_id,kind,asset_id,asset_name,owner_portfolio_id,mode,grantee,tasks,status,status_reason,approved_by,created_at,updated_at,verified_at,due_at\n";
     let rows = grants::stream(st.db.pool.clone(), staff.agency_id, f.query()).map(|row| {
         row.map(|g| {

@@ -98,16 +98,41 @@ pub fn render_status(status: StatusCode, t: &impl Template) -> AppResult<Respons
     Ok((status, Html(t.render()?)).into_response())
 }
 
-/// Accepts only same-site relative paths as redirect targets (no `//host`, no scheme).
+/// Accepts only a same-origin path as a redirect target, or answers `/`.
+///
+/// The target is parsed with the URL parser (as a browser would, which drops tabs and
+/// newlines and reads `\\` as `/`) against a fixed origin, and must stay on it. Control
+/// characters, backslashes and non-ASCII (Unicode look-alike slashes) are refused before
+/// parsing, and so is anything whose percent-decoded form starts like an authority.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.contains(['\r', '\n']) =>
-        {
-            n.to_owned()
+    const BASE: &str = "http://latchkey.invalid/";
+    let Some(n) = next else {
+        return "/".to_owned();
+    };
+    let decoded: String = url::form_urlencoded::parse(format!("x={n}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let suspicious = |s: &str| {
+        !s.starts_with('/')
+            || s.starts_with("//")
+            || s.chars()
+                .any(|c| c.is_control() || c == '\\' || !c.is_ascii())
+    };
+    if suspicious(n) || suspicious(&decoded) {
+        return "/".to_owned();
+    }
+    let Ok(base) = url::Url::parse(BASE) else {
+        return "/".to_owned();
+    };
+    match base.join(n) {
+        Ok(u) if u.origin() == base.origin() && u.username().is_empty() => {
+            let mut out = u.path().to_owned();
+            if let Some(q) = u.query() {
+                out.push('?');
+                out.push_str(q);
+            }
+            out
         }
         _ => "/".to_owned(),
     }
@@ -120,8 +145,27 @@ mod tests {
     #[test]
     fn redirects_stay_on_site() {
         assert_eq!(safe_next(Some("/clients?page=2")), "/clients?page=2");
-        for bad in ["//evil.com", "https://evil.com", "/\\evil.com", "evil", ""] {
-            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        assert_eq!(safe_next(Some("/clients/4/edit")), "/clients/4/edit");
+        for bad in [
+            "//evil.com",
+            "https://evil.com",
+            "https:evil.com",
+            "/\\evil.com",
+            "/\t/evil.host/x",
+            "/%09/evil.host/x",
+            "/\r\n/evil.host",
+            "/%0d%0a/evil.host",
+            "%2F%2Fevil.host",
+            "/%2F/evil.host",
+            "/%5Cevil.host",
+            "\u{FF0F}\u{FF0F}evil.host",
+            "/\u{2215}evil.host",
+            "/\u{2044}/evil.host",
+            "javascript:alert(1)",
+            "evil",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
         }
         assert_eq!(safe_next(None), "/");
     }

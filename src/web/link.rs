@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use super::error::AppResult;
@@ -169,17 +169,67 @@ pub fn coarse_user_agent(ua: &str) -> String {
     format!("{browser} on {os}")
 }
 
-pub async fn landing(
-    State(st): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-    uri: Uri,
-) -> AppResult<Response> {
-    let raw = token_segment(&uri);
-    let (r, agency) = match lookup(&st, &ip, &raw).await? {
-        Lookup::Live(r, a) => (r, a),
-        Lookup::Gone(agency, why) => return gone_page(&st, &agency, why).await,
+/// Visitors per link and hour whose opens are recorded; more are shown the page but leave
+/// no row (a link posted somewhere public cannot fill the database).
+const VISITS_PER_HOUR: i64 = 20;
+
+/// Whether a request looks like a person's browser rather than a prefetcher: link
+/// scanners in mail gateways, chat previews, crawlers and browser prefetch. Their visits
+/// are shown the page but never recorded, so "opened" means a person opened it.
+pub fn is_person(headers: &HeaderMap) -> bool {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase()
     };
+    for name in ["sec-purpose", "purpose", "x-purpose", "x-moz"] {
+        let v = header(name);
+        if v.contains("prefetch") || v.contains("preview") || v.contains("prerender") {
+            return false;
+        }
+    }
+    let ua = header("user-agent");
+    const AUTOMATED: [&str; 24] = [
+        "bot",
+        "crawler",
+        "spider",
+        "preview",
+        "facebookexternalhit",
+        "slack",
+        "whatsapp",
+        "telegram",
+        "discord",
+        "skypeuripreview",
+        "microsoft office",
+        "ms-office",
+        "outlook",
+        "proofpoint",
+        "mimecast",
+        "barracuda",
+        "safelinks",
+        "google-safety",
+        "curl/",
+        "wget/",
+        "python-",
+        "go-http-client",
+        "okhttp",
+        "java/",
+    ];
+    ua.starts_with("mozilla/") && !AUTOMATED.iter().any(|a| ua.contains(a))
+}
+
+/// Records a person's open: at most once per link, visitor (address and coarse browser)
+/// and hour. A repeated view is one read and no write; the agency's "opened" e-mail goes
+/// out for the first one.
+async fn record_open(
+    st: &AppState,
+    r: &AccessRequest,
+    agency: &agencies::Agency,
+    ip: &str,
+    headers: &HeaderMap,
+) -> AppResult<()> {
     let now = st.clock.now();
     let ua = coarse_user_agent(
         headers
@@ -187,7 +237,16 @@ pub async fn landing(
             .and_then(|v| v.to_str().ok())
             .unwrap_or(""),
     );
+    let visitor = crate::domain::token::hash_secret(&format!("{ip}|{ua}"));
+    let visitor = &visitor[..32];
+    let hour = now / 3600;
+    if requests::visit_seen(&st.db.pool, r.id, visitor, hour).await? {
+        return Ok(());
+    }
     let mut tx = st.db.begin().await?;
+    if !requests::record_visit(&mut tx, r.id, visitor, hour, VISITS_PER_HOUR).await? {
+        return Ok(());
+    }
     let first = requests::record_open(&mut tx, r.id, now).await?;
     requests::add_event(&mut *tx, r.id, "opened", &ua, now).await?;
     crate::store::audit::record(
@@ -197,13 +256,13 @@ pub async fn landing(
             actor: "client",
             action: "request.opened",
             target: &format!("{} ({})", r.client_name, r.token_prefix),
-            ip: &ip,
+            ip,
             at: now,
         },
     )
     .await?;
     if first {
-        let brand = templates::Brand::from(&agency);
+        let brand = templates::Brand::from(agency);
         let url = format!("{}/requests/{}", st.web.base_url, r.id);
         for to in prefs::recipients(&mut *tx, agency.id, "request_opened").await? {
             let email = templates::request_opened(&brand, &to, &r.client_name, &url)?;
@@ -215,6 +274,24 @@ pub async fn landing(
     tx.commit().await?;
     if first {
         st.mailer.wake();
+    }
+    Ok(())
+}
+
+pub async fn landing(
+    State(st): State<AppState>,
+    ClientIp(ip): ClientIp,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+) -> AppResult<Response> {
+    let raw = token_segment(&uri);
+    let (r, agency) = match lookup(&st, &ip, &raw).await? {
+        Lookup::Live(r, a) => (r, a),
+        Lookup::Gone(agency, why) => return gone_page(&st, &agency, why).await,
+    };
+    if method != Method::HEAD && is_person(&headers) {
+        record_open(&st, &r, &agency, &ip, &headers).await?;
     }
     let sender = match r.created_by {
         Some(uid) => crate::store::users::get(&st.db.pool, agency.id, uid)

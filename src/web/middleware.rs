@@ -90,6 +90,30 @@ fn append_cookie(resp: &mut Response, value: &str) {
     }
 }
 
+/// The sandbox's controls (clock, faults, migration switch, reset) act for the world of
+/// every agency on this installation: only an owner of its first agency may use them.
+pub async fn install_owner(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(staff) = req.extensions().get::<Staff>().cloned() else {
+        let next_path = if req.method() == Method::GET {
+            req.uri().path().to_owned()
+        } else {
+            "/sandbox".to_owned()
+        };
+        return AppError::LoginRequired { next: next_path }.into_response();
+    };
+    let first = match crate::store::agencies::first_id(&st.db.pool).await {
+        Ok(id) => id,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    if staff.role != crate::domain::Role::Owner || first != Some(staff.agency_id) {
+        return AppError::Forbidden(
+            "Only the owner of this installation can use the sandbox's controls.",
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
 /// Every state-changing request must come from our own pages (Origin / Sec-Fetch-Site)
 /// and carry the request's CSRF token in its form, compared in constant time.
 pub async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Response {

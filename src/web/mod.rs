@@ -3,6 +3,7 @@
 //! Handlers are thin: parse the form into domain types, call `store` and `mail`, render a
 //! template. Tenant data is always read through the session's agency id.
 
+mod approval_run;
 mod approve;
 mod assets;
 mod audit;
@@ -37,6 +38,7 @@ use crate::meta::GraphClient;
 use crate::meta::sandbox::Sandbox;
 use crate::store::Db;
 
+pub use approval_run::recover as recover_approvals;
 pub use error::AppError;
 pub use hashing::Hasher;
 pub use reauth::send_deadline_reminders;
@@ -70,6 +72,11 @@ pub struct WebConfig {
     pub https: bool,
     pub trust_forwarded_for: bool,
     pub body_limit: usize,
+    /// Only this machine can reach the app (loopback bind and base URL): the sandbox's
+    /// mailbox may then show client mail to anyone, as a local demo.
+    pub loopback_only: bool,
+    /// Seconds an approval in progress holds its lease (renewed while it runs).
+    pub approval_lease: i64,
 }
 
 impl WebConfig {
@@ -83,6 +90,8 @@ impl WebConfig {
             https: base_url.starts_with("https://"),
             trust_forwarded_for,
             body_limit,
+            loopback_only: false,
+            approval_lease: 60,
         }
     }
 }
@@ -92,10 +101,26 @@ impl WebConfig {
 /// session, CSRF.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.web.body_limit;
-    let sandbox = state
-        .sandbox
-        .as_ref()
-        .map_or_else(Router::new, Sandbox::router);
+    // The sandbox and its mailbox exist only in sandbox mode: with a real Meta app
+    // configured, no `/sandbox/...` route exists at all, whatever the mail transport.
+    let sandbox = match &state.sandbox {
+        Some(sb) => sb
+            .meta_router()
+            .merge(
+                sb.admin_router()
+                    .route_layer(axum::middleware::from_fn_with_state(
+                        state.clone(),
+                        middleware::install_owner,
+                    )),
+            )
+            .merge(
+                Router::new()
+                    .route("/sandbox/mail", get(sandbox_mail::list))
+                    .route("/sandbox/mail/{name}", get(sandbox_mail::show))
+                    .with_state(state.clone()),
+            ),
+        None => Router::new(),
+    };
     Router::new()
         .route("/", get(home::dashboard))
         .route("/healthz", get(assets::healthz))
@@ -110,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/callback", get(approve::callback))
         .route("/approve", get(approve::picker).post(approve::approve))
         .route("/approve/retry", get(approve::retry))
+        .route("/approve/again", post(approve::retry_failed))
         .route("/approve/done", get(approve::done))
         .route("/approve/migration", post(approve::migration))
         .route("/requests", get(requests::list).post(requests::create))
@@ -184,8 +210,6 @@ pub fn router(state: AppState) -> Router {
             "/account/notifications",
             get(emails::prefs_form).post(emails::prefs_save),
         )
-        .route("/sandbox/mail", get(sandbox_mail::list))
-        .route("/sandbox/mail/{name}", get(sandbox_mail::show))
         .fallback(assets::not_found)
         .with_state(state.clone())
         .merge(sandbox)

@@ -73,16 +73,52 @@ fn parse_record(
     })
 }
 
+/// Saves records by hand, numbered as the person sees them (form: 1; CSV: line). A record
+/// never overwrites a grant approved through Latchkey, nor one of another client: those
+/// come back as errors for their line, and nothing else is lost.
 async fn save(
     st: &AppState,
     staff: &Staff,
     client_id: i64,
-    records: &[Record],
+    records: &[(usize, Record)],
     ip: &str,
-) -> AppResult<()> {
+) -> AppResult<Vec<(usize, String)>> {
     let now = st.clock.now();
+    let mut refused = Vec::new();
+    let mut saved = 0usize;
     let mut tx = st.db.begin().await?;
-    for r in records {
+    for (n, r) in records {
+        let holder = grants::holder(
+            &mut tx,
+            staff.agency_id,
+            &r.asset_id,
+            r.mode.as_str(),
+            &r.grantee,
+        )
+        .await?;
+        match holder {
+            Some((_, Some(_))) => {
+                refused.push((
+                    *n,
+                    format!(
+                        "{} is already recorded from a client's approval through Latchkey; that record is kept",
+                        r.asset_id
+                    ),
+                ));
+                continue;
+            }
+            Some((other, None)) if other != client_id => {
+                refused.push((
+                    *n,
+                    format!(
+                        "{} is already recorded for another client; record it there or remove it first",
+                        r.asset_id
+                    ),
+                ));
+                continue;
+            }
+            _ => {}
+        }
         let tasks = crate::domain::access::tasks(r.kind, crate::domain::access::AccessLevel::View)
             .join(",");
         grants::upsert(
@@ -108,21 +144,24 @@ async fn save(
             now,
         )
         .await?;
+        saved += 1;
     }
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(staff.agency_id),
-            actor: &staff.actor(),
-            action: "grants.recorded",
-            target: &format!("{} grants for client {client_id}", records.len()),
-            ip,
-            at: now,
-        },
-    )
-    .await?;
+    if saved > 0 {
+        audit::record(
+            &mut *tx,
+            audit::Event {
+                agency_id: Some(staff.agency_id),
+                actor: &staff.actor(),
+                action: "grants.recorded",
+                target: &format!("{saved} grants for client {client_id}"),
+                ip,
+                at: now,
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
-    Ok(())
+    Ok(refused)
 }
 
 #[derive(Template)]
@@ -223,8 +262,15 @@ pub async fn create(
         agency.portfolio_id.as_deref(),
     ) {
         Ok(r) => {
-            save(&st, &staff, id, &[r], &ip).await?;
-            Ok(Redirect::to(&format!("/clients/{id}?notice=saved")).into_response())
+            let refused = save(&st, &staff, id, &[(1, r)], &ip).await?;
+            if refused.is_empty() {
+                return Ok(Redirect::to(&format!("/clients/{id}?notice=saved")).into_response());
+            }
+            let errors = refused.into_iter().map(|(_, e)| e).collect();
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(&st, &staff, id, f, errors, None, vec![]).await?,
+            )
         }
         Err(e) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -306,7 +352,7 @@ pub async fn import(
             &f[4],
             agency.portfolio_id.as_deref(),
         ) {
-            Ok(r) => good.push(r),
+            Ok(r) => good.push((n, r)),
             Err(e) => bad.push((n, e)),
         }
         if good.len() + bad.len() > 10_000 {
@@ -314,8 +360,12 @@ pub async fn import(
             break;
         }
     }
+    let mut imported = good.len();
     if !good.is_empty() {
-        save(&st, &staff, id, &good, &ip).await?;
+        let refused = save(&st, &staff, id, &good, &ip).await?;
+        imported -= refused.len();
+        bad.extend(refused);
+        bad.sort_by_key(|(n, _)| *n);
     }
     let status = if bad.is_empty() {
         StatusCode::OK
@@ -333,7 +383,7 @@ pub async fn import(
                 ..RecordForm::default()
             },
             vec![],
-            Some(good.len()),
+            Some(imported),
             bad,
         )
         .await?,

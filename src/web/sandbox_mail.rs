@@ -1,5 +1,10 @@
-//! `/sandbox/mail`: on the embedded defaults, the messages the file transport wrote,
-//! newest first, with their links clickable, so a newcomer can follow an access link.
+//! `/sandbox/mail`: in sandbox mode with mail written to files, the messages a visitor may
+//! read, newest first, with their links clickable, so a newcomer can follow an access link.
+//!
+//! Who may read what (an invitation or a reset link in the wrong hands is an account
+//! takeover): mail about a staff account only its recipient, signed in; client and agency
+//! mail only the signed-in staff of the agency that sent it, or anyone on a loopback-only
+//! demo. Files this database did not write are never shown.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -7,8 +12,11 @@ use axum::response::Response;
 
 use super::error::AppResult;
 use super::layout::render;
+use super::session::{MaybeStaff, Staff};
 use super::{AppError, AppState};
+use crate::mail::templates::kinds;
 use crate::mail::{Transport, eml};
+use crate::store::outbox::{self, Addressing};
 
 struct Item {
     name: String,
@@ -21,6 +29,7 @@ struct Item {
 #[template(path = "sandbox/mail_list.html")]
 struct ListPage {
     items: Vec<Item>,
+    signed_in: bool,
 }
 
 /// A piece of text, or a link.
@@ -50,20 +59,53 @@ fn mail_dir(st: &AppState) -> AppResult<std::path::PathBuf> {
 /// The most messages the list shows.
 const LIMIT: usize = 200;
 
-pub async fn list(State(st): State<AppState>) -> AppResult<Response> {
+/// The outbox id in a file name `<created, 12 digits>-<id, 8 digits>.eml`.
+fn outbox_id(name: &str) -> Option<i64> {
+    name.strip_suffix(".eml")?.split_once('-')?.1.parse().ok()
+}
+
+/// Whether this visitor may read this message.
+fn may_read(a: &Addressing, staff: Option<&Staff>, loopback_only: bool) -> bool {
+    if kinds::is_account_mail(&a.kind) || a.agency_id.is_none() {
+        return staff.is_some_and(|s| s.email.eq_ignore_ascii_case(&a.to_addr));
+    }
+    loopback_only || staff.is_some_and(|s| Some(s.agency_id) == a.agency_id)
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    MaybeStaff(staff): MaybeStaff,
+) -> AppResult<Response> {
     let dir = mail_dir(&st)?;
-    let mut names: Vec<String> = match std::fs::read_dir(&dir) {
+    let mut names: Vec<(String, i64)> = match std::fs::read_dir(&dir) {
         Ok(entries) => entries
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|n| n.ends_with(".eml") && !n.starts_with('.'))
+            .filter(|n| valid_name(n))
+            .filter_map(|n| outbox_id(&n).map(|id| (n, id)))
             .collect(),
         Err(_) => Vec::new(),
     };
     // File names start with the zero-padded creation time and outbox id: newest first.
-    names.sort_unstable_by(|a, b| b.cmp(a));
-    names.truncate(LIMIT);
-    let mut items = Vec::with_capacity(names.len());
-    for name in names {
+    names.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    let mut readable = Vec::new();
+    for chunk in names.chunks(100) {
+        let ids: Vec<i64> = chunk.iter().map(|(_, id)| *id).collect();
+        let addressing = outbox::addressing(&st.db.pool, &ids).await?;
+        for (name, id) in chunk {
+            if addressing
+                .iter()
+                .any(|a| a.id == *id && may_read(a, staff.as_ref(), st.web.loopback_only))
+            {
+                readable.push(name.clone());
+            }
+        }
+        if readable.len() >= LIMIT {
+            break;
+        }
+    }
+    readable.truncate(LIMIT);
+    let mut items = Vec::with_capacity(readable.len());
+    for name in readable {
         let raw = tokio::fs::read_to_string(dir.join(&name))
             .await
             .unwrap_or_default();
@@ -75,7 +117,10 @@ pub async fn list(State(st): State<AppState>) -> AppResult<Response> {
             date: p.date,
         });
     }
-    render(&ListPage { items })
+    render(&ListPage {
+        items,
+        signed_in: staff.is_some(),
+    })
 }
 
 fn valid_name(name: &str) -> bool {
@@ -114,9 +159,21 @@ fn segments(line: &str) -> Vec<Segment> {
     out
 }
 
-pub async fn show(State(st): State<AppState>, Path(name): Path<String>) -> AppResult<Response> {
+pub async fn show(
+    State(st): State<AppState>,
+    MaybeStaff(staff): MaybeStaff,
+    Path(name): Path<String>,
+) -> AppResult<Response> {
     let dir = mail_dir(&st)?;
-    if !valid_name(&name) {
+    let id = outbox_id(&name)
+        .filter(|_| valid_name(&name))
+        .ok_or(AppError::NotFound)?;
+    // Someone else's message is the same 404 as no message.
+    let addressing = outbox::addressing(&st.db.pool, &[id]).await?;
+    if !addressing
+        .iter()
+        .any(|a| may_read(a, staff.as_ref(), st.web.loopback_only))
+    {
         return Err(AppError::NotFound);
     }
     let raw = tokio::fs::read_to_string(dir.join(&name))
@@ -130,4 +187,16 @@ pub async fn show(State(st): State<AppState>, Path(name): Path<String>) -> AppRe
         from: p.from,
         date: p.date,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outbox_id;
+
+    #[test]
+    fn file_names_carry_the_outbox_id() {
+        assert_eq!(outbox_id("001764340000-00000042.eml"), Some(42));
+        assert_eq!(outbox_id("garbage.eml"), None);
+        assert_eq!(outbox_id("001764340000-00000042.txt"), None);
+    }
 }

@@ -263,8 +263,24 @@ pub async fn upload_logo(
 pub async fn remove_logo(
     State(st): State<AppState>,
     Manager(staff): Manager,
+    ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
-    agencies::remove_logo(&st.db.pool, staff.agency_id).await?;
+    let now = st.clock.now();
+    let mut tx = st.db.begin().await?;
+    agencies::remove_logo(&mut *tx, staff.agency_id).await?;
+    audit::record(
+        &mut *tx,
+        audit::Event {
+            agency_id: Some(staff.agency_id),
+            actor: &staff.actor(),
+            action: "settings.logo_removed",
+            target: &staff.agency_name,
+            ip: &ip,
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
     Ok(Redirect::to("/settings?notice=saved").into_response())
 }
 

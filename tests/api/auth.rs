@@ -200,6 +200,8 @@ async fn session_cookie_attributes_over_http_and_https() {
 
     let mut s = test_settings().await;
     s.base_url = Some("https://latchkey.example".into());
+    // An https base URL in sandbox mode is a public demo: the operator must say so.
+    s.sandbox_public = true;
     let secure = spawn_with(s).await;
     *secure.origin.lock().unwrap() = Some("https://latchkey.example".into());
     let login = secure.get("/login").await;

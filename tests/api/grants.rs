@@ -173,8 +173,14 @@ async fn another_agency_sees_none_of_it() {
     app.create_agency("Beta Agency", "boss@beta.test").await;
     let beta = spawn_client_of(&app);
     beta.login("boss@beta.test", PASSWORD).await;
+    // Another agency's client id is the same 404 as every foreign id, on the page and
+    // in the export.
     let page = beta.get(&format!("/grants?client={client}")).await;
-    assert!(page.body.contains("No grants match"));
+    assert_eq!(page.status, 404);
+    assert!(!page.body.contains("Bloom"));
+    let csv = beta.get(&format!("/grants.csv?client={client}")).await;
+    assert_eq!(csv.status, 404);
+    assert!(beta.get("/grants").await.body.contains("No grants"));
     let csv = beta.get("/grants.csv").await;
     assert_eq!(csv.body.lines().count(), 1, "header only");
 }

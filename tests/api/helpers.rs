@@ -10,6 +10,10 @@ use latchkey::web::AppState;
 use latchkey::{Application, Clock};
 use reqwest::header::{COOKIE, HeaderMap, LOCATION, SET_COOKIE};
 
+/// What a person's browser sends.
+pub const BROWSER_UA: &str =
+    "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0";
+
 /// A good password for tests.
 pub const PASSWORD: &str = "violet harbour lamp 42";
 
@@ -104,6 +108,8 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         clock,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A person's browser (link opens are recorded only for people).
+            .user_agent(BROWSER_UA)
             .timeout(Duration::from_secs(30))
             .build()
             .unwrap(),

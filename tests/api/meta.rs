@@ -896,6 +896,16 @@ async fn sandbox_state_survives_a_restart() {
 #[tokio::test]
 async fn the_embedded_sandbox_is_mounted_with_its_admin_page() {
     let app = crate::helpers::spawn_app().await;
+    // Setup offers the demo agency portfolio.
+    assert!(
+        app.get("/setup")
+            .await
+            .body
+            .contains(&format!("value=\"{AGENCY_PORTFOLIO}\""))
+    );
+    // The controls answer only the installation's owner.
+    assert_eq!(app.get("/sandbox").await.status, 303);
+    app.setup_and_login().await;
     let admin = app.get("/sandbox").await;
     assert!(admin.body.contains(APP_ID) && admin.body.contains("Northwind Retail"));
     assert!(admin.body.contains("Move the clock"));
@@ -916,18 +926,6 @@ async fn the_embedded_sandbox_is_mounted_with_its_admin_page() {
             .graph_base
             .ends_with("/sandbox/graph")
     );
-    // Setup offers the demo agency portfolio.
-    assert!(
-        app.get("/setup")
-            .await
-            .body
-            .contains(&format!("value=\"{AGENCY_PORTFOLIO}\""))
-    );
-    // The clock can be moved from the admin page.
-    let before = app.clock.now();
-    let r = app.post("/sandbox/admin/clock", &[("days", "2")]).await;
-    assert_eq!(r.status, 303);
-    assert!(app.clock.now() >= before + 2 * 86_400);
     // Migration switch.
     assert_eq!(
         app.post(
@@ -956,4 +954,9 @@ async fn the_embedded_sandbox_is_mounted_with_its_admin_page() {
         .status,
         400
     );
+    // The clock can be moved from the admin page.
+    let before = app.clock.now();
+    let r = app.post("/sandbox/admin/clock", &[("days", "2")]).await;
+    assert_eq!(r.status, 303);
+    assert!(app.clock.now() >= before + 2 * 86_400);
 }

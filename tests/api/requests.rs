@@ -105,7 +105,13 @@ async fn a_request_is_emailed_opened_and_tracked() {
             .subject
             .contains("Bloom Bakery opened your access request")
     );
+    // The same visitor within the hour is one open; an hour later, another.
     client_browser.get(&path).await;
+    let detail = app.get(&format!("/requests/{id}")).await;
+    assert!(!detail.body.contains("2 times"));
+    app.clock.advance(3600);
+    client_browser.get(&path).await;
+    app.login("owner@acme.test", PASSWORD).await;
     let detail = app.get(&format!("/requests/{id}")).await;
     assert!(detail.body.contains("Opened"));
     assert!(detail.body.contains("2 times"));

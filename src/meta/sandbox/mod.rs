@@ -87,8 +87,14 @@ impl Sandbox {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// All routes: Graph, dialog and admin page.
+    /// All routes: Graph, dialog and admin page (the standalone `latchkey sandbox`).
     pub fn router(&self) -> Router {
+        self.meta_router().merge(self.admin_router())
+    }
+
+    /// What stands in for Meta itself: the Graph API and the login dialog. Like
+    /// graph.facebook.com and facebook.com, anyone may call them.
+    pub fn meta_router(&self) -> Router {
         Router::new()
             .route(
                 "/sandbox/graph/{version}/{*path}",
@@ -96,6 +102,13 @@ impl Sandbox {
             )
             .route("/sandbox/www/{version}/dialog/oauth", get(dialog::show))
             .route("/sandbox/www/dialog/oauth/confirm", post(dialog::confirm))
+            .with_state(self.clone())
+    }
+
+    /// The controls: the admin page, faults, the migration switch, the clock and the
+    /// reset. Whoever mounts them decides who may use them (Latchkey: its owner only).
+    pub fn admin_router(&self) -> Router {
+        Router::new()
             .route("/sandbox", get(admin::page))
             .route("/sandbox/admin/faults", post(admin::faults))
             .route("/sandbox/admin/migration", post(admin::migration))

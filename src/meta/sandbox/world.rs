@@ -468,7 +468,7 @@ impl Persistence {
             return;
         };
         let tmp = file.with_extension("json.tmp");
-        if std::fs::write(&tmp, text)
+        if crate::private_files::write(&tmp, text.as_bytes())
             .and_then(|_| std::fs::rename(&tmp, file))
             .is_err()
         {

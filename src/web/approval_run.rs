@@ -1,0 +1,473 @@
+//! Running a client's approval so that it survives a crash and a Graph outage.
+//!
+//! 1. `begin`: one transaction claims the attempt (a lease the running process renews),
+//!    claims a single-use link for this flow, and writes one intent row per chosen asset —
+//!    all before the first call to Meta.
+//! 2. `run`: shares each asset and writes Meta's answer to its row as it comes back.
+//! 3. `finish`: one transaction records the grants, uses the link up only if at least one
+//!    grant was recorded, and tells the agency and the client the truth.
+//!
+//! A process killed between 1 and 3 leaves an attempt whose lease runs out; `recover`
+//! (on start-up and periodically) reads back what Meta holds for every asset without an
+//! answer, records it, and marks the rest failed with the reason.
+
+use std::collections::BTreeMap;
+
+use super::{AppError, AppState};
+use crate::approval::{self, Approval, Offered, Outcome};
+use crate::domain::access::{Ask, AssetKind, GrantMode};
+use crate::mail::templates::{self, AssetOutcome};
+use crate::meta::AccessToken;
+use crate::meta::client::bounded;
+use crate::store::flows::{self, Flow, Item};
+use crate::store::requests::AccessRequest;
+use crate::store::{agencies, audit, grants, prefs, requests, users};
+
+/// How `begin` ended.
+pub enum Begun {
+    /// The attempt is claimed and its intent written.
+    Started(i64),
+    /// Another submit of this flow already started (double click, back button).
+    AlreadyStarted,
+    /// The single-use link was used up by another flow.
+    LinkUsed,
+    /// Another flow is approving this single-use link right now.
+    Busy,
+}
+
+/// Claims a new attempt of `flow` for `selected` and writes its intent.
+pub async fn begin(
+    st: &AppState,
+    flow: &Flow,
+    r: &AccessRequest,
+    selected: &[Offered],
+) -> Result<Begun, AppError> {
+    let now = st.clock.now();
+    let mut tx = st.db.begin().await?;
+    let Some(attempt) = flows::begin_attempt(
+        &mut tx,
+        flow.id,
+        flow.attempt,
+        now,
+        now + st.web.approval_lease,
+    )
+    .await?
+    else {
+        return Ok(Begun::AlreadyStarted);
+    };
+    if r.single_use == 1 && !flows::claim_request(&mut tx, r.id, flow.id).await? {
+        tx.rollback().await?;
+        let used = requests::get(&st.db.pool, r.agency_id, r.id)
+            .await?
+            .is_some_and(|r| r.used_at.is_some());
+        return Ok(if used { Begun::LinkUsed } else { Begun::Busy });
+    }
+    for asset in selected {
+        let json = serde_json::to_string(asset)
+            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("asset json: {e}")))?;
+        flows::add_intent(&mut tx, flow.id, attempt, &asset.id, &json, now).await?;
+    }
+    requests::add_event(
+        &mut *tx,
+        r.id,
+        "approving",
+        &format!("{} assets chosen", selected.len()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Begun::Started(attempt))
+}
+
+/// What the shares of one flow need, loaded once.
+struct Context {
+    flow: Flow,
+    request: AccessRequest,
+    agency: agencies::Agency,
+    token: Option<AccessToken>,
+    staff_emails: Vec<String>,
+}
+
+async fn context(st: &AppState, flow_id: i64) -> Result<Context, AppError> {
+    let flow = flows::by_id(&st.db.pool, flow_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let request = requests::get(&st.db.pool, flow.agency_id, flow.request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let agency = agencies::get(&st.db.pool, flow.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let token = flow
+        .token_sealed
+        .as_ref()
+        .and_then(|s| st.mailer.secrets.open(s).ok())
+        .map(AccessToken);
+    let staff_emails = users::list(&st.db.pool, agency.id)
+        .await?
+        .into_iter()
+        .map(|u| u.email)
+        .collect();
+    Ok(Context {
+        flow,
+        request,
+        agency,
+        token,
+        staff_emails,
+    })
+}
+
+fn parse_asset(item: &Item) -> Option<Offered> {
+    serde_json::from_str(&item.asset).ok()
+}
+
+fn failed_outcomes(
+    asset: &Offered,
+    mode: GrantMode,
+    grantees: &[String],
+    reason: &str,
+) -> Vec<Outcome> {
+    grantees
+        .iter()
+        .map(|g| Outcome {
+            kind: asset.kind.clone(),
+            asset_id: asset.id.clone(),
+            asset_name: asset.name.clone(),
+            owner: asset.owner.clone(),
+            mode: mode.as_str().to_owned(),
+            grantee: g.clone(),
+            tasks: Vec::new(),
+            status: "failed".into(),
+            reason: reason.to_owned(),
+            existing: false,
+            verified: false,
+        })
+        .collect()
+}
+
+/// Shares (or, recovering, reads back) every item of `attempt` that has no answer yet,
+/// writing each answer as it comes back. False when a read-back could not reach Meta:
+/// the attempt is left for a later recovery.
+async fn answer_items(
+    st: &AppState,
+    ctx: &Context,
+    attempt: i64,
+    recovering: bool,
+) -> Result<bool, AppError> {
+    let pending: Vec<(Item, Offered)> = flows::items(&st.db.pool, ctx.flow.id)
+        .await?
+        .into_iter()
+        .filter(|i| i.attempt == attempt && i.outcomes.is_none())
+        .filter_map(|i| parse_asset(&i).map(|a| (i, a)))
+        .collect();
+    if pending.is_empty() {
+        return Ok(true);
+    }
+    let mode = GrantMode::parse(&ctx.request.mode).unwrap_or(GrantMode::Partner);
+    let people: Vec<String> = ctx
+        .request
+        .user_people
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let portfolio = ctx.agency.portfolio_id.clone().unwrap_or_default();
+    let grantees = match mode {
+        GrantMode::Partner => vec![portfolio.clone()],
+        GrantMode::User => people.clone(),
+    };
+    let Some(token) = ctx.token.as_ref() else {
+        // No token to act or read with: the session ended before anything could be done.
+        let reason = if recovering {
+            "The approval was interrupted and could not be checked with Meta; ask the agency to confirm, or try again."
+        } else {
+            "Your Facebook session ended before sharing; nothing was shared. Open your link again."
+        };
+        for (item, asset) in &pending {
+            let outcomes = failed_outcomes(asset, mode, &grantees, reason);
+            flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, st.clock.now()).await?;
+        }
+        return Ok(true);
+    };
+    let asks = Ask::decode(&ctx.request.asks);
+    let a = Approval {
+        token,
+        mode,
+        asks: &asks,
+        agency_portfolio: &portfolio,
+        staff_emails: &ctx.staff_emails,
+        people: &people,
+    };
+    let assets: Vec<Offered> = pending.iter().map(|(_, a)| a.clone()).collect();
+    let prepared = match approval::prepare(&st.graph, token, &assets).await {
+        Ok(p) => p,
+        Err(_) if recovering => return Ok(false),
+        Err(e) => {
+            for (item, asset) in &pending {
+                let outcomes = failed_outcomes(asset, mode, &grantees, e.plain());
+                flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, st.clock.now()).await?;
+            }
+            return Ok(true);
+        }
+    };
+    let (a, prepared) = (&a, &prepared);
+    let lease = st.web.approval_lease;
+    let results = bounded(pending, approval::CONCURRENCY, |(item, asset)| async move {
+        let outcomes = if recovering {
+            approval::read_back(&st.graph, a, prepared, &asset).await
+        } else {
+            Some(approval::share_asset(&st.graph, a, prepared, &asset).await)
+        };
+        let Some(outcomes) = outcomes else {
+            return Ok(false);
+        };
+        let now = st.clock.now();
+        flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, now).await?;
+        flows::renew_lease(&st.db.pool, ctx.flow.id, attempt, now + lease).await?;
+        Ok::<bool, AppError>(true)
+    })
+    .await;
+    let mut all = true;
+    for r in results {
+        all &= r?;
+    }
+    Ok(all)
+}
+
+fn to_json(outcomes: &[Outcome]) -> Result<String, AppError> {
+    serde_json::to_string(outcomes)
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("outcomes json: {e}")))
+}
+
+/// Runs a claimed attempt to its end: shares, then records. The lease is renewed in the
+/// background while Meta is slow, so only a dead process lets it run out.
+pub async fn run(st: AppState, flow_id: i64, attempt: i64, ip: String) -> Result<(), AppError> {
+    let heartbeat = {
+        let st = st.clone();
+        tokio::spawn(async move {
+            let every = std::time::Duration::from_secs((st.web.approval_lease / 3).max(1) as u64);
+            loop {
+                tokio::time::sleep(every).await;
+                let until = st.clock.now() + st.web.approval_lease;
+                if let Err(e) = flows::renew_lease(&st.db.pool, flow_id, attempt, until).await {
+                    tracing::warn!(error = %e, flow_id, "approval lease not renewed");
+                }
+            }
+        })
+    };
+    let result = async {
+        let ctx = context(&st, flow_id).await?;
+        answer_items(&st, &ctx, attempt, false).await?;
+        finish(&st, &ctx, attempt, &ip, false).await
+    }
+    .await;
+    heartbeat.abort();
+    result
+}
+
+/// Finishes every attempt whose process died (its lease ran out): reads back what Meta
+/// holds, records it, tells the agency. Returns how many were recovered.
+#[tracing::instrument(skip_all)]
+pub async fn recover(st: &AppState) -> Result<usize, AppError> {
+    let mut done = 0;
+    loop {
+        let now = st.clock.now();
+        let Some((flow_id, attempt)) =
+            flows::claim_stale(&st.db.pool, now, now + st.web.approval_lease).await?
+        else {
+            return Ok(done);
+        };
+        let ctx = context(st, flow_id).await?;
+        if !answer_items(st, &ctx, attempt, true).await? {
+            // Meta could not be read: conclude nothing; the lease runs out and a later
+            // run tries again.
+            tracing::warn!(flow_id, "approval recovery could not read Meta; will retry");
+            return Ok(done);
+        }
+        finish(st, &ctx, attempt, "recovery", true).await?;
+        tracing::info!(flow_id, attempt, "unfinished approval recovered");
+        done += 1;
+    }
+}
+
+/// The flow's results: for each asset, the outcomes of its latest answered attempt.
+fn merged(items: &[Item]) -> Vec<Outcome> {
+    let mut latest: BTreeMap<&str, (i64, Vec<Outcome>)> = BTreeMap::new();
+    for i in items {
+        let Some(o) = i.outcomes.as_deref() else {
+            continue;
+        };
+        let outcomes: Vec<Outcome> = serde_json::from_str(o).unwrap_or_default();
+        match latest.get(i.asset_id.as_str()) {
+            Some((a, _)) if *a > i.attempt => {}
+            _ => {
+                latest.insert(&i.asset_id, (i.attempt, outcomes));
+            }
+        }
+    }
+    // Keep the order in which assets were first chosen.
+    let mut order: Vec<&str> = Vec::new();
+    for i in items {
+        if !order.contains(&i.asset_id.as_str()) {
+            order.push(&i.asset_id);
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|id| latest.remove(id))
+        .flat_map(|(_, o)| o)
+        .collect()
+}
+
+/// Records one attempt in one transaction: grants, the link used up only by a recorded
+/// grant, the request's outcome, e-mails and the audit entry.
+async fn finish(
+    st: &AppState,
+    ctx: &Context,
+    attempt: i64,
+    ip: &str,
+    recovered: bool,
+) -> Result<(), AppError> {
+    let now = st.clock.now();
+    let items = flows::items(&st.db.pool, ctx.flow.id).await?;
+    let this: Vec<Outcome> = items
+        .iter()
+        .filter(|i| i.attempt == attempt)
+        .filter_map(|i| i.outcomes.as_deref())
+        .flat_map(|o| serde_json::from_str::<Vec<Outcome>>(o).unwrap_or_default())
+        .collect();
+    let results = merged(&items);
+    let (r, agency) = (&ctx.request, &ctx.agency);
+    let approver = ctx.flow.person_name.clone().unwrap_or_default();
+    let approver_id = ctx.flow.person_id.clone().unwrap_or_default();
+    let made: Vec<&Outcome> = this.iter().filter(|o| !o.existing).collect();
+    let recorded = made.iter().filter(|o| o.status != "failed").count();
+    let failed = made.len() - recorded;
+    let still_failed = results.iter().any(|o| !o.existing && o.status == "failed");
+
+    let mut tx = st.db.begin().await?;
+    if !flows::finish_attempt(
+        &mut tx,
+        ctx.flow.id,
+        attempt,
+        &to_json(&results)?,
+        still_failed,
+        now,
+    )
+    .await?
+    {
+        // Recorded already (the recovery job and a slow process met): nothing to add.
+        return Ok(());
+    }
+    for o in this.iter().filter(|o| o.status != "failed") {
+        let tasks = o.tasks.join(",");
+        grants::upsert(
+            &mut tx,
+            &grants::GrantRecord {
+                agency_id: agency.id,
+                client_id: r.client_id,
+                request_id: Some(r.id),
+                kind: &o.kind,
+                asset_id: &o.asset_id,
+                asset_name: &o.asset_name,
+                owner_portfolio_id: o.owner.as_deref(),
+                mode: &o.mode,
+                grantee: &o.grantee,
+                tasks: &tasks,
+                status: &o.status,
+                status_reason: &o.reason,
+                approved_by_name: &approver,
+                approved_by_id: &approver_id,
+                verified: o.verified,
+                existing: o.existing,
+            },
+            now,
+        )
+        .await?;
+    }
+    // New partner access replaces flagged user-based access on the same assets.
+    for o in this
+        .iter()
+        .filter(|o| !o.existing && o.mode == "partner" && o.status != "failed")
+    {
+        grants::replace_user_grants(&mut tx, agency.id, &o.asset_id, now).await?;
+    }
+    let shared_total = results
+        .iter()
+        .filter(|o| !o.existing && o.status != "failed")
+        .count();
+    if recorded > 0 && r.single_use == 1 {
+        // A capability is used up only by a recorded success.
+        requests::mark_used(&mut *tx, r.id, now).await?;
+    }
+    if shared_total > 0 {
+        let outcome = if still_failed { "partial" } else { "completed" };
+        requests::complete(&mut *tx, r.id, outcome, now).await?;
+    }
+    let how = if recovered {
+        " (recovered after an interruption)"
+    } else {
+        ""
+    };
+    requests::add_event(
+        &mut *tx,
+        r.id,
+        if recorded > 0 {
+            "approved"
+        } else {
+            "approval_failed"
+        },
+        &format!("by {approver}: {recorded} shared, {failed} failed{how}"),
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        audit::Event {
+            agency_id: Some(agency.id),
+            actor: &format!("{approver} (client, Facebook id {approver_id})"),
+            action: match (recorded > 0, recovered) {
+                (true, false) => "request.approved",
+                (true, true) => "request.approval_recovered",
+                (false, _) => "request.approval_failed",
+            },
+            target: &format!("{} ({})", r.client_name, r.token_prefix),
+            ip,
+            at: now,
+        },
+    )
+    .await?;
+    let summary: Vec<AssetOutcome> = made
+        .iter()
+        .map(|o| AssetOutcome {
+            asset_name: o.asset_name.clone(),
+            kind_label: AssetKind::parse(&o.kind)
+                .map_or("Asset", AssetKind::label)
+                .to_owned(),
+            outcome: match o.status.as_str() {
+                "active" => "granted".into(),
+                s => s.to_owned(),
+            },
+            reason: (o.status != "active").then(|| o.reason.clone()),
+        })
+        .collect();
+    let brand_mail = templates::Brand::from(agency);
+    let url = format!("{}/requests/{}", st.web.base_url, r.id);
+    for to in prefs::recipients(&mut *tx, agency.id, "access_approved").await? {
+        let email = templates::access_approved(&brand_mail, &to, &r.client_name, &summary, &url)?;
+        st.mailer
+            .queue(&mut tx, Some(agency.id), &email, now)
+            .await?;
+    }
+    if recorded > 0 {
+        // The client's receipt lists what this attempt shared and what it did not.
+        let receipt =
+            templates::approval_receipt(&brand_mail, &r.client_email, &r.client_name, &summary)?;
+        st.mailer
+            .queue(&mut tx, Some(agency.id), &receipt, now)
+            .await?;
+    }
+    tx.commit().await?;
+    st.mailer.wake();
+    Ok(())
+}

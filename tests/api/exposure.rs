@@ -1,0 +1,701 @@
+//! Safe to expose: what a stranger can reach in each configuration, redirects, the OAuth
+//! state, files at rest, hand-recorded grants and link-open bookkeeping.
+
+use std::time::Duration;
+
+use latchkey::config::MailTransportKind;
+
+use crate::helpers::{
+    BROWSER_UA, PASSWORD, TestApp, spawn_app, spawn_client_of, spawn_with, test_settings,
+};
+
+/// Waits until the file transport wrote `n` messages; returns their file names.
+async fn mail_files(app: &TestApp, dir: &std::path::Path, n: usize) -> Vec<String> {
+    for _ in 0..400 {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                    .filter(|n| n.ends_with(".eml") && !n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if names.len() >= n {
+            names.sort();
+            return names;
+        }
+        app.state.mailer.wake();
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("expected {n} mail files in {}", dir.display());
+}
+
+/// The file whose subject contains `needle`.
+fn file_with(dir: &std::path::Path, names: &[String], needle: &str) -> String {
+    names
+        .iter()
+        .find(|n| {
+            std::fs::read_to_string(dir.join(n))
+                .unwrap_or_default()
+                .contains(needle)
+        })
+        .unwrap_or_else(|| panic!("no mail with {needle}"))
+        .clone()
+}
+
+/// Sets up "Acme Agency" (with the sandbox's agency portfolio) and logs its owner in.
+async fn setup(app: &TestApp) {
+    let r = app
+        .post(
+            "/setup",
+            &[
+                ("agency_name", "Acme Agency"),
+                (
+                    "portfolio_id",
+                    latchkey::meta::sandbox::world::AGENCY_PORTFOLIO,
+                ),
+                ("name", "Olivia Owner"),
+                ("email", "owner@acme.test"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+/// A request e-mailed to a client; returns nothing (the mail lands in the mailbox).
+async fn email_a_request(app: &TestApp) {
+    let client = app.create_client("Bloom Bakery", "casey@bloom.test").await;
+    let cid = client.to_string();
+    let r = app
+        .post(
+            "/requests",
+            &[
+                ("client_id", cid.as_str()),
+                ("kind", "page"),
+                ("level_page", "manage"),
+                ("mode", "partner"),
+                ("expiry_days", "14"),
+                ("single_use", "1"),
+                ("message", ""),
+                ("delivery", "email"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status == 303 || r.status == 200,
+        "{} {}",
+        r.status,
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn with_a_real_meta_app_no_sandbox_route_exists() {
+    let mut s = test_settings().await;
+    s.mail_transport = MailTransportKind::File;
+    s.meta_app_id = Some("1234567890".into());
+    s.meta_app_secret = Some("a-real-looking-secret".into());
+    let app = spawn_with(s).await;
+    assert!(app.state.sandbox.is_none());
+    for path in [
+        "/sandbox",
+        "/sandbox/mail",
+        "/sandbox/mail/000000000001-00000001.eml",
+        "/sandbox/graph/v25.0/me",
+        "/sandbox/www/v25.0/dialog/oauth",
+    ] {
+        assert_eq!(app.get(path).await.status, 404, "{path}");
+    }
+    for path in [
+        "/sandbox/admin/clock",
+        "/sandbox/admin/reset",
+        "/sandbox/www/dialog/oauth/confirm",
+    ] {
+        assert_eq!(
+            app.post(path, &[("days", "365")]).await.status,
+            404,
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_sandbox_controls_act_only_for_the_installations_owner() {
+    let app = spawn_app().await;
+    let before = app.clock.now();
+    // Anonymous: sent to log in, nothing moves.
+    let anon = spawn_client_of(&app);
+    let r = anon.post("/sandbox/admin/clock", &[("days", "365")]).await;
+    assert_eq!(r.status, 303);
+    assert!(r.location().unwrap().starts_with("/login"));
+    assert!(anon.post("/sandbox/admin/reset", &[]).await.status >= 300);
+    assert!(app.clock.now() < before + 86_400, "the clock did not move");
+
+    setup(&app).await;
+    // A member of the install's agency, and the owner of another agency: refused.
+    app.post(
+        "/team/invite",
+        &[("email", "mia@acme.test"), ("role", "member")],
+    )
+    .await;
+    app.create_agency("Beta Agency", "boss@beta.test").await;
+    let beta = spawn_client_of(&app);
+    beta.login("boss@beta.test", PASSWORD).await;
+    assert_eq!(beta.get("/sandbox").await.status, 403);
+    let r = beta.post("/sandbox/admin/clock", &[("days", "365")]).await;
+    assert_eq!(r.status, 403);
+    assert!(app.clock.now() < before + 86_400);
+    let r = beta
+        .post(
+            "/sandbox/admin/faults",
+            &[("latency_ms", "5000"), ("transient_percent", "100")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(app.state.sandbox.as_ref().unwrap().faults().latency_ms, 0);
+
+    // The install's owner may.
+    let r = app.post("/sandbox/admin/clock", &[("days", "1")]).await;
+    assert_eq!(r.status, 303);
+    assert!(app.clock.now() >= before + 86_400);
+}
+
+#[tokio::test]
+async fn the_mailbox_shows_account_mail_only_to_its_recipient_and_client_mail_to_its_agency() {
+    // Reached through a public name: not a loopback-only demo.
+    let mut s = test_settings().await;
+    s.mail_transport = MailTransportKind::File;
+    s.base_url = Some("http://latchkey.test".into());
+    let dir = s.data_dir.join("mail");
+    let app = spawn_with(s).await;
+    *app.origin.lock().unwrap() = Some("http://latchkey.test".into());
+    setup(&app).await;
+    app.post(
+        "/team/invite",
+        &[("email", "mia@acme.test"), ("role", "member")],
+    )
+    .await;
+    email_a_request(&app).await;
+    // A stranger asks for the owner's password reset: the attack that was run.
+    let stranger = spawn_client_of(&app);
+    *stranger.origin.lock().unwrap() = Some("http://latchkey.test".into());
+    stranger
+        .post("/password/forgot", &[("email", "owner@acme.test")])
+        .await;
+    let names = mail_files(&app, &dir, 3).await;
+    let invite = file_with(&dir, &names, "invited you");
+    let reset = file_with(&dir, &names, "password");
+    let access = file_with(&dir, &names, "/r/lkr_");
+
+    // The stranger sees nothing at all.
+    let list = stranger.get("/sandbox/mail").await;
+    assert_eq!(list.status, 200);
+    assert!(!list.body.contains(".eml"), "{}", list.body);
+    for name in [&invite, &reset, &access] {
+        let r = stranger.get(&format!("/sandbox/mail/{name}")).await;
+        assert_eq!(r.status, 404, "{name}");
+        assert!(!r.body.contains("/password/reset/") && !r.body.contains("/r/lkr_"));
+    }
+
+    // The owner sees the agency's client mail and her own reset, never Mia's invitation.
+    let list = app.get("/sandbox/mail").await;
+    assert!(list.body.contains(&access) && list.body.contains(&reset));
+    assert!(!list.body.contains(&invite));
+    assert_eq!(
+        app.get(&format!("/sandbox/mail/{invite}")).await.status,
+        404
+    );
+    let shown = app.get(&format!("/sandbox/mail/{access}")).await;
+    assert!(shown.body.contains("<a href=\"http://latchkey.test/r/lkr_"));
+
+    // Staff of another agency see none of it.
+    app.create_agency("Beta Agency", "boss@beta.test").await;
+    let beta = spawn_client_of(&app);
+    *beta.origin.lock().unwrap() = Some("http://latchkey.test".into());
+    beta.login("boss@beta.test", PASSWORD).await;
+    let list = beta.get("/sandbox/mail").await;
+    assert!(!list.body.contains(".eml"));
+    assert_eq!(
+        beta.get(&format!("/sandbox/mail/{access}")).await.status,
+        404
+    );
+    assert_eq!(app.get("/sandbox/mail/..%2Flatchkey.db").await.status, 404);
+}
+
+#[tokio::test]
+async fn a_loopback_only_demo_shows_client_mail_but_never_account_mail() {
+    let mut s = test_settings().await;
+    s.mail_transport = MailTransportKind::File;
+    let dir = s.data_dir.join("mail");
+    let app = spawn_with(s).await;
+    setup(&app).await;
+    app.post(
+        "/team/invite",
+        &[("email", "mia@acme.test"), ("role", "member")],
+    )
+    .await;
+    email_a_request(&app).await;
+    let names = mail_files(&app, &dir, 2).await;
+    let invite = file_with(&dir, &names, "invited you");
+    let access = file_with(&dir, &names, "/r/lkr_");
+    let local = spawn_client_of(&app);
+    let list = local.get("/sandbox/mail").await;
+    assert!(list.body.contains(&access));
+    assert!(!list.body.contains(&invite));
+    let shown = local.get(&format!("/sandbox/mail/{access}")).await;
+    assert!(
+        shown.body.contains("/r/lkr_"),
+        "clickable for the local demo"
+    );
+    assert_eq!(
+        local.get(&format!("/sandbox/mail/{invite}")).await.status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn sandbox_mode_refuses_a_public_address_unless_told() {
+    let mut s = test_settings().await;
+    s.bind = "0.0.0.0:0".parse().unwrap();
+    let err = latchkey::Application::build(s, latchkey::Clock::system())
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        format!("{err:#}").contains("LATCHKEY_SANDBOX_PUBLIC"),
+        "{err:#}"
+    );
+
+    let mut s = test_settings().await;
+    s.base_url = Some("https://access.example".into());
+    assert!(
+        latchkey::Application::build(s, latchkey::Clock::system())
+            .await
+            .is_err()
+    );
+
+    let mut s = test_settings().await;
+    s.base_url = Some("https://access.example".into());
+    s.sandbox_public = true;
+    assert!(
+        latchkey::Application::build(s, latchkey::Clock::system())
+            .await
+            .is_ok()
+    );
+
+    // A real Meta app may be public: no sandbox there.
+    let mut s = test_settings().await;
+    s.bind = "0.0.0.0:0".parse().unwrap();
+    s.meta_app_id = Some("1234567890".into());
+    s.meta_app_secret = Some("secret".into());
+    assert!(
+        latchkey::Application::build(s, latchkey::Clock::system())
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn login_redirects_stay_on_this_site() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    app.post("/logout", &[]).await;
+    let tried = [
+        "/\t/evil.host/x",
+        "/%09/evil.host/x",
+        "/\r\n/evil.host/x",
+        "//evil.host/x",
+        "/\\evil.host/x",
+        "%2F%2Fevil.host/x",
+        "/%2F/evil.host",
+        "https://evil.host/x",
+        "https:evil.host",
+        "\u{FF0F}\u{FF0F}evil.host",
+        "/\u{2215}evil.host",
+    ];
+    for next in tried {
+        // The login page carries `next` into its form...
+        let page = app
+            .get(&format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            ))
+            .await;
+        assert!(
+            !page.body.contains("evil.host"),
+            "{next:?} kept on the page"
+        );
+        // ...and a forged form still lands at home.
+        let r = app
+            .post(
+                "/login",
+                &[
+                    ("email", "owner@acme.test"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{next:?}");
+        assert_eq!(r.location(), Some("/"), "{next:?}");
+        app.post("/logout", &[]).await;
+    }
+    let r = app
+        .post(
+            "/login",
+            &[
+                ("email", "owner@acme.test"),
+                ("password", PASSWORD),
+                ("next", "/clients?page=2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/clients?page=2"));
+}
+
+#[tokio::test]
+async fn a_callback_in_the_wrong_browser_does_not_use_up_the_real_state() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let client = app.create_client("Bloom Bakery", "casey@bloom.test").await;
+    let cid = client.to_string();
+    let r = app
+        .post(
+            "/requests",
+            &[
+                ("client_id", cid.as_str()),
+                ("kind", "page"),
+                ("level_page", "manage"),
+                ("mode", "partner"),
+                ("expiry_days", "14"),
+                ("single_use", "0"),
+                ("message", ""),
+                ("delivery", "link"),
+            ],
+        )
+        .await;
+    let at = r.body.find("value=\"http").unwrap() + 7;
+    let link = crate::helpers::path_of(r.body[at..].split('"').next().unwrap());
+    let real = spawn_client_of(&app);
+    let start = real.get(&format!("{link}/start")).await;
+    let dialog = url::Url::parse(start.location().unwrap()).unwrap();
+    let q: Vec<(String, String)> = dialog.query_pairs().into_owned().collect();
+    let get = |k: &str| q.iter().find(|(n, _)| n == k).unwrap().1.clone();
+    let form = [
+        ("client_id", get("client_id")),
+        ("redirect_uri", get("redirect_uri")),
+        ("state", get("state")),
+        ("scope", get("scope")),
+        ("person", "9100000000000001".to_owned()),
+        ("action", "continue".to_owned()),
+    ];
+    let mut pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for g in crate::helpers::ALL_SCOPES {
+        pairs.push(("grant", g));
+    }
+    let back = real
+        .post_raw("/sandbox/www/dialog/oauth/confirm", &pairs)
+        .await;
+    let cb = url::Url::parse(back.location().unwrap()).unwrap();
+    let callback = format!("{}?{}", cb.path(), cb.query().unwrap());
+    // The callback is opened first in a browser that did not start the flow...
+    let other = spawn_client_of(&app);
+    assert_eq!(other.get(&callback).await.status, 410);
+    // ...and the real client's sign-in still completes.
+    let mine = real.get(&callback).await;
+    assert_eq!(mine.location(), Some("/approve"), "{}", mine.body);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn files_at_rest_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    if std::env::var("LATCHKEY_TEST_DATABASE_URL").is_ok() {
+        return; // the SQLite files are what this test is about
+    }
+    let mut s = test_settings().await;
+    s.mail_transport = MailTransportKind::File;
+    let data = s.data_dir.clone();
+    let app = spawn_with(s).await;
+    setup(&app).await;
+    email_a_request(&app).await;
+    let names = mail_files(&app, &data.join("mail"), 1).await;
+    let mode = |p: std::path::PathBuf| {
+        std::fs::metadata(&p)
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(data.clone()), 0o700, "data dir");
+    assert_eq!(mode(data.join("mail")), 0o700, "mail dir");
+    for f in [
+        "latchkey.db",
+        "latchkey.db-wal",
+        "latchkey.db-shm",
+        "secret.key",
+    ] {
+        assert_eq!(mode(data.join(f)), 0o600, "{f}");
+    }
+    for n in &names {
+        assert_eq!(mode(data.join("mail").join(n)), 0o600, "{n}");
+    }
+    // The sandbox's world, once it changed.
+    app.state
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .set_migration("1000000000000003", Some(1_800_000_000));
+    assert_eq!(mode(data.join("sandbox.json")), 0o600, "sandbox.json");
+}
+
+#[tokio::test]
+async fn link_views_write_a_bounded_number_of_rows() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let client = app.create_client("Bloom Bakery", "casey@bloom.test").await;
+    let cid = client.to_string();
+    let r = app
+        .post(
+            "/requests",
+            &[
+                ("client_id", cid.as_str()),
+                ("kind", "page"),
+                ("level_page", "manage"),
+                ("mode", "partner"),
+                ("expiry_days", "14"),
+                ("single_use", "1"),
+                ("message", ""),
+                ("delivery", "link"),
+            ],
+        )
+        .await;
+    let at = r.body.find("value=\"http").unwrap() + 7;
+    let link = crate::helpers::path_of(r.body[at..].split('"').next().unwrap());
+    let rows = |table: &'static str| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM {table}"
+            )))
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let http = reqwest::Client::new();
+    let url = format!("{}{link}", app.base);
+    // A mail scanner and a chat preview prefetch it; HEAD probes it: nothing is recorded.
+    for ua in [
+        "Mozilla/5.0 (compatible; Microsoft Office/16.0; SafeLinks)",
+        "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+        "facebookexternalhit/1.1",
+        "curl/8.5.0",
+    ] {
+        let r = http
+            .get(&url)
+            .header("user-agent", ua)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{ua}: the page is still shown");
+    }
+    let r = http
+        .get(&url)
+        .header("user-agent", BROWSER_UA)
+        .header("sec-purpose", "prefetch")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = http
+        .head(&url)
+        .header("user-agent", BROWSER_UA)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let before = (
+        rows("request_events").await,
+        rows("audit_log").await,
+        rows("link_visits").await,
+        rows("outbox").await,
+    );
+    let opened: Option<i64> = sqlx::query_scalar("SELECT first_opened_at FROM access_requests")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(opened, None, "no person opened it yet");
+
+    // A person opens it 1,000 times.
+    for _ in 0..1000 {
+        let r = http
+            .get(&url)
+            .header("user-agent", BROWSER_UA)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let after = (
+        rows("request_events").await,
+        rows("audit_log").await,
+        rows("link_visits").await,
+        rows("outbox").await,
+    );
+    assert_eq!(after.0 - before.0, 1, "one 'opened' event");
+    assert_eq!(after.1 - before.1, 1, "one audit entry");
+    assert_eq!(after.2 - before.2, 1, "one visit row");
+    assert_eq!(
+        after.3 - before.3,
+        1,
+        "one 'opened' e-mail to the one staff member"
+    );
+    let opened: Option<i64> = sqlx::query_scalar("SELECT first_opened_at FROM access_requests")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(opened.is_some());
+}
+
+/// Uploads a CSV of grants for `client`.
+async fn upload(app: &TestApp, client: i64, csv: &str) -> (u16, String) {
+    let token = app.csrf().await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("grants.csv"),
+    );
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/clients/{client}/grants/import?csrf={token}",
+            app.base
+        ))
+        .header(
+            "cookie",
+            format!("lk_session={}", app.cookie("lk_session").unwrap()),
+        )
+        .header("origin", app.public.clone())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn hand_records_never_overwrite_an_approved_grant_or_another_clients() {
+    use latchkey::meta::sandbox::world::AGENCY_PORTFOLIO;
+    let app = spawn_app().await;
+    let r = app
+        .post(
+            "/setup",
+            &[
+                ("agency_name", "Demo Agency"),
+                ("portfolio_id", AGENCY_PORTFOLIO),
+                ("name", "Ava Agency"),
+                ("email", "ava@agency.example"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let messy = app.create_client("Messy Co", "casey@messy.test").await;
+    let other = app.create_client("Other Co", "olly@other.test").await;
+    let link = request_link(&app, messy, "pixel").await;
+    crate::helpers::approve_as(&app, &link, "9100000000000001", &["1900000000000031"]).await;
+    let approved = || async {
+        sqlx::query_as::<_, (i64, Option<i64>, String, String)>(
+            "SELECT client_id, request_id, asset_name, status FROM grants WHERE asset_id = '1900000000000031' AND mode = 'partner'",
+        )
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+    };
+    let before = approved().await;
+    assert!(before.1.is_some(), "approved through Latchkey");
+
+    // The same asset, mode and grantee by hand, on the same client and on another: refused
+    // per row, the rest of the file imported.
+    let csv = format!(
+        "kind,asset_id,asset_name,mode,person\r\npixel,1900000000000031,Hand-typed,partner,\r\npage,1100000000000077,Fine Page,user,ana@agency.example\r\n"
+    );
+    let (status, body) = upload(&app, messy, &csv).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("already recorded from a client"), "{body}");
+    assert!(
+        body.contains("1 row") || body.contains("Imported 1"),
+        "{body}"
+    );
+    let (status, body) = upload(&app, other, &csv).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("already recorded"), "{body}");
+    assert_eq!(approved().await, before, "the approved grant is untouched");
+
+    // A hand record of one client is not taken over by another client's record.
+    let r = app
+        .post(
+            &format!("/clients/{other}/grants"),
+            &[
+                ("kind", "page"),
+                ("asset_id", "1100000000000077"),
+                ("asset_name", "Renamed"),
+                ("mode", "user"),
+                ("person", "ana@agency.example"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("already recorded for another client"),
+        "{}",
+        r.body
+    );
+    let (client_id, name): (i64, String) = sqlx::query_as(
+        "SELECT client_id, asset_name FROM grants WHERE asset_id = '1100000000000077'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((client_id, name.as_str()), (messy, "Fine Page"));
+}
+
+#[tokio::test]
+async fn removing_the_logo_is_audited() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let r = app.post("/settings/logo/remove", &[]).await;
+    assert_eq!(r.status, 303);
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'settings.logo_removed' AND actor LIKE '%owner@acme.test%'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
+}
+
+/// A request for one kind, handed over as a link; returns its path.
+async fn request_link(app: &TestApp, client: i64, kind: &str) -> String {
+    let cid = client.to_string();
+    let level = format!("level_{kind}");
+    let r = app
+        .post(
+            "/requests",
+            &[
+                ("client_id", cid.as_str()),
+                ("kind", kind),
+                (level.as_str(), "view"),
+                ("mode", "partner"),
+                ("expiry_days", "14"),
+                ("single_use", "1"),
+                ("message", ""),
+                ("delivery", "link"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let at = r.body.find("value=\"http").unwrap() + 7;
+    crate::helpers::path_of(r.body[at..].split('"').next().unwrap())
+}
