@@ -639,7 +639,11 @@ async fn a_graph_outage_shares_nothing_keeps_the_link_and_can_be_retried() {
         .await;
     assert_eq!(r.location(), Some("/approve/done"));
     let done = client.get("/approve/done").await;
-    assert!(done.body.contains("Nothing was shared yet"), "{}", done.body);
+    assert!(
+        done.body.contains("Nothing was shared yet"),
+        "{}",
+        done.body
+    );
     assert!(!done.body.contains("Here is what was shared"));
     assert!(done.body.contains("Try again for 2 not shared"));
     assert!(grants(&app).await.is_empty());
@@ -736,8 +740,18 @@ async fn a_partial_failure_says_what_was_not_shared_and_retries_only_that() {
     assert_eq!(sandbox.world().shares.len(), shares_before);
     let done = client.get("/approve/done").await;
     assert!(done.body.contains("Act 2200000031") || done.body.contains("Shared"));
-    assert!(done.body.contains("full control"), "the reason is still given");
-    assert_eq!(grants(&app).await.iter().filter(|g| g.1 == "partner").count(), 1);
+    assert!(
+        done.body.contains("full control"),
+        "the reason is still given"
+    );
+    assert_eq!(
+        grants(&app)
+            .await
+            .iter()
+            .filter(|g| g.1 == "partner")
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -763,7 +777,10 @@ async fn the_migration_answer_needs_the_login_a_live_link_and_is_rate_limited() 
     let start = stranger.get(&format!("{link}/start")).await;
     assert_eq!(start.status, 303);
     let r = stranger
-        .post("/approve/migration", &[("status", "not_started"), ("date", "")])
+        .post(
+            "/approve/migration",
+            &[("status", "not_started"), ("date", "")],
+        )
         .await;
     assert_eq!(r.status, 410, "{}", r.body);
 
@@ -772,7 +789,10 @@ async fn the_migration_answer_needs_the_login_a_live_link_and_is_rate_limited() 
     login(&client, &link, &ALL, "continue").await;
     approve(&client, &["1900000000000031"]).await;
     let r = client
-        .post("/approve/migration", &[("status", "not_started"), ("date", "")])
+        .post(
+            "/approve/migration",
+            &[("status", "not_started"), ("date", "")],
+        )
         .await;
     assert_eq!(r.location(), Some("/approve/done?saved=1"));
     let (status, date): (String, Option<i64>) =
@@ -806,7 +826,10 @@ async fn the_migration_answer_needs_the_login_a_live_link_and_is_rate_limited() 
         .unwrap();
     app.clock.advance(3600);
     let r = client
-        .post("/approve/migration", &[("status", "migrated"), ("date", "2026-12-01")])
+        .post(
+            "/approve/migration",
+            &[("status", "migrated"), ("date", "2026-12-01")],
+        )
         .await;
     assert!(r.status == 404 || r.status == 410, "{}", r.status);
     let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM client_statements")

@@ -9,6 +9,7 @@ mod grants;
 mod approve;
 mod auth;
 mod clients;
+mod crash;
 mod exposure;
 mod mail;
 mod meta;
