@@ -291,16 +291,28 @@ pub fn access_approved(
     request_url: &str,
 ) -> askama::Result<OutgoingEmail> {
     let granted = results.iter().filter(|r| r.outcome == "granted").count();
+    let nothing = results.iter().all(|r| r.outcome == "failed");
+    let (subject, heading) = if nothing {
+        (
+            format!("{client_name} tried to approve, but nothing was shared"),
+            format!("{client_name}'s approval did not go through"),
+        )
+    } else {
+        (
+            format!(
+                "{client_name} approved access: {granted} of {} assets granted",
+                results.len()
+            ),
+            format!("{client_name} approved your access request"),
+        )
+    };
     build(
         kinds::ACCESS_APPROVED,
         to,
-        format!(
-            "{client_name} approved access: {granted} of {} assets granted",
-            results.len()
-        ),
+        subject,
         brand,
         Body {
-            heading: format!("{client_name} approved your access request"),
+            heading,
             paragraphs: vec!["Here is what happened for each asset:".into()],
             items: results.iter().map(AssetOutcome::line).collect(),
             button: button("See the grants", request_url),

@@ -29,7 +29,7 @@ mod verify;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::clock::Clock;
@@ -96,6 +96,120 @@ impl WebConfig {
     }
 }
 
+/// Every route of Latchkey itself, as (path, methods). The router is built from this list,
+/// and the route-matrix test enumerates it, so no route escapes that test.
+fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/", get(home::dashboard)),
+        ("/healthz", get(assets::healthz)),
+        ("/robots.txt", get(assets::robots)),
+        ("/static/app.css", get(assets::stylesheet)),
+        ("/static/app.js", get(assets::script)),
+        ("/favicon.ico", get(assets::favicon)),
+        ("/brand/{file}", get(link::brand_css)),
+        ("/brand/{id}/logo", get(link::logo)),
+        ("/r/{token}", get(link::landing)),
+        ("/r/{token}/start", get(approve::start)),
+        ("/oauth/callback", get(approve::callback)),
+        ("/approve", get(approve::picker).post(approve::approve)),
+        ("/approve/retry", get(approve::retry)),
+        ("/approve/again", post(approve::retry_failed)),
+        ("/approve/done", get(approve::done)),
+        ("/approve/migration", post(approve::migration)),
+        ("/requests", get(requests::list).post(requests::create)),
+        ("/requests/new", get(requests::new_form)),
+        ("/requests/{id}", get(requests::show)),
+        ("/requests/{id}/remind", post(requests::remind)),
+        (
+            "/requests/{id}/regenerate",
+            get(requests::regenerate_confirm).post(requests::regenerate),
+        ),
+        (
+            "/requests/{id}/revoke",
+            get(requests::revoke_confirm).post(requests::revoke),
+        ),
+        ("/setup", get(auth::setup_form).post(auth::setup)),
+        ("/login", get(auth::login_form).post(auth::login)),
+        ("/logout", post(auth::logout)),
+        (
+            "/password/forgot",
+            get(auth::forgot_form).post(auth::forgot),
+        ),
+        (
+            "/password/reset/{token}",
+            get(auth::reset_form).post(auth::reset),
+        ),
+        (
+            "/account/password",
+            get(auth::change_form).post(auth::change),
+        ),
+        ("/team", get(team::list)),
+        ("/team/invite", post(team::invite)),
+        ("/team/invites/revoke", post(team::revoke_invite)),
+        ("/team/{id}/role", post(team::set_role)),
+        (
+            "/team/{id}/remove",
+            get(team::remove_confirm).post(team::remove),
+        ),
+        ("/invite/{token}", get(team::accept_form).post(team::accept)),
+        ("/clients", get(clients::list).post(clients::create)),
+        ("/clients/new", get(clients::new_form)),
+        ("/clients/{id}", get(clients::show).post(clients::update)),
+        ("/clients/{id}/edit", get(clients::edit_form)),
+        (
+            "/clients/{id}/archive",
+            get(clients::archive_confirm).post(clients::archive),
+        ),
+        ("/clients/{id}/restore", post(clients::restore)),
+        ("/clients/{id}/migration", post(reauth::set_migration)),
+        ("/clients/{id}/reauth", post(reauth::send_link)),
+        ("/reauth", get(reauth::queue)),
+        ("/grants", get(grants::dashboard)),
+        ("/clients/{id}/grants", post(records::create)),
+        ("/clients/{id}/grants/new", get(records::form)),
+        ("/clients/{id}/grants/import", post(records::import)),
+        ("/settings/meta", post(verify::connect)),
+        ("/settings/meta/sandbox", post(verify::connect_sandbox)),
+        ("/settings/meta/disconnect", post(verify::disconnect)),
+        ("/clients/{id}/verify", post(verify::check_now)),
+        (
+            "/clients/{id}/offboard",
+            get(verify::offboard_confirm).post(verify::offboard),
+        ),
+        ("/grants.csv", get(grants::export)),
+        ("/settings", get(settings::form).post(settings::save)),
+        ("/settings/logo", post(settings::upload_logo)),
+        ("/settings/logo/remove", post(settings::remove_logo)),
+        ("/audit", get(audit::list)),
+        ("/audit.csv", get(audit::export)),
+        ("/emails", get(emails::delivery)),
+        ("/emails/{id}/retry", post(emails::retry)),
+        (
+            "/account/notifications",
+            get(emails::prefs_form).post(emails::prefs_save),
+        ),
+    ]
+}
+
+/// The mailbox's routes (sandbox mode only).
+fn mailbox_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/sandbox/mail", get(sandbox_mail::list)),
+        ("/sandbox/mail/{name}", get(sandbox_mail::show)),
+    ]
+}
+
+/// The paths the router serves in this configuration, in the order they were added.
+pub fn route_paths(sandbox: bool) -> Vec<&'static str> {
+    let mut paths: Vec<&'static str> = app_routes().into_iter().map(|(p, _)| p).collect();
+    if sandbox {
+        paths.extend(mailbox_routes().into_iter().map(|(p, _)| p));
+        paths.extend(Sandbox::meta_paths());
+        paths.extend(Sandbox::admin_paths());
+    }
+    paths
+}
+
 /// The whole application's routes, with middleware in the order they apply
 /// (outermost first): security headers, error pages for bare statuses, body limit,
 /// session, CSRF.
@@ -114,102 +228,18 @@ pub fn router(state: AppState) -> Router {
                     )),
             )
             .merge(
-                Router::new()
-                    .route("/sandbox/mail", get(sandbox_mail::list))
-                    .route("/sandbox/mail/{name}", get(sandbox_mail::show))
+                mailbox_routes()
+                    .into_iter()
+                    .fold(Router::new(), |r, (path, methods)| r.route(path, methods))
                     .with_state(state.clone()),
             ),
         None => Router::new(),
     };
-    Router::new()
-        .route("/", get(home::dashboard))
-        .route("/healthz", get(assets::healthz))
-        .route("/robots.txt", get(assets::robots))
-        .route("/static/app.css", get(assets::stylesheet))
-        .route("/static/app.js", get(assets::script))
-        .route("/favicon.ico", get(assets::favicon))
-        .route("/brand/{file}", get(link::brand_css))
-        .route("/brand/{id}/logo", get(link::logo))
-        .route("/r/{token}", get(link::landing))
-        .route("/r/{token}/start", get(approve::start))
-        .route("/oauth/callback", get(approve::callback))
-        .route("/approve", get(approve::picker).post(approve::approve))
-        .route("/approve/retry", get(approve::retry))
-        .route("/approve/again", post(approve::retry_failed))
-        .route("/approve/done", get(approve::done))
-        .route("/approve/migration", post(approve::migration))
-        .route("/requests", get(requests::list).post(requests::create))
-        .route("/requests/new", get(requests::new_form))
-        .route("/requests/{id}", get(requests::show))
-        .route("/requests/{id}/remind", post(requests::remind))
-        .route(
-            "/requests/{id}/regenerate",
-            get(requests::regenerate_confirm).post(requests::regenerate),
-        )
-        .route(
-            "/requests/{id}/revoke",
-            get(requests::revoke_confirm).post(requests::revoke),
-        )
-        .route("/setup", get(auth::setup_form).post(auth::setup))
-        .route("/login", get(auth::login_form).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route(
-            "/password/forgot",
-            get(auth::forgot_form).post(auth::forgot),
-        )
-        .route(
-            "/password/reset/{token}",
-            get(auth::reset_form).post(auth::reset),
-        )
-        .route(
-            "/account/password",
-            get(auth::change_form).post(auth::change),
-        )
-        .route("/team", get(team::list))
-        .route("/team/invite", post(team::invite))
-        .route("/team/invites/revoke", post(team::revoke_invite))
-        .route("/team/{id}/role", post(team::set_role))
-        .route(
-            "/team/{id}/remove",
-            get(team::remove_confirm).post(team::remove),
-        )
-        .route("/invite/{token}", get(team::accept_form).post(team::accept))
-        .route("/clients", get(clients::list).post(clients::create))
-        .route("/clients/new", get(clients::new_form))
-        .route("/clients/{id}", get(clients::show).post(clients::update))
-        .route("/clients/{id}/edit", get(clients::edit_form))
-        .route(
-            "/clients/{id}/archive",
-            get(clients::archive_confirm).post(clients::archive),
-        )
-        .route("/clients/{id}/restore", post(clients::restore))
-        .route("/clients/{id}/migration", post(reauth::set_migration))
-        .route("/clients/{id}/reauth", post(reauth::send_link))
-        .route("/reauth", get(reauth::queue))
-        .route("/grants", get(grants::dashboard))
-        .route("/clients/{id}/grants", post(records::create))
-        .route("/clients/{id}/grants/new", get(records::form))
-        .route("/clients/{id}/grants/import", post(records::import))
-        .route("/settings/meta", post(verify::connect))
-        .route("/settings/meta/sandbox", post(verify::connect_sandbox))
-        .route("/settings/meta/disconnect", post(verify::disconnect))
-        .route("/clients/{id}/verify", post(verify::check_now))
-        .route(
-            "/clients/{id}/offboard",
-            get(verify::offboard_confirm).post(verify::offboard),
-        )
-        .route("/grants.csv", get(grants::export))
-        .route("/settings", get(settings::form).post(settings::save))
-        .route("/settings/logo", post(settings::upload_logo))
-        .route("/settings/logo/remove", post(settings::remove_logo))
-        .route("/audit", get(audit::list))
-        .route("/audit.csv", get(audit::export))
-        .route("/emails", get(emails::delivery))
-        .route("/emails/{id}/retry", post(emails::retry))
-        .route(
-            "/account/notifications",
-            get(emails::prefs_form).post(emails::prefs_save),
-        )
+    let mut routes = Router::new();
+    for (path, methods) in app_routes() {
+        routes = routes.route(path, methods);
+    }
+    routes
         .fallback(assets::not_found)
         .with_state(state.clone())
         .merge(sandbox)

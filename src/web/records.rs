@@ -305,11 +305,16 @@ pub async fn import(
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    request: axum::extract::Request,
 ) -> AppResult<Response> {
+    // Another agency's client is a 404 whatever the body: look it up before reading it.
     clients::get(&st.db.pool, staff.agency_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let mut multipart =
+        <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &st)
+            .await
+            .map_err(|_| AppError::BadRequest("Choose a CSV file to upload.".into()))?;
     let agency = agencies::get(&st.db.pool, staff.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -618,17 +618,15 @@ async fn hand_records_never_overwrite_an_approved_grant_or_another_clients() {
 
     // The same asset, mode and grantee by hand, on the same client and on another: refused
     // per row, the rest of the file imported.
-    let csv = format!(
-        "kind,asset_id,asset_name,mode,person\r\npixel,1900000000000031,Hand-typed,partner,\r\npage,1100000000000077,Fine Page,user,ana@agency.example\r\n"
-    );
-    let (status, body) = upload(&app, messy, &csv).await;
+    let csv = "kind,asset_id,asset_name,mode,person\r\npixel,1900000000000031,Hand-typed,partner,\r\npage,1100000000000077,Fine Page,user,ana@agency.example\r\n";
+    let (status, body) = upload(&app, messy, csv).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("already recorded from a client"), "{body}");
     assert!(
         body.contains("1 row") || body.contains("Imported 1"),
         "{body}"
     );
-    let (status, body) = upload(&app, other, &csv).await;
+    let (status, body) = upload(&app, other, csv).await;
     assert_eq!(status, 422);
     assert!(body.contains("already recorded"), "{body}");
     assert_eq!(approved().await, before, "the approved grant is untouched");

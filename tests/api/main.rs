@@ -5,6 +5,7 @@
 mod helpers;
 
 mod grants;
+mod matrix;
 
 mod approve;
 mod auth;

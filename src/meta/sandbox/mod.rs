@@ -92,28 +92,50 @@ impl Sandbox {
         self.meta_router().merge(self.admin_router())
     }
 
+    /// The paths of [`Self::meta_router`].
+    pub fn meta_paths() -> [&'static str; 3] {
+        [
+            "/sandbox/graph/{version}/{*path}",
+            "/sandbox/www/{version}/dialog/oauth",
+            "/sandbox/www/dialog/oauth/confirm",
+        ]
+    }
+
+    /// The paths of [`Self::admin_router`].
+    pub fn admin_paths() -> [&'static str; 5] {
+        [
+            "/sandbox",
+            "/sandbox/admin/faults",
+            "/sandbox/admin/migration",
+            "/sandbox/admin/clock",
+            "/sandbox/admin/reset",
+        ]
+    }
+
     /// What stands in for Meta itself: the Graph API and the login dialog. Like
     /// graph.facebook.com and facebook.com, anyone may call them.
     pub fn meta_router(&self) -> Router {
+        let [graph_path, dialog_path, confirm_path] = Self::meta_paths();
         Router::new()
             .route(
-                "/sandbox/graph/{version}/{*path}",
+                graph_path,
                 get(graph::handle).post(graph::handle).delete(graph::handle),
             )
-            .route("/sandbox/www/{version}/dialog/oauth", get(dialog::show))
-            .route("/sandbox/www/dialog/oauth/confirm", post(dialog::confirm))
+            .route(dialog_path, get(dialog::show))
+            .route(confirm_path, post(dialog::confirm))
             .with_state(self.clone())
     }
 
     /// The controls: the admin page, faults, the migration switch, the clock and the
     /// reset. Whoever mounts them decides who may use them (Latchkey: its owner only).
     pub fn admin_router(&self) -> Router {
+        let [page, faults, migration, clock, reset] = Self::admin_paths();
         Router::new()
-            .route("/sandbox", get(admin::page))
-            .route("/sandbox/admin/faults", post(admin::faults))
-            .route("/sandbox/admin/migration", post(admin::migration))
-            .route("/sandbox/admin/clock", post(admin::clock))
-            .route("/sandbox/admin/reset", post(admin::reset))
+            .route(page, get(admin::page))
+            .route(faults, post(admin::faults))
+            .route(migration, post(admin::migration))
+            .route(clock, post(admin::clock))
+            .route(reset, post(admin::reset))
             .with_state(self.clone())
     }
 
