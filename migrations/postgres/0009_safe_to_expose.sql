@@ -28,6 +28,9 @@ CREATE INDEX approval_items_flow ON approval_items(flow_id, attempt);
 -- A single-use link is approved by one flow at a time; it is used up only when that
 -- flow recorded at least one grant.
 ALTER TABLE access_requests ADD COLUMN approval_flow_id BIGINT;
+-- The claim's lease, on the request row itself so that two concurrent claims are decided
+-- by one row lock (a subquery on the flow would be read from a stale snapshot).
+ALTER TABLE access_requests ADD COLUMN approval_until BIGINT;
 
 -- At most one row per link, visitor and hour: a scanner or a reload storm cannot grow
 -- the database. Rows older than two hours are purged by the job.

@@ -187,24 +187,44 @@ pub async fn begin_attempt(
     .await
 }
 
-/// Claims a single-use link for this flow: it keeps a link it holds; it may take one
-/// that is unused and not being approved by another flow right now.
+/// Claims a single-use link for this flow until `until`: it keeps a link it holds; it may
+/// take one that is unused and whose last claim was released or ran out. Decided on the
+/// request row alone, so two concurrent claims serialise on its lock.
 pub async fn claim_request(
     conn: &mut sqlx::AnyConnection,
     request_id: i64,
     flow_id: i64,
+    now: i64,
+    until: i64,
 ) -> Result<bool, sqlx::Error> {
     let r = sqlx::query(
-        "UPDATE access_requests SET approval_flow_id = $1
-         WHERE id = $2 AND (approval_flow_id = $1 OR (used_at IS NULL AND (approval_flow_id IS NULL
-           OR NOT EXISTS (SELECT 1 FROM approval_flows f WHERE f.id = access_requests.approval_flow_id
-                          AND f.approved_at IS NOT NULL AND f.finished_at IS NULL))))",
+        "UPDATE access_requests SET approval_flow_id = $1, approval_until = $2
+         WHERE id = $3 AND (approval_flow_id = $1
+           OR (used_at IS NULL AND (approval_until IS NULL OR approval_until < $4)))",
     )
     .bind(flow_id)
+    .bind(until)
     .bind(request_id)
+    .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(r.rows_affected() == 1)
+}
+
+/// Ends a flow's claim on its request (the attempt is recorded).
+pub async fn release_request<'c>(
+    db: impl Exec<'c>,
+    request_id: i64,
+    flow_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE access_requests SET approval_until = NULL WHERE id = $1 AND approval_flow_id = $2",
+    )
+    .bind(request_id)
+    .bind(flow_id)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 /// One chosen asset of one attempt: the intent, and Meta's answer once it came.
@@ -283,6 +303,23 @@ pub async fn renew_lease<'c>(
     .bind(until)
     .bind(id)
     .bind(attempt)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Extends a running attempt's claim on its single-use link along with its lease.
+pub async fn renew_request_claim<'c>(
+    db: impl Exec<'c>,
+    flow_id: i64,
+    until: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE access_requests SET approval_until = $1
+         WHERE approval_flow_id = $2 AND approval_until IS NOT NULL",
+    )
+    .bind(until)
+    .bind(flow_id)
     .execute(db)
     .await
     .map(|_| ())

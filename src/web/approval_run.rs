@@ -55,7 +55,9 @@ pub async fn begin(
     else {
         return Ok(Begun::AlreadyStarted);
     };
-    if r.single_use == 1 && !flows::claim_request(&mut tx, r.id, flow.id).await? {
+    if r.single_use == 1
+        && !flows::claim_request(&mut tx, r.id, flow.id, now, now + st.web.approval_lease).await?
+    {
         tx.rollback().await?;
         let used = requests::get(&st.db.pool, r.agency_id, r.id)
             .await?
@@ -249,7 +251,11 @@ pub async fn run(st: AppState, flow_id: i64, attempt: i64, ip: String) -> Result
             loop {
                 tokio::time::sleep(every).await;
                 let until = st.clock.now() + st.web.approval_lease;
-                if let Err(e) = flows::renew_lease(&st.db.pool, flow_id, attempt, until).await {
+                let renewed = async {
+                    flows::renew_lease(&st.db.pool, flow_id, attempt, until).await?;
+                    flows::renew_request_claim(&st.db.pool, flow_id, until).await
+                };
+                if let Err(e) = renewed.await {
                     tracing::warn!(error = %e, flow_id, "approval lease not renewed");
                 }
             }
@@ -396,6 +402,7 @@ async fn finish(
         .iter()
         .filter(|o| !o.existing && o.status != "failed")
         .count();
+    flows::release_request(&mut *tx, r.id, ctx.flow.id).await?;
     if recorded > 0 && r.single_use == 1 {
         // A capability is used up only by a recorded success.
         requests::mark_used(&mut *tx, r.id, now).await?;
