@@ -68,6 +68,7 @@ impl Application {
             mailer,
             clock,
             hasher: Hasher::new(),
+            links: Default::default(),
             web: Arc::new(WebConfig {
                 loopback_only: settings.loopback_only() && addr.ip().is_loopback(),
                 approval_lease: settings.approval_lease_secs.max(5),

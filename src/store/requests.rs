@@ -144,6 +144,61 @@ pub async fn by_token_hash<'c>(
     .await
 }
 
+/// Everything the client's link page shows, in one read: the request, its client, the
+/// agency's public name, the sender and whether there is a logo. Read on every view (never
+/// cached), so a revoked or expired link is refused on the very next request.
+#[derive(Debug, Clone, FromRow)]
+pub struct LinkView {
+    pub id: i64,
+    pub agency_id: i64,
+    pub token_prefix: String,
+    pub mode: String,
+    pub asks: String,
+    pub message: String,
+    pub single_use: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub outcome: Option<String>,
+    pub client_name: String,
+    pub agency_name: String,
+    pub agency_display_name: String,
+    pub sender: Option<String>,
+    pub has_logo: i64,
+}
+
+impl LinkView {
+    /// The agency's name as clients see it.
+    pub fn public_name(&self) -> &str {
+        if self.agency_display_name.is_empty() {
+            &self.agency_name
+        } else {
+            &self.agency_display_name
+        }
+    }
+}
+
+pub async fn link_view<'c>(
+    db: impl Exec<'c>,
+    token_hash: &str,
+) -> Result<Option<LinkView>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.id, r.agency_id, r.token_prefix, r.mode, r.asks, r.message, r.single_use,
+                r.expires_at, r.used_at, r.revoked_at, r.outcome, c.name AS client_name,
+                a.name AS agency_name, a.display_name AS agency_display_name, u.name AS sender,
+                CASE WHEN EXISTS (SELECT 1 FROM agency_logos l WHERE l.agency_id = r.agency_id)
+                     THEN 1 ELSE 0 END AS has_logo
+         FROM access_requests r
+         JOIN clients c ON c.id = r.client_id
+         JOIN agencies a ON a.id = r.agency_id
+         LEFT JOIN users u ON u.id = r.created_by AND u.agency_id = r.agency_id
+         WHERE r.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await
+}
+
 /// Filters for the list.
 #[derive(Debug, Clone, Default)]
 pub struct RequestQuery {

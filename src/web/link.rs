@@ -25,6 +25,54 @@ const LOOKUPS: throttle::Policy = throttle::Policy {
     forget_after: 60 * 60,
 };
 
+/// What this process remembers between link views so that a repeated view costs one
+/// read: addresses it saw throttled, and the visits it already recorded this hour. Neither
+/// is a cache of the link itself, which is read on every view.
+#[derive(Default)]
+pub struct LinkMemo {
+    blocked: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+    seen: std::sync::Mutex<(i64, std::collections::HashSet<(i64, String)>)>,
+}
+
+/// Entries each memo keeps at most; past that it starts afresh (it is only a shortcut).
+const MEMO_CAP: usize = 100_000;
+
+impl LinkMemo {
+    /// Seconds `ip` must still wait, as this process last saw it.
+    fn blocked_wait(&self, ip: &str, now: i64) -> i64 {
+        self.blocked
+            .lock()
+            .ok()
+            .and_then(|m| m.get(ip).copied())
+            .map_or(0, |until| (until - now).max(0))
+    }
+
+    fn block(&self, ip: &str, until: i64, now: i64) {
+        if let Ok(mut m) = self.blocked.lock() {
+            if m.len() >= MEMO_CAP {
+                m.retain(|_, u| *u > now);
+            }
+            m.insert(ip.to_owned(), until);
+        }
+    }
+
+    /// Whether this visit was already recorded in `hour` (by this process).
+    fn seen(&self, request_id: i64, visitor: &str, hour: i64) -> bool {
+        self.seen
+            .lock()
+            .is_ok_and(|s| s.0 == hour && s.1.contains(&(request_id, visitor.to_owned())))
+    }
+
+    fn remember(&self, request_id: i64, visitor: &str, hour: i64) {
+        if let Ok(mut s) = self.seen.lock() {
+            if s.0 != hour || s.1.len() >= MEMO_CAP {
+                *s = (hour, Default::default());
+            }
+            s.1.insert((request_id, visitor.to_owned()));
+        }
+    }
+}
+
 /// The agency as the client sees it.
 pub struct PublicBrand {
     pub agency_id: i64,
@@ -76,21 +124,15 @@ pub enum Lookup {
 /// Looks a presented token up, counting failures per IP. Unknown, malformed and revoked
 /// links are all the same 404.
 pub async fn lookup(st: &AppState, ip: &str, raw: &str) -> AppResult<Lookup> {
-    let key = format!("link:{ip}");
     let now = st.clock.now();
-    let wait = throttle::wait_secs(&st.db.pool, &key, now).await?;
-    if wait > 0 {
-        return Err(AppError::TooManyRequests { retry_after: wait });
-    }
     let found = match SecretToken::from_presented(LINK_PREFIX, raw) {
         Some(token) => requests::by_token_hash(&st.db.pool, &token.hash()).await?,
         None => None,
     };
     let Some(r) = found.filter(|r| r.revoked_at.is_none()) else {
-        let mut conn = st.db.pool.acquire().await?;
-        throttle::record_failure(&mut conn, &key, LOOKUPS, now).await?;
-        return Err(AppError::NotFound);
+        return Err(failed_lookup(st, ip, now).await);
     };
+    throttled(st, ip, now)?;
     let agency = agencies::get(&st.db.pool, r.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -103,6 +145,43 @@ pub async fn lookup(st: &AppState, ip: &str, raw: &str) -> AppResult<Lookup> {
     Ok(Lookup::Live(Box::new(r), agency))
 }
 
+/// A throttled address is refused even with a good link: otherwise a guesser would learn
+/// which of its guesses was right while it is supposed to be waiting.
+fn throttled(st: &AppState, ip: &str, now: i64) -> AppResult<()> {
+    match st.links.blocked_wait(ip, now) {
+        0 => Ok(()),
+        wait => Err(AppError::TooManyRequests { retry_after: wait }),
+    }
+}
+
+/// A lookup that found nothing: counted against the address (shared by every process
+/// through the database), answered 404 or, once throttled, 429.
+async fn failed_lookup(st: &AppState, ip: &str, now: i64) -> AppError {
+    let key = format!("link:{ip}");
+    let counted = async {
+        let wait = throttle::wait_secs(&st.db.pool, &key, now).await?;
+        if wait > 0 {
+            return Ok::<_, sqlx::Error>((wait, true));
+        }
+        let mut conn = st.db.pool.acquire().await?;
+        let failures = throttle::record_failure(&mut conn, &key, LOOKUPS, now).await?;
+        Ok((LOOKUPS.delay_after(failures), false))
+    };
+    match counted.await {
+        Ok((0, _)) => AppError::NotFound,
+        Ok((wait, already)) => {
+            st.links.block(ip, now + wait, now);
+            if already {
+                AppError::TooManyRequests { retry_after: wait }
+            } else {
+                // This lookup is answered as unknown; the next one waits.
+                AppError::NotFound
+            }
+        }
+        Err(e) => AppError::from(e),
+    }
+}
+
 async fn brand_of(st: &AppState, agency: &agencies::Agency) -> AppResult<PublicBrand> {
     Ok(PublicBrand {
         agency_id: agency.id,
@@ -113,7 +192,10 @@ async fn brand_of(st: &AppState, agency: &agencies::Agency) -> AppResult<PublicB
 
 /// The 410 page for an expired or used link.
 pub async fn gone_page(st: &AppState, agency: &agencies::Agency, why: &str) -> AppResult<Response> {
-    let brand = brand_of(st, agency).await?;
+    gone_with(brand_of(st, agency).await?, why)
+}
+
+fn gone_with(brand: PublicBrand, why: &str) -> AppResult<Response> {
     let (title, message) = match why {
         "used" => (
             "This link has already been used".to_owned(),
@@ -225,8 +307,7 @@ pub fn is_person(headers: &HeaderMap) -> bool {
 /// out for the first one.
 async fn record_open(
     st: &AppState,
-    r: &AccessRequest,
-    agency: &agencies::Agency,
+    view: &requests::LinkView,
     ip: &str,
     headers: &HeaderMap,
 ) -> AppResult<()> {
@@ -240,38 +321,46 @@ async fn record_open(
     let visitor = crate::domain::token::hash_secret(&format!("{ip}|{ua}"));
     let visitor = &visitor[..32];
     let hour = now / 3600;
-    if requests::visit_seen(&st.db.pool, r.id, visitor, hour).await? {
+    if st.links.seen(view.id, visitor, hour) {
+        return Ok(());
+    }
+    if requests::visit_seen(&st.db.pool, view.id, visitor, hour).await? {
+        st.links.remember(view.id, visitor, hour);
         return Ok(());
     }
     let mut tx = st.db.begin().await?;
-    if !requests::record_visit(&mut tx, r.id, visitor, hour, VISITS_PER_HOUR).await? {
+    if !requests::record_visit(&mut tx, view.id, visitor, hour, VISITS_PER_HOUR).await? {
         return Ok(());
     }
-    let first = requests::record_open(&mut tx, r.id, now).await?;
-    requests::add_event(&mut *tx, r.id, "opened", &ua, now).await?;
+    let first = requests::record_open(&mut tx, view.id, now).await?;
+    requests::add_event(&mut *tx, view.id, "opened", &ua, now).await?;
     crate::store::audit::record(
         &mut *tx,
         crate::store::audit::Event {
-            agency_id: Some(agency.id),
+            agency_id: Some(view.agency_id),
             actor: "client",
             action: "request.opened",
-            target: &format!("{} ({})", r.client_name, r.token_prefix),
+            target: &format!("{} ({})", view.client_name, view.token_prefix),
             ip,
             at: now,
         },
     )
     .await?;
     if first {
-        let brand = templates::Brand::from(agency);
-        let url = format!("{}/requests/{}", st.web.base_url, r.id);
+        let agency = agencies::get(&mut *tx, view.agency_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let brand = templates::Brand::from(&agency);
+        let url = format!("{}/requests/{}", st.web.base_url, view.id);
         for to in prefs::recipients(&mut *tx, agency.id, "request_opened").await? {
-            let email = templates::request_opened(&brand, &to, &r.client_name, &url)?;
+            let email = templates::request_opened(&brand, &to, &view.client_name, &url)?;
             st.mailer
                 .queue(&mut tx, Some(agency.id), &email, now)
                 .await?;
         }
     }
     tx.commit().await?;
+    st.links.remember(view.id, visitor, hour);
     if first {
         st.mailer.wake();
     }
@@ -286,32 +375,44 @@ pub async fn landing(
     uri: Uri,
 ) -> AppResult<Response> {
     let raw = token_segment(&uri);
-    let (r, agency) = match lookup(&st, &ip, &raw).await? {
-        Lookup::Live(r, a) => (r, a),
-        Lookup::Gone(agency, why) => return gone_page(&st, &agency, why).await,
-    };
-    if method != Method::HEAD && is_person(&headers) {
-        record_open(&st, &r, &agency, &ip, &headers).await?;
-    }
-    let sender = match r.created_by {
-        Some(uid) => crate::store::users::get(&st.db.pool, agency.id, uid)
-            .await?
-            .map(|u| u.name),
+    let now = st.clock.now();
+    let view = match SecretToken::from_presented(LINK_PREFIX, &raw) {
+        Some(token) => requests::link_view(&st.db.pool, &token.hash()).await?,
         None => None,
     };
+    let Some(view) = view.filter(|v| v.revoked_at.is_none()) else {
+        return Err(failed_lookup(&st, &ip, now).await);
+    };
+    throttled(&st, &ip, now)?;
+    let brand = PublicBrand {
+        agency_id: view.agency_id,
+        name: view.public_name().to_owned(),
+        has_logo: view.has_logo == 1,
+    };
+    if view.expires_at <= now || (view.single_use == 1 && view.used_at.is_some()) {
+        let why = if view.expires_at <= now {
+            "expired"
+        } else {
+            "used"
+        };
+        return gone_with(brand, why);
+    }
+    if method != Method::HEAD && is_person(&headers) {
+        record_open(&st, &view, &ip, &headers).await?;
+    }
     let page = Landing {
-        brand: brand_of(&st, &agency).await?,
         token: raw,
-        client_name: r.client_name.clone(),
-        sender: sender.unwrap_or_else(|| agency.public_name().to_owned()),
-        asks: Ask::decode(&r.asks)
+        client_name: view.client_name.clone(),
+        sender: view.sender.clone().unwrap_or_else(|| brand.name.clone()),
+        asks: Ask::decode(&view.asks)
             .iter()
             .map(|a| access::plain_words(a.kind, a.level))
             .collect(),
-        message: r.message.clone(),
-        partner: r.mode == GrantMode::Partner.as_str(),
-        expires_on: format_day(r.expires_at),
-        completed: r.outcome.is_some(),
+        message: view.message.clone(),
+        partner: view.mode == GrantMode::Partner.as_str(),
+        expires_on: format_day(view.expires_at),
+        completed: view.outcome.is_some(),
+        brand,
     };
     render_status(StatusCode::OK, &page)
 }

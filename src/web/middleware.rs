@@ -65,6 +65,9 @@ pub async fn session(State(st): State<AppState>, mut req: Request, next: Next) -
         },
     };
     req.extensions_mut().insert(CsrfToken(csrf));
+    // A new anonymous token is only worth a cookie when a page put it in a form.
+    let used = session::CsrfUse::default();
+    req.extensions_mut().insert(used.clone());
     if let Some(s) = staff {
         req.extensions_mut().insert(s);
     }
@@ -78,7 +81,9 @@ pub async fn session(State(st): State<AppState>, mut req: Request, next: Next) -
     if clear_session && !sets_session {
         append_cookie(&mut resp, &Cookies::clear(&web, session_cookie));
     }
-    if let Some(v) = new_anon_csrf {
+    if let Some(v) = new_anon_csrf
+        && used.taken()
+    {
         append_cookie(&mut resp, &Cookies::build(&web, csrf_cookie, &v, None));
     }
     resp
@@ -220,7 +225,8 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
 
 /// The security headers of SECURITY.md on every response.
 pub async fn security_headers(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
+    let path = req.uri().path();
+    let (is_link, is_static) = (path.starts_with("/r/"), path.starts_with("/static/"));
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
@@ -234,7 +240,6 @@ pub async fn security_headers(State(st): State<AppState>, req: Request, next: Ne
     set(h, "x-content-type-options", "nosniff");
     set(h, "cross-origin-opener-policy", "same-origin");
     set(h, "x-frame-options", "DENY");
-    let is_link = path.starts_with("/r/");
     if is_link {
         // A capability link must never leak through the Referer header or a search index.
         set(h, "referrer-policy", "no-referrer");
@@ -242,7 +247,7 @@ pub async fn security_headers(State(st): State<AppState>, req: Request, next: Ne
     } else {
         set(h, "referrer-policy", "strict-origin-when-cross-origin");
     }
-    if path.starts_with("/static/") {
+    if is_static {
         set(h, "cache-control", "public, max-age=3600");
     } else {
         set(h, "cache-control", "no-store");
@@ -277,6 +282,9 @@ pub fn redact_path(path: &str) -> String {
 /// One log line per request: method, path (capability tokens redacted), status, time.
 /// Query strings are left out: they may carry CSRF tokens or Meta codes.
 pub async fn request_log(req: Request, next: Next) -> Response {
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return next.run(req).await;
+    }
     let method = req.method().clone();
     let path = redact_path(req.uri().path());
     let started = std::time::Instant::now();

@@ -60,6 +60,8 @@ pub struct AppState {
     pub clock: Clock,
     pub hasher: Hasher,
     pub web: Arc<WebConfig>,
+    /// Link views' shortcuts (throttled addresses, visits recorded this hour).
+    pub links: Arc<link::LinkMemo>,
 }
 
 /// Settings the web layer needs, resolved at start-up.

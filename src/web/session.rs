@@ -55,6 +55,21 @@ impl Staff {
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
+/// Whether a handler took this request's CSRF token (to put it in a form): only then does
+/// an anonymous visitor need the cookie that carries it.
+#[derive(Debug, Clone, Default)]
+pub struct CsrfUse(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl CsrfUse {
+    pub fn take(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn taken(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// A staff member who may manage the team and settings (owner or admin).
 #[derive(Debug, Clone)]
 pub struct Manager(pub Staff);
@@ -112,6 +127,9 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        if let Some(used) = parts.extensions.get::<CsrfUse>() {
+            used.take();
+        }
         parts
             .extensions
             .get::<CsrfToken>()
