@@ -15,7 +15,7 @@ use crate::mail::{self, Mailer, Transport};
 use crate::meta::sandbox::Sandbox;
 use crate::meta::{GraphClient, GraphConfig};
 use crate::store::Db;
-use crate::web::{self, AppState, Hasher, WebConfig};
+use crate::web::{self, AppParts, AppState, Hasher, WebConfig};
 
 /// A built application: bound, migrated, ready to serve.
 pub struct Application {
@@ -61,7 +61,7 @@ impl Application {
         }
         tracing::info!(transport = %mailer.transport.describe(), "mail transport");
 
-        let state = AppState {
+        let state = AppState::new(AppParts {
             db,
             graph,
             sandbox,
@@ -74,7 +74,7 @@ impl Application {
                 approval_lease: settings.approval_lease_secs.max(5),
                 ..WebConfig::new(&base_url, settings.trust_forwarded_for, settings.body_limit)
             }),
-        };
+        });
         let workers = if settings.workers {
             settings.mail_senders.max(1)
         } else {

@@ -11,7 +11,6 @@ use super::error::ErrorPage;
 use super::session::{self, Cookies, CsrfToken, SESSION_PREFIX, Staff};
 use super::{AppError, AppState};
 use crate::domain::SecretToken;
-use crate::domain::token::random_hex;
 use crate::store::sessions;
 
 /// Refreshing `last_seen_at` at most this often keeps reads from turning into writes.
@@ -48,43 +47,43 @@ pub async fn session(State(st): State<AppState>, mut req: Request, next: Next) -
         }
     }
 
-    // Visitors without a session get a double-submit CSRF cookie for the login-type forms.
+    // Visitors without a session get a double-submit CSRF cookie for the login-type forms,
+    // made only when a page takes the token (assets and the link page need none).
     let csrf_cookie = Cookies::csrf_name(&web);
-    let mut new_anon_csrf = None;
     let csrf = match &staff {
-        Some(s) => s.csrf.clone(),
-        None => match Cookies::get(req.headers(), csrf_cookie)
+        Some(s) => Some(s.csrf.clone()),
+        None => Cookies::get(req.headers(), csrf_cookie)
             .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
-        {
-            Some(v) => v.to_owned(),
-            None => {
-                let v = random_hex(32);
-                new_anon_csrf = Some(v.clone());
-                v
-            }
-        },
+            .map(str::to_owned),
     };
-    req.extensions_mut().insert(CsrfToken(csrf));
-    // A new anonymous token is only worth a cookie when a page put it in a form.
-    let used = session::CsrfUse::default();
-    req.extensions_mut().insert(used.clone());
+    let fresh = match csrf {
+        Some(token) => {
+            req.extensions_mut().insert(CsrfToken(token));
+            None
+        }
+        None => {
+            let fresh = session::FreshCsrf::default();
+            req.extensions_mut().insert(fresh.clone());
+            Some(fresh)
+        }
+    };
     if let Some(s) = staff {
         req.extensions_mut().insert(s);
     }
 
     let mut resp = next.run(req).await;
-    let sets_session = resp
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .any(|v| v.as_bytes().starts_with(session_cookie.as_bytes()));
-    if clear_session && !sets_session {
-        append_cookie(&mut resp, &Cookies::clear(&web, session_cookie));
+    if clear_session {
+        let sets_session = resp
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.as_bytes().starts_with(session_cookie.as_bytes()));
+        if !sets_session {
+            append_cookie(&mut resp, &Cookies::clear(&web, session_cookie));
+        }
     }
-    if let Some(v) = new_anon_csrf
-        && used.taken()
-    {
-        append_cookie(&mut resp, &Cookies::build(&web, csrf_cookie, &v, None));
+    if let Some(v) = fresh.as_ref().and_then(session::FreshCsrf::made) {
+        append_cookie(&mut resp, &Cookies::build(&web, csrf_cookie, v, None));
     }
     resp
 }
@@ -182,9 +181,7 @@ pub async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Respo
 
 /// Replaces the plain-text bodies axum and tower produce for errors (404 from the
 /// fallback, 405, 413, 415, form rejections) with the error page.
-pub async fn error_pages(req: Request, next: Next) -> Response {
-    let is_health = req.uri().path() == "/healthz";
-    let resp = next.run(req).await;
+fn replace_bare_error(resp: Response, is_health: bool) -> Response {
     let status = resp.status();
     if is_health || !(status.is_client_error() || status.is_server_error()) {
         return resp;
@@ -224,10 +221,7 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
 }
 
 /// The security headers of SECURITY.md on every response.
-pub async fn security_headers(State(st): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let (is_link, is_static) = (path.starts_with("/r/"), path.starts_with("/static/"));
-    let mut resp = next.run(req).await;
+fn add_security_headers(resp: &mut Response, is_link: bool, is_static: bool, https: bool) {
     let h = resp.headers_mut();
     let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
         h.insert(k, HeaderValue::from_static(v));
@@ -252,14 +246,13 @@ pub async fn security_headers(State(st): State<AppState>, req: Request, next: Ne
     } else {
         set(h, "cache-control", "no-store");
     }
-    if st.web.https {
+    if https {
         set(
             h,
             "strict-transport-security",
             "max-age=31536000; includeSubDomains",
         );
     }
-    resp
 }
 
 /// Hides the secret part of capability paths: `/r/lkr_AbCd…` keeps only a prefix.
@@ -279,23 +272,36 @@ pub fn redact_path(path: &str) -> String {
     path.to_owned()
 }
 
-/// One log line per request: method, path (capability tokens redacted), status, time.
-/// Query strings are left out: they may carry CSRF tokens or Meta codes.
-pub async fn request_log(req: Request, next: Next) -> Response {
-    if !tracing::enabled!(tracing::Level::INFO) {
-        return next.run(req).await;
-    }
-    let method = req.method().clone();
-    let path = redact_path(req.uri().path());
-    let started = std::time::Instant::now();
-    let resp = next.run(req).await;
-    tracing::info!(
-        %method,
-        %path,
-        status = resp.status().as_u16(),
-        ms = started.elapsed().as_millis() as u64,
-        "request"
+/// The frame around every request, in one layer: error pages for bare error statuses,
+/// the security headers of SECURITY.md, and one log line (method, path with capability
+/// tokens redacted, status, time; no query strings, which may carry CSRF tokens or Meta
+/// codes) when info logging is on.
+pub async fn frame(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let (is_link, is_static, is_health) = (
+        path.starts_with("/r/"),
+        path.starts_with("/static/"),
+        path == "/healthz",
     );
+    let log = tracing::enabled!(tracing::Level::INFO).then(|| {
+        (
+            req.method().clone(),
+            redact_path(path),
+            std::time::Instant::now(),
+        )
+    });
+    let resp = next.run(req).await;
+    let mut resp = replace_bare_error(resp, is_health);
+    add_security_headers(&mut resp, is_link, is_static, st.web.https);
+    if let Some((method, path, started)) = log {
+        tracing::info!(
+            %method,
+            %path,
+            status = resp.status().as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "request"
+        );
+    }
     resp
 }
 

@@ -48,9 +48,27 @@ pub use verify::{VerifyError, VerifyReport, verify_agency, verify_due};
 /// Largest logo upload.
 pub const MAX_UPLOAD: usize = 512 * 1024;
 
-/// What every handler can reach.
+/// What every handler can reach: one `Arc`, so the clone that every middleware layer and
+/// every `State` extractor makes is a single counter increment, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppParts>);
+
+impl AppState {
+    pub fn new(parts: AppParts) -> Self {
+        Self(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppParts;
+
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct AppParts {
     pub db: Db,
     /// The Graph API client (to Meta, or to the sandbox over HTTP).
     pub graph: GraphClient,
@@ -213,7 +231,7 @@ pub fn route_paths(sandbox: bool) -> Vec<&'static str> {
 }
 
 /// The whole application's routes, with middleware in the order they apply
-/// (outermost first): security headers, error pages for bare statuses, body limit,
+/// (outermost first): the frame (error pages, security headers, request log), body limit,
 /// session, CSRF.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.web.body_limit;
@@ -258,10 +276,8 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(
             body_limit.max(MAX_UPLOAD + 16 * 1024),
         ))
-        .layer(axum::middleware::from_fn(middleware::error_pages))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            middleware::security_headers,
+            middleware::frame,
         ))
-        .layer(axum::middleware::from_fn(middleware::request_log))
 }

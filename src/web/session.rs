@@ -55,18 +55,19 @@ impl Staff {
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
-/// Whether a handler took this request's CSRF token (to put it in a form): only then does
-/// an anonymous visitor need the cookie that carries it.
+/// An anonymous visitor's CSRF token, made the first time a handler takes it (to put it in
+/// a form); only then does the response carry the cookie for it.
 #[derive(Debug, Clone, Default)]
-pub struct CsrfUse(std::sync::Arc<std::sync::atomic::AtomicBool>);
+pub struct FreshCsrf(std::sync::Arc<std::sync::OnceLock<String>>);
 
-impl CsrfUse {
-    pub fn take(&self) {
-        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+impl FreshCsrf {
+    fn get(&self) -> String {
+        self.0.get_or_init(|| random_hex(32)).clone()
     }
 
-    pub fn taken(&self) -> bool {
-        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    /// The token, if a handler made it.
+    pub fn made(&self) -> Option<&String> {
+        self.0.get()
     }
 }
 
@@ -127,8 +128,8 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        if let Some(used) = parts.extensions.get::<CsrfUse>() {
-            used.take();
+        if let Some(fresh) = parts.extensions.get::<FreshCsrf>() {
+            return Ok(CsrfToken(fresh.get()));
         }
         parts
             .extensions
