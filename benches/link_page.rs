@@ -278,6 +278,8 @@ async fn main() -> anyhow::Result<()> {
         static_r.push(load(addr.clone(), "/robots.txt".into()).await);
         link_r.push(load(addr.clone(), link.clone()).await);
     }
+    // For reference: one trivial query per request through the same pool.
+    let health = load(addr.clone(), "/healthz".into()).await;
     let rows_after = writes(state.db.pool.clone()).await;
     let (bare, stat, link_m) = (median(bare_r), median(static_r), median(link_r));
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
@@ -299,6 +301,11 @@ async fn main() -> anyhow::Result<()> {
         "  Latchkey /r/<token>:     {:>8.0} req/s  p99 {:.2} ms   (goal p99 ≤ 10 ms)",
         link_m.0,
         ms(link_m.1)
+    );
+    println!(
+        "  Latchkey /healthz:       {:>8.0} req/s  p99 {:.2} ms   (one SELECT 1, for reference)",
+        health.0,
+        ms(health.1)
     );
     println!(
         "  static / bare:           {:>7.1} %   (goal ≥ 70 %)",
