@@ -98,6 +98,24 @@ async fn grants(
         .unwrap()
 }
 
+/// Marks an asset the picker refused as shareable in the flow's inventory, as if the
+/// person's role changed after the picker loaded: Meta then refuses the share.
+async fn offer_anyway(app: &TestApp, id: &str) {
+    let inv: String = sqlx::query_scalar("SELECT inventory FROM approval_flows")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let mut offered: Vec<serde_json::Value> = serde_json::from_str(&inv).unwrap();
+    for o in offered.iter_mut().filter(|o| o["id"] == id) {
+        o["shareable"] = serde_json::json!(true);
+    }
+    sqlx::query("UPDATE approval_flows SET inventory = $1")
+        .bind(serde_json::to_string(&offered).unwrap())
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+}
+
 const MESSY_ASSETS: [&str; 5] = [
     "1100000000000031",
     "act_2200000031",
@@ -270,19 +288,7 @@ async fn a_refusal_by_meta_is_a_partial_completion_with_the_reason() {
     login(&client, &link, &ALL, "continue").await;
     client.get("/approve").await;
     // Casey's role changed after the picker loaded: the analyst-only account is offered.
-    let inv: String = sqlx::query_scalar("SELECT inventory FROM approval_flows")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    let mut offered: Vec<serde_json::Value> = serde_json::from_str(&inv).unwrap();
-    for o in offered.iter_mut().filter(|o| o["id"] == "act_2200000032") {
-        o["shareable"] = serde_json::json!(true);
-    }
-    sqlx::query("UPDATE approval_flows SET inventory = $1")
-        .bind(serde_json::to_string(&offered).unwrap())
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+    offer_anyway(&app, "act_2200000032").await;
     let token = csrf_in(&client.get("/login").await.body).unwrap();
     let r = client
         .post_raw(
@@ -688,19 +694,7 @@ async fn a_partial_failure_says_what_was_not_shared_and_retries_only_that() {
     login(&client, &link, &ALL, "continue").await;
     client.get("/approve").await;
     // Casey may only analyse act_2200000032: offer it anyway, so Meta refuses it.
-    let inv: String = sqlx::query_scalar("SELECT inventory FROM approval_flows")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    let mut offered: Vec<serde_json::Value> = serde_json::from_str(&inv).unwrap();
-    for o in offered.iter_mut().filter(|o| o["id"] == "act_2200000032") {
-        o["shareable"] = serde_json::json!(true);
-    }
-    sqlx::query("UPDATE approval_flows SET inventory = $1")
-        .bind(serde_json::to_string(&offered).unwrap())
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+    offer_anyway(&app, "act_2200000032").await;
     let token = csrf_in(&client.get("/login").await.body).unwrap();
     client
         .post_raw(

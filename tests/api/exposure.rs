@@ -6,7 +6,8 @@ use std::time::Duration;
 use latchkey::config::MailTransportKind;
 
 use crate::helpers::{
-    BROWSER_UA, PASSWORD, TestApp, spawn_app, spawn_client_of, spawn_with, test_settings,
+    BROWSER_UA, PASSWORD, TestApp, link_request, spawn_app, spawn_client_of, spawn_with,
+    test_settings,
 };
 
 /// Waits until the file transport wrote `n` messages; returns their file names.
@@ -359,24 +360,7 @@ async fn a_callback_in_the_wrong_browser_does_not_use_up_the_real_state() {
     let app = spawn_app().await;
     setup(&app).await;
     let client = app.create_client("Bloom Bakery", "casey@bloom.test").await;
-    let cid = client.to_string();
-    let r = app
-        .post(
-            "/requests",
-            &[
-                ("client_id", cid.as_str()),
-                ("kind", "page"),
-                ("level_page", "manage"),
-                ("mode", "partner"),
-                ("expiry_days", "14"),
-                ("single_use", "0"),
-                ("message", ""),
-                ("delivery", "link"),
-            ],
-        )
-        .await;
-    let at = r.body.find("value=\"http").unwrap() + 7;
-    let link = crate::helpers::path_of(r.body[at..].split('"').next().unwrap());
+    let link = link_request(&app, client, "page", false).await;
     let real = spawn_client_of(&app);
     let start = real.get(&format!("{link}/start")).await;
     let dialog = url::Url::parse(start.location().unwrap()).unwrap();
@@ -455,24 +439,7 @@ async fn link_views_write_a_bounded_number_of_rows() {
     let app = spawn_app().await;
     setup(&app).await;
     let client = app.create_client("Bloom Bakery", "casey@bloom.test").await;
-    let cid = client.to_string();
-    let r = app
-        .post(
-            "/requests",
-            &[
-                ("client_id", cid.as_str()),
-                ("kind", "page"),
-                ("level_page", "manage"),
-                ("mode", "partner"),
-                ("expiry_days", "14"),
-                ("single_use", "1"),
-                ("message", ""),
-                ("delivery", "link"),
-            ],
-        )
-        .await;
-    let at = r.body.find("value=\"http").unwrap() + 7;
-    let link = crate::helpers::path_of(r.body[at..].split('"').next().unwrap());
+    let link = link_request(&app, client, "page", true).await;
     let rows = |table: &'static str| {
         let pool = app.state.db.pool.clone();
         async move {
@@ -603,7 +570,7 @@ async fn hand_records_never_overwrite_an_approved_grant_or_another_clients() {
     assert_eq!(r.status, 303);
     let messy = app.create_client("Messy Co", "casey@messy.test").await;
     let other = app.create_client("Other Co", "olly@other.test").await;
-    let link = request_link(&app, messy, "pixel").await;
+    let link = link_request(&app, messy, "pixel", true).await;
     crate::helpers::approve_as(&app, &link, "9100000000000001", &["1900000000000031"]).await;
     let approved = || async {
         sqlx::query_as::<_, (i64, Option<i64>, String, String)>(
@@ -672,28 +639,4 @@ async fn removing_the_logo_is_audited() {
     .await
     .unwrap();
     assert_eq!(n, 1);
-}
-
-/// A request for one kind, handed over as a link; returns its path.
-async fn request_link(app: &TestApp, client: i64, kind: &str) -> String {
-    let cid = client.to_string();
-    let level = format!("level_{kind}");
-    let r = app
-        .post(
-            "/requests",
-            &[
-                ("client_id", cid.as_str()),
-                ("kind", kind),
-                (level.as_str(), "view"),
-                ("mode", "partner"),
-                ("expiry_days", "14"),
-                ("single_use", "1"),
-                ("message", ""),
-                ("delivery", "link"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let at = r.body.find("value=\"http").unwrap() + 7;
-    crate::helpers::path_of(r.body[at..].split('"').next().unwrap())
 }

@@ -451,3 +451,27 @@ pub async fn approve_as(app: &TestApp, link: &str, person: &str, ids: &[&str]) -
     assert_eq!(r.location(), Some("/approve/done"), "{}", r.body);
     client.get("/approve/done").await.body
 }
+
+/// A partner request for one kind (at view level), handed over as a link; returns its path.
+pub async fn link_request(app: &TestApp, client: i64, kind: &str, single_use: bool) -> String {
+    let cid = client.to_string();
+    let level = format!("level_{kind}");
+    let r = app
+        .post(
+            "/requests",
+            &[
+                ("client_id", cid.as_str()),
+                ("kind", kind),
+                (level.as_str(), "view"),
+                ("mode", "partner"),
+                ("expiry_days", "14"),
+                ("single_use", if single_use { "1" } else { "0" }),
+                ("message", ""),
+                ("delivery", "link"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let at = r.body.find("value=\"http").unwrap() + 7;
+    path_of(r.body[at..].split('"').next().unwrap())
+}

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use latchkey::meta::sandbox::world::AGENCY_PORTFOLIO;
 
-use crate::helpers::{PASSWORD, TestApp, csrf_in, link_in, path_of, spawn_app, spawn_client_of};
+use crate::helpers::{
+    PASSWORD, TestApp, csrf_in, link_in, link_request, path_of, spawn_app, spawn_client_of,
+};
 
 /// Who a route is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,24 +155,7 @@ async fn world(app: &TestApp) -> (Ids, TestApp, TestApp) {
         .await;
     assert_eq!(r.status, 303);
     let client = app.create_client("Bloom Bakery", "casey@bloom.test").await;
-    let cid = client.to_string();
-    let r = app
-        .post(
-            "/requests",
-            &[
-                ("client_id", cid.as_str()),
-                ("kind", "page"),
-                ("level_page", "manage"),
-                ("mode", "partner"),
-                ("expiry_days", "14"),
-                ("single_use", "1"),
-                ("message", ""),
-                ("delivery", "link"),
-            ],
-        )
-        .await;
-    let at = r.body.find("value=\"http").unwrap() + 7;
-    let link = path_of(r.body[at..].split('"').next().unwrap());
+    let link = link_request(app, client, "page", true).await;
     app.post(
         "/team/invite",
         &[("email", "mia@acme.test"), ("role", "member")],
