@@ -184,3 +184,63 @@ async fn another_agency_sees_none_of_it() {
     let csv = beta.get("/grants.csv").await;
     assert_eq!(csv.body.lines().count(), 1, "header only");
 }
+
+#[tokio::test]
+async fn the_kept_counts_match_the_grants_through_every_change() {
+    let app = spawn_app().await;
+    ready(&app, 40).await;
+    let pool = &app.state.db.pool;
+    let counted = || async {
+        let kept: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+            "SELECT agency_id, kind, mode, status, n FROM grant_counts WHERE n <> 0 ORDER BY 1, 2, 3, 4",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let direct: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+            "SELECT agency_id, kind, mode, status, COUNT(*) FROM grants GROUP BY agency_id, kind, mode, status ORDER BY 1, 2, 3, 4",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        assert_eq!(kept, direct);
+        kept
+    };
+    assert!(!counted().await.is_empty());
+    // Status changes, a change that keeps the status, and deletions.
+    sqlx::query("UPDATE grants SET status = 'lost' WHERE id % 3 = 0")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE grants SET status_reason = 'checked' WHERE id % 2 = 0")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE grants SET mode = 'user', status = 'needs_reauth' WHERE id % 5 = 0")
+        .execute(pool)
+        .await
+        .unwrap();
+    counted().await;
+    sqlx::query(
+        "DELETE FROM grant_events WHERE grant_id IN (SELECT id FROM grants WHERE id % 7 = 0)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM grants WHERE id % 7 = 0")
+        .execute(pool)
+        .await
+        .unwrap();
+    counted().await;
+    // The dashboard's totals read them.
+    let page = app.get("/grants?mode=user").await;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM grants WHERE mode = 'user'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert!(
+        page.body.contains(&format!("User-based: {users}")),
+        "{}",
+        page.body
+    );
+}
