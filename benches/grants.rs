@@ -5,6 +5,8 @@
 //! Run: `cargo bench --bench grants` (SQLite), and with
 //! `LATCHKEY_BENCH_DATABASE_URL=postgres://…` for PostgreSQL.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use latchkey::config::{MailTransportKind, Settings};
@@ -47,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
     settings.bind = "127.0.0.1:0".parse()?;
     settings.data_dir =
         std::env::temp_dir().join(format!("latchkey-bench-grants-{}", std::process::id()));
-    settings.database_url = std::env::var("LATCHKEY_BENCH_DATABASE_URL").ok();
+    settings.database_url = support::bench_database().await?;
     settings.mail_transport = MailTransportKind::Memory;
     settings.log = "warn".into();
     let app = Application::build(settings.clone(), Clock::system()).await?;

@@ -10,6 +10,8 @@
 //! Run: `cargo bench --bench link_page` (SQLite), and with
 //! `LATCHKEY_BENCH_DATABASE_URL=postgres://…` for PostgreSQL.
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -139,7 +141,7 @@ async fn main() -> anyhow::Result<()> {
     settings.bind = "127.0.0.1:0".parse()?;
     settings.data_dir =
         std::env::temp_dir().join(format!("latchkey-bench-link-{}", std::process::id()));
-    settings.database_url = std::env::var("LATCHKEY_BENCH_DATABASE_URL").ok();
+    settings.database_url = support::bench_database().await?;
     settings.mail_transport = MailTransportKind::Memory;
     settings.workers = false;
     settings.log = "warn".into();
