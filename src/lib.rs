@@ -9,7 +9,10 @@
 //! - [`store`]: every SQL statement, one file per table family, written once for SQLite
 //!   and PostgreSQL through sqlx `Any`.
 //! - [`mail`]: message building, transports (file, SMTP, memory) and the outbox worker.
-//! - [`web`]: axum handlers, sessions, CSRF, security headers and error pages.
+//! - [`web`]: axum handlers, sessions, CSRF, security headers and error pages; the
+//!   crash-safe approval (intent journal, lease, recovery) lives in `web::approval_run`.
+//! - [`approval`]: the sharing algorithm as Graph calls (inventory, share, read back).
+//! - [`private_files`]: files at rest readable by the operator only.
 //! - [`clock`]: the one clock; tests move it instead of sleeping.
 
 pub mod app;
