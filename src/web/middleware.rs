@@ -16,7 +16,8 @@ use crate::store::sessions;
 /// Refreshing `last_seen_at` at most this often keeps reads from turning into writes.
 const TOUCH_EVERY: i64 = 60;
 
-/// Resolves the staff session (if any) and the CSRF token for this request.
+/// Resolves the staff session (if any) and the CSRF token for this request, and refuses a
+/// state-changing request that does not carry that token.
 pub async fn session(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let web = st.web.clone();
     let now = st.clock.now();
@@ -71,7 +72,12 @@ pub async fn session(State(st): State<AppState>, mut req: Request, next: Next) -
         req.extensions_mut().insert(s);
     }
 
-    let mut resp = next.run(req).await;
+    // CSRF is checked here, in the same layer, once the session (and so the expected
+    // token) is known.
+    let mut resp = match check_csrf(&st, req).await {
+        Ok(req) => next.run(req).await,
+        Err(refused) => refused,
+    };
     if clear_session {
         let sets_session = resp
             .headers()
@@ -120,30 +126,30 @@ pub async fn install_owner(State(st): State<AppState>, req: Request, next: Next)
 
 /// Every state-changing request must come from our own pages (Origin / Sec-Fetch-Site)
 /// and carry the request's CSRF token in its form, compared in constant time.
-pub async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Response {
+async fn check_csrf(st: &AppState, req: Request) -> Result<Request, Response> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
+        return Ok(req);
     }
     // The sandbox's Graph API is called server to server with tokens, and its login dialog
     // stands in for facebook.com: neither is one of Latchkey's own forms.
     let path = req.uri().path();
     if path.starts_with("/sandbox/graph/") || path.starts_with("/sandbox/www/") {
-        return next.run(req).await;
+        return Ok(req);
     }
     let headers = req.headers();
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
         && site != "same-origin"
         && site != "none"
     {
-        return AppError::Csrf.into_response();
+        return Err(AppError::Csrf.into_response());
     }
     if let Some(origin) = headers.get(header::ORIGIN)
         && origin.as_bytes() != st.web.origin.as_bytes()
     {
-        return AppError::Csrf.into_response();
+        return Err(AppError::Csrf.into_response());
     }
     let Some(expected) = req.extensions().get::<CsrfToken>().map(|t| t.0.clone()) else {
-        return AppError::Csrf.into_response();
+        return Err(AppError::Csrf.into_response());
     };
     // File uploads are streamed to their handler, so their token rides in the query string.
     let is_multipart = req
@@ -159,24 +165,23 @@ pub async fn csrf(State(st): State<AppState>, req: Request, next: Next) -> Respo
             .map(|(_, v)| v.into_owned())
             .unwrap_or_default();
         if !bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
-            return AppError::Csrf.into_response();
+            return Err(AppError::Csrf.into_response());
         }
-        return next.run(req).await;
+        return Ok(req);
     }
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, st.web.body_limit).await {
         Ok(b) => b,
-        Err(_) => return AppError::PayloadTooLarge.into_response(),
+        Err(_) => return Err(AppError::PayloadTooLarge.into_response()),
     };
     let presented = url::form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
     if !bool::from(presented.as_bytes().ct_eq(expected.as_bytes())) {
-        return AppError::Csrf.into_response();
+        return Err(AppError::Csrf.into_response());
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
 /// Replaces the plain-text bodies axum and tower produce for errors (404 from the

@@ -232,7 +232,7 @@ pub fn route_paths(sandbox: bool) -> Vec<&'static str> {
 
 /// The whole application's routes, with middleware in the order they apply
 /// (outermost first): the frame (error pages, security headers, request log), body limit,
-/// session, CSRF.
+/// session with its CSRF check.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.web.body_limit;
     // The sandbox and its mailbox exist only in sandbox mode: with a real Meta app
@@ -263,10 +263,6 @@ pub fn router(state: AppState) -> Router {
         .fallback(assets::not_found)
         .with_state(state.clone())
         .merge(sandbox)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::csrf,
-        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::session,
