@@ -28,6 +28,9 @@ pub struct NewStatement<'a> {
     pub day: Option<i64>,
 }
 
+const SELECT: &str = "SELECT id, request_id, person_id, person_name, status, day, created_at
+     FROM client_statements";
+
 pub async fn insert<'c>(
     db: impl Exec<'c>,
     s: &NewStatement<'_>,
@@ -55,11 +58,9 @@ pub async fn latest<'c>(
     agency_id: i64,
     client_id: i64,
 ) -> Result<Option<Statement>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, request_id, person_id, person_name, status, day, created_at
-         FROM client_statements WHERE agency_id = $1 AND client_id = $2
-         ORDER BY id DESC LIMIT 1",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE agency_id = $1 AND client_id = $2 ORDER BY id DESC LIMIT 1"
+    )))
     .bind(agency_id)
     .bind(client_id)
     .fetch_optional(db)
@@ -72,11 +73,9 @@ pub async fn latest_for_request<'c>(
     agency_id: i64,
     request_id: i64,
 ) -> Result<Option<Statement>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, request_id, person_id, person_name, status, day, created_at
-         FROM client_statements WHERE agency_id = $1 AND request_id = $2
-         ORDER BY id DESC LIMIT 1",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE agency_id = $1 AND request_id = $2 ORDER BY id DESC LIMIT 1"
+    )))
     .bind(agency_id)
     .bind(request_id)
     .fetch_optional(db)

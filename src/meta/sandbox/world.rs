@@ -468,11 +468,25 @@ impl Persistence {
             return;
         };
         let tmp = file.with_extension("json.tmp");
-        if crate::private_files::write(&tmp, text.as_bytes())
+        if write_owner_only(&tmp, text.as_bytes())
             .and_then(|_| std::fs::rename(&tmp, file))
             .is_err()
         {
             tracing::warn!(file = %file.display(), "could not save the sandbox state");
         }
     }
+}
+
+/// Writes `path` readable by its owner only (0600): the state holds access tokens. The
+/// sandbox keeps its own file handling; it shares no code with Latchkey.
+fn write_owner_only(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents)
 }
