@@ -47,8 +47,7 @@ async fn main() -> anyhow::Result<()> {
         };
         let mut tx = state.db.begin().await?;
         state
-            .mailer
-            .queue(&mut tx, None, &email, state.clock.now())
+            .queue_mail(&mut tx, None, &email, state.clock.now())
             .await?;
         tx.commit().await?;
         state.mailer.wake();

@@ -8,14 +8,16 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::actions::{Ctx, CtxParts};
 use crate::clock::Clock;
 use crate::config::{MailTransportKind, Settings};
 use crate::crypto::SecretBox;
+use crate::hashing::Hasher;
 use crate::mail::{self, Mailer, Transport};
 use crate::meta::sandbox::Sandbox;
 use crate::meta::{GraphClient, GraphConfig};
 use crate::store::Db;
-use crate::web::{self, AppParts, AppState, Hasher, WebConfig};
+use crate::web::{self, AppParts, AppState, WebConfig};
 
 /// A built application: bound, migrated, ready to serve.
 pub struct Application {
@@ -55,23 +57,30 @@ impl Application {
         };
 
         let mailer = build_mailer(&settings)?;
+        let secrets = SecretBox::load_or_create(&settings.secret_key_file())?;
         let (graph, sandbox) = build_meta(&settings, &base_url, &clock)?;
         if sandbox.is_some() {
             tracing::info!(url = %format!("{base_url}/sandbox"), "no Meta app configured: using the built-in Meta sandbox");
         }
         tracing::info!(transport = %mailer.transport.describe(), "mail transport");
 
-        let state = AppState::new(AppParts {
+        let ctx = Ctx::new(CtxParts {
             db,
             graph,
-            sandbox,
             mailer,
+            secrets,
             clock,
             hasher: Hasher::new(),
+            base_url: base_url.clone(),
+            approval_lease: settings.approval_lease_secs.max(5),
+            demo: sandbox.as_ref().map(Sandbox::demo),
+        });
+        let state = AppState::new(AppParts {
+            ctx,
+            sandbox,
             links: Default::default(),
             web: Arc::new(WebConfig {
                 loopback_only: settings.loopback_only() && addr.ip().is_loopback(),
-                approval_lease: settings.approval_lease_secs.max(5),
                 ..WebConfig::new(&base_url, settings.trust_forwarded_for, settings.body_limit)
             }),
         });
@@ -101,7 +110,7 @@ impl Application {
     }
 
     pub fn base_url(&self) -> &str {
-        &self.state.web.base_url
+        &self.state.base_url
     }
 
     /// The shared state (tests reach the database, mailer and clock through it).
@@ -164,6 +173,7 @@ fn spawn_workers(
         jobs.push(tokio::spawn(mail::worker::run(
             state.db.clone(),
             state.mailer.clone(),
+            state.secrets.clone(),
             state.clock.clone(),
             shutdown.clone(),
         )));
@@ -243,8 +253,7 @@ fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
         ),
         None => None,
     };
-    let secrets = SecretBox::load_or_create(&settings.secret_key_file())?;
-    Ok(Mailer::new(transport, secrets, from, reply_to))
+    Ok(Mailer::new(transport, from, reply_to))
 }
 
 async fn shutdown_signal() {

@@ -5,8 +5,8 @@ use anyhow::Context;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::{BoundedText, EmailAddress, NewPassword, Role};
+use crate::hashing::Hasher;
 use crate::store::{Db, agencies, audit, users};
-use crate::web::Hasher;
 
 /// Connects, migrates, and creates the agency and owner. Returns the agency id.
 pub async fn create_owner(

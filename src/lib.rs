@@ -15,6 +15,7 @@
 //! - [`private_files`]: files at rest readable by the operator only.
 //! - [`clock`]: the one clock; tests move it instead of sleeping.
 
+pub mod actions;
 pub mod app;
 pub mod approval;
 pub mod bootstrap;
@@ -22,6 +23,8 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod domain;
+pub mod error;
+pub mod hashing;
 pub mod jobs;
 pub mod mail;
 pub mod meta;

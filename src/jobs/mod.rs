@@ -55,7 +55,7 @@ pub async fn run_reminders(
 
 /// Finishes approvals whose process died mid-way: at start-up, then every half lease.
 pub async fn run_recovery(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let every = Duration::from_secs((state.web.approval_lease / 2).max(1) as u64);
+    let every = Duration::from_secs((state.approval_lease / 2).max(1) as u64);
     loop {
         if *shutdown.borrow() {
             break;

@@ -32,8 +32,6 @@ pub struct OutgoingEmail {
 #[derive(Clone)]
 pub struct Mailer {
     pub transport: Transport,
-    /// Bodies are sealed at rest: they carry capability links.
-    pub secrets: SecretBox,
     pub from: lettre::message::Mailbox,
     pub reply_to: Option<lettre::message::Mailbox>,
     wake: Arc<Notify>,
@@ -42,13 +40,11 @@ pub struct Mailer {
 impl Mailer {
     pub fn new(
         transport: Transport,
-        secrets: SecretBox,
         from: lettre::message::Mailbox,
         reply_to: Option<lettre::message::Mailbox>,
     ) -> Self {
         Self {
             transport,
-            secrets,
             from,
             reply_to,
             wake: Arc::new(Notify::new()),
@@ -89,10 +85,12 @@ pub fn header_safe(value: &str, max: usize) -> String {
 impl Mailer {
     /// Queues a message on the given connection, normally inside the transaction of the
     /// change that causes it, so that the change and its notification commit or roll back
-    /// together. The bodies are sealed: the database never holds a link in clear.
+    /// together. The bodies are sealed with `secrets`: the database never holds a link in
+    /// clear.
     pub async fn queue(
         &self,
         conn: &mut sqlx::AnyConnection,
+        secrets: &SecretBox,
         agency_id: Option<i64>,
         email: &OutgoingEmail,
         now: i64,
@@ -106,8 +104,8 @@ impl Mailer {
                 kind: email.kind,
                 to_addr: &email.to,
                 subject: &subject,
-                text_body: &self.secrets.seal(&email.text),
-                html_body: &self.secrets.seal(&email.html),
+                text_body: &secrets.seal(&email.text),
+                html_body: &secrets.seal(&email.html),
                 message_id: &message_id,
             },
             now,

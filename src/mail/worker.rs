@@ -6,6 +6,7 @@ use tokio::sync::watch;
 
 use super::Mailer;
 use crate::clock::Clock;
+use crate::crypto::SecretBox;
 use crate::store::Db;
 use crate::store::outbox::{self, DEAD, QUEUED};
 
@@ -25,15 +26,19 @@ pub fn backoff_secs(attempts: i64) -> i64 {
 }
 
 /// Delivers one due message if there is one. Returns whether it claimed one.
-pub async fn deliver_one(db: &Db, mailer: &Mailer, clock: &Clock) -> Result<bool, sqlx::Error> {
+pub async fn deliver_one(
+    db: &Db,
+    mailer: &Mailer,
+    secrets: &SecretBox,
+    clock: &Clock,
+) -> Result<bool, sqlx::Error> {
     let now = clock.now();
     let Some(mut row) = outbox::claim(&db.pool, now, now + LEASE_SECS).await? else {
         return Ok(false);
     };
-    let opened = mailer
-        .secrets
+    let opened = secrets
         .open(&row.text_body)
-        .and_then(|t| Ok((t, mailer.secrets.open(&row.html_body)?)));
+        .and_then(|t| Ok((t, secrets.open(&row.html_body)?)));
     let outcome = match opened {
         Ok((text, html)) => {
             row.text_body = text;
@@ -67,13 +72,19 @@ pub async fn deliver_one(db: &Db, mailer: &Mailer, clock: &Clock) -> Result<bool
 }
 
 /// Runs until `shutdown` turns true, finishing the message in hand first.
-pub async fn run(db: Db, mailer: Mailer, clock: Clock, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(
+    db: Db,
+    mailer: Mailer,
+    secrets: SecretBox,
+    clock: Clock,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let bell = mailer.bell();
     loop {
         if *shutdown.borrow() {
             break;
         }
-        match deliver_one(&db, &mailer, &clock).await {
+        match deliver_one(&db, &mailer, &secrets, &clock).await {
             Ok(true) => continue,
             Ok(false) => {}
             Err(e) => tracing::error!(error = %e, "outbox worker could not reach the database"),

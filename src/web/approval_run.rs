@@ -44,19 +44,13 @@ pub async fn begin(
 ) -> Result<Begun, AppError> {
     let now = st.clock.now();
     let mut tx = st.db.begin().await?;
-    let Some(attempt) = flows::begin_attempt(
-        &mut tx,
-        flow.id,
-        flow.attempt,
-        now,
-        now + st.web.approval_lease,
-    )
-    .await?
+    let Some(attempt) =
+        flows::begin_attempt(&mut tx, flow.id, flow.attempt, now, now + st.approval_lease).await?
     else {
         return Ok(Begun::AlreadyStarted);
     };
     if r.single_use == 1
-        && !flows::claim_request(&mut tx, r.id, flow.id, now, now + st.web.approval_lease).await?
+        && !flows::claim_request(&mut tx, r.id, flow.id, now, now + st.approval_lease).await?
     {
         tx.rollback().await?;
         let used = requests::get(&st.db.pool, r.agency_id, r.id)
@@ -103,7 +97,7 @@ async fn context(st: &AppState, flow_id: i64) -> Result<Context, AppError> {
     let token = flow
         .token_sealed
         .as_ref()
-        .and_then(|s| st.mailer.secrets.open(s).ok())
+        .and_then(|s| st.secrets.open(s).ok())
         .map(AccessToken);
     let staff_emails = users::list(&st.db.pool, agency.id)
         .await?
@@ -213,7 +207,7 @@ async fn answer_items(
         }
     };
     let (a, prepared) = (&a, &prepared);
-    let lease = st.web.approval_lease;
+    let lease = st.approval_lease;
     let results = bounded(pending, approval::CONCURRENCY, |(item, asset)| async move {
         let outcomes = if recovering {
             approval::read_back(&st.graph, a, prepared, &asset).await
@@ -247,10 +241,10 @@ pub async fn run(st: AppState, flow_id: i64, attempt: i64, ip: String) -> Result
     let heartbeat = {
         let st = st.clone();
         tokio::spawn(async move {
-            let every = std::time::Duration::from_secs((st.web.approval_lease / 3).max(1) as u64);
+            let every = std::time::Duration::from_secs((st.approval_lease / 3).max(1) as u64);
             loop {
                 tokio::time::sleep(every).await;
-                let until = st.clock.now() + st.web.approval_lease;
+                let until = st.clock.now() + st.approval_lease;
                 let renewed = async {
                     flows::renew_lease(&st.db.pool, flow_id, attempt, until).await?;
                     flows::renew_request_claim(&st.db.pool, flow_id, until).await
@@ -279,7 +273,7 @@ pub async fn recover(st: &AppState) -> Result<usize, AppError> {
     loop {
         let now = st.clock.now();
         let Some((flow_id, attempt)) =
-            flows::claim_stale(&st.db.pool, now, now + st.web.approval_lease).await?
+            flows::claim_stale(&st.db.pool, now, now + st.approval_lease).await?
         else {
             return Ok(done);
         };
@@ -459,19 +453,16 @@ async fn finish(
         })
         .collect();
     let brand_mail = templates::Brand::from(agency);
-    let url = format!("{}/requests/{}", st.web.base_url, r.id);
+    let url = format!("{}/requests/{}", st.base_url, r.id);
     for to in prefs::recipients(&mut *tx, agency.id, "access_approved").await? {
         let email = templates::access_approved(&brand_mail, &to, &r.client_name, &summary, &url)?;
-        st.mailer
-            .queue(&mut tx, Some(agency.id), &email, now)
-            .await?;
+        st.queue_mail(&mut tx, Some(agency.id), &email, now).await?;
     }
     if recorded > 0 {
         // The client's receipt lists what this attempt shared and what it did not.
         let receipt =
             templates::approval_receipt(&brand_mail, &r.client_email, &r.client_name, &summary)?;
-        st.mailer
-            .queue(&mut tx, Some(agency.id), &receipt, now)
+        st.queue_mail(&mut tx, Some(agency.id), &receipt, now)
             .await?;
     }
     tx.commit().await?;

@@ -264,7 +264,7 @@ pub async fn callback(
         .me(&token)
         .await
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("/me failed: {e}")))?;
-    let sealed = st.mailer.secrets.seal(token.expose());
+    let sealed = st.secrets.seal(token.expose());
     let mut tx = st.db.begin().await?;
     flows::set_login(&mut *tx, flow.id, &sealed, &me.id, &me.name, now).await?;
     requests::add_event(
@@ -377,7 +377,7 @@ fn groups_of(offered: &[Offered]) -> Vec<Group> {
 fn open_token(st: &AppState, flow: &Flow) -> Option<AccessToken> {
     flow.token_sealed
         .as_ref()
-        .and_then(|s| st.mailer.secrets.open(s).ok())
+        .and_then(|s| st.secrets.open(s).ok())
         .map(AccessToken)
 }
 
@@ -815,7 +815,7 @@ pub async fn migration(
     )
     .await?;
     let brand_mail = templates::Brand::from(&agency);
-    let url = format!("{}/clients/{}", st.web.base_url, r.client_id);
+    let url = format!("{}/clients/{}", st.base_url, r.client_id);
     for to in prefs::recipients(&mut *tx, agency.id, templates::kinds::CLIENT_STATEMENT).await? {
         let email = templates::client_statement(
             &brand_mail,
@@ -825,9 +825,7 @@ pub async fn migration(
             &said,
             &url,
         )?;
-        st.mailer
-            .queue(&mut tx, Some(agency.id), &email, now)
-            .await?;
+        st.queue_mail(&mut tx, Some(agency.id), &email, now).await?;
     }
     flows::touch(&mut *tx, flow.id, now).await?;
     tx.commit().await?;

@@ -389,14 +389,13 @@ pub async fn forgot(
             now,
         )
         .await?;
-        let link = format!("{}/password/reset/{}", st.web.base_url, token.expose());
+        let link = format!("{}/password/reset/{}", st.base_url, token.expose());
         let brand = templates::Brand {
             agency_name: agency.name,
             accent_color: agency.accent_color,
         };
         let message = templates::password_reset(&brand, &user.email, &link)?;
-        st.mailer
-            .queue(&mut tx, Some(user.agency_id), &message, now)
+        st.queue_mail(&mut tx, Some(user.agency_id), &message, now)
             .await?;
         audit::record(
             &mut *tx,

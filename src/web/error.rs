@@ -1,41 +1,11 @@
-//! One error type for every handler. Each variant is an outcome a person can understand;
-//! the cause of an unexpected error is logged, never shown.
+//! How the one error type ([`crate::error::AppError`]) looks to a person: an error page with
+//! the right status; the cause of an unexpected error is logged, never shown.
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    #[error("not found")]
-    NotFound,
-    /// A link that existed but is no longer valid (expired or used).
-    #[error("gone")]
-    Gone { title: String, message: String },
-    #[error("forbidden: {0}")]
-    Forbidden(&'static str),
-    #[error("bad request: {0}")]
-    BadRequest(String),
-    /// The request's CSRF token or origin did not match.
-    #[error("csrf check failed")]
-    Csrf,
-    #[error("too many requests")]
-    TooManyRequests { retry_after: i64 },
-    #[error("payload too large")]
-    PayloadTooLarge,
-    /// Busy (e.g. all password-hashing slots taken); try again shortly.
-    #[error("busy")]
-    Busy,
-    /// The visitor must log in first; `next` is where to return.
-    #[error("login required")]
-    LoginRequired { next: String },
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-    #[error(transparent)]
-    Template(#[from] askama::Error),
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
+pub use crate::error::{AppError, AppResult};
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -168,9 +138,6 @@ pub fn human_wait(secs: i64) -> String {
 pub fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
-
-/// Handler result.
-pub type AppResult<T> = Result<T, AppError>;
 
 #[cfg(test)]
 mod tests {

@@ -356,12 +356,10 @@ async fn record_open(
             .await?
             .ok_or(AppError::NotFound)?;
         let brand = templates::Brand::from(&agency);
-        let url = format!("{}/requests/{}", st.web.base_url, view.id);
+        let url = format!("{}/requests/{}", st.base_url, view.id);
         for to in prefs::recipients(&mut *tx, agency.id, "request_opened").await? {
             let email = templates::request_opened(&brand, &to, &view.client_name, &url)?;
-            st.mailer
-                .queue(&mut tx, Some(agency.id), &email, now)
-                .await?;
+            st.queue_mail(&mut tx, Some(agency.id), &email, now).await?;
         }
     }
     tx.commit().await?;

@@ -12,7 +12,6 @@ mod clients;
 mod emails;
 pub mod error;
 mod grants;
-mod hashing;
 mod home;
 mod layout;
 mod link;
@@ -32,15 +31,12 @@ use axum::Router;
 use axum::routing::{MethodRouter, get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::clock::Clock;
-use crate::mail::Mailer;
-use crate::meta::GraphClient;
+use crate::actions::Ctx;
 use crate::meta::sandbox::Sandbox;
-use crate::store::Db;
 
 pub use approval_run::recover as recover_approvals;
 pub use error::AppError;
-pub use hashing::Hasher;
+pub use link::LinkMemo;
 pub use reauth::send_deadline_reminders;
 pub use requests::send_auto_reminders;
 pub use verify::{VerifyError, VerifyReport, verify_agency, verify_due};
@@ -67,26 +63,28 @@ impl std::ops::Deref for AppState {
     }
 }
 
-/// The parts of [`AppState`].
+/// The parts of [`AppState`]: the use cases' context plus what only the web needs.
 pub struct AppParts {
-    pub db: Db,
-    /// The Graph API client (to Meta, or to the sandbox over HTTP).
-    pub graph: GraphClient,
-    /// The built-in sandbox, when no Meta app is configured.
+    /// What the use cases reach (database, Graph, mail, clock, key, hasher).
+    pub ctx: Ctx,
+    /// The built-in sandbox, when no Meta app is configured (its routes are mounted).
     pub sandbox: Option<Sandbox>,
-    pub mailer: Mailer,
-    pub clock: Clock,
-    pub hasher: Hasher,
     pub web: Arc<WebConfig>,
     /// Link views' shortcuts (throttled addresses, visits recorded this hour).
-    pub links: Arc<link::LinkMemo>,
+    pub links: Arc<LinkMemo>,
+}
+
+impl std::ops::Deref for AppParts {
+    type Target = Ctx;
+
+    fn deref(&self) -> &Ctx {
+        &self.ctx
+    }
 }
 
 /// Settings the web layer needs, resolved at start-up.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
-    /// Public URL without trailing slash, for links in e-mails.
-    pub base_url: String,
     /// `scheme://host[:port]` of the base URL, for the Origin check.
     pub origin: String,
     pub https: bool,
@@ -95,8 +93,6 @@ pub struct WebConfig {
     /// Only this machine can reach the app (loopback bind and base URL): the sandbox's
     /// mailbox may then show client mail to anyone, as a local demo.
     pub loopback_only: bool,
-    /// Seconds an approval in progress holds its lease (renewed while it runs).
-    pub approval_lease: i64,
 }
 
 impl WebConfig {
@@ -105,13 +101,11 @@ impl WebConfig {
             .map(|u| u.origin().ascii_serialization())
             .unwrap_or_else(|_| base_url.to_owned());
         Self {
-            base_url: base_url.to_owned(),
             origin,
             https: base_url.starts_with("https://"),
             trust_forwarded_for,
             body_limit,
             loopback_only: false,
-            approval_lease: 60,
         }
     }
 }

@@ -63,7 +63,7 @@ pub async fn apply_migration(
                     })
                     .collect();
                 let due_on = format_day(due);
-                let queue = format!("{}/reauth", st.web.base_url);
+                let queue = format!("{}/reauth", st.base_url);
                 for to in prefs::recipients(&mut *tx, agency_id, "reauth_needed").await? {
                     let email = templates::reauth_needed(
                         &brand,
@@ -74,9 +74,7 @@ pub async fn apply_migration(
                         &due_on,
                         Some(&queue),
                     )?;
-                    st.mailer
-                        .queue(&mut tx, Some(agency_id), &email, now)
-                        .await?;
+                    st.queue_mail(&mut tx, Some(agency_id), &email, now).await?;
                 }
                 let email = templates::reauth_needed(
                     &brand,
@@ -87,9 +85,7 @@ pub async fn apply_migration(
                     &due_on,
                     None,
                 )?;
-                st.mailer
-                    .queue(&mut tx, Some(agency_id), &email, now)
-                    .await?;
+                st.queue_mail(&mut tx, Some(agency_id), &email, now).await?;
             }
         }
         _ => {
@@ -318,8 +314,7 @@ pub async fn send_link(
         expires_on: format_day(expires_at),
     };
     let email = templates::access_link(&brand, &client.contact_email, &ask)?;
-    st.mailer
-        .queue(&mut tx, Some(staff.agency_id), &email, now)
+    st.queue_mail(&mut tx, Some(staff.agency_id), &email, now)
         .await?;
     requests::mark_emailed(&mut *tx, rid, now).await?;
     requests::add_event(
@@ -378,7 +373,7 @@ pub async fn send_deadline_reminders(st: &AppState) -> Result<usize, AppError> {
             "1d" => DeadlineStage::OneDay,
             _ => DeadlineStage::Overdue,
         };
-        let url = format!("{}/reauth", st.web.base_url);
+        let url = format!("{}/reauth", st.base_url);
         for to in prefs::recipients(&mut *tx, agency_id, "deadline_reminder").await? {
             let email = templates::deadline_reminder(
                 &brand,
@@ -389,9 +384,7 @@ pub async fn send_deadline_reminders(st: &AppState) -> Result<usize, AppError> {
                 &format_day(due),
                 &url,
             )?;
-            st.mailer
-                .queue(&mut tx, Some(agency_id), &email, now)
-                .await?;
+            st.queue_mail(&mut tx, Some(agency_id), &email, now).await?;
         }
         tx.commit().await?;
         sent += 1;

@@ -24,7 +24,7 @@ const MAX_MESSAGE: usize = 1000;
 
 /// Builds the client's link for a token.
 pub fn link_url(st: &AppState, token: &SecretToken) -> String {
-    format!("{}/r/{}", st.web.base_url, token.expose())
+    format!("{}/r/{}", st.base_url, token.expose())
 }
 
 /// A fresh token and its (hash, display prefix).
@@ -363,8 +363,7 @@ pub async fn create(
             expires_at,
         );
         let email = templates::access_link(&brand, &client.contact_email, &ask)?;
-        st.mailer
-            .queue(&mut tx, Some(staff.agency_id), &email, now)
+        st.queue_mail(&mut tx, Some(staff.agency_id), &email, now)
             .await?;
         requests::mark_emailed(&mut *tx, id, now).await?;
         requests::add_event(
@@ -889,8 +888,7 @@ async fn queue_reminder(
     );
     let email =
         templates::request_reminder(&templates::Brand::from(agency), &r.client_email, &ask)?;
-    st.mailer
-        .queue(&mut *tx, Some(agency.id), &email, now)
+    st.queue_mail(&mut *tx, Some(agency.id), &email, now)
         .await?;
     requests::add_event(&mut **tx, r.id, "reminded", detail, now).await?;
     Ok(prefix)

@@ -171,14 +171,13 @@ pub async fn invite(
         now,
     )
     .await?;
-    let link = format!("{}/invite/{}", st.web.base_url, token.expose());
+    let link = format!("{}/invite/{}", st.base_url, token.expose());
     let brand = templates::Brand {
         agency_name: agency.name,
         accent_color: agency.accent_color,
     };
     let message = templates::invite(&brand, email.as_str(), &staff.name, role.label(), &link)?;
-    st.mailer
-        .queue(&mut tx, Some(staff.agency_id), &message, now)
+    st.queue_mail(&mut tx, Some(staff.agency_id), &message, now)
         .await?;
     audit::record(
         &mut *tx,

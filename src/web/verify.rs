@@ -86,7 +86,7 @@ async fn store_token(
     agencies::set_meta_token(
         &mut *tx,
         staff.agency_id,
-        Some(&st.mailer.secrets.seal(token.expose())),
+        Some(&st.secrets.seal(token.expose())),
         now,
     )
     .await?;
@@ -133,7 +133,7 @@ pub async fn disconnect(
 async fn agency_token(st: &AppState, agency_id: i64) -> AppResult<Option<AccessToken>> {
     let (sealed, _, _) = agencies::meta_connection(&st.db.pool, agency_id).await?;
     Ok(sealed
-        .and_then(|s| st.mailer.secrets.open(&s).ok())
+        .and_then(|s| st.secrets.open(&s).ok())
         .map(AccessToken))
 }
 
@@ -262,13 +262,11 @@ async fn reconcile(
             .await?
             .map(|c| c.name)
             .unwrap_or_default();
-        let url = format!("{}/clients/{client_id}", st.web.base_url);
+        let url = format!("{}/clients/{client_id}", st.base_url);
         for to in prefs::recipients(&mut *tx, agency.id, "access_lost").await? {
             let email =
                 templates::access_lost(&brand, &to, &name, assets, &url).map_err(AppError::from)?;
-            st.mailer
-                .queue(&mut tx, Some(agency.id), &email, now)
-                .await?;
+            st.queue_mail(&mut tx, Some(agency.id), &email, now).await?;
         }
     }
     agencies::mark_verified(&mut *tx, agency.id, now).await?;

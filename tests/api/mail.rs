@@ -37,8 +37,7 @@ async fn enqueue(app: &TestApp, to: &str, n: usize) -> i64 {
     let mut tx = app.state.db.begin().await.unwrap();
     let id = app
         .state
-        .mailer
-        .queue(&mut tx, None, &message(to, n), app.clock.now())
+        .queue_mail(&mut tx, None, &message(to, n), app.clock.now())
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -46,9 +45,14 @@ async fn enqueue(app: &TestApp, to: &str, n: usize) -> i64 {
 }
 
 async fn deliver(app: &TestApp) -> bool {
-    worker::deliver_one(&app.state.db, &app.state.mailer, &app.clock)
-        .await
-        .unwrap()
+    worker::deliver_one(
+        &app.state.db,
+        &app.state.mailer,
+        &app.state.secrets,
+        &app.clock,
+    )
+    .await
+    .unwrap()
 }
 
 async fn row(app: &TestApp, id: i64) -> (String, i64, i64, Option<String>) {
@@ -149,8 +153,7 @@ async fn dead_after_max_attempts_and_retry_from_the_page() {
     let mut tx = app.state.db.begin().await.unwrap();
     let id = app
         .state
-        .mailer
-        .queue(
+        .queue_mail(
             &mut tx,
             Some(agency_id),
             &message("ana@bloom.test", 1),
@@ -190,8 +193,7 @@ async fn a_rolled_back_transaction_sends_nothing() {
     let app = app_with_smtp(&sink.url()).await;
     let mut tx = app.state.db.begin().await.unwrap();
     app.state
-        .mailer
-        .queue(
+        .queue_mail(
             &mut tx,
             None,
             &message("ana@bloom.test", 1),
@@ -233,7 +235,7 @@ async fn two_workers_never_send_the_same_row_twice() {
         let mut idle = 0;
         // "No row" can mean a lost race: stop only after several empty claims in a row.
         while idle < 5 {
-            if worker::deliver_one(&st.db, &st.mailer, &clock)
+            if worker::deliver_one(&st.db, &st.mailer, &st.secrets, &clock)
                 .await
                 .unwrap()
             {

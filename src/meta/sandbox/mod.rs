@@ -40,6 +40,34 @@ pub(crate) struct Inner {
     pub calls: u64,
 }
 
+/// What Latchkey's embedded defaults may know of the sandbox's demo world: the agency's
+/// portfolio and its system user. Everything else is reached over HTTP, as with Meta.
+#[derive(Clone)]
+pub struct Demo {
+    sandbox: Sandbox,
+}
+
+impl Demo {
+    /// The demo agency's business portfolio id (offered at set-up).
+    pub fn agency_portfolio(&self) -> &'static str {
+        world::AGENCY_PORTFOLIO
+    }
+
+    /// A fresh year-long token of the demo agency's system user, as an agency would paste
+    /// from Business Settings.
+    pub fn system_user_token(&self) -> String {
+        const SCOPES: [&str; 5] = [
+            "business_management",
+            "pages_show_list",
+            "ads_management",
+            "instagram_basic",
+            "catalog_management",
+        ];
+        self.sandbox
+            .issue_token(world::SYSTEM_USER, &SCOPES, 365 * 86_400)
+    }
+}
+
 /// A running sandbox's shared state. Cheap to clone.
 #[derive(Clone)]
 pub struct Sandbox {
@@ -187,6 +215,13 @@ impl Sandbox {
         let w = g.world.clone();
         g.persistence.save(&w);
         token
+    }
+
+    /// The small description of the demo world that Latchkey's embedded defaults use.
+    pub fn demo(&self) -> Demo {
+        Demo {
+            sandbox: self.clone(),
+        }
     }
 
     /// A copy of the world as it is now (tests and the admin page).

@@ -15,7 +15,7 @@ use rand::rngs::OsRng;
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
-use super::AppError;
+use crate::error::AppError;
 
 /// argon2id, m = 19456 KiB, t = 2, p = 1 (OWASP's recommendation).
 fn argon2() -> Argon2<'static> {

@@ -1,0 +1,125 @@
+//! The floor of what users and jobs do: one function per action (create a request, approve,
+//! apply a migration, verify, offboard, remind, team and settings changes).
+//!
+//! Each use case validates its input (already parsed into domain types by its caller), opens
+//! its transaction, calls `store`, `meta` and `mail`, writes its audit entry through
+//! [`audit`], and returns a typed result. It knows no HTTP types: web handlers, jobs and (later)
+//! the JSON API call the same function.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::crypto::SecretBox;
+use crate::error::AppResult;
+use crate::hashing::Hasher;
+use crate::mail::{Mailer, OutgoingEmail};
+use crate::meta::GraphClient;
+use crate::meta::sandbox::Demo;
+use crate::store::{Db, Tx, audit as audit_log};
+
+/// What every use case can reach. Cheap to clone (one `Arc`).
+#[derive(Clone)]
+pub struct Ctx(Arc<CtxParts>);
+
+impl Ctx {
+    pub fn new(parts: CtxParts) -> Self {
+        Self(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for Ctx {
+    type Target = CtxParts;
+
+    fn deref(&self) -> &CtxParts {
+        &self.0
+    }
+}
+
+/// The parts of [`Ctx`].
+pub struct CtxParts {
+    pub db: Db,
+    /// The Graph API client (to Meta, or to the sandbox over HTTP).
+    pub graph: GraphClient,
+    pub mailer: Mailer,
+    /// The installation's key for values sealed at rest (mail bodies, Meta tokens).
+    pub secrets: SecretBox,
+    pub clock: Clock,
+    pub hasher: Hasher,
+    /// Public URL without trailing slash, for links in e-mails.
+    pub base_url: String,
+    /// Seconds an approval in progress holds its lease (renewed while it runs).
+    pub approval_lease: i64,
+    /// The built-in sandbox's demo world, when no Meta app is configured.
+    pub demo: Option<Demo>,
+}
+
+impl CtxParts {
+    /// Queues an e-mail inside `tx`, sealed with the installation's key; the caller wakes the
+    /// mailer after commit.
+    pub async fn queue_mail(
+        &self,
+        tx: &mut Tx,
+        agency_id: Option<i64>,
+        email: &OutgoingEmail,
+        now: i64,
+    ) -> AppResult<i64> {
+        Ok(self
+            .mailer
+            .queue(tx, &self.secrets, agency_id, email, now)
+            .await?)
+    }
+
+    /// `{base_url}{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+}
+
+/// Who does an action: a signed-in person of an agency, a client, or the system itself.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub agency_id: i64,
+    /// The staff member's user id, when a person of the agency acts.
+    pub user_id: Option<i64>,
+    /// "Ana <ana@example.com>", "client", "system".
+    pub label: String,
+    /// The staff member's display name (or the label).
+    pub name: String,
+    pub ip: String,
+}
+
+impl Actor {
+    /// A job acting for an agency.
+    pub fn system(agency_id: i64) -> Self {
+        Self {
+            agency_id,
+            user_id: None,
+            label: "system".into(),
+            name: "Latchkey".into(),
+            ip: String::new(),
+        }
+    }
+}
+
+/// Writes one audit entry for `actor` in `tx`: the one way use cases audit.
+pub async fn audit(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    now: i64,
+) -> AppResult<()> {
+    audit_log::record(
+        &mut **tx,
+        audit_log::Event {
+            agency_id: Some(actor.agency_id),
+            actor: &actor.label,
+            action,
+            target,
+            ip: &actor.ip,
+            at: now,
+        },
+    )
+    .await?;
+    Ok(())
+}

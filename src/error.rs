@@ -1,0 +1,38 @@
+//! The one error type. Each variant is an outcome a person can understand; the web layer
+//! renders it as a page (and logs the cause of an unexpected one), so internal text never
+//! reaches a user. Use cases, jobs and handlers all return it.
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    /// A link that existed but is no longer valid (expired or used).
+    #[error("gone")]
+    Gone { title: String, message: String },
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The request's CSRF token or origin did not match.
+    #[error("csrf check failed")]
+    Csrf,
+    #[error("too many requests")]
+    TooManyRequests { retry_after: i64 },
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// Busy (e.g. all password-hashing slots taken); try again shortly.
+    #[error("busy")]
+    Busy,
+    /// The visitor must log in first; `next` is where to return.
+    #[error("login required")]
+    LoginRequired { next: String },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Template(#[from] askama::Error),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// The result of a use case or handler.
+pub type AppResult<T> = Result<T, AppError>;
