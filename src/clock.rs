@@ -35,3 +35,29 @@ pub fn format_utc(ts: i64) -> String {
         .and_then(|t| t.format(&fmt).ok())
         .unwrap_or_else(|| "—".to_owned())
 }
+
+/// "14 December 2026".
+pub fn format_day(ts: i64) -> String {
+    let fmt = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| t.format(&fmt).ok())
+        .unwrap_or_default()
+}
+
+/// "2027-01-31" for date inputs.
+pub fn format_iso_day(ts: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| t.format(&fmt).ok())
+        .unwrap_or_default()
+}
+
+/// Midnight UTC of a `YYYY-MM-DD` date.
+pub fn parse_iso_day(s: &str) -> Option<i64> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s.trim(), &fmt)
+        .ok()
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
+}

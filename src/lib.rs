@@ -17,7 +17,6 @@
 
 pub mod actions;
 pub mod app;
-pub mod approval;
 pub mod bootstrap;
 pub mod clock;
 pub mod config;

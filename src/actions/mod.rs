@@ -6,6 +6,11 @@
 //! [`audit`], and returns a typed result. It knows no HTTP types: web handlers, jobs and (later)
 //! the JSON API call the same function.
 
+pub mod approval;
+pub mod migration;
+pub mod requests;
+pub mod verify;
+
 use std::sync::Arc;
 
 use crate::clock::Clock;
@@ -67,6 +72,11 @@ impl CtxParts {
             .mailer
             .queue(tx, &self.secrets, agency_id, email, now)
             .await?)
+    }
+
+    /// The client's link for a token.
+    pub fn link_url(&self, token: &crate::domain::SecretToken) -> String {
+        format!("{}/r/{}", self.base_url, token.expose())
     }
 
     /// `{base_url}{path}`.

@@ -6,6 +6,7 @@ pub mod email;
 pub mod migration;
 pub mod password;
 pub mod portfolio;
+pub mod reminder;
 pub mod role;
 pub mod text;
 pub mod token;

@@ -11,6 +11,9 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 
+/// Prefix of the client's link tokens (`/r/lkr_…`).
+pub const LINK_PREFIX: &str = "lkr";
+
 /// A plain secret token. `Debug` shows only its prefix.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretToken(String);

@@ -21,17 +21,17 @@ pub async fn run_reminders(
         if *shutdown.borrow() {
             break;
         }
-        match crate::web::send_auto_reminders(&state).await {
+        match crate::actions::requests::send_auto_reminders(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "automatic reminders queued"),
             Err(e) => tracing::error!(error = ?e, "reminder job failed"),
         }
-        match crate::web::send_deadline_reminders(&state).await {
+        match crate::actions::migration::send_deadline_reminders(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "re-authorisation deadline reminders queued"),
             Err(e) => tracing::error!(error = ?e, "deadline reminder job failed"),
         }
-        crate::web::verify_due(&state, verify_interval).await;
+        crate::actions::verify::verify_due(&state, verify_interval).await;
         if let Err(e) = state.db.optimize().await {
             tracing::warn!(error = %e, "planner statistics not refreshed");
         }
@@ -60,7 +60,7 @@ pub async fn run_recovery(state: AppState, mut shutdown: watch::Receiver<bool>) 
         if *shutdown.borrow() {
             break;
         }
-        match crate::web::recover_approvals(&state).await {
+        match crate::actions::approval::recover(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "unfinished approvals recovered"),
             Err(e) => tracing::error!(error = ?e, "approval recovery failed"),

@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::{Exec, Page};
+use crate::domain::reminder;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Client {
@@ -212,7 +213,7 @@ pub async fn claim_deadline_reminder<'c>(
     .bind(stage)
     .bind(now)
     .bind(id)
-    .bind(now - 86_400)
+    .bind(reminder::blocking_since(now))
     .execute(db)
     .await?;
     Ok(r.rows_affected() == 1)

@@ -4,6 +4,7 @@
 use sqlx::FromRow;
 
 use super::{Exec, Page};
+use crate::domain::reminder;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AccessRequest {
@@ -371,7 +372,7 @@ pub async fn claim_reminder<'c>(
     .bind(now)
     .bind(agency_id)
     .bind(id)
-    .bind(now - 24 * 60 * 60)
+    .bind(reminder::blocking_since(now))
     .execute(db)
     .await?;
     Ok(r.rows_affected() == 1)

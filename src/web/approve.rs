@@ -9,19 +9,19 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::approval_run::{self, Begun};
 use super::error::AppResult;
 use super::layout::render_status;
 use super::link::{Lookup, PublicBrand, gone_page, lookup, token_segment};
 use super::session::{ClientIp, Cookies, CsrfToken};
 use super::{AppError, AppState};
-use crate::approval::{self, Offered, Outcome};
+use crate::actions::approval::{self as approval_run, Begun};
 use crate::domain::SecretToken;
 use crate::domain::access::{Ask, AssetKind, GrantMode};
 use crate::domain::migration::MigrationStatus;
 use crate::domain::token::{hash_secret, random_hex};
 use crate::mail::templates;
 use crate::meta::AccessToken;
+use crate::meta::share::{self, Offered, Outcome};
 use crate::store::flows::{self, Flow};
 use crate::store::requests::AccessRequest;
 use crate::store::{agencies, audit, prefs, requests};
@@ -115,7 +115,7 @@ pub async fn start(
         now,
     )
     .await?;
-    let scopes = approval::scopes_for(&Ask::decode(&r.asks));
+    let scopes = share::scopes_for(&Ask::decode(&r.asks));
     let dialog = st.graph.dialog_url(&state, &scopes, false);
     let set = Cookies::build(
         &st.web,
@@ -229,11 +229,11 @@ pub async fn callback(
     let r = requests::get(&st.db.pool, flow.agency_id, flow.request_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let needed = approval::scopes_for(&Ask::decode(&r.asks));
+    let needed = share::scopes_for(&Ask::decode(&r.asks));
     let missing: Vec<String> = needed
         .iter()
         .filter(|s| !info.scopes.iter().any(|g| g == *s))
-        .map(|s| approval::scope_words(s).to_owned())
+        .map(|s| share::scope_words(s).to_owned())
         .collect();
     if !info.is_valid || info.app_id != st.graph.config().app_id {
         return problem(
@@ -290,7 +290,7 @@ pub async fn retry(State(st): State<AppState>, headers: HeaderMap) -> AppResult<
     let now = st.clock.now();
     let state = random_hex(32);
     flows::renew_state(&st.db.pool, flow.id, &hash_secret(&state), now + STATE_TTL).await?;
-    let scopes = approval::scopes_for(&Ask::decode(&r.asks));
+    let scopes = share::scopes_for(&Ask::decode(&r.asks));
     Ok(Redirect::to(&st.graph.dialog_url(&state, &scopes, true)).into_response())
 }
 
@@ -405,7 +405,7 @@ pub async fn picker(
         .split(',')
         .filter(|s| !s.is_empty())
         .collect();
-    let offered = match approval::inventory(
+    let offered = match share::inventory(
         &st.graph,
         &token,
         &asks,
@@ -540,7 +540,7 @@ async fn start_attempt(
             .await;
         }
     };
-    let job = tokio::spawn(approval_run::run(st.clone(), flow.id, attempt, ip));
+    let job = tokio::spawn(approval_run::run(st.ctx.clone(), flow.id, attempt, ip));
     match tokio::time::timeout(WAIT_FOR_SHARES, job).await {
         Ok(Ok(Err(e))) => tracing::error!(error = ?e, flow_id = flow.id, "approval failed"),
         Ok(Err(e)) => tracing::error!(error = %e, flow_id = flow.id, "approval task failed"),
@@ -702,9 +702,7 @@ pub async fn done(
                 .map(|o| view(o))
                 .collect(),
             migration_status: status,
-            migration_date: date
-                .map(super::requests::format_iso_day)
-                .unwrap_or_default(),
+            migration_date: date.map(crate::clock::format_iso_day).unwrap_or_default(),
             saved: q.saved.is_some(),
         },
     )
@@ -754,7 +752,7 @@ pub async fn migration(
     let date = if f.date.trim().is_empty() {
         None
     } else {
-        match super::requests::parse_iso_day(&f.date) {
+        match crate::clock::parse_iso_day(&f.date) {
             Some(d) => Some(d),
             None => return Err(AppError::BadRequest("Use a date like 2027-01-31.".into())),
         }
@@ -774,7 +772,7 @@ pub async fn migration(
         Some(d) => format!(
             "{} ({})",
             status_words(status),
-            super::requests::format_iso_day(d)
+            crate::clock::format_iso_day(d)
         ),
         None => status_words(status).to_owned(),
     };

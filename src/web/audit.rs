@@ -10,9 +10,9 @@ use super::AppState;
 use super::error::{AppResult, urlencode};
 use super::grants::csv_field;
 use super::layout::{Layout, render};
-use super::requests::parse_iso_day;
 use super::session::Manager;
 use crate::clock::format_utc;
+use crate::clock::parse_iso_day;
 use crate::store::audit::{self, AuditQuery};
 
 const PER_PAGE: i64 = 50;

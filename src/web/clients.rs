@@ -261,7 +261,7 @@ pub async fn show(
     let flagged = grants.iter().filter(|g| g.status == "needs_reauth").count();
     let migration = match Some((migration_status.clone(), migration_day)) {
         Some((status, date)) => {
-            let when = date.map(super::requests::format_day).unwrap_or_default();
+            let when = date.map(crate::clock::format_day).unwrap_or_default();
             match status.as_str() {
                 "planned" if when.is_empty() => "Planned".to_owned(),
                 "planned" => format!("Planned for {when}"),
@@ -278,7 +278,7 @@ pub async fn show(
             let words = crate::domain::migration::MigrationStatus::parse(&s.status)
                 .map_or("", super::approve::status_words);
             let said = match s.day {
-                Some(d) => format!("{words} ({})", super::requests::format_day(d)),
+                Some(d) => format!("{words} ({})", crate::clock::format_day(d)),
                 None => words.to_owned(),
             };
             (said, s.person_name, format_utc(s.created_at))
@@ -298,7 +298,7 @@ pub async fn show(
         migration,
         migration_status,
         migration_date: migration_day
-            .map(super::requests::format_iso_day)
+            .map(crate::clock::format_iso_day)
             .unwrap_or_default(),
         grace_days,
         flagged,

@@ -10,10 +10,11 @@ use serde::Deserialize;
 
 use super::error::{AppResult, urlencode};
 use super::layout::{Layout, render};
-use super::requests::{GrantRow, parse_iso_day};
+use super::requests::GrantRow;
 use super::session::Staff;
 use super::{AppError, AppState};
 use crate::clock::format_utc;
+use crate::clock::parse_iso_day;
 use crate::domain::access::AssetKind;
 use crate::store::clients::{self, ClientQuery};
 use crate::store::grants::{self, Cursor, Grant, GrantQuery};

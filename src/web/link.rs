@@ -7,11 +7,12 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::AppResult;
 use super::layout::render_status;
-use super::requests::{LINK_PREFIX, format_day};
 use super::session::ClientIp;
 use super::{AppError, AppState};
+use crate::clock::format_day;
 use crate::domain::SecretToken;
 use crate::domain::access::{self, Ask, GrantMode};
+use crate::domain::token::LINK_PREFIX;
 use crate::mail::templates;
 use crate::store::requests::AccessRequest;
 use crate::store::{agencies, prefs, requests, throttle};

@@ -3,7 +3,6 @@
 //! Handlers are thin: parse the form into domain types, call `store` and `mail`, render a
 //! template. Tenant data is always read through the session's agency id.
 
-mod approval_run;
 mod approve;
 mod assets;
 mod audit;
@@ -34,12 +33,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::actions::Ctx;
 use crate::meta::sandbox::Sandbox;
 
-pub use approval_run::recover as recover_approvals;
 pub use error::AppError;
 pub use link::LinkMemo;
-pub use reauth::send_deadline_reminders;
-pub use requests::send_auto_reminders;
-pub use verify::{VerifyError, VerifyReport, verify_agency, verify_due};
 
 /// Largest logo upload.
 pub const MAX_UPLOAD: usize = 512 * 1024;

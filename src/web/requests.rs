@@ -7,32 +7,20 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::error::{AppResult, human_wait};
+use super::error::AppResult;
 use super::layout::{Layout, render, render_status};
 use super::session::{ClientIp, Staff};
 use super::{AppError, AppState};
+use crate::actions::{
+    self,
+    requests::{Draft, Issued},
+};
 use crate::clock::format_utc;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
-use crate::domain::{BoundedText, SecretToken};
-use crate::mail::templates;
-use crate::store::{agencies, audit, clients, requests, users};
+use crate::domain::reminder;
+use crate::store::{agencies, clients, requests, users};
 
-/// Prefix of link tokens.
-pub const LINK_PREFIX: &str = "lkr";
 const PER_PAGE: i64 = 25;
-const MAX_MESSAGE: usize = 1000;
-
-/// Builds the client's link for a token.
-pub fn link_url(st: &AppState, token: &SecretToken) -> String {
-    format!("{}/r/{}", st.base_url, token.expose())
-}
-
-/// A fresh token and its (hash, display prefix).
-fn new_token() -> (SecretToken, String, String) {
-    let token = SecretToken::generate(LINK_PREFIX);
-    let prefix = format!("{}…", &token.expose()[..8]);
-    (token.clone(), token.hash(), prefix)
-}
 
 struct KindRow {
     kind: &'static str,
@@ -70,54 +58,44 @@ struct NewPage {
     errors: Vec<String>,
 }
 
-/// The form as typed, so it can be shown again with its errors.
-#[derive(Debug, Default, Clone)]
-struct RequestForm {
-    client_id: Option<i64>,
-    kinds: Vec<(String, String)>,
-    mode: String,
-    people: Vec<String>,
-    expiry_days: String,
-    single_use: bool,
-    message: String,
-    delivery: String,
-}
-
-impl RequestForm {
-    fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
-        let kinds = pairs
+/// Reads the form's repeated fields (`kind`, `level_<kind>`, `person`).
+fn draft_from_pairs(pairs: &[(String, String)]) -> Draft {
+    let get = |k: &str| {
+        pairs
             .iter()
-            .filter(|(n, _)| n == "kind")
-            .map(|(_, k)| (k.clone(), get(&format!("level_{k}"))))
-            .collect();
-        Self {
-            client_id: get("client_id").parse().ok(),
-            kinds,
-            mode: get("mode"),
-            people: pairs
-                .iter()
-                .filter(|(n, _)| n == "person")
-                .map(|(_, v)| v.clone())
-                .collect(),
-            expiry_days: get("expiry_days"),
-            single_use: get("single_use") == "1",
-            message: get("message"),
-            delivery: get("delivery"),
-        }
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let all = |k: &str| {
+        pairs
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    Draft {
+        client_id: get("client_id").parse().ok(),
+        kinds: all("kind")
+            .into_iter()
+            .map(|k| {
+                let level = get(&format!("level_{k}"));
+                (k, level)
+            })
+            .collect(),
+        mode: get("mode"),
+        people: all("person"),
+        expiry_days: get("expiry_days"),
+        single_use: get("single_use") == "1",
+        message: get("message"),
+        delivery: get("delivery"),
     }
 }
 
 async fn new_page(
     st: &AppState,
     staff: &Staff,
-    form: RequestForm,
+    form: Draft,
     errors: Vec<String>,
 ) -> AppResult<NewPage> {
     let agency = agencies::get(&st.db.pool, staff.agency_id)
@@ -207,9 +185,9 @@ pub async fn new_form(
             .await?
             .ok_or(AppError::NotFound)?;
     }
-    let form = RequestForm {
+    let form = Draft {
         client_id: q.client_id,
-        ..RequestForm::default()
+        ..Draft::default()
     };
     render(&new_page(&st, &staff, form, vec![]).await?)
 }
@@ -231,221 +209,26 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let form = RequestForm::from_pairs(&pairs);
-    let agency = agencies::get(&st.db.pool, staff.agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut errors = Vec::new();
-
-    // A foreign or unknown client id is a 404, not a form error.
-    let client = match form.client_id {
-        Some(id) => Some(
-            clients::get(&st.db.pool, staff.agency_id, id)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        ),
-        None => {
-            errors.push("Choose the client this request is for.".to_owned());
-            None
-        }
-    };
-    if client.as_ref().is_some_and(|c| c.archived_at.is_some()) {
-        errors.push("That client is archived. Restore it first.".to_owned());
-    }
-    let mut asks = Vec::new();
-    for (k, l) in &form.kinds {
-        match (AssetKind::parse(k), AccessLevel::parse(l)) {
-            (Some(kind), Some(level)) if !asks.iter().any(|a: &Ask| a.kind == kind) => {
-                asks.push(Ask { kind, level })
-            }
-            (Some(_), Some(_)) => {}
-            (None, _) => {
-                errors.push("One of the asset kinds is not one Latchkey knows.".to_owned())
-            }
-            (_, None) => {
-                errors.push("Choose manage, advertise or view for each asset kind.".to_owned())
-            }
-        }
-    }
-    if form.kinds.is_empty() {
-        errors.push("Tick at least one kind of asset to ask for.".to_owned());
-    }
-    let mode = GrantMode::parse(&form.mode);
-    match mode {
-        None => errors.push("Choose partner or user access.".to_owned()),
-        Some(GrantMode::Partner) if agency.portfolio_id.is_none() => errors.push(
-            "Partner access needs your agency's Meta business portfolio ID. Add it in Settings, or choose user access.".to_owned(),
-        ),
-        _ => {}
-    }
-    let staff_emails: Vec<String> = users::list(&st.db.pool, staff.agency_id)
-        .await?
-        .into_iter()
-        .map(|u| u.email)
-        .collect();
-    if mode == Some(GrantMode::User) {
-        if form.people.is_empty() {
-            errors
-                .push("For user access, tick the agency people who should get access.".to_owned());
-        }
-        if form.people.iter().any(|p| !staff_emails.contains(p)) {
-            errors.push("Only people on your team can be named for user access.".to_owned());
-        }
-    }
-    let days = form
-        .expiry_days
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|d| (1..=90).contains(d));
-    if days.is_none() {
-        errors.push("The link must expire after 1 to 90 days.".to_owned());
-    }
-    let message = BoundedText::parse(&form.message, "The message", MAX_MESSAGE, false)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let by_email = match form.delivery.as_str() {
-        "email" => true,
-        "link" => false,
-        _ => {
-            errors.push("Choose whether to e-mail the link or only show it.".to_owned());
-            false
-        }
-    };
-    let (Some(client), Some(mode), Some(days), Some(message), true) =
-        (client, mode, days, message, errors.is_empty())
-    else {
-        return render_status(
+    let draft = draft_from_pairs(&pairs);
+    match actions::requests::create(&st, &staff.acting(&ip), &draft).await? {
+        Ok(issued) => link_page(&staff, "Your link", issued),
+        Err(errors) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &new_page(&st, &staff, form, errors).await?,
-        );
-    };
-
-    let now = st.clock.now();
-    let expires_at = now + days * 86_400;
-    let (token, hash, prefix) = new_token();
-    let people = if mode == GrantMode::User {
-        form.people.join(",")
-    } else {
-        String::new()
-    };
-    let mut tx = st.db.begin().await?;
-    let id = requests::insert(
-        &mut *tx,
-        &requests::NewRequest {
-            agency_id: staff.agency_id,
-            client_id: client.id,
-            token_hash: &hash,
-            token_prefix: &prefix,
-            mode: mode.as_str(),
-            asks: &Ask::encode(&asks),
-            user_people: &people,
-            message: message.as_str(),
-            single_use: form.single_use,
-            expires_at,
-            created_by: staff.user_id,
-            scope_assets: "",
-            purpose: "access",
-        },
-        now,
-    )
-    .await?;
-    requests::add_event(&mut *tx, id, "created", &format!("by {}", staff.name), now).await?;
-    let link = link_url(&st, &token);
-    if by_email {
-        let brand = templates::Brand::from(&agency);
-        let ask = access_ask(
-            &client.name,
-            &staff.name,
-            &asks,
-            message.as_str(),
-            &link,
-            expires_at,
-        );
-        let email = templates::access_link(&brand, &client.contact_email, &ask)?;
-        st.queue_mail(&mut tx, Some(staff.agency_id), &email, now)
-            .await?;
-        requests::mark_emailed(&mut *tx, id, now).await?;
-        requests::add_event(
-            &mut *tx,
-            id,
-            "emailed",
-            &format!("to {}", client.contact_email),
-            now,
-        )
-        .await?;
+            &new_page(&st, &staff, draft, errors).await?,
+        ),
     }
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(staff.agency_id),
-            actor: &staff.actor(),
-            action: "request.created",
-            target: &format!("{} ({prefix})", client.name),
-            ip: &ip,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    st.mailer.wake();
-    // The plain link is shown this once; only its hash is kept.
+}
+
+/// The plain link, shown this once; only its hash is kept.
+fn link_page(staff: &Staff, title: &str, issued: Issued) -> AppResult<Response> {
     render(&LinkPage {
-        layout: Layout::staff(&staff, "Your link", "requests"),
-        request_id: id,
-        client_name: client.name,
-        link,
-        emailed_to: by_email.then_some(client.contact_email),
-        expires: format_utc(expires_at),
+        layout: Layout::staff(staff, title, "requests"),
+        request_id: issued.id,
+        client_name: issued.client_name,
+        link: issued.link,
+        emailed_to: issued.emailed_to,
+        expires: format_utc(issued.expires_at),
     })
-}
-
-/// The e-mail's view of a request.
-fn access_ask(
-    client_name: &str,
-    sender: &str,
-    asks: &[Ask],
-    message: &str,
-    link: &str,
-    expires_at: i64,
-) -> templates::AccessAsk {
-    templates::AccessAsk {
-        client_name: client_name.to_owned(),
-        sender_name: sender.to_owned(),
-        asks: asks
-            .iter()
-            .map(|a| access::plain_words(a.kind, a.level))
-            .collect(),
-        message: (!message.is_empty()).then(|| message.to_owned()),
-        link: link.to_owned(),
-        expires_on: format_day(expires_at),
-    }
-}
-
-/// "2027-01-31" for date inputs.
-pub fn format_iso_day(ts: i64) -> String {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|t| t.format(&fmt).ok())
-        .unwrap_or_default()
-}
-
-/// Midnight UTC of a `YYYY-MM-DD` date.
-pub fn parse_iso_day(s: &str) -> Option<i64> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &fmt)
-        .ok()
-        .map(|d| d.midnight().assume_utc().unix_timestamp())
-}
-
-/// "14 December 2026".
-pub fn format_day(ts: i64) -> String {
-    let fmt = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|t| t.format(&fmt).ok())
-        .unwrap_or_default()
 }
 
 struct ListRow {
@@ -647,9 +430,7 @@ pub struct NoticeQuery {
 }
 
 async fn load(st: &AppState, staff: &Staff, id: i64) -> AppResult<requests::AccessRequest> {
-    requests::get(&st.db.pool, staff.agency_id, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    actions::requests::get(st, staff.agency_id, id).await
 }
 
 pub async fn show(
@@ -673,7 +454,7 @@ pub async fn show(
     let live = matches!(status, "created" | "emailed" | "opened");
     let next_reminder = r
         .last_reminder_at
-        .map(|t| t + 86_400)
+        .map(|t| t + reminder::COOLDOWN)
         .filter(|t| *t > now)
         .map(format_utc);
     render(&ShowPage {
@@ -709,49 +490,7 @@ pub async fn remind(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let r = load(&st, &staff, id).await?;
-    let now = st.clock.now();
-    if !matches!(r.status(now), "created" | "emailed" | "opened") {
-        return Err(AppError::BadRequest(
-            "This request is no longer open, so there is nothing to remind the client about."
-                .into(),
-        ));
-    }
-    let agency = agencies::get(&st.db.pool, staff.agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut tx = st.db.begin().await?;
-    if !requests::claim_reminder(&mut *tx, staff.agency_id, id, now).await? {
-        let wait = r.last_reminder_at.map_or(0, |t| t + 86_400 - now);
-        tracing::info!(request_id = id, "reminder refused for {}", human_wait(wait));
-        return Err(AppError::TooManyRequests {
-            retry_after: wait.max(1),
-        });
-    }
-    let prefix = queue_reminder(
-        &st,
-        &mut tx,
-        &agency,
-        &r,
-        &staff.name,
-        &format!("by {} to {}", staff.name, r.client_email),
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(staff.agency_id),
-            actor: &staff.actor(),
-            action: "request.reminded",
-            target: &format!("{} ({prefix})", r.client_name),
-            ip: &ip,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    st.mailer.wake();
+    actions::requests::remind(&st, &staff.acting(&ip), id).await?;
     Ok(Redirect::to(&format!("/requests/{id}?notice=reminded")).into_response())
 }
 
@@ -795,44 +534,8 @@ pub async fn regenerate(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let r = load(&st, &staff, id).await?;
-    let now = st.clock.now();
-    let (token, hash, prefix) = new_token();
-    let mut tx = st.db.begin().await?;
-    if !requests::replace_token(&mut *tx, staff.agency_id, id, &hash, &prefix).await? {
-        return Err(AppError::BadRequest(
-            "A revoked request cannot get a new link. Create a new request instead.".into(),
-        ));
-    }
-    requests::add_event(
-        &mut *tx,
-        id,
-        "regenerated",
-        &format!("by {}; the old link no longer works", staff.name),
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(staff.agency_id),
-            actor: &staff.actor(),
-            action: "request.regenerated",
-            target: &format!("{} ({prefix})", r.client_name),
-            ip: &ip,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    render(&LinkPage {
-        layout: Layout::staff(&staff, "Your new link", "requests"),
-        request_id: id,
-        client_name: r.client_name,
-        link: link_url(&st, &token),
-        emailed_to: None,
-        expires: format_utc(r.expires_at),
-    })
+    let issued = actions::requests::regenerate(&st, &staff.acting(&ip), id).await?;
+    link_page(&staff, "Your new link", issued)
 }
 
 pub async fn revoke(
@@ -841,87 +544,6 @@ pub async fn revoke(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let r = load(&st, &staff, id).await?;
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    if requests::revoke(&mut *tx, staff.agency_id, id, now).await? {
-        requests::add_event(&mut *tx, id, "revoked", &format!("by {}", staff.name), now).await?;
-        audit::record(
-            &mut *tx,
-            audit::Event {
-                agency_id: Some(staff.agency_id),
-                actor: &staff.actor(),
-                action: "request.revoked",
-                target: &format!("{} ({})", r.client_name, r.token_prefix),
-                ip: &ip,
-                at: now,
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    actions::requests::revoke(&st, &staff.acting(&ip), id).await?;
     Ok(Redirect::to(&format!("/requests/{id}?notice=revoked")).into_response())
-}
-
-/// Queues a reminder for a request, inside the caller's transaction. Only the link's hash
-/// is kept, so a reminder cannot repeat the old link: it carries a fresh one, and the old
-/// one stops working (the request page says so before the click). Returns the new prefix.
-async fn queue_reminder(
-    st: &AppState,
-    tx: &mut crate::store::Tx,
-    agency: &agencies::Agency,
-    r: &requests::AccessRequest,
-    sender: &str,
-    detail: &str,
-    now: i64,
-) -> AppResult<String> {
-    let (token, hash, prefix) = new_token();
-    requests::replace_token(&mut **tx, agency.id, r.id, &hash, &prefix).await?;
-    let link = link_url(st, &token);
-    let ask = access_ask(
-        &r.client_name,
-        sender,
-        &Ask::decode(&r.asks),
-        &r.message,
-        &link,
-        r.expires_at,
-    );
-    let email =
-        templates::request_reminder(&templates::Brand::from(agency), &r.client_email, &ask)?;
-    st.queue_mail(&mut *tx, Some(agency.id), &email, now)
-        .await?;
-    requests::add_event(&mut **tx, r.id, "reminded", detail, now).await?;
-    Ok(prefix)
-}
-
-/// The automatic reminder job: one pass over requests that were e-mailed and not opened
-/// for the agency's `reminder_days`. Safe to run in several processes at once: each
-/// reminder is claimed by one atomic update in the transaction that queues its e-mail.
-pub async fn send_auto_reminders(st: &AppState) -> Result<usize, AppError> {
-    let now = st.clock.now();
-    let due = requests::due_for_auto_reminder(&st.db.pool, now, 100).await?;
-    let mut sent = 0;
-    for (id, agency_id) in due {
-        let Some(r) = requests::get(&st.db.pool, agency_id, id).await? else {
-            continue;
-        };
-        let Some(agency) = agencies::get(&st.db.pool, agency_id).await? else {
-            continue;
-        };
-        let mut tx = st.db.begin().await?;
-        if !requests::claim_auto_reminder(&mut *tx, id, now).await? {
-            continue;
-        }
-        let detail = format!(
-            "automatically, after {} days unopened",
-            agency.reminder_days
-        );
-        queue_reminder(st, &mut tx, &agency, &r, agency.public_name(), &detail, now).await?;
-        tx.commit().await?;
-        sent += 1;
-    }
-    if sent > 0 {
-        st.mailer.wake();
-    }
-    Ok(sent)
 }

@@ -1,5 +1,6 @@
 //! Staff sessions and the one place that builds cookies.
 
+use crate::actions::Actor;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
@@ -48,6 +49,17 @@ impl Staff {
     /// "Ana (ana@example.com)" for the audit log.
     pub fn actor(&self) -> String {
         format!("{} <{}>", self.name, self.email)
+    }
+
+    /// This person, acting from `ip`, as the use cases see them.
+    pub fn acting(&self, ip: &str) -> Actor {
+        Actor {
+            agency_id: self.agency_id,
+            user_id: Some(self.user_id),
+            label: self.actor(),
+            name: self.name.clone(),
+            ip: ip.to_owned(),
+        }
     }
 }
 

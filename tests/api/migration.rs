@@ -349,7 +349,7 @@ async fn deadline_reminders_at_seven_days_one_day_and_overdue() {
             .count()
     };
     app.wait_for_emails("ava@agency.example", 1).await;
-    let run = || latchkey::web::send_deadline_reminders(&app.state);
+    let run = || latchkey::actions::migration::send_deadline_reminders(&app.state);
 
     assert_eq!(run().await.unwrap(), 0, "more than 7 days left");
     app.clock.advance(due - 7 * DAY + 60 - app.clock.now());

@@ -397,17 +397,17 @@ async fn reminders_are_limited_to_one_a_day_and_sent_automatically_when_unopened
         }
     };
     app.clock.advance(2 * ONE_DAY);
-    latchkey::web::send_auto_reminders(&app.state)
+    latchkey::actions::requests::send_auto_reminders(&app.state)
         .await
         .unwrap();
     assert_eq!(auto_events(&app).await, 0, "not yet: only two days");
     app.clock.advance(ONE_DAY + 60);
-    latchkey::web::send_auto_reminders(&app.state)
+    latchkey::actions::requests::send_auto_reminders(&app.state)
         .await
         .unwrap();
     assert_eq!(auto_events(&app).await, 1);
     app.clock.advance(ONE_DAY);
-    latchkey::web::send_auto_reminders(&app.state)
+    latchkey::actions::requests::send_auto_reminders(&app.state)
         .await
         .unwrap();
     assert_eq!(auto_events(&app).await, 1, "only once");

@@ -1,8 +1,8 @@
 //! Verification against Meta's client_* edges, the agency connection, offboarding.
 
+use latchkey::actions::verify::{VerifyError, verify_agency};
 use latchkey::meta::AccessToken;
 use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, SYSTEM_USER};
-use latchkey::web::{VerifyError, verify_agency};
 
 use crate::helpers::{PASSWORD, TestApp, approve_as, path_of, spawn_app, spawn_client_of};
 
@@ -166,8 +166,14 @@ async fn verification_confirms_finds_lost_and_recovered_grants() {
     );
     // The periodic job picks up connected agencies that are due.
     app.clock.advance(7 * 3600);
-    assert_eq!(latchkey::web::verify_due(&app.state, 6 * 3600).await, 1);
-    assert_eq!(latchkey::web::verify_due(&app.state, 6 * 3600).await, 0);
+    assert_eq!(
+        latchkey::actions::verify::verify_due(&app.state, 6 * 3600).await,
+        1
+    );
+    assert_eq!(
+        latchkey::actions::verify::verify_due(&app.state, 6 * 3600).await,
+        0
+    );
 }
 
 #[tokio::test]

@@ -13,12 +13,13 @@
 
 use std::collections::BTreeMap;
 
-use super::{AppError, AppState};
-use crate::approval::{self, Approval, Offered, Outcome};
+use crate::actions::Ctx;
 use crate::domain::access::{Ask, AssetKind, GrantMode};
+use crate::error::AppError;
 use crate::mail::templates::{self, AssetOutcome};
 use crate::meta::AccessToken;
 use crate::meta::client::bounded;
+use crate::meta::share::{self, Approval, Offered, Outcome};
 use crate::store::flows::{self, Flow, Item};
 use crate::store::requests::AccessRequest;
 use crate::store::{agencies, audit, grants, prefs, requests, users};
@@ -37,7 +38,7 @@ pub enum Begun {
 
 /// Claims a new attempt of `flow` for `selected` and writes its intent.
 pub async fn begin(
-    st: &AppState,
+    st: &Ctx,
     flow: &Flow,
     r: &AccessRequest,
     selected: &[Offered],
@@ -84,7 +85,7 @@ struct Context {
     staff_emails: Vec<String>,
 }
 
-async fn context(st: &AppState, flow_id: i64) -> Result<Context, AppError> {
+async fn context(st: &Ctx, flow_id: i64) -> Result<Context, AppError> {
     let flow = flows::by_id(&st.db.pool, flow_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -145,7 +146,7 @@ fn failed_outcomes(
 /// writing each answer as it comes back. False when a read-back could not reach Meta:
 /// the attempt is left for a later recovery.
 async fn answer_items(
-    st: &AppState,
+    st: &Ctx,
     ctx: &Context,
     attempt: i64,
     recovering: bool,
@@ -195,7 +196,7 @@ async fn answer_items(
         people: &people,
     };
     let assets: Vec<Offered> = pending.iter().map(|(_, a)| a.clone()).collect();
-    let prepared = match approval::prepare(&st.graph, token, &assets).await {
+    let prepared = match share::prepare(&st.graph, token, &assets).await {
         Ok(p) => p,
         Err(_) if recovering => return Ok(false),
         Err(e) => {
@@ -208,11 +209,11 @@ async fn answer_items(
     };
     let (a, prepared) = (&a, &prepared);
     let lease = st.approval_lease;
-    let results = bounded(pending, approval::CONCURRENCY, |(item, asset)| async move {
+    let results = bounded(pending, share::CONCURRENCY, |(item, asset)| async move {
         let outcomes = if recovering {
-            approval::read_back(&st.graph, a, prepared, &asset).await
+            share::read_back(&st.graph, a, prepared, &asset).await
         } else {
-            Some(approval::share_asset(&st.graph, a, prepared, &asset).await)
+            Some(share::share_asset(&st.graph, a, prepared, &asset).await)
         };
         let Some(outcomes) = outcomes else {
             return Ok(false);
@@ -237,7 +238,7 @@ fn to_json(outcomes: &[Outcome]) -> Result<String, AppError> {
 
 /// Runs a claimed attempt to its end: shares, then records. The lease is renewed in the
 /// background while Meta is slow, so only a dead process lets it run out.
-pub async fn run(st: AppState, flow_id: i64, attempt: i64, ip: String) -> Result<(), AppError> {
+pub async fn run(st: Ctx, flow_id: i64, attempt: i64, ip: String) -> Result<(), AppError> {
     let heartbeat = {
         let st = st.clone();
         tokio::spawn(async move {
@@ -268,7 +269,7 @@ pub async fn run(st: AppState, flow_id: i64, attempt: i64, ip: String) -> Result
 /// Finishes every attempt whose process died (its lease ran out): reads back what Meta
 /// holds, records it, tells the agency. Returns how many were recovered.
 #[tracing::instrument(skip_all)]
-pub async fn recover(st: &AppState) -> Result<usize, AppError> {
+pub async fn recover(st: &Ctx) -> Result<usize, AppError> {
     let mut done = 0;
     loop {
         let now = st.clock.now();
@@ -322,7 +323,7 @@ fn merged(items: &[Item]) -> Vec<Outcome> {
 /// Records one attempt in one transaction: grants, the link used up only by a recorded
 /// grant, the request's outcome, e-mails and the audit entry.
 async fn finish(
-    st: &AppState,
+    st: &Ctx,
     ctx: &Context,
     attempt: i64,
     ip: &str,

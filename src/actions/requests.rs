@@ -1,0 +1,422 @@
+//! Access requests: create and send a link, remind, regenerate, revoke, and the automatic
+//! reminder job. The re-authorisation link (`actions::migration`) issues its request through
+//! the same [`issue`].
+
+use super::{Actor, Ctx, audit};
+use crate::clock::format_day;
+use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
+use crate::domain::token::LINK_PREFIX;
+use crate::domain::{BoundedText, SecretToken, reminder};
+use crate::error::{AppError, AppResult};
+use crate::mail::templates;
+use crate::store::requests::AccessRequest;
+use crate::store::{Tx, agencies, clients, requests, users};
+
+/// Longest message to the client.
+pub const MAX_MESSAGE: usize = 1000;
+
+/// A fresh link token and its display prefix.
+fn new_token() -> (SecretToken, String) {
+    let token = SecretToken::generate(LINK_PREFIX);
+    let prefix = format!("{}…", &token.expose()[..8]);
+    (token, prefix)
+}
+
+/// The request form as typed by staff (strings where the form may be wrong, so it can be
+/// shown again with its errors).
+#[derive(Debug, Default, Clone)]
+pub struct Draft {
+    pub client_id: Option<i64>,
+    /// (kind, level) as ticked.
+    pub kinds: Vec<(String, String)>,
+    pub mode: String,
+    pub people: Vec<String>,
+    pub expiry_days: String,
+    pub single_use: bool,
+    pub message: String,
+    /// "email" or "link".
+    pub delivery: String,
+}
+
+/// A link that was issued: shown to staff this once.
+#[derive(Debug)]
+pub struct Issued {
+    pub id: i64,
+    pub client_name: String,
+    pub link: String,
+    pub emailed_to: Option<String>,
+    pub expires_at: i64,
+}
+
+/// What a new request is made of, once valid.
+pub(crate) struct Spec<'a> {
+    pub client: &'a clients::Client,
+    pub mode: GrantMode,
+    pub asks: &'a [Ask],
+    pub people: &'a [String],
+    pub message: &'a str,
+    pub single_use: bool,
+    pub expires_at: i64,
+    /// Asset ids a re-authorisation request is limited to.
+    pub scope: &'a [&'a str],
+    pub purpose: &'a str,
+    /// The lines the e-mail lists (None: show the link only, no e-mail).
+    pub email_lines: Option<Vec<String>>,
+    /// The timeline's "created" detail and the audit action.
+    pub created_detail: String,
+    pub action: &'static str,
+}
+
+/// Inserts a request and its events, e-mails the link when asked, and audits: the one way
+/// a link comes into being. Runs in the caller's transaction.
+pub(crate) async fn issue(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    actor: &Actor,
+    agency: &agencies::Agency,
+    spec: Spec<'_>,
+    now: i64,
+) -> AppResult<Issued> {
+    let (token, prefix) = new_token();
+    let id = requests::insert(
+        &mut **tx,
+        &requests::NewRequest {
+            agency_id: agency.id,
+            client_id: spec.client.id,
+            token_hash: &token.hash(),
+            token_prefix: &prefix,
+            mode: spec.mode.as_str(),
+            asks: &Ask::encode(spec.asks),
+            user_people: &spec.people.join(","),
+            message: spec.message,
+            single_use: spec.single_use,
+            expires_at: spec.expires_at,
+            created_by: actor.user_id.unwrap_or_default(),
+            scope_assets: &spec.scope.join(","),
+            purpose: spec.purpose,
+        },
+        now,
+    )
+    .await?;
+    requests::add_event(&mut **tx, id, "created", &spec.created_detail, now).await?;
+    let link = ctx.link_url(&token);
+    let emailed_to = match spec.email_lines {
+        Some(lines) => {
+            let client = spec.client;
+            let ask = templates::AccessAsk {
+                client_name: client.name.clone(),
+                sender_name: actor.name.clone(),
+                asks: lines,
+                message: (!spec.message.is_empty()).then(|| spec.message.to_owned()),
+                link: link.clone(),
+                expires_on: format_day(spec.expires_at),
+            };
+            let brand = templates::Brand::from(agency);
+            let email = templates::access_link(&brand, &client.contact_email, &ask)?;
+            ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
+            requests::mark_emailed(&mut **tx, id, now).await?;
+            let to = format!("to {}", client.contact_email);
+            requests::add_event(&mut **tx, id, "emailed", &to, now).await?;
+            Some(client.contact_email.clone())
+        }
+        None => None,
+    };
+    let target = format!("{} ({prefix})", spec.client.name);
+    audit(tx, actor, spec.action, &target, now).await?;
+    Ok(Issued {
+        id,
+        client_name: spec.client.name.clone(),
+        link,
+        emailed_to,
+        expires_at: spec.expires_at,
+    })
+}
+
+/// Creates a request from staff's form and sends or shows its link. `Err(errors)` lists
+/// what to correct, in plain words; nothing is stored then.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn create(
+    ctx: &Ctx,
+    actor: &Actor,
+    draft: &Draft,
+) -> AppResult<Result<Issued, Vec<String>>> {
+    let agency = agencies::get(&ctx.db.pool, actor.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = Vec::new();
+    // A foreign or unknown client id is a 404, not a form error.
+    let client = match draft.client_id {
+        Some(id) => Some(
+            clients::get(&ctx.db.pool, actor.agency_id, id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => {
+            errors.push("Choose the client this request is for.".to_owned());
+            None
+        }
+    };
+    if client.as_ref().is_some_and(|c| c.archived_at.is_some()) {
+        errors.push("That client is archived. Restore it first.".to_owned());
+    }
+    let asks = parse_asks(&draft.kinds, &mut errors);
+    let mode = GrantMode::parse(&draft.mode);
+    match mode {
+        None => errors.push("Choose partner or user access.".to_owned()),
+        Some(GrantMode::Partner) if agency.portfolio_id.is_none() => errors.push(
+            "Partner access needs your agency's Meta business portfolio ID. Add it in Settings, or choose user access.".to_owned(),
+        ),
+        _ => {}
+    }
+    if mode == Some(GrantMode::User) {
+        let team: Vec<String> = users::list(&ctx.db.pool, actor.agency_id)
+            .await?
+            .into_iter()
+            .map(|u| u.email)
+            .collect();
+        if draft.people.is_empty() {
+            errors
+                .push("For user access, tick the agency people who should get access.".to_owned());
+        }
+        if draft.people.iter().any(|p| !team.contains(p)) {
+            errors.push("Only people on your team can be named for user access.".to_owned());
+        }
+    }
+    let days = draft
+        .expiry_days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (1..=90).contains(d));
+    if days.is_none() {
+        errors.push("The link must expire after 1 to 90 days.".to_owned());
+    }
+    let message = BoundedText::parse(&draft.message, "The message", MAX_MESSAGE, false)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let by_email = match draft.delivery.as_str() {
+        "email" => true,
+        "link" => false,
+        _ => {
+            errors.push("Choose whether to e-mail the link or only show it.".to_owned());
+            false
+        }
+    };
+    let (Some(client), Some(mode), Some(days), Some(message), true) =
+        (client, mode, days, message, errors.is_empty())
+    else {
+        return Ok(Err(errors));
+    };
+
+    let now = ctx.clock.now();
+    let people = if mode == GrantMode::User {
+        draft.people.clone()
+    } else {
+        Vec::new()
+    };
+    let mut tx = ctx.db.begin().await?;
+    let issued = issue(
+        ctx,
+        &mut tx,
+        actor,
+        &agency,
+        Spec {
+            client: &client,
+            mode,
+            asks: &asks,
+            people: &people,
+            message: message.as_str(),
+            single_use: draft.single_use,
+            expires_at: now + days * 86_400,
+            scope: &[],
+            purpose: "access",
+            email_lines: by_email.then(|| {
+                asks.iter()
+                    .map(|a| access::plain_words(a.kind, a.level))
+                    .collect()
+            }),
+            created_detail: format!("by {}", actor.name),
+            action: "request.created",
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.mailer.wake();
+    Ok(Ok(issued))
+}
+
+/// The ticked kinds with their levels, one per kind; unknown values become errors.
+fn parse_asks(kinds: &[(String, String)], errors: &mut Vec<String>) -> Vec<Ask> {
+    let mut asks: Vec<Ask> = Vec::new();
+    for (k, l) in kinds {
+        match (AssetKind::parse(k), AccessLevel::parse(l)) {
+            (Some(kind), Some(level)) if !asks.iter().any(|a| a.kind == kind) => {
+                asks.push(Ask { kind, level })
+            }
+            (Some(_), Some(_)) => {}
+            (None, _) => {
+                errors.push("One of the asset kinds is not one Latchkey knows.".to_owned())
+            }
+            (_, None) => {
+                errors.push("Choose manage, advertise or view for each asset kind.".to_owned())
+            }
+        }
+    }
+    if kinds.is_empty() {
+        errors.push("Tick at least one kind of asset to ask for.".to_owned());
+    }
+    asks
+}
+
+/// One of the agency's requests, or 404.
+pub async fn get(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<AccessRequest> {
+    requests::get(&ctx.db.pool, agency_id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Staff remind the client now (a fresh link; the old one stops working). At most once per
+/// [`reminder::COOLDOWN`].
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, request = id))]
+pub async fn remind(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
+    let r = get(ctx, actor.agency_id, id).await?;
+    let now = ctx.clock.now();
+    if !matches!(r.status(now), "created" | "emailed" | "opened") {
+        return Err(AppError::BadRequest(
+            "This request is no longer open, so there is nothing to remind the client about."
+                .into(),
+        ));
+    }
+    let agency = agencies::get(&ctx.db.pool, actor.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = ctx.db.begin().await?;
+    if !requests::claim_reminder(&mut *tx, actor.agency_id, id, now).await? {
+        return Err(AppError::TooManyRequests {
+            retry_after: reminder::wait(r.last_reminder_at, now).max(1),
+        });
+    }
+    let detail = format!("by {} to {}", actor.name, r.client_email);
+    let prefix = queue_reminder(ctx, &mut tx, &agency, &r, &actor.name, &detail, now).await?;
+    let target = format!("{} ({prefix})", r.client_name);
+    audit(&mut tx, actor, "request.reminded", &target, now).await?;
+    tx.commit().await?;
+    ctx.mailer.wake();
+    Ok(())
+}
+
+/// A new link for the request; the old one stops working. Returns the new link.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, request = id))]
+pub async fn regenerate(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<Issued> {
+    let r = get(ctx, actor.agency_id, id).await?;
+    let now = ctx.clock.now();
+    let (token, prefix) = new_token();
+    let mut tx = ctx.db.begin().await?;
+    if !requests::replace_token(&mut *tx, actor.agency_id, id, &token.hash(), &prefix).await? {
+        return Err(AppError::BadRequest(
+            "A revoked request cannot get a new link. Create a new request instead.".into(),
+        ));
+    }
+    let detail = format!("by {}; the old link no longer works", actor.name);
+    requests::add_event(&mut *tx, id, "regenerated", &detail, now).await?;
+    let target = format!("{} ({prefix})", r.client_name);
+    audit(&mut tx, actor, "request.regenerated", &target, now).await?;
+    tx.commit().await?;
+    Ok(Issued {
+        id,
+        client_name: r.client_name,
+        link: ctx.link_url(&token),
+        emailed_to: None,
+        expires_at: r.expires_at,
+    })
+}
+
+/// The link stops working for good.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, request = id))]
+pub async fn revoke(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
+    let r = get(ctx, actor.agency_id, id).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    if requests::revoke(&mut *tx, actor.agency_id, id, now).await? {
+        requests::add_event(&mut *tx, id, "revoked", &format!("by {}", actor.name), now).await?;
+        let target = format!("{} ({})", r.client_name, r.token_prefix);
+        audit(&mut tx, actor, "request.revoked", &target, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Queues a reminder for a request, inside the caller's transaction. Only the link's hash
+/// is kept, so a reminder cannot repeat the old link: it carries a fresh one, and the old
+/// one stops working (the request page says so before the click). Returns the new prefix.
+async fn queue_reminder(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    agency: &agencies::Agency,
+    r: &AccessRequest,
+    sender: &str,
+    detail: &str,
+    now: i64,
+) -> AppResult<String> {
+    let (token, prefix) = new_token();
+    requests::replace_token(&mut **tx, agency.id, r.id, &token.hash(), &prefix).await?;
+    let ask = templates::AccessAsk {
+        client_name: r.client_name.clone(),
+        sender_name: sender.to_owned(),
+        asks: Ask::decode(&r.asks)
+            .iter()
+            .map(|a| access::plain_words(a.kind, a.level))
+            .collect(),
+        message: (!r.message.is_empty()).then(|| r.message.clone()),
+        link: ctx.link_url(&token),
+        expires_on: format_day(r.expires_at),
+    };
+    let email =
+        templates::request_reminder(&templates::Brand::from(agency), &r.client_email, &ask)?;
+    ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
+    requests::add_event(&mut **tx, r.id, "reminded", detail, now).await?;
+    Ok(prefix)
+}
+
+/// The automatic reminder job: one pass over requests that were e-mailed and not opened
+/// for the agency's `reminder_days`. Safe to run in several processes at once: each
+/// reminder is claimed by one atomic update in the transaction that queues its e-mail.
+#[tracing::instrument(skip_all)]
+pub async fn send_auto_reminders(ctx: &Ctx) -> AppResult<usize> {
+    let now = ctx.clock.now();
+    let due = requests::due_for_auto_reminder(&ctx.db.pool, now, 100).await?;
+    let mut sent = 0;
+    for (id, agency_id) in due {
+        let Some(r) = requests::get(&ctx.db.pool, agency_id, id).await? else {
+            continue;
+        };
+        let Some(agency) = agencies::get(&ctx.db.pool, agency_id).await? else {
+            continue;
+        };
+        let mut tx = ctx.db.begin().await?;
+        if !requests::claim_auto_reminder(&mut *tx, id, now).await? {
+            continue;
+        }
+        let detail = format!(
+            "automatically, after {} days unopened",
+            agency.reminder_days
+        );
+        queue_reminder(
+            ctx,
+            &mut tx,
+            &agency,
+            &r,
+            agency.public_name(),
+            &detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        sent += 1;
+    }
+    if sent > 0 {
+        ctx.mailer.wake();
+    }
+    Ok(sent)
+}

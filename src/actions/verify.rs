@@ -1,0 +1,392 @@
+//! The agency's own Meta connection, verification of partner grants against what Meta
+//! lists on the agency's `client_*` edges, and offboarding a client.
+
+use std::collections::HashMap;
+
+use super::{Actor, Ctx, audit};
+use crate::domain::access::AssetKind;
+use crate::error::{AppError, AppResult};
+use crate::mail::templates;
+use crate::meta::client::{Edge, bounded};
+use crate::meta::share::CONCURRENCY;
+use crate::meta::{AccessToken, GraphError};
+use crate::store::grants::Grant;
+use crate::store::{agencies, audit as audit_log, clients, grants, leases, prefs};
+
+/// How long one verification run may hold its lease.
+const LEASE_SECS: i64 = 15 * 60;
+
+/// Stores a pasted system-user token after Meta confirms it is valid.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn connect(ctx: &Ctx, actor: &Actor, token: AccessToken) -> AppResult<()> {
+    if token.expose().is_empty()
+        || token.expose().len() > 1024
+        || token.expose().contains(char::is_whitespace)
+    {
+        return Err(AppError::BadRequest("Paste the system-user access token from Meta Business Settings → Users → System users.".into()));
+    }
+    store_token(ctx, actor, token).await
+}
+
+/// On the embedded defaults: connect the sandbox's agency system user in one click.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn connect_demo(ctx: &Ctx, actor: &Actor) -> AppResult<()> {
+    let demo = ctx.demo.as_ref().ok_or(AppError::NotFound)?;
+    store_token(ctx, actor, AccessToken(demo.system_user_token())).await
+}
+
+async fn store_token(ctx: &Ctx, actor: &Actor, token: AccessToken) -> AppResult<()> {
+    let info = ctx.graph.debug_token(&token).await.map_err(|e| {
+        AppError::BadRequest(format!("Meta did not accept the token: {}", e.plain()))
+    })?;
+    if !info.is_valid || !info.scopes.iter().any(|s| s == "business_management") {
+        return Err(AppError::BadRequest(
+            "That token is not valid, or lacks the business_management permission.".into(),
+        ));
+    }
+    let now = ctx.clock.now();
+    let sealed = ctx.secrets.seal(token.expose());
+    let mut tx = ctx.db.begin().await?;
+    agencies::set_meta_token(&mut *tx, actor.agency_id, Some(&sealed), now).await?;
+    audit(
+        &mut tx,
+        actor,
+        "settings.meta_connected",
+        "system user",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Forgets the agency's Meta token.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn disconnect(ctx: &Ctx, actor: &Actor) -> AppResult<()> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    agencies::set_meta_token(&mut *tx, actor.agency_id, None, now).await?;
+    audit(
+        &mut tx,
+        actor,
+        "settings.meta_disconnected",
+        "system user",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The agency's Meta token, opened (None: not connected).
+pub async fn agency_token(ctx: &Ctx, agency_id: i64) -> AppResult<Option<AccessToken>> {
+    let (sealed, _, _) = agencies::meta_connection(&ctx.db.pool, agency_id).await?;
+    Ok(sealed
+        .and_then(|s| ctx.secrets.open(&s).ok())
+        .map(AccessToken))
+}
+
+/// What one verification run found.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub confirmed: usize,
+    pub lost: usize,
+    pub recovered: usize,
+}
+
+/// Why a run did not happen.
+#[derive(Debug)]
+pub enum VerifyError {
+    NotConnected,
+    /// Another process (or request) is verifying this agency right now.
+    AlreadyRunning,
+    Meta(GraphError),
+    App(AppError),
+}
+
+impl From<AppError> for VerifyError {
+    fn from(e: AppError) -> Self {
+        Self::App(e)
+    }
+}
+
+impl From<sqlx::Error> for VerifyError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::App(e.into())
+    }
+}
+
+/// Reconciles the agency's partner grants with Meta's `client_*` edges. Holds a lease so a
+/// run never overlaps itself across processes; a crashed run's lease simply expires.
+#[tracing::instrument(skip_all, fields(agency = agency_id))]
+pub async fn verify_agency(ctx: &Ctx, agency_id: i64) -> Result<VerifyReport, VerifyError> {
+    let token = agency_token(ctx, agency_id)
+        .await?
+        .ok_or(VerifyError::NotConnected)?;
+    let agency = agencies::get(&ctx.db.pool, agency_id)
+        .await?
+        .ok_or(VerifyError::NotConnected)?;
+    let portfolio = agency
+        .portfolio_id
+        .clone()
+        .ok_or(VerifyError::NotConnected)?;
+    let holder = crate::domain::token::random_hex(8);
+    let scope = format!("agency:{agency_id}");
+    let now = ctx.clock.now();
+    if !leases::acquire(
+        &ctx.db.pool,
+        "verify",
+        &scope,
+        &holder,
+        now,
+        now + LEASE_SECS,
+    )
+    .await?
+    {
+        return Err(VerifyError::AlreadyRunning);
+    }
+    let result = reconcile(ctx, &agency, &portfolio, &token).await;
+    leases::release(&ctx.db.pool, "verify", &scope, &holder).await?;
+    result
+}
+
+async fn reconcile(
+    ctx: &Ctx,
+    agency: &agencies::Agency,
+    portfolio: &str,
+    token: &AccessToken,
+) -> Result<VerifyReport, VerifyError> {
+    let mut found: HashMap<String, String> = HashMap::new();
+    for kind in AssetKind::ALL {
+        // Throttling or an outage stops the run; the next one picks up from scratch.
+        let rows = ctx
+            .graph
+            .business_assets(token, portfolio, kind, Edge::Client)
+            .await
+            .map_err(VerifyError::Meta)?;
+        for r in rows {
+            found.insert(r.id, r.access_status.unwrap_or_else(|| "CONFIRMED".into()));
+        }
+    }
+    let now = ctx.clock.now();
+    let mut report = VerifyReport::default();
+    let mut lost_by_client: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut tx = ctx.db.begin().await?;
+    for g in grants::partner_grants(&mut *tx, agency.id).await? {
+        match found.get(&g.asset_id) {
+            Some(status) => {
+                let new = if status == "PENDING" {
+                    "pending"
+                } else {
+                    "active"
+                };
+                if g.status == "lost" {
+                    report.recovered += 1;
+                }
+                grants::set_status(&mut tx, g.id, new, "Confirmed by Meta.", true, now).await?;
+                report.confirmed += 1;
+            }
+            None if g.status != "lost" => {
+                grants::set_status(
+                    &mut tx,
+                    g.id,
+                    "lost",
+                    "Meta no longer lists this asset as shared with the agency.",
+                    false,
+                    now,
+                )
+                .await?;
+                lost_by_client.entry(g.client_id).or_default().push(format!(
+                    "{} ({})",
+                    g.asset_name,
+                    AssetKind::parse(&g.kind).map_or("asset", AssetKind::label)
+                ));
+                report.lost += 1;
+            }
+            None => {}
+        }
+    }
+    let brand = templates::Brand::from(agency);
+    for (client_id, assets) in &lost_by_client {
+        let name = clients::get(&mut *tx, agency.id, *client_id)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_default();
+        let url = ctx.url(&format!("/clients/{client_id}"));
+        for to in prefs::recipients(&mut *tx, agency.id, "access_lost").await? {
+            let email =
+                templates::access_lost(&brand, &to, &name, assets, &url).map_err(AppError::from)?;
+            ctx.queue_mail(&mut tx, Some(agency.id), &email, now)
+                .await?;
+        }
+    }
+    agencies::mark_verified(&mut *tx, agency.id, now).await?;
+    audit_log::record(
+        &mut *tx,
+        audit_log::Event {
+            agency_id: Some(agency.id),
+            actor: "verification",
+            action: "grants.verified",
+            target: &format!("{} confirmed, {} lost", report.confirmed, report.lost),
+            ip: "-",
+            at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.mailer.wake();
+    Ok(report)
+}
+
+/// How a "check now" ended, for the page that follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckOutcome {
+    Verified,
+    NotConnected,
+    AlreadyRunning,
+    MetaFailed,
+}
+
+/// "Check now" on a client page: verifies the whole agency.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = client_id))]
+pub async fn check_now(ctx: &Ctx, actor: &Actor, client_id: i64) -> AppResult<CheckOutcome> {
+    clients::get(&ctx.db.pool, actor.agency_id, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(match verify_agency(ctx, actor.agency_id).await {
+        Ok(_) => CheckOutcome::Verified,
+        Err(VerifyError::NotConnected) => CheckOutcome::NotConnected,
+        Err(VerifyError::AlreadyRunning) => CheckOutcome::AlreadyRunning,
+        Err(VerifyError::Meta(e)) => {
+            tracing::warn!(error = ?e, "check now failed");
+            CheckOutcome::MetaFailed
+        }
+        Err(VerifyError::App(e)) => return Err(e),
+    })
+}
+
+/// The periodic job: every connected agency whose last run is older than `interval`.
+#[tracing::instrument(skip_all)]
+pub async fn verify_due(ctx: &Ctx, interval: i64) -> usize {
+    let before = ctx.clock.now() - interval;
+    let Ok(due) = agencies::due_for_verification(&ctx.db.pool, before).await else {
+        return 0;
+    };
+    let mut ran = 0;
+    for agency_id in due {
+        match verify_agency(ctx, agency_id).await {
+            Ok(r) => {
+                ran += 1;
+                tracing::info!(
+                    agency_id,
+                    confirmed = r.confirmed,
+                    lost = r.lost,
+                    "grants verified"
+                );
+            }
+            Err(VerifyError::AlreadyRunning) => {}
+            Err(e) => tracing::warn!(agency_id, error = ?e, "verification did not complete"),
+        }
+    }
+    ran
+}
+
+/// A client's live grants, partner-based and user-based: what offboarding removes or lists.
+pub async fn live_grants(
+    ctx: &Ctx,
+    agency_id: i64,
+    client_id: i64,
+) -> AppResult<(Vec<Grant>, Vec<Grant>)> {
+    let all = grants::for_client(&ctx.db.pool, agency_id, client_id).await?;
+    let live = |g: &Grant| matches!(g.status.as_str(), "active" | "pending" | "needs_reauth");
+    Ok((
+        all.iter()
+            .filter(|g| g.mode == "partner" && live(g))
+            .cloned()
+            .collect(),
+        all.iter()
+            .filter(|g| g.mode == "user" && live(g))
+            .cloned()
+            .collect(),
+    ))
+}
+
+/// "Page name (Facebook Page)".
+pub fn label(g: &Grant) -> String {
+    format!(
+        "{} ({})",
+        g.asset_name,
+        AssetKind::parse(&g.kind).map_or("asset", AssetKind::label)
+    )
+}
+
+/// Why offboarding did not start.
+#[derive(Debug)]
+pub enum OffboardRefused {
+    /// The typed name did not match the client's.
+    NameMismatch(String),
+    /// No Meta connection (or no portfolio) to remove partner access with.
+    NotConnected,
+}
+
+/// Ends the partnership: removes partner access on every live partner grant and records
+/// the result per asset as (asset, outcome) lines.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = client_id))]
+pub async fn offboard(
+    ctx: &Ctx,
+    actor: &Actor,
+    client_id: i64,
+    confirm_name: &str,
+) -> AppResult<Result<Vec<(String, String)>, OffboardRefused>> {
+    let client = clients::get(&ctx.db.pool, actor.agency_id, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let agency = agencies::get(&ctx.db.pool, actor.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if confirm_name.trim() != client.name {
+        return Ok(Err(OffboardRefused::NameMismatch(client.name)));
+    }
+    let (partner, _) = live_grants(ctx, actor.agency_id, client_id).await?;
+    let token = agency_token(ctx, actor.agency_id).await?;
+    let (Some(token), Some(portfolio)) = (token, agency.portfolio_id.clone()) else {
+        return Ok(Err(OffboardRefused::NotConnected));
+    };
+    let total = partner.len();
+    let outcomes = bounded(partner, CONCURRENCY, |g| {
+        let (graph, token, portfolio) = (ctx.graph.clone(), token.clone(), portfolio.clone());
+        async move {
+            let r = graph.remove_partner(&token, &g.asset_id, &portfolio).await;
+            (g, r)
+        }
+    })
+    .await;
+    let now = ctx.clock.now();
+    let mut results = Vec::new();
+    let mut tx = ctx.db.begin().await?;
+    for (g, r) in &outcomes {
+        match r {
+            Ok(()) => {
+                grants::set_status(
+                    &mut tx,
+                    g.id,
+                    "revoked",
+                    "Partnership ended by the agency; partner access removed.",
+                    false,
+                    now,
+                )
+                .await?;
+                results.push((label(g), "Removed".to_owned()));
+            }
+            Err(e) => results.push((label(g), format!("Not removed: {}", e.plain()))),
+        }
+    }
+    let removed = results.iter().filter(|r| r.1 == "Removed").count();
+    let target = format!(
+        "{}: {removed} of {total} partner grants removed",
+        client.name
+    );
+    audit(&mut tx, actor, "client.offboarded", &target, now).await?;
+    tx.commit().await?;
+    Ok(Ok(results))
+}
