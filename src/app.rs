@@ -74,11 +74,11 @@ impl Application {
             base_url: base_url.clone(),
             approval_lease: settings.approval_lease_secs.max(5),
             demo: sandbox.as_ref().map(Sandbox::demo),
+            links: Default::default(),
         });
         let state = AppState::new(AppParts {
             ctx,
             sandbox,
-            links: Default::default(),
             web: Arc::new(WebConfig {
                 loopback_only: settings.loopback_only() && addr.ip().is_loopback(),
                 ..WebConfig::new(&base_url, settings.trust_forwarded_for, settings.body_limit)

@@ -6,6 +6,7 @@
 //! [`audit`], and returns a typed result. It knows no HTTP types: web handlers, jobs and (later)
 //! the JSON API call the same function.
 
+pub mod access;
 pub mod approval;
 pub mod migration;
 pub mod requests;
@@ -56,6 +57,8 @@ pub struct CtxParts {
     pub approval_lease: i64,
     /// The built-in sandbox's demo world, when no Meta app is configured.
     pub demo: Option<Demo>,
+    /// Link views' shortcuts (throttled addresses, visits recorded this hour).
+    pub links: access::LinkMemo,
 }
 
 impl CtxParts {
@@ -119,14 +122,36 @@ pub async fn audit(
     target: &str,
     now: i64,
 ) -> AppResult<()> {
+    audit_as(
+        tx,
+        actor.agency_id,
+        &actor.label,
+        &actor.ip,
+        action,
+        target,
+        now,
+    )
+    .await
+}
+
+/// An audit entry for someone who is not staff (a client, a job), named by `label`.
+pub async fn audit_as(
+    tx: &mut Tx,
+    agency_id: i64,
+    label: &str,
+    ip: &str,
+    action: &str,
+    target: &str,
+    now: i64,
+) -> AppResult<()> {
     audit_log::record(
         &mut **tx,
         audit_log::Event {
-            agency_id: Some(actor.agency_id),
-            actor: &actor.label,
+            agency_id: Some(agency_id),
+            actor: label,
             action,
             target,
-            ip: &actor.ip,
+            ip,
             at: now,
         },
     )

@@ -276,7 +276,7 @@ pub async fn show(
         .await?
         .map(|s| {
             let words = crate::domain::migration::MigrationStatus::parse(&s.status)
-                .map_or("", super::approve::status_words);
+                .map_or("", crate::actions::approval::status_words);
             let said = match s.day {
                 Some(d) => format!("{words} ({})", crate::clock::format_day(d)),
                 None => words.to_owned(),

@@ -34,7 +34,6 @@ use crate::actions::Ctx;
 use crate::meta::sandbox::Sandbox;
 
 pub use error::AppError;
-pub use link::LinkMemo;
 
 /// Largest logo upload.
 pub const MAX_UPLOAD: usize = 512 * 1024;
@@ -65,8 +64,6 @@ pub struct AppParts {
     /// The built-in sandbox, when no Meta app is configured (its routes are mounted).
     pub sandbox: Option<Sandbox>,
     pub web: Arc<WebConfig>,
-    /// Link views' shortcuts (throttled addresses, visits recorded this hour).
-    pub links: Arc<LinkMemo>,
 }
 
 impl std::ops::Deref for AppParts {

@@ -1,5 +1,8 @@
-//! The client's approval: from Facebook Login to recorded grants, crash-safe.
+//! The client's approval: from Facebook Login to recorded grants. `steps` are what the
+//! client does; `run` is the crash-safe part (intent journal, lease, recovery).
 
 mod run;
+pub mod steps;
 
 pub use run::{Begun, begin, recover, run};
+pub use steps::*;

@@ -1,0 +1,282 @@
+//! The client's capability link (`/r/<token>`): looking it up with a brake on guessing,
+//! and recording that a person opened it.
+
+use super::{Ctx, audit_as};
+use crate::domain::SecretToken;
+use crate::domain::token::{LINK_PREFIX, hash_secret};
+use crate::error::{AppError, AppResult};
+use crate::mail::templates;
+use crate::store::requests::{AccessRequest, LinkView};
+use crate::store::{agencies, prefs, requests, throttle};
+
+/// Failed link lookups per IP: 20 free, then growing delays (a guessing brake).
+const LOOKUPS: throttle::Policy = throttle::Policy {
+    free: 20,
+    max_delay: 15 * 60,
+    lock_after: 500,
+    lock_secs: 60 * 60,
+    forget_after: 60 * 60,
+};
+
+/// What this process remembers between link views so that a repeated view costs one
+/// read: addresses it saw throttled, and the visits it already recorded this hour. Neither
+/// is a cache of the link itself, which is read on every view.
+#[derive(Default)]
+pub struct LinkMemo {
+    blocked: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+    seen: std::sync::Mutex<(i64, std::collections::HashSet<(i64, u128)>)>,
+}
+
+/// A visitor's 32-hex-digit hash as a number: a set key without an allocation per view.
+fn visitor_key(visitor: &str) -> u128 {
+    u128::from_str_radix(visitor, 16).unwrap_or_default()
+}
+
+/// Entries each memo keeps at most; past that it starts afresh (it is only a shortcut).
+const MEMO_CAP: usize = 100_000;
+
+impl LinkMemo {
+    /// Seconds `ip` must still wait, as this process last saw it.
+    pub fn blocked_wait(&self, ip: &str, now: i64) -> i64 {
+        self.blocked
+            .lock()
+            .ok()
+            .and_then(|m| m.get(ip).copied())
+            .map_or(0, |until| (until - now).max(0))
+    }
+
+    pub fn block(&self, ip: &str, until: i64, now: i64) {
+        if let Ok(mut m) = self.blocked.lock() {
+            if m.len() >= MEMO_CAP {
+                m.retain(|_, u| *u > now);
+            }
+            m.insert(ip.to_owned(), until);
+        }
+    }
+
+    /// Whether this visit was already recorded in `hour` (by this process).
+    pub fn seen(&self, request_id: i64, visitor: &str, hour: i64) -> bool {
+        self.seen
+            .lock()
+            .is_ok_and(|s| s.0 == hour && s.1.contains(&(request_id, visitor_key(visitor))))
+    }
+
+    pub fn remember(&self, request_id: i64, visitor: &str, hour: i64) {
+        if let Ok(mut s) = self.seen.lock() {
+            if s.0 != hour || s.1.len() >= MEMO_CAP {
+                *s = (hour, Default::default());
+            }
+            s.1.insert((request_id, visitor_key(visitor)));
+        }
+    }
+}
+
+/// The outcome of looking a link up.
+pub enum Lookup {
+    Live(Box<AccessRequest>, agencies::Agency),
+    /// Expired or used up: 410 naming the agency.
+    Gone(agencies::Agency, &'static str),
+}
+
+/// Looks a presented token up, counting failures per IP. Unknown, malformed and revoked
+/// links are all the same 404.
+pub async fn lookup(ctx: &Ctx, ip: &str, raw: &str) -> AppResult<Lookup> {
+    let now = ctx.clock.now();
+    let found = match SecretToken::from_presented(LINK_PREFIX, raw) {
+        Some(token) => requests::by_token_hash(&ctx.db.pool, &token.hash()).await?,
+        None => None,
+    };
+    let Some(r) = found.filter(|r| r.revoked_at.is_none()) else {
+        return Err(failed_lookup(ctx, ip, now).await);
+    };
+    throttled(ctx, ip, now)?;
+    let agency = agencies::get(&ctx.db.pool, r.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if r.expires_at <= now {
+        return Ok(Lookup::Gone(agency, "expired"));
+    }
+    if r.single_use == 1 && r.used_at.is_some() {
+        return Ok(Lookup::Gone(agency, "used"));
+    }
+    Ok(Lookup::Live(Box::new(r), agency))
+}
+
+/// A throttled address is refused even with a good link: otherwise a guesser would learn
+/// which of its guesses was right while it is supposed to be waiting.
+pub fn throttled(ctx: &Ctx, ip: &str, now: i64) -> AppResult<()> {
+    match ctx.links.blocked_wait(ip, now) {
+        0 => Ok(()),
+        wait => Err(AppError::TooManyRequests { retry_after: wait }),
+    }
+}
+
+/// A lookup that found nothing: counted against the address (shared by every process
+/// through the database), answered 404 or, once throttled, 429.
+pub async fn failed_lookup(ctx: &Ctx, ip: &str, now: i64) -> AppError {
+    let key = format!("link:{ip}");
+    let counted = async {
+        let wait = throttle::wait_secs(&ctx.db.pool, &key, now).await?;
+        if wait > 0 {
+            return Ok::<_, sqlx::Error>((wait, true));
+        }
+        let mut conn = ctx.db.pool.acquire().await?;
+        let failures = throttle::record_failure(&mut conn, &key, LOOKUPS, now).await?;
+        Ok((LOOKUPS.delay_after(failures), false))
+    };
+    match counted.await {
+        Ok((0, _)) => AppError::NotFound,
+        Ok((wait, already)) => {
+            ctx.links.block(ip, now + wait, now);
+            if already {
+                AppError::TooManyRequests { retry_after: wait }
+            } else {
+                // This lookup is answered as unknown; the next one waits.
+                AppError::NotFound
+            }
+        }
+        Err(e) => AppError::from(e),
+    }
+}
+
+/// How a link view stands.
+pub enum Viewed {
+    Live(Box<LinkView>),
+    /// Expired or used up: 410 naming the agency.
+    Gone(Box<LinkView>, &'static str),
+}
+
+/// A view of the link page: one joined read; a person's visit (`user_agent` given) is
+/// recorded once per visitor and hour. Unknown, malformed and revoked links are a 404.
+#[tracing::instrument(skip_all)]
+pub async fn view(ctx: &Ctx, ip: &str, raw: &str, user_agent: Option<&str>) -> AppResult<Viewed> {
+    let now = ctx.clock.now();
+    let view = match SecretToken::from_presented(LINK_PREFIX, raw) {
+        Some(token) => requests::link_view(&ctx.db.pool, &token.hash()).await?,
+        None => None,
+    };
+    let Some(view) = view.filter(|v| v.revoked_at.is_none()) else {
+        return Err(failed_lookup(ctx, ip, now).await);
+    };
+    throttled(ctx, ip, now)?;
+    if view.expires_at <= now || (view.single_use == 1 && view.used_at.is_some()) {
+        let why = if view.expires_at <= now {
+            "expired"
+        } else {
+            "used"
+        };
+        return Ok(Viewed::Gone(Box::new(view), why));
+    }
+    if let Some(ua) = user_agent {
+        record_open(ctx, &view, ip, ua).await?;
+    }
+    Ok(Viewed::Live(Box::new(view)))
+}
+
+/// Visitors per link and hour whose opens are recorded; more are shown the page but leave
+/// no row (a link posted somewhere public cannot fill the database).
+const VISITS_PER_HOUR: i64 = 20;
+
+/// Records a person's open: at most once per link, visitor (address and coarse browser)
+/// and hour. A repeated view is one read and no write; the agency's "opened" e-mail goes
+/// out for the first one.
+async fn record_open(ctx: &Ctx, view: &LinkView, ip: &str, user_agent: &str) -> AppResult<()> {
+    let now = ctx.clock.now();
+    let ua = coarse_user_agent(user_agent);
+    let visitor = hash_secret(&format!("{ip}|{ua}"));
+    let visitor = &visitor[..32];
+    let hour = now / 3600;
+    if ctx.links.seen(view.id, visitor, hour) {
+        return Ok(());
+    }
+    if requests::visit_seen(&ctx.db.pool, view.id, visitor, hour).await? {
+        ctx.links.remember(view.id, visitor, hour);
+        return Ok(());
+    }
+    let mut tx = ctx.db.begin().await?;
+    if !requests::record_visit(&mut tx, view.id, visitor, hour, VISITS_PER_HOUR).await? {
+        return Ok(());
+    }
+    let first = requests::record_open(&mut tx, view.id, now).await?;
+    requests::add_event(&mut *tx, view.id, "opened", &ua, now).await?;
+    let target = format!("{} ({})", view.client_name, view.token_prefix);
+    audit_as(
+        &mut tx,
+        view.agency_id,
+        "client",
+        ip,
+        "request.opened",
+        &target,
+        now,
+    )
+    .await?;
+    if first {
+        let agency = agencies::get(&mut *tx, view.agency_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let brand = templates::Brand::from(&agency);
+        let url = ctx.url(&format!("/requests/{}", view.id));
+        for to in prefs::recipients(&mut *tx, agency.id, "request_opened").await? {
+            let email = templates::request_opened(&brand, &to, &view.client_name, &url)?;
+            ctx.queue_mail(&mut tx, Some(agency.id), &email, now)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    ctx.links.remember(view.id, visitor, hour);
+    if first {
+        ctx.mailer.wake();
+    }
+    Ok(())
+}
+
+/// "Chrome on Android": enough to recognise a visit, not to fingerprint it.
+pub fn coarse_user_agent(ua: &str) -> String {
+    let browser = if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Chrome/") || ua.contains("CriOS/") {
+        "Chrome"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else {
+        "a browser"
+    };
+    let os = if ua.contains("Android") {
+        "Android"
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        "iOS"
+    } else if ua.contains("Windows") {
+        "Windows"
+    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+        "macOS"
+    } else if ua.contains("Linux") {
+        "Linux"
+    } else {
+        "an unknown system"
+    };
+    format!("{browser} on {os}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::coarse_user_agent;
+
+    #[test]
+    fn user_agents_are_coarse() {
+        assert_eq!(
+            coarse_user_agent(
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
+            ),
+            "Chrome on Android"
+        );
+        assert_eq!(
+            coarse_user_agent(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+            ),
+            "Safari on iOS"
+        );
+        assert_eq!(coarse_user_agent(""), "a browser on an unknown system");
+    }
+}

@@ -1,0 +1,603 @@
+//! The client's steps before and after the crash-safe run: start a flow, come back from
+//! Facebook Login, list the assets, choose, retry, read the result, and state the
+//! organisation's migration. A flow is bound to one browser by a cookie (kept hashed) and to
+//! Facebook Login by a single-use state.
+
+use super::run::{self, Begun};
+use crate::actions::access::{Lookup, lookup};
+use crate::actions::{Ctx, audit_as};
+use crate::domain::SecretToken;
+use crate::domain::access::Ask;
+use crate::domain::migration::MigrationStatus;
+use crate::domain::token::{hash_secret, random_hex};
+use crate::error::{AppError, AppResult};
+use crate::mail::templates;
+use crate::meta::share::{self, Offered, Outcome};
+use crate::meta::{AccessToken, GraphError};
+use crate::store::flows::{self, Flow, Item};
+use crate::store::requests::AccessRequest;
+use crate::store::{agencies, prefs, requests, statements, throttle};
+
+/// Prefix of flow cookies.
+pub const FLOW_PREFIX: &str = "lkf";
+/// Seconds a login state may take to come back.
+const STATE_TTL: i64 = 10 * 60;
+/// A flow ends after this long without activity, and at [`FLOW_ABSOLUTE`] in any case.
+const FLOW_IDLE: i64 = 15 * 60;
+pub const FLOW_ABSOLUTE: i64 = 60 * 60;
+/// How long the browser's request waits for the shares before it is shown the progress
+/// page (the approval goes on in the background either way).
+const WAIT_FOR_SHARES: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Why a step cannot go on.
+pub enum Stop {
+    /// No live flow in this browser: open the link again.
+    SessionOver,
+    /// The link expired or was used up meanwhile.
+    Gone(Box<agencies::Agency>, &'static str),
+    /// Something the client should read, on the agency's page.
+    Problem(Problem),
+}
+
+/// What went wrong, in plain words, with whether a new Facebook Login may help.
+pub struct Problem {
+    pub agency_id: i64,
+    pub kind: ProblemKind,
+    pub title: &'static str,
+    pub message: String,
+    pub retry: bool,
+    /// Permissions the client declined, in plain words.
+    pub missing: Vec<String>,
+}
+
+/// The kind of problem (the web answers each with its own status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The client chose not to go on (declined login or a permission).
+    Declined,
+    /// Meta failed or refused.
+    Meta,
+    /// Facebook did not confirm the login.
+    Invalid,
+    /// Someone else is approving with this link right now.
+    Busy,
+}
+
+impl Problem {
+    fn new(agency_id: i64, kind: ProblemKind, title: &'static str, message: &str) -> Self {
+        Self {
+            agency_id,
+            kind,
+            title,
+            message: message.to_owned(),
+            retry: true,
+            missing: vec![],
+        }
+    }
+}
+
+/// A new flow: the cookie to set and the Facebook Login dialog to go to.
+pub struct Started {
+    pub cookie: SecretToken,
+    pub dialog: String,
+}
+
+/// "Continue with Facebook" on a live link.
+#[tracing::instrument(skip_all)]
+pub async fn start(ctx: &Ctx, ip: &str, raw: &str) -> AppResult<Result<Started, Stop>> {
+    let (r, agency) = match lookup(ctx, ip, raw).await? {
+        Lookup::Live(r, a) => (r, a),
+        Lookup::Gone(agency, why) => return Ok(Err(Stop::Gone(Box::new(agency), why))),
+    };
+    let now = ctx.clock.now();
+    let cookie = SecretToken::generate(FLOW_PREFIX);
+    let state = random_hex(32);
+    flows::insert(
+        &ctx.db.pool,
+        r.id,
+        agency.id,
+        &cookie.hash(),
+        &hash_secret(&state),
+        now + STATE_TTL,
+        now + FLOW_ABSOLUTE,
+        now,
+    )
+    .await?;
+    let scopes = share::scopes_for(&Ask::decode(&r.asks));
+    let dialog = ctx.graph.dialog_url(&state, &scopes, false);
+    Ok(Ok(Started { cookie, dialog }))
+}
+
+/// The flow of the browser that presents this cookie, if it is still within its limits.
+pub async fn current(ctx: &Ctx, cookie: Option<&str>) -> AppResult<Option<Flow>> {
+    let Some(token) = cookie.and_then(|raw| SecretToken::from_presented(FLOW_PREFIX, raw)) else {
+        return Ok(None);
+    };
+    let Some(flow) = flows::by_cookie(&ctx.db.pool, &token.hash()).await? else {
+        return Ok(None);
+    };
+    let now = ctx.clock.now();
+    if now >= flow.expires_at || now - flow.last_seen_at > FLOW_IDLE {
+        return Ok(None);
+    }
+    Ok(Some(flow))
+}
+
+/// What Facebook Login sent back.
+pub struct LoginReturn {
+    pub state: String,
+    pub code: Option<String>,
+    pub error: Option<String>,
+}
+
+fn bad_state() -> AppError {
+    AppError::Gone {
+        title: "This sign-in has expired".into(),
+        message: "The Facebook sign-in took too long, was already used, or was started in another browser. Open your link again to start over.".into(),
+    }
+}
+
+/// Facebook Login came back to the browser of `mine`: check the state, exchange the code,
+/// check the token and its permissions, and keep it (sealed) for this flow only.
+#[tracing::instrument(skip_all, fields(flow = mine.as_ref().map(|f| f.id)))]
+pub async fn login(
+    ctx: &Ctx,
+    mine: Option<Flow>,
+    back: LoginReturn,
+) -> AppResult<Result<(), Problem>> {
+    let now = ctx.clock.now();
+    // The state must come back to the browser that started it: the flow cookie is checked
+    // first, so a callback replayed in another browser cannot use up the real one's state.
+    let Some(mine) = mine else {
+        return Err(bad_state());
+    };
+    let Some(flow) =
+        flows::consume_state(&ctx.db.pool, mine.id, &hash_secret(&back.state), now).await?
+    else {
+        return Err(bad_state());
+    };
+    let agency_id = flow.agency_id;
+    if back.error.is_some() {
+        return Ok(Err(Problem::new(
+            agency_id,
+            ProblemKind::Declined,
+            "You did not log in with Facebook",
+            "Nothing was shared. To share access, log in with Facebook and allow the permissions Latchkey asks for.",
+        )));
+    }
+    let meta_failed = |e: GraphError| {
+        tracing::warn!(error = ?e, "facebook login could not be completed");
+        Problem::new(
+            agency_id,
+            ProblemKind::Meta,
+            "Facebook sign-in did not complete",
+            e.plain(),
+        )
+    };
+    let code = back.code.unwrap_or_default();
+    let token = match ctx.graph.exchange_code(&code).await {
+        Ok(t) => t.access_token,
+        Err(e) => return Ok(Err(meta_failed(e))),
+    };
+    let info = match ctx.graph.debug_token(&token).await {
+        Ok(i) => i,
+        Err(e) => return Ok(Err(meta_failed(e))),
+    };
+    let r = requests::get(&ctx.db.pool, agency_id, flow.request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !info.is_valid || info.app_id != ctx.graph.config().app_id {
+        return Ok(Err(Problem::new(
+            agency_id,
+            ProblemKind::Invalid,
+            "Facebook sign-in did not complete",
+            "Facebook did not confirm the sign-in. Please try again.",
+        )));
+    }
+    let missing: Vec<String> = share::scopes_for(&Ask::decode(&r.asks))
+        .iter()
+        .filter(|s| !info.scopes.iter().any(|g| g == *s))
+        .map(|s| share::scope_words(s).to_owned())
+        .collect();
+    if !missing.is_empty() {
+        return Ok(Err(Problem {
+            missing,
+            ..Problem::new(
+                agency_id,
+                ProblemKind::Declined,
+                "A permission is missing",
+                "To share your assets, Latchkey needs every permission below. Nothing was shared.",
+            )
+        }));
+    }
+    let me = ctx
+        .graph
+        .me(&token)
+        .await
+        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("/me failed: {e}")))?;
+    let sealed = ctx.secrets.seal(token.expose());
+    let mut tx = ctx.db.begin().await?;
+    flows::set_login(&mut *tx, flow.id, &sealed, &me.id, &me.name, now).await?;
+    let detail = format!("{} logged in with Facebook", me.name);
+    requests::add_event(&mut *tx, flow.request_id, "login", &detail, now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Another try at Facebook Login in the same flow, asking again for declined permissions.
+/// Returns the dialog to go to.
+pub async fn login_again(ctx: &Ctx, flow: &Flow) -> AppResult<String> {
+    let r = requests::get(&ctx.db.pool, flow.agency_id, flow.request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = ctx.clock.now();
+    let state = random_hex(32);
+    flows::renew_state(&ctx.db.pool, flow.id, &hash_secret(&state), now + STATE_TTL).await?;
+    let scopes = share::scopes_for(&Ask::decode(&r.asks));
+    Ok(ctx.graph.dialog_url(&state, &scopes, true))
+}
+
+/// The request must still be open when the client acts on it.
+pub async fn still_open(
+    ctx: &Ctx,
+    flow: &Flow,
+) -> AppResult<Result<(AccessRequest, agencies::Agency), Stop>> {
+    let r = requests::get(&ctx.db.pool, flow.agency_id, flow.request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let agency = agencies::get(&ctx.db.pool, flow.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = ctx.clock.now();
+    if r.revoked_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    if r.expires_at <= now {
+        return Ok(Err(Stop::Gone(Box::new(agency), "expired")));
+    }
+    if r.single_use == 1 && r.used_at.is_some() && flow.approved_at.is_none() {
+        return Ok(Err(Stop::Gone(Box::new(agency), "used")));
+    }
+    Ok(Ok((r, agency)))
+}
+
+fn open_token(ctx: &Ctx, flow: &Flow) -> Option<AccessToken> {
+    flow.token_sealed
+        .as_ref()
+        .and_then(|s| ctx.secrets.open(s).ok())
+        .map(AccessToken)
+}
+
+/// The assets the client may choose from.
+pub struct Choice {
+    pub agency_id: i64,
+    pub request: AccessRequest,
+    pub offered: Vec<Offered>,
+}
+
+/// Lists what the logged-in person can share (a re-authorisation request offers exactly
+/// its flagged assets) and remembers the list for this flow.
+#[tracing::instrument(skip_all, fields(flow = flow.id))]
+pub async fn inventory(ctx: &Ctx, flow: &Flow) -> AppResult<Result<Choice, Stop>> {
+    let (r, agency) = match still_open(ctx, flow).await? {
+        Ok(x) => x,
+        Err(stop) => return Ok(Err(stop)),
+    };
+    let Some(token) = open_token(ctx, flow) else {
+        return Ok(Err(Stop::SessionOver));
+    };
+    let asks = Ask::decode(&r.asks);
+    let scope: Vec<&str> = r
+        .scope_assets
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let portfolio = agency.portfolio_id.as_deref();
+    let offered =
+        match share::inventory(&ctx.graph, &token, &asks, portfolio, agency.public_name()).await {
+            Ok(o) => o
+                .into_iter()
+                .filter(|a| scope.is_empty() || scope.contains(&a.id.as_str()))
+                .collect::<Vec<_>>(),
+            Err(e) => {
+                return Ok(Err(Stop::Problem(Problem {
+                    retry: e == GraphError::TokenInvalid { subcode: None },
+                    ..Problem::new(
+                        agency.id,
+                        ProblemKind::Meta,
+                        "We could not load your assets",
+                        e.plain(),
+                    )
+                })));
+            }
+        };
+    let now = ctx.clock.now();
+    let json = serde_json::to_string(&offered).unwrap_or_default();
+    flows::set_inventory(&ctx.db.pool, flow.id, &json, now).await?;
+    Ok(Ok(Choice {
+        agency_id: agency.id,
+        request: r,
+        offered,
+    }))
+}
+
+/// What choosing assets led to.
+pub enum Chose {
+    /// Sharing ran (or runs on in the background): follow it on the done page.
+    Started,
+    /// Nothing shareable was ticked: the same list, with an error.
+    NothingChosen(Choice),
+    Stopped(Stop),
+}
+
+fn offered_of(flow: &Flow) -> Vec<Offered> {
+    flow.inventory
+        .as_deref()
+        .and_then(|i| serde_json::from_str(i).ok())
+        .unwrap_or_default()
+}
+
+/// The client approves the ticked assets (ids from the list this flow was shown).
+#[tracing::instrument(skip_all, fields(flow = flow.id, agency = flow.agency_id))]
+pub async fn choose(ctx: &Ctx, flow: &Flow, ids: &[String], ip: &str) -> AppResult<Chose> {
+    if flow.approved_at.is_some() {
+        // A second submit (double click, back button): the first one's results stand.
+        return Ok(Chose::Started);
+    }
+    let (r, agency) = match still_open(ctx, flow).await? {
+        Ok(x) => x,
+        Err(stop) => return Ok(Chose::Stopped(stop)),
+    };
+    let offered = offered_of(flow);
+    let selected: Vec<Offered> = offered
+        .iter()
+        .filter(|o| o.shareable && ids.contains(&o.id))
+        .cloned()
+        .collect();
+    if selected.is_empty() {
+        return Ok(Chose::NothingChosen(Choice {
+            agency_id: agency.id,
+            request: r,
+            offered,
+        }));
+    }
+    if open_token(ctx, flow).is_none() {
+        return Ok(Chose::Stopped(Stop::SessionOver));
+    }
+    attempt(ctx, flow, &r, agency, &selected, ip).await
+}
+
+/// Claims an attempt with its intent, runs it in the background (a closed browser or a
+/// slow Meta does not stop it), and waits a little for it.
+async fn attempt(
+    ctx: &Ctx,
+    flow: &Flow,
+    r: &AccessRequest,
+    agency: agencies::Agency,
+    selected: &[Offered],
+    ip: &str,
+) -> AppResult<Chose> {
+    let attempt = match run::begin(ctx, flow, r, selected).await? {
+        Begun::Started(n) => n,
+        Begun::AlreadyStarted => return Ok(Chose::Started),
+        Begun::LinkUsed => return Ok(Chose::Stopped(Stop::Gone(Box::new(agency), "used"))),
+        Begun::Busy => {
+            return Ok(Chose::Stopped(Stop::Problem(Problem {
+                retry: false,
+                ..Problem::new(
+                    agency.id,
+                    ProblemKind::Busy,
+                    "This link is being approved in another window",
+                    "Someone is approving with this link right now. Wait a minute and open it again to see the result.",
+                )
+            })));
+        }
+    };
+    let job = tokio::spawn(run::run(ctx.clone(), flow.id, attempt, ip.to_owned()));
+    match tokio::time::timeout(WAIT_FOR_SHARES, job).await {
+        Ok(Ok(Err(e))) => tracing::error!(error = ?e, flow_id = flow.id, "approval failed"),
+        Ok(Err(e)) => tracing::error!(error = %e, flow_id = flow.id, "approval task failed"),
+        _ => {}
+    }
+    Ok(Chose::Started)
+}
+
+fn outcomes_of(flow: &Flow) -> Vec<Outcome> {
+    flow.results
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default()
+}
+
+/// Tries again for the assets of this flow that were not shared.
+#[tracing::instrument(skip_all, fields(flow = flow.id, agency = flow.agency_id))]
+pub async fn retry_failed(ctx: &Ctx, flow: &Flow, ip: &str) -> AppResult<Chose> {
+    if flow.in_progress() || flow.approved_at.is_none() {
+        return Ok(Chose::Started);
+    }
+    let (r, agency) = match still_open(ctx, flow).await? {
+        Ok(x) => x,
+        Err(stop) => return Ok(Chose::Stopped(stop)),
+    };
+    if open_token(ctx, flow).is_none() {
+        return Ok(Chose::Stopped(Stop::SessionOver));
+    }
+    let outcomes = outcomes_of(flow);
+    let failed: Vec<Offered> = offered_of(flow)
+        .into_iter()
+        .filter(|o| {
+            outcomes
+                .iter()
+                .any(|x| !x.existing && x.asset_id == o.id && x.status == "failed")
+        })
+        .collect();
+    if failed.is_empty() {
+        return Ok(Chose::Started);
+    }
+    attempt(ctx, flow, &r, agency, &failed, ip).await
+}
+
+/// Where an approval stands, for the client's done page.
+pub enum Standing {
+    /// Still sharing (or, after a crash, being recovered).
+    Sharing {
+        chosen: usize,
+        answered: usize,
+    },
+    Finished(Finished),
+}
+
+/// A recorded approval.
+pub struct Finished {
+    /// This attempt's outcomes (assets already shared before are left out).
+    pub outcomes: Vec<Outcome>,
+    /// What this client last said about the migration (never the agency's record).
+    pub said: Option<(String, Option<i64>)>,
+    /// The failed assets can be tried again in this session.
+    pub can_retry: bool,
+    /// Nothing was recorded, so the link still works for another try.
+    pub link_open: bool,
+}
+
+/// The result of this flow's approval.
+pub async fn standing(ctx: &Ctx, flow: &Flow) -> AppResult<Standing> {
+    if flow.in_progress() {
+        let items: Vec<Item> = flows::items(&ctx.db.pool, flow.id).await?;
+        let this: Vec<_> = items.iter().filter(|i| i.attempt == flow.attempt).collect();
+        return Ok(Standing::Sharing {
+            chosen: this.len(),
+            answered: this.iter().filter(|i| i.outcomes.is_some()).count(),
+        });
+    }
+    let outcomes: Vec<Outcome> = outcomes_of(flow)
+        .into_iter()
+        .filter(|o| !o.existing)
+        .collect();
+    let r = requests::get(&ctx.db.pool, flow.agency_id, flow.request_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let said = statements::latest_for_request(&ctx.db.pool, flow.agency_id, r.id)
+        .await?
+        .map(|s| (s.status, s.day));
+    let any_failed = outcomes.iter().any(|o| o.status == "failed");
+    let any_shared = outcomes.iter().any(|o| o.status != "failed");
+    let live = r.revoked_at.is_none() && r.expires_at > ctx.clock.now();
+    Ok(Standing::Finished(Finished {
+        can_retry: any_failed && live && flow.token_sealed.is_some(),
+        link_open: live && !any_shared && (r.single_use == 0 || r.used_at.is_none()),
+        outcomes,
+        said,
+    }))
+}
+
+/// Statements per flow before the client must wait: enough to correct a slip.
+const STATEMENTS: throttle::Policy = throttle::Policy {
+    free: 5,
+    max_delay: 15 * 60,
+    lock_after: 50,
+    lock_secs: 60 * 60,
+    forget_after: 60 * 60,
+};
+
+/// The client says whether (and when) their organisation moves to managed Meta accounts.
+/// It is their statement, kept with the person's name beside the agency's record and
+/// sent to the agency; it never changes that record or a grant's flag. It needs the
+/// verified Facebook login of this flow and a live link, and is rate-limited.
+#[tracing::instrument(skip_all, fields(flow = flow.id, agency = flow.agency_id))]
+pub async fn state_migration(
+    ctx: &Ctx,
+    flow: &Flow,
+    status: &str,
+    date: &str,
+    ip: &str,
+) -> AppResult<Result<(), Stop>> {
+    let (Some(person_id), Some(person_name)) = (flow.person_id.clone(), flow.person_name.clone())
+    else {
+        // No Facebook login in this flow: nobody to attribute a statement to.
+        return Ok(Err(Stop::SessionOver));
+    };
+    let (r, agency) = match still_open(ctx, flow).await? {
+        Ok(x) => x,
+        Err(stop) => return Ok(Err(stop)),
+    };
+    let status = MigrationStatus::parse(status)
+        .ok_or_else(|| AppError::BadRequest("Choose one of the answers.".into()))?;
+    let date = match date.trim() {
+        "" => None,
+        d => Some(
+            crate::clock::parse_iso_day(d)
+                .ok_or_else(|| AppError::BadRequest("Use a date like 2027-01-31.".into()))?,
+        ),
+    };
+    if status.starts_clock() && date.is_none() {
+        return Err(AppError::BadRequest(
+            "Tell us the date of the move, so the agency knows the deadline.".into(),
+        ));
+    }
+    let now = ctx.clock.now();
+    let key = format!("statement:{}", flow.id);
+    let wait = throttle::wait_secs(&ctx.db.pool, &key, now).await?;
+    if wait > 0 {
+        return Err(AppError::TooManyRequests { retry_after: wait });
+    }
+    let said = match date {
+        Some(d) => format!(
+            "{} ({})",
+            status_words(status),
+            crate::clock::format_iso_day(d)
+        ),
+        None => status_words(status).to_owned(),
+    };
+    let mut tx = ctx.db.begin().await?;
+    throttle::record_failure(&mut tx, &key, STATEMENTS, now).await?;
+    statements::insert(
+        &mut *tx,
+        &statements::NewStatement {
+            agency_id: agency.id,
+            client_id: r.client_id,
+            request_id: r.id,
+            person_id: &person_id,
+            person_name: &person_name,
+            status: status.as_str(),
+            day: date,
+        },
+        now,
+    )
+    .await?;
+    let detail = format!("{person_name} said: {said}");
+    requests::add_event(&mut *tx, r.id, "statement", &detail, now).await?;
+    let who = format!("{person_name} (client, Facebook id {person_id})");
+    let target = format!("{}: {said}", r.client_name);
+    audit_as(
+        &mut tx,
+        agency.id,
+        &who,
+        ip,
+        "client.statement",
+        &target,
+        now,
+    )
+    .await?;
+    let brand = templates::Brand::from(&agency);
+    let url = ctx.url(&format!("/clients/{}", r.client_id));
+    for to in prefs::recipients(&mut *tx, agency.id, templates::kinds::CLIENT_STATEMENT).await? {
+        let email =
+            templates::client_statement(&brand, &to, &r.client_name, &person_name, &said, &url)?;
+        ctx.queue_mail(&mut tx, Some(agency.id), &email, now)
+            .await?;
+    }
+    flows::touch(&mut *tx, flow.id, now).await?;
+    tx.commit().await?;
+    ctx.mailer.wake();
+    Ok(Ok(()))
+}
+
+/// A migration status as a client's words.
+pub fn status_words(status: MigrationStatus) -> &'static str {
+    match status {
+        MigrationStatus::NotStarted => "not moving, or not that they know of",
+        MigrationStatus::Planned => "the move is planned",
+        MigrationStatus::Migrating => "the move is happening now",
+        MigrationStatus::Migrated => "the move already happened",
+    }
+}
