@@ -262,7 +262,7 @@ async fn chose(st: &AppState, csrf: String, flow: &Flow, c: Chose) -> AppResult<
         Chose::Started => to("/approve/done"),
         Chose::NothingChosen(choice) => {
             let error = Some("Tick at least one asset to share.".into());
-            picker_page(st, csrf, flow, choice, error).await
+            picker_page(st, csrf, flow, *choice, error).await
         }
         Chose::Stopped(stop) => stopped(st, stop).await,
     }

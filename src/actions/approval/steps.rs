@@ -326,7 +326,7 @@ pub enum Chose {
     /// Sharing ran (or runs on in the background): follow it on the done page.
     Started,
     /// Nothing shareable was ticked: the same list, with an error.
-    NothingChosen(Choice),
+    NothingChosen(Box<Choice>),
     Stopped(Stop),
 }
 
@@ -355,11 +355,11 @@ pub async fn choose(ctx: &Ctx, flow: &Flow, ids: &[String], ip: &str) -> AppResu
         .cloned()
         .collect();
     if selected.is_empty() {
-        return Ok(Chose::NothingChosen(Choice {
+        return Ok(Chose::NothingChosen(Box::new(Choice {
             agency_id: agency.id,
             request: r,
             offered,
-        }));
+        })));
     }
     if open_token(ctx, flow).is_none() {
         return Ok(Chose::Stopped(Stop::SessionOver));
