@@ -9,6 +9,7 @@
 pub mod access;
 pub mod approval;
 pub mod migration;
+pub mod records;
 pub mod requests;
 pub mod verify;
 

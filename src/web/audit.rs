@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::error::{AppResult, urlencode};
-use super::grants::csv_field;
 use super::layout::{Layout, render};
 use super::session::Manager;
 use crate::clock::format_utc;
@@ -113,15 +112,10 @@ pub async fn export(
     Query(f): Query<AuditFilters>,
 ) -> AppResult<Response> {
     let rows = audit::all(&st.db.pool, staff.agency_id, &f.query()).await?;
-    let mut out = String::from("when_utc,actor,action,target,ip\n");
+    let mut out = b"when_utc,actor,action,target,ip\n".to_vec();
     for e in rows {
-        let line = [format_utc(e.created_at), e.actor, e.action, e.target, e.ip]
-            .iter()
-            .map(|v| csv_field(v))
-            .collect::<Vec<_>>()
-            .join(",");
-        out.push_str(&line);
-        out.push('\n');
+        let fields = [format_utc(e.created_at), e.actor, e.action, e.target, e.ip];
+        out.extend(super::csv::row(&fields));
     }
     Ok((
         [

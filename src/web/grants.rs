@@ -219,20 +219,6 @@ pub async fn dashboard(
     })
 }
 
-/// One CSV field, quoted when needed; a leading `= + - @` is neutralised so a spreadsheet
-/// never runs it as a formula.
-pub fn csv_field(value: &str) -> String {
-    let mut v = value.replace(['\r', '\n'], " ");
-    if v.starts_with(['=', '+', '-', '@']) {
-        v.insert(0, '\'');
-    }
-    if v.contains([',', '"']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
-}
-
 /// The filtered set as CSV, streamed row by row: memory does not grow with the row count.
 pub async fn export(
     State(st): State<AppState>,
@@ -261,13 +247,7 @@ pub async fn export(
                 g.verified_at.map(format_utc).unwrap_or_default(),
                 g.due_at.map(format_utc).unwrap_or_default(),
             ];
-            let mut line = fields
-                .iter()
-                .map(|v| csv_field(v))
-                .collect::<Vec<_>>()
-                .join(",");
-            line.push('\n');
-            Bytes::from(line)
+            Bytes::from(super::csv::row(&fields))
         })
     });
     let body = futures_util::stream::once(async move {
@@ -285,18 +265,4 @@ pub async fn export(
         Body::from_stream(body),
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_quoting_and_formula_guard() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-        assert_eq!(csv_field("two\nlines"), "two lines");
-    }
 }

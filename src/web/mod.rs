@@ -8,6 +8,7 @@ mod assets;
 mod audit;
 mod auth;
 mod clients;
+mod csv;
 mod emails;
 pub mod error;
 mod grants;
