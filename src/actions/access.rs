@@ -202,7 +202,7 @@ async fn record_open(ctx: &Ctx, view: &LinkView, ip: &str, user_agent: &str) -> 
     let target = format!("{} ({})", view.client_name, view.token_prefix);
     audit_as(
         &mut tx,
-        view.agency_id,
+        Some(view.agency_id),
         "client",
         ip,
         "request.opened",

@@ -7,16 +7,19 @@
 //! the JSON API call the same function.
 
 pub mod access;
+pub mod account;
 pub mod approval;
 pub mod migration;
 pub mod records;
 pub mod requests;
+pub mod team;
 pub mod verify;
 
 use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::crypto::SecretBox;
+use crate::domain::Role;
 use crate::error::AppResult;
 use crate::hashing::Hasher;
 use crate::mail::{Mailer, OutgoingEmail};
@@ -99,6 +102,8 @@ pub struct Actor {
     pub label: String,
     /// The staff member's display name (or the label).
     pub name: String,
+    /// The staff member's role (a job acts as a member).
+    pub role: Role,
     pub ip: String,
 }
 
@@ -110,6 +115,7 @@ impl Actor {
             user_id: None,
             label: "system".into(),
             name: "Latchkey".into(),
+            role: Role::Member,
             ip: String::new(),
         }
     }
@@ -125,7 +131,7 @@ pub async fn audit(
 ) -> AppResult<()> {
     audit_as(
         tx,
-        actor.agency_id,
+        Some(actor.agency_id),
         &actor.label,
         &actor.ip,
         action,
@@ -138,7 +144,7 @@ pub async fn audit(
 /// An audit entry for someone who is not staff (a client, a job), named by `label`.
 pub async fn audit_as(
     tx: &mut Tx,
-    agency_id: i64,
+    agency_id: Option<i64>,
     label: &str,
     ip: &str,
     action: &str,
@@ -148,7 +154,7 @@ pub async fn audit_as(
     audit_log::record(
         &mut **tx,
         audit_log::Event {
-            agency_id: Some(agency_id),
+            agency_id,
             actor: label,
             action,
             target,

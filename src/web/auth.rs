@@ -1,4 +1,4 @@
-//! First-run setup, login, logout, password change and password reset.
+//! Set-up, login, logout and passwords: the pages around `actions::account`.
 
 use askama::Template;
 use axum::Form;
@@ -7,18 +7,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::AppState;
 use super::error::{AppResult, human_wait};
 use super::layout::{Layout, render, render_status, safe_next};
-use super::session::{self, ClientIp, Cookies, CsrfToken, MaybeStaff, Staff};
-use super::{AppError, AppState};
-use crate::domain::{BoundedText, EmailAddress, NewPassword, PortfolioId, Role, SecretToken};
-use crate::mail::templates;
-use crate::store::{agencies, audit, auth_tokens, sessions, throttle, users};
-
-/// Prefix of password-reset tokens.
-const RESET_PREFIX: &str = "lkp";
-/// Reset links live one hour.
-const RESET_TTL: i64 = 60 * 60;
+use super::session::{ClientIp, Cookies, CsrfToken, MaybeStaff, Staff};
+use crate::actions::account::{self, LoginRefused};
+use crate::domain::{EmailAddress, SecretToken};
+use crate::error::AppError;
 
 #[derive(Template)]
 #[template(path = "auth/setup.html")]
@@ -45,117 +40,53 @@ pub struct SetupForm {
     confirm: String,
 }
 
-/// `/setup` exists only while there is no agency.
-async fn ensure_no_agency(st: &AppState) -> AppResult<()> {
-    if agencies::any_exists(&st.db.pool).await? {
-        Err(AppError::NotFound)
-    } else {
-        Ok(())
+fn setup_page(st: &AppState, csrf: &str, form: SetupForm, errors: Vec<String>) -> SetupPage {
+    SetupPage {
+        layout: Layout::anon(csrf, "Set up Latchkey"),
+        form,
+        errors,
+        sandbox: st.demo.is_some(),
     }
 }
 
 pub async fn setup_form(State(st): State<AppState>, csrf: CsrfToken) -> AppResult<Response> {
-    ensure_no_agency(&st).await?;
+    if !account::setup_open(&st).await? {
+        return Err(AppError::NotFound);
+    }
     // With the built-in sandbox, offer its demo agency portfolio.
-    let portfolio_id = if st.sandbox.is_some() {
-        crate::meta::sandbox::world::AGENCY_PORTFOLIO.to_owned()
-    } else {
-        String::new()
+    let portfolio_id = st
+        .demo
+        .as_ref()
+        .map(|d| d.agency_portfolio().to_owned())
+        .unwrap_or_default();
+    let form = SetupForm {
+        portfolio_id,
+        ..SetupForm::default()
     };
-    render(&SetupPage {
-        layout: Layout::anon(&csrf.0, "Set up Latchkey"),
-        form: SetupForm {
-            portfolio_id,
-            ..SetupForm::default()
-        },
-        errors: vec![],
-        sandbox: st.sandbox.is_some(),
-    })
+    render(&setup_page(&st, &csrf.0, form, vec![]))
 }
 
 pub async fn setup(
     State(st): State<AppState>,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
-    Form(form): Form<SetupForm>,
+    Form(mut form): Form<SetupForm>,
 ) -> AppResult<Response> {
-    ensure_no_agency(&st).await?;
-    let mut errors = Vec::new();
-    let agency = BoundedText::parse_line(&form.agency_name, "Agency name", 120, true)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let portfolio = PortfolioId::parse_optional(&form.portfolio_id)
-        .map_err(|e| errors.push(e.to_owned()))
-        .ok();
-    let name = BoundedText::parse_line(&form.name, "Your name", 120, true)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let email = EmailAddress::parse(&form.email)
-        .map_err(|e| errors.push(e.to_owned()))
-        .ok();
-    let password = NewPassword::parse(&form.password, &form.confirm)
-        .map_err(|e| errors.push(e.to_string()))
-        .ok();
-    let (Some(agency), Some(portfolio), Some(name), Some(email), Some(password)) =
-        (agency, portfolio, name, email, password)
-    else {
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &SetupPage {
-                layout: Layout::anon(&csrf.0, "Set up Latchkey"),
-                form: clear_secrets(form),
-                errors,
-                sandbox: st.sandbox.is_some(),
-            },
-        );
+    let typed = account::SetupForm {
+        agency_name: form.agency_name.clone(),
+        portfolio_id: form.portfolio_id.clone(),
+        name: form.name.clone(),
+        email: form.email.clone(),
+        password: std::mem::take(&mut form.password),
+        confirm: std::mem::take(&mut form.confirm),
     };
-    let hash = st.hasher.hash(password.expose()).await?;
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    // Checked again inside the write transaction: two racing set-ups create one agency.
-    if agencies::any_exists(&mut *tx).await? {
-        return Err(AppError::NotFound);
+    match account::set_up(&st, &typed, &ip).await? {
+        Ok(session) => Ok(signed_in(&st, "/?notice=welcome", &session)),
+        Err(errors) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &setup_page(&st, &csrf.0, form, errors),
+        ),
     }
-    let agency_id = agencies::insert(
-        &mut *tx,
-        agency.as_str(),
-        portfolio.as_ref().map(|p| p.as_str()),
-        now,
-    )
-    .await?;
-    let user_id = users::insert(
-        &mut *tx,
-        agency_id,
-        email.as_str(),
-        name.as_str(),
-        &hash,
-        Role::Owner.as_str(),
-        now,
-    )
-    .await?;
-    let cookie = session::start(&mut tx, &st.web, user_id, agency_id, now).await?;
-    let actor = format!("{} <{}>", name.as_str(), email.as_str());
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(agency_id),
-            actor: &actor,
-            action: "agency.created",
-            target: agency.as_str(),
-            ip: &ip,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(agency_id, "agency created through /setup");
-    Ok(redirect_with_cookie("/?notice=welcome", &cookie))
-}
-
-fn clear_secrets(mut form: SetupForm) -> SetupForm {
-    form.password.clear();
-    form.confirm.clear();
-    form
 }
 
 fn redirect_with_cookie(to: &str, cookie: &str) -> Response {
@@ -164,6 +95,12 @@ fn redirect_with_cookie(to: &str, cookie: &str) -> Response {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     resp
+}
+
+/// Redirects with the cookie of a new session.
+pub fn signed_in(st: &AppState, to: &str, session: &SecretToken) -> Response {
+    let name = Cookies::session_name(&st.web);
+    redirect_with_cookie(to, &Cookies::build(&st.web, name, session.expose(), None))
 }
 
 #[derive(Template)]
@@ -197,7 +134,7 @@ pub async fn login_form(
         email: String::new(),
         next,
         error: None,
-        setup_needed: !agencies::any_exists(&st.db.pool).await?,
+        setup_needed: account::setup_open(&st).await?,
     })
 }
 
@@ -221,102 +158,32 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
-    let typed = form.email.trim().to_ascii_lowercase();
-    let page = |error: String, status: StatusCode| {
-        render_status(
-            status,
-            &LoginPage {
-                layout: Layout::anon(&csrf.0, "Log in"),
-                email: form.email.chars().take(254).collect(),
-                next: next.clone(),
-                error: Some(error),
-                setup_needed: false,
-            },
-        )
-    };
-    let acct_key = format!("acct:{}", typed.chars().take(254).collect::<String>());
-    let ip_key = format!("ip:{ip}");
-    let now = st.clock.now();
-    let wait = throttle::wait_secs(&st.db.pool, &acct_key, now)
-        .await?
-        .max(throttle::wait_secs(&st.db.pool, &ip_key, now).await?);
-    if wait > 0 {
-        let mut resp = page(
+    let old = old.map(|s| s.session_hash);
+    let refused = account::log_in(&st, &form.email, &form.password, old.as_deref(), &ip).await?;
+    let (error, status, wait) = match refused {
+        Ok(session) => return Ok(signed_in(&st, &next, &session)),
+        Err(LoginRefused::NoMatch) => (LOGIN_FAILED.to_owned(), StatusCode::UNAUTHORIZED, None),
+        Err(LoginRefused::Wait(wait)) => (
             format!(
                 "Too many failed attempts. Wait {} and try again.",
                 human_wait(wait)
             ),
             StatusCode::TOO_MANY_REQUESTS,
-        )?;
-        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return Ok(resp);
-    }
-
-    let creds = match EmailAddress::parse(&form.email) {
-        Ok(email) => users::credentials_by_email(&st.db.pool, email.as_str()).await?,
-        Err(_) => None,
+            Some(wait),
+        ),
     };
-    // Unknown addresses are verified against a dummy hash: same work, same answer.
-    let ok = st
-        .hasher
-        .verify(
-            &form.password,
-            creds.as_ref().map(|c| c.password_hash.as_str()),
-        )
-        .await?;
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    match creds.filter(|_| ok) {
-        None => {
-            throttle::record_failure(&mut tx, &acct_key, throttle::ACCOUNT, now).await?;
-            throttle::record_failure(&mut tx, &ip_key, throttle::IP, now).await?;
-            let agency = match EmailAddress::parse(&form.email) {
-                Ok(e) => users::by_email(&mut *tx, e.as_str())
-                    .await?
-                    .map(|u| u.agency_id),
-                Err(_) => None,
-            };
-            let masked = crate::domain::email::mask(&typed);
-            audit::record(
-                &mut *tx,
-                audit::Event {
-                    agency_id: agency,
-                    actor: &masked,
-                    action: "login.failed",
-                    target: &masked,
-                    ip: &ip,
-                    at: now,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            page(LOGIN_FAILED.to_owned(), StatusCode::UNAUTHORIZED)
-        }
-        Some(c) => {
-            throttle::clear(&mut *tx, &acct_key).await?;
-            if let Some(old) = old {
-                sessions::delete(&mut *tx, &old.session_hash).await?;
-            }
-            let cookie = session::start(&mut tx, &st.web, c.id, c.agency_id, now).await?;
-            let masked = crate::domain::email::mask(&typed);
-            audit::record(
-                &mut *tx,
-                audit::Event {
-                    agency_id: Some(c.agency_id),
-                    actor: &masked,
-                    action: "login.succeeded",
-                    target: &masked,
-                    ip: &ip,
-                    at: now,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(redirect_with_cookie(&next, &cookie))
-        }
+    let page = LoginPage {
+        layout: Layout::anon(&csrf.0, "Log in"),
+        email: form.email.chars().take(254).collect(),
+        next,
+        error: Some(error),
+        setup_needed: false,
+    };
+    let mut resp = render_status(status, &page)?;
+    if let Some(v) = wait.and_then(|w| HeaderValue::from_str(&w.to_string()).ok()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
+    Ok(resp)
 }
 
 pub async fn logout(
@@ -324,7 +191,7 @@ pub async fn logout(
     MaybeStaff(staff): MaybeStaff,
 ) -> AppResult<Response> {
     if let Some(s) = staff {
-        sessions::delete(&st.db.pool, &s.session_hash).await?;
+        account::log_out(&st, &s.session_hash).await?;
     }
     let clear = Cookies::clear(&st.web, Cookies::session_name(&st.web));
     Ok(redirect_with_cookie("/login?notice=logged_out", &clear))
@@ -358,66 +225,25 @@ pub async fn forgot(
     ClientIp(ip): ClientIp,
     Form(form): Form<ForgotForm>,
 ) -> AppResult<Response> {
-    let email = match EmailAddress::parse(&form.email) {
-        Ok(e) => e,
-        Err(msg) => {
-            return render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &ForgotPage {
-                    layout: Layout::anon(&csrf.0, "Forgot your password?"),
-                    sent: false,
-                    error: Some(msg.to_owned()),
-                },
-            );
+    let (sent, error, status, title) = match EmailAddress::parse(&form.email) {
+        Ok(email) => {
+            account::forgot_password(&st, &email, &ip).await?;
+            // The same page whether or not the address has an account.
+            (true, None, StatusCode::OK, "Check your e-mail")
         }
+        Err(msg) => (
+            false,
+            Some(msg.to_owned()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Forgot your password?",
+        ),
     };
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    if let Some(user) = users::by_email(&mut *tx, email.as_str()).await?
-        && let Some(agency) = agencies::get(&mut *tx, user.agency_id).await?
-    {
-        let token = SecretToken::generate(RESET_PREFIX);
-        auth_tokens::insert(
-            &mut *tx,
-            &token.hash(),
-            auth_tokens::KIND_RESET,
-            user.agency_id,
-            Some(user.id),
-            &user.email,
-            None,
-            now + RESET_TTL,
-            now,
-        )
-        .await?;
-        let link = format!("{}/password/reset/{}", st.base_url, token.expose());
-        let brand = templates::Brand {
-            agency_name: agency.name,
-            accent_color: agency.accent_color,
-        };
-        let message = templates::password_reset(&brand, &user.email, &link)?;
-        st.queue_mail(&mut tx, Some(user.agency_id), &message, now)
-            .await?;
-        audit::record(
-            &mut *tx,
-            audit::Event {
-                agency_id: Some(user.agency_id),
-                actor: &email.masked(),
-                action: "password.reset_requested",
-                target: &email.masked(),
-                ip: &ip,
-                at: now,
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    st.mailer.wake();
-    // The same page whether or not the address has an account.
-    render(&ForgotPage {
-        layout: Layout::anon(&csrf.0, "Check your e-mail"),
-        sent: true,
-        error: None,
-    })
+    let page = ForgotPage {
+        layout: Layout::anon(&csrf.0, title),
+        sent,
+        error,
+    };
+    render_status(status, &page)
 }
 
 #[derive(Template)]
@@ -428,39 +254,12 @@ struct ResetPage {
     errors: Vec<String>,
 }
 
-fn link_gone() -> AppError {
-    AppError::Gone {
-        title: "This link has expired or was already used".to_owned(),
-        message: "Reset links work once, for one hour. Ask for a new one from the login page."
-            .to_owned(),
-    }
-}
-
-async fn usable_reset(
-    st: &AppState,
-    raw: &str,
-) -> AppResult<(SecretToken, auth_tokens::AuthToken)> {
-    let token = SecretToken::from_presented(RESET_PREFIX, raw).ok_or(AppError::NotFound)?;
-    match auth_tokens::find_usable(
-        &st.db.pool,
-        &token.hash(),
-        auth_tokens::KIND_RESET,
-        st.clock.now(),
-    )
-    .await?
-    {
-        Some(row) => Ok((token, row)),
-        None if auth_tokens::exists(&st.db.pool, &token.hash()).await? => Err(link_gone()),
-        None => Err(AppError::NotFound),
-    }
-}
-
 pub async fn reset_form(
     State(st): State<AppState>,
     csrf: CsrfToken,
     Path(raw): Path<String>,
 ) -> AppResult<Response> {
-    let (_, row) = usable_reset(&st, &raw).await?;
+    let (_, row) = account::usable_reset(&st, &raw).await?;
     render(&ResetPage {
         layout: Layout::anon(&csrf.0, "Choose a new password"),
         email: row.email,
@@ -483,48 +282,18 @@ pub async fn reset(
     Path(raw): Path<String>,
     Form(form): Form<NewPasswordForm>,
 ) -> AppResult<Response> {
-    let (token, row) = usable_reset(&st, &raw).await?;
-    let password = match NewPassword::parse(&form.password, &form.confirm) {
-        Ok(p) => p,
-        Err(e) => {
-            return render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &ResetPage {
-                    layout: Layout::anon(&csrf.0, "Choose a new password"),
-                    email: row.email,
-                    errors: vec![e.to_string()],
-                },
-            );
-        }
-    };
-    let hash = st.hasher.hash(password.expose()).await?;
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    // Consumed atomically: of two racing submissions only one changes the password.
-    let Some(row) =
-        auth_tokens::consume(&mut *tx, &token.hash(), auth_tokens::KIND_RESET, now).await?
-    else {
-        return Err(link_gone());
-    };
-    let user_id = row.user_id.ok_or(AppError::NotFound)?;
-    users::set_password(&mut *tx, user_id, &hash).await?;
-    sessions::delete_for_user(&mut *tx, user_id, "").await?;
-    auth_tokens::invalidate_resets(&mut *tx, user_id, now).await?;
-    let masked = crate::domain::email::mask(&row.email);
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(row.agency_id),
-            actor: &masked,
-            action: "password.reset",
-            target: &masked,
-            ip: &ip,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/login?notice=password_reset").into_response())
+    let (_, row) = account::usable_reset(&st, &raw).await?;
+    match account::reset_password(&st, &raw, &form.password, &form.confirm, &ip).await? {
+        Ok(()) => Ok(Redirect::to("/login?notice=password_reset").into_response()),
+        Err(e) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ResetPage {
+                layout: Layout::anon(&csrf.0, "Choose a new password"),
+                email: row.email,
+                errors: vec![e],
+            },
+        ),
+    }
 }
 
 #[derive(Template)]
@@ -555,44 +324,27 @@ pub async fn change(
     State(st): State<AppState>,
     staff: Staff,
     ClientIp(ip): ClientIp,
-    Form(form): Form<ChangeForm>,
+    Form(f): Form<ChangeForm>,
 ) -> AppResult<Response> {
-    let page = |errors: Vec<String>| {
-        render_status(
+    let actor = staff.acting(&ip);
+    let (email, session) = (&staff.email, &staff.session_hash);
+    let changed = account::change_password(
+        &st,
+        &actor,
+        email,
+        session,
+        &f.current,
+        &f.password,
+        &f.confirm,
+    );
+    match changed.await? {
+        Ok(()) => Ok(Redirect::to("/?notice=password_changed").into_response()),
+        Err(e) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &ChangePage {
                 layout: Layout::staff(&staff, "Change password", "account"),
-                errors,
+                errors: vec![e],
             },
-        )
-    };
-    let stored = users::password_hash(&st.db.pool, staff.user_id).await?;
-    if !st.hasher.verify(&form.current, stored.as_deref()).await? {
-        return page(vec!["Your current password is not correct.".to_owned()]);
+        ),
     }
-    let password = match NewPassword::parse(&form.password, &form.confirm) {
-        Ok(p) => p,
-        Err(e) => return page(vec![e.to_string()]),
-    };
-    let hash = st.hasher.hash(password.expose()).await?;
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    users::set_password(&mut *tx, staff.user_id, &hash).await?;
-    // Anyone who knew the old password is signed out; this session stays.
-    sessions::delete_for_user(&mut *tx, staff.user_id, &staff.session_hash).await?;
-    auth_tokens::invalidate_resets(&mut *tx, staff.user_id, now).await?;
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(staff.agency_id),
-            actor: &staff.actor(),
-            action: "password.changed",
-            target: &staff.email,
-            ip: &ip,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/?notice=password_changed").into_response())
 }

@@ -8,8 +8,8 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
 use super::{AppError, AppState, WebConfig};
+use crate::domain::Role;
 use crate::domain::token::random_hex;
-use crate::domain::{Role, SecretToken};
 use crate::store::sessions;
 
 /// Idle limit for staff sessions.
@@ -17,7 +17,7 @@ pub const IDLE_SECS: i64 = 30 * 60;
 /// Absolute limit for staff sessions.
 pub const ABSOLUTE_SECS: i64 = 8 * 60 * 60;
 /// Prefix of session ids.
-pub const SESSION_PREFIX: &str = "lks";
+pub use crate::actions::account::SESSION_PREFIX;
 
 /// The logged-in staff user behind a request.
 #[derive(Debug, Clone)]
@@ -58,6 +58,7 @@ impl Staff {
             user_id: Some(self.user_id),
             label: self.actor(),
             name: self.name.clone(),
+            role: self.role,
             ip: ip.to_owned(),
         }
     }
@@ -236,33 +237,6 @@ impl Cookies {
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v)
     }
-}
-
-/// Starts a new session for a user and returns the `Set-Cookie` value. A fresh id every
-/// login (no fixation); only its hash is stored.
-pub async fn start(
-    conn: &mut sqlx::AnyConnection,
-    web: &WebConfig,
-    user_id: i64,
-    agency_id: i64,
-    now: i64,
-) -> Result<String, sqlx::Error> {
-    let id = SecretToken::generate(SESSION_PREFIX);
-    sessions::insert(
-        &mut *conn,
-        &id.hash(),
-        user_id,
-        agency_id,
-        &random_hex(32),
-        now,
-    )
-    .await?;
-    Ok(Cookies::build(
-        web,
-        Cookies::session_name(web),
-        id.expose(),
-        None,
-    ))
 }
 
 /// Whether a session is past its idle or absolute limit.

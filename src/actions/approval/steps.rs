@@ -570,7 +570,7 @@ pub async fn state_migration(
     let target = format!("{}: {said}", r.client_name);
     audit_as(
         &mut tx,
-        agency.id,
+        Some(agency.id),
         &who,
         ip,
         "client.statement",

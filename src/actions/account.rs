@@ -1,0 +1,346 @@
+//! Accounts: the first set-up, log in and out, forgotten and changed passwords. Sessions
+//! are created here (a fresh id every time, only its hash stored); the web turns the id
+//! into a cookie.
+
+use super::{Actor, Ctx, audit, audit_as};
+use crate::domain::email::mask;
+use crate::domain::token::random_hex;
+use crate::domain::{BoundedText, EmailAddress, NewPassword, PortfolioId, Role, SecretToken};
+use crate::error::{AppError, AppResult};
+use crate::mail::templates;
+use crate::store::{Tx, agencies, auth_tokens, sessions, throttle, users};
+
+/// Prefix of session ids.
+pub const SESSION_PREFIX: &str = "lks";
+/// Prefix of password-reset tokens.
+const RESET_PREFIX: &str = "lkp";
+/// A reset link works for an hour.
+const RESET_TTL: i64 = 60 * 60;
+
+/// Starts a session for a user inside `tx`; returns its id (for the cookie).
+pub async fn new_session(
+    tx: &mut Tx,
+    user_id: i64,
+    agency_id: i64,
+    now: i64,
+) -> AppResult<SecretToken> {
+    let id = SecretToken::generate(SESSION_PREFIX);
+    sessions::insert(
+        &mut **tx,
+        &id.hash(),
+        user_id,
+        agency_id,
+        &random_hex(32),
+        now,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The set-up form as typed.
+#[derive(Debug, Default, Clone)]
+pub struct SetupForm {
+    pub agency_name: String,
+    pub portfolio_id: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub confirm: String,
+}
+
+/// Whether the installation has no agency yet (set-up is open only then).
+pub async fn setup_open(ctx: &Ctx) -> AppResult<bool> {
+    Ok(!agencies::any_exists(&ctx.db.pool).await?)
+}
+
+/// The first agency and its owner, signed in. `Err(errors)`: what to correct. Once an
+/// agency exists, set-up is a 404.
+#[tracing::instrument(skip_all)]
+pub async fn set_up(
+    ctx: &Ctx,
+    f: &SetupForm,
+    ip: &str,
+) -> AppResult<Result<SecretToken, Vec<String>>> {
+    if !setup_open(ctx).await? {
+        return Err(AppError::NotFound);
+    }
+    let mut errors = Vec::new();
+    let agency = BoundedText::parse_line(&f.agency_name, "Agency name", 120, true)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let portfolio = PortfolioId::parse_optional(&f.portfolio_id)
+        .map_err(|e| errors.push(e.to_owned()))
+        .ok();
+    let name = BoundedText::parse_line(&f.name, "Your name", 120, true)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let email = EmailAddress::parse(&f.email)
+        .map_err(|e| errors.push(e.to_owned()))
+        .ok();
+    let password = NewPassword::parse(&f.password, &f.confirm)
+        .map_err(|e| errors.push(e.to_string()))
+        .ok();
+    let (Some(agency), Some(portfolio), Some(name), Some(email), Some(password)) =
+        (agency, portfolio, name, email, password)
+    else {
+        return Ok(Err(errors));
+    };
+    let hash = ctx.hasher.hash(password.expose()).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    // Checked again inside the write transaction: two racing set-ups create one agency.
+    if agencies::any_exists(&mut *tx).await? {
+        return Err(AppError::NotFound);
+    }
+    let portfolio = portfolio.as_ref().map(|p| p.as_str());
+    let agency_id = agencies::insert(&mut *tx, agency.as_str(), portfolio, now).await?;
+    let owner = Role::Owner.as_str();
+    let user_id = users::insert(
+        &mut *tx,
+        agency_id,
+        email.as_str(),
+        name.as_str(),
+        &hash,
+        owner,
+        now,
+    )
+    .await?;
+    let session = new_session(&mut tx, user_id, agency_id, now).await?;
+    let who = format!("{} <{}>", name.as_str(), email.as_str());
+    audit_as(
+        &mut tx,
+        Some(agency_id),
+        &who,
+        ip,
+        "agency.created",
+        agency.as_str(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(agency_id, "agency created through /setup");
+    Ok(Ok(session))
+}
+
+/// Why a login did not succeed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LoginRefused {
+    /// Too many failures for this account or address: wait this many seconds.
+    Wait(i64),
+    /// E-mail and password do not match an account (the same answer either way).
+    NoMatch,
+}
+
+/// Checks a login, with growing delays per account and per address. On success the old
+/// session (if any) ends and a new one starts.
+#[tracing::instrument(skip_all)]
+pub async fn log_in(
+    ctx: &Ctx,
+    email: &str,
+    password: &str,
+    old_session: Option<&str>,
+    ip: &str,
+) -> AppResult<Result<SecretToken, LoginRefused>> {
+    let typed = email.trim().to_ascii_lowercase();
+    let acct_key = format!("acct:{}", typed.chars().take(254).collect::<String>());
+    let ip_key = format!("ip:{ip}");
+    let now = ctx.clock.now();
+    let wait = throttle::wait_secs(&ctx.db.pool, &acct_key, now)
+        .await?
+        .max(throttle::wait_secs(&ctx.db.pool, &ip_key, now).await?);
+    if wait > 0 {
+        return Ok(Err(LoginRefused::Wait(wait)));
+    }
+    let parsed = EmailAddress::parse(email).ok();
+    let creds = match &parsed {
+        Some(email) => users::credentials_by_email(&ctx.db.pool, email.as_str()).await?,
+        None => None,
+    };
+    // Unknown addresses are verified against a dummy hash: same work, same answer.
+    let stored = creds.as_ref().map(|c| c.password_hash.as_str());
+    let ok = ctx.hasher.verify(password, stored).await?;
+    let now = ctx.clock.now();
+    let masked = mask(&typed);
+    let mut tx = ctx.db.begin().await?;
+    let Some(c) = creds.filter(|_| ok) else {
+        throttle::record_failure(&mut tx, &acct_key, throttle::ACCOUNT, now).await?;
+        throttle::record_failure(&mut tx, &ip_key, throttle::IP, now).await?;
+        let agency = match &parsed {
+            Some(e) => users::by_email(&mut *tx, e.as_str())
+                .await?
+                .map(|u| u.agency_id),
+            None => None,
+        };
+        audit_as(&mut tx, agency, &masked, ip, "login.failed", &masked, now).await?;
+        tx.commit().await?;
+        return Ok(Err(LoginRefused::NoMatch));
+    };
+    throttle::clear(&mut *tx, &acct_key).await?;
+    if let Some(old) = old_session {
+        sessions::delete(&mut *tx, old).await?;
+    }
+    let session = new_session(&mut tx, c.id, c.agency_id, now).await?;
+    audit_as(
+        &mut tx,
+        Some(c.agency_id),
+        &masked,
+        ip,
+        "login.succeeded",
+        &masked,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(session))
+}
+
+/// Ends a session (by the hash of its id).
+pub async fn log_out(ctx: &Ctx, session_hash: &str) -> AppResult<()> {
+    sessions::delete(&ctx.db.pool, session_hash).await?;
+    Ok(())
+}
+
+/// E-mails a reset link if the address has an account; the same outcome either way.
+#[tracing::instrument(skip_all)]
+pub async fn forgot_password(ctx: &Ctx, email: &EmailAddress, ip: &str) -> AppResult<()> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    if let Some(user) = users::by_email(&mut *tx, email.as_str()).await?
+        && let Some(agency) = agencies::get(&mut *tx, user.agency_id).await?
+    {
+        let token = SecretToken::generate(RESET_PREFIX);
+        auth_tokens::insert(
+            &mut *tx,
+            &token.hash(),
+            auth_tokens::KIND_RESET,
+            user.agency_id,
+            Some(user.id),
+            &user.email,
+            None,
+            now + RESET_TTL,
+            now,
+        )
+        .await?;
+        let link = ctx.url(&format!("/password/reset/{}", token.expose()));
+        let brand = templates::Brand {
+            agency_name: agency.name,
+            accent_color: agency.accent_color,
+        };
+        let message = templates::password_reset(&brand, &user.email, &link)?;
+        ctx.queue_mail(&mut tx, Some(user.agency_id), &message, now)
+            .await?;
+        let masked = email.masked();
+        let action = "password.reset_requested";
+        audit_as(
+            &mut tx,
+            Some(user.agency_id),
+            &masked,
+            ip,
+            action,
+            &masked,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    ctx.mailer.wake();
+    Ok(())
+}
+
+fn reset_gone() -> AppError {
+    AppError::Gone {
+        title: "This link has expired or was already used".to_owned(),
+        message: "Reset links work once, for one hour. Ask for a new one from the login page."
+            .to_owned(),
+    }
+}
+
+/// A reset link that can still be used: its token and row (410 once used or expired).
+pub async fn usable_reset(
+    ctx: &Ctx,
+    raw: &str,
+) -> AppResult<(SecretToken, auth_tokens::AuthToken)> {
+    let token = SecretToken::from_presented(RESET_PREFIX, raw).ok_or(AppError::NotFound)?;
+    let kind = auth_tokens::KIND_RESET;
+    match auth_tokens::find_usable(&ctx.db.pool, &token.hash(), kind, ctx.clock.now()).await? {
+        Some(row) => Ok((token, row)),
+        None if auth_tokens::exists(&ctx.db.pool, &token.hash()).await? => Err(reset_gone()),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// Sets a new password through a reset link; every session of the account ends.
+/// `Err(message)`: the new password is not acceptable.
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(
+    ctx: &Ctx,
+    raw: &str,
+    password: &str,
+    confirm: &str,
+    ip: &str,
+) -> AppResult<Result<(), String>> {
+    let (token, _) = usable_reset(ctx, raw).await?;
+    let password = match NewPassword::parse(password, confirm) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let hash = ctx.hasher.hash(password.expose()).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    // Consumed atomically: of two racing submissions only one changes the password.
+    let Some(row) =
+        auth_tokens::consume(&mut *tx, &token.hash(), auth_tokens::KIND_RESET, now).await?
+    else {
+        return Err(reset_gone());
+    };
+    let user_id = row.user_id.ok_or(AppError::NotFound)?;
+    users::set_password(&mut *tx, user_id, &hash).await?;
+    sessions::delete_for_user(&mut *tx, user_id, "").await?;
+    auth_tokens::invalidate_resets(&mut *tx, user_id, now).await?;
+    let masked = mask(&row.email);
+    audit_as(
+        &mut tx,
+        Some(row.agency_id),
+        &masked,
+        ip,
+        "password.reset",
+        &masked,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// A signed-in person changes their password; their other sessions end, this one stays.
+/// `Err(message)`: the current password is wrong or the new one is not acceptable.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn change_password(
+    ctx: &Ctx,
+    actor: &Actor,
+    email: &str,
+    session_hash: &str,
+    current: &str,
+    password: &str,
+    confirm: &str,
+) -> AppResult<Result<(), String>> {
+    let user_id = actor.user_id.ok_or(AppError::NotFound)?;
+    let stored = users::password_hash(&ctx.db.pool, user_id).await?;
+    if !ctx.hasher.verify(current, stored.as_deref()).await? {
+        return Ok(Err("Your current password is not correct.".to_owned()));
+    }
+    let password = match NewPassword::parse(password, confirm) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let hash = ctx.hasher.hash(password.expose()).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    users::set_password(&mut *tx, user_id, &hash).await?;
+    // Anyone who knew the old password is signed out; this session stays.
+    sessions::delete_for_user(&mut *tx, user_id, session_hash).await?;
+    auth_tokens::invalidate_resets(&mut *tx, user_id, now).await?;
+    audit(&mut tx, actor, "password.changed", email, now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}

@@ -1,0 +1,245 @@
+//! The agency's team: invitations (7 days, single use), roles, removal, joining.
+
+use super::account::new_session;
+use super::{Actor, Ctx, audit, audit_as};
+use crate::domain::{BoundedText, EmailAddress, NewPassword, Role, SecretToken};
+use crate::error::{AppError, AppResult};
+use crate::mail::templates;
+use crate::store::{self, agencies, auth_tokens, sessions, users};
+
+const INVITE_PREFIX: &str = "lki";
+const INVITE_TTL: i64 = 7 * 24 * 60 * 60;
+
+/// Invites someone by e-mail with a role the inviter may give. `Err(errors)`: what to
+/// correct.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn invite(
+    ctx: &Ctx,
+    actor: &Actor,
+    email: &str,
+    role: &str,
+) -> AppResult<Result<(), Vec<String>>> {
+    let mut errors = Vec::new();
+    let email = EmailAddress::parse(email)
+        .map_err(|e| errors.push(e.to_owned()))
+        .ok();
+    let role = Role::parse(role).filter(|r| actor.role.may_assign(*r));
+    if role.is_none() {
+        errors.push("Choose a role you are allowed to give.".to_owned());
+    }
+    if let Some(e) = &email
+        && users::by_email(&ctx.db.pool, e.as_str()).await?.is_some()
+    {
+        errors.push("Someone with that e-mail already has a Latchkey account.".to_owned());
+    }
+    let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
+    let now = ctx.clock.now();
+    let token = SecretToken::generate(INVITE_PREFIX);
+    let mut tx = ctx.db.begin().await?;
+    let agency = agencies::get(&mut *tx, actor.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    auth_tokens::insert(
+        &mut *tx,
+        &token.hash(),
+        auth_tokens::KIND_INVITE,
+        actor.agency_id,
+        None,
+        email.as_str(),
+        Some(role.as_str()),
+        now + INVITE_TTL,
+        now,
+    )
+    .await?;
+    let link = ctx.url(&format!("/invite/{}", token.expose()));
+    let brand = templates::Brand {
+        agency_name: agency.name,
+        accent_color: agency.accent_color,
+    };
+    let message = templates::invite(&brand, email.as_str(), &actor.name, role.label(), &link)?;
+    ctx.queue_mail(&mut tx, Some(actor.agency_id), &message, now)
+        .await?;
+    let target = format!("{} as {}", email.as_str(), role.as_str());
+    audit(&mut tx, actor, "team.invited", &target, now).await?;
+    tx.commit().await?;
+    ctx.mailer.wake();
+    Ok(Ok(()))
+}
+
+/// Withdraws a pending invitation (by the hash of its token).
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn revoke_invite(ctx: &Ctx, actor: &Actor, token_hash: &str) -> AppResult<()> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    if !auth_tokens::revoke_invite(&mut *tx, actor.agency_id, token_hash, now).await? {
+        return Err(AppError::NotFound);
+    }
+    audit(&mut tx, actor, "team.invite_revoked", "invitation", now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes a member's role; an agency always keeps an owner.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, user = id))]
+pub async fn set_role(ctx: &Ctx, actor: &Actor, id: i64, role: &str) -> AppResult<()> {
+    let target = users::get(&ctx.db.pool, actor.agency_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let current = Role::parse(&target.role).unwrap_or(Role::Member);
+    let Some(new_role) = Role::parse(role) else {
+        return Err(AppError::BadRequest(
+            "Choose owner, admin or member.".into(),
+        ));
+    };
+    if !actor.role.may_assign(new_role) || !actor.role.may_assign(current) {
+        return Err(AppError::Forbidden(
+            "Only owners can change an owner's role or make someone an owner.",
+        ));
+    }
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    if current == Role::Owner
+        && new_role != Role::Owner
+        && users::count_owners(&mut *tx, actor.agency_id).await? <= 1
+    {
+        return Err(AppError::BadRequest(
+            "An agency needs at least one owner. Make someone else an owner first.".into(),
+        ));
+    }
+    users::set_role(&mut *tx, actor.agency_id, id, new_role.as_str()).await?;
+    let change = format!("{} → {}", target.email, new_role.as_str());
+    audit(&mut tx, actor, "team.role_changed", &change, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A member `actor` may remove: not themselves, and an owner only by an owner.
+pub async fn removable(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<users::User> {
+    let target = users::get(&ctx.db.pool, actor.agency_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if Some(target.id) == actor.user_id {
+        return Err(AppError::BadRequest(
+            "You cannot remove yourself. Ask another owner or admin.".into(),
+        ));
+    }
+    let role = Role::parse(&target.role).unwrap_or(Role::Member);
+    if !actor.role.may_assign(role) {
+        return Err(AppError::Forbidden("Only owners can remove an owner."));
+    }
+    Ok(target)
+}
+
+/// Removes a member; their sessions end with them.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, user = id))]
+pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
+    let target = removable(ctx, actor, id).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    // Explicitly, not only through the cascade.
+    sessions::delete_for_user(&mut *tx, target.id, "").await?;
+    users::delete(&mut *tx, actor.agency_id, target.id).await?;
+    audit(&mut tx, actor, "team.removed", &target.email, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn invite_gone() -> AppError {
+    AppError::Gone {
+        title: "This invitation has expired or was already used".to_owned(),
+        message: "Invitations work once, for 7 days. Ask your agency's owner or admin to invite you again.".to_owned(),
+    }
+}
+
+/// An invitation that can still be accepted, with its agency (410 once used or expired).
+pub async fn usable_invite(
+    ctx: &Ctx,
+    raw: &str,
+) -> AppResult<(SecretToken, auth_tokens::AuthToken, agencies::Agency)> {
+    let token = SecretToken::from_presented(INVITE_PREFIX, raw).ok_or(AppError::NotFound)?;
+    let kind = auth_tokens::KIND_INVITE;
+    let row =
+        match auth_tokens::find_usable(&ctx.db.pool, &token.hash(), kind, ctx.clock.now()).await? {
+            Some(row) => row,
+            None if auth_tokens::exists(&ctx.db.pool, &token.hash()).await? => {
+                return Err(invite_gone());
+            }
+            None => return Err(AppError::NotFound),
+        };
+    let agency = agencies::get(&ctx.db.pool, row.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((token, row, agency))
+}
+
+/// The invited person sets their name and password and is signed in. `Err(errors)`:
+/// what to correct.
+#[tracing::instrument(skip_all)]
+pub async fn accept(
+    ctx: &Ctx,
+    raw: &str,
+    name: &str,
+    password: &str,
+    confirm: &str,
+    ip: &str,
+) -> AppResult<Result<SecretToken, Vec<String>>> {
+    let (token, _, _) = usable_invite(ctx, raw).await?;
+    let mut errors = Vec::new();
+    let name = BoundedText::parse_line(name, "Your name", 120, true)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let password = NewPassword::parse(password, confirm)
+        .map_err(|e| errors.push(e.to_string()))
+        .ok();
+    let (Some(name), Some(password)) = (name, password) else {
+        return Ok(Err(errors));
+    };
+    let hash = ctx.hasher.hash(password.expose()).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    let Some(row) =
+        auth_tokens::consume(&mut *tx, &token.hash(), auth_tokens::KIND_INVITE, now).await?
+    else {
+        return Err(invite_gone());
+    };
+    let role = row
+        .role
+        .as_deref()
+        .and_then(Role::parse)
+        .unwrap_or(Role::Member);
+    let inserted = users::insert(
+        &mut *tx,
+        row.agency_id,
+        &row.email,
+        name.as_str(),
+        &hash,
+        role.as_str(),
+        now,
+    )
+    .await;
+    let user_id = match inserted {
+        Ok(id) => id,
+        Err(e) if store::is_unique_violation(&e) => {
+            return Err(AppError::BadRequest(
+                "An account with this e-mail already exists. Log in instead.".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let session = new_session(&mut tx, user_id, row.agency_id, now).await?;
+    let who = format!("{} <{}>", name.as_str(), row.email);
+    audit_as(
+        &mut tx,
+        Some(row.agency_id),
+        &who,
+        ip,
+        "team.joined",
+        role.as_str(),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(session))
+}
