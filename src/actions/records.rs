@@ -7,6 +7,9 @@ use crate::domain::access::{self, AccessLevel, AssetKind, GrantMode};
 use crate::error::{AppError, AppResult};
 use crate::store::{agencies, clients, grants};
 
+/// A row's line number, with the row or why it was refused.
+type Numbered<T> = (usize, T);
+
 /// Most rows one CSV file may hold.
 const MAX_ROWS: usize = 10_000;
 
@@ -253,7 +256,10 @@ impl LineCounter {
 }
 
 /// Parses the rows of a CSV file into records and refusals, each with its line number.
-fn read_csv(data: &[u8], portfolio: Option<&str>) -> (Vec<(usize, Record)>, Vec<(usize, String)>) {
+fn read_csv(
+    data: &[u8],
+    portfolio: Option<&str>,
+) -> (Vec<Numbered<Record>>, Vec<Numbered<String>>) {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
