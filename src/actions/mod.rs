@@ -9,9 +9,12 @@
 pub mod access;
 pub mod account;
 pub mod approval;
+pub mod clients;
 pub mod migration;
+pub mod notifications;
 pub mod records;
 pub mod requests;
+pub mod settings;
 pub mod team;
 pub mod verify;
 

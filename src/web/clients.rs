@@ -7,14 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::AppState;
 use super::error::{AppResult, urlencode};
 use super::layout::{Layout, render, render_status};
 use super::session::{ClientIp, Staff};
-use super::{AppError, AppState};
+use crate::actions::clients as clients_uc;
 use crate::clock::format_utc;
-use crate::domain::{BoundedText, EmailAddress};
-use crate::store::audit;
-use crate::store::clients::{self, Client, ClientFields, ClientQuery};
+use crate::store::clients::{self, Client, ClientQuery};
 
 const PER_PAGE: i64 = 25;
 
@@ -98,47 +97,13 @@ pub struct ClientForm {
     notes: String,
 }
 
-struct ValidClient {
-    name: BoundedText,
-    contact_name: BoundedText,
-    contact_email: EmailAddress,
-    notes: BoundedText,
-}
-
 impl ClientForm {
-    fn validate(&self) -> Result<ValidClient, Vec<String>> {
-        let mut errors = Vec::new();
-        let name = BoundedText::parse_line(&self.name, "Client name", 120, true)
-            .map_err(|e| errors.push(e))
-            .ok();
-        let contact_name = BoundedText::parse_line(&self.contact_name, "Contact name", 120, false)
-            .map_err(|e| errors.push(e))
-            .ok();
-        let contact_email = EmailAddress::parse(&self.contact_email)
-            .map_err(|e| errors.push(format!("Contact e-mail: {e}")))
-            .ok();
-        let notes = BoundedText::parse(&self.notes, "Notes", 4000, false)
-            .map_err(|e| errors.push(e))
-            .ok();
-        match (name, contact_name, contact_email, notes) {
-            (Some(name), Some(contact_name), Some(contact_email), Some(notes)) => Ok(ValidClient {
-                name,
-                contact_name,
-                contact_email,
-                notes,
-            }),
-            _ => Err(errors),
-        }
-    }
-}
-
-impl ValidClient {
-    fn fields(&self) -> ClientFields<'_> {
-        ClientFields {
-            name: self.name.as_str(),
-            contact_name: self.contact_name.as_str(),
-            contact_email: self.contact_email.as_str(),
-            notes: self.notes.as_str(),
+    fn typed(&self) -> clients_uc::Typed {
+        clients_uc::Typed {
+            name: self.name.clone(),
+            contact_name: self.contact_name.clone(),
+            contact_email: self.contact_email.clone(),
+            notes: self.notes.clone(),
         }
     }
 }
@@ -168,38 +133,19 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     Form(form): Form<ClientForm>,
 ) -> AppResult<Response> {
-    let valid = match form.validate() {
-        Ok(v) => v,
-        Err(errors) => {
-            // The form comes back with everything typed, so nothing is lost.
-            return render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage {
-                    layout: Layout::staff(&staff, "Add a client", "clients"),
-                    id: None,
-                    form,
-                    errors,
-                },
-            );
-        }
-    };
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    let id = clients::insert(&mut *tx, staff.agency_id, &valid.fields(), now).await?;
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(staff.agency_id),
-            actor: &staff.actor(),
-            action: "client.created",
-            target: valid.name.as_str(),
-            ip: &ip,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/clients/{id}?notice=client_created")).into_response())
+    match clients_uc::create(&st, &staff.acting(&ip), &form.typed()).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/clients/{id}?notice=client_created")).into_response()),
+        // The form comes back with everything typed, so nothing is lost.
+        Err(errors) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &FormPage {
+                layout: Layout::staff(&staff, "Add a client", "clients"),
+                id: None,
+                form,
+                errors,
+            },
+        ),
+    }
 }
 
 #[derive(Template)]
@@ -223,9 +169,7 @@ struct ShowPage {
 }
 
 async fn load(st: &AppState, staff: &Staff, id: i64) -> AppResult<Client> {
-    clients::get(&st.db.pool, staff.agency_id, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    clients_uc::get(st, staff.agency_id, id).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -337,40 +281,18 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(form): Form<ClientForm>,
 ) -> AppResult<Response> {
-    let existing = load(&st, &staff, id).await?;
-    let valid = match form.validate() {
-        Ok(v) => v,
-        Err(errors) => {
-            return render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage {
-                    layout: Layout::staff(&staff, format!("Edit {}", existing.name), "clients"),
-                    id: Some(id),
-                    form,
-                    errors,
-                },
-            );
-        }
+    let errors = match clients_uc::update(&st, &staff.acting(&ip), id, &form.typed()).await? {
+        Ok(()) => return Ok(Redirect::to(&format!("/clients/{id}?notice=saved")).into_response()),
+        Err(errors) => errors,
     };
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    if !clients::update(&mut *tx, staff.agency_id, id, &valid.fields(), now).await? {
-        return Err(AppError::NotFound);
-    }
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(staff.agency_id),
-            actor: &staff.actor(),
-            action: "client.updated",
-            target: valid.name.as_str(),
-            ip: &ip,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/clients/{id}?notice=saved")).into_response())
+    let existing = load(&st, &staff, id).await?;
+    let page = FormPage {
+        layout: Layout::staff(&staff, format!("Edit {}", existing.name), "clients"),
+        id: Some(id),
+        form,
+        errors,
+    };
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 #[derive(Template)]
@@ -399,27 +321,7 @@ async fn set_archived(
     id: i64,
     archive: bool,
 ) -> AppResult<Response> {
-    let client = load(st, staff, id).await?;
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    clients::set_archived(&mut *tx, staff.agency_id, id, archive.then_some(now), now).await?;
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(staff.agency_id),
-            actor: &staff.actor(),
-            action: if archive {
-                "client.archived"
-            } else {
-                "client.restored"
-            },
-            target: &client.name,
-            ip,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    clients_uc::set_archived(st, &staff.acting(ip), id, archive).await?;
     let notice = if archive {
         "client_archived"
     } else {

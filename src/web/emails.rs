@@ -6,13 +6,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::AppState;
 use super::error::AppResult;
 use super::layout::{Layout, render};
 use super::session::{ClientIp, Manager, Staff};
-use super::{AppError, AppState};
+use crate::actions::notifications;
 use crate::clock::format_utc;
 use crate::domain::email::mask;
-use crate::store::{audit, outbox, prefs};
+use crate::store::{outbox, prefs};
 
 const PER_PAGE: i64 = 50;
 
@@ -105,25 +106,7 @@ pub async fn retry(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let now = st.clock.now();
-    let mut tx = st.db.begin().await?;
-    if !outbox::retry(&mut *tx, staff.agency_id, id, now).await? {
-        return Err(AppError::NotFound);
-    }
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(staff.agency_id),
-            actor: &staff.actor(),
-            action: "email.retried",
-            target: &format!("message {id}"),
-            ip: &ip,
-            at: now,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    st.mailer.wake();
+    notifications::retry(&st, &staff.acting(&ip), id).await?;
     Ok(Redirect::to("/emails?notice=email_requeued").into_response())
 }
 
@@ -167,13 +150,14 @@ pub async fn prefs_form(
 pub async fn prefs_save(
     State(st): State<AppState>,
     staff: Staff,
+    ClientIp(ip): ClientIp,
     Form(form): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let mut tx = st.db.begin().await?;
-    for (event, _) in prefs::EVENTS {
-        let on = form.iter().any(|(k, v)| k == "on" && v == event);
-        prefs::set(&mut *tx, staff.user_id, event, on).await?;
-    }
-    tx.commit().await?;
+    let on: Vec<String> = form
+        .into_iter()
+        .filter(|(k, _)| k == "on")
+        .map(|(_, v)| v)
+        .collect();
+    notifications::set_preferences(&st, &staff.acting(&ip), &on).await?;
     Ok(Redirect::to("/account/notifications?notice=saved").into_response())
 }

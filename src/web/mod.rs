@@ -36,9 +36,6 @@ use crate::meta::sandbox::Sandbox;
 
 pub use error::AppError;
 
-/// Largest logo upload.
-pub const MAX_UPLOAD: usize = 512 * 1024;
-
 /// What every handler can reach: one `Arc`, so the clone that every middleware layer and
 /// every `State` extractor makes is a single counter increment, not one per field.
 #[derive(Clone)]
@@ -257,7 +254,7 @@ pub fn router(state: AppState) -> Router {
         // Forms are capped at `body_limit` by the CSRF layer, which reads them; the outer
         // cap is higher for logo uploads (checked again by their handler).
         .layer(RequestBodyLimitLayer::new(
-            body_limit.max(MAX_UPLOAD + 16 * 1024),
+            body_limit.max(crate::actions::settings::MAX_LOGO + 16 * 1024),
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,0 +1,122 @@
+//! The agency's clients: add, edit, archive and restore.
+
+use super::{Actor, Ctx, audit};
+use crate::domain::{BoundedText, EmailAddress};
+use crate::error::{AppError, AppResult};
+use crate::store::clients::{self, Client, ClientFields};
+
+/// The client form as typed.
+#[derive(Debug, Default, Clone)]
+pub struct Typed {
+    pub name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub notes: String,
+}
+
+struct Valid {
+    name: BoundedText,
+    contact_name: BoundedText,
+    contact_email: EmailAddress,
+    notes: BoundedText,
+}
+
+impl Typed {
+    fn validate(&self) -> Result<Valid, Vec<String>> {
+        let mut errors = Vec::new();
+        let name = BoundedText::parse_line(&self.name, "Client name", 120, true)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let contact_name = BoundedText::parse_line(&self.contact_name, "Contact name", 120, false)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let contact_email = EmailAddress::parse(&self.contact_email)
+            .map_err(|e| errors.push(format!("Contact e-mail: {e}")))
+            .ok();
+        let notes = BoundedText::parse(&self.notes, "Notes", 4000, false)
+            .map_err(|e| errors.push(e))
+            .ok();
+        match (name, contact_name, contact_email, notes) {
+            (Some(name), Some(contact_name), Some(contact_email), Some(notes)) => Ok(Valid {
+                name,
+                contact_name,
+                contact_email,
+                notes,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl Valid {
+    fn fields(&self) -> ClientFields<'_> {
+        ClientFields {
+            name: self.name.as_str(),
+            contact_name: self.contact_name.as_str(),
+            contact_email: self.contact_email.as_str(),
+            notes: self.notes.as_str(),
+        }
+    }
+}
+
+/// One of the agency's clients, or 404.
+pub async fn get(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Client> {
+    clients::get(&ctx.db.pool, agency_id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Adds a client; returns its id. `Err(errors)`: what to correct.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn create(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<i64, Vec<String>>> {
+    let valid = match f.validate() {
+        Ok(v) => v,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    let id = clients::insert(&mut *tx, actor.agency_id, &valid.fields(), now).await?;
+    audit(&mut tx, actor, "client.created", valid.name.as_str(), now).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Edits a client. `Err(errors)`: what to correct.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = id))]
+pub async fn update(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i64,
+    f: &Typed,
+) -> AppResult<Result<(), Vec<String>>> {
+    get(ctx, actor.agency_id, id).await?;
+    let valid = match f.validate() {
+        Ok(v) => v,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    if !clients::update(&mut *tx, actor.agency_id, id, &valid.fields(), now).await? {
+        return Err(AppError::NotFound);
+    }
+    audit(&mut tx, actor, "client.updated", valid.name.as_str(), now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Archives a client (`archive`) or restores it.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = id))]
+pub async fn set_archived(ctx: &Ctx, actor: &Actor, id: i64, archive: bool) -> AppResult<()> {
+    let client = get(ctx, actor.agency_id, id).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    clients::set_archived(&mut *tx, actor.agency_id, id, archive.then_some(now), now).await?;
+    let action = if archive {
+        "client.archived"
+    } else {
+        "client.restored"
+    };
+    audit(&mut tx, actor, action, &client.name, now).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! Agency settings: name, Meta business portfolio, brand, reminders and defaults, logo.
+
+use super::{Actor, Ctx, audit};
+use crate::domain::access::AccessLevel;
+use crate::domain::{BoundedText, PortfolioId};
+use crate::error::{AppError, AppResult};
+use crate::store::agencies;
+
+/// Largest logo upload.
+pub const MAX_LOGO: usize = 512 * 1024;
+
+/// The settings form as typed.
+#[derive(Debug, Default, Clone)]
+pub struct Typed {
+    pub name: String,
+    pub portfolio_id: String,
+    pub accent_color: String,
+    pub reminder_days: String,
+    pub display_name: String,
+    pub default_expiry_days: String,
+    pub default_level: String,
+}
+
+/// `#rrggbb`, the only colour syntax accepted (it ends up in CSS and e-mail HTML).
+pub fn parse_color(s: &str) -> Option<String> {
+    let s = s.trim();
+    (s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| s.to_ascii_lowercase())
+}
+
+/// A whole number in `range`, or None.
+fn days_in(s: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
+    s.trim().parse::<i64>().ok().filter(|d| range.contains(d))
+}
+
+/// Saves the agency's settings. `Err(errors)`: what to correct; nothing is saved then.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), Vec<String>>> {
+    let mut errors = Vec::new();
+    let name = BoundedText::parse_line(&f.name, "Agency name", 120, true)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let portfolio = PortfolioId::parse_optional(&f.portfolio_id)
+        .map_err(|e| errors.push(e.to_owned()))
+        .ok();
+    let color = parse_color(&f.accent_color);
+    if color.is_none() {
+        errors.push("Brand colour must look like #2f5bea.".to_owned());
+    }
+    let days = days_in(&f.reminder_days, 1..=30);
+    if days.is_none() {
+        errors.push("Reminder after must be a whole number of days from 1 to 30.".to_owned());
+    }
+    let display = BoundedText::parse_line(&f.display_name, "Display name", 120, false)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let expiry = days_in(&f.default_expiry_days, 1..=90);
+    if expiry.is_none() {
+        errors.push("Default link expiry must be 1 to 90 days.".to_owned());
+    }
+    let level = AccessLevel::parse(&f.default_level);
+    if level.is_none() {
+        errors.push("Choose manage, advertise or view as the default level.".to_owned());
+    }
+    let (
+        Some(name),
+        Some(portfolio),
+        Some(color),
+        Some(days),
+        Some(display),
+        Some(expiry),
+        Some(level),
+    ) = (name, portfolio, color, days, display, expiry, level)
+    else {
+        return Ok(Err(errors));
+    };
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    let portfolio = portfolio.as_ref().map(|p| p.as_str());
+    agencies::update_settings(
+        &mut *tx,
+        actor.agency_id,
+        name.as_str(),
+        portfolio,
+        &color,
+        days,
+    )
+    .await?;
+    let branding = agencies::Branding {
+        display_name: display.as_str(),
+        default_expiry_days: expiry,
+        default_level: level.as_str(),
+    };
+    agencies::update_branding(&mut *tx, actor.agency_id, &branding).await?;
+    audit(&mut tx, actor, "settings.updated", name.as_str(), now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// The image type of an upload, judged by its first bytes (never by its name or header).
+pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else {
+        None
+    }
+}
+
+/// Stores the agency's logo (PNG or JPEG, at most [`MAX_LOGO`]).
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn upload_logo(ctx: &Ctx, actor: &Actor, bytes: &[u8]) -> AppResult<()> {
+    let bad = |msg: &str| AppError::BadRequest(msg.to_owned());
+    if bytes.is_empty() {
+        return Err(bad("Choose a PNG or JPEG file to upload."));
+    }
+    if bytes.len() > MAX_LOGO {
+        return Err(bad("The logo must be at most 512 KB."));
+    }
+    let content_type =
+        sniff_image(bytes).ok_or_else(|| bad("The logo must be a PNG or JPEG image."))?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    agencies::set_logo(&mut *tx, actor.agency_id, content_type, bytes, now).await?;
+    audit(&mut tx, actor, "settings.logo_uploaded", content_type, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes the agency's logo.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn remove_logo(ctx: &Ctx, actor: &Actor, agency_name: &str) -> AppResult<()> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    agencies::remove_logo(&mut *tx, actor.agency_id).await?;
+    audit(&mut tx, actor, "settings.logo_removed", agency_name, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn images_are_judged_by_content() {
+        assert_eq!(
+            super::sniff_image(b"\x89PNG\r\n\x1a\n...."),
+            Some("image/png")
+        );
+        assert_eq!(
+            super::sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some("image/jpeg")
+        );
+        assert_eq!(super::sniff_image(b"<svg onload=alert(1)>"), None);
+    }
+
+    #[test]
+    fn colours() {
+        assert_eq!(super::parse_color(" #2F5BEA "), Some("#2f5bea".into()));
+        assert_eq!(super::parse_color("red"), None);
+        assert_eq!(super::parse_color("#12345g"), None);
+        assert_eq!(super::parse_color("#123;}"), None);
+    }
+}
