@@ -160,12 +160,12 @@ fn spawn_workers(
     let mut jobs = Vec::new();
     if senders > 0 {
         jobs.push(tokio::spawn(crate::jobs::run_reminders(
-            state.clone(),
+            state.ctx.clone(),
             verify_interval,
             shutdown.clone(),
         )));
         jobs.push(tokio::spawn(crate::jobs::run_recovery(
-            state.clone(),
+            state.ctx.clone(),
             shutdown.clone(),
         )));
     }

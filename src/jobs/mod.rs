@@ -5,18 +5,15 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::web::AppState;
+use crate::actions::Ctx;
 
 /// How often the reminder job looks for requests to remind.
 const REMINDER_EVERY: Duration = Duration::from_secs(60);
 
 /// Once a minute until shutdown: automatic request reminders, deadline reminders,
 /// verification of agencies that are due, and forgetting expired approval tokens.
-pub async fn run_reminders(
-    state: AppState,
-    verify_interval: i64,
-    mut shutdown: watch::Receiver<bool>,
-) {
+#[tracing::instrument(skip_all, name = "job.reminders")]
+pub async fn run_reminders(state: Ctx, verify_interval: i64, mut shutdown: watch::Receiver<bool>) {
     loop {
         if *shutdown.borrow() {
             break;
@@ -54,7 +51,8 @@ pub async fn run_reminders(
 }
 
 /// Finishes approvals whose process died mid-way: at start-up, then every half lease.
-pub async fn run_recovery(state: AppState, mut shutdown: watch::Receiver<bool>) {
+#[tracing::instrument(skip_all, name = "job.recovery")]
+pub async fn run_recovery(state: Ctx, mut shutdown: watch::Receiver<bool>) {
     let every = Duration::from_secs((state.approval_lease / 2).max(1) as u64);
     loop {
         if *shutdown.borrow() {

@@ -157,7 +157,9 @@ async fn the_sandbox_controls_act_only_for_the_installations_owner() {
     assert_eq!(app.state.sandbox.as_ref().unwrap().faults().latency_ms, 0);
 
     // The install's owner may.
-    let r = app.post("/sandbox/admin/clock", &[("days", "1")]).await;
+    let r = app
+        .sandbox_post("/sandbox/admin/clock", &[("days", "1")])
+        .await;
     assert_eq!(r.status, 303);
     assert!(app.clock.now() >= before + 86_400);
 }

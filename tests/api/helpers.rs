@@ -229,6 +229,22 @@ impl TestApp {
         self.post_raw(path, &with).await
     }
 
+    /// Posts one of the sandbox's control forms with the sandbox's own CSRF token (read
+    /// from its page, whose cookie the client keeps).
+    pub async fn sandbox_post(&self, path: &str, form: &[(&str, &str)]) -> Resp {
+        let page = self.get("/sandbox").await;
+        let token = page
+            .body
+            .split("name=\"sandbox_csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_owned();
+        let mut with: Vec<(&str, &str)> = form.to_vec();
+        with.push(("sandbox_csrf", &token));
+        self.post_raw(path, &with).await
+    }
+
     pub async fn setup(&self, agency: &str, email: &str) -> Resp {
         self.post(
             "/setup",

@@ -928,7 +928,7 @@ async fn the_embedded_sandbox_is_mounted_with_its_admin_page() {
     );
     // Migration switch.
     assert_eq!(
-        app.post(
+        app.sandbox_post(
             "/sandbox/admin/migration",
             &[("business_id", MESSY), ("date", "2026-12-01")]
         )
@@ -946,7 +946,7 @@ async fn the_embedded_sandbox_is_mounted_with_its_admin_page() {
             .contains_key(MESSY)
     );
     assert_eq!(
-        app.post(
+        app.sandbox_post(
             "/sandbox/admin/migration",
             &[("business_id", MESSY), ("date", "tomorrow")]
         )
@@ -956,7 +956,9 @@ async fn the_embedded_sandbox_is_mounted_with_its_admin_page() {
     );
     // The clock can be moved from the admin page.
     let before = app.clock.now();
-    let r = app.post("/sandbox/admin/clock", &[("days", "2")]).await;
+    let r = app
+        .sandbox_post("/sandbox/admin/clock", &[("days", "2")])
+        .await;
     assert_eq!(r.status, 303);
     assert!(app.clock.now() >= before + 2 * 86_400);
 }

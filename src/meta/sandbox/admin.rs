@@ -2,14 +2,65 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Extension, State};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use subtle::ConstantTimeEq;
 
 use super::world::{APP_ID, APP_SECRET, World};
-use super::{Faults, Sandbox};
-use crate::clock::format_utc;
-use crate::web::session::CsrfToken;
+use super::{Faults, Sandbox, random_hex};
+
+/// The admin forms' own CSRF token: a double-submit cookie, strict same-site, for the
+/// sandbox's paths only. The sandbox depends on no host's session to be safe to click.
+const CSRF_COOKIE: &str = "sandbox_csrf";
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == CSRF_COOKIE)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A form post is accepted only from the sandbox's own page: the token in the form must
+/// match the cookie, and a browser must not say the request came from another site.
+fn check_csrf(headers: &HeaderMap, presented: &str) -> Result<(), Box<Response>> {
+    let header = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|s| s != "same-origin" && s != "none")
+        || header(header::ORIGIN).is_some_and(|origin| {
+            let host = header(header::HOST).unwrap_or_default();
+            origin.split_once("://").map(|(_, h)| h) != Some(host)
+        });
+    let matches =
+        cookie_token(headers).is_some_and(|c| bool::from(c.as_bytes().ct_eq(presented.as_bytes())));
+    if cross_site || !matches {
+        return Err(Box::new(
+            (
+                StatusCode::FORBIDDEN,
+                "This form has expired. Reload the sandbox page and try again.",
+            )
+                .into_response(),
+        ));
+    }
+    Ok(())
+}
+
+/// `2026-11-28 14:05 UTC`.
+fn format_utc(ts: i64) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| t.format(&fmt).ok())
+        .unwrap_or_default()
+}
 
 struct BusinessView {
     id: String,
@@ -56,11 +107,15 @@ fn view(w: &World, now: i64) -> Vec<BusinessView> {
         .collect()
 }
 
-pub async fn page(State(sb): State<Sandbox>, csrf: Option<Extension<CsrfToken>>) -> Response {
+pub async fn page(State(sb): State<Sandbox>, headers: HeaderMap) -> Response {
+    let (csrf, fresh) = match cookie_token(&headers) {
+        Some(t) => (t, false),
+        None => (random_hex(16), true),
+    };
     let w = sb.world();
     let now = sb.clock.now();
     let page = AdminPage {
-        csrf: csrf.map(|c| c.0.0.clone()).unwrap_or_default(),
+        csrf: csrf.clone(),
         app_id: APP_ID,
         app_secret: APP_SECRET,
         graph_base: sb.graph_base.clone(),
@@ -78,14 +133,21 @@ pub async fn page(State(sb): State<Sandbox>, csrf: Option<Extension<CsrfToken>>)
         faults: sb.faults(),
         grace_days: w.grace_days,
     };
-    match page.render() {
+    let mut resp = match page.render() {
         Ok(html) => Html(html).into_response(),
         Err(_) => "the sandbox page could not be rendered".into_response(),
+    };
+    let cookie = format!("{CSRF_COOKIE}={csrf}; Path=/sandbox; HttpOnly; SameSite=Strict");
+    if let (true, Ok(v)) = (fresh, HeaderValue::from_str(&cookie)) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
     }
+    resp
 }
 
 #[derive(Debug, Deserialize)]
 pub struct FaultsForm {
+    #[serde(default)]
+    sandbox_csrf: String,
     #[serde(default)]
     latency_ms: u64,
     #[serde(default)]
@@ -98,7 +160,14 @@ pub struct FaultsForm {
     expire_tokens: Option<String>,
 }
 
-pub async fn faults(State(sb): State<Sandbox>, Form(f): Form<FaultsForm>) -> Response {
+pub async fn faults(
+    State(sb): State<Sandbox>,
+    headers: HeaderMap,
+    Form(f): Form<FaultsForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&headers, &f.sandbox_csrf) {
+        return *r;
+    }
     sb.set_faults(Faults {
         latency_ms: f.latency_ms.min(30_000),
         transient_percent: f.transient_percent.min(100),
@@ -114,13 +183,23 @@ pub async fn faults(State(sb): State<Sandbox>, Form(f): Form<FaultsForm>) -> Res
 
 #[derive(Debug, Deserialize)]
 pub struct MigrationForm {
+    #[serde(default)]
+    sandbox_csrf: String,
+    #[serde(default)]
     business_id: String,
     /// `YYYY-MM-DD`; empty clears the migration.
     #[serde(default)]
     date: String,
 }
 
-pub async fn migration(State(sb): State<Sandbox>, Form(f): Form<MigrationForm>) -> Response {
+pub async fn migration(
+    State(sb): State<Sandbox>,
+    headers: HeaderMap,
+    Form(f): Form<MigrationForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&headers, &f.sandbox_csrf) {
+        return *r;
+    }
     let day = if f.date.trim().is_empty() {
         None
     } else {
@@ -128,20 +207,12 @@ pub async fn migration(State(sb): State<Sandbox>, Form(f): Form<MigrationForm>) 
         match time::Date::parse(f.date.trim(), &fmt) {
             Ok(d) => Some(d.midnight().assume_utc().unix_timestamp()),
             Err(_) => {
-                return (
-                    axum::http::StatusCode::BAD_REQUEST,
-                    "Use a date like 2026-12-01.",
-                )
-                    .into_response();
+                return (StatusCode::BAD_REQUEST, "Use a date like 2026-12-01.").into_response();
             }
         }
     };
     if sb.world().business(&f.business_id).is_none() {
-        return (
-            axum::http::StatusCode::NOT_FOUND,
-            "No such business portfolio.",
-        )
-            .into_response();
+        return (StatusCode::NOT_FOUND, "No such business portfolio.").into_response();
     }
     sb.set_migration(&f.business_id, day);
     Redirect::to("/sandbox").into_response()
@@ -149,14 +220,24 @@ pub async fn migration(State(sb): State<Sandbox>, Form(f): Form<MigrationForm>) 
 
 #[derive(Debug, Deserialize)]
 pub struct ClockForm {
+    #[serde(default)]
+    sandbox_csrf: String,
+    #[serde(default)]
     days: i64,
 }
 
 /// Moves the shared clock forward: only on the embedded defaults, never with a real app.
-pub async fn clock(State(sb): State<Sandbox>, Form(f): Form<ClockForm>) -> Response {
+pub async fn clock(
+    State(sb): State<Sandbox>,
+    headers: HeaderMap,
+    Form(f): Form<ClockForm>,
+) -> Response {
+    if let Err(r) = check_csrf(&headers, &f.sandbox_csrf) {
+        return *r;
+    }
     if !sb.may_move_clock {
         return (
-            axum::http::StatusCode::FORBIDDEN,
+            StatusCode::FORBIDDEN,
             "The clock can only be moved on the embedded defaults.",
         )
             .into_response();
@@ -165,8 +246,21 @@ pub async fn clock(State(sb): State<Sandbox>, Form(f): Form<ClockForm>) -> Respo
     Redirect::to("/sandbox").into_response()
 }
 
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    sandbox_csrf: String,
+}
+
 /// Back to the seeded world.
-pub async fn reset(State(sb): State<Sandbox>) -> Response {
+pub async fn reset(
+    State(sb): State<Sandbox>,
+    headers: HeaderMap,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    if let Err(r) = check_csrf(&headers, &f.sandbox_csrf) {
+        return *r;
+    }
     {
         let mut g = sb.lock();
         g.world = World::seed();

@@ -151,7 +151,7 @@ pub async fn confirm(
         .filter(|(k, v)| k == "grant" && asked.contains(v))
         .map(|(_, v)| v.clone())
         .collect();
-    let code = crate::domain::token::random_hex(32);
+    let code = super::random_hex(32);
     let now = sb.clock.now();
     {
         let mut g = sb.lock();

@@ -13,9 +13,9 @@ use hmac::{Hmac, Mac};
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
+use super::schema::{self, edge_kind};
 use super::world::{APP_ID, APP_SECRET, Share, TokenInfo, World};
 use super::{Inner, Sandbox};
-use crate::domain::access::{AccessLevel, AssetKind, tasks as level_tasks};
 
 /// A Graph error as the emulator answers it.
 #[derive(Debug)]
@@ -188,25 +188,6 @@ fn page(
         out["summary"] = json!({"total_count": total});
     }
     out
-}
-
-fn kind_of(edge: &str) -> Option<(AssetKind, bool)> {
-    let (client, rest) = if let Some(r) = edge.strip_prefix("owned_") {
-        (false, r)
-    } else if let Some(r) = edge.strip_prefix("client_") {
-        (true, r)
-    } else {
-        return None;
-    };
-    let kind = match rest {
-        "pages" => AssetKind::Page,
-        "ad_accounts" => AssetKind::AdAccount,
-        "instagram_assets" => AssetKind::Instagram,
-        "product_catalogs" => AssetKind::Catalog,
-        "pixels" => AssetKind::Pixel,
-        _ => return None,
-    };
-    Some((kind, client))
 }
 
 /// The asset as Graph shows it.
@@ -388,7 +369,7 @@ pub async fn handle(
                 "message": e.message,
                 "type": e.kind,
                 "code": e.code,
-                "fbtrace_id": format!("A{}", crate::domain::token::random_hex(10)),
+                "fbtrace_id": format!("A{}", super::random_hex(10)),
                 "is_transient": e.transient,
             });
             if let Some(s) = e.subcode {
@@ -511,9 +492,9 @@ fn dispatch(
                         &format!("{business}/business_users"),
                     )))
                 }
-                (Method::GET, [business, edge]) if kind_of(edge).is_some() => {
+                (Method::GET, [business, edge]) if edge_kind(edge).is_some() => {
                     caller.need("business_management")?;
-                    let (kind, client) = kind_of(edge).expect("checked");
+                    let (kind, client) = edge_kind(edge).expect("checked");
                     if w.business(business).is_none() {
                         return Err(no_object(business));
                     }
@@ -529,10 +510,7 @@ fn dispatch(
                         w.shares
                             .iter()
                             .filter(|s| s.business_id == *business)
-                            .filter(|s| {
-                                w.asset(&s.asset_id)
-                                    .is_some_and(|a| a.kind == kind.as_str())
-                            })
+                            .filter(|s| w.asset(&s.asset_id).is_some_and(|a| a.kind == kind))
                             .map(|s| {
                                 let mut v = asset_json(w, &s.asset_id);
                                 v["permitted_tasks"] = json!(s.tasks);
@@ -543,9 +521,7 @@ fn dispatch(
                     } else {
                         w.assets
                             .iter()
-                            .filter(|a| {
-                                a.owner.as_deref() == Some(business) && a.kind == kind.as_str()
-                            })
+                            .filter(|a| a.owner.as_deref() == Some(business) && a.kind == kind)
                             .map(|a| {
                                 let mut v = asset_json(w, &a.id);
                                 // Like Meta's `user_tasks`: what the caller may do on it.
@@ -631,7 +607,7 @@ fn oauth_token(g: &mut Inner, p: &BTreeMap<String, String>, now: i64) -> GResult
         c.used = true;
         (c.person_id.clone(), c.scopes.clone())
     };
-    let token = format!("EAAS{}", crate::domain::token::random_hex(24));
+    let token = format!("EAAS{}", super::random_hex(24));
     let ttl = 5_183_976;
     g.world.tokens.insert(
         token.clone(),
@@ -746,22 +722,6 @@ fn me_accounts(
     Ok(page(items, p, &sb.graph_base, version, "me/accounts"))
 }
 
-fn valid_tasks(kind: &str) -> Vec<&'static str> {
-    let k = AssetKind::parse(kind).unwrap_or(AssetKind::Page);
-    let mut all: Vec<&'static str> = AccessLevel::ALL
-        .iter()
-        .flat_map(|l| level_tasks(k, *l).iter().copied())
-        .collect();
-    // Meta's enums are larger than Latchkey's table; accept the documented extras.
-    all.extend(match k {
-        AssetKind::AdAccount => &["DRAFT", "AA_ANALYZE"][..],
-        AssetKind::Catalog => &["MANAGE_AR"][..],
-        AssetKind::Page => &["MODERATE_COMMUNITY", "MANAGE_LEADS"][..],
-        _ => &[][..],
-    });
-    all
-}
-
 #[allow(clippy::too_many_arguments)]
 fn agencies(
     g: &mut Inner,
@@ -848,7 +808,7 @@ fn agencies(
                 ));
             }
             let tasks = parse_list(p.get("permitted_tasks").map_or("", String::as_str));
-            let valid = valid_tasks(&asset.kind);
+            let valid = schema::permitted_tasks(&asset.kind);
             if tasks.is_empty() || tasks.iter().any(|t| !valid.contains(&t.as_str())) {
                 return Err(err(
                     100,
@@ -995,7 +955,7 @@ fn assigned_users(
                 return Ok(json!({"success": true}));
             }
             let tasks = parse_list(p.get("tasks").map_or("", String::as_str));
-            let valid = valid_tasks(&asset.kind);
+            let valid = schema::user_tasks(&asset.kind);
             if tasks.is_empty() || tasks.iter().any(|t| !valid.contains(&t.as_str())) {
                 return Err(err(100, None, "(#100) tasks contains an invalid task"));
             }

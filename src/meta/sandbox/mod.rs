@@ -7,6 +7,7 @@
 mod admin;
 mod dialog;
 mod graph;
+pub mod schema;
 pub mod world;
 
 use std::path::PathBuf;
@@ -200,7 +201,7 @@ impl Sandbox {
     /// Issues a user token directly, as if the person had logged in (tests and benchmarks).
     pub fn issue_token(&self, person_id: &str, scopes: &[&str], ttl_secs: i64) -> String {
         let now = self.clock.now();
-        let token = format!("EAAS{}", crate::domain::token::random_hex(24));
+        let token = format!("EAAS{}", random_hex(24));
         let mut g = self.lock();
         g.world.tokens.insert(
             token.clone(),
@@ -233,4 +234,12 @@ impl Sandbox {
     pub fn calls(&self) -> u64 {
         self.lock().calls
     }
+}
+
+/// `n` random bytes as hex (codes, tokens, trace ids): the sandbox's own, like its tables.
+pub(crate) fn random_hex(n: usize) -> String {
+    use rand::RngCore;
+    let mut bytes = vec![0u8; n];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }

@@ -1,0 +1,137 @@
+//! Meta's published schema, as the sandbox enforces it: the task enums of each node type,
+//! copied from the official Python SDK (`facebook-business`, version below) by
+//! `scripts/sandbox-schema`. Nothing here comes from Latchkey's own tables: the sandbox is a
+//! stand-in for Meta and judges what Latchkey sends by what Meta publishes.
+
+pub const SDK_VERSION: &str = "26.0.3";
+
+/// `PermittedTasks` of each node type's SDK class.
+pub fn permitted_tasks(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "page" => &[
+            "ADVERTISE",
+            "ANALYZE",
+            "CREATE_CONTENT",
+            "GLOBAL_STRUCTURE_MANAGEMENT",
+            "MANAGE",
+            "MANAGE_LEADS",
+            "MESSAGING",
+            "MODERATE",
+            "MODERATE_COMMUNITY",
+            "PAGES_MESSAGING",
+            "PAGES_MESSAGING_SUBSCRIPTIONS",
+            "PROFILE_PLUS_ADVERTISE",
+            "PROFILE_PLUS_ANALYZE",
+            "PROFILE_PLUS_CREATE_CONTENT",
+            "PROFILE_PLUS_CREATIVE_MANAGEMENT",
+            "PROFILE_PLUS_CREATOR_MANAGEMENT",
+            "PROFILE_PLUS_FACEBOOK_ACCESS",
+            "PROFILE_PLUS_FULL_CONTROL",
+            "PROFILE_PLUS_GLOBAL_STRUCTURE_MANAGEMENT",
+            "PROFILE_PLUS_MANAGE",
+            "PROFILE_PLUS_MANAGE_LEADS",
+            "PROFILE_PLUS_MESSAGING",
+            "PROFILE_PLUS_MODERATE",
+            "PROFILE_PLUS_MODERATE_DELEGATE_COMMUNITY",
+            "PROFILE_PLUS_REVENUE",
+            "READ_PAGE_MAILBOXES",
+            "VIEW_MONETIZATION_INSIGHTS",
+        ],
+        "ad_account" => &["AA_ANALYZE", "ADVERTISE", "ANALYZE", "DRAFT", "MANAGE"],
+        "instagram" => &[
+            "ADVERTISE",
+            "ANALYZE",
+            "COMMUNITY_ACTIVITY",
+            "CONTENT",
+            "MESSAGES",
+        ],
+        "catalog" => &["AA_ANALYZE", "ADVERTISE", "MANAGE", "MANAGE_AR"],
+        "pixel" => &["ADVERTISE", "ANALYZE", "EDIT", "UPLOAD"],
+        _ => &[],
+    }
+}
+
+/// `Tasks` of each node type's SDK class.
+pub fn user_tasks(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "page" => &[
+            "ADVERTISE",
+            "ANALYZE",
+            "CREATE_CONTENT",
+            "GLOBAL_STRUCTURE_MANAGEMENT",
+            "MANAGE",
+            "MANAGE_LEADS",
+            "MESSAGING",
+            "MODERATE",
+            "MODERATE_COMMUNITY",
+            "PAGES_MESSAGING",
+            "PAGES_MESSAGING_SUBSCRIPTIONS",
+            "PROFILE_PLUS_ADVERTISE",
+            "PROFILE_PLUS_ANALYZE",
+            "PROFILE_PLUS_CREATE_CONTENT",
+            "PROFILE_PLUS_CREATIVE_MANAGEMENT",
+            "PROFILE_PLUS_CREATOR_MANAGEMENT",
+            "PROFILE_PLUS_FACEBOOK_ACCESS",
+            "PROFILE_PLUS_FULL_CONTROL",
+            "PROFILE_PLUS_GLOBAL_STRUCTURE_MANAGEMENT",
+            "PROFILE_PLUS_MANAGE",
+            "PROFILE_PLUS_MANAGE_LEADS",
+            "PROFILE_PLUS_MESSAGING",
+            "PROFILE_PLUS_MODERATE",
+            "PROFILE_PLUS_MODERATE_DELEGATE_COMMUNITY",
+            "PROFILE_PLUS_REVENUE",
+            "READ_PAGE_MAILBOXES",
+            "VIEW_MONETIZATION_INSIGHTS",
+        ],
+        "ad_account" => &["AA_ANALYZE", "ADVERTISE", "ANALYZE", "DRAFT", "MANAGE"],
+        "instagram" => &[
+            "ADVERTISE",
+            "ANALYZE",
+            "COMMUNITY_ACTIVITY",
+            "CONTENT",
+            "MESSAGES",
+        ],
+        "catalog" => &["AA_ANALYZE", "ADVERTISE", "MANAGE", "MANAGE_AR"],
+        "pixel" => &["AA_ANALYZE", "ADVERTISE", "ANALYZE", "EDIT", "UPLOAD"],
+        _ => &[],
+    }
+}
+
+/// The sandbox world's asset kind behind a business edge (`owned_pages`, `client_pixels`),
+/// and whether it is a `client_*` edge.
+pub fn edge_kind(edge: &str) -> Option<(&'static str, bool)> {
+    let (client, rest) = if let Some(r) = edge.strip_prefix("owned_") {
+        (false, r)
+    } else if let Some(r) = edge.strip_prefix("client_") {
+        (true, r)
+    } else {
+        return None;
+    };
+    let kind = match rest {
+        "pages" => "page",
+        "ad_accounts" => "ad_account",
+        "instagram_assets" => "instagram",
+        "product_catalogs" => "catalog",
+        "pixels" => "pixel",
+        _ => return None,
+    };
+    Some((kind, client))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_sdk_enums() {
+        for kind in ["page", "ad_account", "instagram", "catalog", "pixel"] {
+            assert!(permitted_tasks(kind).contains(&"ADVERTISE"), "{kind}");
+            assert!(!user_tasks(kind).is_empty(), "{kind}");
+        }
+        assert!(!permitted_tasks("pixel").contains(&"AA_ANALYZE"));
+        assert!(user_tasks("pixel").contains(&"AA_ANALYZE"));
+        assert_eq!(edge_kind("client_pixels"), Some(("pixel", true)));
+        assert_eq!(edge_kind("owned_pages"), Some(("page", false)));
+        assert_eq!(edge_kind("pages"), None);
+    }
+}
