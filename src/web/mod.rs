@@ -1,29 +1,19 @@
-//! The web layer: axum router, middleware, handlers and error pages.
+//! The web layer: axum router, middleware, sessions, error pages and layout, and the pages
+//! by audience: `agency/` (staff) and `client/` (the capability link and the approval).
 //!
-//! Handlers are thin: parse the form into domain types, call `store` and `mail`, render a
-//! template. Tenant data is always read through the session's agency id.
+//! Handlers are thin: parse the request, call one use case in `crate::actions` (or read a
+//! page's rows from `store`), render or redirect. No transaction is opened here. Tenant data
+//! is always read through the session's agency id.
 
-mod approve;
+mod agency;
 mod assets;
-mod audit;
-mod auth;
-mod clients;
+mod client;
 mod csv;
-mod emails;
 pub mod error;
-mod grants;
-mod home;
 mod layout;
-mod link;
 mod middleware;
-mod reauth;
-mod records;
-mod requests;
 mod sandbox_mail;
 pub mod session;
-mod settings;
-mod team;
-mod verify;
 
 use std::sync::Arc;
 
@@ -33,6 +23,10 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::actions::Ctx;
 use crate::meta::sandbox::Sandbox;
+use agency::{
+    audit, auth, clients, emails, grants, home, reauth, records, requests, settings, team, verify,
+};
+use client::{approve, link};
 
 pub use error::AppError;
 

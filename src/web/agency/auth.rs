@@ -7,13 +7,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::AppState;
-use super::error::{AppResult, human_wait};
-use super::layout::{Layout, render, render_status, safe_next};
-use super::session::{ClientIp, Cookies, CsrfToken, MaybeStaff, Staff};
 use crate::actions::account::{self, LoginRefused};
 use crate::domain::{EmailAddress, SecretToken};
 use crate::error::AppError;
+use crate::web::AppState;
+use crate::web::error::{AppResult, human_wait};
+use crate::web::layout::{Layout, render, render_status, safe_next};
+use crate::web::session::{ClientIp, Cookies, CsrfToken, MaybeStaff, Staff};
 
 #[derive(Template)]
 #[template(path = "auth/setup.html")]

@@ -7,14 +7,14 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::AppState;
-use super::error::AppResult;
-use super::layout::{Layout, render};
-use super::session::{ClientIp, Staff};
 use crate::actions::migration::{self, MoveForm};
 use crate::clock::format_utc;
 use crate::domain::access::AssetKind;
 use crate::store::{clients, grants};
+use crate::web::AppState;
+use crate::web::error::AppResult;
+use crate::web::layout::{Layout, render};
+use crate::web::session::{ClientIp, Staff};
 
 #[derive(Debug, Deserialize)]
 pub struct MigrationForm {

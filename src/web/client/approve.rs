@@ -9,11 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::AppState;
-use super::error::AppResult;
-use super::layout::render_status;
 use super::link::{PublicBrand, gone_page, token_segment};
-use super::session::{ClientIp, Cookies, CsrfToken};
 use crate::actions::approval::{
     self, Choice, Chose, FLOW_ABSOLUTE, LoginReturn, Problem, ProblemKind, Standing, Stop,
 };
@@ -22,6 +18,10 @@ use crate::error::AppError;
 use crate::meta::share::{Offered, Outcome};
 use crate::store::agencies;
 use crate::store::flows::Flow;
+use crate::web::AppState;
+use crate::web::error::AppResult;
+use crate::web::layout::render_status;
+use crate::web::session::{ClientIp, Cookies, CsrfToken};
 
 fn flow_cookie_name(st: &AppState) -> &'static str {
     if st.web.https {

@@ -5,11 +5,11 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::AppState;
-use super::error::AppResult;
-use super::layout::{Layout, render};
-use super::session::MaybeStaff;
 use crate::store::{agencies, clients};
+use crate::web::AppState;
+use crate::web::error::AppResult;
+use crate::web::layout::{Layout, render};
+use crate::web::session::MaybeStaff;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]

@@ -7,13 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::AppState;
-use super::error::{AppResult, urlencode};
-use super::layout::{Layout, render, render_status};
-use super::session::{ClientIp, Staff};
 use crate::actions::clients as clients_uc;
 use crate::clock::format_utc;
 use crate::store::clients::{self, Client, ClientQuery};
+use crate::web::AppState;
+use crate::web::error::{AppResult, urlencode};
+use crate::web::layout::{Layout, render, render_status};
+use crate::web::session::{ClientIp, Staff};
 
 const PER_PAGE: i64 = 25;
 

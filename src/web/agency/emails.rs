@@ -6,14 +6,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::AppState;
-use super::error::AppResult;
-use super::layout::{Layout, render};
-use super::session::{ClientIp, Manager, Staff};
 use crate::actions::notifications;
 use crate::clock::format_utc;
 use crate::domain::email::mask;
 use crate::store::{outbox, prefs};
+use crate::web::AppState;
+use crate::web::error::AppResult;
+use crate::web::layout::{Layout, render};
+use crate::web::session::{ClientIp, Manager, Staff};
 
 const PER_PAGE: i64 = 50;
 

@@ -7,10 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::error::AppResult;
-use super::layout::{Layout, render, render_status};
-use super::session::{ClientIp, Staff};
-use super::{AppError, AppState};
 use crate::actions::{
     self,
     requests::{Draft, Issued},
@@ -19,6 +15,10 @@ use crate::clock::format_utc;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::reminder;
 use crate::store::{agencies, clients, requests, users};
+use crate::web::error::AppResult;
+use crate::web::layout::{Layout, render, render_status};
+use crate::web::session::{ClientIp, Staff};
+use crate::web::{AppError, AppState};
 
 const PER_PAGE: i64 = 25;
 

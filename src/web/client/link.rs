@@ -6,15 +6,15 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
-use super::error::AppResult;
-use super::layout::render_status;
-use super::session::ClientIp;
-use super::{AppError, AppState};
 use crate::actions::access::{self, Viewed};
 use crate::clock::format_day;
 use crate::domain::access::{self as access_words, Ask, GrantMode};
 use crate::store::agencies;
 use crate::store::requests::LinkView;
+use crate::web::error::AppResult;
+use crate::web::layout::render_status;
+use crate::web::session::ClientIp;
+use crate::web::{AppError, AppState};
 
 /// The agency as the client sees it.
 pub struct PublicBrand {

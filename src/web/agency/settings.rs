@@ -7,13 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::error::AppResult;
-use super::layout::{Layout, render, render_status};
-use super::session::{ClientIp, Manager};
-use super::{AppError, AppState};
 use crate::actions::settings;
 use crate::domain::access::AccessLevel;
 use crate::store::agencies;
+use crate::web::error::AppResult;
+use crate::web::layout::{Layout, render, render_status};
+use crate::web::session::{ClientIp, Manager};
+use crate::web::{AppError, AppState};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct SettingsForm {

@@ -6,13 +6,13 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::AppState;
-use super::error::{AppResult, urlencode};
-use super::layout::{Layout, render};
-use super::session::Manager;
 use crate::clock::format_utc;
 use crate::clock::parse_iso_day;
 use crate::store::audit::{self, AuditQuery};
+use crate::web::AppState;
+use crate::web::error::{AppResult, urlencode};
+use crate::web::layout::{Layout, render};
+use crate::web::session::Manager;
 
 const PER_PAGE: i64 = 50;
 
@@ -115,7 +115,7 @@ pub async fn export(
     let mut out = b"when_utc,actor,action,target,ip\n".to_vec();
     for e in rows {
         let fields = [format_utc(e.created_at), e.actor, e.action, e.target, e.ip];
-        out.extend(super::csv::row(&fields));
+        out.extend(crate::web::csv::row(&fields));
     }
     Ok((
         [

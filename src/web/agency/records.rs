@@ -7,13 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::error::AppResult;
-use super::layout::{Layout, render, render_status};
-use super::session::{ClientIp, Staff};
-use super::{AppError, AppState};
 use crate::actions::records::{self, Typed};
 use crate::domain::access::AssetKind;
 use crate::store::clients;
+use crate::web::error::AppResult;
+use crate::web::layout::{Layout, render, render_status};
+use crate::web::session::{ClientIp, Staff};
+use crate::web::{AppError, AppState};
 
 #[derive(Template)]
 #[template(path = "clients/record.html")]

@@ -7,15 +7,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::AppState;
 use super::auth::signed_in;
-use super::error::AppResult;
-use super::layout::{Layout, render, render_status};
-use super::session::{ClientIp, CsrfToken, Manager};
 use crate::actions::team;
 use crate::clock::format_utc;
 use crate::domain::Role;
 use crate::store::{auth_tokens, users};
+use crate::web::AppState;
+use crate::web::error::AppResult;
+use crate::web::layout::{Layout, render, render_status};
+use crate::web::session::{ClientIp, CsrfToken, Manager};
 
 struct MemberView {
     id: i64,
@@ -53,7 +53,7 @@ pub struct NoticeQuery {
 
 async fn team_page(
     st: &AppState,
-    staff: &super::session::Staff,
+    staff: &crate::web::session::Staff,
     notice: Option<&str>,
     invite_email: String,
     invite_role: String,

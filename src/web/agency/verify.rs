@@ -7,14 +7,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::AppState;
-use super::error::AppResult;
-use super::layout::{Layout, render, render_status};
-use super::session::{ClientIp, Manager, Staff};
 use crate::actions::verify::{self, CheckOutcome, OffboardRefused, label};
 use crate::error::AppError;
 use crate::meta::AccessToken;
 use crate::store::clients;
+use crate::web::AppState;
+use crate::web::error::AppResult;
+use crate::web::layout::{Layout, render, render_status};
+use crate::web::session::{ClientIp, Manager, Staff};
 
 #[derive(Debug, Deserialize)]
 pub struct TokenForm {

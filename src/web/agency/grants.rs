@@ -8,16 +8,16 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::error::{AppResult, urlencode};
-use super::layout::{Layout, render};
 use super::requests::GrantRow;
-use super::session::Staff;
-use super::{AppError, AppState};
 use crate::clock::format_utc;
 use crate::clock::parse_iso_day;
 use crate::domain::access::AssetKind;
 use crate::store::clients::{self, ClientQuery};
 use crate::store::grants::{self, Cursor, Grant, GrantQuery};
+use crate::web::error::{AppResult, urlencode};
+use crate::web::layout::{Layout, render};
+use crate::web::session::Staff;
+use crate::web::{AppError, AppState};
 
 const PER_PAGE: i64 = 50;
 const STATUSES: [&str; 7] = [
@@ -247,7 +247,7 @@ pub async fn export(
                 g.verified_at.map(format_utc).unwrap_or_default(),
                 g.due_at.map(format_utc).unwrap_or_default(),
             ];
-            Bytes::from(super::csv::row(&fields))
+            Bytes::from(crate::web::csv::row(&fields))
         })
     });
     let body = futures_util::stream::once(async move {

@@ -1,0 +1,16 @@
+//! The agency's pages: set-up and login, clients, access requests, grants, the migration
+//! queue, team, settings, e-mail delivery and the audit log. Staff only (a session), except
+//! set-up, login and the password and invitation links.
+
+pub mod audit;
+pub mod auth;
+pub mod clients;
+pub mod emails;
+pub mod grants;
+pub mod home;
+pub mod reauth;
+pub mod records;
+pub mod requests;
+pub mod settings;
+pub mod team;
+pub mod verify;

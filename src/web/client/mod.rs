@@ -1,0 +1,5 @@
+//! The client's pages: the capability link (`/r/<token>`), Facebook Login and the approval.
+//! No account; phone-first; the agency's branding.
+
+pub mod approve;
+pub mod link;
