@@ -4,10 +4,10 @@
 use super::requests::{Issued, Spec, issue};
 use super::{Actor, Ctx, audit};
 use crate::clock::{format_day, parse_iso_day};
-use crate::domain::access::{AccessLevel, Ask, AssetKind, GrantMode};
-use crate::domain::migration::{self, MigrationStatus};
+use crate::domain::access::{Ask, GrantMode};
+use crate::domain::migration::{self, MigrationStatus, ReminderStage};
 use crate::error::{AppError, AppResult};
-use crate::mail::templates::{self, Audience, DeadlineStage};
+use crate::mail::templates::{self, Audience};
 use crate::store::grants::Grant;
 use crate::store::{agencies, clients, grants, prefs};
 
@@ -24,11 +24,7 @@ pub struct MoveForm {
 
 /// "Page name (Facebook Page)" for e-mails.
 fn asset_line(g: &Grant) -> String {
-    format!(
-        "{} ({})",
-        g.asset_name,
-        AssetKind::parse(&g.kind).map_or("asset", AssetKind::label)
-    )
+    format!("{} ({})", g.asset_name, g.kind.label())
 }
 
 /// Staff record a client's migration. A status that starts the clock needs its date.
@@ -158,13 +154,14 @@ pub async fn send_reauth_link(ctx: &Ctx, actor: &Actor, client_id: i64) -> AppRe
         ));
     }
     let now = ctx.clock.now();
-    let level = AccessLevel::parse(&agency.default_level).unwrap_or(AccessLevel::Manage);
+    let level = agency.default_level;
     let mut asks: Vec<Ask> = Vec::new();
     for g in &flagged {
-        if let Some(kind) = AssetKind::parse(&g.kind)
-            && !asks.iter().any(|a| a.kind == kind)
-        {
-            asks.push(Ask { kind, level });
+        if !asks.iter().any(|a| a.kind == g.kind) {
+            asks.push(Ask {
+                kind: g.kind,
+                level,
+            });
         }
     }
     let mut scope: Vec<&str> = flagged.iter().map(|g| g.asset_id.as_str()).collect();
@@ -216,14 +213,11 @@ pub async fn send_reauth_link(ctx: &Ctx, actor: &Actor, client_id: i64) -> AppRe
 pub async fn send_deadline_reminders(ctx: &Ctx) -> AppResult<usize> {
     let now = ctx.clock.now();
     let mut sent = 0;
-    for (agency_id, client_id, due, stage_sent, _) in grants::reauth_deadlines(&ctx.db.pool).await?
-    {
-        let Some(stage) = migration::reminder_stage(due, now) else {
+    for (agency_id, client_id, due, last) in grants::reauth_deadlines(&ctx.db.pool).await? {
+        // Each stage once, in order: a later stage is never followed by an earlier one.
+        let Some(stage) = ReminderStage::due(due, now).filter(|s| Some(*s) > last) else {
             continue;
         };
-        if migration::stage_rank(stage) <= migration::stage_rank(&stage_sent) {
-            continue;
-        }
         let Some(client) = clients::get(&ctx.db.pool, agency_id, client_id).await? else {
             continue;
         };
@@ -238,17 +232,12 @@ pub async fn send_deadline_reminders(ctx: &Ctx) -> AppResult<usize> {
             continue;
         }
         let brand = templates::Brand::from(&agency);
-        let which = match stage {
-            "7d" => DeadlineStage::SevenDays,
-            "1d" => DeadlineStage::OneDay,
-            _ => DeadlineStage::Overdue,
-        };
         let url = ctx.url("/reauth");
         for to in prefs::recipients(&mut *tx, agency_id, "deadline_reminder").await? {
             let email = templates::deadline_reminder(
                 &brand,
                 &to,
-                which,
+                stage,
                 &client.name,
                 count,
                 &format_day(due),

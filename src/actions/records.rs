@@ -2,8 +2,8 @@
 //! client's whole access picture is in one place before a migration.
 
 use super::{Actor, Ctx, audit};
-use crate::domain::EmailAddress;
 use crate::domain::access::{self, AccessLevel, AssetKind, GrantMode};
+use crate::domain::{EmailAddress, GrantStatus};
 use crate::error::{AppError, AppResult};
 use crate::store::{agencies, clients, grants};
 
@@ -133,14 +133,14 @@ async fn save(
                 agency_id: actor.agency_id,
                 client_id,
                 request_id: None,
-                kind: r.kind.as_str(),
+                kind: r.kind,
                 asset_id: &r.asset_id,
                 asset_name: &r.asset_name,
                 owner_portfolio_id: None,
-                mode: r.mode.as_str(),
+                mode: r.mode,
                 grantee: &r.grantee,
                 tasks: &tasks,
-                status: "active",
+                status: GrantStatus::Active,
                 status_reason: "Recorded by hand: exists outside Latchkey.",
                 approved_by_name: &actor.name,
                 approved_by_id: "",

@@ -85,7 +85,7 @@ pub(crate) async fn issue(
             client_id: spec.client.id,
             token_hash: &token.hash(),
             token_prefix: &prefix,
-            mode: spec.mode.as_str(),
+            mode: spec.mode,
             asks: &Ask::encode(spec.asks),
             user_people: &spec.people.join(","),
             message: spec.message,

@@ -87,7 +87,7 @@ pub async fn set_role(ctx: &Ctx, actor: &Actor, id: i64, role: &str) -> AppResul
     let target = users::get(&ctx.db.pool, actor.agency_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let current = Role::parse(&target.role).unwrap_or(Role::Member);
+    let current = target.role;
     let Some(new_role) = Role::parse(role) else {
         return Err(AppError::BadRequest(
             "Choose owner, admin or member.".into(),
@@ -125,8 +125,7 @@ pub async fn removable(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<users::Us
             "You cannot remove yourself. Ask another owner or admin.".into(),
         ));
     }
-    let role = Role::parse(&target.role).unwrap_or(Role::Member);
-    if !actor.role.may_assign(role) {
+    if !actor.role.may_assign(target.role) {
         return Err(AppError::Forbidden("Only owners can remove an owner."));
     }
     Ok(target)

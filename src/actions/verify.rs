@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use super::{Actor, Ctx, audit};
-use crate::domain::access::AssetKind;
+use crate::domain::access::{AssetKind, GrantMode};
+use crate::domain::{GrantChange, GrantStatus};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
 use crate::meta::client::{Edge, bounded};
@@ -173,37 +174,29 @@ async fn reconcile(
     let mut lost_by_client: HashMap<i64, Vec<String>> = HashMap::new();
     let mut tx = ctx.db.begin().await?;
     for g in grants::partner_grants(&mut *tx, agency.id).await? {
-        match found.get(&g.asset_id) {
-            Some(status) => {
-                let new = if status == "PENDING" {
-                    "pending"
-                } else {
-                    "active"
-                };
-                if g.status == "lost" {
-                    report.recovered += 1;
-                }
-                grants::set_status(&mut tx, g.id, new, "Confirmed by Meta.", true, now).await?;
-                report.confirmed += 1;
+        let change = match found.get(&g.asset_id) {
+            Some(status) => GrantChange::Seen {
+                pending: status == "PENDING",
+            },
+            None => GrantChange::Missing,
+        };
+        let Some(new) = g.status.after(change) else {
+            continue;
+        };
+        if change == GrantChange::Missing {
+            let why = "Meta no longer lists this asset as shared with the agency.";
+            grants::set_status(&mut tx, g.id, new, why, false, now).await?;
+            lost_by_client
+                .entry(g.client_id)
+                .or_default()
+                .push(label(&g));
+            report.lost += 1;
+        } else {
+            if g.status == GrantStatus::Lost {
+                report.recovered += 1;
             }
-            None if g.status != "lost" => {
-                grants::set_status(
-                    &mut tx,
-                    g.id,
-                    "lost",
-                    "Meta no longer lists this asset as shared with the agency.",
-                    false,
-                    now,
-                )
-                .await?;
-                lost_by_client.entry(g.client_id).or_default().push(format!(
-                    "{} ({})",
-                    g.asset_name,
-                    AssetKind::parse(&g.kind).map_or("asset", AssetKind::label)
-                ));
-                report.lost += 1;
-            }
-            None => {}
+            grants::set_status(&mut tx, g.id, new, "Confirmed by Meta.", true, now).await?;
+            report.confirmed += 1;
         }
     }
     let brand = templates::Brand::from(agency);
@@ -298,26 +291,16 @@ pub async fn live_grants(
     client_id: i64,
 ) -> AppResult<(Vec<Grant>, Vec<Grant>)> {
     let all = grants::for_client(&ctx.db.pool, agency_id, client_id).await?;
-    let live = |g: &Grant| matches!(g.status.as_str(), "active" | "pending" | "needs_reauth");
-    Ok((
-        all.iter()
-            .filter(|g| g.mode == "partner" && live(g))
-            .cloned()
-            .collect(),
-        all.iter()
-            .filter(|g| g.mode == "user" && live(g))
-            .cloned()
-            .collect(),
-    ))
+    let (partner, user) = all
+        .into_iter()
+        .filter(|g| g.status.is_live())
+        .partition(|g| g.mode == GrantMode::Partner);
+    Ok((partner, user))
 }
 
 /// "Page name (Facebook Page)".
 pub fn label(g: &Grant) -> String {
-    format!(
-        "{} ({})",
-        g.asset_name,
-        AssetKind::parse(&g.kind).map_or("asset", AssetKind::label)
-    )
+    format!("{} ({})", g.asset_name, g.kind.label())
 }
 
 /// Why offboarding did not start.
@@ -367,15 +350,12 @@ pub async fn offboard(
     for (g, r) in &outcomes {
         match r {
             Ok(()) => {
-                grants::set_status(
-                    &mut tx,
-                    g.id,
-                    "revoked",
-                    "Partnership ended by the agency; partner access removed.",
-                    false,
-                    now,
-                )
-                .await?;
+                let new = g
+                    .status
+                    .after(GrantChange::Removed)
+                    .unwrap_or(GrantStatus::Revoked);
+                let why = "Partnership ended by the agency; partner access removed.";
+                grants::set_status(&mut tx, g.id, new, why, false, now).await?;
                 results.push((label(g), "Removed".to_owned()));
             }
             Err(e) => results.push((label(g), format!("Not removed: {}", e.plain()))),

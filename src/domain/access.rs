@@ -3,8 +3,13 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
+use super::UnknownValue;
+
 /// A kind of Meta business asset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AssetKind {
     Page,
     AdAccount,
@@ -22,7 +27,8 @@ pub enum AccessLevel {
 }
 
 /// Whose account the access rests on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GrantMode {
     /// Shared with the agency's business portfolio; survives managed-account migration.
     Partner,
@@ -288,5 +294,29 @@ mod tests {
         for k in AssetKind::ALL {
             assert_eq!(AssetKind::parse(k.as_str()), Some(k));
         }
+    }
+}
+
+impl TryFrom<String> for AccessLevel {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        Self::parse(&s).ok_or(UnknownValue("access level", s))
+    }
+}
+
+impl TryFrom<String> for AssetKind {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        Self::parse(&s).ok_or(UnknownValue("asset kind", s))
+    }
+}
+
+impl TryFrom<String> for GrantMode {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        Self::parse(&s).ok_or(UnknownValue("grant mode", s))
     }
 }

@@ -43,27 +43,49 @@ pub fn due_at(day: i64, grace_days: i64) -> i64 {
     day + grace_days.clamp(0, 365) * 86_400
 }
 
-/// Which deadline reminder is due at `now` for a deadline `due`.
-pub fn reminder_stage(due: i64, now: i64) -> Option<&'static str> {
-    let left = due - now;
-    if left < 0 {
-        Some("overdue")
-    } else if left <= 86_400 {
-        Some("1d")
-    } else if left <= 7 * 86_400 {
-        Some("7d")
-    } else {
-        None
-    }
+/// Which deadline reminder: 7 days before, 1 day before, overdue; in the order sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ReminderStage {
+    SevenDays,
+    OneDay,
+    Overdue,
 }
 
-/// Stages in order, to send each at most once.
-pub fn stage_rank(stage: &str) -> u8 {
-    match stage {
-        "7d" => 1,
-        "1d" => 2,
-        "overdue" => 3,
-        _ => 0,
+impl ReminderStage {
+    pub const ALL: [ReminderStage; 3] = [Self::SevenDays, Self::OneDay, Self::Overdue];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SevenDays => "7d",
+            Self::OneDay => "1d",
+            Self::Overdue => "overdue",
+        }
+    }
+
+    /// The stored value; `""` is "none sent yet" (None). Anything else is an error.
+    pub fn decode(s: &str) -> Result<Option<Self>, super::UnknownValue> {
+        if s.is_empty() {
+            return Ok(None);
+        }
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .map(Some)
+            .ok_or_else(|| super::UnknownValue("reminder stage", s.to_owned()))
+    }
+
+    /// Which reminder is due at `now` for a deadline `due`.
+    pub fn due(due: i64, now: i64) -> Option<Self> {
+        let left = due - now;
+        if left < 0 {
+            Some(Self::Overdue)
+        } else if left <= 86_400 {
+            Some(Self::OneDay)
+        } else if left <= 7 * 86_400 {
+            Some(Self::SevenDays)
+        } else {
+            None
+        }
     }
 }
 
@@ -76,13 +98,23 @@ mod tests {
         assert_eq!(due_at(1_000_000, 30), 1_000_000 + 30 * 86_400);
         assert!(MigrationStatus::Migrated.starts_clock());
         assert!(!MigrationStatus::Planned.starts_clock());
-        assert_eq!(reminder_stage(100 * 86_400, 90 * 86_400), None);
-        assert_eq!(reminder_stage(100 * 86_400, 94 * 86_400), Some("7d"));
-        assert_eq!(reminder_stage(100 * 86_400, 99 * 86_400 + 10), Some("1d"));
+        use ReminderStage::*;
+        assert_eq!(ReminderStage::due(100 * 86_400, 90 * 86_400), None);
         assert_eq!(
-            reminder_stage(100 * 86_400, 100 * 86_400 + 1),
-            Some("overdue")
+            ReminderStage::due(100 * 86_400, 94 * 86_400),
+            Some(SevenDays)
         );
-        assert!(stage_rank("overdue") > stage_rank("1d"));
+        assert_eq!(
+            ReminderStage::due(100 * 86_400, 99 * 86_400 + 10),
+            Some(OneDay)
+        );
+        assert_eq!(
+            ReminderStage::due(100 * 86_400, 100 * 86_400 + 1),
+            Some(Overdue)
+        );
+        assert!(Overdue > OneDay && OneDay > SevenDays);
+        assert_eq!(ReminderStage::decode(""), Ok(None));
+        assert_eq!(ReminderStage::decode("1d"), Ok(Some(OneDay)));
+        assert!(ReminderStage::decode("2d").is_err());
     }
 }

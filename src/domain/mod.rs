@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod email;
+pub mod grant;
 pub mod migration;
 pub mod password;
 pub mod portfolio;
@@ -12,8 +13,14 @@ pub mod text;
 pub mod token;
 
 pub use email::EmailAddress;
+pub use grant::{GrantChange, GrantStatus};
 pub use password::{NewPassword, PasswordError};
 pub use portfolio::PortfolioId;
 pub use role::Role;
 pub use text::BoundedText;
 pub use token::SecretToken;
+
+/// A value read from the database that no domain type knows: an error, never a fallback.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {0}: {1:?}")]
+pub struct UnknownValue(pub &'static str, pub String);

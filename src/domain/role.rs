@@ -10,6 +10,14 @@ pub enum Role {
     Member,
 }
 
+impl TryFrom<String> for Role {
+    type Error = super::UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, super::UnknownValue> {
+        Self::parse(&s).ok_or(super::UnknownValue("role", s))
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 3] = [Role::Owner, Role::Admin, Role::Member];
 

@@ -2,6 +2,7 @@
 //! templates (text and HTML). Links are always built from the configured base URL by the
 //! caller; nothing here reads a request.
 
+use crate::domain::migration::ReminderStage;
 use askama::Template;
 
 use super::OutgoingEmail;
@@ -400,32 +401,24 @@ pub fn reauth_needed(
     )
 }
 
-/// Which deadline reminder this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeadlineStage {
-    SevenDays,
-    OneDay,
-    Overdue,
-}
-
 /// A reminder as a re-authorisation deadline approaches or passes.
 pub fn deadline_reminder(
     brand: &Brand,
     to: &str,
-    stage: DeadlineStage,
+    stage: ReminderStage,
     client_name: &str,
     count: usize,
     due_on: &str,
     url: &str,
 ) -> askama::Result<OutgoingEmail> {
     let subject = match stage {
-        DeadlineStage::SevenDays => {
+        ReminderStage::SevenDays => {
             format!("{client_name}: 7 days left to re-authorise {count} grants")
         }
-        DeadlineStage::OneDay => {
+        ReminderStage::OneDay => {
             format!("{client_name}: 1 day left to re-authorise {count} grants")
         }
-        DeadlineStage::Overdue => {
+        ReminderStage::Overdue => {
             format!("{client_name}: re-authorisation is overdue for {count} grants")
         }
     };
@@ -534,7 +527,7 @@ mod tests {
             deadline_reminder(
                 &b,
                 "a@x.test",
-                DeadlineStage::SevenDays,
+                ReminderStage::SevenDays,
                 "Bloom",
                 2,
                 "1 Jan 2027",
@@ -544,7 +537,7 @@ mod tests {
             deadline_reminder(
                 &b,
                 "a@x.test",
-                DeadlineStage::Overdue,
+                ReminderStage::Overdue,
                 "Bloom",
                 2,
                 "1 Jan 2027",

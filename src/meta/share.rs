@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::GrantStatus;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::meta::client::{Edge, PageAccount, bounded};
 use crate::meta::{AccessToken, GraphClient, GraphError};
@@ -16,7 +17,7 @@ pub const CONCURRENCY: usize = 16;
 /// One asset as the picker offers it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Offered {
-    pub kind: String,
+    pub kind: AssetKind,
     pub id: String,
     pub name: String,
     /// The owning business portfolio, if any.
@@ -25,12 +26,6 @@ pub struct Offered {
     pub shareable: bool,
     /// Why it cannot be shared, in plain words.
     pub reason: Option<String>,
-}
-
-impl Offered {
-    pub fn kind(&self) -> AssetKind {
-        AssetKind::parse(&self.kind).unwrap_or(AssetKind::Page)
-    }
 }
 
 /// The tasks that mean full control of a kind (what sharing needs).
@@ -103,7 +98,7 @@ pub async fn inventory(
                 )
             });
             offered.push(Offered {
-                kind: kind.as_str().to_owned(),
+                kind,
                 name: row.display_name(),
                 id: row.id,
                 owner: Some(bid.clone()),
@@ -118,7 +113,7 @@ pub async fn inventory(
         for p in graph.my_pages(token).await? {
             if !offered.iter().any(|o| o.id == p.id) {
                 offered.push(Offered {
-                    kind: "page".into(),
+                    kind: AssetKind::Page,
                     id: p.id,
                     name: p.name,
                     owner: None,
@@ -173,16 +168,16 @@ pub async fn inventory(
 /// What happened to one asset for one grantee.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Outcome {
-    pub kind: String,
+    pub kind: AssetKind,
     pub asset_id: String,
     pub asset_name: String,
     pub owner: Option<String>,
-    pub mode: String,
+    pub mode: GrantMode,
     /// The agency's portfolio id (partner) or the person's e-mail (user).
     pub grantee: String,
     pub tasks: Vec<String>,
-    /// `active`, `pending` or `failed`.
-    pub status: String,
+    /// Active, pending or failed.
+    pub status: GrantStatus,
     pub reason: String,
     /// Recorded from what Meta already had (inventory), not made by this approval.
     pub existing: bool,
@@ -221,7 +216,7 @@ pub async fn prepare(
     token: &AccessToken,
     selected: &[Offered],
 ) -> Result<Prepared, GraphError> {
-    let needs_pages = selected.iter().any(|s| s.kind() == AssetKind::Page);
+    let needs_pages = selected.iter().any(|s| s.kind == AssetKind::Page);
     let page_tokens: HashMap<String, PageAccount> = if needs_pages {
         graph
             .my_pages(token)
@@ -318,20 +313,20 @@ fn outcome(
     mode: GrantMode,
     grantee: &str,
     tasks: &[String],
-    status: &str,
+    status: GrantStatus,
     reason: &str,
     existing: bool,
     verified: bool,
 ) -> Outcome {
     Outcome {
-        kind: asset.kind.clone(),
+        kind: asset.kind,
         asset_id: asset.id.clone(),
         asset_name: asset.name.clone(),
         owner: asset.owner.clone(),
-        mode: mode.as_str().to_owned(),
+        mode,
         grantee: grantee.to_owned(),
         tasks: tasks.to_vec(),
-        status: status.to_owned(),
+        status,
         reason: reason.to_owned(),
         existing,
         verified,
@@ -345,7 +340,7 @@ async fn share_one(
     asset: &Offered,
     step: Step,
 ) -> (Vec<Outcome>, bool) {
-    let kind = asset.kind();
+    let kind = asset.kind;
     let tasks: Vec<&str> = access::tasks(kind, level_for(a.asks, kind)).to_vec();
     let tasks = tasks.as_slice();
     let token = if kind == AssetKind::Page {
@@ -421,7 +416,7 @@ async fn share_one(
                 a.mode,
                 grantee,
                 &owned_tasks,
-                "failed",
+                GrantStatus::Failed,
                 reason,
                 false,
                 false,
@@ -450,7 +445,7 @@ async fn share_one(
                 a.mode,
                 grantee,
                 &owned_tasks,
-                "active",
+                GrantStatus::Active,
                 "Confirmed by Meta.",
                 false,
                 true,
@@ -460,7 +455,7 @@ async fn share_one(
                 a.mode,
                 grantee,
                 &owned_tasks,
-                "pending",
+                GrantStatus::Pending,
                 "Meta is waiting for the agency to accept it.",
                 false,
                 true,
@@ -470,7 +465,7 @@ async fn share_one(
                 a.mode,
                 grantee,
                 &owned_tasks,
-                "failed",
+                GrantStatus::Failed,
                 INTERRUPTED,
                 false,
                 false,
@@ -480,7 +475,7 @@ async fn share_one(
                 a.mode,
                 grantee,
                 &owned_tasks,
-                "pending",
+                GrantStatus::Pending,
                 "Meta has not confirmed it yet; it will be checked again.",
                 false,
                 false,
@@ -496,7 +491,7 @@ async fn share_one(
             GrantMode::Partner,
             a.agency_portfolio,
             &p.permitted_tasks,
-            "active",
+            GrantStatus::Active,
             "Found on the asset: shared with the agency's portfolio.",
             true,
             true,
@@ -514,7 +509,7 @@ async fn share_one(
                 GrantMode::User,
                 email,
                 &u.tasks,
-                "active",
+                GrantStatus::Active,
                 "Found on the asset: access through this person's own account.",
                 true,
                 true,

@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::Exec;
+use crate::domain::access::AccessLevel;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Agency {
@@ -15,7 +16,8 @@ pub struct Agency {
     /// The name clients see; empty means `name`.
     pub display_name: String,
     pub default_expiry_days: i64,
-    pub default_level: String,
+    #[sqlx(try_from = "String")]
+    pub default_level: AccessLevel,
 }
 
 impl Agency {

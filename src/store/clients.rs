@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::{Exec, Page};
+use crate::domain::migration::ReminderStage;
 use crate::domain::reminder;
 
 #[derive(Debug, Clone, FromRow)]
@@ -203,14 +204,14 @@ pub async fn migration<'c>(
 pub async fn claim_deadline_reminder<'c>(
     db: impl Exec<'c>,
     id: i64,
-    stage: &str,
+    stage: ReminderStage,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let r = sqlx::query(
         "UPDATE clients SET deadline_stage = $1, last_deadline_reminder_at = $2
          WHERE id = $3 AND deadline_stage <> $1 AND (last_deadline_reminder_at IS NULL OR last_deadline_reminder_at <= $4)",
     )
-    .bind(stage)
+    .bind(stage.as_str())
     .bind(now)
     .bind(id)
     .bind(reminder::blocking_since(now))

@@ -3,6 +3,9 @@
 use sqlx::FromRow;
 
 use super::Exec;
+use crate::domain::GrantStatus;
+use crate::domain::access::{AssetKind, GrantMode};
+use crate::domain::migration::ReminderStage;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Grant {
@@ -10,14 +13,17 @@ pub struct Grant {
     pub agency_id: i64,
     pub client_id: i64,
     pub request_id: Option<i64>,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: AssetKind,
     pub asset_id: String,
     pub asset_name: String,
     pub owner_portfolio_id: Option<String>,
-    pub mode: String,
+    #[sqlx(try_from = "String")]
+    pub mode: GrantMode,
     pub grantee: String,
     pub tasks: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: GrantStatus,
     pub status_reason: String,
     pub approved_by_name: String,
     pub approved_by_id: String,
@@ -36,14 +42,14 @@ pub struct GrantRecord<'a> {
     pub client_id: i64,
     /// None for a grant recorded by hand.
     pub request_id: Option<i64>,
-    pub kind: &'a str,
+    pub kind: AssetKind,
     pub asset_id: &'a str,
     pub asset_name: &'a str,
     pub owner_portfolio_id: Option<&'a str>,
-    pub mode: &'a str,
+    pub mode: GrantMode,
     pub grantee: &'a str,
     pub tasks: &'a str,
-    pub status: &'a str,
+    pub status: GrantStatus,
     pub status_reason: &'a str,
     pub approved_by_name: &'a str,
     pub approved_by_id: &'a str,
@@ -106,7 +112,7 @@ pub async fn upsert(
     )
     .bind(g.agency_id)
     .bind(g.asset_id)
-    .bind(g.mode)
+    .bind(g.mode.as_str())
     .bind(g.grantee)
     .fetch_optional(&mut *conn)
     .await?;
@@ -127,7 +133,7 @@ pub async fn upsert(
                         verified_at = COALESCE($9, verified_at), due_at = NULL
                  WHERE id = $10",
             )
-            .bind(g.status)
+            .bind(g.status.as_str())
             .bind(g.status_reason)
             .bind(g.tasks)
             .bind(g.asset_name)
@@ -151,14 +157,14 @@ pub async fn upsert(
             .bind(g.agency_id)
             .bind(g.client_id)
             .bind(g.request_id)
-            .bind(g.kind)
+            .bind(g.kind.as_str())
             .bind(g.asset_id)
             .bind(g.asset_name)
             .bind(g.owner_portfolio_id)
-            .bind(g.mode)
+            .bind(g.mode.as_str())
             .bind(g.grantee)
             .bind(g.tasks)
-            .bind(g.status)
+            .bind(g.status.as_str())
             .bind(g.status_reason)
             .bind(g.approved_by_name)
             .bind(g.approved_by_id)
@@ -168,8 +174,11 @@ pub async fn upsert(
             .await?
         }
     };
-    if previous.as_ref().is_none_or(|(_, s)| s != g.status) {
-        add_events(conn, &[id], g.status, g.status_reason, now).await?;
+    if previous
+        .as_ref()
+        .is_none_or(|(_, s)| s != g.status.as_str())
+    {
+        add_events(conn, &[id], g.status.as_str(), g.status_reason, now).await?;
     }
     Ok(id)
 }
@@ -350,15 +359,21 @@ pub async fn needing_reauth<'c>(
 /// (agency, client, earliest due, deadline stage, last reminder).
 pub async fn reauth_deadlines<'c>(
     db: impl Exec<'c>,
-) -> Result<Vec<(i64, i64, i64, String, Option<i64>)>, sqlx::Error> {
-    sqlx::query_as(
+) -> Result<Vec<(i64, i64, i64, Option<ReminderStage>)>, sqlx::Error> {
+    let rows: Vec<(i64, i64, i64, String, Option<i64>)> = sqlx::query_as(
         "SELECT g.agency_id, g.client_id, CAST(MIN(g.due_at) AS BIGINT), c.deadline_stage, c.last_deadline_reminder_at
          FROM grants g JOIN clients c ON c.id = g.client_id
          WHERE g.status = 'needs_reauth' AND g.due_at IS NOT NULL
          GROUP BY g.agency_id, g.client_id, c.deadline_stage, c.last_deadline_reminder_at",
     )
     .fetch_all(db)
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|(agency, client, due, stage, _)| {
+            let stage = ReminderStage::decode(&stage).map_err(|e| sqlx::Error::Decode(e.into()))?;
+            Ok((agency, client, due, stage))
+        })
+        .collect()
 }
 
 /// Filters and order for the grants dashboard and its CSV export.
@@ -564,11 +579,12 @@ pub async fn partner_grants<'c>(
 pub async fn set_status(
     conn: &mut sqlx::AnyConnection,
     id: i64,
-    status: &str,
+    status: GrantStatus,
     reason: &str,
     verified: bool,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    let status = status.as_str();
     let old: String = sqlx::query_scalar("SELECT status FROM grants WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *conn)

@@ -4,6 +4,7 @@
 use sqlx::FromRow;
 
 use super::{Exec, Page};
+use crate::domain::access::GrantMode;
 use crate::domain::reminder;
 
 #[derive(Debug, Clone, FromRow)]
@@ -12,7 +13,8 @@ pub struct AccessRequest {
     pub agency_id: i64,
     pub client_id: i64,
     pub token_prefix: String,
-    pub mode: String,
+    #[sqlx(try_from = "String")]
+    pub mode: GrantMode,
     pub asks: String,
     pub user_people: String,
     pub message: String,
@@ -79,7 +81,7 @@ pub struct NewRequest<'a> {
     pub client_id: i64,
     pub token_hash: &'a str,
     pub token_prefix: &'a str,
-    pub mode: &'a str,
+    pub mode: GrantMode,
     pub asks: &'a str,
     pub user_people: &'a str,
     pub message: &'a str,
@@ -104,7 +106,7 @@ pub async fn insert<'c>(
     .bind(r.client_id)
     .bind(r.token_hash)
     .bind(r.token_prefix)
-    .bind(r.mode)
+    .bind(r.mode.as_str())
     .bind(r.asks)
     .bind(r.user_people)
     .bind(r.message)
@@ -153,7 +155,8 @@ pub struct LinkView {
     pub id: i64,
     pub agency_id: i64,
     pub token_prefix: String,
-    pub mode: String,
+    #[sqlx(try_from = "String")]
+    pub mode: GrantMode,
     pub asks: String,
     pub message: String,
     pub single_use: i64,

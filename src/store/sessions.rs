@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::Exec;
+use crate::domain::Role;
 
 /// A live session joined with who it belongs to.
 #[derive(Debug, Clone, FromRow)]
@@ -15,7 +16,8 @@ pub struct SessionRow {
     pub last_seen_at: i64,
     pub email: String,
     pub name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub agency_name: String,
     pub accent_color: String,
 }

@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::Exec;
+use crate::domain::Role;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct User {
@@ -10,7 +11,8 @@ pub struct User {
     pub agency_id: i64,
     pub email: String,
     pub name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub created_at: i64,
 }
 

@@ -39,7 +39,7 @@ impl Staff {
             agency_id: row.agency_id,
             email: row.email,
             name: row.name,
-            role: Role::parse(&row.role).unwrap_or(Role::Member),
+            role: row.role,
             agency_name: row.agency_name,
             csrf: row.csrf_token,
             session_hash: row.id_hash,

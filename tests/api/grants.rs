@@ -1,5 +1,7 @@
 //! The grants dashboard: filters, totals, keyset pages in each order, CSV export, tenancy.
 
+use latchkey::domain::GrantStatus;
+use latchkey::domain::access::{AssetKind, GrantMode};
 use latchkey::store::grants::{GrantRecord, upsert};
 
 use crate::helpers::{PASSWORD, TestApp, spawn_app, spawn_client_of};
@@ -10,18 +12,26 @@ async fn seed(app: &TestApp, agency_id: i64, client_id: i64, n: usize) {
         let asset = format!("11000000{i:05}");
         let name = format!("Page {i:03}");
         let (mode, grantee) = if i % 3 == 0 {
-            ("user", "ava@agency.example")
+            (GrantMode::User, "ava@agency.example")
         } else {
-            ("partner", "1000000001")
+            (GrantMode::Partner, "1000000001")
         };
-        let status = if i % 5 == 0 { "pending" } else { "active" };
+        let status = if i % 5 == 0 {
+            GrantStatus::Pending
+        } else {
+            GrantStatus::Active
+        };
         upsert(
             &mut conn,
             &GrantRecord {
                 agency_id,
                 client_id,
                 request_id: None,
-                kind: if i % 2 == 0 { "page" } else { "ad_account" },
+                kind: if i % 2 == 0 {
+                    AssetKind::Page
+                } else {
+                    AssetKind::AdAccount
+                },
                 asset_id: &asset,
                 asset_name: &name,
                 owner_portfolio_id: Some("2000000003"),
@@ -243,4 +253,27 @@ async fn the_kept_counts_match_the_grants_through_every_change() {
         "{}",
         page.body
     );
+}
+
+#[tokio::test]
+async fn an_unknown_status_in_the_database_is_an_error_never_a_guess() {
+    let app = spawn_app().await;
+    let client = ready(&app, 3).await;
+    let ok = app.get(&format!("/clients/{client}")).await;
+    assert_eq!(ok.status, 200);
+    // A value no version of Latchkey writes: reading it must fail, not pass as "active".
+    sqlx::query("UPDATE grants SET status = 'granted' WHERE id = (SELECT MIN(id) FROM grants)")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let err = latchkey::store::grants::for_client(&app.state.db.pool, 1, client)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, sqlx::Error::ColumnDecode { index, .. } if index.contains("status")),
+        "{err}"
+    );
+    let page = app.get(&format!("/clients/{client}")).await;
+    assert_eq!(page.status, 500);
+    assert!(!page.body.contains("granted"), "internals are not shown");
 }

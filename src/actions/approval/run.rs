@@ -14,7 +14,8 @@
 use std::collections::BTreeMap;
 
 use crate::actions::Ctx;
-use crate::domain::access::{Ask, AssetKind, GrantMode};
+use crate::domain::GrantStatus;
+use crate::domain::access::{Ask, GrantMode};
 use crate::error::AppError;
 use crate::mail::templates::{self, AssetOutcome};
 use crate::meta::AccessToken;
@@ -127,14 +128,14 @@ fn failed_outcomes(
     grantees
         .iter()
         .map(|g| Outcome {
-            kind: asset.kind.clone(),
+            kind: asset.kind,
             asset_id: asset.id.clone(),
             asset_name: asset.name.clone(),
             owner: asset.owner.clone(),
-            mode: mode.as_str().to_owned(),
+            mode,
             grantee: g.clone(),
             tasks: Vec::new(),
-            status: "failed".into(),
+            status: GrantStatus::Failed,
             reason: reason.to_owned(),
             existing: false,
             verified: false,
@@ -160,7 +161,7 @@ async fn answer_items(
     if pending.is_empty() {
         return Ok(true);
     }
-    let mode = GrantMode::parse(&ctx.request.mode).unwrap_or(GrantMode::Partner);
+    let mode = ctx.request.mode;
     let people: Vec<String> = ctx
         .request
         .user_people
@@ -342,9 +343,14 @@ async fn finish(
     let approver = ctx.flow.person_name.clone().unwrap_or_default();
     let approver_id = ctx.flow.person_id.clone().unwrap_or_default();
     let made: Vec<&Outcome> = this.iter().filter(|o| !o.existing).collect();
-    let recorded = made.iter().filter(|o| o.status != "failed").count();
+    let recorded = made
+        .iter()
+        .filter(|o| o.status != GrantStatus::Failed)
+        .count();
     let failed = made.len() - recorded;
-    let still_failed = results.iter().any(|o| !o.existing && o.status == "failed");
+    let still_failed = results
+        .iter()
+        .any(|o| !o.existing && o.status == GrantStatus::Failed);
 
     let mut tx = st.db.begin().await?;
     if !flows::finish_attempt(
@@ -360,7 +366,7 @@ async fn finish(
         // Recorded already (the recovery job and a slow process met): nothing to add.
         return Ok(());
     }
-    for o in this.iter().filter(|o| o.status != "failed") {
+    for o in this.iter().filter(|o| o.status != GrantStatus::Failed) {
         let tasks = o.tasks.join(",");
         grants::upsert(
             &mut tx,
@@ -368,14 +374,14 @@ async fn finish(
                 agency_id: agency.id,
                 client_id: r.client_id,
                 request_id: Some(r.id),
-                kind: &o.kind,
+                kind: o.kind,
                 asset_id: &o.asset_id,
                 asset_name: &o.asset_name,
                 owner_portfolio_id: o.owner.as_deref(),
-                mode: &o.mode,
+                mode: o.mode,
                 grantee: &o.grantee,
                 tasks: &tasks,
-                status: &o.status,
+                status: o.status,
                 status_reason: &o.reason,
                 approved_by_name: &approver,
                 approved_by_id: &approver_id,
@@ -389,13 +395,13 @@ async fn finish(
     // New partner access replaces flagged user-based access on the same assets.
     for o in this
         .iter()
-        .filter(|o| !o.existing && o.mode == "partner" && o.status != "failed")
+        .filter(|o| !o.existing && o.mode == GrantMode::Partner && o.status != GrantStatus::Failed)
     {
         grants::replace_user_grants(&mut tx, agency.id, &o.asset_id, now).await?;
     }
     let shared_total = results
         .iter()
-        .filter(|o| !o.existing && o.status != "failed")
+        .filter(|o| !o.existing && o.status != GrantStatus::Failed)
         .count();
     flows::release_request(&mut *tx, r.id, ctx.flow.id).await?;
     if recorded > 0 && r.single_use == 1 {
@@ -443,14 +449,12 @@ async fn finish(
         .iter()
         .map(|o| AssetOutcome {
             asset_name: o.asset_name.clone(),
-            kind_label: AssetKind::parse(&o.kind)
-                .map_or("Asset", AssetKind::label)
-                .to_owned(),
-            outcome: match o.status.as_str() {
-                "active" => "granted".into(),
-                s => s.to_owned(),
+            kind_label: o.kind.label().to_owned(),
+            outcome: match o.status {
+                GrantStatus::Active => "granted".into(),
+                s => s.as_str().to_owned(),
             },
-            reason: (o.status != "active").then(|| o.reason.clone()),
+            reason: (o.status != GrantStatus::Active).then(|| o.reason.clone()),
         })
         .collect();
     let brand_mail = templates::Brand::from(agency);

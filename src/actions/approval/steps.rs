@@ -6,10 +6,10 @@
 use super::run::{self, Begun};
 use crate::actions::access::{Lookup, lookup};
 use crate::actions::{Ctx, audit_as};
-use crate::domain::SecretToken;
 use crate::domain::access::Ask;
 use crate::domain::migration::MigrationStatus;
 use crate::domain::token::{hash_secret, random_hex};
+use crate::domain::{GrantStatus, SecretToken};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
 use crate::meta::share::{self, Offered, Outcome};
@@ -428,7 +428,7 @@ pub async fn retry_failed(ctx: &Ctx, flow: &Flow, ip: &str) -> AppResult<Chose> 
         .filter(|o| {
             outcomes
                 .iter()
-                .any(|x| !x.existing && x.asset_id == o.id && x.status == "failed")
+                .any(|x| !x.existing && x.asset_id == o.id && x.status == GrantStatus::Failed)
         })
         .collect();
     if failed.is_empty() {
@@ -479,8 +479,8 @@ pub async fn standing(ctx: &Ctx, flow: &Flow) -> AppResult<Standing> {
     let said = statements::latest_for_request(&ctx.db.pool, flow.agency_id, r.id)
         .await?
         .map(|s| (s.status, s.day));
-    let any_failed = outcomes.iter().any(|o| o.status == "failed");
-    let any_shared = outcomes.iter().any(|o| o.status != "failed");
+    let any_failed = outcomes.iter().any(|o| o.status == GrantStatus::Failed);
+    let any_shared = outcomes.iter().any(|o| o.status != GrantStatus::Failed);
     let live = r.revoked_at.is_none() && r.expires_at > ctx.clock.now();
     Ok(Standing::Finished(Finished {
         can_retry: any_failed && live && flow.token_sealed.is_some(),

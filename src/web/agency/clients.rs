@@ -9,6 +9,8 @@ use serde::Deserialize;
 
 use crate::actions::clients as clients_uc;
 use crate::clock::format_utc;
+use crate::domain::GrantStatus;
+use crate::domain::access::GrantMode;
 use crate::store::clients::{self, Client, ClientQuery};
 use crate::web::AppState;
 use crate::web::error::{AppResult, urlencode};
@@ -185,24 +187,21 @@ pub async fn show(
 ) -> AppResult<Response> {
     let client = load(&st, &staff, id).await?;
     let grants = crate::store::grants::for_client(&st.db.pool, staff.agency_id, id).await?;
-    let live = |g: &&crate::store::grants::Grant| {
-        matches!(g.status.as_str(), "active" | "pending" | "needs_reauth")
+    let live_in = |mode: GrantMode| {
+        grants
+            .iter()
+            .filter(|g| g.status.is_live() && g.mode == mode)
+            .count()
     };
-    let partner_count = grants
-        .iter()
-        .filter(live)
-        .filter(|g| g.mode == "partner")
-        .count();
-    let user_count = grants
-        .iter()
-        .filter(live)
-        .filter(|g| g.mode == "user")
-        .count();
+    let (partner_count, user_count) = (live_in(GrantMode::Partner), live_in(GrantMode::User));
     let (migration_status, migration_day) = clients::migration(&st.db.pool, staff.agency_id, id)
         .await?
         .unwrap_or_default();
     let grace_days = clients::grace_days(&st.db.pool, staff.agency_id, id).await?;
-    let flagged = grants.iter().filter(|g| g.status == "needs_reauth").count();
+    let flagged = grants
+        .iter()
+        .filter(|g| g.status == GrantStatus::NeedsReauth)
+        .count();
     let migration = match Some((migration_status.clone(), migration_day)) {
         Some((status, date)) => {
             let when = date.map(crate::clock::format_day).unwrap_or_default();

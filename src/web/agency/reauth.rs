@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use crate::actions::migration::{self, MoveForm};
 use crate::clock::format_utc;
-use crate::domain::access::AssetKind;
 use crate::store::{clients, grants};
 use crate::web::AppState;
 use crate::web::error::AppResult;
@@ -80,7 +79,7 @@ pub async fn queue(State(st): State<AppState>, staff: Staff) -> AppResult<Respon
             client_id: g.client_id,
             client_name: names[&g.client_id].clone(),
             asset_name: g.asset_name,
-            kind_label: AssetKind::parse(&g.kind).map_or("Asset", AssetKind::label),
+            kind_label: g.kind.label(),
             grantee: g.grantee,
             due: format_utc(due),
             days_left: (due - now).div_euclid(86_400),

@@ -135,7 +135,10 @@ async fn new_page(
                     // A fresh form asks for Pages and ad accounts, the common case.
                     checked: chosen.is_some()
                         || (fresh && matches!(k, AssetKind::Page | AssetKind::AdAccount)),
-                    level: chosen.map_or_else(|| agency.default_level.clone(), |(_, l)| l.clone()),
+                    level: chosen.map_or_else(
+                        || agency.default_level.as_str().to_owned(),
+                        |(_, l)| l.clone(),
+                    ),
                 }
             })
             .collect(),
@@ -353,7 +356,11 @@ pub async fn list(
                 status: s,
                 status_label: status_label(s),
                 kinds: kinds_summary(&r.asks),
-                mode: if r.mode == "user" { "User" } else { "Partner" },
+                mode: if r.mode == GrantMode::User {
+                    "User"
+                } else {
+                    "Partner"
+                },
                 created: format_utc(r.created_at),
                 expires: format_utc(r.expires_at),
             }
@@ -391,14 +398,13 @@ pub struct GrantRow {
 
 impl GrantRow {
     pub fn from_grant(g: &crate::store::grants::Grant) -> Self {
-        let mode = GrantMode::parse(&g.mode).unwrap_or(GrantMode::Partner);
         Self {
             asset_name: g.asset_name.clone(),
-            kind_label: AssetKind::parse(&g.kind).map_or("Asset", AssetKind::label),
-            partner: mode == GrantMode::Partner,
-            badge: mode.badge(),
+            kind_label: g.kind.label(),
+            partner: g.mode == GrantMode::Partner,
+            badge: g.mode.badge(),
             grantee: g.grantee.clone(),
-            status: g.status.replace('_', " "),
+            status: g.status.label().to_owned(),
             reason: g.status_reason.clone(),
             tasks: g.tasks.replace(',', ", "),
             due: g.due_at.map(format_utc),
@@ -415,6 +421,7 @@ struct ShowPage {
     status_label: &'static str,
     asks: Vec<String>,
     mode_badge: &'static str,
+    user_mode: bool,
     people: String,
     created: String,
     expires: String,
@@ -466,9 +473,8 @@ pub async fn show(
             .iter()
             .map(|a| access::plain_words(a.kind, a.level))
             .collect(),
-        mode_badge: GrantMode::parse(&r.mode)
-            .unwrap_or(GrantMode::Partner)
-            .badge(),
+        mode_badge: r.mode.badge(),
+        user_mode: r.mode == GrantMode::User,
         people: r.user_people.replace(',', ", "),
         created: format_utc(r.created_at),
         expires: format_utc(r.expires_at),

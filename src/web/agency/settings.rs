@@ -70,7 +70,7 @@ pub async fn form(
             reminder_days: a.reminder_days.to_string(),
             display_name: a.display_name,
             default_expiry_days: a.default_expiry_days.to_string(),
-            default_level: a.default_level,
+            default_level: a.default_level.as_str().to_owned(),
         },
         errors: vec![],
         agency_id: a.id,

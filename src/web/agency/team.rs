@@ -66,7 +66,7 @@ async fn team_page(
         .map(|u| MemberView {
             id: u.id,
             is_you: u.id == staff.user_id,
-            role: Role::parse(&u.role).unwrap_or(Role::Member),
+            role: u.role,
             since: format_utc(u.created_at),
             name: u.name,
             email: u.email,

@@ -13,7 +13,8 @@ use super::link::{PublicBrand, gone_page, token_segment};
 use crate::actions::approval::{
     self, Choice, Chose, FLOW_ABSOLUTE, LoginReturn, Problem, ProblemKind, Standing, Stop,
 };
-use crate::domain::access::{AssetKind, GrantMode};
+use crate::domain::GrantStatus;
+use crate::domain::access::GrantMode;
 use crate::error::AppError;
 use crate::meta::share::{Offered, Outcome};
 use crate::store::agencies;
@@ -192,7 +193,7 @@ fn groups_of(offered: &[Offered]) -> Vec<Group> {
         let view = AssetView {
             id: o.id.clone(),
             name: o.name.clone(),
-            kind_label: o.kind().label(),
+            kind_label: o.kind.label(),
             shareable: o.shareable,
             reason: o.reason.clone().unwrap_or_default(),
         };
@@ -233,7 +234,7 @@ async fn picker_page(
         person: flow.person_name.clone().unwrap_or_default(),
         total: choice.offered.len(),
         groups: groups_of(&choice.offered),
-        partner: choice.request.mode == GrantMode::Partner.as_str(),
+        partner: choice.request.mode == GrantMode::Partner,
         error,
     };
     render_status(status, &page)
@@ -362,7 +363,7 @@ pub async fn done(
         }
         Standing::Finished(f) => f,
     };
-    let with = |status: &str| -> Vec<ResultView> {
+    let with = |status: GrantStatus| -> Vec<ResultView> {
         f.outcomes
             .iter()
             .filter(|o| o.status == status)
@@ -375,9 +376,9 @@ pub async fn done(
         link_open: f.link_open,
         brand,
         csrf: csrf.0,
-        granted: with("active"),
-        pending: with("pending"),
-        failed: with("failed"),
+        granted: with(GrantStatus::Active),
+        pending: with(GrantStatus::Pending),
+        failed: with(GrantStatus::Failed),
         migration_status: said_status,
         migration_date: said_day
             .map(crate::clock::format_iso_day)
@@ -390,7 +391,7 @@ pub async fn done(
 fn result_view(o: &Outcome) -> ResultView {
     ResultView {
         name: o.asset_name.clone(),
-        kind_label: AssetKind::parse(&o.kind).map_or("Asset", AssetKind::label),
+        kind_label: o.kind.label(),
         reason: o.reason.clone(),
     }
 }

@@ -173,7 +173,7 @@ pub async fn landing(
             .map(|a| access_words::plain_words(a.kind, a.level))
             .collect(),
         message: view.message.clone(),
-        partner: view.mode == GrantMode::Partner.as_str(),
+        partner: view.mode == GrantMode::Partner,
         expires_on: format_day(view.expires_at),
         completed: view.outcome.is_some(),
         brand,
