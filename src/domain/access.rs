@@ -251,6 +251,30 @@ impl fmt::Display for AssetKind {
     }
 }
 
+impl TryFrom<String> for AccessLevel {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        Self::parse(&s).ok_or(UnknownValue("access level", s))
+    }
+}
+
+impl TryFrom<String> for AssetKind {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        Self::parse(&s).ok_or(UnknownValue("asset kind", s))
+    }
+}
+
+impl TryFrom<String> for GrantMode {
+    type Error = UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        Self::parse(&s).ok_or(UnknownValue("grant mode", s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,29 +318,5 @@ mod tests {
         for k in AssetKind::ALL {
             assert_eq!(AssetKind::parse(k.as_str()), Some(k));
         }
-    }
-}
-
-impl TryFrom<String> for AccessLevel {
-    type Error = UnknownValue;
-
-    fn try_from(s: String) -> Result<Self, UnknownValue> {
-        Self::parse(&s).ok_or(UnknownValue("access level", s))
-    }
-}
-
-impl TryFrom<String> for AssetKind {
-    type Error = UnknownValue;
-
-    fn try_from(s: String) -> Result<Self, UnknownValue> {
-        Self::parse(&s).ok_or(UnknownValue("asset kind", s))
-    }
-}
-
-impl TryFrom<String> for GrantMode {
-    type Error = UnknownValue;
-
-    fn try_from(s: String) -> Result<Self, UnknownValue> {
-        Self::parse(&s).ok_or(UnknownValue("grant mode", s))
     }
 }
