@@ -66,7 +66,7 @@ pub async fn create_owner_in(
         email.as_str(),
         name.as_str(),
         &hash,
-        Role::Owner.as_str(),
+        Role::Owner,
         now,
     )
     .await

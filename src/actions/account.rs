@@ -94,14 +94,13 @@ pub async fn set_up(
     }
     let portfolio = portfolio.as_ref().map(|p| p.as_str());
     let agency_id = agencies::insert(&mut *tx, agency.as_str(), portfolio, now).await?;
-    let owner = Role::Owner.as_str();
     let user_id = users::insert(
         &mut *tx,
         agency_id,
         email.as_str(),
         name.as_str(),
         &hash,
-        owner,
+        Role::Owner,
         now,
     )
     .await?;

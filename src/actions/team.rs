@@ -214,7 +214,7 @@ pub async fn accept(
         &row.email,
         name.as_str(),
         &hash,
-        role.as_str(),
+        role,
         now,
     )
     .await;

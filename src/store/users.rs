@@ -30,7 +30,7 @@ pub async fn insert<'c>(
     email: &str,
     name: &str,
     password_hash: &str,
-    role: &str,
+    role: Role,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
@@ -41,7 +41,7 @@ pub async fn insert<'c>(
     .bind(email)
     .bind(name)
     .bind(password_hash)
-    .bind(role)
+    .bind(role.as_str())
     .bind(now)
     .fetch_one(db)
     .await

@@ -13,9 +13,12 @@ use hmac::{Hmac, Mac};
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
 
-use super::schema::{self, edge_kind};
-use super::world::{APP_ID, APP_SECRET, Share, TokenInfo, World};
+use super::schema::edge_kind;
+use super::world::{APP_SECRET, TokenInfo, World};
 use super::{Inner, Sandbox};
+
+use super::sharing::{EdgeCall, agencies, assigned_users};
+use super::tokens::{debug_token, me_accounts, oauth_token};
 
 /// A Graph error as the emulator answers it.
 #[derive(Debug)]
@@ -28,7 +31,7 @@ pub(crate) struct GErr {
     kind: &'static str,
 }
 
-fn err(code: i64, subcode: Option<i64>, message: &str) -> GErr {
+pub(super) fn err(code: i64, subcode: Option<i64>, message: &str) -> GErr {
     let status = match code {
         1 | 2 => StatusCode::INTERNAL_SERVER_ERROR,
         10 | 200..=299 => StatusCode::FORBIDDEN,
@@ -48,7 +51,7 @@ fn err(code: i64, subcode: Option<i64>, message: &str) -> GErr {
     }
 }
 
-fn no_object(id: &str) -> GErr {
+pub(super) fn no_object(id: &str) -> GErr {
     err(
         100,
         Some(33),
@@ -58,10 +61,10 @@ fn no_object(id: &str) -> GErr {
     )
 }
 
-type GResult = Result<Value, GErr>;
+pub(super) type GResult = Result<Value, GErr>;
 
 /// Parameters from the query string and a form body; the body wins.
-fn params(query: Option<&str>, body: &[u8]) -> BTreeMap<String, String> {
+pub(super) fn params(query: Option<&str>, body: &[u8]) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     if let Some(q) = query {
         out.extend(url::form_urlencoded::parse(q.as_bytes()).into_owned());
@@ -84,14 +87,14 @@ pub fn parse_list(raw: &str) -> Vec<String> {
         .collect()
 }
 
-fn proof(token: &str) -> String {
+pub(super) fn proof(token: &str) -> String {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(APP_SECRET.as_bytes()).expect("HMAC takes any key length");
     mac.update(token.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
-fn iso(ts: i64) -> String {
+pub(super) fn iso(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts)
         .ok()
         .and_then(|t| {
@@ -103,11 +106,11 @@ fn iso(ts: i64) -> String {
         .unwrap_or_default()
 }
 
-fn cursor(i: usize) -> String {
+pub(super) fn cursor(i: usize) -> String {
     URL_SAFE_NO_PAD.encode(format!("lkc:{i}"))
 }
 
-fn uncursor(c: &str) -> Option<usize> {
+pub(super) fn uncursor(c: &str) -> Option<usize> {
     let raw = URL_SAFE_NO_PAD.decode(c).ok()?;
     String::from_utf8(raw)
         .ok()?
@@ -117,7 +120,7 @@ fn uncursor(c: &str) -> Option<usize> {
 }
 
 /// Keeps only requested fields (and `id`) when `fields` is given.
-fn pick(obj: Value, fields: Option<&String>) -> Value {
+pub(super) fn pick(obj: Value, fields: Option<&String>) -> Value {
     let (Some(fields), Value::Object(map)) = (fields, &obj) else {
         return obj;
     };
@@ -134,7 +137,7 @@ fn pick(obj: Value, fields: Option<&String>) -> Value {
 }
 
 /// The `data`/`paging` envelope with opaque cursors and absolute `next`/`previous` URLs.
-fn page(
+pub(super) fn page(
     items: Vec<Value>,
     p: &BTreeMap<String, String>,
     base: &str,
@@ -191,7 +194,7 @@ fn page(
 }
 
 /// The asset as Graph shows it.
-fn asset_json(w: &World, id: &str) -> Value {
+pub(super) fn asset_json(w: &World, id: &str) -> Value {
     let Some(a) = w.asset(id) else {
         return json!({"id": id});
     };
@@ -208,7 +211,7 @@ fn asset_json(w: &World, id: &str) -> Value {
 }
 
 /// The tasks that mean "full control" of a kind (needed to share it).
-fn full_control(kind: &str) -> &'static str {
+pub(super) fn full_control(kind: &str) -> &'static str {
     match kind {
         "pixel" => "EDIT",
         "instagram" => "CONTENT",
@@ -216,13 +219,13 @@ fn full_control(kind: &str) -> &'static str {
     }
 }
 
-struct Caller<'a> {
-    token: &'a str,
-    info: TokenInfo,
+pub(super) struct Caller<'a> {
+    pub(super) token: &'a str,
+    pub(super) info: TokenInfo,
 }
 
 impl Caller<'_> {
-    fn need(&self, scope: &str) -> Result<(), GErr> {
+    pub(super) fn need(&self, scope: &str) -> Result<(), GErr> {
         if self.info.scopes.iter().any(|s| s == scope) {
             Ok(())
         } else {
@@ -240,7 +243,7 @@ impl Caller<'_> {
     }
 }
 
-fn authenticate<'a>(
+pub(super) fn authenticate<'a>(
     g: &Inner,
     p: &'a BTreeMap<String, String>,
     now: i64,
@@ -287,7 +290,12 @@ fn authenticate<'a>(
 }
 
 /// A personal token stops working for an organisation once its migration grace is over.
-fn check_personal(w: &World, c: &Caller, business_id: Option<&str>, now: i64) -> Result<(), GErr> {
+pub(super) fn check_personal(
+    w: &World,
+    c: &Caller,
+    business_id: Option<&str>,
+    now: i64,
+) -> Result<(), GErr> {
     if let Some(b) = business_id
         && w.personal_access_ended(&c.info.person_id, b, now)
     {
@@ -400,7 +408,7 @@ pub async fn handle(
     resp
 }
 
-fn is_version(v: &str) -> bool {
+pub(super) fn is_version(v: &str) -> bool {
     v.strip_prefix('v')
         .and_then(|r| r.strip_suffix(".0"))
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
@@ -538,13 +546,23 @@ fn dispatch(
                         &format!("{business}/{edge}"),
                     )))
                 }
-                (m, [asset, "agencies"]) => {
+                (m, [asset, edge @ ("agencies" | "assigned_users")]) => {
                     let mutated = m != Method::GET;
-                    agencies(g, sb, &caller, m, asset, p, version, now).map(|v| (v, mutated))
-                }
-                (m, [asset, "assigned_users"]) => {
-                    let mutated = m != Method::GET;
-                    assigned_users(g, sb, &caller, m, asset, p, version, now).map(|v| (v, mutated))
+                    let call = EdgeCall {
+                        sb,
+                        c: &caller,
+                        m,
+                        asset_id: asset,
+                        p,
+                        version,
+                        now,
+                    };
+                    let answer = if *edge == "agencies" {
+                        agencies(g, call)
+                    } else {
+                        assigned_users(g, call)
+                    };
+                    answer.map(|v| (v, mutated))
                 }
                 _ => Err(err(
                     100,
@@ -556,446 +574,5 @@ fn dispatch(
                 )),
             }
         }
-    }
-}
-
-fn oauth_token(g: &mut Inner, p: &BTreeMap<String, String>, now: i64) -> GResult {
-    if p.get("client_id").map(String::as_str) != Some(APP_ID)
-        || p.get("client_secret").map(String::as_str) != Some(APP_SECRET)
-    {
-        return Err(err(
-            101,
-            None,
-            "Error validating application. Invalid application ID or secret.",
-        ));
-    }
-    let (person, scopes) = if p.get("grant_type").map(String::as_str) == Some("fb_exchange_token") {
-        let old = p
-            .get("fb_exchange_token")
-            .and_then(|t| g.world.tokens.get(t))
-            .filter(|t| t.expires_at > now);
-        let Some(old) = old else {
-            return Err(err(190, None, "Invalid OAuth access token."));
-        };
-        (old.person_id.clone(), old.scopes.clone())
-    } else {
-        let code = p.get("code").cloned().unwrap_or_default();
-        let Some(c) = g.world.codes.get_mut(&code) else {
-            return Err(err(100, Some(36009), "Invalid verification code format."));
-        };
-        if c.used {
-            return Err(err(
-                100,
-                Some(36009),
-                "This authorization code has been used.",
-            ));
-        }
-        if c.expires_at <= now {
-            return Err(err(
-                100,
-                Some(36007),
-                "This authorization code has expired.",
-            ));
-        }
-        if p.get("redirect_uri") != Some(&c.redirect_uri) {
-            return Err(err(
-                100,
-                Some(36008),
-                "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request",
-            ));
-        }
-        c.used = true;
-        (c.person_id.clone(), c.scopes.clone())
-    };
-    let token = format!("EAAS{}", super::random_hex(24));
-    let ttl = 5_183_976;
-    g.world.tokens.insert(
-        token.clone(),
-        TokenInfo {
-            person_id: person,
-            page_id: None,
-            scopes,
-            issued_at: now,
-            expires_at: now + ttl,
-        },
-    );
-    Ok(json!({"access_token": token, "token_type": "bearer", "expires_in": ttl}))
-}
-
-fn debug_token(g: &Inner, p: &BTreeMap<String, String>, now: i64) -> GResult {
-    if p.get("access_token").map(String::as_str) != Some(&format!("{APP_ID}|{APP_SECRET}")) {
-        return Err(err(190, None, "Invalid OAuth access token signature."));
-    }
-    let input = p.get("input_token").cloned().unwrap_or_default();
-    let w = &g.world;
-    let Some(t) = w.tokens.get(&input) else {
-        return Ok(
-            json!({"data": {"is_valid": false, "error": {"code": 190, "message": "Invalid OAuth access token.", "subcode": 467}, "scopes": []}}),
-        );
-    };
-    let businesses: Vec<&str> = w
-        .members
-        .iter()
-        .filter(|m| m.person_id == t.person_id)
-        .map(|m| m.business_id.as_str())
-        .collect();
-    let pages: Vec<&str> = w
-        .roles
-        .iter()
-        .filter(|r| {
-            r.person_id == t.person_id && w.asset(&r.asset_id).is_some_and(|a| a.kind == "page")
-        })
-        .map(|r| r.asset_id.as_str())
-        .collect();
-    let granular: Vec<Value> = t
-        .scopes
-        .iter()
-        .filter_map(|s| match s.as_str() {
-            "business_management" => Some(json!({"scope": s, "target_ids": businesses})),
-            "pages_show_list" | "pages_manage_metadata" => {
-                Some(json!({"scope": s, "target_ids": pages}))
-            }
-            _ => None,
-        })
-        .collect();
-    let mut data = json!({
-        "app_id": APP_ID,
-        "type": if t.page_id.is_some() { "PAGE" } else { "USER" },
-        "application": "Latchkey Sandbox",
-        "data_access_expires_at": t.issued_at + 90 * 86_400,
-        "expires_at": t.expires_at,
-        "is_valid": t.expires_at > now,
-        "issued_at": t.issued_at,
-        "scopes": t.scopes,
-        "granular_scopes": granular,
-        "user_id": t.person_id,
-    });
-    if t.expires_at <= now {
-        data["error"] = json!({"code": 190, "message": "Error validating access token: Session has expired.", "subcode": 463});
-    }
-    Ok(json!({ "data": data }))
-}
-
-fn me_accounts(
-    g: &mut Inner,
-    sb: &Sandbox,
-    c: &Caller,
-    p: &BTreeMap<String, String>,
-    version: &str,
-    now: i64,
-) -> GResult {
-    let w = &g.world;
-    let pages: Vec<(String, Vec<String>, Option<String>)> = w
-        .roles
-        .iter()
-        .filter(|r| r.person_id == c.info.person_id)
-        .filter_map(|r| {
-            w.asset(&r.asset_id)
-                .filter(|a| a.kind == "page")
-                .map(|a| (a.id.clone(), r.tasks.clone(), a.owner.clone()))
-        })
-        .filter(|(_, _, owner)| {
-            !owner
-                .as_deref()
-                .is_some_and(|b| w.personal_access_ended(&c.info.person_id, b, now))
-        })
-        .collect();
-    let mut items = Vec::new();
-    for (page_id, tasks, _) in pages {
-        // Deterministic per user token and Page, so listing twice does not mint new tokens.
-        let page_token = format!("EAAP{}", &proof(&format!("{}:{page_id}", c.token))[..40]);
-        g.world.tokens.insert(
-            page_token.clone(),
-            TokenInfo {
-                person_id: c.info.person_id.clone(),
-                page_id: Some(page_id.clone()),
-                scopes: c.info.scopes.clone(),
-                issued_at: now,
-                expires_at: c.info.expires_at,
-            },
-        );
-        let mut v = asset_json(&g.world, &page_id);
-        v["access_token"] = json!(page_token);
-        v["tasks"] = json!(tasks);
-        items.push(v);
-    }
-    Ok(page(items, p, &sb.graph_base, version, "me/accounts"))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn agencies(
-    g: &mut Inner,
-    sb: &Sandbox,
-    c: &Caller,
-    m: Method,
-    asset_id: &str,
-    p: &BTreeMap<String, String>,
-    version: &str,
-    now: i64,
-) -> GResult {
-    c.need("business_management")?;
-    let w = &g.world;
-    let asset = w
-        .asset(asset_id)
-        .cloned()
-        .ok_or_else(|| no_object(asset_id))?;
-    check_personal(w, c, asset.owner.as_deref(), now)?;
-    let own_tasks = w.tasks_of(&c.info.person_id, asset_id);
-    // A partner business's admins can see (and leave) assets shared with their business.
-    let partner_admin = w.shares.iter().any(|s| {
-        s.asset_id == asset_id
-            && w.membership(&s.business_id, &c.info.person_id)
-                .is_some_and(|mb| mb.role == "ADMIN")
-    });
-    if own_tasks.is_empty() && !partner_admin {
-        return Err(no_object(asset_id));
-    }
-    match m {
-        Method::GET => {
-            let items = w
-                .shares
-                .iter()
-                .filter(|s| s.asset_id == asset_id)
-                .map(|s| {
-                    let name = w.business(&s.business_id).map(|b| b.name.clone()).unwrap_or_default();
-                    json!({"id": s.business_id, "name": name, "permitted_tasks": s.tasks, "access_status": s.status,
-                           "access_requested_time": iso(s.requested_at), "access_updated_time": iso(s.requested_at)})
-                })
-                .collect();
-            Ok(page(
-                items,
-                p,
-                &sb.graph_base,
-                version,
-                &format!("{asset_id}/agencies"),
-            ))
-        }
-        Method::POST => {
-            if asset.kind == "page" && c.info.page_id.as_deref() != Some(asset_id) {
-                return Err(err(
-                    210,
-                    None,
-                    "(#210) A page access token is required to request this resource.",
-                ));
-            }
-            if !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
-                return Err(err(
-                    200,
-                    None,
-                    "(#200) You must have full control of this asset to share it with a partner.",
-                ));
-            }
-            let Some(owner) = asset.owner.clone() else {
-                return Err(err(
-                    100,
-                    Some(3996),
-                    "This Page is not in a business portfolio, so it cannot be shared with a partner.",
-                ));
-            };
-            let business = p.get("business").cloned().unwrap_or_default();
-            if w.business(&business).is_none() {
-                return Err(err(
-                    100,
-                    None,
-                    "(#100) Param business must be a valid business id",
-                ));
-            }
-            if business == owner {
-                return Err(err(
-                    100,
-                    Some(3946),
-                    "The asset already belongs to this business.",
-                ));
-            }
-            let tasks = parse_list(p.get("permitted_tasks").map_or("", String::as_str));
-            let valid = schema::permitted_tasks(&asset.kind);
-            if tasks.is_empty() || tasks.iter().any(|t| !valid.contains(&t.as_str())) {
-                return Err(err(
-                    100,
-                    None,
-                    "(#100) permitted_tasks contains an invalid task",
-                ));
-            }
-            if w.shares
-                .iter()
-                .any(|s| s.asset_id == asset_id && s.business_id == business)
-            {
-                return Err(err(
-                    100,
-                    Some(3989),
-                    "Duplicate assignment: this asset is already shared with this business.",
-                ));
-            }
-            // Instagram shares wait for the partner's confirmation, as Meta's do.
-            let status = if asset.kind == "instagram" {
-                "PENDING"
-            } else {
-                "CONFIRMED"
-            };
-            g.world.shares.push(Share {
-                asset_id: asset_id.to_owned(),
-                business_id: business,
-                tasks,
-                status: status.into(),
-                requested_at: now,
-            });
-            Ok(json!({"success": true}))
-        }
-        Method::DELETE => {
-            let business = p.get("business").cloned().unwrap_or_default();
-            // The asset's admins may remove a partner, and a partner may leave.
-            let leaving = w
-                .membership(&business, &c.info.person_id)
-                .is_some_and(|m| m.role == "ADMIN");
-            if !leaving && !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
-                return Err(err(
-                    200,
-                    None,
-                    "(#200) You must have full control of this asset to remove a partner.",
-                ));
-            }
-            let before = g.world.shares.len();
-            g.world
-                .shares
-                .retain(|s| !(s.asset_id == asset_id && s.business_id == business));
-            if g.world.shares.len() == before {
-                return Err(err(
-                    100,
-                    None,
-                    "(#100) This business does not have access to the asset",
-                ));
-            }
-            Ok(json!({"success": true}))
-        }
-        _ => Err(err(100, None, "Unsupported request")),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn assigned_users(
-    g: &mut Inner,
-    sb: &Sandbox,
-    c: &Caller,
-    m: Method,
-    asset_id: &str,
-    p: &BTreeMap<String, String>,
-    version: &str,
-    now: i64,
-) -> GResult {
-    c.need("business_management")?;
-    let w = &g.world;
-    let asset = w
-        .asset(asset_id)
-        .cloned()
-        .ok_or_else(|| no_object(asset_id))?;
-    check_personal(w, c, asset.owner.as_deref(), now)?;
-    let own_tasks = w.tasks_of(&c.info.person_id, asset_id);
-    if own_tasks.is_empty() {
-        return Err(no_object(asset_id));
-    }
-    match m {
-        Method::GET => {
-            let Some(business) = p.get("business") else {
-                return Err(err(100, None, "(#100) The parameter business is required"));
-            };
-            let items = w
-                .assignments
-                .iter()
-                .filter(|a| a.asset_id == asset_id)
-                .filter_map(|a| {
-                    let member = w.member_by_bsuid(&a.bsuid)?;
-                    // Personal-account assignments stop working after the migration's grace.
-                    if member.business_id != *business || (!member.managed && w.migration_over(&member.business_id, now)) {
-                        return None;
-                    }
-                    let person = w.person(&member.person_id)?;
-                    Some(json!({"id": a.bsuid, "name": person.name, "user_type": "BUSINESS_USER", "tasks": a.tasks}))
-                })
-                .collect();
-            Ok(page(
-                items,
-                p,
-                &sb.graph_base,
-                version,
-                &format!("{asset_id}/assigned_users"),
-            ))
-        }
-        Method::POST | Method::DELETE => {
-            if asset.kind == "page"
-                && m == Method::POST
-                && c.info.page_id.as_deref() != Some(asset_id)
-            {
-                return Err(err(
-                    210,
-                    None,
-                    "(#210) A page access token is required to request this resource.",
-                ));
-            }
-            if !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
-                return Err(err(
-                    200,
-                    None,
-                    "(#200) You must have full control of this asset to assign people.",
-                ));
-            }
-            let user = p.get("user").cloned().unwrap_or_default();
-            let member = w.member_by_bsuid(&user).cloned();
-            let Some(member) = member.filter(|mb| Some(&mb.business_id) == asset.owner.as_ref())
-            else {
-                return Err(err(
-                    100,
-                    None,
-                    "(#100) Param user must be a business-scoped user id of a person in the asset's business portfolio",
-                ));
-            };
-            if m == Method::DELETE {
-                g.world
-                    .assignments
-                    .retain(|a| !(a.asset_id == asset_id && a.bsuid == member.bsuid));
-                return Ok(json!({"success": true}));
-            }
-            let tasks = parse_list(p.get("tasks").map_or("", String::as_str));
-            let valid = schema::user_tasks(&asset.kind);
-            if tasks.is_empty() || tasks.iter().any(|t| !valid.contains(&t.as_str())) {
-                return Err(err(100, None, "(#100) tasks contains an invalid task"));
-            }
-            g.world
-                .assignments
-                .retain(|a| !(a.asset_id == asset_id && a.bsuid == member.bsuid));
-            g.world.assignments.push(super::world::Assignment {
-                asset_id: asset_id.to_owned(),
-                bsuid: member.bsuid,
-                tasks,
-            });
-            Ok(json!({"success": true}))
-        }
-        _ => Err(err(100, None, "Unsupported request")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn list_params_in_every_syntax() {
-        assert_eq!(
-            parse_list("['MANAGE','ADVERTISE']"),
-            vec!["MANAGE", "ADVERTISE"]
-        );
-        assert_eq!(
-            parse_list(r#"["MANAGE","ADVERTISE"]"#),
-            vec!["MANAGE", "ADVERTISE"]
-        );
-        assert_eq!(parse_list("MANAGE, ADVERTISE"), vec!["MANAGE", "ADVERTISE"]);
-        assert!(parse_list("").is_empty());
-    }
-
-    #[test]
-    fn versions_and_cursors() {
-        assert!(is_version("v25.0") && is_version("v3.0"));
-        assert!(!is_version("v25.1") && !is_version("25.0") && !is_version("v.0"));
-        assert_eq!(uncursor(&cursor(42)), Some(42));
-        assert_eq!(uncursor("garbage"), None);
     }
 }

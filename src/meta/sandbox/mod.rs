@@ -8,6 +8,8 @@ mod admin;
 mod dialog;
 mod graph;
 pub mod schema;
+mod sharing;
+mod tokens;
 pub mod world;
 
 use std::path::PathBuf;

@@ -5,48 +5,73 @@
 
 pub const SDK_VERSION: &str = "26.0.3";
 
+/// `page.Page.PermittedTasks`.
+const PAGE_PERMITTED: &[&str] = &[
+    "ADVERTISE",
+    "ANALYZE",
+    "CREATE_CONTENT",
+    "GLOBAL_STRUCTURE_MANAGEMENT",
+    "MANAGE",
+    "MANAGE_LEADS",
+    "MESSAGING",
+    "MODERATE",
+    "MODERATE_COMMUNITY",
+    "PAGES_MESSAGING",
+    "PAGES_MESSAGING_SUBSCRIPTIONS",
+    "PROFILE_PLUS_ADVERTISE",
+    "PROFILE_PLUS_ANALYZE",
+    "PROFILE_PLUS_CREATE_CONTENT",
+    "PROFILE_PLUS_CREATIVE_MANAGEMENT",
+    "PROFILE_PLUS_CREATOR_MANAGEMENT",
+    "PROFILE_PLUS_FACEBOOK_ACCESS",
+    "PROFILE_PLUS_FULL_CONTROL",
+    "PROFILE_PLUS_GLOBAL_STRUCTURE_MANAGEMENT",
+    "PROFILE_PLUS_MANAGE",
+    "PROFILE_PLUS_MANAGE_LEADS",
+    "PROFILE_PLUS_MESSAGING",
+    "PROFILE_PLUS_MODERATE",
+    "PROFILE_PLUS_MODERATE_DELEGATE_COMMUNITY",
+    "PROFILE_PLUS_REVENUE",
+    "READ_PAGE_MAILBOXES",
+    "VIEW_MONETIZATION_INSIGHTS",
+];
+/// `page.Page.Tasks`.
+const PAGE_TASKS: &[&str] = PAGE_PERMITTED;
+
+/// `adaccount.AdAccount.PermittedTasks`.
+const AD_ACCOUNT_PERMITTED: &[&str] = &["AA_ANALYZE", "ADVERTISE", "ANALYZE", "DRAFT", "MANAGE"];
+/// `adaccount.AdAccount.Tasks`.
+const AD_ACCOUNT_TASKS: &[&str] = AD_ACCOUNT_PERMITTED;
+
+/// `instagrambusinessasset.InstagramBusinessAsset.PermittedTasks`.
+const INSTAGRAM_PERMITTED: &[&str] = &[
+    "ADVERTISE",
+    "ANALYZE",
+    "COMMUNITY_ACTIVITY",
+    "CONTENT",
+    "MESSAGES",
+];
+/// `instagrambusinessasset.InstagramBusinessAsset.Tasks`.
+const INSTAGRAM_TASKS: &[&str] = INSTAGRAM_PERMITTED;
+
+/// `productcatalog.ProductCatalog.PermittedTasks`.
+const CATALOG_PERMITTED: &[&str] = &["AA_ANALYZE", "ADVERTISE", "MANAGE", "MANAGE_AR"];
+/// `productcatalog.ProductCatalog.Tasks`.
+const CATALOG_TASKS: &[&str] = CATALOG_PERMITTED;
+
+/// `adspixel.AdsPixel.PermittedTasks`.
+const PIXEL_PERMITTED: &[&str] = &["ADVERTISE", "ANALYZE", "EDIT", "UPLOAD"];
+/// `adspixel.AdsPixel.Tasks`.
+const PIXEL_TASKS: &[&str] = &["AA_ANALYZE", "ADVERTISE", "ANALYZE", "EDIT", "UPLOAD"];
+
 /// `PermittedTasks` of each node type's SDK class.
 pub fn permitted_tasks(kind: &str) -> &'static [&'static str] {
     match kind {
-        "page" => &[
-            "ADVERTISE",
-            "ANALYZE",
-            "CREATE_CONTENT",
-            "GLOBAL_STRUCTURE_MANAGEMENT",
-            "MANAGE",
-            "MANAGE_LEADS",
-            "MESSAGING",
-            "MODERATE",
-            "MODERATE_COMMUNITY",
-            "PAGES_MESSAGING",
-            "PAGES_MESSAGING_SUBSCRIPTIONS",
-            "PROFILE_PLUS_ADVERTISE",
-            "PROFILE_PLUS_ANALYZE",
-            "PROFILE_PLUS_CREATE_CONTENT",
-            "PROFILE_PLUS_CREATIVE_MANAGEMENT",
-            "PROFILE_PLUS_CREATOR_MANAGEMENT",
-            "PROFILE_PLUS_FACEBOOK_ACCESS",
-            "PROFILE_PLUS_FULL_CONTROL",
-            "PROFILE_PLUS_GLOBAL_STRUCTURE_MANAGEMENT",
-            "PROFILE_PLUS_MANAGE",
-            "PROFILE_PLUS_MANAGE_LEADS",
-            "PROFILE_PLUS_MESSAGING",
-            "PROFILE_PLUS_MODERATE",
-            "PROFILE_PLUS_MODERATE_DELEGATE_COMMUNITY",
-            "PROFILE_PLUS_REVENUE",
-            "READ_PAGE_MAILBOXES",
-            "VIEW_MONETIZATION_INSIGHTS",
-        ],
-        "ad_account" => &["AA_ANALYZE", "ADVERTISE", "ANALYZE", "DRAFT", "MANAGE"],
-        "instagram" => &[
-            "ADVERTISE",
-            "ANALYZE",
-            "COMMUNITY_ACTIVITY",
-            "CONTENT",
-            "MESSAGES",
-        ],
-        "catalog" => &["AA_ANALYZE", "ADVERTISE", "MANAGE", "MANAGE_AR"],
-        "pixel" => &["ADVERTISE", "ANALYZE", "EDIT", "UPLOAD"],
+        "page" => PAGE_PERMITTED,
+        "ad_account" => AD_ACCOUNT_PERMITTED,
+        "instagram" => INSTAGRAM_PERMITTED,
+        "catalog" => CATALOG_PERMITTED,
+        "pixel" => PIXEL_PERMITTED,
         _ => &[],
     }
 }
@@ -54,45 +79,11 @@ pub fn permitted_tasks(kind: &str) -> &'static [&'static str] {
 /// `Tasks` of each node type's SDK class.
 pub fn user_tasks(kind: &str) -> &'static [&'static str] {
     match kind {
-        "page" => &[
-            "ADVERTISE",
-            "ANALYZE",
-            "CREATE_CONTENT",
-            "GLOBAL_STRUCTURE_MANAGEMENT",
-            "MANAGE",
-            "MANAGE_LEADS",
-            "MESSAGING",
-            "MODERATE",
-            "MODERATE_COMMUNITY",
-            "PAGES_MESSAGING",
-            "PAGES_MESSAGING_SUBSCRIPTIONS",
-            "PROFILE_PLUS_ADVERTISE",
-            "PROFILE_PLUS_ANALYZE",
-            "PROFILE_PLUS_CREATE_CONTENT",
-            "PROFILE_PLUS_CREATIVE_MANAGEMENT",
-            "PROFILE_PLUS_CREATOR_MANAGEMENT",
-            "PROFILE_PLUS_FACEBOOK_ACCESS",
-            "PROFILE_PLUS_FULL_CONTROL",
-            "PROFILE_PLUS_GLOBAL_STRUCTURE_MANAGEMENT",
-            "PROFILE_PLUS_MANAGE",
-            "PROFILE_PLUS_MANAGE_LEADS",
-            "PROFILE_PLUS_MESSAGING",
-            "PROFILE_PLUS_MODERATE",
-            "PROFILE_PLUS_MODERATE_DELEGATE_COMMUNITY",
-            "PROFILE_PLUS_REVENUE",
-            "READ_PAGE_MAILBOXES",
-            "VIEW_MONETIZATION_INSIGHTS",
-        ],
-        "ad_account" => &["AA_ANALYZE", "ADVERTISE", "ANALYZE", "DRAFT", "MANAGE"],
-        "instagram" => &[
-            "ADVERTISE",
-            "ANALYZE",
-            "COMMUNITY_ACTIVITY",
-            "CONTENT",
-            "MESSAGES",
-        ],
-        "catalog" => &["AA_ANALYZE", "ADVERTISE", "MANAGE", "MANAGE_AR"],
-        "pixel" => &["AA_ANALYZE", "ADVERTISE", "ANALYZE", "EDIT", "UPLOAD"],
+        "page" => PAGE_TASKS,
+        "ad_account" => AD_ACCOUNT_TASKS,
+        "instagram" => INSTAGRAM_TASKS,
+        "catalog" => CATALOG_TASKS,
+        "pixel" => PIXEL_TASKS,
         _ => &[],
     }
 }

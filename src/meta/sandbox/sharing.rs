@@ -1,0 +1,309 @@
+//! The sharing edges of an asset: `/{asset}/agencies` (partner access for a business
+//! portfolio) and `/{asset}/assigned_users` (tasks for a person of a portfolio), with the
+//! rules Meta enforces on each.
+
+use std::collections::BTreeMap;
+
+use axum::http::Method;
+use serde_json::json;
+
+use super::graph::{
+    Caller, GErr, GResult, check_personal, err, full_control, iso, no_object, page, parse_list,
+};
+use super::schema;
+use super::world::{Asset, Share};
+use super::{Inner, Sandbox};
+
+/// One call on an asset's sharing edge.
+pub(super) struct EdgeCall<'a, 'c> {
+    pub sb: &'a Sandbox,
+    pub c: &'a Caller<'c>,
+    pub m: Method,
+    pub asset_id: &'a str,
+    pub p: &'a BTreeMap<String, String>,
+    pub version: &'a str,
+    pub now: i64,
+}
+
+/// The asset, if the caller may reach it at all (`business_management`, not cut off by a
+/// migration), with the caller's own tasks on it.
+fn reachable(
+    g: &Inner,
+    c: &Caller,
+    asset_id: &str,
+    now: i64,
+) -> Result<(Asset, Vec<String>), GErr> {
+    c.need("business_management")?;
+    let w = &g.world;
+    let asset = w
+        .asset(asset_id)
+        .cloned()
+        .ok_or_else(|| no_object(asset_id))?;
+    check_personal(w, c, asset.owner.as_deref(), now)?;
+    let own_tasks = w.tasks_of(&c.info.person_id, asset_id);
+    Ok((asset, own_tasks))
+}
+
+pub(super) fn agencies(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
+    let EdgeCall {
+        sb,
+        c,
+        m,
+        asset_id,
+        p,
+        version,
+        now,
+    } = call;
+    let (asset, own_tasks) = reachable(g, c, asset_id, now)?;
+    let w = &g.world;
+    // A partner business's admins can see (and leave) assets shared with their business.
+    let partner_admin = w.shares.iter().any(|s| {
+        s.asset_id == asset_id
+            && w.membership(&s.business_id, &c.info.person_id)
+                .is_some_and(|mb| mb.role == "ADMIN")
+    });
+    if own_tasks.is_empty() && !partner_admin {
+        return Err(no_object(asset_id));
+    }
+    match m {
+        Method::GET => {
+            let items = w
+                .shares
+                .iter()
+                .filter(|s| s.asset_id == asset_id)
+                .map(|s| {
+                    let name = w.business(&s.business_id).map(|b| b.name.clone()).unwrap_or_default();
+                    json!({"id": s.business_id, "name": name, "permitted_tasks": s.tasks, "access_status": s.status,
+                           "access_requested_time": iso(s.requested_at), "access_updated_time": iso(s.requested_at)})
+                })
+                .collect();
+            Ok(page(
+                items,
+                p,
+                &sb.graph_base,
+                version,
+                &format!("{asset_id}/agencies"),
+            ))
+        }
+        Method::POST => {
+            if asset.kind == "page" && c.info.page_id.as_deref() != Some(asset_id) {
+                return Err(err(
+                    210,
+                    None,
+                    "(#210) A page access token is required to request this resource.",
+                ));
+            }
+            if !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
+                return Err(err(
+                    200,
+                    None,
+                    "(#200) You must have full control of this asset to share it with a partner.",
+                ));
+            }
+            let Some(owner) = asset.owner.clone() else {
+                return Err(err(
+                    100,
+                    Some(3996),
+                    "This Page is not in a business portfolio, so it cannot be shared with a partner.",
+                ));
+            };
+            let business = p.get("business").cloned().unwrap_or_default();
+            if w.business(&business).is_none() {
+                return Err(err(
+                    100,
+                    None,
+                    "(#100) Param business must be a valid business id",
+                ));
+            }
+            if business == owner {
+                return Err(err(
+                    100,
+                    Some(3946),
+                    "The asset already belongs to this business.",
+                ));
+            }
+            let tasks = parse_list(p.get("permitted_tasks").map_or("", String::as_str));
+            let valid = schema::permitted_tasks(&asset.kind);
+            if tasks.is_empty() || tasks.iter().any(|t| !valid.contains(&t.as_str())) {
+                return Err(err(
+                    100,
+                    None,
+                    "(#100) permitted_tasks contains an invalid task",
+                ));
+            }
+            if w.shares
+                .iter()
+                .any(|s| s.asset_id == asset_id && s.business_id == business)
+            {
+                return Err(err(
+                    100,
+                    Some(3989),
+                    "Duplicate assignment: this asset is already shared with this business.",
+                ));
+            }
+            // Instagram shares wait for the partner's confirmation, as Meta's do.
+            let status = if asset.kind == "instagram" {
+                "PENDING"
+            } else {
+                "CONFIRMED"
+            };
+            g.world.shares.push(Share {
+                asset_id: asset_id.to_owned(),
+                business_id: business,
+                tasks,
+                status: status.into(),
+                requested_at: now,
+            });
+            Ok(json!({"success": true}))
+        }
+        Method::DELETE => {
+            let business = p.get("business").cloned().unwrap_or_default();
+            // The asset's admins may remove a partner, and a partner may leave.
+            let leaving = w
+                .membership(&business, &c.info.person_id)
+                .is_some_and(|m| m.role == "ADMIN");
+            if !leaving && !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
+                return Err(err(
+                    200,
+                    None,
+                    "(#200) You must have full control of this asset to remove a partner.",
+                ));
+            }
+            let before = g.world.shares.len();
+            g.world
+                .shares
+                .retain(|s| !(s.asset_id == asset_id && s.business_id == business));
+            if g.world.shares.len() == before {
+                return Err(err(
+                    100,
+                    None,
+                    "(#100) This business does not have access to the asset",
+                ));
+            }
+            Ok(json!({"success": true}))
+        }
+        _ => Err(err(100, None, "Unsupported request")),
+    }
+}
+
+pub(super) fn assigned_users(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
+    let EdgeCall {
+        sb,
+        c,
+        m,
+        asset_id,
+        p,
+        version,
+        now,
+    } = call;
+    let (asset, own_tasks) = reachable(g, c, asset_id, now)?;
+    let w = &g.world;
+    if own_tasks.is_empty() {
+        return Err(no_object(asset_id));
+    }
+    match m {
+        Method::GET => {
+            let Some(business) = p.get("business") else {
+                return Err(err(100, None, "(#100) The parameter business is required"));
+            };
+            let items = w
+                .assignments
+                .iter()
+                .filter(|a| a.asset_id == asset_id)
+                .filter_map(|a| {
+                    let member = w.member_by_bsuid(&a.bsuid)?;
+                    // Personal-account assignments stop working after the migration's grace.
+                    if member.business_id != *business || (!member.managed && w.migration_over(&member.business_id, now)) {
+                        return None;
+                    }
+                    let person = w.person(&member.person_id)?;
+                    Some(json!({"id": a.bsuid, "name": person.name, "user_type": "BUSINESS_USER", "tasks": a.tasks}))
+                })
+                .collect();
+            Ok(page(
+                items,
+                p,
+                &sb.graph_base,
+                version,
+                &format!("{asset_id}/assigned_users"),
+            ))
+        }
+        Method::POST | Method::DELETE => {
+            if asset.kind == "page"
+                && m == Method::POST
+                && c.info.page_id.as_deref() != Some(asset_id)
+            {
+                return Err(err(
+                    210,
+                    None,
+                    "(#210) A page access token is required to request this resource.",
+                ));
+            }
+            if !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
+                return Err(err(
+                    200,
+                    None,
+                    "(#200) You must have full control of this asset to assign people.",
+                ));
+            }
+            let user = p.get("user").cloned().unwrap_or_default();
+            let member = w.member_by_bsuid(&user).cloned();
+            let Some(member) = member.filter(|mb| Some(&mb.business_id) == asset.owner.as_ref())
+            else {
+                return Err(err(
+                    100,
+                    None,
+                    "(#100) Param user must be a business-scoped user id of a person in the asset's business portfolio",
+                ));
+            };
+            if m == Method::DELETE {
+                g.world
+                    .assignments
+                    .retain(|a| !(a.asset_id == asset_id && a.bsuid == member.bsuid));
+                return Ok(json!({"success": true}));
+            }
+            let tasks = parse_list(p.get("tasks").map_or("", String::as_str));
+            let valid = schema::user_tasks(&asset.kind);
+            if tasks.is_empty() || tasks.iter().any(|t| !valid.contains(&t.as_str())) {
+                return Err(err(100, None, "(#100) tasks contains an invalid task"));
+            }
+            g.world
+                .assignments
+                .retain(|a| !(a.asset_id == asset_id && a.bsuid == member.bsuid));
+            g.world.assignments.push(super::world::Assignment {
+                asset_id: asset_id.to_owned(),
+                bsuid: member.bsuid,
+                tasks,
+            });
+            Ok(json!({"success": true}))
+        }
+        _ => Err(err(100, None, "Unsupported request")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_params_in_every_syntax() {
+        assert_eq!(
+            parse_list("['MANAGE','ADVERTISE']"),
+            vec!["MANAGE", "ADVERTISE"]
+        );
+        assert_eq!(
+            parse_list(r#"["MANAGE","ADVERTISE"]"#),
+            vec!["MANAGE", "ADVERTISE"]
+        );
+        assert_eq!(parse_list("MANAGE, ADVERTISE"), vec!["MANAGE", "ADVERTISE"]);
+        assert!(parse_list("").is_empty());
+    }
+
+    #[test]
+    fn versions_and_cursors() {
+        assert!(is_version("v25.0") && is_version("v3.0"));
+        assert!(!is_version("v25.1") && !is_version("25.0") && !is_version("v.0"));
+        assert_eq!(uncursor(&cursor(42)), Some(42));
+        assert_eq!(uncursor("garbage"), None);
+    }
+}
