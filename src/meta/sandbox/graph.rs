@@ -576,3 +576,30 @@ fn dispatch(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_params_in_every_syntax() {
+        assert_eq!(
+            parse_list("['MANAGE','ADVERTISE']"),
+            vec!["MANAGE", "ADVERTISE"]
+        );
+        assert_eq!(
+            parse_list(r#"["MANAGE","ADVERTISE"]"#),
+            vec!["MANAGE", "ADVERTISE"]
+        );
+        assert_eq!(parse_list("MANAGE, ADVERTISE"), vec!["MANAGE", "ADVERTISE"]);
+        assert!(parse_list("").is_empty());
+    }
+
+    #[test]
+    fn versions_and_cursors() {
+        assert!(is_version("v25.0") && is_version("v3.0"));
+        assert!(!is_version("v25.1") && !is_version("25.0") && !is_version("v.0"));
+        assert_eq!(uncursor(&cursor(42)), Some(42));
+        assert_eq!(uncursor("garbage"), None);
+    }
+}
