@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth_tokens;
 pub mod clients;
 pub mod flows;
+pub mod grant_book;
 pub mod grants;
 pub mod leases;
 pub mod outbox;

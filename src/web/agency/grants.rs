@@ -11,24 +11,17 @@ use serde::Deserialize;
 use super::requests::GrantRow;
 use crate::clock::format_utc;
 use crate::clock::parse_iso_day;
-use crate::domain::access::AssetKind;
+use crate::domain::GrantStatus;
+use crate::domain::access::{AssetKind, GrantMode};
 use crate::store::clients::{self, ClientQuery};
-use crate::store::grants::{self, Cursor, Grant, GrantQuery};
+use crate::store::grant_book::{self, Cursor, GrantQuery, Total};
+use crate::store::grants::Grant;
 use crate::web::error::{AppResult, urlencode};
 use crate::web::layout::{Layout, render};
 use crate::web::session::Staff;
 use crate::web::{AppError, AppState};
 
 const PER_PAGE: i64 = 50;
-const STATUSES: [&str; 7] = [
-    "active",
-    "pending",
-    "failed",
-    "needs_reauth",
-    "lost",
-    "revoked",
-    "replaced",
-];
 
 #[derive(Debug, Deserialize, Default)]
 pub struct Filters {
@@ -52,19 +45,9 @@ impl Filters {
     fn query(&self) -> GrantQuery {
         GrantQuery {
             client_id: self.client.filter(|c| *c > 0),
-            kind: AssetKind::parse(&self.kind)
-                .map(|k| k.as_str().to_owned())
-                .unwrap_or_default(),
-            mode: if matches!(self.mode.as_str(), "partner" | "user") {
-                self.mode.clone()
-            } else {
-                String::new()
-            },
-            status: if STATUSES.contains(&self.status.as_str()) {
-                self.status.clone()
-            } else {
-                String::new()
-            },
+            kind: AssetKind::parse(&self.kind),
+            mode: GrantMode::parse(&self.mode),
+            status: GrantStatus::parse(&self.status),
             due_before: parse_iso_day(&self.due_before).map(|d| d + 86_399),
             sort: if matches!(self.sort.as_str(), "asset" | "due") {
                 self.sort.clone()
@@ -80,9 +63,9 @@ impl Filters {
         format!(
             "client={}&kind={}&mode={}&status={}&due_before={}&sort={}",
             q.client_id.unwrap_or(0),
-            q.kind,
-            q.mode,
-            q.status,
+            q.kind.map_or("", AssetKind::as_str),
+            q.mode.map_or("", GrantMode::as_str),
+            q.status.map_or("", GrantStatus::as_str),
             urlencode(&self.due_before),
             q.sort
         )
@@ -112,6 +95,14 @@ fn parse_cursor(sort: &str, raw: &str) -> Option<Cursor> {
     }
 }
 
+fn total_of(totals: &[Total], mode: GrantMode) -> i64 {
+    totals
+        .iter()
+        .filter(|t| t.mode == mode)
+        .map(|t| t.count)
+        .sum()
+}
+
 struct Row {
     grant: GrantRow,
     client_id: i64,
@@ -124,14 +115,15 @@ struct Row {
 struct Dashboard {
     layout: Layout,
     rows: Vec<Row>,
-    totals: Vec<(String, String, i64)>,
+    totals: Vec<(&'static str, &'static str, i64)>,
     partner_total: i64,
     user_total: i64,
     clients: Vec<(i64, String)>,
     f: Filters,
     selected_client: i64,
     kinds: Vec<(&'static str, &'static str)>,
-    statuses: Vec<&'static str>,
+    /// (value, words) for the status filter.
+    statuses: Vec<(&'static str, &'static str)>,
     next_url: Option<String>,
     csv_url: String,
 }
@@ -164,8 +156,8 @@ pub async fn dashboard(
         page: 1,
     };
     let ((items, more), totals, picker) = tokio::try_join!(
-        grants::page(&st.db.pool, staff.agency_id, &q, after.as_ref(), PER_PAGE),
-        grants::totals(&st.db.pool, staff.agency_id, &q),
+        grant_book::page(&st.db.pool, staff.agency_id, &q, after.as_ref(), PER_PAGE),
+        grant_book::totals(&st.db.pool, staff.agency_id, &q),
         clients::list(&st.db.pool, staff.agency_id, &picker_query, 300),
     )?;
     let mut ids: Vec<i64> = items.iter().map(|g| g.client_id).collect();
@@ -198,13 +190,12 @@ pub async fn dashboard(
     };
     render(&Dashboard {
         layout: Layout::staff(&staff, "Grants", "grants"),
-        partner_total: totals
+        partner_total: total_of(&totals, GrantMode::Partner),
+        user_total: total_of(&totals, GrantMode::User),
+        totals: totals
             .iter()
-            .filter(|t| t.0 == "partner")
-            .map(|t| t.2)
-            .sum(),
-        user_total: totals.iter().filter(|t| t.0 == "user").map(|t| t.2).sum(),
-        totals,
+            .map(|t| (t.mode.as_str(), t.status.label(), t.count))
+            .collect(),
         rows,
         clients: picker.items.into_iter().map(|c| (c.id, c.name)).collect(),
         selected_client: q.client_id.unwrap_or(0),
@@ -213,7 +204,13 @@ pub async fn dashboard(
             .iter()
             .map(|k| (k.as_str(), k.plural_label()))
             .collect(),
-        statuses: STATUSES.to_vec(),
+        statuses: GrantStatus::ALL
+            .iter()
+            .map(|s| match s {
+                GrantStatus::NeedsReauth => (s.as_str(), "needs re-authorisation"),
+                _ => (s.as_str(), s.label()),
+            })
+            .collect(),
         next_url,
         f,
     })
@@ -227,7 +224,7 @@ pub async fn export(
 ) -> AppResult<Response> {
     own_client(&st, &staff, f.query().client_id).await?;
     let header_line = "id,client_id,kind,asset_id,asset_name,owner_portfolio_id,mode,grantee,tasks,status,status_reason,approved_by,created_at,updated_at,verified_at,due_at\n";
-    let rows = grants::stream(st.db.pool.clone(), staff.agency_id, f.query()).map(|row| {
+    let rows = grant_book::stream(st.db.pool.clone(), staff.agency_id, f.query()).map(|row| {
         row.map(|g| {
             let fields = [
                 g.id.to_string(),

@@ -1,0 +1,218 @@
+//! What the Graph API sends back, as Latchkey reads it: the response shapes, the listing
+//! edges and the fields asked of each, and Graph's list syntax.
+
+use serde::Deserialize;
+
+use super::client::AccessToken;
+use crate::domain::access::AssetKind;
+
+/// Result of exchanging a login code.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TokenExchange {
+    pub access_token: AccessToken,
+    #[serde(default)]
+    pub token_type: String,
+    #[serde(default)]
+    pub expires_in: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct GranularScope {
+    pub scope: String,
+    #[serde(default)]
+    pub target_ids: Vec<String>,
+}
+
+/// What `debug_token` says about a token.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DebugToken {
+    #[serde(default)]
+    pub app_id: String,
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    pub is_valid: bool,
+    #[serde(default)]
+    pub expires_at: i64,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub granular_scopes: Vec<GranularScope>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Me {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Business {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub verification_status: Option<String>,
+}
+
+/// A Page the person can act on, with its Page token.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PageAccount {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    pub access_token: AccessToken,
+    #[serde(default)]
+    pub tasks: Vec<String>,
+    #[serde(default)]
+    pub category: Option<String>,
+}
+
+/// One asset from a business listing.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AssetRow {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub account_id: Option<String>,
+    #[serde(default)]
+    pub account_status: Option<i64>,
+    #[serde(default)]
+    pub ig_username: Option<String>,
+    #[serde(default)]
+    pub permitted_tasks: Vec<String>,
+    /// The caller's own tasks on the asset (`user_tasks`), when Meta tells.
+    #[serde(default)]
+    pub user_tasks: Vec<String>,
+    /// On `client_*` edges: CONFIRMED or PENDING.
+    #[serde(default)]
+    pub access_status: Option<String>,
+}
+
+impl AssetRow {
+    pub fn display_name(&self) -> String {
+        self.name
+            .clone()
+            .or_else(|| self.ig_username.clone().map(|u| format!("@{u}")))
+            .unwrap_or_else(|| self.id.clone())
+    }
+}
+
+/// A business with access to an asset (`GET /{asset}/agencies`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PartnerRow {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub permitted_tasks: Vec<String>,
+    #[serde(default)]
+    pub access_status: Option<String>,
+    #[serde(default)]
+    pub access_requested_time: Option<String>,
+    #[serde(default)]
+    pub access_updated_time: Option<String>,
+}
+
+/// A person assigned to an asset (`GET /{asset}/assigned_users`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct AssignedUser {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub user_type: Option<String>,
+    #[serde(default)]
+    pub tasks: Vec<String>,
+}
+
+/// A member of a business portfolio.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BusinessUser {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub invited_user_type: Option<String>,
+}
+
+/// Which side of a business's assets to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    /// Assets the business owns.
+    Owned,
+    /// Assets other businesses shared with it (the agency side).
+    Client,
+}
+
+/// The listing edge for a kind.
+pub fn edge_name(kind: AssetKind, edge: Edge) -> &'static str {
+    match (kind, edge) {
+        (AssetKind::Page, Edge::Owned) => "owned_pages",
+        (AssetKind::Page, Edge::Client) => "client_pages",
+        (AssetKind::AdAccount, Edge::Owned) => "owned_ad_accounts",
+        (AssetKind::AdAccount, Edge::Client) => "client_ad_accounts",
+        (AssetKind::Instagram, Edge::Owned) => "owned_instagram_assets",
+        (AssetKind::Instagram, Edge::Client) => "client_instagram_assets",
+        (AssetKind::Catalog, Edge::Owned) => "owned_product_catalogs",
+        (AssetKind::Catalog, Edge::Client) => "client_product_catalogs",
+        (AssetKind::Pixel, Edge::Owned) => "owned_pixels",
+        (AssetKind::Pixel, Edge::Client) => "client_pixels",
+    }
+}
+
+pub(super) fn fields_for(kind: AssetKind) -> &'static str {
+    match kind {
+        AssetKind::Page => "id,name,category,permitted_tasks,user_tasks,access_status",
+        AssetKind::AdAccount => {
+            "id,name,account_id,account_status,permitted_tasks,user_tasks,access_status"
+        }
+        AssetKind::Instagram => {
+            "id,ig_username,ig_user_id,permitted_tasks,user_tasks,access_status"
+        }
+        AssetKind::Catalog | AssetKind::Pixel => "id,name,permitted_tasks,user_tasks,access_status",
+    }
+}
+
+/// Graph's list syntax for a parameter: `['A','B']`.
+pub fn graph_list(items: &[&str]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(",")
+    )
+}
+
+#[derive(Deserialize)]
+pub(super) struct Envelope<T> {
+    pub data: Vec<T>,
+    #[serde(default)]
+    pub paging: Option<Paging>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct Paging {
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct Success {
+    #[serde(default)]
+    pub success: bool,
+}
+
+#[derive(Deserialize)]
+pub(super) struct DebugEnvelope {
+    pub data: DebugToken,
+}
