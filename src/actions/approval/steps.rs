@@ -4,19 +4,17 @@
 //! Facebook Login by a single-use state.
 
 use super::run::{self, Begun};
+use crate::actions::Ctx;
 use crate::actions::access::{Lookup, lookup};
-use crate::actions::{Ctx, audit_as};
 use crate::domain::access::Ask;
-use crate::domain::migration::MigrationStatus;
 use crate::domain::token::{hash_secret, random_hex};
 use crate::domain::{GrantStatus, SecretToken};
 use crate::error::{AppError, AppResult};
-use crate::mail::templates;
 use crate::meta::share::{self, Offered, Outcome};
 use crate::meta::{AccessToken, GraphError};
 use crate::store::flows::{self, Flow, Item};
 use crate::store::requests::AccessRequest;
-use crate::store::{agencies, prefs, requests, statements, throttle};
+use crate::store::{agencies, requests, statements};
 
 /// Prefix of flow cookies.
 pub const FLOW_PREFIX: &str = "lkf";
@@ -488,116 +486,4 @@ pub async fn standing(ctx: &Ctx, flow: &Flow) -> AppResult<Standing> {
         outcomes,
         said,
     }))
-}
-
-/// Statements per flow before the client must wait: enough to correct a slip.
-const STATEMENTS: throttle::Policy = throttle::Policy {
-    free: 5,
-    max_delay: 15 * 60,
-    lock_after: 50,
-    lock_secs: 60 * 60,
-    forget_after: 60 * 60,
-};
-
-/// The client says whether (and when) their organisation moves to managed Meta accounts.
-/// It is their statement, kept with the person's name beside the agency's record and
-/// sent to the agency; it never changes that record or a grant's flag. It needs the
-/// verified Facebook login of this flow and a live link, and is rate-limited.
-#[tracing::instrument(skip_all, fields(flow = flow.id, agency = flow.agency_id))]
-pub async fn state_migration(
-    ctx: &Ctx,
-    flow: &Flow,
-    status: &str,
-    date: &str,
-    ip: &str,
-) -> AppResult<Result<(), Stop>> {
-    let (Some(person_id), Some(person_name)) = (flow.person_id.clone(), flow.person_name.clone())
-    else {
-        // No Facebook login in this flow: nobody to attribute a statement to.
-        return Ok(Err(Stop::SessionOver));
-    };
-    let (r, agency) = match still_open(ctx, flow).await? {
-        Ok(x) => x,
-        Err(stop) => return Ok(Err(stop)),
-    };
-    let status = MigrationStatus::parse(status)
-        .ok_or_else(|| AppError::BadRequest("Choose one of the answers.".into()))?;
-    let date = match date.trim() {
-        "" => None,
-        d => Some(
-            crate::clock::parse_iso_day(d)
-                .ok_or_else(|| AppError::BadRequest("Use a date like 2027-01-31.".into()))?,
-        ),
-    };
-    if status.starts_clock() && date.is_none() {
-        return Err(AppError::BadRequest(
-            "Tell us the date of the move, so the agency knows the deadline.".into(),
-        ));
-    }
-    let now = ctx.clock.now();
-    let key = format!("statement:{}", flow.id);
-    let wait = throttle::wait_secs(&ctx.db.pool, &key, now).await?;
-    if wait > 0 {
-        return Err(AppError::TooManyRequests { retry_after: wait });
-    }
-    let said = match date {
-        Some(d) => format!(
-            "{} ({})",
-            status_words(status),
-            crate::clock::format_iso_day(d)
-        ),
-        None => status_words(status).to_owned(),
-    };
-    let mut tx = ctx.db.begin().await?;
-    throttle::record_failure(&mut tx, &key, STATEMENTS, now).await?;
-    statements::insert(
-        &mut *tx,
-        &statements::NewStatement {
-            agency_id: agency.id,
-            client_id: r.client_id,
-            request_id: r.id,
-            person_id: &person_id,
-            person_name: &person_name,
-            status: status.as_str(),
-            day: date,
-        },
-        now,
-    )
-    .await?;
-    let detail = format!("{person_name} said: {said}");
-    requests::add_event(&mut *tx, r.id, "statement", &detail, now).await?;
-    let who = format!("{person_name} (client, Facebook id {person_id})");
-    let target = format!("{}: {said}", r.client_name);
-    audit_as(
-        &mut tx,
-        Some(agency.id),
-        &who,
-        ip,
-        "client.statement",
-        &target,
-        now,
-    )
-    .await?;
-    let brand = templates::Brand::from(&agency);
-    let url = ctx.url(&format!("/clients/{}", r.client_id));
-    for to in prefs::recipients(&mut *tx, agency.id, templates::kinds::CLIENT_STATEMENT).await? {
-        let email =
-            templates::client_statement(&brand, &to, &r.client_name, &person_name, &said, &url)?;
-        ctx.queue_mail(&mut tx, Some(agency.id), &email, now)
-            .await?;
-    }
-    flows::touch(&mut *tx, flow.id, now).await?;
-    tx.commit().await?;
-    ctx.mailer.wake();
-    Ok(Ok(()))
-}
-
-/// A migration status as a client's words.
-pub fn status_words(status: MigrationStatus) -> &'static str {
-    match status {
-        MigrationStatus::NotStarted => "not moving, or not that they know of",
-        MigrationStatus::Planned => "the move is planned",
-        MigrationStatus::Migrating => "the move is happening now",
-        MigrationStatus::Migrated => "the move already happened",
-    }
 }

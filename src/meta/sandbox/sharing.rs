@@ -8,8 +8,9 @@ use axum::http::Method;
 use serde_json::json;
 
 use super::graph::{
-    Caller, GErr, GResult, check_personal, err, full_control, iso, no_object, page, parse_list,
+    Caller, GErr, GResult, check_personal, err, full_control, iso, no_object, parse_list,
 };
+use super::paging::page;
 use super::schema;
 use super::world::{Asset, Share};
 use super::{Inner, Sandbox};
