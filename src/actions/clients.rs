@@ -1,9 +1,12 @@
 //! The agency's clients: add, edit, archive and restore.
 
 use super::{Actor, Ctx, audit};
+use crate::domain::migration::MigrationStatus;
 use crate::domain::{BoundedText, EmailAddress};
 use crate::error::{AppError, AppResult};
 use crate::store::clients::{self, Client, ClientFields};
+use crate::store::grants::{self, Grant};
+use crate::store::statements::{self, Statement};
 
 /// The client form as typed.
 #[derive(Debug, Default, Clone)]
@@ -119,4 +122,38 @@ pub async fn set_archived(ctx: &Ctx, actor: &Actor, id: i64, archive: bool) -> A
     audit(&mut tx, actor, action, &client.name, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Everything a client's page shows, read at once.
+pub struct Overview {
+    pub client: Client,
+    pub grants: Vec<Grant>,
+    /// The agency's record of the client's move.
+    pub migration: (MigrationStatus, Option<i64>),
+    pub grace_days: i64,
+    /// The client's latest word on the move (never the record itself).
+    pub statement: Option<Statement>,
+    /// The latest grant history: (asset name, status, detail, when).
+    pub history: Vec<(String, String, String, i64)>,
+}
+
+/// A client's page: its grants, migration record, the client's statement and history.
+pub async fn overview(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Overview> {
+    let db = &ctx.db.pool;
+    let client = get(ctx, agency_id, id).await?;
+    let (grants, migration, grace_days, statement, history) = tokio::try_join!(
+        grants::for_client(db, agency_id, id),
+        clients::migration(db, agency_id, id),
+        clients::grace_days(db, agency_id, id),
+        statements::latest(db, agency_id, id),
+        grants::client_history(db, agency_id, id, 50),
+    )?;
+    Ok(Overview {
+        client,
+        grants,
+        migration: migration.unwrap_or((MigrationStatus::NotStarted, None)),
+        grace_days,
+        statement,
+        history,
+    })
 }

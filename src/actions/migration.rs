@@ -78,7 +78,7 @@ pub async fn apply(
     let grace = clients::grace_days(&ctx.db.pool, agency_id, client_id).await?;
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    clients::set_migration(&mut *tx, agency_id, client_id, status.as_str(), day, now).await?;
+    clients::set_migration(&mut *tx, agency_id, client_id, status, day, now).await?;
     clients::reset_deadline_stage(&mut *tx, client_id).await?;
     let mut flagged = 0;
     match (status.starts_clock(), day) {

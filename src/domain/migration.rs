@@ -12,6 +12,14 @@ pub enum MigrationStatus {
     Migrated,
 }
 
+impl TryFrom<String> for MigrationStatus {
+    type Error = super::UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, super::UnknownValue> {
+        Self::parse(&s).ok_or(super::UnknownValue("migration status", s))
+    }
+}
+
 impl MigrationStatus {
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -29,6 +37,18 @@ impl MigrationStatus {
             Self::Planned => "planned",
             Self::Migrating => "migrating",
             Self::Migrated => "migrated",
+        }
+    }
+
+    /// "Migrating since 1 December 2026", for the agency's record (`when`: the formatted
+    /// day, or empty).
+    pub fn describe(self, when: &str) -> String {
+        match (self, when.is_empty()) {
+            (Self::Planned, true) => "Planned".to_owned(),
+            (Self::Planned, false) => format!("Planned for {when}"),
+            (Self::Migrating, _) => format!("Migrating since {when}"),
+            (Self::Migrated, _) => format!("Migrated on {when}"),
+            (Self::NotStarted, _) => "Not started".to_owned(),
         }
     }
 

@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use super::{Exec, Page};
-use crate::domain::migration::ReminderStage;
+use crate::domain::migration::{MigrationStatus, ReminderStage};
 use crate::domain::reminder;
 
 #[derive(Debug, Clone, FromRow)]
@@ -167,14 +167,14 @@ pub async fn set_migration<'c>(
     db: impl Exec<'c>,
     agency_id: i64,
     id: i64,
-    status: &str,
+    status: MigrationStatus,
     date: Option<i64>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let r = sqlx::query(
         "UPDATE clients SET migration_status = $1, migration_date = $2, updated_at = $3 WHERE agency_id = $4 AND id = $5",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(date)
     .bind(now)
     .bind(agency_id)
@@ -189,14 +189,20 @@ pub async fn migration<'c>(
     db: impl Exec<'c>,
     agency_id: i64,
     id: i64,
-) -> Result<Option<(String, Option<i64>)>, sqlx::Error> {
-    sqlx::query_as(
+) -> Result<Option<(MigrationStatus, Option<i64>)>, sqlx::Error> {
+    let row: Option<(String, Option<i64>)> = sqlx::query_as(
         "SELECT migration_status, migration_date FROM clients WHERE agency_id = $1 AND id = $2",
     )
     .bind(agency_id)
     .bind(id)
     .fetch_optional(db)
-    .await
+    .await?;
+    row.map(|(status, day)| {
+        let status =
+            MigrationStatus::try_from(status).map_err(|e| sqlx::Error::Decode(e.into()))?;
+        Ok((status, day))
+    })
+    .transpose()
 }
 
 /// Claims the next deadline reminder for a client: at most one per 24 hours, each stage

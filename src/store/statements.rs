@@ -4,6 +4,7 @@
 use sqlx::FromRow;
 
 use super::Exec;
+use crate::domain::migration::MigrationStatus;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Statement {
@@ -11,7 +12,8 @@ pub struct Statement {
     pub request_id: i64,
     pub person_id: String,
     pub person_name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MigrationStatus,
     pub day: Option<i64>,
     pub created_at: i64,
 }
@@ -24,7 +26,7 @@ pub struct NewStatement<'a> {
     pub request_id: i64,
     pub person_id: &'a str,
     pub person_name: &'a str,
-    pub status: &'a str,
+    pub status: MigrationStatus,
     pub day: Option<i64>,
 }
 
@@ -45,7 +47,7 @@ pub async fn insert<'c>(
     .bind(s.request_id)
     .bind(s.person_id)
     .bind(s.person_name)
-    .bind(s.status)
+    .bind(s.status.as_str())
     .bind(s.day)
     .bind(now)
     .fetch_one(db)

@@ -77,7 +77,7 @@ pub async fn state_migration(
             request_id: r.id,
             person_id: &person_id,
             person_name: &person_name,
-            status: status.as_str(),
+            status,
             day: date,
         },
         now,

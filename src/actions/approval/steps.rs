@@ -7,6 +7,7 @@ use super::run::{self, Begun};
 use crate::actions::Ctx;
 use crate::actions::access::{Lookup, lookup};
 use crate::domain::access::Ask;
+use crate::domain::migration::MigrationStatus;
 use crate::domain::token::{hash_secret, random_hex};
 use crate::domain::{GrantStatus, SecretToken};
 use crate::error::{AppError, AppResult};
@@ -450,7 +451,7 @@ pub struct Finished {
     /// This attempt's outcomes (assets already shared before are left out).
     pub outcomes: Vec<Outcome>,
     /// What this client last said about the migration (never the agency's record).
-    pub said: Option<(String, Option<i64>)>,
+    pub said: Option<(MigrationStatus, Option<i64>)>,
     /// The failed assets can be tried again in this session.
     pub can_retry: bool,
     /// Nothing was recorded, so the link still works for another try.

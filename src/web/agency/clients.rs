@@ -7,11 +7,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::requests::GrantRow;
+use crate::actions::approval::status_words;
 use crate::actions::clients as clients_uc;
-use crate::clock::format_utc;
+use crate::clock::{format_day, format_iso_day, format_utc};
 use crate::domain::GrantStatus;
 use crate::domain::access::GrantMode;
 use crate::store::clients::{self, Client, ClientQuery};
+use crate::store::grants::Grant;
+use crate::store::statements::Statement;
 use crate::web::AppState;
 use crate::web::error::{AppResult, urlencode};
 use crate::web::layout::{Layout, render, render_status};
@@ -157,7 +161,7 @@ struct ShowPage {
     client: Client,
     created: String,
     archived_on: Option<String>,
-    grants: Vec<super::requests::GrantRow>,
+    grants: Vec<GrantRow>,
     partner_count: usize,
     user_count: usize,
     migration: String,
@@ -165,7 +169,7 @@ struct ShowPage {
     migration_date: String,
     grace_days: i64,
     flagged: usize,
-    history: Vec<(String, String, String, String)>,
+    history: Vec<Row4>,
     /// The client's latest word on the move: what, who, when. Never the record itself.
     statement: Option<(String, String, String)>,
 }
@@ -185,74 +189,48 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let client = load(&st, &staff, id).await?;
-    let grants = crate::store::grants::for_client(&st.db.pool, staff.agency_id, id).await?;
+    let o = clients_uc::overview(&st, staff.agency_id, id).await?;
     let live_in = |mode: GrantMode| {
-        grants
-            .iter()
-            .filter(|g| g.status.is_live() && g.mode == mode)
-            .count()
+        let live = |g: &&Grant| g.status.is_live() && g.mode == mode;
+        o.grants.iter().filter(live).count()
     };
-    let (partner_count, user_count) = (live_in(GrantMode::Partner), live_in(GrantMode::User));
-    let (migration_status, migration_day) = clients::migration(&st.db.pool, staff.agency_id, id)
-        .await?
-        .unwrap_or_default();
-    let grace_days = clients::grace_days(&st.db.pool, staff.agency_id, id).await?;
-    let flagged = grants
-        .iter()
-        .filter(|g| g.status == GrantStatus::NeedsReauth)
-        .count();
-    let migration = match Some((migration_status.clone(), migration_day)) {
-        Some((status, date)) => {
-            let when = date.map(crate::clock::format_day).unwrap_or_default();
-            match status.as_str() {
-                "planned" if when.is_empty() => "Planned".to_owned(),
-                "planned" => format!("Planned for {when}"),
-                "migrating" => format!("Migrating since {when}"),
-                "migrated" => format!("Migrated on {when}"),
-                _ => "Not started".to_owned(),
-            }
-        }
-        None => "Not started".to_owned(),
-    };
-    let statement = crate::store::statements::latest(&st.db.pool, staff.agency_id, id)
-        .await?
-        .map(|s| {
-            let words = crate::domain::migration::MigrationStatus::parse(&s.status)
-                .map_or("", crate::actions::approval::status_words);
-            let said = match s.day {
-                Some(d) => format!("{words} ({})", crate::clock::format_day(d)),
-                None => words.to_owned(),
-            };
-            (said, s.person_name, format_utc(s.created_at))
-        });
+    let is_flagged = |g: &&Grant| g.status == GrantStatus::NeedsReauth;
+    let (status, day) = o.migration;
     render(&ShowPage {
-        statement,
-        layout: Layout::staff(&staff, client.name.clone(), "clients")
+        layout: Layout::staff(&staff, o.client.name.clone(), "clients")
             .with_notice(q.notice.as_deref()),
-        created: format_utc(client.created_at),
-        archived_on: client.archived_at.map(format_utc),
-        grants: grants
-            .iter()
-            .map(super::requests::GrantRow::from_grant)
-            .collect(),
-        partner_count,
-        user_count,
-        migration,
-        migration_status,
-        migration_date: migration_day
-            .map(crate::clock::format_iso_day)
-            .unwrap_or_default(),
-        grace_days,
-        flagged,
-        history: crate::store::grants::client_history(&st.db.pool, staff.agency_id, id, 50)
-            .await?
-            .into_iter()
-            .map(|(a, s, d, t)| (a, s.replace('_', " "), d, format_utc(t)))
-            .collect(),
-        client,
+        created: format_utc(o.client.created_at),
+        archived_on: o.client.archived_at.map(format_utc),
+        grants: o.grants.iter().map(GrantRow::from_grant).collect(),
+        partner_count: live_in(GrantMode::Partner),
+        user_count: live_in(GrantMode::User),
+        migration: status.describe(&day.map(format_day).unwrap_or_default()),
+        migration_status: status.as_str().to_owned(),
+        migration_date: day.map(format_iso_day).unwrap_or_default(),
+        grace_days: o.grace_days,
+        flagged: o.grants.iter().filter(is_flagged).count(),
+        history: o.history.into_iter().map(history_row).collect(),
+        statement: o.statement.map(statement_row),
+        client: o.client,
     })
 }
+
+/// (what they said, who, when) for the client's latest statement.
+fn statement_row(s: Statement) -> (String, String, String) {
+    let words = status_words(s.status);
+    let said = match s.day {
+        Some(d) => format!("{words} ({})", format_day(d)),
+        None => words.to_owned(),
+    };
+    (said, s.person_name, format_utc(s.created_at))
+}
+
+fn history_row((asset, status, detail, at): (String, String, String, i64)) -> Row4 {
+    (asset, status.replace('_', " "), detail, format_utc(at))
+}
+
+/// A history line: asset, status, detail, when.
+type Row4 = (String, String, String, String);
 
 pub async fn edit_form(
     State(st): State<AppState>,

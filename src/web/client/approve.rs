@@ -370,7 +370,10 @@ pub async fn done(
             .map(result_view)
             .collect()
     };
-    let (said_status, said_day) = f.said.clone().unwrap_or_default();
+    let (said_status, said_day) = match f.said {
+        Some((status, day)) => (status.as_str(), day),
+        None => ("", None),
+    };
     let page = Done {
         can_retry: f.can_retry,
         link_open: f.link_open,
@@ -379,7 +382,7 @@ pub async fn done(
         granted: with(GrantStatus::Active),
         pending: with(GrantStatus::Pending),
         failed: with(GrantStatus::Failed),
-        migration_status: said_status,
+        migration_status: said_status.to_owned(),
         migration_date: said_day
             .map(crate::clock::format_iso_day)
             .unwrap_or_default(),
