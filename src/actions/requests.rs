@@ -269,6 +269,54 @@ fn parse_asks(kinds: &[(String, String)], errors: &mut Vec<String>) -> Vec<Ask> 
     asks
 }
 
+/// What the request form offers: the agency's defaults, its active clients and its team.
+pub struct FormContext {
+    pub agency: agencies::Agency,
+    pub clients: Vec<clients::Client>,
+    pub team: Vec<users::User>,
+}
+
+/// The request form's choices.
+pub async fn form_context(ctx: &Ctx, agency_id: i64) -> AppResult<FormContext> {
+    let db = &ctx.db.pool;
+    let active = clients::ClientQuery {
+        search: String::new(),
+        archived: false,
+        page: 1,
+    };
+    let (agency, active, team) = tokio::try_join!(
+        agencies::get(db, agency_id),
+        clients::list(db, agency_id, &active, 1000),
+        users::list(db, agency_id),
+    )?;
+    Ok(FormContext {
+        agency: agency.ok_or(AppError::NotFound)?,
+        clients: active.items,
+        team,
+    })
+}
+
+/// A request with its timeline and the grants it led to.
+pub struct Detail {
+    pub request: AccessRequest,
+    pub events: Vec<requests::RequestEvent>,
+    pub grants: Vec<crate::store::grants::Grant>,
+}
+
+/// One of the agency's requests for its page, or 404.
+pub async fn detail(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Detail> {
+    let request = get(ctx, agency_id, id).await?;
+    let (events, grants) = tokio::try_join!(
+        requests::events(&ctx.db.pool, id),
+        crate::store::grants::for_request(&ctx.db.pool, agency_id, id),
+    )?;
+    Ok(Detail {
+        request,
+        events,
+        grants,
+    })
+}
+
 /// One of the agency's requests, or 404.
 pub async fn get(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<AccessRequest> {
     requests::get(&ctx.db.pool, agency_id, id)
@@ -282,7 +330,7 @@ pub async fn get(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<AccessRequest>
 pub async fn remind(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
     let r = get(ctx, actor.agency_id, id).await?;
     let now = ctx.clock.now();
-    if !matches!(r.status(now), "created" | "emailed" | "opened") {
+    if !r.status(now).is_open() {
         return Err(AppError::BadRequest(
             "This request is no longer open, so there is nothing to remind the client about."
                 .into(),

@@ -8,6 +8,7 @@ pub mod migration;
 pub mod password;
 pub mod portfolio;
 pub mod reminder;
+pub mod request;
 pub mod role;
 pub mod text;
 pub mod token;

@@ -6,6 +6,7 @@ use sqlx::FromRow;
 use super::{Exec, Page};
 use crate::domain::access::GrantMode;
 use crate::domain::reminder;
+use crate::domain::request::RequestStatus;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AccessRequest {
@@ -46,21 +47,21 @@ const SELECT: &str = "SELECT r.id, r.agency_id, r.client_id, r.token_prefix, r.m
 
 /// The status of a request at `now`, as the list shows it.
 impl AccessRequest {
-    pub fn status(&self, now: i64) -> &'static str {
+    pub fn status(&self, now: i64) -> RequestStatus {
         if self.revoked_at.is_some() {
-            "revoked"
+            RequestStatus::Revoked
         } else if self.outcome.as_deref() == Some("completed") {
-            "completed"
+            RequestStatus::Completed
         } else if self.outcome.as_deref() == Some("partial") {
-            "partially_completed"
+            RequestStatus::PartiallyCompleted
         } else if self.expires_at <= now {
-            "expired"
+            RequestStatus::Expired
         } else if self.first_opened_at.is_some() {
-            "opened"
+            RequestStatus::Opened
         } else if self.emailed_at.is_some() {
-            "emailed"
+            RequestStatus::Emailed
         } else {
-            "created"
+            RequestStatus::Created
         }
     }
 }
@@ -206,7 +207,7 @@ pub async fn link_view<'c>(
 /// Filters for the list.
 #[derive(Debug, Clone, Default)]
 pub struct RequestQuery {
-    pub status: String,
+    pub status: Option<RequestStatus>,
     pub client_id: Option<i64>,
     pub before_id: Option<i64>,
 }
@@ -225,7 +226,7 @@ pub async fn list<'c>(
     )))
     .bind(agency_id)
     .bind(now)
-    .bind(q.status.as_str())
+    .bind(q.status.map_or("", RequestStatus::as_str))
     .bind(q.client_id.unwrap_or(0))
     .bind(q.before_id.unwrap_or(i64::MAX))
     .bind(per_page + 1)

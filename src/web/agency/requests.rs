@@ -14,7 +14,8 @@ use crate::actions::{
 use crate::clock::format_utc;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::reminder;
-use crate::store::{agencies, clients, requests, users};
+use crate::domain::request::RequestStatus;
+use crate::store::{clients, requests};
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, Staff};
@@ -98,26 +99,13 @@ async fn new_page(
     form: Draft,
     errors: Vec<String>,
 ) -> AppResult<NewPage> {
-    let agency = agencies::get(&st.db.pool, staff.agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let active = clients::list(
-        &st.db.pool,
-        staff.agency_id,
-        &clients::ClientQuery {
-            search: String::new(),
-            archived: false,
-            page: 1,
-        },
-        1000,
-    )
-    .await?;
-    let staff_list = users::list(&st.db.pool, staff.agency_id).await?;
+    let c = actions::requests::form_context(st, staff.agency_id).await?;
     let fresh = form.kinds.is_empty() && errors.is_empty();
+    let or = |typed: String, default: String| if typed.is_empty() { default } else { typed };
     Ok(NewPage {
         layout: Layout::staff(staff, "New access request", "requests"),
-        clients: active
-            .items
+        clients: c
+            .clients
             .into_iter()
             .map(|c| ClientOption {
                 selected: Some(c.id) == form.client_id,
@@ -125,25 +113,10 @@ async fn new_page(
                 name: c.name,
             })
             .collect(),
-        kinds: AssetKind::ALL
-            .iter()
-            .map(|k| {
-                let chosen = form.kinds.iter().find(|(kk, _)| kk == k.as_str());
-                KindRow {
-                    kind: k.as_str(),
-                    label: k.plural_label(),
-                    // A fresh form asks for Pages and ad accounts, the common case.
-                    checked: chosen.is_some()
-                        || (fresh && matches!(k, AssetKind::Page | AssetKind::AdAccount)),
-                    level: chosen.map_or_else(
-                        || agency.default_level.as_str().to_owned(),
-                        |(_, l)| l.clone(),
-                    ),
-                }
-            })
-            .collect(),
+        kinds: kind_rows(&form, fresh, c.agency.default_level),
         levels: AccessLevel::ALL.to_vec(),
-        people: staff_list
+        people: c
+            .team
             .into_iter()
             .map(|u| PersonOption {
                 checked: form.people.contains(&u.email),
@@ -151,26 +124,32 @@ async fn new_page(
                 name: u.name,
             })
             .collect(),
-        mode: if form.mode.is_empty() {
-            "partner".into()
-        } else {
-            form.mode
-        },
-        expiry_days: if form.expiry_days.is_empty() {
-            agency.default_expiry_days.to_string()
-        } else {
-            form.expiry_days
-        },
+        mode: or(form.mode, GrantMode::Partner.as_str().into()),
+        expiry_days: or(form.expiry_days, c.agency.default_expiry_days.to_string()),
         single_use: form.single_use || fresh,
         message: form.message,
-        delivery: if form.delivery.is_empty() {
-            "email".into()
-        } else {
-            form.delivery
-        },
-        portfolio_missing: agency.portfolio_id.is_none(),
+        delivery: or(form.delivery, "email".into()),
+        portfolio_missing: c.agency.portfolio_id.is_none(),
         errors,
     })
+}
+
+/// One row per asset kind, as ticked (a fresh form asks for Pages and ad accounts, the
+/// common case, at the agency's default level).
+fn kind_rows(form: &Draft, fresh: bool, default_level: AccessLevel) -> Vec<KindRow> {
+    AssetKind::ALL
+        .iter()
+        .map(|k| {
+            let chosen = form.kinds.iter().find(|(kk, _)| kk == k.as_str());
+            KindRow {
+                kind: k.as_str(),
+                label: k.plural_label(),
+                checked: chosen.is_some()
+                    || (fresh && matches!(k, AssetKind::Page | AssetKind::AdAccount)),
+                level: chosen.map_or_else(|| default_level.as_str().to_owned(), |(_, l)| l.clone()),
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -245,29 +224,6 @@ struct ListRow {
     expires: String,
 }
 
-fn status_label(s: &str) -> &'static str {
-    match s {
-        "created" => "Created",
-        "emailed" => "E-mailed",
-        "opened" => "Opened",
-        "completed" => "Completed",
-        "partially_completed" => "Partially completed",
-        "expired" => "Expired",
-        "revoked" => "Revoked",
-        _ => "—",
-    }
-}
-
-const STATUSES: [&str; 7] = [
-    "created",
-    "emailed",
-    "opened",
-    "completed",
-    "partially_completed",
-    "expired",
-    "revoked",
-];
-
 #[derive(Template)]
 #[template(path = "requests/list.html")]
 struct ListPage {
@@ -307,74 +263,57 @@ pub async fn list(
     staff: Staff,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let status = if STATUSES.contains(&q.status.as_str()) {
-        q.status.clone()
-    } else {
-        String::new()
-    };
+    let status = RequestStatus::parse(&q.status);
     let client_name = match q.client_id {
-        Some(id) => Some(
-            clients::get(&st.db.pool, staff.agency_id, id)
-                .await?
-                .ok_or(AppError::NotFound)?
-                .name,
-        ),
+        Some(id) => Some(actions::clients::get(&st, staff.agency_id, id).await?.name),
         None => None,
     };
     let now = st.clock.now();
-    let page = requests::list(
-        &st.db.pool,
-        staff.agency_id,
-        &requests::RequestQuery {
-            status: status.clone(),
-            client_id: q.client_id,
-            before_id: q.before,
-        },
-        now,
-        PER_PAGE,
-    )
-    .await?;
-    let older_url = if page.has_next {
-        page.items.last().map(|r| {
-            let mut u = format!("/requests?status={status}&before={}", r.id);
-            if let Some(c) = q.client_id {
-                u.push_str(&format!("&client_id={c}"));
-            }
-            u
-        })
-    } else {
-        None
+    let query = requests::RequestQuery {
+        status,
+        client_id: q.client_id,
+        before_id: q.before,
     };
-    let rows = page
-        .items
-        .iter()
-        .map(|r| {
-            let s = r.status(now);
-            ListRow {
-                id: r.id,
-                client_name: r.client_name.clone(),
-                status: s,
-                status_label: status_label(s),
-                kinds: kinds_summary(&r.asks),
-                mode: if r.mode == GrantMode::User {
-                    "User"
-                } else {
-                    "Partner"
-                },
-                created: format_utc(r.created_at),
-                expires: format_utc(r.expires_at),
-            }
-        })
-        .collect();
+    let page = requests::list(&st.db.pool, staff.agency_id, &query, now, PER_PAGE).await?;
+    let status = status.map_or("", RequestStatus::as_str).to_owned();
+    let older_url = page.has_next.then(|| page.items.last()).flatten().map(|r| {
+        let client = q.client_id.map(|c| format!("&client_id={c}"));
+        format!(
+            "/requests?status={status}&before={}{}",
+            r.id,
+            client.unwrap_or_default()
+        )
+    });
     render(&ListPage {
         layout: Layout::staff(&staff, "Access requests", "requests"),
-        rows,
+        rows: page.items.iter().map(|r| list_row(r, now)).collect(),
         status,
-        statuses: STATUSES.iter().map(|s| (*s, status_label(s))).collect(),
+        statuses: RequestStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
         client_id: q.client_id.unwrap_or(0),
         client_name,
         older_url,
     })
+}
+
+fn list_row(r: &requests::AccessRequest, now: i64) -> ListRow {
+    let s = r.status(now);
+    ListRow {
+        id: r.id,
+        client_name: r.client_name.clone(),
+        status: s.as_str(),
+        status_label: s.label(),
+        kinds: kinds_summary(&r.asks),
+        mode: if r.mode == GrantMode::User {
+            "User"
+        } else {
+            "Partner"
+        },
+        created: format_utc(r.created_at),
+        expires: format_utc(r.expires_at),
+    }
 }
 
 struct EventRow {
@@ -446,29 +385,15 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let r = load(&st, &staff, id).await?;
-    let now = st.clock.now();
+    let d = actions::requests::detail(&st, staff.agency_id, id).await?;
+    let (r, now) = (d.request, st.clock.now());
     let status = r.status(now);
-    let events = requests::events(&st.db.pool, r.id)
-        .await?
-        .into_iter()
-        .map(|e| EventRow {
-            when: format_utc(e.created_at),
-            kind: e.kind,
-            detail: e.detail,
-        })
-        .collect();
-    let live = matches!(status, "created" | "emailed" | "opened");
-    let next_reminder = r
-        .last_reminder_at
-        .map(|t| t + reminder::COOLDOWN)
-        .filter(|t| *t > now)
-        .map(format_utc);
+    let next_reminder = reminder::next_allowed(r.last_reminder_at).filter(|t| *t > now);
     render(&ShowPage {
         layout: Layout::staff(&staff, format!("Request for {}", r.client_name), "requests")
             .with_notice(q.notice.as_deref()),
-        status,
-        status_label: status_label(status),
+        status: status.as_str(),
+        status_label: status.label(),
         asks: Ask::decode(&r.asks)
             .iter()
             .map(|a| access::plain_words(a.kind, a.level))
@@ -478,16 +403,22 @@ pub async fn show(
         people: r.user_people.replace(',', ", "),
         created: format_utc(r.created_at),
         expires: format_utc(r.expires_at),
-        events,
-        live,
-        next_reminder,
-        grants: crate::store::grants::for_request(&st.db.pool, staff.agency_id, r.id)
-            .await?
-            .iter()
-            .map(GrantRow::from_grant)
-            .collect(),
+        events: d.events.into_iter().map(EventRow::from).collect(),
+        live: status.is_open(),
+        next_reminder: next_reminder.map(format_utc),
+        grants: d.grants.iter().map(GrantRow::from_grant).collect(),
         r,
     })
+}
+
+impl From<requests::RequestEvent> for EventRow {
+    fn from(e: requests::RequestEvent) -> Self {
+        Self {
+            when: format_utc(e.created_at),
+            kind: e.kind,
+            detail: e.detail,
+        }
+    }
 }
 
 pub async fn remind(
