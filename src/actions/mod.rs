@@ -10,6 +10,7 @@ pub mod access;
 pub mod account;
 pub mod approval;
 pub mod clients;
+pub mod grants;
 pub mod migration;
 pub mod notifications;
 pub mod records;

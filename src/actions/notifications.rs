@@ -3,7 +3,22 @@
 
 use super::{Actor, Ctx, audit};
 use crate::error::{AppError, AppResult};
-use crate::store::{outbox, prefs};
+use crate::store::{Page, outbox, prefs};
+
+/// A page of the agency's outbox (`status` empty: all) and its (queued, sent, dead) counts.
+pub async fn delivery(
+    ctx: &Ctx,
+    agency_id: i64,
+    status: &str,
+    before: Option<i64>,
+    per_page: i64,
+) -> AppResult<(Page<outbox::OutboxRow>, (i64, i64, i64))> {
+    let db = &ctx.db.pool;
+    Ok(tokio::try_join!(
+        outbox::list_for_agency(db, agency_id, status, before, per_page),
+        outbox::counts(db, agency_id),
+    )?)
+}
 
 /// Queues an undeliverable (or failing) message of the agency again.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, message = id))]

@@ -10,6 +10,18 @@ use crate::store::{self, agencies, auth_tokens, sessions, users};
 const INVITE_PREFIX: &str = "lki";
 const INVITE_TTL: i64 = 7 * 24 * 60 * 60;
 
+/// The agency's people and its pending invitations.
+pub async fn roster(
+    ctx: &Ctx,
+    agency_id: i64,
+) -> AppResult<(Vec<users::User>, Vec<auth_tokens::AuthToken>)> {
+    let now = ctx.clock.now();
+    Ok(tokio::try_join!(
+        users::list(&ctx.db.pool, agency_id),
+        auth_tokens::pending_invites(&ctx.db.pool, agency_id, now),
+    )?)
+}
+
 /// Invites someone by e-mail with a role the inviter may give. `Err(errors)`: what to
 /// correct.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id))]

@@ -58,46 +58,41 @@ pub async fn delivery(
         "queued" | "sent" | "dead" => q.status.clone(),
         _ => String::new(),
     };
-    let page =
-        outbox::list_for_agency(&st.db.pool, staff.agency_id, &status, q.before, PER_PAGE).await?;
-    let (queued, sent, dead) = outbox::counts(&st.db.pool, staff.agency_id).await?;
-    let older_url = if page.has_next {
-        page.items
-            .last()
-            .map(|r| format!("/emails?status={status}&before={}", r.id))
-    } else {
-        None
-    };
-    let rows = page
-        .items
-        .into_iter()
-        .map(|r| Row {
-            id: r.id,
-            // Recipients are masked: this page is about delivery, not an address book.
-            to: mask(&r.to_addr),
-            subject: r.subject,
-            kind: r.kind.replace('_', " "),
-            when: format_utc(r.sent_at.unwrap_or(r.created_at)),
-            next_attempt: (r.status == outbox::QUEUED && r.attempts > 0)
-                .then(|| format_utc(r.next_attempt_at)),
-            status: if r.status == outbox::QUEUED && r.attempts > 0 {
-                "failed, will retry".into()
-            } else {
-                r.status
-            },
-            attempts: r.attempts,
-            last_error: r.last_error,
-        })
-        .collect();
+    let (page, (queued, sent, dead)) =
+        notifications::delivery(&st, staff.agency_id, &status, q.before, PER_PAGE).await?;
+    let older_url = page.has_next.then(|| page.items.last()).flatten();
+    let older_url = older_url.map(|r| format!("/emails?status={status}&before={}", r.id));
     render(&DeliveryPage {
         layout: Layout::staff(&staff, "E-mail delivery", "emails").with_notice(q.notice.as_deref()),
-        rows,
+        rows: page.items.into_iter().map(Row::from).collect(),
         status,
         queued,
         sent,
         dead,
         older_url,
     })
+}
+
+impl From<outbox::OutboxRow> for Row {
+    fn from(r: outbox::OutboxRow) -> Self {
+        let retrying = r.status == outbox::QUEUED && r.attempts > 0;
+        Self {
+            id: r.id,
+            // Recipients are masked: this page is about delivery, not an address book.
+            to: mask(&r.to_addr),
+            subject: r.subject,
+            kind: r.kind.replace('_', " "),
+            when: format_utc(r.sent_at.unwrap_or(r.created_at)),
+            next_attempt: retrying.then(|| format_utc(r.next_attempt_at)),
+            status: if retrying {
+                "failed, will retry".into()
+            } else {
+                r.status
+            },
+            attempts: r.attempts,
+            last_error: r.last_error,
+        }
+    }
 }
 
 pub async fn retry(

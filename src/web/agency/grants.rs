@@ -9,17 +9,17 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::requests::GrantRow;
+use crate::actions;
 use crate::clock::format_utc;
 use crate::clock::parse_iso_day;
 use crate::domain::GrantStatus;
 use crate::domain::access::{AssetKind, GrantMode};
-use crate::store::clients::{self, ClientQuery};
-use crate::store::grant_book::{self, Cursor, GrantQuery, Total};
+use crate::store::grant_book::{Cursor, GrantQuery, Total};
 use crate::store::grants::Grant;
+use crate::web::AppState;
 use crate::web::error::{AppResult, urlencode};
 use crate::web::layout::{Layout, render};
 use crate::web::session::Staff;
-use crate::web::{AppError, AppState};
 
 const PER_PAGE: i64 = 50;
 
@@ -128,92 +128,83 @@ struct Dashboard {
     csv_url: String,
 }
 
-/// A client filter must name one of the agency's own clients: another agency's id is the
-/// same 404 as everywhere else, not an empty page.
-async fn own_client(st: &AppState, staff: &Staff, client_id: Option<i64>) -> AppResult<()> {
-    if let Some(id) = client_id {
-        clients::get(&st.db.pool, staff.agency_id, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-    }
-    Ok(())
-}
-
 pub async fn dashboard(
     State(st): State<AppState>,
     staff: Staff,
     Query(f): Query<Filters>,
 ) -> AppResult<Response> {
     let q = f.query();
-    own_client(&st, &staff, q.client_id).await?;
     let after = parse_cursor(&q.sort, &f.after);
-    // Three independent reads, on three connections at once (a round trip each on
-    // PostgreSQL). The client picker lists up to 300 clients; beyond that, filter from a
-    // client's page.
-    let picker_query = ClientQuery {
-        search: String::new(),
-        archived: false,
-        page: 1,
-    };
-    let ((items, more), totals, picker) = tokio::try_join!(
-        grant_book::page(&st.db.pool, staff.agency_id, &q, after.as_ref(), PER_PAGE),
-        grant_book::totals(&st.db.pool, staff.agency_id, &q),
-        clients::list(&st.db.pool, staff.agency_id, &picker_query, 300),
-    )?;
-    let mut ids: Vec<i64> = items.iter().map(|g| g.client_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let names: std::collections::HashMap<i64, String> =
-        clients::names(&st.db.pool, staff.agency_id, &ids)
-            .await?
-            .into_iter()
-            .collect();
-    let rows: Vec<Row> = items
+    let book = actions::grants::book(&st, staff.agency_id, &q, after.as_ref(), PER_PAGE).await?;
+    let rows: Vec<Row> = book
+        .items
         .iter()
         .map(|g| Row {
             grant: GrantRow::from_grant(g),
             client_id: g.client_id,
-            client_name: names.get(&g.client_id).cloned().unwrap_or_default(),
+            client_name: book.names.get(&g.client_id).cloned().unwrap_or_default(),
             updated: format_utc(g.updated_at),
         })
         .collect();
-    let next_url = if more {
-        items.last().map(|g| {
-            format!(
-                "/grants?{}&after={}",
-                f.link(),
-                urlencode(&cursor_of(&q.sort, g))
-            )
-        })
-    } else {
-        None
-    };
+    let next_url = book.more.then(|| book.items.last()).flatten().map(|g| {
+        let after = urlencode(&cursor_of(&q.sort, g));
+        format!("/grants?{}&after={after}", f.link())
+    });
+    let totals = &book.totals;
     render(&Dashboard {
         layout: Layout::staff(&staff, "Grants", "grants"),
-        partner_total: total_of(&totals, GrantMode::Partner),
-        user_total: total_of(&totals, GrantMode::User),
+        partner_total: total_of(totals, GrantMode::Partner),
+        user_total: total_of(totals, GrantMode::User),
         totals: totals
             .iter()
             .map(|t| (t.mode.as_str(), t.status.label(), t.count))
             .collect(),
         rows,
-        clients: picker.items.into_iter().map(|c| (c.id, c.name)).collect(),
+        clients: book.clients,
         selected_client: q.client_id.unwrap_or(0),
         csv_url: format!("/grants.csv?{}", f.link()),
         kinds: AssetKind::ALL
             .iter()
             .map(|k| (k.as_str(), k.plural_label()))
             .collect(),
-        statuses: GrantStatus::ALL
-            .iter()
-            .map(|s| match s {
-                GrantStatus::NeedsReauth => (s.as_str(), "needs re-authorisation"),
-                _ => (s.as_str(), s.label()),
-            })
-            .collect(),
+        statuses: status_choices(),
         next_url,
         f,
     })
+}
+
+/// (value, words) for the status filter.
+fn status_choices() -> Vec<(&'static str, &'static str)> {
+    GrantStatus::ALL
+        .iter()
+        .map(|s| match s {
+            GrantStatus::NeedsReauth => (s.as_str(), "needs re-authorisation"),
+            _ => (s.as_str(), s.label()),
+        })
+        .collect()
+}
+
+/// One grant as a CSV row.
+fn csv_row(g: Grant) -> Bytes {
+    let fields = [
+        g.id.to_string(),
+        g.client_id.to_string(),
+        g.kind.as_str().to_owned(),
+        g.asset_id,
+        g.asset_name,
+        g.owner_portfolio_id.unwrap_or_default(),
+        g.mode.as_str().to_owned(),
+        g.grantee,
+        g.tasks.replace(',', " "),
+        g.status.as_str().to_owned(),
+        g.status_reason,
+        g.approved_by_name,
+        format_utc(g.created_at),
+        format_utc(g.updated_at),
+        g.verified_at.map(format_utc).unwrap_or_default(),
+        g.due_at.map(format_utc).unwrap_or_default(),
+    ];
+    Bytes::from(crate::web::csv::row(&fields))
 }
 
 /// The filtered set as CSV, streamed row by row: memory does not grow with the row count.
@@ -222,44 +213,18 @@ pub async fn export(
     staff: Staff,
     Query(f): Query<Filters>,
 ) -> AppResult<Response> {
-    own_client(&st, &staff, f.query().client_id).await?;
+    let rows = actions::grants::export(&st, staff.agency_id, f.query()).await?;
     let header_line = "id,client_id,kind,asset_id,asset_name,owner_portfolio_id,mode,grantee,tasks,status,status_reason,approved_by,created_at,updated_at,verified_at,due_at\n";
-    let rows = grant_book::stream(st.db.pool.clone(), staff.agency_id, f.query()).map(|row| {
-        row.map(|g| {
-            let fields = [
-                g.id.to_string(),
-                g.client_id.to_string(),
-                g.kind.as_str().to_owned(),
-                g.asset_id,
-                g.asset_name,
-                g.owner_portfolio_id.unwrap_or_default(),
-                g.mode.as_str().to_owned(),
-                g.grantee,
-                g.tasks.replace(',', " "),
-                g.status.as_str().to_owned(),
-                g.status_reason,
-                g.approved_by_name,
-                format_utc(g.created_at),
-                format_utc(g.updated_at),
-                g.verified_at.map(format_utc).unwrap_or_default(),
-                g.due_at.map(format_utc).unwrap_or_default(),
-            ];
-            Bytes::from(crate::web::csv::row(&fields))
-        })
-    });
     let body = futures_util::stream::once(async move {
         Ok::<Bytes, sqlx::Error>(Bytes::from_static(header_line.as_bytes()))
     })
-    .chain(rows);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"latchkey-grants.csv\"",
-            ),
-        ],
-        Body::from_stream(body),
-    )
-        .into_response())
+    .chain(rows.map(|row| row.map(csv_row)));
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+        (
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"latchkey-grants.csv\"",
+        ),
+    ];
+    Ok((headers, Body::from_stream(body)).into_response())
 }

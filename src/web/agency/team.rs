@@ -11,7 +11,6 @@ use super::auth::signed_in;
 use crate::actions::team;
 use crate::clock::format_utc;
 use crate::domain::Role;
-use crate::store::{auth_tokens, users};
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
@@ -59,38 +58,29 @@ async fn team_page(
     invite_role: String,
     errors: Vec<String>,
 ) -> AppResult<TeamPage> {
-    let now = st.clock.now();
-    let members = users::list(&st.db.pool, staff.agency_id)
-        .await?
-        .into_iter()
-        .map(|u| MemberView {
-            id: u.id,
-            is_you: u.id == staff.user_id,
-            role: u.role,
-            since: format_utc(u.created_at),
-            name: u.name,
-            email: u.email,
-        })
-        .collect();
-    let invites = auth_tokens::pending_invites(&st.db.pool, staff.agency_id, now)
-        .await?
-        .into_iter()
-        .map(|t| InviteView {
-            token_hash: t.token_hash,
-            email: t.email,
-            role: t
-                .role
-                .as_deref()
-                .and_then(Role::parse)
-                .map_or("Member", Role::label)
-                .to_owned(),
-            expires: format_utc(t.expires_at),
-        })
-        .collect();
+    let (members, invites) = team::roster(st, staff.agency_id).await?;
     Ok(TeamPage {
         layout: Layout::staff(staff, "Team", "team").with_notice(notice),
-        members,
-        invites,
+        members: members
+            .into_iter()
+            .map(|u| MemberView {
+                id: u.id,
+                is_you: u.id == staff.user_id,
+                role: u.role,
+                since: format_utc(u.created_at),
+                name: u.name,
+                email: u.email,
+            })
+            .collect(),
+        invites: invites
+            .into_iter()
+            .map(|t| InviteView {
+                token_hash: t.token_hash,
+                email: t.email,
+                role: role_label(t.role.as_deref()),
+                expires: format_utc(t.expires_at),
+            })
+            .collect(),
         roles: Role::ALL
             .into_iter()
             .filter(|r| staff.role.may_assign(*r))
