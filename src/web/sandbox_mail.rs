@@ -77,35 +77,8 @@ pub async fn list(
     MaybeStaff(staff): MaybeStaff,
 ) -> AppResult<Response> {
     let dir = mail_dir(&st)?;
-    let mut names: Vec<(String, i64)> = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|n| valid_name(n))
-            .filter_map(|n| outbox_id(&n).map(|id| (n, id)))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    // File names start with the zero-padded creation time and outbox id: newest first.
-    names.sort_unstable_by(|a, b| b.0.cmp(&a.0));
-    let mut readable = Vec::new();
-    for chunk in names.chunks(100) {
-        let ids: Vec<i64> = chunk.iter().map(|(_, id)| *id).collect();
-        let addressing = outbox::addressing(&st.db.pool, &ids).await?;
-        for (name, id) in chunk {
-            if addressing
-                .iter()
-                .any(|a| a.id == *id && may_read(a, staff.as_ref(), st.web.loopback_only))
-            {
-                readable.push(name.clone());
-            }
-        }
-        if readable.len() >= LIMIT {
-            break;
-        }
-    }
-    readable.truncate(LIMIT);
-    let mut items = Vec::with_capacity(readable.len());
-    for name in readable {
+    let mut items = Vec::new();
+    for name in readable_files(&st, staff.as_ref(), &dir).await? {
         let raw = tokio::fs::read_to_string(dir.join(&name))
             .await
             .unwrap_or_default();
@@ -121,6 +94,47 @@ pub async fn list(
         items,
         signed_in: staff.is_some(),
     })
+}
+
+/// The newest [`LIMIT`] files of the mail folder this visitor may read, by file name.
+async fn readable_files(
+    st: &AppState,
+    staff: Option<&Staff>,
+    dir: &std::path::Path,
+) -> AppResult<Vec<String>> {
+    let mut names: Vec<(String, i64)> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| valid_name(n))
+            .filter_map(|n| outbox_id(&n).map(|id| (n, id)))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    // File names start with the zero-padded creation time and outbox id: newest first.
+    names.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    let mut readable = Vec::new();
+    for chunk in names.chunks(100) {
+        let ids: Vec<i64> = chunk.iter().map(|(_, id)| *id).collect();
+        let addressing = outbox::addressing(&st.db.pool, &ids).await?;
+        let may = |id: i64| {
+            let mine = |a: &&outbox::Addressing| a.id == id;
+            addressing
+                .iter()
+                .find(mine)
+                .is_some_and(|a| may_read(a, staff, st.web.loopback_only))
+        };
+        readable.extend(
+            chunk
+                .iter()
+                .filter(|(_, id)| may(*id))
+                .map(|(n, _)| n.clone()),
+        );
+        if readable.len() >= LIMIT {
+            break;
+        }
+    }
+    readable.truncate(LIMIT);
+    Ok(readable)
 }
 
 fn valid_name(name: &str) -> bool {

@@ -363,6 +363,13 @@ pub async fn done(
         }
         Standing::Finished(f) => f,
     };
+    render_status(
+        StatusCode::OK,
+        &done_page(f, brand, csrf.0, q.saved.is_some()),
+    )
+}
+
+fn done_page(f: approval::Finished, brand: PublicBrand, csrf: String, saved: bool) -> Done {
     let with = |status: GrantStatus| -> Vec<ResultView> {
         f.outcomes
             .iter()
@@ -374,11 +381,11 @@ pub async fn done(
         Some((status, day)) => (status.as_str(), day),
         None => ("", None),
     };
-    let page = Done {
+    Done {
         can_retry: f.can_retry,
         link_open: f.link_open,
         brand,
-        csrf: csrf.0,
+        csrf,
         granted: with(GrantStatus::Active),
         pending: with(GrantStatus::Pending),
         failed: with(GrantStatus::Failed),
@@ -386,9 +393,8 @@ pub async fn done(
         migration_date: said_day
             .map(crate::clock::format_iso_day)
             .unwrap_or_default(),
-        saved: q.saved.is_some(),
-    };
-    render_status(StatusCode::OK, &page)
+        saved,
+    }
 }
 
 fn result_view(o: &Outcome) -> ResultView {
