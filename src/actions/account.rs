@@ -17,6 +17,52 @@ const RESET_PREFIX: &str = "lkp";
 /// A reset link works for an hour.
 const RESET_TTL: i64 = 60 * 60;
 
+/// Refreshing `last_seen_at` at most this often keeps reads from turning into writes.
+const TOUCH_EVERY: i64 = 60;
+/// A session ends after this long without a request…
+pub const IDLE_SECS: i64 = 30 * 60;
+/// …and this long after login in any case.
+pub const ABSOLUTE_SECS: i64 = 8 * 60 * 60;
+
+/// Whether a session is past its idle or absolute limit.
+pub fn expired(row: &sessions::SessionRow, now: i64) -> bool {
+    now - row.last_seen_at > IDLE_SECS || now - row.created_at > ABSOLUTE_SECS
+}
+
+/// What a presented session cookie leads to.
+pub enum Resumed {
+    /// No session cookie.
+    None,
+    /// A live session (its last-seen time refreshed).
+    Live(Box<sessions::SessionRow>),
+    /// Unknown, malformed or expired (and now deleted): the cookie should be cleared.
+    Ended,
+}
+
+/// Resumes the session a request presents.
+pub async fn resume(ctx: &Ctx, presented: Option<&str>) -> AppResult<Resumed> {
+    let Some(raw) = presented else {
+        return Ok(Resumed::None);
+    };
+    let Some(id) = SecretToken::from_presented(SESSION_PREFIX, raw) else {
+        return Ok(Resumed::Ended);
+    };
+    let now = ctx.clock.now();
+    match sessions::find(&ctx.db.pool, &id.hash()).await? {
+        Some(row) if expired(&row, now) => {
+            sessions::delete(&ctx.db.pool, &row.id_hash).await?;
+            Ok(Resumed::Ended)
+        }
+        Some(row) => {
+            if now - row.last_seen_at >= TOUCH_EVERY {
+                sessions::touch(&ctx.db.pool, &row.id_hash, now).await?;
+            }
+            Ok(Resumed::Live(Box::new(row)))
+        }
+        None => Ok(Resumed::Ended),
+    }
+}
+
 /// Starts a session for a user inside `tx`; returns its id (for the cookie).
 pub async fn new_session(
     tx: &mut Tx,

@@ -1,5 +1,6 @@
 //! Middleware: sessions, CSRF, security headers, and error pages for bare statuses.
 
+use crate::actions::account::{self, Resumed};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -8,45 +9,22 @@ use axum::response::{IntoResponse, Response};
 use subtle::ConstantTimeEq;
 
 use super::error::ErrorPage;
-use super::session::{self, Cookies, CsrfToken, SESSION_PREFIX, Staff};
+use super::session::{self, Cookies, CsrfToken, Staff};
 use super::{AppError, AppState};
-use crate::domain::SecretToken;
-use crate::store::sessions;
-
-/// Refreshing `last_seen_at` at most this often keeps reads from turning into writes.
-const TOUCH_EVERY: i64 = 60;
 
 /// Resolves the staff session (if any) and the CSRF token for this request, and refuses a
 /// state-changing request that does not carry that token.
 pub async fn session(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let web = st.web.clone();
-    let now = st.clock.now();
     let session_cookie = Cookies::session_name(&web);
-    let mut staff = None;
-    let mut clear_session = false;
-    if let Some(raw) = Cookies::get(req.headers(), session_cookie) {
-        match SecretToken::from_presented(SESSION_PREFIX, raw) {
-            Some(id) => match sessions::find(&st.db.pool, &id.hash()).await {
-                Ok(Some(row)) if session::expired(&row, now) => {
-                    if let Err(e) = sessions::delete(&st.db.pool, &row.id_hash).await {
-                        return AppError::from(e).into_response();
-                    }
-                    clear_session = true;
-                }
-                Ok(Some(row)) => {
-                    if now - row.last_seen_at >= TOUCH_EVERY
-                        && let Err(e) = sessions::touch(&st.db.pool, &row.id_hash, now).await
-                    {
-                        return AppError::from(e).into_response();
-                    }
-                    staff = Some(Staff::from_row(row));
-                }
-                Ok(None) => clear_session = true,
-                Err(e) => return AppError::from(e).into_response(),
-            },
-            None => clear_session = true,
-        }
-    }
+    let presented = Cookies::get(req.headers(), session_cookie);
+    let (row, clear_session) = match account::resume(&st, presented).await {
+        Ok(Resumed::Live(row)) => (Some(*row), false),
+        Ok(Resumed::None) => (None, false),
+        Ok(Resumed::Ended) => (None, true),
+        Err(e) => return e.into_response(),
+    };
+    let staff = row.map(Staff::from_row);
 
     // Visitors without a session get a double-submit CSRF cookie for the login-type forms,
     // made only when a page takes the token (assets and the link page need none).

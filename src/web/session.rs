@@ -12,13 +12,6 @@ use crate::domain::Role;
 use crate::domain::token::random_hex;
 use crate::store::sessions;
 
-/// Idle limit for staff sessions.
-pub const IDLE_SECS: i64 = 30 * 60;
-/// Absolute limit for staff sessions.
-pub const ABSOLUTE_SECS: i64 = 8 * 60 * 60;
-/// Prefix of session ids.
-pub use crate::actions::account::SESSION_PREFIX;
-
 /// The logged-in staff user behind a request.
 #[derive(Debug, Clone)]
 pub struct Staff {
@@ -237,9 +230,4 @@ impl Cookies {
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v)
     }
-}
-
-/// Whether a session is past its idle or absolute limit.
-pub fn expired(row: &sessions::SessionRow, now: i64) -> bool {
-    now - row.last_seen_at > IDLE_SECS || now - row.created_at > ABSOLUTE_SECS
 }
