@@ -80,6 +80,7 @@ pub enum Lookup {
 
 /// Looks a presented token up, counting failures per IP. Unknown, malformed and revoked
 /// links are all the same 404.
+#[tracing::instrument(skip_all)]
 pub async fn lookup(ctx: &Ctx, ip: &str, raw: &str) -> AppResult<Lookup> {
     let now = ctx.clock.now();
     let found = match SecretToken::from_presented(LINK_PREFIX, raw) {

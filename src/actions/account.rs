@@ -40,6 +40,7 @@ pub enum Resumed {
 }
 
 /// Resumes the session a request presents.
+#[tracing::instrument(skip_all)]
 pub async fn resume(ctx: &Ctx, presented: Option<&str>) -> AppResult<Resumed> {
     let Some(raw) = presented else {
         return Ok(Resumed::None);
@@ -95,6 +96,7 @@ pub struct SetupForm {
 }
 
 /// Whether the installation has no agency yet (set-up is open only then).
+#[tracing::instrument(skip_all)]
 pub async fn setup_open(ctx: &Ctx) -> AppResult<bool> {
     Ok(!agencies::any_exists(&ctx.db.pool).await?)
 }
@@ -240,6 +242,7 @@ pub async fn log_in(
 }
 
 /// Ends a session (by the hash of its id).
+#[tracing::instrument(skip_all)]
 pub async fn log_out(ctx: &Ctx, session_hash: &str) -> AppResult<()> {
     sessions::delete(&ctx.db.pool, session_hash).await?;
     Ok(())
@@ -301,6 +304,7 @@ fn reset_gone() -> AppError {
 }
 
 /// A reset link that can still be used: its token and row (410 once used or expired).
+#[tracing::instrument(skip_all)]
 pub async fn usable_reset(
     ctx: &Ctx,
     raw: &str,

@@ -63,6 +63,7 @@ impl Valid {
 }
 
 /// One of the agency's clients, or 404.
+#[tracing::instrument(skip_all, fields(agency = agency_id, client = id))]
 pub async fn get(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Client> {
     clients::get(&ctx.db.pool, agency_id, id)
         .await?
@@ -138,6 +139,7 @@ pub struct Overview {
 }
 
 /// A client's page: its grants, migration record, the client's statement and history.
+#[tracing::instrument(skip_all, fields(agency = agency_id, client = id))]
 pub async fn overview(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Overview> {
     let db = &ctx.db.pool;
     let client = get(ctx, agency_id, id).await?;

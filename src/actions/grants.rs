@@ -74,6 +74,7 @@ pub async fn book(
 }
 
 /// The filtered set, streamed (newest first) without loading it into memory.
+#[tracing::instrument(skip_all, fields(agency = agency_id))]
 pub async fn export(
     ctx: &Ctx,
     agency_id: i64,

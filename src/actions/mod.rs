@@ -11,6 +11,7 @@ pub mod account;
 pub mod approval;
 pub mod clients;
 pub mod grants;
+pub mod housekeeping;
 pub mod migration;
 pub mod notifications;
 pub mod records;

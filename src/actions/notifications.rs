@@ -6,6 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::store::{Page, outbox, prefs};
 
 /// A page of the agency's outbox (`status` empty: all) and its (queued, sent, dead) counts.
+#[tracing::instrument(skip_all, fields(agency = agency_id))]
 pub async fn delivery(
     ctx: &Ctx,
     agency_id: i64,

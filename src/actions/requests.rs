@@ -277,6 +277,7 @@ pub struct FormContext {
 }
 
 /// The request form's choices.
+#[tracing::instrument(skip_all, fields(agency = agency_id))]
 pub async fn form_context(ctx: &Ctx, agency_id: i64) -> AppResult<FormContext> {
     let db = &ctx.db.pool;
     let active = clients::ClientQuery {
@@ -304,6 +305,7 @@ pub struct Detail {
 }
 
 /// One of the agency's requests for its page, or 404.
+#[tracing::instrument(skip_all, fields(agency = agency_id, request = id))]
 pub async fn detail(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Detail> {
     let request = get(ctx, agency_id, id).await?;
     let (events, grants) = tokio::try_join!(
@@ -318,6 +320,7 @@ pub async fn detail(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Detail> {
 }
 
 /// One of the agency's requests, or 404.
+#[tracing::instrument(skip_all, fields(agency = agency_id, request = id))]
 pub async fn get(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<AccessRequest> {
     requests::get(&ctx.db.pool, agency_id, id)
         .await?

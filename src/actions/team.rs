@@ -11,6 +11,7 @@ const INVITE_PREFIX: &str = "lki";
 const INVITE_TTL: i64 = 7 * 24 * 60 * 60;
 
 /// The agency's people and its pending invitations.
+#[tracing::instrument(skip_all, fields(agency = agency_id))]
 pub async fn roster(
     ctx: &Ctx,
     agency_id: i64,
@@ -128,6 +129,7 @@ pub async fn set_role(ctx: &Ctx, actor: &Actor, id: i64, role: &str) -> AppResul
 }
 
 /// A member `actor` may remove: not themselves, and an owner only by an owner.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, user = id))]
 pub async fn removable(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<users::User> {
     let target = users::get(&ctx.db.pool, actor.agency_id, id)
         .await?
@@ -165,6 +167,7 @@ fn invite_gone() -> AppError {
 }
 
 /// An invitation that can still be accepted, with its agency (410 once used or expired).
+#[tracing::instrument(skip_all)]
 pub async fn usable_invite(
     ctx: &Ctx,
     raw: &str,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Actor, Ctx, audit};
+use super::{Actor, Ctx, audit, audit_as};
 use crate::domain::access::{AssetKind, GrantMode};
 use crate::domain::{GrantChange, GrantStatus};
 use crate::error::{AppError, AppResult};
@@ -12,7 +12,7 @@ use crate::meta::client::{Edge, bounded};
 use crate::meta::share::CONCURRENCY;
 use crate::meta::{AccessToken, GraphError};
 use crate::store::grants::Grant;
-use crate::store::{agencies, audit as audit_log, clients, grants, leases, prefs};
+use crate::store::{agencies, clients, grants, leases, prefs};
 
 /// How long one verification run may hold its lease.
 const LEASE_SECS: i64 = 15 * 60;
@@ -80,6 +80,7 @@ pub async fn disconnect(ctx: &Ctx, actor: &Actor) -> AppResult<()> {
 }
 
 /// The agency's Meta token, opened (None: not connected).
+#[tracing::instrument(skip_all, fields(agency = agency_id))]
 pub async fn agency_token(ctx: &Ctx, agency_id: i64) -> AppResult<Option<AccessToken>> {
     let (sealed, _, _) = agencies::meta_connection(&ctx.db.pool, agency_id).await?;
     Ok(sealed
@@ -214,16 +215,15 @@ async fn reconcile(
         }
     }
     agencies::mark_verified(&mut *tx, agency.id, now).await?;
-    audit_log::record(
-        &mut *tx,
-        audit_log::Event {
-            agency_id: Some(agency.id),
-            actor: "verification",
-            action: "grants.verified",
-            target: &format!("{} confirmed, {} lost", report.confirmed, report.lost),
-            ip: "-",
-            at: now,
-        },
+    let what = format!("{} confirmed, {} lost", report.confirmed, report.lost);
+    audit_as(
+        &mut tx,
+        Some(agency.id),
+        "verification",
+        "-",
+        "grants.verified",
+        &what,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -285,6 +285,7 @@ pub async fn verify_due(ctx: &Ctx, interval: i64) -> usize {
 }
 
 /// A client's live grants, partner-based and user-based: what offboarding removes or lists.
+#[tracing::instrument(skip_all, fields(agency = agency_id, client = client_id))]
 pub async fn live_grants(
     ctx: &Ctx,
     agency_id: i64,

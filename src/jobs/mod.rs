@@ -29,19 +29,12 @@ pub async fn run_reminders(state: Ctx, verify_interval: i64, mut shutdown: watch
             Err(e) => tracing::error!(error = ?e, "deadline reminder job failed"),
         }
         crate::actions::verify::verify_due(&state, verify_interval).await;
-        if let Err(e) = state.db.optimize().await {
-            tracing::warn!(error = %e, "planner statistics not refreshed");
-        }
-        // Token custody: a client's Meta token never outlives its approval session.
-        match crate::store::flows::purge_tokens(&state.db.pool, state.clock.now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "expired approval tokens forgotten"),
-            Err(e) => tracing::error!(error = %e, "token purge failed"),
-        }
-        // Link visits only guard the current hour against repeated "opened" rows.
-        let hour = state.clock.now() / 3600;
-        if let Err(e) = crate::store::requests::purge_visits(&state.db.pool, hour - 1).await {
-            tracing::error!(error = %e, "link visit purge failed");
+        match crate::actions::housekeeping::tidy(&state).await {
+            Ok(t) if t.tokens > 0 => {
+                tracing::info!(count = t.tokens, "expired approval tokens forgotten")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = ?e, "housekeeping failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(REMINDER_EVERY) => {}

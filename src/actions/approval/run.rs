@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::actions::Ctx;
+use crate::actions::{Ctx, audit_as};
 use crate::domain::GrantStatus;
 use crate::domain::access::{Ask, GrantMode};
 use crate::error::AppError;
@@ -23,7 +23,7 @@ use crate::meta::client::bounded;
 use crate::meta::share::{self, Approval, Offered, Outcome};
 use crate::store::flows::{self, Flow, Item};
 use crate::store::requests::AccessRequest;
-use crate::store::{agencies, audit, grants, prefs, requests, users};
+use crate::store::{agencies, grants, prefs, requests, users};
 
 /// How `begin` ended.
 pub enum Begun {
@@ -38,6 +38,7 @@ pub enum Begun {
 }
 
 /// Claims a new attempt of `flow` for `selected` and writes its intent.
+#[tracing::instrument(skip_all, fields(flow = flow.id, agency = flow.agency_id))]
 pub async fn begin(
     st: &Ctx,
     flow: &Flow,
@@ -239,6 +240,7 @@ fn to_json(outcomes: &[Outcome]) -> Result<String, AppError> {
 
 /// Runs a claimed attempt to its end: shares, then records. The lease is renewed in the
 /// background while Meta is slow, so only a dead process lets it run out.
+#[tracing::instrument(skip_all, fields(flow = flow_id, attempt))]
 pub async fn run(st: Ctx, flow_id: i64, attempt: i64, ip: String) -> Result<(), AppError> {
     let heartbeat = {
         let st = st.clone();
@@ -429,22 +431,14 @@ async fn finish(
         now,
     )
     .await?;
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(agency.id),
-            actor: &format!("{approver} (client, Facebook id {approver_id})"),
-            action: match (recorded > 0, recovered) {
-                (true, false) => "request.approved",
-                (true, true) => "request.approval_recovered",
-                (false, _) => "request.approval_failed",
-            },
-            target: &format!("{} ({})", r.client_name, r.token_prefix),
-            ip,
-            at: now,
-        },
-    )
-    .await?;
+    let who = format!("{approver} (client, Facebook id {approver_id})");
+    let action = match (recorded > 0, recovered) {
+        (true, false) => "request.approved",
+        (true, true) => "request.approval_recovered",
+        (false, _) => "request.approval_failed",
+    };
+    let target = format!("{} ({})", r.client_name, r.token_prefix);
+    audit_as(&mut tx, Some(agency.id), &who, ip, action, &target, now).await?;
     let summary: Vec<AssetOutcome> = made
         .iter()
         .map(|o| AssetOutcome {

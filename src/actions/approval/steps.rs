@@ -108,6 +108,7 @@ pub async fn start(ctx: &Ctx, ip: &str, raw: &str) -> AppResult<Result<Started, 
 }
 
 /// The flow of the browser that presents this cookie, if it is still within its limits.
+#[tracing::instrument(skip_all)]
 pub async fn current(ctx: &Ctx, cookie: Option<&str>) -> AppResult<Option<Flow>> {
     let Some(token) = cookie.and_then(|raw| SecretToken::from_presented(FLOW_PREFIX, raw)) else {
         return Ok(None);
@@ -225,6 +226,7 @@ pub async fn login(
 
 /// Another try at Facebook Login in the same flow, asking again for declined permissions.
 /// Returns the dialog to go to.
+#[tracing::instrument(skip_all, fields(flow = flow.id))]
 pub async fn login_again(ctx: &Ctx, flow: &Flow) -> AppResult<String> {
     let r = requests::get(&ctx.db.pool, flow.agency_id, flow.request_id)
         .await?
@@ -237,6 +239,7 @@ pub async fn login_again(ctx: &Ctx, flow: &Flow) -> AppResult<String> {
 }
 
 /// The request must still be open when the client acts on it.
+#[tracing::instrument(skip_all, fields(flow = flow.id))]
 pub async fn still_open(
     ctx: &Ctx,
     flow: &Flow,
@@ -459,6 +462,7 @@ pub struct Finished {
 }
 
 /// The result of this flow's approval.
+#[tracing::instrument(skip_all, fields(flow = flow.id))]
 pub async fn standing(ctx: &Ctx, flow: &Flow) -> AppResult<Standing> {
     if flow.in_progress() {
         let items: Vec<Item> = flows::items(&ctx.db.pool, flow.id).await?;

@@ -1,0 +1,25 @@
+//! What the system tidies once a minute: planner statistics, approval tokens past their
+//! session, and link visits of past hours.
+
+use super::Ctx;
+use crate::error::AppResult;
+use crate::store::{flows, requests};
+
+/// What one pass forgot.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Tidied {
+    pub tokens: u64,
+}
+
+/// One pass. Token custody: a client's Meta token never outlives its approval session.
+/// Link visits only guard the current hour against repeated "opened" rows.
+#[tracing::instrument(skip_all)]
+pub async fn tidy(ctx: &Ctx) -> AppResult<Tidied> {
+    if let Err(e) = ctx.db.optimize().await {
+        tracing::warn!(error = %e, "planner statistics not refreshed");
+    }
+    let now = ctx.clock.now();
+    let tokens = flows::purge_tokens(&ctx.db.pool, now).await?;
+    requests::purge_visits(&ctx.db.pool, now / 3600 - 1).await?;
+    Ok(Tidied { tokens })
+}
