@@ -2,11 +2,12 @@
 
 use anyhow::Context;
 
+use crate::actions::audit_as;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::{BoundedText, EmailAddress, NewPassword, Role};
 use crate::hashing::Hasher;
-use crate::store::{Db, agencies, audit, users};
+use crate::store::{Db, agencies, users};
 
 /// Connects, migrates, and creates the agency and owner. Returns the agency id.
 pub async fn create_owner(
@@ -71,16 +72,15 @@ pub async fn create_owner_in(
     )
     .await
     .context("creating the owner")?;
-    audit::record(
-        &mut *tx,
-        audit::Event {
-            agency_id: Some(agency_id),
-            actor: "command line",
-            action: "agency.created",
-            target: agency.as_str(),
-            ip: "local",
-            at: now,
-        },
+    let (who, from) = ("command line", "local");
+    audit_as(
+        &mut tx,
+        Some(agency_id),
+        who,
+        from,
+        "agency.created",
+        agency.as_str(),
+        now,
     )
     .await?;
     tx.commit().await?;
