@@ -256,6 +256,17 @@ fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
     Ok(Mailer::new(transport, from, reply_to))
 }
 
+/// The built-in sandbox reads Latchkey's one clock (tests and the demo move it).
+impl crate::meta::sandbox::TimeSource for Clock {
+    fn now(&self) -> i64 {
+        Clock::now(self)
+    }
+
+    fn advance(&self, secs: i64) {
+        Clock::advance(self, secs)
+    }
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

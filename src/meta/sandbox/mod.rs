@@ -19,8 +19,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::clock::Clock;
 use world::{Persistence, TokenInfo, World};
+
+/// Where the sandbox reads the time, and moves it (the admin page's clock, on the embedded
+/// defaults). The host supplies it, so the stand-in and the app share one clock in tests.
+pub trait TimeSource: Send + Sync {
+    /// Unix seconds.
+    fn now(&self) -> i64;
+    fn advance(&self, secs: i64);
+}
 
 /// Fault injection knobs (tests and the admin page).
 #[derive(Debug, Clone, Default)]
@@ -76,7 +83,7 @@ impl Demo {
 #[derive(Clone)]
 pub struct Sandbox {
     inner: Arc<Mutex<Inner>>,
-    pub clock: Clock,
+    pub clock: Arc<dyn TimeSource>,
     /// Absolute base of the Graph API, for paging URLs: `http://host/sandbox/graph`.
     pub graph_base: String,
     /// Absolute base of the login dialog: `http://host/sandbox/www`.
@@ -91,7 +98,7 @@ impl Sandbox {
     /// `public_base` is where the sandbox's paths are reachable, e.g. `http://127.0.0.1:8080`;
     /// `state_file` keeps the world between runs (None: memory only).
     pub fn new(
-        clock: Clock,
+        clock: impl TimeSource + 'static,
         public_base: &str,
         state_file: Option<PathBuf>,
         redirect_uris: Vec<String>,
@@ -106,7 +113,7 @@ impl Sandbox {
                 persistence,
                 calls: 0,
             })),
-            clock,
+            clock: Arc::new(clock),
             graph_base: format!("{base}/sandbox/graph"),
             dialog_base: format!("{base}/sandbox/www"),
             redirect_uris,
