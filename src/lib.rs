@@ -1,19 +1,24 @@
 //! Latchkey: agency access onboarding for Meta business assets.
 //!
-//! A tour of the crate, outside in:
+//! A tour of the crate, outside in (arrows point down only):
 //! - [`config`]: the typed [`config::Settings`] read from `LATCHKEY_*` variables and flags.
 //! - [`app`]: [`app::Application::build`] wires the database, mailer, router and workers
 //!   together and binds the listener; `run_until_stopped` serves until SIGINT/SIGTERM.
-//! - [`domain`]: pure types and rules with no I/O: e-mail addresses, passwords, roles,
-//!   secret tokens, business portfolio ids.
-//! - [`store`]: every SQL statement, one file per table family, written once for SQLite
-//!   and PostgreSQL through sqlx `Any`.
+//! - [`web`]: axum router, middleware, sessions and error pages, and the pages by audience
+//!   (`agency/`, `client/`). Handlers parse, call one use case, render; no transaction.
+//! - [`jobs`]: the schedulers; they call use cases, never the web.
+//! - [`actions`]: the use-case floor, one function per thing a user or a job does, with
+//!   the [`actions::Ctx`] they share (database, Graph, mail, key, clock, hasher). Each opens
+//!   its transaction, audits through one helper and returns a typed result.
+//! - [`meta`]: the Graph client, response shapes, the sharing algorithm (`meta::share`)
+//!   and the sandbox, a stand-in for Meta that imports nothing of Latchkey's.
 //! - [`mail`]: message building, transports (file, SMTP, memory) and the outbox worker.
-//! - [`web`]: axum handlers, sessions, CSRF, security headers and error pages; the
-//!   crash-safe approval (intent journal, lease, recovery) lives in `web::approval_run`.
-//! - [`approval`]: the sharing algorithm as Graph calls (inventory, share, read back).
-//! - [`private_files`]: files at rest readable by the operator only.
-//! - [`clock`]: the one clock; tests move it instead of sleeping.
+//! - [`store`]: every SQL statement, one file per table family, written once for SQLite
+//!   and PostgreSQL through sqlx `Any`; rows carry domain types.
+//! - [`domain`]: pure types and rules with no I/O: e-mail, passwords, roles, tokens, grant
+//!   and request statuses, migration, reminders.
+//! - [`error`]: the one error type. [`clock`]: the one clock; tests move it. [`crypto`],
+//!   [`hashing`], [`private_files`]: secrets at rest, password hashing, owner-only files.
 
 pub mod actions;
 pub mod app;

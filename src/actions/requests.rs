@@ -1,6 +1,6 @@
 //! Access requests: create and send a link, remind, regenerate, revoke, and the automatic
 //! reminder job. The re-authorisation link (`actions::migration`) issues its request through
-//! the same [`issue`].
+//! the same `issue`.
 
 use super::{Actor, Ctx, audit};
 use crate::clock::format_day;
