@@ -47,21 +47,23 @@ pub async fn enqueue<'c>(
     m: &NewMessage<'_>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+    let insert = sqlx::query_scalar(
         "INSERT INTO outbox (agency_id, kind, to_addr, subject, text_body, html_body, message_id,
                              status, attempts, next_attempt_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8) RETURNING id",
     )
-    .bind(m.agency_id)
-    .bind(m.kind)
-    .bind(m.to_addr)
-    .bind(m.subject)
-    .bind(m.text_body)
-    .bind(m.html_body)
-    .bind(m.message_id)
-    .bind(now)
-    .fetch_one(db)
-    .await
+    .bind(m.agency_id);
+    // The six text columns, $2 to $7, in the order of the statement.
+    let texts = [
+        m.kind,
+        m.to_addr,
+        m.subject,
+        m.text_body,
+        m.html_body,
+        m.message_id,
+    ];
+    let insert = texts.into_iter().fold(insert, |q, v| q.bind(v));
+    insert.bind(now).fetch_one(db).await
 }
 
 /// Claims one due message until `lease_until`. The outer lease guard is what keeps two
