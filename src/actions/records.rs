@@ -212,13 +212,7 @@ pub struct Imported {
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = client_id))]
 pub async fn import(ctx: &Ctx, actor: &Actor, client_id: i64, data: &[u8]) -> AppResult<Imported> {
     let portfolio = portfolio(ctx, actor, client_id).await?;
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    if std::str::from_utf8(data).is_err() {
-        return Err(AppError::BadRequest(
-            "The file must be a UTF-8 CSV file.".into(),
-        ));
-    }
-    let (good, mut refused) = read_csv(data, portfolio.as_deref());
+    let (good, mut refused) = read_file(data, portfolio.as_deref())?;
     let mut imported = good.len();
     if !good.is_empty() {
         let not_saved = save(ctx, actor, client_id, &good).await?;
@@ -228,6 +222,20 @@ pub async fn import(ctx: &Ctx, actor: &Actor, client_id: i64, data: &[u8]) -> Ap
     }
     Ok(Imported { imported, refused })
 }
+
+/// A whole uploaded file: UTF-8 (a byte-order mark is fine), then its rows.
+fn read_file(data: &[u8], portfolio: Option<&str>) -> AppResult<Rows> {
+    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+    if std::str::from_utf8(data).is_err() {
+        return Err(AppError::BadRequest(
+            "The file must be a UTF-8 CSV file.".into(),
+        ));
+    }
+    Ok(read_csv(data, portfolio))
+}
+
+/// Good rows and refused rows, each with its line.
+type Rows = (Vec<Numbered<Record>>, Vec<Numbered<String>>);
 
 /// Physical line numbers of byte offsets that only grow, counted once.
 #[derive(Default)]
@@ -308,13 +316,18 @@ mod tests {
     #[test]
     fn csv_files_with_quotes_newlines_bom_and_crlf_import() {
         let file = "kind,asset_id,asset_name,mode,person\r\npage,1,\"Name, with comma\",user,a@b.test\r\npage,2,\"Two\r\nlines \"\"quoted\"\"\",user,a@b.test\r\n\r\npage,x,Bad,user,a@b.test\r\n";
-        let (good, bad) = read_csv(file.as_bytes(), None);
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), file.as_bytes()].concat();
+        let (good, bad) = read_file(&with_bom, None).unwrap();
         assert_eq!(good.len(), 2);
         assert_eq!(good[0].1.asset_name, "Name, with comma");
         assert_eq!(good[1].1.asset_name, "Two lines \"quoted\"");
         assert_eq!(bad.len(), 1);
         assert_eq!(bad[0].0, 6, "the line the bad row starts on");
         assert!(bad[0].1.contains("asset id"));
+        assert!(
+            read_file(b"page,1,\xFF,user,a@b.test", None).is_err(),
+            "not UTF-8"
+        );
     }
 
     #[test]

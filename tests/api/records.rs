@@ -107,6 +107,30 @@ async fn existing_access_can_be_recorded_by_hand_and_imported() {
 }
 
 #[tokio::test]
+async fn a_spreadsheet_export_with_bom_crlf_and_quoted_line_breaks_imports() {
+    let app = spawn_app().await;
+    app.setup_and_login().await;
+    let client = app.create_client("Messy Co", "casey@messy.example").await;
+    // What a spreadsheet saves: a byte-order mark, CRLF line ends, a name with a comma, one
+    // with a quoted line break and doubled quotes, and a blank line.
+    let csv = "\u{feff}kind,asset_id,asset_name,mode,person\r\n\
+               page,1100000000000041,\"Bloom, Main\",user,ava@agency.example\r\n\
+               page,1100000000000042,\"Bloom\r\nShop \"\"EU\"\"\",user,ava@agency.example\r\n\
+               \r\n\
+               page,x42,Broken,user,ava@agency.example\r\n";
+    let (status, body) = upload(&app, client, csv).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("Imported 2 records."), "{body}");
+    assert!(body.contains("Line 6: asset id must be"), "{body}");
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT asset_name FROM grants ORDER BY asset_name")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(names, vec!["Bloom Shop \"EU\"", "Bloom, Main"]);
+}
+
+#[tokio::test]
 async fn the_audit_log_filters_and_exports() {
     let app = spawn_app().await;
     app.setup_and_login().await;
