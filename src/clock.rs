@@ -4,10 +4,13 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-/// Wall-clock time in Unix seconds, plus an offset that tests can advance.
+/// Wall-clock time in Unix seconds, plus an offset that tests can advance; tests that must
+/// not see a second tick by itself can also freeze it.
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
     offset: Arc<AtomicI64>,
+    /// The instant the clock was frozen at (0: running).
+    frozen: Arc<AtomicI64>,
 }
 
 impl Clock {
@@ -18,7 +21,20 @@ impl Clock {
 
     /// Current time as Unix seconds.
     pub fn now(&self) -> i64 {
-        time::OffsetDateTime::now_utc().unix_timestamp() + self.offset.load(Ordering::Relaxed)
+        let base = match self.frozen.load(Ordering::Relaxed) {
+            0 => time::OffsetDateTime::now_utc().unix_timestamp(),
+            at => at,
+        };
+        base + self.offset.load(Ordering::Relaxed)
+    }
+
+    /// Stops this clock (and every clone of it) at the current second; only
+    /// [`Clock::advance`] moves it from then on.
+    pub fn freeze(&self) {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let _ = self
+            .frozen
+            .compare_exchange(0, now, Ordering::Relaxed, Ordering::Relaxed);
     }
 
     /// Moves this clock (and every clone of it) forward by `secs` seconds.
@@ -60,4 +76,19 @@ pub fn parse_iso_day(s: &str) -> Option<i64> {
     time::Date::parse(s.trim(), &fmt)
         .ok()
         .map(|d| d.midnight().assume_utc().unix_timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Clock;
+
+    #[test]
+    fn a_frozen_clock_moves_only_when_advanced() {
+        let c = Clock::system();
+        c.freeze();
+        let t = c.now();
+        let clone = c.clone();
+        clone.advance(5);
+        assert_eq!(c.now(), t + 5);
+    }
 }

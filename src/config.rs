@@ -26,11 +26,17 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Run only the Meta sandbox (Graph API and login dialog emulator) on its own port.
+    /// Run only the Meta sandbox (Graph API and login dialog emulator) on its own port, for
+    /// any client. Like a Meta app in development mode, it accepts the redirect URIs given
+    /// with --redirect-uri (matched exactly) and any http://localhost or http://127.0.0.1
+    /// redirect.
     Sandbox {
         /// Port to listen on (loopback).
         #[arg(long, default_value_t = 8090)]
         port: u16,
+        /// A redirect URI registered for the sandbox's app (repeat for several).
+        #[arg(long = "redirect-uri", value_name = "URI")]
+        redirect_uris: Vec<String>,
     },
     /// Create an agency and its owner without the browser (for scripted installs).
     /// The password is read from standard input.

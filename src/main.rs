@@ -37,7 +37,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("listening on {}", app.local_addr());
             app.run_until_stopped().await
         }
-        Command::Sandbox { port } => {
+        Command::Sandbox {
+            port,
+            redirect_uris,
+        } => {
             let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
             let listener = tokio::net::TcpListener::bind(addr).await?;
             let base = format!("http://{}", listener.local_addr()?);
@@ -45,15 +48,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .base_url
                 .clone()
                 .map(|b| format!("{}/oauth/callback", b.trim_end_matches('/')));
-            let sandbox = latchkey::meta::sandbox::Sandbox::new(
+            let mut sandbox = latchkey::meta::sandbox::Sandbox::new(
                 Clock::system(),
                 &base,
                 None,
-                redirect.into_iter().collect(),
+                redirect.into_iter().chain(redirect_uris).collect(),
             );
+            sandbox.development_mode = true;
             println!(
                 "Meta sandbox: Graph API at {}/sandbox/graph/v25.0/, login dialog at {}/sandbox/www/v25.0/dialog/oauth, admin at {base}/sandbox",
                 base, base
+            );
+            println!(
+                "redirect URIs: {} (and any http://localhost or http://127.0.0.1 one)",
+                if sandbox.redirect_uris.is_empty() {
+                    "none registered".to_owned()
+                } else {
+                    sandbox.redirect_uris.join(", ")
+                }
             );
             println!(
                 "app id {}  app secret {}",

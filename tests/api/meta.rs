@@ -269,6 +269,15 @@ async fn me_businesses_pages_and_full_pagination() {
         m.base
     )));
     assert!(first["paging"].get("previous").is_none());
+    let mut names: Vec<String> = url::Url::parse(next)
+        .unwrap()
+        .query_pairs()
+        .map(|(k, _)| k.into_owned())
+        .collect();
+    let count = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), count, "each parameter once in next: {next}");
     let cursors = &first["paging"]["cursors"];
     assert!(cursors["after"].is_string() && cursors["before"].is_string());
     assert!(
@@ -961,4 +970,38 @@ async fn the_embedded_sandbox_is_mounted_with_its_admin_page() {
         .await;
     assert_eq!(r.status, 303);
     assert!(app.clock.now() >= before + 2 * 86_400);
+}
+
+/// The login dialog's status for a redirect URI.
+async fn dialog_status(base: &str, redirect: &str) -> u16 {
+    let redirect: String = url::form_urlencoded::byte_serialize(redirect.as_bytes()).collect();
+    let url = format!(
+        "{base}/sandbox/www/v25.0/dialog/oauth?client_id={APP_ID}&redirect_uri={redirect}&state=s&scope=business_management"
+    );
+    reqwest::get(url).await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn the_standalone_sandbox_takes_registered_and_loopback_redirects_like_a_dev_mode_app() {
+    // An app in live mode (the embedded sandbox): registered redirects only.
+    let m = spawn_sandbox().await;
+    assert_eq!(dialog_status(&m.base, REDIRECT).await, 200);
+    assert_eq!(
+        dialog_status(&m.base, "http://localhost:5173/cb").await,
+        400
+    );
+    // `latchkey sandbox` runs as a development-mode app: loopback redirects are accepted,
+    // anything else still has to be registered.
+    let mut dev = m.sandbox.clone();
+    dev.development_mode = true;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(axum::serve(listener, dev.router()).into_future());
+    assert_eq!(dialog_status(&base, "http://localhost:5173/cb").await, 200);
+    assert_eq!(dialog_status(&base, "http://127.0.0.1:9/oauth").await, 200);
+    assert_eq!(dialog_status(&base, "https://evil.example/cb").await, 400);
+    assert_eq!(
+        dialog_status(&base, "http://localhost.evil.example/cb").await,
+        400
+    );
 }

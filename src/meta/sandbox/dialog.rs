@@ -64,8 +64,15 @@ fn check_app(sb: &Sandbox, client_id: &str, redirect_uri: &str) -> Result<(), &'
     if client_id != APP_ID {
         return Err("Invalid App ID: the app is not the sandbox's built-in app.");
     }
-    // Meta accepts only a registered redirect URI, matched exactly.
-    if !sb.redirect_uris.iter().any(|u| u == redirect_uri) {
+    // Meta accepts only a registered redirect URI, matched exactly; an app in development
+    // mode also accepts plain-http loopback ones.
+    let loopback = || {
+        url::Url::parse(redirect_uri).is_ok_and(|u| {
+            u.scheme() == "http" && matches!(u.host_str(), Some("localhost" | "127.0.0.1"))
+        })
+    };
+    let registered = sb.redirect_uris.iter().any(|u| u == redirect_uri);
+    if !(registered || sb.development_mode && loopback()) {
         return Err("URL blocked: this redirect URI is not registered for the app.");
     }
     Ok(())

@@ -92,6 +92,9 @@ pub struct Sandbox {
     pub redirect_uris: Vec<String>,
     /// Whether the admin page may move the clock (embedded defaults only).
     pub may_move_clock: bool,
+    /// Like a Meta app in development mode: `http://localhost` and `http://127.0.0.1`
+    /// redirects are accepted without registration (the standalone `latchkey sandbox`).
+    pub development_mode: bool,
 }
 
 impl Sandbox {
@@ -118,6 +121,7 @@ impl Sandbox {
             dialog_base: format!("{base}/sandbox/www"),
             redirect_uris,
             may_move_clock: false,
+            development_mode: false,
         }
     }
 

@@ -70,8 +70,10 @@ pub(super) fn page(
             url::Url::parse(&format!("{base}/{version}/{path}")).expect("base URL is valid");
         {
             let mut q = u.query_pairs_mut();
+            // Each parameter once: the cursor and limit are set below, and the proof is
+            // the caller's to add.
             for (k, v) in p {
-                if k != "after" && k != "before" && k != "appsecret_proof" {
+                if !matches!(k.as_str(), "after" | "before" | "limit" | "appsecret_proof") {
                     q.append_pair(k, v);
                 }
             }
