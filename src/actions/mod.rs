@@ -14,6 +14,7 @@ pub mod grants;
 pub mod housekeeping;
 pub mod migration;
 pub mod notifications;
+pub mod privacy;
 pub mod records;
 pub mod requests;
 pub mod settings;

@@ -6,6 +6,7 @@ pub mod client;
 pub mod error;
 pub mod sandbox;
 pub mod share;
+pub mod signed_request;
 pub mod wire;
 
 pub use client::{AccessToken, GraphClient, GraphConfig};

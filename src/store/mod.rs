@@ -14,6 +14,7 @@ pub mod grants;
 pub mod leases;
 pub mod outbox;
 pub mod prefs;
+pub mod privacy;
 pub mod requests;
 pub mod sessions;
 pub mod statements;

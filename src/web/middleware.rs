@@ -109,10 +109,10 @@ async fn check_csrf(st: &AppState, req: Request) -> Result<Request, Response> {
         return Ok(req);
     }
     // The sandbox's Graph API is called server to server with tokens, its login dialog
-    // stands in for facebook.com, and its controls check their own CSRF token: none is one
-    // of Latchkey's own forms.
+    // stands in for facebook.com, and its controls check their own CSRF token; Meta's
+    // callbacks (`/meta/...`) carry its signed_request: none is one of Latchkey's own forms.
     let path = req.uri().path();
-    if path.starts_with("/sandbox/") {
+    if path.starts_with("/sandbox/") || path.starts_with("/meta/") {
         return Ok(req);
     }
     let headers = req.headers();

@@ -11,6 +11,7 @@ mod client;
 mod csv;
 pub mod error;
 mod layout;
+mod meta_callbacks;
 mod middleware;
 mod sandbox_mail;
 pub mod session;
@@ -101,6 +102,13 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/", get(home::dashboard)),
         ("/healthz", get(assets::healthz)),
         ("/robots.txt", get(assets::robots)),
+        ("/privacy", get(meta_callbacks::policy)),
+        ("/meta/deauthorize", post(meta_callbacks::deauthorize)),
+        ("/meta/data-deletion", post(meta_callbacks::delete_data)),
+        (
+            "/meta/data-deletion/{code}",
+            get(meta_callbacks::deletion_status),
+        ),
         ("/static/app.css", get(assets::stylesheet)),
         ("/static/app.js", get(assets::script)),
         ("/favicon.ico", get(assets::favicon)),

@@ -15,6 +15,7 @@ mod exposure;
 mod mail;
 mod meta;
 mod migration;
+mod privacy;
 mod processes;
 mod records;
 mod requests;

@@ -28,6 +28,8 @@ enum Who {
     ClientFlow,
     /// The Meta stand-in (Graph API, login dialog): reachable by anyone, like Meta.
     MetaStandIn,
+    /// Meta's servers calling back: authenticated by a `signed_request`, not a session.
+    MetaCallback,
 }
 
 /// Methods: "G" GET, "P" POST, "GP" both.
@@ -95,6 +97,10 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/emails", (Manager, "G")),
         ("/emails/{id}/retry", (Manager, "P")),
         ("/account/notifications", (Staff, "GP")),
+        ("/privacy", (Public, "G")),
+        ("/meta/deauthorize", (MetaCallback, "P")),
+        ("/meta/data-deletion", (MetaCallback, "P")),
+        ("/meta/data-deletion/{code}", (Public, "G")),
         ("/sandbox/mail", (Public, "G")),
         ("/sandbox/mail/{name}", (Public, "G")),
         ("/sandbox/graph/{version}/{*path}", (MetaStandIn, "GP")),
@@ -136,6 +142,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{name}", "000000000001-00000001.eml")
         .replace("{version}", "v25.0")
         .replace("{*path}", "me")
+        .replace("{code}", "18c2f5a1b00-0000000000000000")
 }
 
 /// Agency A (owner logged in on `app`), its member Mia on `member`, agency B's owner.
@@ -256,7 +263,7 @@ async fn every_route_is_classified_and_answers_each_visitor_as_it_should() {
                     let bogus = anon.get(&path.replace("{token}", "lkr_bogus")).await;
                     assert_eq!(bogus.status, 404, "GET {path} with a made-up token");
                 }
-                Who::Public | Who::MetaStandIn => {}
+                Who::Public | Who::MetaStandIn | Who::MetaCallback => {}
             }
             let b = beta.get(&url).await;
             let m = member.get(&url).await;
@@ -285,6 +292,18 @@ async fn every_route_is_classified_and_answers_each_visitor_as_it_should() {
                 405,
                 "GET {url} on a POST-only route"
             );
+        }
+        if *who == Who::MetaCallback {
+            // Without Meta's signature nothing happens, whoever asks.
+            for form in [
+                vec![],
+                vec![("signed_request", "forged.eyJ1c2VyX2lkIjoiMSJ9")],
+            ] {
+                let r = anon.post_raw(&url, &form).await;
+                assert_eq!(r.status, 400, "POST {url} without a valid signed_request");
+            }
+            checked += 1;
+            continue;
         }
         if methods.contains('P') && *who != Who::MetaStandIn {
             // Forgeries, with agency A's owner session: all refused before any handler.

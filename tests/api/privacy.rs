@@ -1,0 +1,148 @@
+//! Meta's App Review callbacks: deauthorize and data deletion, authenticated by Meta's
+//! signed_request, and the privacy page they point to.
+
+use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, APP_SECRET};
+use latchkey::meta::signed_request::sign;
+use serde_json::Value;
+
+use crate::helpers::{PASSWORD, TestApp, approve_as, link_request, spawn_app, spawn_client_of};
+
+const CASEY: &str = "9100000000000001";
+
+async fn approved(app: &TestApp) -> i64 {
+    let r = app
+        .post(
+            "/setup",
+            &[
+                ("agency_name", "Demo Agency"),
+                ("portfolio_id", AGENCY_PORTFOLIO),
+                ("name", "Ava Agency"),
+                ("email", "ava@agency.example"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let client = app.create_client("Messy Co", "casey@messy.test").await;
+    let link = link_request(app, client, "pixel", true).await;
+    approve_as(app, &link, CASEY, &["1900000000000031"]).await;
+    client
+}
+
+fn signed(user_id: &str, secret: &str) -> String {
+    sign(
+        &format!(r#"{{"algorithm":"HMAC-SHA256","issued_at":1700000000,"user_id":"{user_id}"}}"#),
+        secret,
+    )
+}
+
+/// Everything that names the person: their id or name.
+async fn traces(app: &TestApp) -> i64 {
+    sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM approval_flows WHERE person_id = $1 OR person_name LIKE '%Casey%')
+              + (SELECT COUNT(*) FROM grants WHERE approved_by_id = $1 OR approved_by_name LIKE '%Casey%')
+              + (SELECT COUNT(*) FROM request_events WHERE detail LIKE '%Casey%')
+              + (SELECT COUNT(*) FROM audit_log WHERE actor LIKE '%' || $1 || '%' OR actor LIKE '%Casey%')",
+    )
+    .bind(CASEY)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_data_deletion_signed_by_meta_forgets_the_person_and_can_be_checked() {
+    let app = spawn_app().await;
+    approved(&app).await;
+    assert!(
+        traces(&app).await > 0,
+        "the approval left the person's name and id"
+    );
+    let meta = spawn_client_of(&app);
+    // A forged or foreign-signed request changes nothing.
+    for forged in [signed(CASEY, "not the app secret"), "x.y".to_owned()] {
+        let r = meta
+            .post_raw("/meta/data-deletion", &[("signed_request", &forged)])
+            .await;
+        assert_eq!(r.status, 400);
+    }
+    assert!(traces(&app).await > 0);
+
+    let r = meta
+        .post_raw(
+            "/meta/data-deletion",
+            &[("signed_request", &signed(CASEY, APP_SECRET))],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let answer: Value = serde_json::from_str(&r.body).unwrap();
+    let code = answer["confirmation_code"].as_str().unwrap();
+    let url = answer["url"].as_str().unwrap();
+    assert!(url.ends_with(&format!("/meta/data-deletion/{code}")));
+    assert_eq!(traces(&app).await, 0, "no id or name of the person is left");
+    // The grant itself stays: the agency's access is the client's business decision.
+    let grants: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM grants")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(grants, 1);
+    let status = meta.get(&format!("/meta/data-deletion/{code}")).await;
+    assert_eq!(status.status, 200);
+    assert!(
+        status
+            .body
+            .contains("deletion with this confirmation code was done")
+    );
+    let tampered = format!("{}0", &code[..code.len() - 1]);
+    assert_eq!(
+        meta.get(&format!("/meta/data-deletion/{tampered}"))
+            .await
+            .status,
+        404
+    );
+    let privacy = meta.get("/privacy").await;
+    assert!(
+        privacy
+            .body
+            .contains("Removing access and deleting your data")
+    );
+}
+
+#[tokio::test]
+async fn a_deauthorize_signed_by_meta_forgets_the_persons_tokens() {
+    let app = spawn_app().await;
+    approved(&app).await;
+    // An approval session still holding its token, as during the hour a flow lives.
+    sqlx::query("UPDATE approval_flows SET token_sealed = 'v1:sealed' WHERE person_id = $1")
+        .bind(CASEY)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let held = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM approval_flows WHERE token_sealed IS NOT NULL",
+        )
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(held().await, 1);
+    let meta = spawn_client_of(&app);
+    let r = meta
+        .post_raw(
+            "/meta/deauthorize",
+            &[("signed_request", &signed(CASEY, "wrong"))],
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(held().await, 1);
+    let r = meta
+        .post_raw(
+            "/meta/deauthorize",
+            &[("signed_request", &signed(CASEY, APP_SECRET))],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(held().await, 0);
+}
