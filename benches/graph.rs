@@ -27,6 +27,7 @@ async fn main() -> anyhow::Result<()> {
         app_id: APP_ID.into(),
         app_secret: APP_SECRET.into(),
         redirect_uri: format!("{base}/oauth/callback"),
+        config_id: None,
         timeout: Duration::from_secs(10),
         max_retries: 3,
         retry_base: Duration::from_millis(100),

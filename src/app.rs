@@ -196,6 +196,7 @@ pub fn build_meta(
         app_id: settings.meta_app_id.clone().unwrap_or_default(),
         app_secret: settings.meta_app_secret.clone().unwrap_or_default(),
         redirect_uri: redirect_uri.clone(),
+        config_id: settings.meta_config_id.clone(),
         timeout: std::time::Duration::from_secs(20),
         max_retries: 3,
         retry_base: std::time::Duration::from_millis(250),

@@ -119,6 +119,11 @@ pub struct Settings {
     #[arg(long, env = "LATCHKEY_META_API_VERSION", default_value = "v25.0")]
     pub meta_api_version: String,
 
+    /// Facebook Login for Business: the configuration id (its permission set) the login
+    /// dialog uses instead of a scope list. Unset: classic Facebook Login with `scope`.
+    #[arg(long, env = "LATCHKEY_META_CONFIG_ID")]
+    pub meta_config_id: Option<String>,
+
     /// Seconds between verifications of each agency's grants with Meta.
     #[arg(long, env = "LATCHKEY_VERIFY_INTERVAL", default_value_t = 6 * 60 * 60)]
     pub verify_interval_secs: i64,

@@ -46,6 +46,8 @@ pub struct GraphConfig {
     pub app_secret: String,
     /// The exact redirect URI registered with the app.
     pub redirect_uri: String,
+    /// Facebook Login for Business configuration; None: classic login with `scope`.
+    pub config_id: Option<String>,
     /// Per-request timeout.
     pub timeout: Duration,
     /// Retries for transient errors and throttling.
@@ -138,9 +140,18 @@ impl GraphClient {
             let mut q = url.query_pairs_mut();
             q.append_pair("client_id", &self.cfg.app_id)
                 .append_pair("redirect_uri", &self.cfg.redirect_uri)
-                .append_pair("state", state)
-                .append_pair("scope", &scopes.join(","))
-                .append_pair("response_type", "code");
+                .append_pair("state", state);
+            match &self.cfg.config_id {
+                // Facebook Login for Business: the configuration's permission set decides;
+                // a code, not a token, comes back.
+                Some(config) => q
+                    .append_pair("config_id", config)
+                    .append_pair("response_type", "code")
+                    .append_pair("override_default_response_type", "true"),
+                None => q
+                    .append_pair("scope", &scopes.join(","))
+                    .append_pair("response_type", "code"),
+            };
             if rerequest {
                 q.append_pair("auth_type", "rerequest");
             }

@@ -428,6 +428,7 @@ pub async fn facebook_login(
         ("redirect_uri", get("redirect_uri")),
         ("state", get("state")),
         ("scope", get("scope")),
+        ("config_id", get("config_id")),
         ("person", person.into()),
         ("action", action.into()),
     ];

@@ -39,6 +39,7 @@ fn config(base: &str, secret: &str) -> GraphConfig {
         app_id: APP_ID.into(),
         app_secret: secret.into(),
         redirect_uri: REDIRECT.into(),
+        config_id: None,
         timeout: Duration::from_secs(10),
         max_retries: 3,
         retry_base: Duration::from_millis(5),

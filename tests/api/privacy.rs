@@ -1,5 +1,5 @@
-//! Meta's App Review callbacks: deauthorize and data deletion, authenticated by Meta's
-//! signed_request, and the privacy page they point to.
+//! What Meta asks of an app: Facebook Login for Business, the deauthorize and data-deletion
+//! callbacks (authenticated by its signed_request), and the privacy page they point to.
 
 use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, APP_SECRET};
 use latchkey::meta::signed_request::sign;
@@ -10,6 +10,11 @@ use crate::helpers::{PASSWORD, TestApp, approve_as, link_request, spawn_app, spa
 const CASEY: &str = "9100000000000001";
 
 async fn approved(app: &TestApp) -> i64 {
+    approved_with(app, |_| {}).await
+}
+
+/// An agency, a client, and Casey's approval of one pixel; `dialog` sees the login URL.
+async fn approved_with(app: &TestApp, dialog: impl Fn(&str)) -> i64 {
     let r = app
         .post(
             "/setup",
@@ -26,6 +31,8 @@ async fn approved(app: &TestApp) -> i64 {
     assert_eq!(r.status, 303);
     let client = app.create_client("Messy Co", "casey@messy.test").await;
     let link = link_request(app, client, "pixel", true).await;
+    let start = spawn_client_of(app).get(&format!("{link}/start")).await;
+    dialog(start.location().unwrap());
     approve_as(app, &link, CASEY, &["1900000000000031"]).await;
     client
 }
@@ -107,6 +114,27 @@ async fn a_data_deletion_signed_by_meta_forgets_the_person_and_can_be_checked() 
             .body
             .contains("Removing access and deleting your data")
     );
+}
+
+#[tokio::test]
+async fn facebook_login_for_business_asks_through_the_configuration() {
+    let mut settings = crate::helpers::test_settings().await;
+    settings.meta_config_id = Some("300000000000001".into());
+    let app = crate::helpers::spawn_with(settings).await;
+    let client = approved_with(&app, |dialog| {
+        assert!(dialog.contains("config_id=300000000000001"), "{dialog}");
+        assert!(
+            !dialog.contains("scope="),
+            "a configuration replaces the scope list"
+        );
+    })
+    .await;
+    let grants: Vec<(i64, String)> =
+        sqlx::query_as("SELECT client_id, status FROM grants WHERE asset_id = '1900000000000031'")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(grants, vec![(client, "active".to_owned())]);
 }
 
 #[tokio::test]

@@ -22,8 +22,27 @@ pub struct DialogQuery {
     state: String,
     #[serde(default)]
     scope: String,
+    /// Facebook Login for Business: a configuration of the app, instead of `scope`.
+    #[serde(default)]
+    config_id: String,
     #[serde(default)]
     auth_type: String,
+}
+
+/// The permissions a dialog asks for: the configuration's permission set when one is
+/// named (it must be one of the app's), else the `scope` list.
+fn asked(scope: &str, config_id: &str) -> Result<Vec<String>, &'static str> {
+    if !config_id.is_empty() {
+        return super::world::configuration(config_id)
+            .map(|set| set.iter().map(|s| (*s).to_owned()).collect())
+            .ok_or("Invalid configuration: this config_id is not a configuration of the app.");
+    }
+    Ok(scope
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect())
 }
 
 struct PersonView {
@@ -94,13 +113,10 @@ pub async fn show(State(sb): State<Sandbox>, Query(q): Query<DialogQuery>) -> Re
             first: i == 0,
         })
         .collect();
-    let scopes = q
-        .scope
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let scopes = match asked(&q.scope, &q.config_id) {
+        Ok(s) => s,
+        Err(why) => return refuse(why),
+    };
     let rerequest = q.auth_type == "rerequest";
     match (DialogPage {
         q,
@@ -147,12 +163,10 @@ pub async fn confirm(
     if sb.world().person(&person).is_none() {
         return refuse("Choose who is logging in.");
     }
-    let asked: Vec<String> = get("scope")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let asked = match asked(&get("scope"), &get("config_id")) {
+        Ok(s) => s,
+        Err(why) => return refuse(why),
+    };
     let granted: Vec<String> = form
         .iter()
         .filter(|(k, v)| k == "grant" && asked.contains(v))

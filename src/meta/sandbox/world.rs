@@ -18,6 +18,33 @@ pub const MESSY: &str = "2000000003";
 /// The demo agency's system user.
 pub const SYSTEM_USER: &str = "9100000000000006";
 
+/// The Facebook Login for Business configurations of the built-in app: (configuration id,
+/// its permission set).
+pub const CONFIGURATIONS: &[(&str, &[&str])] = &[
+    (
+        "300000000000001",
+        &[
+            "business_management",
+            "pages_show_list",
+            "ads_management",
+            "instagram_basic",
+            "catalog_management",
+        ],
+    ),
+    (
+        "300000000000002",
+        &["business_management", "pages_show_list"],
+    ),
+];
+
+/// A configuration's permission set.
+pub fn configuration(id: &str) -> Option<&'static [&'static str]> {
+    CONFIGURATIONS
+        .iter()
+        .find(|(c, _)| *c == id)
+        .map(|(_, s)| *s)
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Person {
     /// The app-scoped id `/me` returns.
