@@ -45,10 +45,21 @@ async fn store_token(ctx: &Ctx, actor: &Actor, token: AccessToken) -> AppResult<
             "That token is not valid, or lacks the business_management permission.".into(),
         ));
     }
+    if info.app_id != ctx.graph.config().app_id {
+        return Err(AppError::BadRequest(
+            "That token was made for another Meta app. Generate the system user's token for Latchkey's app.".into(),
+        ));
+    }
+    if info.kind != "SYSTEM_USER" {
+        return Err(AppError::BadRequest(
+            "That is a person's token, not a system user's. A person's access stops when your agency's people move to managed Meta accounts, and leaves with them; create a system user in Meta Business Settings → Users → System users and paste its token.".into(),
+        ));
+    }
     let now = ctx.clock.now();
     let sealed = ctx.secrets.seal(token.expose());
     let mut tx = ctx.db.begin().await?;
-    agencies::set_meta_token(&mut *tx, actor.agency_id, Some(&sealed), now).await?;
+    let stored = Some((sealed.as_str(), info.expires_at));
+    agencies::set_meta_token(&mut *tx, actor.agency_id, stored, now).await?;
     audit(
         &mut tx,
         actor,
@@ -82,7 +93,9 @@ pub async fn disconnect(ctx: &Ctx, actor: &Actor) -> AppResult<()> {
 /// The agency's Meta token, opened (None: not connected).
 #[tracing::instrument(skip_all, fields(agency = agency_id))]
 pub async fn agency_token(ctx: &Ctx, agency_id: i64) -> AppResult<Option<AccessToken>> {
-    let (sealed, _, _) = agencies::meta_connection(&ctx.db.pool, agency_id).await?;
+    let sealed = agencies::meta_connection(&ctx.db.pool, agency_id)
+        .await?
+        .sealed;
     Ok(sealed
         .and_then(|s| ctx.secrets.open(&s).ok())
         .map(AccessToken))

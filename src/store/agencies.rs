@@ -160,28 +160,47 @@ pub async fn logo<'c>(
 }
 
 /// Stores (or with `None`, forgets) the agency's sealed Meta token.
+/// Stores (or, with None, forgets) the agency's sealed Meta token and when it expires
+/// (0: never).
 pub async fn set_meta_token<'c>(
     db: impl Exec<'c>,
     id: i64,
-    sealed: Option<&str>,
+    token: Option<(&str, i64)>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE agencies SET meta_token_sealed = $1, meta_connected_at = $2 WHERE id = $3")
-        .bind(sealed)
-        .bind(sealed.map(|_| now))
-        .bind(id)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "UPDATE agencies SET meta_token_sealed = $1, meta_connected_at = $2, meta_token_expires_at = $3
+         WHERE id = $4",
+    )
+    .bind(token.map(|t| t.0))
+    .bind(token.map(|_| now))
+    .bind(token.map(|t| t.1))
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
-/// (sealed token, connected at, last verified at).
+/// The agency's Meta connection.
+#[derive(Debug, Clone, FromRow)]
+pub struct MetaConnection {
+    #[sqlx(rename = "meta_token_sealed")]
+    pub sealed: Option<String>,
+    #[sqlx(rename = "meta_connected_at")]
+    pub connected_at: Option<i64>,
+    pub last_verified_at: Option<i64>,
+    /// When the token expires (0: never; None: not recorded).
+    #[sqlx(rename = "meta_token_expires_at")]
+    pub expires_at: Option<i64>,
+}
+
 pub async fn meta_connection<'c>(
     db: impl Exec<'c>,
     id: i64,
-) -> Result<(Option<String>, Option<i64>, Option<i64>), sqlx::Error> {
+) -> Result<MetaConnection, sqlx::Error> {
     sqlx::query_as(
-        "SELECT meta_token_sealed, meta_connected_at, last_verified_at FROM agencies WHERE id = $1",
+        "SELECT meta_token_sealed, meta_connected_at, last_verified_at, meta_token_expires_at
+         FROM agencies WHERE id = $1",
     )
     .bind(id)
     .fetch_one(db)

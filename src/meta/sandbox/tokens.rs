@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::graph::{Caller, GResult, asset_json, err, proof};
 use super::paging::page;
-use super::world::{APP_ID, APP_SECRET, TokenInfo};
+use super::world::{APP_ID, APP_SECRET, SYSTEM_USER, TokenInfo};
 use super::{Inner, Sandbox};
 
 pub(super) fn oauth_token(g: &mut Inner, p: &BTreeMap<String, String>, now: i64) -> GResult {
@@ -111,7 +111,11 @@ pub(super) fn debug_token(g: &Inner, p: &BTreeMap<String, String>, now: i64) -> 
         .collect();
     let mut data = json!({
         "app_id": APP_ID,
-        "type": if t.page_id.is_some() { "PAGE" } else { "USER" },
+        "type": match (&t.page_id, t.person_id.as_str()) {
+            (Some(_), _) => "PAGE",
+            (None, SYSTEM_USER) => "SYSTEM_USER",
+            _ => "USER",
+        },
         "application": "Latchkey Sandbox",
         "data_access_expires_at": t.issued_at + 90 * 86_400,
         "expires_at": t.expires_at,

@@ -44,7 +44,24 @@ struct SettingsPage {
     levels: Vec<AccessLevel>,
     meta_connected: Option<String>,
     last_verified: Option<String>,
+    /// When the connection's token expires, in words, and whether that is near.
+    meta_expiry: Option<(String, bool)>,
     sandbox: bool,
+}
+
+/// Days before expiry from which Settings warns.
+const EXPIRY_WARNING_DAYS: i64 = 14;
+
+/// ("Does not expire" / "Expires on 12 March 2027", soon) for a token's expiry.
+fn token_expiry(expires_at: Option<i64>, now: i64) -> Option<(String, bool)> {
+    match expires_at? {
+        0 => Some(("The token does not expire.".into(), false)),
+        at if at <= now => Some(("The token has expired: connect a new one.".into(), true)),
+        at => Some((
+            format!("The token expires on {}.", crate::clock::format_day(at)),
+            at - now <= EXPIRY_WARNING_DAYS * 86_400,
+        )),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,8 +93,9 @@ pub async fn form(
         agency_id: a.id,
         has_logo: agencies::logo(&st.db.pool, a.id).await?.is_some(),
         levels: AccessLevel::ALL.to_vec(),
-        meta_connected: meta.1.map(crate::clock::format_utc),
-        last_verified: meta.2.map(crate::clock::format_utc),
+        meta_connected: meta.connected_at.map(crate::clock::format_utc),
+        last_verified: meta.last_verified_at.map(crate::clock::format_utc),
+        meta_expiry: token_expiry(meta.expires_at, st.clock.now()),
         sandbox: st.demo.is_some(),
     })
 }
@@ -113,6 +131,7 @@ pub async fn save(
         levels: AccessLevel::ALL.to_vec(),
         meta_connected: None,
         last_verified: None,
+        meta_expiry: None,
         sandbox: st.demo.is_some(),
     };
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
