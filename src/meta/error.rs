@@ -17,6 +17,10 @@ pub enum GraphError {
     /// The token is invalid or expired (190 with a subcode).
     #[error("token invalid (subcode {subcode:?})")]
     TokenInvalid { subcode: Option<i64> },
+    /// The app itself may not do this yet: it lacks the access level (Advanced Access, an
+    /// Ads API tier) the call needs (270).
+    #[error("app access level (code {code})")]
+    AppAccess { code: i64 },
     /// A permission is missing (10, 200–299).
     #[error("permission error {code}")]
     Permission { code: i64, message: String },
@@ -58,6 +62,9 @@ impl GraphError {
             }
             Self::TokenInvalid { .. } => {
                 "Your Facebook login has expired or was changed. Please log in with Facebook again."
+            }
+            Self::AppAccess { .. } => {
+                "Meta does not yet let this app work with this kind of asset. The agency has been told; you can share the other assets now."
             }
             Self::Permission { .. } => {
                 "You need full control (admin access) of this asset to share it. Ask an admin of the business portfolio to share it, or to give you full control."
@@ -111,6 +118,7 @@ pub fn classify(e: &ErrorBody, usage_wait: Option<Duration>) -> GraphError {
         },
         (1 | 2, _) => GraphError::Transient { code },
         _ if e.is_transient == Some(true) => GraphError::Transient { code },
+        (270, _) => GraphError::AppAccess { code },
         (10 | 200..=299, _) => GraphError::Permission {
             code,
             message: e.message.clone(),

@@ -61,14 +61,32 @@ pub fn scope_words(scope: &str) -> &'static str {
     }
 }
 
+/// A portfolio's kind of asset that Meta would not list, and why in plain words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unlisted {
+    pub owner_name: String,
+    pub kind: AssetKind,
+    pub reason: String,
+}
+
+/// What the client can choose from, and what could not be listed.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub offered: Vec<Offered>,
+    pub unlisted: Vec<Unlisted>,
+}
+
 /// Everything the client could share of the requested kinds, grouped later by portfolio.
+/// One listing Meta refuses (a kind the app may not list, a portfolio where the person
+/// cannot see assets) is reported as unlisted and the rest stays choosable; only a token
+/// Meta no longer accepts fails the whole inventory.
 pub async fn inventory(
     graph: &GraphClient,
     token: &AccessToken,
     asks: &[Ask],
     agency_portfolio: Option<&str>,
     agency_name: &str,
-) -> Result<Vec<Offered>, GraphError> {
+) -> Result<Inventory, GraphError> {
     let businesses = graph.my_businesses(token).await?;
     let kinds: Vec<AssetKind> = asks.iter().map(|a| a.kind).collect();
     let jobs: Vec<(String, String, AssetKind)> = businesses
@@ -80,15 +98,26 @@ pub async fn inventory(
         })
         .collect();
     let listed = bounded(jobs, CONCURRENCY, |(bid, bname, kind)| async move {
-        graph
-            .business_assets(token, &bid, kind, Edge::Owned)
-            .await
-            .map(|rows| (bid, bname, kind, rows))
+        let rows = graph.business_assets(token, &bid, kind, Edge::Owned).await;
+        (bid, bname, kind, rows)
     })
     .await;
     let mut offered = Vec::new();
-    for r in listed {
-        let (bid, bname, kind, rows) = r?;
+    let mut unlisted = Vec::new();
+    for (bid, bname, kind, rows) in listed {
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(e @ GraphError::TokenInvalid { .. }) => return Err(e),
+            Err(e) => {
+                tracing::warn!(error = ?e, kind = kind.as_str(), "a listing was refused");
+                unlisted.push(Unlisted {
+                    owner_name: bname,
+                    kind,
+                    reason: e.plain().to_owned(),
+                });
+                continue;
+            }
+        };
         for row in rows {
             let mine = row.user_tasks.clone();
             let reason = (!mine.is_empty() && !mine.iter().any(|t| t == full_control(kind))).then(|| {
@@ -162,7 +191,7 @@ pub async fn inventory(
             &b.name,
         ))
     });
-    Ok(offered)
+    Ok(Inventory { offered, unlisted })
 }
 
 /// What happened to one asset for one grantee.

@@ -832,3 +832,45 @@ async fn the_migration_answer_needs_the_login_a_live_link_and_is_rate_limited() 
         .unwrap();
     assert_eq!(before, after);
 }
+
+#[tokio::test]
+async fn a_kind_meta_will_not_list_is_named_and_the_rest_stays_choosable() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[]).await;
+    let client = spawn_client_of(&app);
+    login(&client, &link, &ALL, "continue").await;
+    // Meta refuses to list pixels for this app (code 270), as for an app without the
+    // access level that kind needs.
+    app.state.sandbox.as_ref().unwrap().set_faults(Faults {
+        refuse_edge: Some("owned_pixels".into()),
+        ..Faults::default()
+    });
+    let picker = client.get("/approve").await;
+    assert_eq!(picker.status, 200, "{}", picker.body);
+    assert!(
+        picker
+            .body
+            .contains("Pixels and datasets of Messy Co: couldn't be listed"),
+        "{}",
+        picker.body
+    );
+    assert!(
+        picker
+            .body
+            .contains("Meta does not yet let this app work with this kind of asset")
+    );
+    let ids = offered(&picker.body);
+    assert!(
+        ids.contains(&"1800000000000031".to_owned()),
+        "catalogs still offered"
+    );
+    assert!(
+        !ids.contains(&"1900000000000031".to_owned()),
+        "no pixel offered"
+    );
+    let r = approve(&client, &["1800000000000031"]).await;
+    assert_eq!(r.location(), Some("/approve/done"));
+    let g = grants(&app).await;
+    assert!(g.iter().any(|g| g.0 == "1800000000000031"), "{g:?}");
+}

@@ -275,6 +275,8 @@ pub struct Choice {
     pub agency_id: i64,
     pub request: AccessRequest,
     pub offered: Vec<Offered>,
+    /// What Meta would not list (shown with why; the rest stays choosable).
+    pub unlisted: Vec<share::Unlisted>,
 }
 
 /// Lists what the logged-in person can share (a re-authorisation request offers exactly
@@ -295,12 +297,16 @@ pub async fn inventory(ctx: &Ctx, flow: &Flow) -> AppResult<Result<Choice, Stop>
         .filter(|s| !s.is_empty())
         .collect();
     let portfolio = agency.portfolio_id.as_deref();
-    let offered =
+    let (offered, unlisted) =
         match share::inventory(&ctx.graph, &token, &asks, portfolio, agency.public_name()).await {
-            Ok(o) => o
-                .into_iter()
-                .filter(|a| scope.is_empty() || scope.contains(&a.id.as_str()))
-                .collect::<Vec<_>>(),
+            // A re-authorisation request offers exactly the flagged assets.
+            Ok(inv) => (
+                inv.offered
+                    .into_iter()
+                    .filter(|a| scope.is_empty() || scope.contains(&a.id.as_str()))
+                    .collect::<Vec<_>>(),
+                inv.unlisted,
+            ),
             Err(e) => {
                 return Ok(Err(Stop::Problem(Problem {
                     retry: e == GraphError::TokenInvalid { subcode: None },
@@ -320,6 +326,7 @@ pub async fn inventory(ctx: &Ctx, flow: &Flow) -> AppResult<Result<Choice, Stop>
         agency_id: agency.id,
         request: r,
         offered,
+        unlisted,
     }))
 }
 
@@ -361,6 +368,7 @@ pub async fn choose(ctx: &Ctx, flow: &Flow, ids: &[String], ip: &str) -> AppResu
             agency_id: agency.id,
             request: r,
             offered,
+            unlisted: Vec::new(),
         })));
     }
     if open_token(ctx, flow).is_none() {

@@ -174,6 +174,7 @@ pub async fn faults(
         fail_next: 0,
         throttle_next: f.throttle_next.min(1000),
         throttle_regain_minutes: f.throttle_regain_minutes.clamp(0, 60),
+        refuse_edge: None,
     });
     if f.expire_tokens.is_some() {
         sb.expire_tokens();

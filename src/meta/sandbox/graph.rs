@@ -270,6 +270,17 @@ pub async fn handle(
             None,
             "An unexpected error has occurred. Please retry your request later.",
         ))
+    } else if g
+        .faults
+        .refuse_edge
+        .as_deref()
+        .is_some_and(|edge| path.split('/').nth(1) == Some(edge))
+    {
+        Err(err(
+            270,
+            None,
+            "(#270) This Ads API request is not allowed for apps with development access level (Development access is by default for all apps, please request for upgrade).",
+        ))
     } else {
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         let out = dispatch(&mut g, &sb, &method, &version, &segs, &p, now);

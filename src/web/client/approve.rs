@@ -185,6 +185,8 @@ struct Picker {
     total: usize,
     partner: bool,
     error: Option<String>,
+    /// (portfolio, kind, why) for each listing Meta refused.
+    unlisted: Vec<(String, &'static str, String)>,
 }
 
 fn groups_of(offered: &[Offered]) -> Vec<Group> {
@@ -236,6 +238,11 @@ async fn picker_page(
         groups: groups_of(&choice.offered),
         partner: choice.request.mode == GrantMode::Partner,
         error,
+        unlisted: choice
+            .unlisted
+            .into_iter()
+            .map(|u| (u.owner_name, u.kind.plural_label(), u.reason))
+            .collect(),
     };
     render_status(status, &page)
 }
