@@ -137,9 +137,15 @@ pub async fn inventory(
             });
         }
     }
+    // The person's Page tokens: a Page's partners are read with the Page's own token.
+    let my_pages = if kinds.contains(&AssetKind::Page) {
+        graph.my_pages(token).await?
+    } else {
+        Vec::new()
+    };
     if kinds.contains(&AssetKind::Page) {
         // Pages the person manages that no portfolio owns cannot go to a partner.
-        for p in graph.my_pages(token).await? {
+        for p in my_pages.iter().cloned() {
             if !offered.iter().any(|o| o.id == p.id) {
                 offered.push(Offered {
                     kind: AssetKind::Page,
@@ -161,15 +167,27 @@ pub async fn inventory(
         let candidates: Vec<usize> = (0..offered.len())
             .filter(|i| offered[*i].shareable)
             .collect();
-        let ids: Vec<(usize, String)> = candidates
+        // Each read uses the token Meta requires: the Page's for a Page (without one the
+        // person cannot share it anyway), the person's for the other kinds.
+        let ids: Vec<(usize, String, AccessToken)> = candidates
             .iter()
-            .map(|i| (*i, offered[*i].id.clone()))
+            .filter_map(|i| {
+                let o = &offered[*i];
+                let t = match o.kind {
+                    AssetKind::Page => my_pages
+                        .iter()
+                        .find(|p| p.id == o.id)
+                        .map(|p| p.access_token.clone())?,
+                    _ => token.clone(),
+                };
+                Some((*i, o.id.clone(), t))
+            })
             .collect();
-        let shared = bounded(ids, CONCURRENCY, |(i, id)| async move {
+        let shared = bounded(ids, CONCURRENCY, |(i, id, t)| async move {
             (
                 i,
                 graph
-                    .partners(token, &id)
+                    .partners(&t, &id)
                     .await
                     .map(|rows| rows.iter().any(|r| r.id == agency))
                     .unwrap_or(false),

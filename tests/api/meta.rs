@@ -305,7 +305,12 @@ async fn partner_shares_on_all_five_kinds() {
         .share_partner(&page_token, page, AGENCY_PORTFOLIO, &["MANAGE", "ANALYZE"])
         .await
         .unwrap();
-    let partners = m.graph.partners(&t, page).await.unwrap();
+    // Reading a Page's partners needs the Page's token too, as Meta requires.
+    assert!(matches!(
+        m.graph.partners(&t, page).await.unwrap_err(),
+        GraphError::Permission { code: 210, .. }
+    ));
+    let partners = m.graph.partners(&page_token, page).await.unwrap();
     assert_eq!(partners.len(), 1);
     assert_eq!(partners[0].id, AGENCY_PORTFOLIO);
     assert_eq!(partners[0].access_status.as_deref(), Some("CONFIRMED"));

@@ -67,6 +67,14 @@ pub(super) fn agencies(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
         return Err(no_object(asset_id));
     }
     match m {
+        // Reading a Page's partners needs the Page's token, as writing them does.
+        Method::GET if asset.kind == "page" && c.info.page_id.as_deref() != Some(asset_id) => {
+            Err(err(
+                210,
+                None,
+                "(#210) A page access token is required to request this resource.",
+            ))
+        }
         Method::GET => {
             let items = w
                 .shares
