@@ -560,13 +560,18 @@ async fn transient_errors_are_retried_until_they_pass_or_retries_run_out() {
 async fn throttling_waits_as_the_headers_say() {
     let m = spawn_sandbox().await;
     let t = m.token(CASEY);
+    // Business use case throttling carries its wait in the headers of the business called.
+    let list = || {
+        m.graph
+            .business_assets(&t, NORTHWIND, AssetKind::Catalog, Edge::Owned)
+    };
     // Headers say "regain access now": retried after back-off, then succeeds.
     m.sandbox.set_faults(Faults {
         throttle_next: 1,
         throttle_regain_minutes: 0,
         ..Faults::default()
     });
-    assert!(m.graph.me(&t).await.is_ok());
+    assert!(list().await.is_ok());
     // Headers say five minutes: longer than the client may wait in place, so it reports it.
     m.sandbox.set_faults(Faults {
         throttle_next: 1,
@@ -574,7 +579,7 @@ async fn throttling_waits_as_the_headers_say() {
         ..Faults::default()
     });
     let before = m.sandbox.calls();
-    let e = m.graph.me(&t).await.unwrap_err();
+    let e = list().await.unwrap_err();
     assert_eq!(
         e,
         GraphError::Throttled {
@@ -591,7 +596,7 @@ async fn throttling_waits_as_the_headers_say() {
     });
     let tok = t.expose();
     let r = reqwest::get(format!(
-        "{}/sandbox/graph/v25.0/me?access_token={tok}&appsecret_proof={}",
+        "{}/sandbox/graph/v25.0/{NORTHWIND}/owned_pages?access_token={tok}&appsecret_proof={}",
         m.base,
         proof(tok)
     ))
@@ -604,12 +609,25 @@ async fn throttling_waits_as_the_headers_say() {
             .unwrap()
             .contains("\"call_count\":100")
     );
-    assert!(
-        r.headers()["x-business-use-case-usage"]
-            .to_str()
-            .unwrap()
-            .contains("\"estimated_time_to_regain_access\":2")
-    );
+    // Business use case usage is keyed by the business that was called.
+    let usage: Value =
+        serde_json::from_str(r.headers()["x-business-use-case-usage"].to_str().unwrap()).unwrap();
+    assert_eq!(keys(&usage), vec![NORTHWIND.to_owned()]);
+    assert_eq!(usage[NORTHWIND][0]["estimated_time_to_regain_access"], 2);
+    assert_eq!(usage[NORTHWIND][0]["type"], "business_management");
+    // A call on a person counts against the app only.
+    m.sandbox.set_faults(Faults {
+        throttle_next: 1,
+        ..Faults::default()
+    });
+    let r = reqwest::get(format!(
+        "{}/sandbox/graph/v25.0/me?access_token={tok}&appsecret_proof={}",
+        m.base,
+        proof(tok)
+    ))
+    .await
+    .unwrap();
+    assert!(r.headers().get("x-business-use-case-usage").is_none());
 }
 
 #[tokio::test]

@@ -291,6 +291,7 @@ pub async fn handle(
         out.map(|(v, _)| v)
     };
     let regain = g.faults.throttle_regain_minutes;
+    let bucket = usage_bucket(&g.world, &path);
     drop(g);
 
     let (status, body) = match result {
@@ -317,10 +318,11 @@ pub async fn handle(
     )) {
         h.insert("x-app-usage", v);
     }
-    if throttled
+    // Business use case usage is counted per business: the one called, or the one that
+    // owns the asset called, under the use case of the asset's kind.
+    if let (true, Some((business, use_case))) = (throttled, bucket)
         && let Ok(v) = HeaderValue::from_str(&format!(
-            r#"{{"{}":[{{"type":"pages","call_count":100,"total_cputime":20,"total_time":20,"estimated_time_to_regain_access":{regain}}}]}}"#,
-            super::world::AGENCY_PORTFOLIO
+            r#"{{"{business}":[{{"type":"{use_case}","call_count":100,"total_cputime":20,"total_time":20,"estimated_time_to_regain_access":{regain}}}]}}"#
         ))
     {
         h.insert("x-business-use-case-usage", v);
@@ -329,6 +331,23 @@ pub async fn handle(
         h.insert("facebook-api-version", v);
     }
     resp
+}
+
+/// (business id, use case) a call counts against: the business in the path, or the owner
+/// of the asset in the path; None for calls on a person or a token.
+fn usage_bucket(w: &World, path: &str) -> Option<(String, &'static str)> {
+    let first = path.split('/').find(|s| !s.is_empty())?;
+    if w.business(first).is_some() {
+        return Some((first.to_owned(), "business_management"));
+    }
+    let asset = w.asset(first)?;
+    let use_case = match asset.kind.as_str() {
+        "page" => "pages",
+        "instagram" => "instagram",
+        "catalog" => "catalog_management",
+        _ => "ads_management",
+    };
+    Some((asset.owner.clone()?, use_case))
 }
 
 pub(super) fn is_version(v: &str) -> bool {
