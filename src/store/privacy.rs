@@ -23,61 +23,39 @@ pub async fn forget_person(
 ) -> Result<u64, sqlx::Error> {
     const NAME: &str = "a client who asked Meta to delete their data";
     let mut changed = 0;
+    // The person's names in free text ($1 the name, $2 the replacement, $3 the id).
     for name in names.iter().filter(|n| n.chars().count() >= 2) {
-        changed += sqlx::query(
+        for sql in [
             "UPDATE request_events SET detail = REPLACE(detail, $1, $2)
              WHERE request_id IN (SELECT request_id FROM approval_flows WHERE person_id = $3
                                   UNION SELECT request_id FROM client_statements WHERE person_id = $3)",
-        )
-        .bind(name)
-        .bind(NAME)
-        .bind(person_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-        changed += sqlx::query(
             "UPDATE audit_log SET target = REPLACE(target, $1, $2)
              WHERE actor LIKE '%Facebook id ' || $3 || ')'",
-        )
-        .bind(name)
-        .bind(NAME)
-        .bind(person_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+        ] {
+            changed += sqlx::query(sql)
+                .bind(name)
+                .bind(NAME)
+                .bind(person_id)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+        }
     }
-    changed += sqlx::query(
+    // Every statement below binds ($1 the replacement name, $2 the person's id).
+    for sql in [
         "UPDATE audit_log SET actor = $1 WHERE actor LIKE '%Facebook id ' || $2 || ')'",
-    )
-    .bind(NAME)
-    .bind(person_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    changed += sqlx::query(
         "UPDATE approval_flows SET token_sealed = NULL, person_id = NULL, person_name = NULL
-         WHERE person_id = $1",
-    )
-    .bind(person_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    changed += sqlx::query(
+         WHERE person_id = $2 AND $1 <> ''",
         "UPDATE client_statements SET person_id = '', person_name = $1 WHERE person_id = $2",
-    )
-    .bind(NAME)
-    .bind(person_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    changed += sqlx::query(
         "UPDATE grants SET approved_by_name = $1, approved_by_id = '' WHERE approved_by_id = $2",
-    )
-    .bind(NAME)
-    .bind(person_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
+    ] {
+        changed += sqlx::query(sql)
+            .bind(NAME)
+            .bind(person_id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    }
     Ok(changed)
 }
 
