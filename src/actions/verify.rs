@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use super::{Actor, Ctx, audit, audit_as};
+use crate::clock::format_day;
 use crate::domain::access::{AssetKind, GrantMode};
+use crate::domain::migration::ConnectionWarning;
 use crate::domain::{GrantChange, GrantStatus};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
@@ -162,6 +164,10 @@ pub async fn verify_agency(ctx: &Ctx, agency_id: i64) -> Result<VerifyReport, Ve
     }
     let result = reconcile(ctx, &agency, &portfolio, &token).await;
     leases::release(&ctx.db.pool, "verify", &scope, &holder).await?;
+    // Meta refused the agency's own token: tell the agency at once, not at the deadline.
+    if let Err(VerifyError::Meta(GraphError::TokenInvalid { .. })) = &result {
+        warn_connection(ctx, &agency, ConnectionWarning::Lost).await?;
+    }
     result
 }
 
@@ -242,6 +248,70 @@ async fn reconcile(
     tx.commit().await?;
     ctx.mailer.wake();
     Ok(report)
+}
+
+/// Warns the agency's people that its Meta connection expires soon or stopped working,
+/// once per warning and token. Returns whether this call sent it.
+async fn warn_connection(
+    ctx: &Ctx,
+    agency: &agencies::Agency,
+    warning: ConnectionWarning,
+) -> AppResult<bool> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    if !agencies::claim_connection_warning(&mut *tx, agency.id, warning).await? {
+        return Ok(false);
+    }
+    let expires = agencies::meta_connection(&mut *tx, agency.id)
+        .await?
+        .expires_at;
+    let expires_on = expires
+        .filter(|e| *e > 0)
+        .map(format_day)
+        .unwrap_or_default();
+    let brand = templates::Brand::from(agency);
+    let url = ctx.url("/settings");
+    let kind = templates::kinds::META_CONNECTION;
+    for to in prefs::recipients(&mut *tx, agency.id, kind).await? {
+        let email = templates::meta_connection(&brand, &to, warning, &expires_on, &url)?;
+        ctx.queue_mail(&mut tx, Some(agency.id), &email, now)
+            .await?;
+    }
+    let what = format!("Meta connection warning: {}", warning.as_str());
+    audit_as(
+        &mut tx,
+        Some(agency.id),
+        "system",
+        "-",
+        "settings.meta_warning",
+        &what,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.mailer.wake();
+    Ok(true)
+}
+
+/// The job: warns each connected agency 14 and 3 days before its token expires, and when
+/// it has. Returns how many warnings were sent.
+#[tracing::instrument(skip_all)]
+pub async fn warn_expiring_connections(ctx: &Ctx) -> AppResult<usize> {
+    let now = ctx.clock.now();
+    let mut sent = 0;
+    for (agency_id, expires_at, last) in agencies::expiring_connections(&ctx.db.pool).await? {
+        let Some(warning) = ConnectionWarning::due(expires_at, now).filter(|w| Some(*w) > last)
+        else {
+            continue;
+        };
+        let Some(agency) = agencies::get(&ctx.db.pool, agency_id).await? else {
+            continue;
+        };
+        if warn_connection(ctx, &agency, warning).await? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
 }
 
 /// How a "check now" ended, for the page that follows.

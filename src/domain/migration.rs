@@ -109,9 +109,72 @@ impl ReminderStage {
     }
 }
 
+/// A warning about the agency's own Meta connection, in the order they are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ConnectionWarning {
+    /// The token expires within 14 days.
+    FourteenDays,
+    /// … within 3 days.
+    ThreeDays,
+    /// It expired, or Meta refused it (code 190).
+    Lost,
+}
+
+impl ConnectionWarning {
+    pub const ALL: [ConnectionWarning; 3] = [Self::FourteenDays, Self::ThreeDays, Self::Lost];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FourteenDays => "14d",
+            Self::ThreeDays => "3d",
+            Self::Lost => "lost",
+        }
+    }
+
+    /// The stored value; `""` is "none sent" (None). Anything else is an error.
+    pub fn decode(s: &str) -> Result<Option<Self>, super::UnknownValue> {
+        if s.is_empty() {
+            return Ok(None);
+        }
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .map(Some)
+            .ok_or_else(|| super::UnknownValue("connection warning", s.to_owned()))
+    }
+
+    /// Which warning is due at `now` for a token expiring at `expires_at` (0: never).
+    pub fn due(expires_at: i64, now: i64) -> Option<Self> {
+        let left = expires_at - now;
+        match expires_at {
+            0 => None,
+            _ if left <= 0 => Some(Self::Lost),
+            _ if left <= 3 * 86_400 => Some(Self::ThreeDays),
+            _ if left <= 14 * 86_400 => Some(Self::FourteenDays),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connection_warnings_come_in_order() {
+        use ConnectionWarning::*;
+        let day = 86_400;
+        assert_eq!(ConnectionWarning::due(0, 5), None, "never expires");
+        assert_eq!(ConnectionWarning::due(100 * day, 80 * day), None);
+        assert_eq!(
+            ConnectionWarning::due(100 * day, 87 * day),
+            Some(FourteenDays)
+        );
+        assert_eq!(ConnectionWarning::due(100 * day, 98 * day), Some(ThreeDays));
+        assert_eq!(ConnectionWarning::due(100 * day, 100 * day), Some(Lost));
+        assert!(Lost > ThreeDays && ThreeDays > FourteenDays);
+        assert!(ConnectionWarning::decode("1d").is_err());
+    }
 
     #[test]
     fn rule_and_stages() {

@@ -29,6 +29,11 @@ pub async fn run_reminders(state: Ctx, verify_interval: i64, mut shutdown: watch
             Err(e) => tracing::error!(error = ?e, "deadline reminder job failed"),
         }
         crate::actions::verify::verify_due(&state, verify_interval).await;
+        match crate::actions::verify::warn_expiring_connections(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "Meta connection warnings queued"),
+            Err(e) => tracing::error!(error = ?e, "connection warning job failed"),
+        }
         match crate::actions::housekeeping::tidy(&state).await {
             Ok(t) if t.tokens > 0 => {
                 tracing::info!(count = t.tokens, "expired approval tokens forgotten")

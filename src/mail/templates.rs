@@ -2,7 +2,7 @@
 //! templates (text and HTML). Links are always built from the configured base URL by the
 //! caller; nothing here reads a request.
 
-use crate::domain::migration::ReminderStage;
+use crate::domain::migration::{ConnectionWarning, ReminderStage};
 use askama::Template;
 
 use super::OutgoingEmail;
@@ -92,6 +92,7 @@ pub mod kinds {
     pub const DEADLINE_REMINDER: &str = "deadline_reminder";
     pub const ACCESS_LOST: &str = "access_lost";
     pub const CLIENT_STATEMENT: &str = "client_statement";
+    pub const META_CONNECTION: &str = "meta_connection";
 
     /// Mail about a staff member's own account (invitations, password resets): only that
     /// person may ever read it, since its link takes over the account.
@@ -456,6 +457,41 @@ pub fn access_lost(
             paragraphs: vec!["Meta no longer lists these grants for your business portfolio. The client may have removed them:".into()],
             items: assets.to_vec(),
             button: button("See the client", url),
+            ..Body::default()
+        },
+    )
+}
+
+/// The agency's own Meta connection is about to expire, or stopped working.
+pub fn meta_connection(
+    brand: &Brand,
+    to: &str,
+    warning: ConnectionWarning,
+    expires_on: &str,
+    url: &str,
+) -> askama::Result<OutgoingEmail> {
+    let (subject, first) = match warning {
+        ConnectionWarning::FourteenDays | ConnectionWarning::ThreeDays => (
+            format!("Your Meta connection expires on {expires_on}"),
+            format!("The system-user token Latchkey uses to check your clients' access expires on {expires_on}. After that, verification and offboarding stop working."),
+        ),
+        ConnectionWarning::Lost => (
+            "Your Meta connection stopped working".to_owned(),
+            "Meta no longer accepts the system-user token Latchkey uses to check your clients' access: it expired or was revoked. Verification and offboarding are paused.".to_owned(),
+        ),
+    };
+    build(
+        kinds::META_CONNECTION,
+        to,
+        subject,
+        brand,
+        Body {
+            heading: "Your agency's Meta connection".into(),
+            paragraphs: vec![
+                first,
+                "Generate a new token for the system user in Meta Business Settings → Users → System users, and connect it in Latchkey's Settings.".into(),
+            ],
+            button: button("Open Settings", url),
             ..Body::default()
         },
     )

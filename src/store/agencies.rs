@@ -4,6 +4,7 @@ use sqlx::FromRow;
 
 use super::Exec;
 use crate::domain::access::AccessLevel;
+use crate::domain::migration::ConnectionWarning;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Agency {
@@ -169,7 +170,8 @@ pub async fn set_meta_token<'c>(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE agencies SET meta_token_sealed = $1, meta_connected_at = $2, meta_token_expires_at = $3
+        "UPDATE agencies SET meta_token_sealed = $1, meta_connected_at = $2, meta_token_expires_at = $3,
+                             meta_warned = ''
          WHERE id = $4",
     )
     .bind(token.map(|t| t.0))
@@ -205,6 +207,51 @@ pub async fn meta_connection<'c>(
     .bind(id)
     .fetch_one(db)
     .await
+}
+
+/// Connected agencies whose token expires: (agency id, expires at, latest warning sent).
+pub async fn expiring_connections<'c>(
+    db: impl Exec<'c>,
+) -> Result<Vec<(i64, i64, Option<ConnectionWarning>)>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, meta_token_expires_at, meta_warned FROM agencies
+         WHERE meta_token_sealed IS NOT NULL AND meta_token_expires_at > 0",
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(id, at, warned)| {
+            let warned =
+                ConnectionWarning::decode(&warned).map_err(|e| sqlx::Error::Decode(e.into()))?;
+            Ok((id, at, warned))
+        })
+        .collect()
+}
+
+/// Claims sending `warning` for an agency's connection: false when it (or a later one)
+/// was already sent, by this process or another.
+pub async fn claim_connection_warning<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    warning: ConnectionWarning,
+) -> Result<bool, sqlx::Error> {
+    let earlier: Vec<&str> = ConnectionWarning::ALL
+        .iter()
+        .filter(|w| **w < warning)
+        .map(|w| w.as_str())
+        .collect();
+    // Allowed from "" or an earlier stage: at most two earlier stages exist.
+    let r = sqlx::query(
+        "UPDATE agencies SET meta_warned = $1
+         WHERE id = $2 AND meta_token_sealed IS NOT NULL AND meta_warned IN ('', $3, $4)",
+    )
+    .bind(warning.as_str())
+    .bind(id)
+    .bind(earlier.first().copied().unwrap_or(""))
+    .bind(earlier.get(1).copied().unwrap_or(""))
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 pub async fn mark_verified<'c>(db: impl Exec<'c>, id: i64, now: i64) -> Result<(), sqlx::Error> {

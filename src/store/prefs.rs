@@ -3,7 +3,7 @@
 use super::Exec;
 
 /// The agency events a staff user can switch on or off, with their labels.
-pub const EVENTS: [(&str, &str); 5] = [
+pub const EVENTS: [(&str, &str); 6] = [
     ("request_opened", "A client opens an access link"),
     (
         "access_approved",
@@ -18,6 +18,10 @@ pub const EVENTS: [(&str, &str); 5] = [
         "Re-authorisation deadlines: 7 days, 1 day, overdue",
     ),
     ("access_lost", "Verification finds access was lost"),
+    (
+        "meta_connection",
+        "The agency's Meta connection is about to expire or stopped working",
+    ),
 ];
 
 /// The events this user has switched off.

@@ -328,3 +328,58 @@ async fn another_agency_cannot_verify_or_offboard() {
         "active"
     );
 }
+
+#[tokio::test]
+async fn the_agency_is_warned_before_its_meta_connection_expires_and_when_it_stops() {
+    let app = spawn_app().await;
+    let r = app
+        .post(
+            "/setup",
+            &[
+                ("agency_name", "Demo Agency"),
+                ("portfolio_id", AGENCY_PORTFOLIO),
+                ("name", "Ava Agency"),
+                ("email", "ava@agency.example"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let sandbox = app.state.sandbox.as_ref().unwrap();
+    let token = sandbox.issue_token(SYSTEM_USER, &ALL, 20 * 86_400);
+    let r = app.post("/settings/meta", &[("token", &token)]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let warn = || latchkey::actions::verify::warn_expiring_connections(&app.state);
+    assert_eq!(warn().await.unwrap(), 0, "20 days away: nothing yet");
+    app.clock.advance(7 * 86_400);
+    assert_eq!(warn().await.unwrap(), 1, "13 days left");
+    assert_eq!(warn().await.unwrap(), 0, "each warning once");
+    app.drain_outbox().await;
+    app.clock.advance(10 * 86_400 + 3600);
+    assert_eq!(warn().await.unwrap(), 1, "under 3 days left");
+    let mail = app.wait_for_emails("ava@agency.example", 2).await;
+    let subjects: Vec<String> = mail
+        .iter()
+        .map(|m| m.subject.clone())
+        .filter(|s| s.contains("Meta connection"))
+        .collect();
+    assert_eq!(subjects.len(), 2, "{subjects:?}");
+    assert!(subjects[0].starts_with("Your Meta connection expires on"));
+    // Meta refuses the token: verification warns at once, and only once.
+    sandbox.expire_tokens();
+    let e = verify_agency(&app.state, 1).await.unwrap_err();
+    assert!(matches!(e, VerifyError::Meta(_)), "{e:?}");
+    assert!(verify_agency(&app.state, 1).await.is_err());
+    let mail = app.wait_for_emails("ava@agency.example", 3).await;
+    let stopped = mail
+        .iter()
+        .filter(|m| m.subject == "Your Meta connection stopped working")
+        .count();
+    assert_eq!(stopped, 1);
+    assert_eq!(
+        warn().await.unwrap(),
+        0,
+        "the token is past due, and that was said"
+    );
+}
