@@ -346,14 +346,33 @@ async fn the_agency_is_warned_before_its_meta_connection_expires_and_when_it_sto
         )
         .await;
     assert_eq!(r.status, 303);
+    assert!(
+        app.get("/")
+            .await
+            .body
+            .contains("Not connected: verification")
+    );
     let sandbox = app.state.sandbox.as_ref().unwrap();
     let token = sandbox.issue_token(SYSTEM_USER, &ALL, 20 * 86_400);
     let r = app.post("/settings/meta", &[("token", &token)]).await;
     assert_eq!(r.status, 303, "{}", r.body);
+    let home = app.get("/").await.body;
+    assert!(home.contains("Connected; the token expires on"), "{home}");
+    assert!(
+        !home.contains("class=\"warning\">Connected"),
+        "20 days away is fine"
+    );
     let warn = || latchkey::actions::verify::warn_expiring_connections(&app.state);
     assert_eq!(warn().await.unwrap(), 0, "20 days away: nothing yet");
     app.clock.advance(7 * 86_400);
     assert_eq!(warn().await.unwrap(), 1, "13 days left");
+    // A week later the session has ended: log in again to look.
+    app.login("ava@agency.example", PASSWORD).await;
+    let home = app.get("/").await.body;
+    assert!(
+        home.contains("class=\"warning\">Connected; the token expires on"),
+        "{home}"
+    );
     assert_eq!(warn().await.unwrap(), 0, "each warning once");
     app.drain_outbox().await;
     app.clock.advance(10 * 86_400 + 3600);
