@@ -387,6 +387,20 @@ pub fn label(g: &Grant) -> String {
     format!("{} ({})", g.asset_name, g.kind.label())
 }
 
+/// Where, in the agency's own Meta Business Settings, a partner asset is removed by hand.
+fn remove_by_hand(kind: AssetKind) -> String {
+    let (section, what) = match kind {
+        AssetKind::Page => ("Accounts → Pages", "Page"),
+        AssetKind::AdAccount => ("Accounts → Ad accounts", "ad account"),
+        AssetKind::Instagram => ("Accounts → Instagram accounts", "Instagram account"),
+        AssetKind::Catalog => ("Data sources → Catalogs", "catalog"),
+        AssetKind::Pixel => ("Data sources → Datasets (pixels)", "dataset"),
+    };
+    format!(
+        "To remove it by hand: in your agency's Meta Business Settings, open {section}, select the {what} and choose Remove."
+    )
+}
+
 /// Why offboarding did not start.
 #[derive(Debug)]
 pub enum OffboardRefused {
@@ -442,7 +456,10 @@ pub async fn offboard(
                 grants::set_status(&mut tx, g.id, new, why, false, now).await?;
                 results.push((label(g), "Removed".to_owned()));
             }
-            Err(e) => results.push((label(g), format!("Not removed: {}", e.plain()))),
+            Err(e) => results.push((
+                label(g),
+                format!("Not removed: {} {}", e.plain(), remove_by_hand(g.kind)),
+            )),
         }
     }
     let removed = results.iter().filter(|r| r.1 == "Removed").count();

@@ -402,3 +402,39 @@ async fn the_agency_is_warned_before_its_meta_connection_expires_and_when_it_sto
         "the token is past due, and that was said"
     );
 }
+
+#[tokio::test]
+async fn what_offboarding_cannot_remove_comes_with_the_steps_to_do_it_by_hand() {
+    let app = spawn_app().await;
+    let client = approved(&app, "partner", &["1900000000000031"]).await;
+    app.post("/settings/meta/sandbox", &[]).await;
+    // Meta is down for every call: nothing can be removed through the API.
+    app.state
+        .sandbox
+        .as_ref()
+        .unwrap()
+        .set_faults(latchkey::meta::sandbox::Faults {
+            transient_percent: 100,
+            ..Default::default()
+        });
+    let r = app
+        .post(
+            &format!("/clients/{client}/offboard"),
+            &[("confirm_name", "Messy Co")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Not removed"), "{}", r.body);
+    assert!(
+        r.body.contains(
+            "open Data sources → Datasets (pixels), select the dataset and choose Remove"
+        ),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        status_of(&app, "1900000000000031", "partner").await.0,
+        "active",
+        "a grant Meta still holds is not marked revoked"
+    );
+}
