@@ -63,6 +63,24 @@ pub fn due_at(day: i64, grace_days: i64) -> i64 {
     day + grace_days.clamp(0, 365) * 86_400
 }
 
+/// Decodes a "latest stage sent" column: `""` is none yet, a known stage is `Some`, any
+/// other value is an error (never a guess).
+fn decode_stage<T: Copy>(
+    s: &str,
+    all: &[T],
+    as_str: fn(T) -> &'static str,
+    what: &'static str,
+) -> Result<Option<T>, super::UnknownValue> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    all.iter()
+        .copied()
+        .find(|k| as_str(*k) == s)
+        .map(Some)
+        .ok_or_else(|| super::UnknownValue(what, s.to_owned()))
+}
+
 /// Which deadline reminder: 7 days before, 1 day before, overdue; in the order sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ReminderStage {
@@ -84,14 +102,7 @@ impl ReminderStage {
 
     /// The stored value; `""` is "none sent yet" (None). Anything else is an error.
     pub fn decode(s: &str) -> Result<Option<Self>, super::UnknownValue> {
-        if s.is_empty() {
-            return Ok(None);
-        }
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .map(Some)
-            .ok_or_else(|| super::UnknownValue("reminder stage", s.to_owned()))
+        decode_stage(s, &Self::ALL, Self::as_str, "reminder stage")
     }
 
     /// Which reminder is due at `now` for a deadline `due`.
@@ -133,14 +144,7 @@ impl ConnectionWarning {
 
     /// The stored value; `""` is "none sent" (None). Anything else is an error.
     pub fn decode(s: &str) -> Result<Option<Self>, super::UnknownValue> {
-        if s.is_empty() {
-            return Ok(None);
-        }
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .map(Some)
-            .ok_or_else(|| super::UnknownValue("connection warning", s.to_owned()))
+        decode_stage(s, &Self::ALL, Self::as_str, "connection warning")
     }
 
     /// Which warning is due at `now` for a token expiring at `expires_at` (0: never).

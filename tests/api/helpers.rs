@@ -282,6 +282,27 @@ impl TestApp {
     }
 
     /// Sets up agency A with owner and logs in.
+    /// Sets up the sandbox's demo agency (its portfolio, owner Ava) and signs Ava in.
+    pub async fn setup_demo_agency(&self) {
+        let r = self
+            .post(
+                "/setup",
+                &[
+                    ("agency_name", "Demo Agency"),
+                    (
+                        "portfolio_id",
+                        latchkey::meta::sandbox::world::AGENCY_PORTFOLIO,
+                    ),
+                    ("name", "Ava Agency"),
+                    ("email", "ava@agency.example"),
+                    ("password", PASSWORD),
+                    ("confirm", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+
     pub async fn setup_and_login(&self) -> Resp {
         let r = self.setup("Acme Agency", "owner@acme.test").await;
         assert_eq!(r.status, 303, "setup failed: {}", r.body);

@@ -1,11 +1,11 @@
 //! What Meta asks of an app: Facebook Login for Business, the deauthorize and data-deletion
 //! callbacks (authenticated by its signed_request), and the privacy page they point to.
 
-use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, APP_SECRET};
+use latchkey::meta::sandbox::world::APP_SECRET;
 use latchkey::meta::signed_request::sign;
 use serde_json::Value;
 
-use crate::helpers::{PASSWORD, TestApp, approve_as, link_request, spawn_app, spawn_client_of};
+use crate::helpers::{TestApp, approve_as, link_request, spawn_app, spawn_client_of};
 
 const CASEY: &str = "9100000000000001";
 
@@ -15,20 +15,7 @@ async fn approved(app: &TestApp) -> i64 {
 
 /// An agency, a client, and Casey's approval of one pixel; `dialog` sees the login URL.
 async fn approved_with(app: &TestApp, dialog: impl Fn(&str)) -> i64 {
-    let r = app
-        .post(
-            "/setup",
-            &[
-                ("agency_name", "Demo Agency"),
-                ("portfolio_id", AGENCY_PORTFOLIO),
-                ("name", "Ava Agency"),
-                ("email", "ava@agency.example"),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 303);
+    app.setup_demo_agency().await;
     let client = app.create_client("Messy Co", "casey@messy.test").await;
     let link = link_request(app, client, "pixel", true).await;
     let start = spawn_client_of(app).get(&format!("{link}/start")).await;

@@ -332,20 +332,7 @@ async fn another_agency_cannot_verify_or_offboard() {
 #[tokio::test]
 async fn the_agency_is_warned_before_its_meta_connection_expires_and_when_it_stops() {
     let app = spawn_app().await;
-    let r = app
-        .post(
-            "/setup",
-            &[
-                ("agency_name", "Demo Agency"),
-                ("portfolio_id", AGENCY_PORTFOLIO),
-                ("name", "Ava Agency"),
-                ("email", "ava@agency.example"),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 303);
+    app.setup_demo_agency().await;
     assert!(
         app.get("/")
             .await
