@@ -10,7 +10,7 @@ use crate::domain::migration::ConnectionWarning;
 use crate::domain::{GrantChange, GrantStatus};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
-use crate::meta::client::{Edge, bounded};
+use crate::meta::client::{Edge, bounded, pending_edge};
 use crate::meta::share::CONCURRENCY;
 use crate::meta::{AccessToken, GraphError};
 use crate::store::grants::Grant;
@@ -177,7 +177,9 @@ async fn reconcile(
     portfolio: &str,
     token: &AccessToken,
 ) -> Result<VerifyReport, VerifyError> {
-    let mut found: HashMap<String, String> = HashMap::new();
+    // Asset id → whether the share still waits for the owner's answer. `client_*` lists
+    // what the agency holds; `pending_client_*` (Pages and ad accounts only) what waits.
+    let mut found: HashMap<String, bool> = HashMap::new();
     for kind in AssetKind::ALL {
         // Throttling or an outage stops the run; the next one picks up from scratch.
         let rows = ctx
@@ -185,9 +187,13 @@ async fn reconcile(
             .business_assets(token, portfolio, kind, Edge::Client)
             .await
             .map_err(VerifyError::Meta)?;
-        for r in rows {
-            found.insert(r.id, r.access_status.unwrap_or_else(|| "CONFIRMED".into()));
-        }
+        found.extend(rows.into_iter().map(|r| (r.id, false)));
+        let waiting = ctx
+            .graph
+            .pending_client_assets(token, portfolio, kind)
+            .await
+            .map_err(VerifyError::Meta)?;
+        found.extend(waiting.into_iter().map(|id| (id, true)));
     }
     let now = ctx.clock.now();
     let mut report = VerifyReport::default();
@@ -195,9 +201,12 @@ async fn reconcile(
     let mut tx = ctx.db.begin().await?;
     for g in grants::partner_grants(&mut *tx, agency.id).await? {
         let change = match found.get(&g.asset_id) {
-            Some(status) => GrantChange::Seen {
-                pending: status == "PENDING",
-            },
+            Some(pending) => GrantChange::Seen { pending: *pending },
+            // Meta lists no waiting shares of the other kinds: a pending one that is not
+            // listed yet is still waiting, not lost.
+            None if g.status == GrantStatus::Pending && pending_edge(g.kind).is_none() => {
+                continue;
+            }
             None => GrantChange::Missing,
         };
         let Some(new) = g.status.after(change) else {

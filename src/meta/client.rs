@@ -419,9 +419,46 @@ impl GraphClient {
         self.get_all(
             &format!("{business_id}/{}", edge_name(kind, edge)),
             token,
-            &[("fields", fields_for(kind).into()), ("limit", "50".into())],
+            &[
+                ("fields", fields_for(kind, edge).into()),
+                ("limit", "50".into()),
+            ],
         )
         .await
+    }
+
+    /// The person's role in each portfolio they belong to (ADMIN, EMPLOYEE…).
+    pub async fn my_roles(&self, token: &AccessToken) -> Result<Vec<MyRole>, GraphError> {
+        self.get_all(
+            "me/business_users",
+            token,
+            &[("fields", "business,role".into()), ("limit", "100".into())],
+        )
+        .await
+    }
+
+    /// Ids of the assets of `kind` whose share with `business_id` still waits for the
+    /// owner's answer; empty for kinds Meta has no such edge for.
+    pub async fn pending_client_assets(
+        &self,
+        token: &AccessToken,
+        business_id: &str,
+        kind: AssetKind,
+    ) -> Result<Vec<String>, GraphError> {
+        let Some((edge, field)) = pending_edge(kind) else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<PendingRequest> = self
+            .get_all(
+                &format!("{business_id}/{edge}"),
+                token,
+                &[("fields", format!("id,{field}")), ("limit", "100".into())],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| r.page.or(r.ad_account).map(|b| b.id))
+            .collect())
     }
 
     /// Shares an asset with a partner business (`POST /{asset}/agencies`).

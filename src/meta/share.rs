@@ -89,6 +89,29 @@ pub async fn inventory(
 ) -> Result<Inventory, GraphError> {
     let businesses = graph.my_businesses(token).await?;
     let kinds: Vec<AssetKind> = asks.iter().map(|a| a.kind).collect();
+    // What Meta tells about the person's own rights: Page tasks from `/me/accounts`, the
+    // portfolio role for the kinds whose node type has no per-person tasks.
+    let my_pages = if kinds.contains(&AssetKind::Page) {
+        graph.my_pages(token).await?
+    } else {
+        Vec::new()
+    };
+    let needs_role = kinds.iter().any(|k| {
+        matches!(
+            k,
+            AssetKind::Instagram | AssetKind::Catalog | AssetKind::Pixel
+        )
+    });
+    let roles: HashMap<String, String> = if needs_role {
+        graph
+            .my_roles(token)
+            .await?
+            .into_iter()
+            .map(|r| (r.business.id, r.role.unwrap_or_default()))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let jobs: Vec<(String, String, AssetKind)> = businesses
         .iter()
         .flat_map(|b| {
@@ -119,13 +142,7 @@ pub async fn inventory(
             }
         };
         for row in rows {
-            let mine = row.user_tasks.clone();
-            let reason = (!mine.is_empty() && !mine.iter().any(|t| t == full_control(kind))).then(|| {
-                format!(
-                    "You are not an admin of this {}: you can see it but not share it. Ask an admin of {bname} to approve, or to give you full control.",
-                    kind.label().to_lowercase()
-                )
-            });
+            let reason = why_not_shareable(kind, &row, &my_pages, roles.get(&bid), &bname);
             offered.push(Offered {
                 kind,
                 name: row.display_name(),
@@ -137,12 +154,6 @@ pub async fn inventory(
             });
         }
     }
-    // The person's Page tokens: a Page's partners are read with the Page's own token.
-    let my_pages = if kinds.contains(&AssetKind::Page) {
-        graph.my_pages(token).await?
-    } else {
-        Vec::new()
-    };
     if kinds.contains(&AssetKind::Page) {
         // Pages the person manages that no portfolio owns cannot go to a partner.
         for p in my_pages.iter().cloned() {
@@ -210,6 +221,43 @@ pub async fn inventory(
         ))
     });
     Ok(Inventory { offered, unlisted })
+}
+
+/// Why the person may not share an asset, from what Meta exposes of their rights: a
+/// Page's tasks (`/me/accounts`), an ad account's `user_tasks`, and for Instagram accounts,
+/// catalogs and pixels (whose node types carry no per-person tasks) the person's role in
+/// the owning portfolio. None when they may.
+fn why_not_shareable(
+    kind: AssetKind,
+    row: &crate::meta::wire::AssetRow,
+    my_pages: &[PageAccount],
+    role: Option<&String>,
+    portfolio: &str,
+) -> Option<String> {
+    let what = kind.label().to_lowercase();
+    let not_admin = || {
+        format!(
+            "You are not an admin of this {what}: you can see it but not share it. Ask an admin of {portfolio} to approve, or to give you full control."
+        )
+    };
+    match kind {
+        AssetKind::Page => match my_pages.iter().find(|p| p.id == row.id) {
+            None => Some(format!(
+                "You have no role on this Page, so Meta does not let you share it. Ask an admin of {portfolio} to approve."
+            )),
+            Some(p) if !p.tasks.iter().any(|t| t == full_control(kind)) => Some(not_admin()),
+            Some(_) => None,
+        },
+        AssetKind::AdAccount => (!row.user_tasks.iter().any(|t| t == full_control(kind)))
+            .then(not_admin),
+        AssetKind::Instagram | AssetKind::Catalog | AssetKind::Pixel => {
+            (role.map(String::as_str) != Some("ADMIN")).then(|| {
+                format!(
+                    "Only an admin of {portfolio} can share this {what}; you are not one. Ask an admin to approve."
+                )
+            })
+        }
+    }
 }
 
 /// What happened to one asset for one grantee.

@@ -84,12 +84,31 @@ pub struct AssetRow {
     pub ig_username: Option<String>,
     #[serde(default)]
     pub permitted_tasks: Vec<String>,
-    /// The caller's own tasks on the asset (`user_tasks`), when Meta tells.
+    /// The caller's own tasks on an ad account (`AdAccount.user_tasks`).
     #[serde(default)]
     pub user_tasks: Vec<String>,
-    /// On `client_*` edges: CONFIRMED or PENDING.
+}
+
+/// The person's own place in one portfolio (`GET /me/business_users`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct MyRole {
+    pub business: NodeRef,
     #[serde(default)]
-    pub access_status: Option<String>,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NodeRef {
+    pub id: String,
+}
+
+/// A share request waiting for the owner (`pending_client_*`): the asset it names.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PendingRequest {
+    #[serde(default)]
+    pub page: Option<NodeRef>,
+    #[serde(default)]
+    pub ad_account: Option<NodeRef>,
 }
 
 impl AssetRow {
@@ -168,16 +187,32 @@ pub fn edge_name(kind: AssetKind, edge: Edge) -> &'static str {
     }
 }
 
-pub(super) fn fields_for(kind: AssetKind) -> &'static str {
+/// The fields asked of one listing edge: only what the node type has (the SDK's
+/// `adobjects` `Field` classes), plus what the edge adds (`permitted_tasks` on `client_*`).
+/// Of the owned kinds only `AdAccount` tells the caller's own tasks (`user_tasks`); a
+/// Page's come from `/me/accounts`, the other kinds' from the person's role in the
+/// portfolio (`/me/business_users`).
+pub(super) fn fields_for(kind: AssetKind, edge: Edge) -> &'static str {
+    match (kind, edge) {
+        (AssetKind::Page, Edge::Owned) => "id,name,category",
+        (AssetKind::Page, Edge::Client) => "id,name,category,permitted_tasks",
+        (AssetKind::AdAccount, Edge::Owned) => "id,name,account_id,account_status,user_tasks",
+        (AssetKind::AdAccount, Edge::Client) => "id,name,account_id,account_status,permitted_tasks",
+        (AssetKind::Instagram, Edge::Owned) => "id,ig_username,ig_user_id",
+        (AssetKind::Instagram, Edge::Client) => "id,ig_username,ig_user_id,permitted_tasks",
+        (AssetKind::Catalog | AssetKind::Pixel, Edge::Owned) => "id,name",
+        (AssetKind::Catalog | AssetKind::Pixel, Edge::Client) => "id,name,permitted_tasks",
+    }
+}
+
+/// The edge listing share requests still waiting for the owner's answer, for the kinds
+/// Meta has one for (`pending_client_pages`, `pending_client_ad_accounts`), with the
+/// field that names the asset.
+pub fn pending_edge(kind: AssetKind) -> Option<(&'static str, &'static str)> {
     match kind {
-        AssetKind::Page => "id,name,category,permitted_tasks,user_tasks,access_status",
-        AssetKind::AdAccount => {
-            "id,name,account_id,account_status,permitted_tasks,user_tasks,access_status"
-        }
-        AssetKind::Instagram => {
-            "id,ig_username,ig_user_id,permitted_tasks,user_tasks,access_status"
-        }
-        AssetKind::Catalog | AssetKind::Pixel => "id,name,permitted_tasks,user_tasks,access_status",
+        AssetKind::Page => Some(("pending_client_pages", "page")),
+        AssetKind::AdAccount => Some(("pending_client_ad_accounts", "ad_account")),
+        _ => None,
     }
 }
 

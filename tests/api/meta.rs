@@ -376,12 +376,16 @@ async fn partner_shares_on_all_five_kinds() {
             .iter()
             .any(|p| p.id == page && p.permitted_tasks.contains(&"MANAGE".to_owned()))
     );
-    for kind in [
-        AssetKind::AdAccount,
-        AssetKind::Catalog,
-        AssetKind::Pixel,
-        AssetKind::Instagram,
-    ] {
+    // The Instagram share still waits for the partner: `client_*` lists only what the
+    // agency holds.
+    assert!(
+        m.graph
+            .business_assets(&ava, AGENCY_PORTFOLIO, AssetKind::Instagram, Edge::Client)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    for kind in [AssetKind::AdAccount, AssetKind::Catalog, AssetKind::Pixel] {
         assert_eq!(
             m.graph
                 .business_assets(&ava, AGENCY_PORTFOLIO, kind, Edge::Client)
@@ -1027,5 +1031,86 @@ async fn the_standalone_sandbox_takes_registered_and_loopback_redirects_like_a_d
     assert_eq!(
         dialog_status(&base, "http://localhost.evil.example/cb").await,
         400
+    );
+}
+
+#[tokio::test]
+async fn fields_the_sdk_lists_are_served_and_any_other_is_refused_in_metas_words() {
+    let m = spawn_sandbox().await;
+    let t = m.token(CASEY);
+    let tok = t.expose();
+    let auth = format!("access_token={tok}&appsecret_proof={}", proof(tok));
+    let bloom = "2000000001";
+    // `AdAccount` has `user_tasks` in the SDK; `Page` has not, whatever Latchkey would like.
+    let (status, ok) = m
+        .raw(&format!(
+            "{bloom}/owned_ad_accounts?fields=id,account_id,account_status,user_tasks&{auth}"
+        ))
+        .await;
+    assert_eq!(status, 200, "{ok}");
+    assert_eq!(
+        keys(&ok["data"][0]),
+        vec!["account_id", "account_status", "id", "user_tasks"]
+    );
+    let (status, refused) = m
+        .raw(&format!(
+            "{bloom}/owned_pages?fields=id,name,user_tasks&{auth}"
+        ))
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(refused["error"]["code"], 100);
+    assert_eq!(
+        refused["error"]["message"],
+        "(#100) Tried accessing nonexisting field (user_tasks) on node type (Page)"
+    );
+    // What an edge adds is a field there and only there.
+    let (status, _) = m
+        .raw(&format!(
+            "{bloom}/owned_pixels?fields=id,permitted_tasks&{auth}"
+        ))
+        .await;
+    assert_eq!(status, 400);
+    let ava = m.token(AVA);
+    let ava = ava.expose();
+    let (status, v) = m
+        .raw(&format!(
+            "{AGENCY_PORTFOLIO}/client_pages?fields=id,name,permitted_tasks&access_token={ava}&appsecret_proof={}",
+            proof(ava)
+        ))
+        .await;
+    assert_eq!(status, 200, "{v}");
+    // Nothing nobody asked for: a named field list is answered with those fields and id.
+    let (_, me) = m.raw(&format!("me?fields=name&{auth}")).await;
+    assert_eq!(keys(&me), vec!["id", "name"]);
+    let (status, e) = m.raw(&format!("me?fields=name,tasks&{auth}")).await;
+    assert_eq!(
+        (status, e["error"]["message"].as_str().unwrap()),
+        (
+            400,
+            "(#100) Tried accessing nonexisting field (tasks) on node type (User)"
+        )
+    );
+}
+
+#[tokio::test]
+async fn the_person_s_role_per_portfolio_comes_from_me_business_users() {
+    let m = spawn_sandbox().await;
+    let roles = m.graph.my_roles(&m.token(AVA)).await.unwrap();
+    let of = |b: &str| {
+        roles
+            .iter()
+            .find(|r| r.business.id == b)
+            .and_then(|r| r.role.clone())
+    };
+    assert_eq!(of(AGENCY_PORTFOLIO).as_deref(), Some("ADMIN"));
+    assert_eq!(of("2000000003").as_deref(), Some("EMPLOYEE"));
+    // No waiting share requests in the seeded world; the edge answers, Instagram has none.
+    let ava = m.token(AVA);
+    assert!(
+        m.graph
+            .pending_client_assets(&ava, AGENCY_PORTFOLIO, AssetKind::AdAccount)
+            .await
+            .unwrap()
+            .is_empty()
     );
 }

@@ -11,7 +11,8 @@ use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use super::schema::edge_kind;
+use super::nodes;
+use super::schema::{self, Node, added, asset_node, edge_kind};
 use super::world::{APP_SECRET, TokenInfo, World};
 use super::{Inner, Sandbox};
 
@@ -61,6 +62,29 @@ pub(super) fn no_object(id: &str) -> GErr {
 }
 
 pub(super) type GResult = Result<Value, GErr>;
+
+/// Refuses a `fields=` entry the node type (with what the edge adds) does not have, in
+/// Meta's words.
+pub(super) fn fields_ok(
+    p: &BTreeMap<String, String>,
+    node: Node,
+    added: &[&str],
+) -> Result<(), GErr> {
+    match p
+        .get("fields")
+        .and_then(|f| schema::unknown_field(f, node, added))
+    {
+        Some(f) => Err(err(
+            100,
+            None,
+            &format!(
+                "(#100) Tried accessing nonexisting field ({f}) on node type ({})",
+                node.name
+            ),
+        )),
+        None => Ok(()),
+    }
+}
 
 /// Parameters from the query string and a form body; the body wins.
 pub(super) fn params(query: Option<&str>, body: &[u8]) -> BTreeMap<String, String> {
@@ -375,6 +399,7 @@ fn dispatch(
             let w = &g.world;
             match (m, segs) {
                 (Method::GET, ["me"]) => {
+                    fields_ok(p, nodes::USER, added::NONE)?;
                     let person = w
                         .person(&caller.info.person_id)
                         .ok_or_else(|| no_object("me"))?;
@@ -385,6 +410,7 @@ fn dispatch(
                 }
                 (Method::GET, ["me", "businesses"]) => {
                     caller.need("business_management")?;
+                    fields_ok(p, nodes::BUSINESS, added::NONE)?;
                     let items = w
                         .members
                         .iter()
@@ -396,22 +422,48 @@ fn dispatch(
                 }
                 (Method::GET, ["me", "accounts"]) => {
                     caller.need("pages_show_list")?;
+                    fields_ok(p, nodes::PAGE, added::USER_ACCOUNTS)?;
                     me_accounts(g, sb, &caller, p, version, now).map(|v| (v, true))
                 }
                 (Method::GET, [id]) => {
                     if let Some(b) = w.business(id) {
+                        fields_ok(p, nodes::BUSINESS, added::NONE)?;
                         read(Ok(pick(
                             json!({"id": b.id, "name": b.name, "verification_status": "verified"}),
                             p.get("fields"),
                         )))
-                    } else if w.asset(id).is_some() {
+                    } else if let Some(a) = w.asset(id) {
+                        fields_ok(p, asset_node(&a.kind), added::NONE)?;
                         read(Ok(pick(asset_json(w, id), p.get("fields"))))
                     } else {
                         Err(no_object(id))
                     }
                 }
+                (Method::GET, ["me", "business_users"]) => {
+                    caller.need("business_management")?;
+                    fields_ok(p, nodes::BUSINESS_USER, added::NONE)?;
+                    let items = w
+                        .members
+                        .iter()
+                        .filter(|m| m.person_id == caller.info.person_id)
+                        .filter(|m| !w.personal_access_ended(&m.person_id, &m.business_id, now))
+                        .filter_map(|m| {
+                            let b = w.business(&m.business_id)?;
+                            Some(json!({"id": m.bsuid, "name": w.person(&m.person_id)?.name, "role": m.role,
+                                        "business": {"id": b.id, "name": b.name}}))
+                        })
+                        .collect();
+                    read(Ok(page(
+                        items,
+                        p,
+                        &sb.graph_base,
+                        version,
+                        "me/business_users",
+                    )))
+                }
                 (Method::GET, [business, "business_users"]) => {
                     caller.need("business_management")?;
+                    fields_ok(p, nodes::BUSINESS_USER, added::NONE)?;
                     if w.business(business).is_none() {
                         return Err(no_object(business));
                     }
@@ -442,9 +494,57 @@ fn dispatch(
                         &format!("{business}/business_users"),
                     )))
                 }
+                (
+                    Method::GET,
+                    [
+                        business,
+                        edge @ ("pending_client_ad_accounts" | "pending_client_pages"),
+                    ],
+                ) => {
+                    caller.need("business_management")?;
+                    let (kind, node, field) = if *edge == "pending_client_pages" {
+                        ("page", nodes::PAGE_REQUEST, "page")
+                    } else {
+                        ("ad_account", nodes::AD_ACCOUNT_REQUEST, "ad_account")
+                    };
+                    fields_ok(p, node, added::CLIENT_ASSETS)?;
+                    if w.business(business).is_none() {
+                        return Err(no_object(business));
+                    }
+                    if w.membership(business, &caller.info.person_id).is_none() {
+                        return Err(err(
+                            200,
+                            None,
+                            "(#200) You do not have permission to view this business's assets",
+                        ));
+                    }
+                    let items: Vec<Value> = w
+                        .shares
+                        .iter()
+                        .filter(|s| s.business_id == *business && s.status == "PENDING")
+                        .filter(|s| w.asset(&s.asset_id).is_some_and(|a| a.kind == kind))
+                        .map(|s| {
+                            json!({"id": format!("{}_{}", s.asset_id, s.business_id), field: asset_json(w, &s.asset_id),
+                                   "permitted_tasks": s.tasks})
+                        })
+                        .collect();
+                    read(Ok(page(
+                        items,
+                        p,
+                        &sb.graph_base,
+                        version,
+                        &format!("{business}/{edge}"),
+                    )))
+                }
                 (Method::GET, [business, edge]) if edge_kind(edge).is_some() => {
                     caller.need("business_management")?;
                     let (kind, client) = edge_kind(edge).expect("checked");
+                    let edge_adds = if client {
+                        added::CLIENT_ASSETS
+                    } else {
+                        added::NONE
+                    };
+                    fields_ok(p, asset_node(kind), edge_adds)?;
                     if w.business(business).is_none() {
                         return Err(no_object(business));
                     }
@@ -457,14 +557,15 @@ fn dispatch(
                     }
                     check_personal(w, &caller, Some(business), now)?;
                     let items: Vec<Value> = if client {
+                        // Only shares the partner holds; requests still waiting for the
+                        // owner's answer are on `pending_client_*`.
                         w.shares
                             .iter()
-                            .filter(|s| s.business_id == *business)
+                            .filter(|s| s.business_id == *business && s.status == "CONFIRMED")
                             .filter(|s| w.asset(&s.asset_id).is_some_and(|a| a.kind == kind))
                             .map(|s| {
                                 let mut v = asset_json(w, &s.asset_id);
                                 v["permitted_tasks"] = json!(s.tasks);
-                                v["access_status"] = json!(s.status);
                                 v
                             })
                             .collect()
@@ -474,8 +575,12 @@ fn dispatch(
                             .filter(|a| a.owner.as_deref() == Some(business) && a.kind == kind)
                             .map(|a| {
                                 let mut v = asset_json(w, &a.id);
-                                // Like Meta's `user_tasks`: what the caller may do on it.
-                                v["user_tasks"] = json!(w.tasks_of(&caller.info.person_id, &a.id));
+                                // `AdAccount.user_tasks`: the only owned kind whose node type
+                                // tells the caller's own tasks.
+                                if kind == "ad_account" {
+                                    v["user_tasks"] =
+                                        json!(w.tasks_of(&caller.info.person_id, &a.id));
+                                }
                                 v
                             })
                             .collect()

@@ -7,6 +7,7 @@
 mod admin;
 mod dialog;
 mod graph;
+mod nodes;
 mod paging;
 pub mod schema;
 mod sharing;

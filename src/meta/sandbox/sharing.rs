@@ -11,9 +11,10 @@ use super::graph::{
     Caller, GErr, GResult, check_personal, err, full_control, iso, no_object, parse_list,
 };
 use super::paging::page;
-use super::schema;
+use super::schema::{self, added};
 use super::world::{Asset, Share};
 use super::{Inner, Sandbox};
+use super::{graph::fields_ok, nodes};
 
 /// One call on an asset's sharing edge.
 pub(super) struct EdgeCall<'a, 'c> {
@@ -76,6 +77,7 @@ pub(super) fn agencies(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
             ))
         }
         Method::GET => {
+            fields_ok(p, nodes::BUSINESS, added::AGENCIES)?;
             let items = w
                 .shares
                 .iter()
@@ -215,6 +217,7 @@ pub(super) fn assigned_users(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
             let Some(business) = p.get("business") else {
                 return Err(err(100, None, "(#100) The parameter business is required"));
             };
+            fields_ok(p, nodes::ASSIGNED_USER, added::ASSIGNED_USERS)?;
             let items = w
                 .assignments
                 .iter()
