@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod error;
+pub mod pacing;
 pub mod sandbox;
 pub mod share;
 pub mod signed_request;

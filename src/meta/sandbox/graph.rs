@@ -42,7 +42,9 @@ pub(super) fn err(code: i64, subcode: Option<i64>, message: &str) -> GErr {
         code,
         subcode,
         message: message.to_owned(),
-        transient: matches!(code, 1 | 2),
+        // Meta marks service errors and rate limits as transient: the same call succeeds
+        // later (rate limits: once usage is regained).
+        transient: matches!(code, 1 | 2 | 4 | 17 | 32 | 613 | 80000..=80014),
         kind: if matches!(code, 190 | 10 | 200..=299 | 100 | 104) {
             "OAuthException"
         } else {
@@ -282,7 +284,7 @@ pub async fn handle(
         Err(err(
             80001,
             None,
-            "There have been too many calls to this Page account. Wait a bit and try again.",
+            "(#80001) There have been too many calls to this Page account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
         ))
     } else if g.faults.fail_next > 0
         || (g.faults.transient_percent > 0
@@ -336,7 +338,9 @@ pub async fn handle(
     };
     let mut resp = (status, axum::Json(body)).into_response();
     let h = resp.headers_mut();
-    let pct = if throttled { 100 } else { (calls % 50) as i64 };
+    // The app as a whole stays below its limit: the throttling emulated is the business
+    // use case's (or the ad account's), which is what Meta applies to these calls.
+    let pct = (calls % 50) as i64;
     if let Ok(v) = HeaderValue::from_str(&format!(
         r#"{{"call_count":{pct},"total_time":{pct},"total_cputime":{pct}}}"#
     )) {
@@ -344,12 +348,26 @@ pub async fn handle(
     }
     // Business use case usage is counted per business: the one called, or the one that
     // owns the asset called, under the use case of the asset's kind.
-    if let (true, Some((business, use_case))) = (throttled, bucket)
-        && let Ok(v) = HeaderValue::from_str(&format!(
-            r#"{{"{business}":[{{"type":"{use_case}","call_count":100,"total_cputime":20,"total_time":20,"estimated_time_to_regain_access":{regain}}}]}}"#
-        ))
-    {
-        h.insert("x-business-use-case-usage", v);
+    if let Some((business, use_case)) = bucket {
+        let (count, regain) = if throttled { (100, regain) } else { (pct, 0) };
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            r#"{{"{business}":[{{"type":"{use_case}","call_count":{count},"total_cputime":{count},"total_time":{count},"estimated_time_to_regain_access":{regain}}}]}}"#
+        )) {
+            h.insert("x-business-use-case-usage", v);
+        }
+    }
+    // The ad account called has its own meter (`reset_time_duration` in seconds).
+    if path.starts_with("act_") {
+        let (util, reset) = if throttled {
+            (100, regain * 60)
+        } else {
+            (pct, 0)
+        };
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            r#"{{"acc_id_util_pct":{util},"reset_time_duration":{reset}}}"#
+        )) {
+            h.insert("x-ad-account-usage", v);
+        }
     }
     if let Ok(v) = HeaderValue::from_str(&version) {
         h.insert("facebook-api-version", v);
