@@ -111,15 +111,12 @@ impl Pacer {
     pub fn observe(&self, node: &str, usage: &Usage, now: Instant) {
         let mut until = self.until.lock().expect("pacer lock");
         let mut hold = |scope: Scope, pct: f64, stated: Option<Duration>| {
-            match hold_for(pct, stated) {
-                // Holds only grow: an answer to a call made earlier may report lower
-                // usage, and Meta's stated regain time stands until it has passed.
-                Some(d) => {
-                    let t = now + d;
-                    let e = until.entry(scope).or_insert(t);
-                    *e = (*e).max(t);
-                }
-                None => {}
+            // Holds only grow: an answer to a call made earlier may report lower usage,
+            // and Meta's stated regain time stands until it has passed.
+            if let Some(d) = hold_for(pct, stated) {
+                let t = now + d;
+                let e = until.entry(scope).or_insert(t);
+                *e = (*e).max(t);
             }
         };
         if let Some(pct) = usage.app_pct {
