@@ -158,8 +158,10 @@ pub struct BusinessUser {
     pub email: Option<String>,
     #[serde(default)]
     pub role: Option<String>,
+    /// `FB` (a personal account) or `MWA` (a managed work account). A list in Meta's
+    /// schema (`list<InvitedUserType>` in the SDK's `BusinessUser`), not a string.
     #[serde(default)]
-    pub invited_user_type: Option<String>,
+    pub invited_user_type: Vec<String>,
 }
 
 /// Which side of a business's assets to list.

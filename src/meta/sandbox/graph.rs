@@ -501,7 +501,7 @@ fn dispatch(
                         .filter_map(|m| {
                             let person = w.person(&m.person_id)?;
                             let kind = if m.managed || migrated { "MWA" } else { "FB" };
-                            Some(json!({"id": m.bsuid, "name": person.name, "email": person.email, "role": m.role, "invited_user_type": kind}))
+                            Some(json!({"id": m.bsuid, "name": person.name, "email": person.email, "role": m.role, "invited_user_type": [kind]}))
                         })
                         .collect();
                     read(Ok(page(
