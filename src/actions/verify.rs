@@ -397,6 +397,9 @@ pub fn label(g: &Grant) -> String {
 }
 
 /// Where, in the agency's own Meta Business Settings, a partner asset is removed by hand.
+/// Why a Page's partner access could not be removed through the API.
+const NO_PAGE_TOKEN: &str = "Meta removes a partner from a Page only with that Page's own token, and your agency's system user has no role on this Page.";
+
 fn remove_by_hand(kind: AssetKind) -> String {
     let (section, what) = match kind {
         AssetKind::Page => ("Accounts → Pages", "Page"),
@@ -443,10 +446,34 @@ pub async fn offboard(
         return Ok(Err(OffboardRefused::NotConnected));
     };
     let total = partner.len();
+    // Meta changes a Page's partners only with that Page's token: the agency's system user
+    // has one for the Pages it was given a role on (`/me/accounts`).
+    let page_tokens: HashMap<String, AccessToken> =
+        if partner.iter().any(|g| g.kind == AssetKind::Page) {
+            ctx.graph
+                .my_pages(&token)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| (p.id, p.access_token))
+                .collect()
+        } else {
+            HashMap::new()
+        };
     let outcomes = bounded(partner, CONCURRENCY, |g| {
-        let (graph, token, portfolio) = (ctx.graph.clone(), token.clone(), portfolio.clone());
+        let (graph, portfolio) = (ctx.graph.clone(), portfolio.clone());
+        let token = match g.kind {
+            AssetKind::Page => page_tokens.get(&g.asset_id).cloned(),
+            _ => Some(token.clone()),
+        };
         async move {
-            let r = graph.remove_partner(&token, &g.asset_id, &portfolio).await;
+            let r = match token {
+                Some(t) => graph
+                    .remove_partner(&t, &g.asset_id, &portfolio)
+                    .await
+                    .map_err(|e| e.plain().to_owned()),
+                None => Err(NO_PAGE_TOKEN.to_owned()),
+            };
             (g, r)
         }
     })
@@ -465,9 +492,9 @@ pub async fn offboard(
                 grants::set_status(&mut tx, g.id, new, why, false, now).await?;
                 results.push((label(g), "Removed".to_owned()));
             }
-            Err(e) => results.push((
+            Err(why) => results.push((
                 label(g),
-                format!("Not removed: {} {}", e.plain(), remove_by_hand(g.kind)),
+                format!("Not removed: {why} {}", remove_by_hand(g.kind)),
             )),
         }
     }

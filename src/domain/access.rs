@@ -81,6 +81,17 @@ impl AssetKind {
         }
     }
 
+    /// "Page", inside a sentence ("this Page", "this ad account").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Page => "Page",
+            Self::AdAccount => "ad account",
+            Self::Instagram => "Instagram account",
+            Self::Catalog => "product catalog",
+            Self::Pixel => "pixel",
+        }
+    }
+
     /// The Facebook Login permission that listing and sharing this kind needs.
     pub fn scope(self) -> &'static str {
         match self {

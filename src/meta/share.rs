@@ -234,7 +234,7 @@ fn why_not_shareable(
     role: Option<&String>,
     portfolio: &str,
 ) -> Option<String> {
-    let what = kind.label().to_lowercase();
+    let what = kind.noun();
     let not_admin = || {
         format!(
             "You are not an admin of this {what}: you can see it but not share it. Ask an admin of {portfolio} to approve, or to give you full control."

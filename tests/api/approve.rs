@@ -874,3 +874,33 @@ async fn a_kind_meta_will_not_list_is_named_and_the_rest_stays_choosable() {
     let g = grants(&app).await;
     assert!(g.iter().any(|g| g.0 == "1800000000000031"), "{g:?}");
 }
+
+#[tokio::test]
+async fn what_the_person_may_share_comes_from_what_meta_exposes_of_their_rights() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[]).await;
+    let client = spawn_client_of(&app);
+    // Dana is an employee of Messy Co with analyst tasks on its Page.
+    let cb = facebook_login(&client, &link, "9100000000000002", &ALL, "continue").await;
+    assert_eq!(cb.location(), Some("/approve"), "{}", cb.body);
+    let picker = client.get("/approve").await.body;
+    // Page: her tasks from /me/accounts lack MANAGE.
+    assert!(
+        picker.contains("You are not an admin of this Page"),
+        "{picker}"
+    );
+    // Catalog, pixel and Instagram carry no per-person tasks in Meta's schema: her role in
+    // the portfolio (/me/business_users) decides.
+    assert_eq!(
+        picker
+            .matches("Only an admin of Messy Co can share this")
+            .count(),
+        3,
+        "{picker}"
+    );
+    assert!(
+        offered(&picker).is_empty(),
+        "nothing she may share is offered"
+    );
+}

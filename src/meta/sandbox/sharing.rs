@@ -168,6 +168,14 @@ pub(super) fn agencies(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
             Ok(json!({"success": true}))
         }
         Method::DELETE => {
+            // A Page's partners are changed with the Page's token only, like sharing it.
+            if asset.kind == "page" && c.info.page_id.as_deref() != Some(asset_id) {
+                return Err(err(
+                    210,
+                    None,
+                    "(#210) A page access token is required to request this resource.",
+                ));
+            }
             let business = p.get("business").cloned().unwrap_or_default();
             // The asset's admins may remove a partner, and a partner may leave.
             let leaving = w
