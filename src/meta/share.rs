@@ -505,6 +505,11 @@ async fn share_one(
     let partners = partners.unwrap_or_default();
     let assigned = assigned.unwrap_or_default();
     for (grantee, failure) in &made {
+        // Meta's code for "already shared" is not documented (3946/3989 are the ones seen):
+        // whatever the refusal said, a partner Meta lists on the asset holds the access.
+        let failure = failure.as_ref().filter(|_| {
+            !(a.mode == GrantMode::Partner && partners.iter().any(|p| &p.id == grantee))
+        });
         if let Some(reason) = failure {
             out.push(outcome(
                 asset,
