@@ -1,11 +1,11 @@
 //! The agency's clients: add, edit, archive and restore.
 
 use super::{Actor, Ctx, audit};
-use crate::domain::migration::MigrationStatus;
 use crate::domain::{BoundedText, EmailAddress};
 use crate::error::{AppError, AppResult};
-use crate::store::clients::{self, Client, ClientFields};
+use crate::store::clients::{self, Client, ClientFields, MigrationRow};
 use crate::store::grants::{self, Grant};
+use crate::store::signals::{self, Signal};
 use crate::store::statements::{self, Statement};
 
 /// The client form as typed.
@@ -129,9 +129,10 @@ pub async fn set_archived(ctx: &Ctx, actor: &Actor, id: i64, archive: bool) -> A
 pub struct Overview {
     pub client: Client,
     pub grants: Vec<Grant>,
-    /// The agency's record of the client's move.
-    pub migration: (MigrationStatus, Option<i64>),
-    pub grace_days: i64,
+    /// The agency's record of the client's move (None: never recorded).
+    pub migration: Option<MigrationRow>,
+    /// Signals from Meta waiting for staff.
+    pub signals: Vec<Signal>,
     /// The client's latest word on the move (never the record itself).
     pub statement: Option<Statement>,
     /// The latest grant history: (asset name, status, detail, when).
@@ -143,18 +144,18 @@ pub struct Overview {
 pub async fn overview(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Overview> {
     let db = &ctx.db.pool;
     let client = get(ctx, agency_id, id).await?;
-    let (grants, migration, grace_days, statement, history) = tokio::try_join!(
+    let (grants, migration, signals, statement, history) = tokio::try_join!(
         grants::for_client(db, agency_id, id),
         clients::migration(db, agency_id, id),
-        clients::grace_days(db, agency_id, id),
+        signals::open(db, agency_id, id),
         statements::latest(db, agency_id, id),
         grants::client_history(db, agency_id, id, 50),
     )?;
     Ok(Overview {
         client,
         grants,
-        migration: migration.unwrap_or((MigrationStatus::NotStarted, None)),
-        grace_days,
+        migration,
+        signals,
         statement,
         history,
     })

@@ -5,21 +5,29 @@ use super::requests::{Issued, Spec, issue};
 use super::{Actor, Ctx, audit};
 use crate::clock::{format_day, parse_iso_day};
 use crate::domain::access::{Ask, GrantMode};
-use crate::domain::migration::{self, MigrationStatus, ReminderStage};
+use crate::domain::migration::{
+    DueBasis, MigrationRecord, MigrationStatus, RecordSource, ReminderStage,
+};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates::{self, Audience};
+use crate::meta::share::PortfolioSignal;
 use crate::store::grants::Grant;
-use crate::store::{agencies, clients, grants, prefs};
+use crate::store::{agencies, clients, grants, prefs, signals};
 
 /// What staff record about a client's move, as typed (a foreign client is a 404 before
-/// any form error).
+/// any form error). Dates are `YYYY-MM-DD` or empty.
 #[derive(Debug, Clone, Default)]
 pub struct MoveForm {
     pub status: String,
-    /// `YYYY-MM-DD`, or empty.
+    /// The day the current status began.
     pub date: String,
-    /// Days after the move until user-based grants are due; empty: 30.
-    pub grace_days: String,
+    /// The organisation's deadline for people to activate managed accounts.
+    pub people_deadline: String,
+    /// `staff` or `client` (what the client told staff).
+    pub deadline_source: String,
+    /// The day people activated.
+    pub activated_on: String,
+    pub activated_source: String,
 }
 
 /// "Page name (Facebook Page)" for e-mails.
@@ -27,7 +35,16 @@ fn asset_line(g: &Grant) -> String {
     format!("{} ({})", g.asset_name, g.kind.label())
 }
 
-/// Staff record a client's migration. A status that starts the clock needs its date.
+/// "31 December 2026", or "31 December 2026 (estimated)".
+pub fn due_words(due: i64, basis: DueBasis) -> String {
+    if basis.is_estimate() {
+        format!("{} (estimated)", format_day(due))
+    } else {
+        format_day(due)
+    }
+}
+
+/// Staff record a client's migration: validated, then applied.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = client_id))]
 pub async fn record(ctx: &Ctx, actor: &Actor, client_id: i64, f: &MoveForm) -> AppResult<usize> {
     clients::get(&ctx.db.pool, actor.agency_id, client_id)
@@ -36,37 +53,49 @@ pub async fn record(ctx: &Ctx, actor: &Actor, client_id: i64, f: &MoveForm) -> A
     let bad = |msg: &str| AppError::BadRequest(msg.to_owned());
     let status =
         MigrationStatus::parse(&f.status).ok_or_else(|| bad("Choose a migration status."))?;
-    let day = match f.date.trim() {
-        "" => None,
-        d => Some(parse_iso_day(d).ok_or_else(|| bad("Use a date like 2027-01-31."))?),
+    let date = |raw: &str| match raw.trim() {
+        "" => Ok(None),
+        d => parse_iso_day(d)
+            .map(Some)
+            .ok_or_else(|| bad("Use dates like 2027-01-31.")),
     };
-    if status.starts_clock() && day.is_none() {
+    let source = |raw: &str| match raw.trim() {
+        "" => Ok(RecordSource::Staff),
+        s => RecordSource::parse(s)
+            .filter(|s| *s != RecordSource::Meta)
+            .ok_or_else(|| bad("Say whether staff or the client gave this date.")),
+    };
+    let record = MigrationRecord {
+        status,
+        day: date(&f.date)?,
+        people_deadline: date(&f.people_deadline)?,
+        activated_on: date(&f.activated_on)?,
+    };
+    if status.needs_day() && record.day.is_none() {
         return Err(bad(
-            "Give the date of the move: the re-authorisation deadline is counted from it.",
+            "Give the day the move began: without the organisation's deadline, the estimate is counted from it.",
         ));
     }
-    let grace = match f.grace_days.trim() {
-        "" => 30,
-        g => g
-            .parse::<i64>()
-            .ok()
-            .filter(|d| (0..=365).contains(d))
-            .ok_or_else(|| bad("The grace period is 0 to 365 days."))?,
+    let new = clients::NewRecord {
+        record,
+        source: RecordSource::Staff,
+        deadline_source: source(&f.deadline_source)?,
+        activated_source: source(&f.activated_source)?,
+        by: &actor.name,
     };
-    clients::set_grace_days(&ctx.db.pool, actor.agency_id, client_id, grace).await?;
-    apply(ctx, actor, client_id, status, day).await
+    apply(ctx, actor, client_id, &new).await
 }
 
-/// Records a client's migration status and date, and applies the rule: user-based grants
-/// flagged (or re-dated, or cleared), partner grants untouched, e-mails and audit in the
-/// same transaction. Returns how many grants were flagged.
+/// Writes the agency's migration record and applies the rule: user-based grants flagged
+/// with their due date (or re-dated, or cleared when nothing is at risk), partner grants
+/// untouched, a deadline already past lapses at once; e-mails and audit in the same
+/// transaction. Returns how many grants are flagged or lapsed.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = client_id))]
 pub async fn apply(
     ctx: &Ctx,
     actor: &Actor,
     client_id: i64,
-    status: MigrationStatus,
-    day: Option<i64>,
+    new: &clients::NewRecord<'_>,
 ) -> AppResult<usize> {
     let agency_id = actor.agency_id;
     let client = clients::get(&ctx.db.pool, agency_id, client_id)
@@ -75,22 +104,21 @@ pub async fn apply(
     let agency = agencies::get(&ctx.db.pool, agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let grace = clients::grace_days(&ctx.db.pool, agency_id, client_id).await?;
     let now = ctx.clock.now();
+    let rec = new.record;
     let mut tx = ctx.db.begin().await?;
-    clients::set_migration(&mut *tx, agency_id, client_id, status, day, now).await?;
+    clients::set_migration(&mut *tx, agency_id, client_id, new, now).await?;
     clients::reset_deadline_stage(&mut *tx, client_id).await?;
     let mut flagged = 0;
-    match (status.starts_clock(), day) {
-        (true, Some(d)) => {
-            let due = migration::due_at(d, grace);
+    match rec.people_due() {
+        Some((due, basis)) => {
             grants::retire_covered_user_grants(&mut tx, agency_id, client_id, now).await?;
             let list = grants::flag_user_grants(&mut tx, agency_id, client_id, due, now).await?;
             flagged = list.len();
             if !list.is_empty() {
                 let brand = templates::Brand::from(&agency);
                 let assets: Vec<String> = list.iter().map(asset_line).collect();
-                let due_on = format_day(due);
+                let due_on = due_words(due, basis);
                 let queue = ctx.url("/reauth");
                 for to in prefs::recipients(&mut *tx, agency_id, "reauth_needed").await? {
                     let email = templates::reauth_needed(
@@ -118,20 +146,224 @@ pub async fn apply(
                     .await?;
             }
         }
-        _ => {
+        // Not started: nothing is at risk any more.
+        None if !rec.status.at_risk() => {
             grants::unflag_user_grants(&mut tx, agency_id, client_id, now).await?;
         }
+        // At risk but no date to count from yet: flags stay as they were.
+        None => {}
     }
-    let when = day.map(format_day).unwrap_or_else(|| "no date".into());
+    let when = rec.day.map(format_day).unwrap_or_else(|| "no date".into());
+    let due = match rec.people_due() {
+        Some((d, b)) => format!("due {}", due_words(d, b)),
+        None => "no due date".into(),
+    };
     let target = format!(
-        "{}: {} ({when}); {flagged} grants flagged",
+        "{}: {} ({when}, {} source), {due}; {flagged} grants flagged",
         client.name,
-        status.as_str()
+        rec.status.as_str(),
+        new.source.as_str(),
     );
     audit(&mut tx, actor, "client.migration_set", &target, now).await?;
     tx.commit().await?;
     ctx.mailer.wake();
+    // A deadline already in the past lapses now, not at the next job run.
+    lapse_overdue(ctx).await?;
     Ok(flagged)
+}
+
+/// At the deadline an unresolved flagged grant becomes `lapsed` (presumed lost): per
+/// client, one e-mail to the agency, in the transaction that changes them.
+#[tracing::instrument(skip_all)]
+pub async fn lapse_overdue(ctx: &Ctx) -> AppResult<usize> {
+    let now = ctx.clock.now();
+    let mut lapsed = 0;
+    for (agency_id, client_id) in grants::clients_past_deadline(&ctx.db.pool, now).await? {
+        let Some(client) = clients::get(&ctx.db.pool, agency_id, client_id).await? else {
+            continue;
+        };
+        let Some(agency) = agencies::get(&ctx.db.pool, agency_id).await? else {
+            continue;
+        };
+        let mut tx = ctx.db.begin().await?;
+        // Claimed by the update itself: a second process finds nothing left to lapse.
+        let list = grants::lapse_past_deadline(&mut tx, agency_id, client_id, now).await?;
+        if list.is_empty() {
+            continue;
+        }
+        let deadline = list
+            .iter()
+            .filter_map(|g| g.due_at)
+            .min()
+            .map(format_day)
+            .unwrap_or_default();
+        let assets: Vec<String> = list.iter().map(asset_line).collect();
+        let brand = templates::Brand::from(&agency);
+        let url = ctx.url("/reauth");
+        for to in prefs::recipients(&mut *tx, agency_id, "access_lapsed").await? {
+            let email =
+                templates::access_lapsed(&brand, &to, &client.name, &assets, &deadline, &url)?;
+            ctx.queue_mail(&mut tx, Some(agency_id), &email, now)
+                .await?;
+        }
+        let target = format!("{}: {} grants lapsed", client.name, list.len());
+        super::audit_as(
+            &mut tx,
+            Some(agency_id),
+            "deadline",
+            "-",
+            "grants.lapsed",
+            &target,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        lapsed += list.len();
+    }
+    if lapsed > 0 {
+        ctx.mailer.wake();
+    }
+    Ok(lapsed)
+}
+
+/// Keeps what an approval saw of the client's portfolios (work accounts among the people,
+/// or the approver's own) as signals for staff, and tells them once per new signal. The
+/// agency's record is not touched: staff accept a signal with one click.
+pub async fn record_signals(
+    ctx: &Ctx,
+    agency: &agencies::Agency,
+    client_id: i64,
+    approver: &str,
+    seen: &[PortfolioSignal],
+) -> AppResult<usize> {
+    let seen: Vec<&PortfolioSignal> = seen.iter().filter(|s| s.says_migrating()).collect();
+    if seen.is_empty() {
+        return Ok(0);
+    }
+    let Some(client) = clients::get(&ctx.db.pool, agency.id, client_id).await? else {
+        return Ok(0);
+    };
+    // Already migrating or migrated on the agency's record: nothing new to suggest.
+    if clients::migration(&ctx.db.pool, agency.id, client_id)
+        .await?
+        .is_some_and(|r| r.migration_status.needs_day())
+    {
+        return Ok(0);
+    }
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    let mut new = 0;
+    for s in seen {
+        let fresh = signals::record(
+            &mut tx,
+            &signals::NewSignal {
+                agency_id: agency.id,
+                client_id,
+                business_id: &s.business_id,
+                business_name: &s.business_name,
+                managed: s.managed as i64,
+                people: s.people as i64,
+                approver_name: approver,
+                approver_managed: s.approver_managed,
+            },
+            now,
+        )
+        .await?;
+        if !fresh {
+            continue;
+        }
+        new += 1;
+        let evidence = format!(
+            "During {approver}'s approval, Meta listed {} of {} people in {} on managed work accounts{}.",
+            s.managed,
+            s.people,
+            s.business_name,
+            if s.approver_managed {
+                ", including the approver"
+            } else {
+                ""
+            }
+        );
+        let brand = templates::Brand::from(agency);
+        let url = ctx.url(&format!("/clients/{client_id}"));
+        for to in prefs::recipients(&mut *tx, agency.id, "migration_signal").await? {
+            let email = templates::migration_signal(&brand, &to, &client.name, &evidence, &url)?;
+            ctx.queue_mail(&mut tx, Some(agency.id), &email, now)
+                .await?;
+        }
+        super::audit_as(
+            &mut tx,
+            Some(agency.id),
+            "meta",
+            "-",
+            "client.migration_signal",
+            &format!("{}: {evidence}", client.name),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    if new > 0 {
+        ctx.mailer.wake();
+    }
+    Ok(new)
+}
+
+/// Staff accept a signal from Meta: the record moves to "migrating" from the day it was
+/// seen (source: Meta), keeping the dates staff already have, and the rule applies.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = client_id))]
+pub async fn decide_signal(
+    ctx: &Ctx,
+    actor: &Actor,
+    client_id: i64,
+    signal_id: i64,
+    decision: &str,
+) -> AppResult<()> {
+    // A foreign client is a 404 before any form error.
+    clients::get(&ctx.db.pool, actor.agency_id, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let accept = match decision {
+        "accept" => true,
+        "dismiss" => false,
+        _ => return Err(AppError::BadRequest("Accept or dismiss the signal.".into())),
+    };
+    let now = ctx.clock.now();
+    let signal = signals::decide(
+        &ctx.db.pool,
+        actor.agency_id,
+        client_id,
+        signal_id,
+        accept,
+        &actor.name,
+        now,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if !accept {
+        let mut tx = ctx.db.begin().await?;
+        let target = format!("signal {} from {}", signal.id, signal.business_name);
+        audit(&mut tx, actor, "client.signal_dismissed", &target, now).await?;
+        tx.commit().await?;
+        return Ok(());
+    }
+    let row = clients::migration(&ctx.db.pool, actor.agency_id, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut record = row.record();
+    if !record.status.needs_day() {
+        record.status = MigrationStatus::Migrating;
+        record.day = Some(signal.observed_at - signal.observed_at.rem_euclid(86_400));
+    }
+    let new = clients::NewRecord {
+        record,
+        source: RecordSource::Meta,
+        deadline_source: row.people_deadline_source,
+        activated_source: row.activated_source,
+        by: &actor.name,
+    };
+    apply(ctx, actor, client_id, &new).await?;
+    Ok(())
 }
 
 /// One click: a partner-mode request scoped exactly to the client's flagged assets,

@@ -225,6 +225,10 @@ async fn reconcile(
                 report.recovered += 1;
             }
             grants::set_status(&mut tx, g.id, new, "Confirmed by Meta.", true, now).await?;
+            // Confirmed partner access now covers flagged user-based access on the asset.
+            if new == GrantStatus::Active {
+                grants::replace_user_grants(&mut tx, agency.id, &g.asset_id, now).await?;
+            }
             report.confirmed += 1;
         }
     }

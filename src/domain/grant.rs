@@ -18,6 +18,8 @@ pub enum GrantStatus {
     Failed,
     /// User-based access that will stop at the client's migration deadline.
     NeedsReauth,
+    /// Flagged, and the deadline passed without a fix: presumed lost.
+    Lapsed,
     /// Meta no longer lists it.
     Lost,
     /// Removed on purpose (offboarding).
@@ -39,16 +41,19 @@ pub enum GrantChange {
     Flagged,
     /// The migration was cleared.
     Unflagged,
+    /// The deadline passed while still flagged.
+    DeadlinePassed,
     /// A partner grant on the same asset covers it.
     Covered,
 }
 
 impl GrantStatus {
-    pub const ALL: [GrantStatus; 7] = [
+    pub const ALL: [GrantStatus; 8] = [
         Self::Active,
         Self::Pending,
         Self::Failed,
         Self::NeedsReauth,
+        Self::Lapsed,
         Self::Lost,
         Self::Revoked,
         Self::Replaced,
@@ -64,6 +69,7 @@ impl GrantStatus {
             Self::Active => "active",
             Self::Failed => "failed",
             Self::NeedsReauth => "needs_reauth",
+            Self::Lapsed => "lapsed",
             Self::Lost => "lost",
             Self::Revoked => "revoked",
             Self::Replaced => "replaced",
@@ -77,6 +83,7 @@ impl GrantStatus {
             Self::Active => "active",
             Self::Failed => "failed",
             Self::NeedsReauth => "needs reauth",
+            Self::Lapsed => "lapsed",
             Self::Lost => "lost",
             Self::Revoked => "revoked",
             Self::Replaced => "replaced",
@@ -107,7 +114,8 @@ impl GrantStatus {
                     Self::Replaced
                 }
             }
-            (Self::NeedsReauth, Unflagged) => Self::Active,
+            (Self::NeedsReauth | Self::Lapsed, Unflagged) => Self::Active,
+            (Self::NeedsReauth, DeadlinePassed) => Self::Lapsed,
             _ => return None,
         };
         Some(next)
@@ -146,6 +154,9 @@ mod tests {
     fn changes_follow_the_rules() {
         assert_eq!(Active.after(Flagged), Some(NeedsReauth));
         assert_eq!(NeedsReauth.after(Unflagged), Some(Active));
+        assert_eq!(NeedsReauth.after(DeadlinePassed), Some(Lapsed));
+        assert_eq!(Active.after(DeadlinePassed), None);
+        assert_eq!(Lapsed.after(Unflagged), Some(Active));
         assert_eq!(Active.after(Unflagged), None);
         assert_eq!(NeedsReauth.after(Covered), Some(Replaced));
         assert_eq!(Lost.after(Flagged), None, "lost access is not flagged");

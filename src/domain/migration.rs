@@ -1,13 +1,25 @@
-//! The migration rule (DESIGN.md §1): when a client's organisation moves to managed Meta
-//! accounts on day D, every user-based grant needs re-authorisation by D + grace days;
-//! partner grants are untouched.
+//! The managed-accounts rule (META_GRAPH.md, "Managed Meta accounts"). When a client's
+//! organisation moves to managed Meta accounts, people must have activated their work
+//! accounts by **the deadline the organisation sets**; people outside it (an agency's staff
+//! added to the client's portfolio) lose access then, so user-based grants are due at that
+//! deadline. Meta's 30-day grace period is for *integrations* (anything authorised through a
+//! person's own login), counted from the day the person activated. Partner grants are not
+//! affected. When the organisation's deadline is unknown, the due date is an estimate and is
+//! always shown as one.
 
-/// What the agency knows about a client's move.
+/// Meta's grace period for reconnecting integrations after a person activates.
+pub const INTEGRATION_GRACE_DAYS: i64 = 30;
+const DAY: i64 = 86_400;
+
+/// Where the client's organisation is in its move.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MigrationStatus {
     NotStarted,
-    /// Announced (the organisation invited its people to managed accounts) but not begun.
-    Planned,
+    /// The organisation invited its people to managed accounts.
+    Invited,
+    /// Preparing: work accounts are being created (by hand or from an identity provider).
+    Preparing,
+    /// People are activating their work accounts.
     Migrating,
     Migrated,
 }
@@ -21,22 +33,35 @@ impl TryFrom<String> for MigrationStatus {
 }
 
 impl MigrationStatus {
+    pub const ALL: [MigrationStatus; 5] = [
+        Self::NotStarted,
+        Self::Invited,
+        Self::Preparing,
+        Self::Migrating,
+        Self::Migrated,
+    ];
+
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "not_started" => Some(Self::NotStarted),
-            "planned" => Some(Self::Planned),
-            "migrating" => Some(Self::Migrating),
-            "migrated" => Some(Self::Migrated),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::NotStarted => "not_started",
-            Self::Planned => "planned",
+            Self::Invited => "invited",
+            Self::Preparing => "preparing",
             Self::Migrating => "migrating",
             Self::Migrated => "migrated",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotStarted => "Not started",
+            Self::Invited => "Invited",
+            Self::Preparing => "Preparing",
+            Self::Migrating => "Migrating",
+            Self::Migrated => "Migrated",
         }
     }
 
@@ -44,23 +69,140 @@ impl MigrationStatus {
     /// day, or empty).
     pub fn describe(self, when: &str) -> String {
         match (self, when.is_empty()) {
-            (Self::Planned, true) => "Planned".to_owned(),
-            (Self::Planned, false) => format!("Planned for {when}"),
-            (Self::Migrating, _) => format!("Migrating since {when}"),
-            (Self::Migrated, _) => format!("Migrated on {when}"),
             (Self::NotStarted, _) => "Not started".to_owned(),
+            (s, true) => s.label().to_owned(),
+            (Self::Invited, false) => format!("Invited on {when}"),
+            (Self::Preparing, false) => format!("Preparing since {when}"),
+            (Self::Migrating, false) => format!("Migrating since {when}"),
+            (Self::Migrated, false) => format!("Migrated on {when}"),
         }
     }
 
-    /// Whether user-based grants are now on the clock.
-    pub fn starts_clock(self) -> bool {
+    /// Whether the organisation has started: user-based access is at risk.
+    pub fn at_risk(self) -> bool {
+        self != Self::NotStarted
+    }
+
+    /// Whether people are moving already, so the record needs the day it began.
+    pub fn needs_day(self) -> bool {
         matches!(self, Self::Migrating | Self::Migrated)
     }
 }
 
-/// The re-authorisation deadline for a move on `day` with `grace_days`.
-pub fn due_at(day: i64, grace_days: i64) -> i64 {
-    day + grace_days.clamp(0, 365) * 86_400
+/// Who a fact in the migration record comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordSource {
+    /// Staff's own knowledge.
+    Staff,
+    /// What the client told staff (copied by staff: a client never edits the record).
+    Client,
+    /// A signal read from Meta during an approval, accepted by staff.
+    Meta,
+}
+
+impl TryFrom<String> for RecordSource {
+    type Error = super::UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, super::UnknownValue> {
+        Self::parse(&s).ok_or(super::UnknownValue("record source", s))
+    }
+}
+
+impl RecordSource {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "staff" => Some(Self::Staff),
+            "client" => Some(Self::Client),
+            "meta" => Some(Self::Meta),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Staff => "staff",
+            Self::Client => "client",
+            Self::Meta => "meta",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Staff => "staff",
+            Self::Client => "the client, as told to staff",
+            Self::Meta => "a signal from Meta, accepted by staff",
+        }
+    }
+}
+
+/// How a due date was arrived at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DueBasis {
+    /// The organisation's own deadline for people.
+    Organisation,
+    /// Unknown deadline: 30 days after people activated (Meta's integration grace).
+    EstimateFromActivation,
+    /// Unknown deadline and activation: 30 days after the move began.
+    EstimateFromMove,
+}
+
+impl DueBasis {
+    pub fn is_estimate(self) -> bool {
+        self != Self::Organisation
+    }
+
+    /// What the due date rests on, in plain words.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Self::Organisation => "the deadline the client's organisation set for people",
+            Self::EstimateFromActivation => {
+                "an estimate: 30 days after people activated their managed accounts (Meta's grace for integrations). Ask the client for the deadline their organisation set for people."
+            }
+            Self::EstimateFromMove => {
+                "an estimate: 30 days after the move began. Ask the client for the deadline their organisation set for people to activate managed accounts."
+            }
+        }
+    }
+}
+
+/// What the agency knows about a client's move. Only staff change it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MigrationRecord {
+    pub status: MigrationStatus,
+    /// The day the current status began.
+    pub day: Option<i64>,
+    /// The organisation's deadline for people to activate managed accounts.
+    pub people_deadline: Option<i64>,
+    /// The day people activated (starts Meta's 30-day grace for integrations).
+    pub activated_on: Option<i64>,
+}
+
+impl MigrationRecord {
+    /// When user-based grants of people are due, and on what basis; None when nothing is
+    /// at risk or no date is known yet.
+    pub fn people_due(&self) -> Option<(i64, DueBasis)> {
+        if !self.status.at_risk() {
+            return None;
+        }
+        if let Some(d) = self.people_deadline {
+            return Some((d, DueBasis::Organisation));
+        }
+        if let Some(a) = self.activated_on {
+            return Some((
+                a + INTEGRATION_GRACE_DAYS * DAY,
+                DueBasis::EstimateFromActivation,
+            ));
+        }
+        self.day
+            .filter(|_| self.status.needs_day())
+            .map(|d| (d + INTEGRATION_GRACE_DAYS * DAY, DueBasis::EstimateFromMove))
+    }
+
+    /// When integrations (anything authorised through a person's own login) stop: 30 days
+    /// after activation.
+    pub fn integrations_due(&self) -> Option<i64> {
+        self.activated_on.map(|a| a + INTEGRATION_GRACE_DAYS * DAY)
+    }
 }
 
 /// Decodes a "latest stage sent" column: `""` is none yet, a known stage is `Some`, any
@@ -181,10 +323,39 @@ mod tests {
     }
 
     #[test]
+    fn people_are_due_at_the_organisation_s_deadline_and_estimates_say_so() {
+        let day = 86_400;
+        let mut r = MigrationRecord {
+            status: MigrationStatus::NotStarted,
+            day: Some(10 * day),
+            people_deadline: Some(60 * day),
+            activated_on: Some(20 * day),
+        };
+        assert_eq!(r.people_due(), None, "nothing at risk before the move");
+        r.status = MigrationStatus::Invited;
+        assert_eq!(r.people_due(), Some((60 * day, DueBasis::Organisation)));
+        assert_eq!(r.integrations_due(), Some(50 * day));
+        r.people_deadline = None;
+        assert_eq!(
+            r.people_due(),
+            Some((50 * day, DueBasis::EstimateFromActivation))
+        );
+        r.activated_on = None;
+        assert_eq!(
+            r.people_due(),
+            None,
+            "invited, no date: nothing to estimate from"
+        );
+        r.status = MigrationStatus::Migrating;
+        let (due, basis) = r.people_due().unwrap();
+        assert_eq!(due, 40 * day);
+        assert!(basis.is_estimate() && basis.explain().contains("Ask the client"));
+    }
+
+    #[test]
     fn rule_and_stages() {
-        assert_eq!(due_at(1_000_000, 30), 1_000_000 + 30 * 86_400);
-        assert!(MigrationStatus::Migrated.starts_clock());
-        assert!(!MigrationStatus::Planned.starts_clock());
+        assert!(MigrationStatus::Invited.at_risk() && !MigrationStatus::NotStarted.at_risk());
+        assert_eq!(MigrationStatus::parse("planned"), None);
         use ReminderStage::*;
         assert_eq!(ReminderStage::due(100 * 86_400, 90 * 86_400), None);
         assert_eq!(

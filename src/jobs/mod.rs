@@ -23,6 +23,13 @@ pub async fn run_reminders(state: Ctx, verify_interval: i64, mut shutdown: watch
             Ok(n) => tracing::info!(count = n, "automatic reminders queued"),
             Err(e) => tracing::error!(error = ?e, "reminder job failed"),
         }
+        // Lapse first: a grant past its deadline gets the "presumed lost" e-mail, not an
+        // "overdue" reminder as well.
+        match crate::actions::migration::lapse_overdue(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "flagged grants lapsed at their deadline"),
+            Err(e) => tracing::error!(error = ?e, "lapse job failed"),
+        }
         match crate::actions::migration::send_deadline_reminders(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "re-authorisation deadline reminders queued"),

@@ -93,6 +93,8 @@ pub mod kinds {
     pub const ACCESS_LOST: &str = "access_lost";
     pub const CLIENT_STATEMENT: &str = "client_statement";
     pub const META_CONNECTION: &str = "meta_connection";
+    pub const ACCESS_LAPSED: &str = "access_lapsed";
+    pub const MIGRATION_SIGNAL: &str = "migration_signal";
 
     /// Mail about a staff member's own account (invitations, password resets): only that
     /// person may ever read it, since its link takes over the account.
@@ -456,6 +458,57 @@ pub fn access_lost(
             heading: format!("Access to {client_name}'s assets was lost"),
             paragraphs: vec!["Meta no longer lists these grants for your business portfolio. The client may have removed them:".into()],
             items: assets.to_vec(),
+            button: button("See the client", url),
+            ..Body::default()
+        },
+    )
+}
+
+/// A client's migration deadline passed with user-based access still not re-authorised.
+pub fn access_lapsed(
+    brand: &Brand,
+    to: &str,
+    client_name: &str,
+    assets: &[String],
+    deadline: &str,
+    url: &str,
+) -> askama::Result<OutgoingEmail> {
+    build(
+        kinds::ACCESS_LAPSED,
+        to,
+        format!("Access presumed lost: {client_name}"),
+        brand,
+        Body {
+            heading: format!("{client_name}'s migration deadline has passed"),
+            paragraphs: vec![format!(
+                "The deadline was {deadline}. These user-based grants were not re-authorised, so they are presumed lost. Send {client_name} a partner-access link to restore them:"
+            )],
+            items: assets.to_vec(),
+            button: button("Open the re-authorisation queue", url),
+            ..Body::default()
+        },
+    )
+}
+
+/// Meta shows a client's people on managed work accounts: staff should look at the record.
+pub fn migration_signal(
+    brand: &Brand,
+    to: &str,
+    client_name: &str,
+    evidence: &str,
+    url: &str,
+) -> askama::Result<OutgoingEmail> {
+    build(
+        kinds::MIGRATION_SIGNAL,
+        to,
+        format!("{client_name} may be moving to managed Meta accounts"),
+        brand,
+        Body {
+            heading: format!("{client_name} may be moving to managed Meta accounts"),
+            paragraphs: vec![
+                evidence.to_owned(),
+                "Your migration record is unchanged. Open the client to accept the signal (one click) or dismiss it.".into(),
+            ],
             button: button("See the client", url),
             ..Body::default()
         },

@@ -453,7 +453,10 @@ impl GraphClient {
         self.get_all(
             "me/business_users",
             token,
-            &[("fields", "business,role".into()), ("limit", "100".into())],
+            &[
+                ("fields", "business,role,invited_user_type".into()),
+                ("limit", "100".into()),
+            ],
         )
         .await
     }

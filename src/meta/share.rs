@@ -303,6 +303,32 @@ fn level_for(asks: &[Ask], kind: AssetKind) -> AccessLevel {
 pub struct Prepared {
     page_tokens: HashMap<String, PageAccount>,
     people: BTreeMap<String, Vec<(String, String)>>,
+    /// What Meta showed of each portfolio's move to managed accounts.
+    pub signals: Vec<PortfolioSignal>,
+}
+
+/// Evidence, read with the client's token during an approval, that a portfolio's
+/// organisation is moving to managed Meta accounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortfolioSignal {
+    pub business_id: String,
+    pub business_name: String,
+    /// People whose `invited_user_type` is MWA (a managed work account).
+    pub managed: usize,
+    pub people: usize,
+    /// The approving person's own account in that portfolio is a work account.
+    pub approver_managed: bool,
+}
+
+impl PortfolioSignal {
+    /// Whether it says anything: work accounts among the people, or the approver's own.
+    pub fn says_migrating(&self) -> bool {
+        self.managed > 0 || self.approver_managed
+    }
+}
+
+fn is_work_account(types: &[String]) -> bool {
+    types.iter().any(|t| t == "MWA")
 }
 
 /// Reads what every asset's share needs. Fails only when the Pages cannot be listed.
@@ -335,6 +361,27 @@ pub async fn prepare(
         )
     })
     .await;
+    // The approver's own account type per portfolio: best effort, a signal is optional.
+    let mine = graph.my_roles(token).await.unwrap_or_default();
+    let signals = people_lists
+        .iter()
+        .map(|(b, users)| PortfolioSignal {
+            business_id: b.clone(),
+            business_name: selected
+                .iter()
+                .find(|s| s.owner.as_deref() == Some(b.as_str()))
+                .map(|s| s.owner_name.clone())
+                .unwrap_or_default(),
+            managed: users
+                .iter()
+                .filter(|u| is_work_account(&u.invited_user_type))
+                .count(),
+            people: users.len(),
+            approver_managed: mine
+                .iter()
+                .any(|m| &m.business.id == b && is_work_account(&m.invited_user_type)),
+        })
+        .collect();
     let people = people_lists
         .into_iter()
         .map(|(b, users)| {
@@ -350,6 +397,7 @@ pub async fn prepare(
     Ok(Prepared {
         page_tokens,
         people,
+        signals,
     })
 }
 

@@ -95,6 +95,9 @@ pub struct MyRole {
     pub business: NodeRef,
     #[serde(default)]
     pub role: Option<String>,
+    /// The person's own account type in that portfolio (FB or MWA).
+    #[serde(default)]
+    pub invited_user_type: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

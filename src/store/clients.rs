@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use super::{Exec, Page};
-use crate::domain::migration::{MigrationStatus, ReminderStage};
+use crate::domain::migration::{MigrationRecord, MigrationStatus, RecordSource, ReminderStage};
 use crate::domain::reminder;
 
 #[derive(Debug, Clone, FromRow)]
@@ -162,47 +162,91 @@ pub async fn count_active<'c>(db: impl Exec<'c>, agency_id: i64) -> Result<i64, 
         .await
 }
 
-/// Records what is known about the client's move to managed Meta accounts.
+/// The agency's migration record for a client, as stored.
+#[derive(Debug, Clone, FromRow)]
+pub struct MigrationRow {
+    #[sqlx(try_from = "String")]
+    pub migration_status: MigrationStatus,
+    pub migration_date: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub migration_source: RecordSource,
+    pub migration_recorded_at: Option<i64>,
+    pub migration_recorded_by: String,
+    pub people_deadline: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub people_deadline_source: RecordSource,
+    pub activated_on: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub activated_source: RecordSource,
+}
+
+impl MigrationRow {
+    pub fn record(&self) -> MigrationRecord {
+        MigrationRecord {
+            status: self.migration_status,
+            day: self.migration_date,
+            people_deadline: self.people_deadline,
+            activated_on: self.activated_on,
+        }
+    }
+}
+
+/// What staff write into the record.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRecord<'a> {
+    pub record: MigrationRecord,
+    pub source: RecordSource,
+    pub deadline_source: RecordSource,
+    pub activated_source: RecordSource,
+    pub by: &'a str,
+}
+
 pub async fn set_migration<'c>(
     db: impl Exec<'c>,
     agency_id: i64,
     id: i64,
-    status: MigrationStatus,
-    date: Option<i64>,
+    r: &NewRecord<'_>,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "UPDATE clients SET migration_status = $1, migration_date = $2, updated_at = $3 WHERE agency_id = $4 AND id = $5",
+    let res = sqlx::query(
+        "UPDATE clients SET migration_status = $1, migration_date = $2, people_deadline = $3,
+                activated_on = $4, migration_source = $5, people_deadline_source = $6,
+                activated_source = $7, migration_recorded_by = $8, migration_recorded_at = $9,
+                updated_at = $9
+         WHERE agency_id = $10 AND id = $11",
     )
-    .bind(status.as_str())
-    .bind(date)
+    .bind(r.record.status.as_str())
+    .bind(r.record.day)
+    .bind(r.record.people_deadline)
+    .bind(r.record.activated_on)
+    .bind(r.source.as_str())
+    .bind(r.deadline_source.as_str())
+    .bind(r.activated_source.as_str())
+    .bind(r.by)
     .bind(now)
     .bind(agency_id)
     .bind(id)
     .execute(db)
     .await?;
-    Ok(r.rows_affected() == 1)
+    Ok(res.rows_affected() == 1)
 }
 
-/// (migration status, migration date) of a client.
+/// The agency's migration record of a client.
 pub async fn migration<'c>(
     db: impl Exec<'c>,
     agency_id: i64,
     id: i64,
-) -> Result<Option<(MigrationStatus, Option<i64>)>, sqlx::Error> {
-    let row: Option<(String, Option<i64>)> = sqlx::query_as(
-        "SELECT migration_status, migration_date FROM clients WHERE agency_id = $1 AND id = $2",
+) -> Result<Option<MigrationRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT migration_status, migration_date, migration_source, migration_recorded_at,
+                migration_recorded_by, people_deadline, people_deadline_source, activated_on,
+                activated_source
+         FROM clients WHERE agency_id = $1 AND id = $2",
     )
     .bind(agency_id)
     .bind(id)
     .fetch_optional(db)
-    .await?;
-    row.map(|(status, day)| {
-        let status =
-            MigrationStatus::try_from(status).map_err(|e| sqlx::Error::Decode(e.into()))?;
-        Ok((status, day))
-    })
-    .transpose()
+    .await
 }
 
 /// Claims the next deadline reminder for a client: at most one per 24 hours, each stage
@@ -229,34 +273,6 @@ pub async fn claim_deadline_reminder<'c>(
 /// Resets the reminder stage (after the migration is cleared or re-dated).
 pub async fn reset_deadline_stage<'c>(db: impl Exec<'c>, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE clients SET deadline_stage = '' WHERE id = $1")
-        .bind(id)
-        .execute(db)
-        .await
-        .map(|_| ())
-}
-
-/// (grace days) of a client.
-pub async fn grace_days<'c>(
-    db: impl Exec<'c>,
-    agency_id: i64,
-    id: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT grace_days FROM clients WHERE agency_id = $1 AND id = $2")
-        .bind(agency_id)
-        .bind(id)
-        .fetch_one(db)
-        .await
-}
-
-pub async fn set_grace_days<'c>(
-    db: impl Exec<'c>,
-    agency_id: i64,
-    id: i64,
-    days: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE clients SET grace_days = $1 WHERE agency_id = $2 AND id = $3")
-        .bind(days)
-        .bind(agency_id)
         .bind(id)
         .execute(db)
         .await

@@ -117,24 +117,59 @@ pub async fn upsert(
     .fetch_optional(&mut *conn)
     .await?;
     let verified_at = g.verified.then_some(now);
-    if let (true, Some((id, _))) = (g.existing, &previous) {
-        sqlx::query("UPDATE grants SET verified_at = COALESCE($1, verified_at) WHERE id = $2")
-            .bind(verified_at)
-            .bind(id)
-            .execute(&mut *conn)
+    // A user-based grant flagged for the client's migration stays flagged, with its
+    // deadline, whatever a new user-mode approval says: the person's access still ends at
+    // the organisation's deadline. Found again after it lapsed, it is flagged once more.
+    let flagged = previous.as_ref().is_some_and(|(_, s)| {
+        g.mode == GrantMode::User
+            && matches!(
+                GrantStatus::parse(s),
+                Some(GrantStatus::NeedsReauth | GrantStatus::Lapsed)
+            )
+    });
+    if let (true, Some((id, status))) = (g.existing, &previous) {
+        let found_again = flagged && status == GrantStatus::Lapsed.as_str();
+        sqlx::query(
+            "UPDATE grants SET verified_at = COALESCE($1, verified_at),
+                    status = CASE WHEN $2 = 1 THEN 'needs_reauth' ELSE status END
+             WHERE id = $3",
+        )
+        .bind(verified_at)
+        .bind(i64::from(found_again))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        if found_again {
+            add_events(
+                conn,
+                &[*id],
+                "needs_reauth",
+                "Access found again after the deadline",
+                now,
+            )
             .await?;
+        }
         return Ok(*id);
     }
+    let (status, reason) = if flagged {
+        (
+            GrantStatus::NeedsReauth,
+            "Re-approved through a personal account: still ends at the organisation's deadline.",
+        )
+    } else {
+        (g.status, g.status_reason)
+    };
     let id = match &previous {
         Some((id, _)) => {
             sqlx::query(
                 "UPDATE grants SET status = $1, status_reason = $2, tasks = $3, asset_name = $4, request_id = $5,
                         approved_by_name = $6, approved_by_id = $7, updated_at = $8,
-                        verified_at = COALESCE($9, verified_at), due_at = NULL
+                        verified_at = COALESCE($9, verified_at),
+                        due_at = CASE WHEN $11 = 1 THEN due_at ELSE NULL END
                  WHERE id = $10",
             )
-            .bind(g.status.as_str())
-            .bind(g.status_reason)
+            .bind(status.as_str())
+            .bind(reason)
             .bind(g.tasks)
             .bind(g.asset_name)
             .bind(g.request_id)
@@ -143,6 +178,7 @@ pub async fn upsert(
             .bind(now)
             .bind(verified_at)
             .bind(id)
+            .bind(i64::from(flagged))
             .execute(&mut *conn)
             .await?;
             *id
@@ -249,9 +285,9 @@ pub async fn flag_user_grants(
     let flagged: Vec<Grant> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE grants SET status = 'needs_reauth', due_at = $1, updated_at = $2,
                 status_reason = 'The client is moving to managed Meta accounts; access through a personal account stops at the deadline.'
-         WHERE agency_id = $3 AND client_id = $4 AND mode = 'user' AND status IN ('active', 'pending', 'needs_reauth')
+         WHERE agency_id = $3 AND client_id = $4 AND mode = 'user' AND status IN ('active', 'pending', 'needs_reauth', 'lapsed')
            AND NOT EXISTS (SELECT 1 FROM grants p WHERE p.agency_id = grants.agency_id AND p.asset_id = grants.asset_id
-                           AND p.mode = 'partner' AND p.status IN ('active', 'pending'))
+                           AND p.mode = 'partner' AND p.status = 'active' AND p.verified_at IS NOT NULL)
          RETURNING {COLUMNS}"
     )))
     .bind(due)
@@ -266,8 +302,8 @@ pub async fn flag_user_grants(
     Ok(flagged)
 }
 
-/// User-based grants on assets the agency already holds as partner are not at risk:
-/// they are marked replaced when the client's migration starts the clock.
+/// User-based grants on assets the agency holds as partner, confirmed active by read-back,
+/// are not at risk: they are marked replaced when the client's migration starts.
 pub async fn retire_covered_user_grants(
     conn: &mut sqlx::AnyConnection,
     agency_id: i64,
@@ -277,9 +313,9 @@ pub async fn retire_covered_user_grants(
     let ids: Vec<i64> = sqlx::query_scalar(
         "UPDATE grants SET status = 'replaced', due_at = NULL, updated_at = $1,
                 status_reason = 'Partner access to this asset already survives the migration.'
-         WHERE agency_id = $2 AND client_id = $3 AND mode = 'user' AND status IN ('active', 'pending', 'needs_reauth')
+         WHERE agency_id = $2 AND client_id = $3 AND mode = 'user' AND status IN ('active', 'pending', 'needs_reauth', 'lapsed')
            AND EXISTS (SELECT 1 FROM grants p WHERE p.agency_id = grants.agency_id AND p.asset_id = grants.asset_id
-                       AND p.mode = 'partner' AND p.status IN ('active', 'pending'))
+                       AND p.mode = 'partner' AND p.status = 'active' AND p.verified_at IS NOT NULL)
          RETURNING id",
     )
     .bind(now)
@@ -307,7 +343,7 @@ pub async fn unflag_user_grants(
 ) -> Result<u64, sqlx::Error> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "UPDATE grants SET status = 'active', due_at = NULL, updated_at = $1, status_reason = 'Migration cleared.'
-         WHERE agency_id = $2 AND client_id = $3 AND status = 'needs_reauth' RETURNING id",
+         WHERE agency_id = $2 AND client_id = $3 AND status IN ('needs_reauth', 'lapsed') RETURNING id",
     )
     .bind(now)
     .bind(agency_id)
@@ -328,7 +364,7 @@ pub async fn replace_user_grants(
     let ids: Vec<i64> = sqlx::query_scalar(
         "UPDATE grants SET status = 'replaced', updated_at = $1, due_at = NULL,
                 status_reason = 'Replaced by partner access, which survives the migration.'
-         WHERE agency_id = $2 AND asset_id = $3 AND mode = 'user' AND status = 'needs_reauth' RETURNING id",
+         WHERE agency_id = $2 AND asset_id = $3 AND mode = 'user' AND status IN ('needs_reauth', 'lapsed') RETURNING id",
     )
     .bind(now)
     .bind(agency_id)
@@ -374,6 +410,44 @@ pub async fn reauth_deadlines<'c>(
             Ok((agency, client, due, stage))
         })
         .collect()
+}
+
+/// (agency, client) pairs with flagged grants whose deadline has passed.
+pub async fn clients_past_deadline<'c>(
+    db: impl Exec<'c>,
+    now: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT DISTINCT agency_id, client_id FROM grants
+         WHERE status = 'needs_reauth' AND due_at IS NOT NULL AND due_at <= $1",
+    )
+    .bind(now)
+    .fetch_all(db)
+    .await
+}
+
+/// Flagged grants of a client whose deadline has passed become `lapsed`; returns them.
+pub async fn lapse_past_deadline(
+    conn: &mut sqlx::AnyConnection,
+    agency_id: i64,
+    client_id: i64,
+    now: i64,
+) -> Result<Vec<Grant>, sqlx::Error> {
+    let list: Vec<Grant> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE grants SET status = 'lapsed', updated_at = $1,
+                status_reason = 'The migration deadline passed before this was re-authorised: presumed lost.'
+         WHERE agency_id = $2 AND client_id = $3 AND status = 'needs_reauth'
+           AND due_at IS NOT NULL AND due_at <= $1
+         RETURNING {COLUMNS}"
+    )))
+    .bind(now)
+    .bind(agency_id)
+    .bind(client_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let ids: Vec<i64> = list.iter().map(|g| g.id).collect();
+    add_events(conn, &ids, "lapsed", "Deadline passed", now).await?;
+    Ok(list)
 }
 
 /// Partner grants that verification reconciles (everything not ended by the agency).

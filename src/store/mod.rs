@@ -17,6 +17,7 @@ pub mod prefs;
 pub mod privacy;
 pub mod requests;
 pub mod sessions;
+pub mod signals;
 pub mod statements;
 pub mod throttle;
 pub mod users;

@@ -3,7 +3,7 @@
 use super::Exec;
 
 /// The agency events a staff user can switch on or off, with their labels.
-pub const EVENTS: [(&str, &str); 6] = [
+pub const EVENTS: [(&str, &str); 8] = [
     ("request_opened", "A client opens an access link"),
     (
         "access_approved",
@@ -18,6 +18,14 @@ pub const EVENTS: [(&str, &str); 6] = [
         "Re-authorisation deadlines: 7 days, 1 day, overdue",
     ),
     ("access_lost", "Verification finds access was lost"),
+    (
+        "access_lapsed",
+        "A migration deadline passes with user-based access not re-authorised",
+    ),
+    (
+        "migration_signal",
+        "Meta shows a client's people on managed work accounts",
+    ),
     (
         "meta_connection",
         "The agency's Meta connection is about to expire or stopped working",

@@ -168,6 +168,7 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/clients/{id}/restore", post(clients::restore)),
         ("/clients/{id}/migration", post(reauth::set_migration)),
+        ("/clients/{id}/signal", post(reauth::decide_signal)),
         ("/clients/{id}/reauth", post(reauth::send_link)),
         ("/reauth", get(reauth::queue)),
         ("/grants", get(grants::dashboard)),

@@ -226,9 +226,17 @@ async fn partner_mode_for_all_five_kinds_with_inventory_records_and_emails() {
     assert!(used.is_some());
     assert_eq!(spawn_client_of(&app).get(&link).await.status, 410);
     // E-mails: the agency (with per-asset results) and the client's receipt.
-    let agency_mail = app.wait_for_emails("ava@agency.example", 1).await;
-    assert!(agency_mail[0].subject.contains("Messy Co approved access"));
-    assert!(agency_mail[0].text.contains("Messy Pixel"));
+    let agency_mail = app.wait_for_emails("ava@agency.example", 2).await;
+    let approved = agency_mail
+        .iter()
+        .find(|m| m.subject.contains("Messy Co approved access"))
+        .expect("the approval e-mail");
+    assert!(approved.text.contains("Messy Pixel"));
+    // Messy Co has a person on a managed work account: a signal for staff, nothing more.
+    assert!(agency_mail.iter().any(
+        |m| m.subject.contains("may be moving to managed Meta accounts")
+            && m.text.contains("1 of 4 people in Messy Co")
+    ));
     let receipt = app.wait_for_emails("casey@bloom.example", 1).await;
     assert!(
         receipt[0]
@@ -802,7 +810,7 @@ async fn the_migration_answer_needs_the_login_a_live_link_and_is_rate_limited() 
     let mut last = 0;
     for _ in 0..6 {
         last = client
-            .post("/approve/migration", &[("status", "planned"), ("date", "")])
+            .post("/approve/migration", &[("status", "invited"), ("date", "")])
             .await
             .status;
     }

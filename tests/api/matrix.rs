@@ -77,6 +77,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/clients/{id}/archive", (Staff, "GP")),
         ("/clients/{id}/restore", (Staff, "P")),
         ("/clients/{id}/migration", (Staff, "P")),
+        ("/clients/{id}/signal", (Staff, "P")),
         ("/clients/{id}/reauth", (Staff, "P")),
         ("/reauth", (Staff, "G")),
         ("/grants", (Staff, "G")),

@@ -166,14 +166,21 @@ async fn the_migration_rule_flags_user_grants_and_recomputes() {
         "days left shown"
     );
 
-    // A later date moves the deadline; a shorter grace period shortens it.
+    // Without the organisation's deadline the due date is an estimate, and says so.
+    assert!(
+        page.body.contains("estimate") && page.body.contains("Ask the client"),
+        "an estimate is labelled as one"
+    );
+    // The organisation's deadline, as the client told staff, replaces the estimate.
     let d2 = d + 10 * DAY;
+    let deadline = d + 45 * DAY;
     app.post(
         &format!("/clients/{client}/migration"),
         &[
             ("status", "migrated"),
             ("date", &day(d2)),
-            ("grace_days", "10"),
+            ("people_deadline", &day(deadline)),
+            ("deadline_source", "client"),
         ],
     )
     .await;
@@ -182,7 +189,13 @@ async fn the_migration_rule_flags_user_grants_and_recomputes() {
             .await
             .iter()
             .filter(|g| g.1 == "user")
-            .all(|g| g.3 == Some(d2 + 10 * DAY))
+            .all(|g| g.3 == Some(deadline))
+    );
+    let page = app.get(&format!("/clients/{client}")).await;
+    assert!(
+        page.body.contains("organisation set for people")
+            && page.body.contains("the client, as told to staff"),
+        "the basis and the source are shown"
     );
     // Clearing it restores them.
     app.post(

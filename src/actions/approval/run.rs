@@ -209,6 +209,21 @@ async fn answer_items(
             return Ok(true);
         }
     };
+    if !recovering {
+        let approver = ctx.flow.person_name.clone().unwrap_or_default();
+        // Evidence only: a failure to record it must not stop the shares.
+        if let Err(e) = crate::actions::migration::record_signals(
+            st,
+            &ctx.agency,
+            ctx.request.client_id,
+            &approver,
+            &prepared.signals,
+        )
+        .await
+        {
+            tracing::warn!(error = ?e, "migration signals not recorded");
+        }
+    }
     let (a, prepared) = (&a, &prepared);
     let lease = st.approval_lease;
     let results = bounded(pending, share::CONCURRENCY, |(item, asset)| async move {
@@ -394,10 +409,11 @@ async fn finish(
         )
         .await?;
     }
-    // New partner access replaces flagged user-based access on the same assets.
+    // Partner access replaces flagged user-based access on the same assets once Meta
+    // confirms it by read-back: a share still pending does not cover anyone yet.
     for o in this
         .iter()
-        .filter(|o| !o.existing && o.mode == GrantMode::Partner && o.status != GrantStatus::Failed)
+        .filter(|o| o.mode == GrantMode::Partner && o.status == GrantStatus::Active && o.verified)
     {
         grants::replace_user_grants(&mut tx, agency.id, &o.asset_id, now).await?;
     }

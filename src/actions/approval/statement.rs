@@ -48,7 +48,7 @@ pub async fn state_migration(
                 .ok_or_else(|| AppError::BadRequest("Use a date like 2027-01-31.".into()))?,
         ),
     };
-    if status.starts_clock() && date.is_none() {
+    if status.needs_day() && date.is_none() {
         return Err(AppError::BadRequest(
             "Tell us the date of the move, so the agency knows the deadline.".into(),
         ));
@@ -115,7 +115,8 @@ pub async fn state_migration(
 pub fn status_words(status: MigrationStatus) -> &'static str {
     match status {
         MigrationStatus::NotStarted => "not moving, or not that they know of",
-        MigrationStatus::Planned => "the move is planned",
+        MigrationStatus::Invited => "people were invited to managed accounts",
+        MigrationStatus::Preparing => "the move is being prepared",
         MigrationStatus::Migrating => "the move is happening now",
         MigrationStatus::Migrated => "the move already happened",
     }

@@ -467,8 +467,9 @@ fn dispatch(
                         .filter(|m| !w.personal_access_ended(&m.person_id, &m.business_id, now))
                         .filter_map(|m| {
                             let b = w.business(&m.business_id)?;
+                            let kind = if m.managed || w.migrations.contains_key(&m.business_id) { "MWA" } else { "FB" };
                             Some(json!({"id": m.bsuid, "name": w.person(&m.person_id)?.name, "role": m.role,
-                                        "business": {"id": b.id, "name": b.name}}))
+                                        "business": {"id": b.id, "name": b.name}, "invited_user_type": [kind]}))
                         })
                         .collect();
                     read(Ok(page(

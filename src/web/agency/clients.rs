@@ -10,11 +10,14 @@ use serde::Deserialize;
 use super::requests::GrantRow;
 use crate::actions::approval::status_words;
 use crate::actions::clients as clients_uc;
+use crate::actions::migration;
 use crate::clock::{format_day, format_iso_day, format_utc};
 use crate::domain::GrantStatus;
 use crate::domain::access::GrantMode;
+use crate::domain::migration::MigrationStatus;
 use crate::store::clients::{self, Client, ClientQuery};
 use crate::store::grants::Grant;
+use crate::store::signals::Signal;
 use crate::store::statements::Statement;
 use crate::web::AppState;
 use crate::web::error::{AppResult, urlencode};
@@ -167,8 +170,18 @@ struct ShowPage {
     migration: String,
     migration_status: String,
     migration_date: String,
-    grace_days: i64,
+    /// Where the record came from and when: "set by staff (Ava Agency), 1 December 2026".
+    recorded: Option<String>,
+    people_deadline: String,
+    deadline_source: String,
+    activated_on: String,
+    activated_source: String,
+    /// The due date of user-based grants and what it rests on.
+    due: Option<(String, String, bool)>,
     flagged: usize,
+    lapsed: usize,
+    /// Open signals from Meta: (id, evidence).
+    signals: Vec<(i64, String)>,
     history: Vec<Row4>,
     /// The client's latest word on the move: what, who, when. Never the record itself.
     statement: Option<(String, String, String)>,
@@ -195,7 +208,12 @@ pub async fn show(
         o.grants.iter().filter(live).count()
     };
     let is_flagged = |g: &&Grant| g.status == GrantStatus::NeedsReauth;
-    let (status, day) = o.migration;
+    let is_lapsed = |g: &&Grant| g.status == GrantStatus::Lapsed;
+    let row = o.migration.as_ref();
+    let rec = row.map(|r| r.record());
+    let status = rec.map_or(MigrationStatus::NotStarted, |r| r.status);
+    let day = rec.and_then(|r| r.day);
+    let iso = |d: Option<i64>| d.map(format_iso_day).unwrap_or_default();
     render(&ShowPage {
         layout: Layout::staff(&staff, o.client.name.clone(), "clients")
             .with_notice(q.notice.as_deref()),
@@ -206,13 +224,59 @@ pub async fn show(
         user_count: live_in(GrantMode::User),
         migration: status.describe(&day.map(format_day).unwrap_or_default()),
         migration_status: status.as_str().to_owned(),
-        migration_date: day.map(format_iso_day).unwrap_or_default(),
-        grace_days: o.grace_days,
+        migration_date: iso(day),
+        recorded: row.and_then(|r| {
+            r.migration_recorded_at.map(|at| {
+                format!(
+                    "from {} ({}), {}",
+                    r.migration_source.label(),
+                    r.migration_recorded_by,
+                    format_day(at)
+                )
+            })
+        }),
+        people_deadline: iso(rec.and_then(|r| r.people_deadline)),
+        deadline_source: row
+            .map_or("staff", |r| r.people_deadline_source.as_str())
+            .to_owned(),
+        activated_on: iso(rec.and_then(|r| r.activated_on)),
+        activated_source: row
+            .map_or("staff", |r| r.activated_source.as_str())
+            .to_owned(),
+        due: rec.and_then(|r| r.people_due()).map(|(d, basis)| {
+            let why = match (basis.is_estimate(), row) {
+                (false, Some(r)) => format!(
+                    "{}, given by {}",
+                    basis.explain(),
+                    r.people_deadline_source.label()
+                ),
+                _ => basis.explain().to_owned(),
+            };
+            (migration::due_words(d, basis), why, basis.is_estimate())
+        }),
         flagged: o.grants.iter().filter(is_flagged).count(),
+        lapsed: o.grants.iter().filter(is_lapsed).count(),
+        signals: o.signals.iter().map(|s| (s.id, signal_words(s))).collect(),
         history: o.history.into_iter().map(history_row).collect(),
         statement: o.statement.map(statement_row),
         client: o.client,
     })
+}
+
+/// A signal from Meta as evidence, in plain words.
+fn signal_words(s: &Signal) -> String {
+    let approver = if s.approver_managed == 1 {
+        format!("{} approved with a managed work account", s.approver_name)
+    } else {
+        format!("{} approved with a personal account", s.approver_name)
+    };
+    format!(
+        "Meta lists {} of {} people in {} on managed work accounts; {approver} ({}).",
+        s.managed,
+        s.people,
+        s.business_name,
+        format_day(s.observed_at)
+    )
 }
 
 /// (what they said, who, when) for the client's latest statement.

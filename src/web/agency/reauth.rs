@@ -22,7 +22,21 @@ pub struct MigrationForm {
     #[serde(default)]
     date: String,
     #[serde(default)]
-    grace_days: String,
+    people_deadline: String,
+    #[serde(default)]
+    deadline_source: String,
+    #[serde(default)]
+    activated_on: String,
+    #[serde(default)]
+    activated_source: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignalForm {
+    #[serde(default)]
+    signal: i64,
+    #[serde(default)]
+    decision: String,
 }
 
 /// Staff record the client's migration.
@@ -36,12 +50,26 @@ pub async fn set_migration(
     let form = MoveForm {
         status: f.status,
         date: f.date,
-        grace_days: f.grace_days,
+        people_deadline: f.people_deadline,
+        deadline_source: f.deadline_source,
+        activated_on: f.activated_on,
+        activated_source: f.activated_source,
     };
     migration::record(&st, &staff.acting(&ip), id, &form).await?;
     Ok(Redirect::to(&format!("/clients/{id}?notice=saved")).into_response())
 }
 
+/// Staff accept or dismiss a signal from Meta.
+pub async fn decide_signal(
+    State(st): State<AppState>,
+    staff: Staff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<SignalForm>,
+) -> AppResult<Response> {
+    migration::decide_signal(&st, &staff.acting(&ip), id, f.signal, &f.decision).await?;
+    Ok(Redirect::to(&format!("/clients/{id}?notice=saved")).into_response())
+}
 struct QueueRow {
     client_id: i64,
     client_name: String,
