@@ -347,6 +347,7 @@ pub async fn decide_signal(
         tx.commit().await?;
         return Ok(());
     }
+    signals::close_open(&ctx.db.pool, actor.agency_id, client_id, &actor.name, now).await?;
     let row = clients::migration(&ctx.db.pool, actor.agency_id, client_id)
         .await?
         .ok_or(AppError::NotFound)?;

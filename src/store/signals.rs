@@ -95,7 +95,29 @@ pub async fn open<'c>(
     .await
 }
 
-/// Closes one open signal with staff's decision; false when it was not open (or foreign).
+/// Closes every other open signal of a client once staff accepted one: they all answered
+/// the same question.
+pub async fn close_open<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    client_id: i64,
+    by: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE migration_signals SET decision = 'accepted', decided_at = $1, decided_by = $2
+         WHERE agency_id = $3 AND client_id = $4 AND decision = ''",
+    )
+    .bind(now)
+    .bind(by)
+    .bind(agency_id)
+    .bind(client_id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Closes one open signal with staff's decision; None when it was not open (or foreign).
 pub async fn decide<'c>(
     db: impl Exec<'c>,
     agency_id: i64,

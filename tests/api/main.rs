@@ -13,6 +13,7 @@ mod clients;
 mod crash;
 mod exposure;
 mod mail;
+mod managed;
 mod meta;
 mod migration;
 mod privacy;

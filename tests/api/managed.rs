@@ -1,0 +1,305 @@
+//! Managed Meta accounts, told truthfully: the organisation's deadline, lapsing at it,
+//! flags nobody but staff clears, `replaced` only on confirmed partner access, and signals
+//! read from Meta that staff accept with one click. Time moves on the app's clock.
+
+use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, MESSY};
+
+use crate::helpers::{PASSWORD, TestApp, approve_as, path_of, spawn_app};
+
+const DAY: i64 = 86_400;
+const CASEY: &str = "9100000000000001";
+
+async fn agency(app: &TestApp) -> i64 {
+    let r = app
+        .post(
+            "/setup",
+            &[
+                ("agency_name", "Demo Agency"),
+                ("portfolio_id", AGENCY_PORTFOLIO),
+                ("name", "Ava Agency"),
+                ("email", "ava@agency.example"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    app.create_client("Messy Co", "casey@messy.example").await
+}
+
+/// A request for the Messy Page and ad account, handed over as a link.
+async fn request(app: &TestApp, client: i64, mode: &str) -> String {
+    let cid = client.to_string();
+    let r = app
+        .post(
+            "/requests",
+            &[
+                ("client_id", &cid),
+                ("kind", "page"),
+                ("level_page", "manage"),
+                ("kind", "ad_account"),
+                ("level_ad_account", "advertise"),
+                ("mode", mode),
+                ("person", "ava@agency.example"),
+                ("expiry_days", "14"),
+                ("single_use", "1"),
+                ("message", ""),
+                ("delivery", "link"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let at = r.body.find("value=\"http").unwrap() + 7;
+    path_of(r.body[at..].split('"').next().unwrap())
+}
+
+async fn user_grants(app: &TestApp, client: i64) {
+    let link = request(app, client, "user").await;
+    approve_as(app, &link, CASEY, &["1100000000000031", "act_2200000031"]).await;
+}
+
+/// (asset, status, due) of the user-based grants.
+async fn user_statuses(app: &TestApp) -> Vec<(String, String, Option<i64>)> {
+    sqlx::query_as(
+        "SELECT asset_id, status, due_at FROM grants WHERE mode = 'user' ORDER BY asset_id",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
+fn day(ts: i64) -> String {
+    latchkey::clock::format_utc(ts)[..10].to_owned()
+}
+
+async fn record(app: &TestApp, client: i64, form: &[(&str, &str)]) {
+    let r = app
+        .post(&format!("/clients/{client}/migration"), form)
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+#[tokio::test]
+async fn at_the_organisation_s_deadline_flags_lapse_and_access_found_again_moves_them_back() {
+    let app = spawn_app().await;
+    let client = agency(&app).await;
+    user_grants(&app, client).await;
+    let now = app.clock.now();
+    let deadline = now - now % DAY + 10 * DAY;
+    // Invited, with the organisation's deadline: due then, not "move + 30 days".
+    record(
+        &app,
+        client,
+        &[
+            ("status", "invited"),
+            ("people_deadline", &day(deadline)),
+            ("deadline_source", "client"),
+        ],
+    )
+    .await;
+    assert!(
+        user_statuses(&app)
+            .await
+            .iter()
+            .all(|g| g.1 == "needs_reauth" && g.2 == Some(deadline))
+    );
+    let lapse = || latchkey::actions::migration::lapse_overdue(&app.state);
+    assert_eq!(lapse().await.unwrap(), 0, "not yet");
+    app.clock.advance(deadline - app.clock.now() + 1);
+    assert_eq!(lapse().await.unwrap(), 2);
+    assert_eq!(lapse().await.unwrap(), 0, "each grant lapses once");
+    assert!(user_statuses(&app).await.iter().all(|g| g.1 == "lapsed"));
+    let mail = app.wait_for_emails("ava@agency.example", 1).await;
+    assert!(
+        mail.iter()
+            .any(|m| m.subject == "Access presumed lost: Messy Co"
+                && m.text.contains("Messy Main Ads")),
+        "{:?}",
+        mail.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+    // Ten days on, the staff session has ended: log in again.
+    app.login("ava@agency.example", PASSWORD).await;
+    let page = app.get(&format!("/clients/{client}")).await;
+    assert!(
+        page.body
+            .contains("<strong>2</strong> grants lapsed at the deadline"),
+        "{}",
+        page.body
+    );
+    assert!(app.get("/audit").await.body.contains("grants.lapsed"));
+
+    // A later approval through the client's login still finds the access: flagged again
+    // (the deadline stands), not lapsed and not cleared.
+    user_grants(&app, client).await;
+    assert!(
+        user_statuses(&app)
+            .await
+            .iter()
+            .all(|g| g.1 == "needs_reauth" && g.2 == Some(deadline)),
+        "{:?}",
+        user_statuses(&app).await
+    );
+}
+
+#[tokio::test]
+async fn only_staff_clear_a_flag_a_user_mode_reapproval_does_not() {
+    let app = spawn_app().await;
+    let client = agency(&app).await;
+    user_grants(&app, client).await;
+    let now = app.clock.now();
+    let d = now - now % DAY;
+    record(&app, client, &[("status", "migrating"), ("date", &day(d))]).await;
+    let flagged = user_statuses(&app).await;
+    assert!(
+        flagged
+            .iter()
+            .all(|g| g.1 == "needs_reauth" && g.2 == Some(d + 30 * DAY)),
+        "no deadline known: the estimate, move + 30 days"
+    );
+    // The client re-approves user access through a personal account: still due.
+    user_grants(&app, client).await;
+    assert_eq!(user_statuses(&app).await, flagged);
+    // Staff say the move is off: cleared.
+    record(&app, client, &[("status", "not_started")]).await;
+    assert!(
+        user_statuses(&app)
+            .await
+            .iter()
+            .all(|g| g.1 == "active" && g.2.is_none())
+    );
+}
+
+#[tokio::test]
+async fn replaced_only_once_meta_confirms_the_partner_grant() {
+    let app = spawn_app().await;
+    let client = agency(&app).await;
+    user_grants(&app, client).await;
+    // A partner grant on the Page that Meta has not confirmed yet.
+    let agency_id: i64 = sqlx::query_scalar("SELECT id FROM agencies")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO grants (agency_id, client_id, kind, asset_id, asset_name, mode, grantee, tasks,
+                status, status_reason, approved_by_name, approved_by_id, created_at, updated_at)
+         VALUES ($1, $2, 'page', '1100000000000031', 'Messy Co', 'partner', $3, 'MANAGE',
+                 'pending', '', 'Casey Client', '1', 0, 0)",
+    )
+    .bind(agency_id)
+    .bind(client)
+    .bind(AGENCY_PORTFOLIO)
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    let now = app.clock.now();
+    let d = now - now % DAY;
+    record(&app, client, &[("status", "migrating"), ("date", &day(d))]).await;
+    assert!(
+        user_statuses(&app)
+            .await
+            .iter()
+            .all(|g| g.1 == "needs_reauth"),
+        "a pending partner share covers nobody yet"
+    );
+    // Confirmed by read-back: now it covers the Page's user grant.
+    sqlx::query("UPDATE grants SET status = 'active', verified_at = 1 WHERE mode = 'partner'")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    record(&app, client, &[("status", "migrating"), ("date", &day(d))]).await;
+    let s = user_statuses(&app).await;
+    assert_eq!(
+        s.iter()
+            .map(|g| (g.0.as_str(), g.1.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("1100000000000031", "replaced"),
+            ("act_2200000031", "needs_reauth")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_sandbox_migration_switch_produces_a_signal_staff_accept_with_one_click() {
+    let app = spawn_app().await;
+    let client = agency(&app).await;
+    user_grants(&app, client).await;
+    let sandbox = app.state.sandbox.clone().unwrap();
+    let now = app.clock.now();
+    sandbox.set_migration(MESSY, Some(now - now % DAY));
+    app.drain_outbox().await;
+    // Any approval in the client's portfolio reads its people with the client's token.
+    let link = request(&app, client, "partner").await;
+    approve_as(&app, &link, CASEY, &["act_2200000031"]).await;
+    let page = app.get(&format!("/clients/{client}")).await;
+    assert!(
+        page.body.contains("Signal from Meta")
+            && page
+                .body
+                .contains("Meta lists 4 of 4 people in Messy Co on managed work accounts"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Now: <strong>Not started</strong>"),
+        "the record is unchanged"
+    );
+    assert!(
+        user_statuses(&app)
+            .await
+            .iter()
+            .all(|g| g.1 != "needs_reauth"),
+        "a signal flags nothing by itself"
+    );
+    let mail = app.wait_for_emails("ava@agency.example", 1).await;
+    assert!(
+        mail.iter()
+            .any(|m| m.subject == "Messy Co may be moving to managed Meta accounts")
+    );
+    let signal: i64 = sqlx::query_scalar("SELECT id FROM migration_signals ORDER BY id DESC")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let sid = signal.to_string();
+    // Bad input loses nothing.
+    let r = app
+        .post(
+            &format!("/clients/{client}/signal"),
+            &[("signal", sid.as_str()), ("decision", "maybe")],
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    let r = app
+        .post(
+            &format!("/clients/{client}/signal"),
+            &[("signal", sid.as_str()), ("decision", "accept")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = app.get(&format!("/clients/{client}")).await;
+    assert!(page.body.contains("Migrating since"), "{}", page.body);
+    assert!(page.body.contains("a signal from Meta, accepted by staff"));
+    assert!(
+        !page.body.contains("Signal from Meta:"),
+        "the signal is closed"
+    );
+    // The ad account is partner-shared and confirmed now; the Page's user grant is flagged.
+    let s = user_statuses(&app).await;
+    assert_eq!(
+        s.iter()
+            .map(|g| (g.0.as_str(), g.1.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("1100000000000031", "needs_reauth"),
+            ("act_2200000031", "replaced")
+        ]
+    );
+    // Accepting twice is not possible.
+    let r = app
+        .post(
+            &format!("/clients/{client}/signal"),
+            &[("signal", sid.as_str()), ("decision", "accept")],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+}
