@@ -4,6 +4,7 @@
 use super::requests::{Issued, Spec, issue};
 use super::{Actor, Ctx, audit};
 use crate::clock::{format_day, parse_iso_day};
+use crate::domain::GrantStatus;
 use crate::domain::access::{Ask, GrantMode};
 use crate::domain::migration::{
     DueBasis, MigrationRecord, MigrationStatus, RecordSource, ReminderStage,
@@ -11,7 +12,9 @@ use crate::domain::migration::{
 use crate::error::{AppError, AppResult};
 use crate::mail::templates::{self, Audience};
 use crate::meta::share::PortfolioSignal;
+use crate::store::Page;
 use crate::store::grants::Grant;
+use crate::store::radar::{self, RadarCounts, RadarRow};
 use crate::store::{agencies, clients, grants, prefs, signals};
 
 /// What staff record about a client's move, as typed (a foreign client is a 404 before
@@ -170,6 +173,36 @@ pub async fn apply(
     // A deadline already in the past lapses now, not at the next job run.
     lapse_overdue(ctx).await?;
     Ok(flagged)
+}
+
+/// Grants per page on the radar.
+pub const RADAR_PAGE: i64 = 50;
+
+/// The managed-accounts radar: counts, and one page of flagged (or lapsed) grants.
+pub struct Radar {
+    pub counts: RadarCounts,
+    pub status: GrantStatus,
+    pub rows: Page<RadarRow>,
+}
+
+#[tracing::instrument(skip_all, fields(agency = agency_id))]
+pub async fn radar(ctx: &Ctx, agency_id: i64, lapsed: bool, page: i64) -> AppResult<Radar> {
+    let status = if lapsed {
+        GrantStatus::Lapsed
+    } else {
+        GrantStatus::NeedsReauth
+    };
+    let db = &ctx.db.pool;
+    let page = page.clamp(1, 100_000);
+    let (counts, rows) = tokio::try_join!(
+        radar::counts(db, agency_id, ctx.clock.now()),
+        radar::page(db, agency_id, status, page, RADAR_PAGE),
+    )?;
+    Ok(Radar {
+        counts,
+        status,
+        rows,
+    })
 }
 
 /// At the deadline an unresolved flagged grant becomes `lapsed` (presumed lost): per
@@ -380,7 +413,8 @@ pub async fn send_reauth_link(ctx: &Ctx, actor: &Actor, client_id: i64) -> AppRe
     if agency.portfolio_id.is_none() {
         return Err(AppError::BadRequest("Partner access needs your agency's Meta business portfolio ID. Add it in Settings first.".into()));
     }
-    let flagged = grants::needing_reauth(&ctx.db.pool, actor.agency_id, Some(client_id)).await?;
+    let flagged =
+        grants::needing_reauth(&ctx.db.pool, actor.agency_id, Some(client_id), true).await?;
     if flagged.is_empty() {
         return Err(AppError::BadRequest(
             "This client has no grants that need re-authorisation.".into(),
@@ -457,7 +491,7 @@ pub async fn send_deadline_reminders(ctx: &Ctx) -> AppResult<usize> {
         let Some(agency) = agencies::get(&ctx.db.pool, agency_id).await? else {
             continue;
         };
-        let count = grants::needing_reauth(&ctx.db.pool, agency_id, Some(client_id))
+        let count = grants::needing_reauth(&ctx.db.pool, agency_id, Some(client_id), false)
             .await?
             .len();
         let mut tx = ctx.db.begin().await?;

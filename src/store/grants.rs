@@ -375,14 +375,21 @@ pub async fn replace_user_grants(
     Ok(ids.len() as u64)
 }
 
-/// The re-authorisation queue: flagged grants, soonest deadline first.
+/// A client's grants a partner-access link should restore: flagged (and, with
+/// `lapsed`, those whose deadline passed), soonest deadline first.
 pub async fn needing_reauth<'c>(
     db: impl Exec<'c>,
     agency_id: i64,
     client_id: Option<i64>,
+    lapsed: bool,
 ) -> Result<Vec<Grant>, sqlx::Error> {
+    let statuses = if lapsed {
+        "'needs_reauth', 'lapsed'"
+    } else {
+        "'needs_reauth'"
+    };
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM grants WHERE agency_id = $1 AND status = 'needs_reauth' AND ($2 = 0 OR client_id = $2)
+        "SELECT {COLUMNS} FROM grants WHERE agency_id = $1 AND status IN ({statuses}) AND ($2 = 0 OR client_id = $2)
          ORDER BY due_at, client_id, asset_name, id"
     )))
     .bind(agency_id)

@@ -15,6 +15,7 @@ pub mod leases;
 pub mod outbox;
 pub mod prefs;
 pub mod privacy;
+pub mod radar;
 pub mod requests;
 pub mod sessions;
 pub mod signals;

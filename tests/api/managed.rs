@@ -127,6 +127,17 @@ async fn at_the_organisation_s_deadline_flags_lapse_and_access_found_again_moves
         page.body
     );
     assert!(app.get("/audit").await.body.contains("grants.lapsed"));
+    // The radar counts them and lists them on their own tab.
+    let radar = app.get("/reauth").await.body;
+    assert!(
+        radar.contains("0 need re-authorisation") && radar.contains("2 lapsed"),
+        "{radar}"
+    );
+    let tab = app.get("/reauth?status=lapsed").await.body;
+    assert!(
+        tab.contains("Messy Main Ads") && tab.contains(">Lapsed<"),
+        "{tab}"
+    );
 
     // A later approval through the client's login still finds the access: flagged again
     // (the deadline stands), not lapsed and not cleared.

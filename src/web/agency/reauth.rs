@@ -3,13 +3,13 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::actions::migration::{self, MoveForm};
-use crate::clock::format_utc;
-use crate::store::{clients, grants};
+use crate::clock::format_day;
+use crate::store::radar::RadarCounts;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render};
@@ -77,6 +77,7 @@ struct QueueRow {
     kind_label: &'static str,
     grantee: String,
     due: String,
+    estimate: bool,
     days_left: i64,
     overdue: bool,
 }
@@ -85,38 +86,56 @@ struct QueueRow {
 #[template(path = "reauth.html")]
 struct QueuePage {
     layout: Layout,
+    counts: RadarCounts,
+    lapsed: bool,
     rows: Vec<QueueRow>,
+    page: i64,
+    has_next: bool,
 }
 
-/// The re-authorisation queue: every flagged grant with its deadline, overdue first.
-pub async fn queue(State(st): State<AppState>, staff: Staff) -> AppResult<Response> {
+#[derive(Debug, Deserialize)]
+pub struct RadarQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+/// The radar: every flagged (or lapsed) user-based grant with its deadline, soonest first.
+pub async fn queue(
+    State(st): State<AppState>,
+    staff: Staff,
+    Query(q): Query<RadarQuery>,
+) -> AppResult<Response> {
     let now = st.clock.now();
-    let flagged = grants::needing_reauth(&st.db.pool, staff.agency_id, None).await?;
-    let mut names = std::collections::HashMap::new();
-    let mut rows = Vec::new();
-    for g in flagged {
-        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(g.client_id) {
-            let name = clients::get(&st.db.pool, staff.agency_id, g.client_id)
-                .await?
-                .map(|c| c.name)
-                .unwrap_or_default();
-            slot.insert(name);
-        }
-        let due = g.due_at.unwrap_or(now);
-        rows.push(QueueRow {
-            client_id: g.client_id,
-            client_name: names[&g.client_id].clone(),
-            asset_name: g.asset_name,
-            kind_label: g.kind.label(),
-            grantee: g.grantee,
-            due: format_utc(due),
-            days_left: (due - now).div_euclid(86_400),
-            overdue: due < now,
-        });
-    }
+    let lapsed = q.status == "lapsed";
+    let radar = migration::radar(&st, staff.agency_id, lapsed, q.page.unwrap_or(1)).await?;
+    let rows = radar
+        .rows
+        .items
+        .into_iter()
+        .map(|g| {
+            let due = g.due_at.unwrap_or(now);
+            QueueRow {
+                client_id: g.client_id,
+                client_name: g.client_name,
+                asset_name: g.asset_name,
+                kind_label: g.kind.label(),
+                grantee: g.grantee,
+                due: format_day(due),
+                estimate: g.deadline_known == 0,
+                days_left: (due - now).div_euclid(86_400),
+                overdue: due < now,
+            }
+        })
+        .collect();
     render(&QueuePage {
-        layout: Layout::staff(&staff, "Re-authorisation", "reauth"),
+        layout: Layout::staff(&staff, "Managed accounts radar", "reauth"),
+        counts: radar.counts,
+        lapsed,
         rows,
+        page: radar.rows.page,
+        has_next: radar.rows.has_next,
     })
 }
 
