@@ -27,3 +27,7 @@ CREATE TABLE migration_signals (
     decided_by TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX migration_signals_client ON migration_signals(agency_id, client_id, id);
+
+-- Who at the agency can use a partner asset (assigned inside the agency's own portfolio),
+-- as read back from Meta; empty until assigned.
+ALTER TABLE grants ADD COLUMN usable_by TEXT NOT NULL DEFAULT '';

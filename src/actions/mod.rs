@@ -9,6 +9,7 @@
 pub mod access;
 pub mod account;
 pub mod approval;
+pub mod assignments;
 pub mod clients;
 pub mod grants;
 pub mod housekeeping;

@@ -168,18 +168,19 @@ pub async fn create(
         ),
         _ => {}
     }
-    if mode == Some(GrantMode::User) {
+    // User access goes to the people named; partner access is assigned to them inside the
+    // agency's portfolio once shared.
+    if mode == Some(GrantMode::User) && draft.people.is_empty() {
+        errors.push("For user access, tick the agency people who should get access.".to_owned());
+    }
+    if !draft.people.is_empty() {
         let team: Vec<String> = users::list(&ctx.db.pool, actor.agency_id)
             .await?
             .into_iter()
             .map(|u| u.email)
             .collect();
-        if draft.people.is_empty() {
-            errors
-                .push("For user access, tick the agency people who should get access.".to_owned());
-        }
         if draft.people.iter().any(|p| !team.contains(p)) {
-            errors.push("Only people on your team can be named for user access.".to_owned());
+            errors.push("Only people on your team can be named.".to_owned());
         }
     }
     let days = draft
@@ -209,11 +210,7 @@ pub async fn create(
     };
 
     let now = ctx.clock.now();
-    let people = if mode == GrantMode::User {
-        draft.people.clone()
-    } else {
-        Vec::new()
-    };
+    let people = draft.people.clone();
     let mut tx = ctx.db.begin().await?;
     let issued = issue(
         ctx,

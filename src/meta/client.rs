@@ -591,6 +591,20 @@ impl GraphClient {
         .await
     }
 
+    /// The system users of a business portfolio (business-scoped ids; needs an admin).
+    pub async fn system_users(
+        &self,
+        token: &AccessToken,
+        business_id: &str,
+    ) -> Result<Vec<BusinessUser>, GraphError> {
+        self.get_all(
+            &format!("{business_id}/system_users"),
+            token,
+            &[("fields", "id,name,role".into())],
+        )
+        .await
+    }
+
     /// The people of a business portfolio (business-scoped ids).
     pub async fn business_users(
         &self,

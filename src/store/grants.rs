@@ -31,9 +31,11 @@ pub struct Grant {
     pub updated_at: i64,
     pub verified_at: Option<i64>,
     pub due_at: Option<i64>,
+    /// Partner grants: who at the agency Meta shows assigned to the asset.
+    pub usable_by: String,
 }
 
-pub(super) const COLUMNS: &str = "id, agency_id, client_id, request_id, kind, asset_id, asset_name, owner_portfolio_id, mode, grantee, tasks, status, status_reason, approved_by_name, approved_by_id, created_at, updated_at, verified_at, due_at";
+pub(super) const COLUMNS: &str = "id, agency_id, client_id, request_id, kind, asset_id, asset_name, owner_portfolio_id, mode, grantee, tasks, status, status_reason, approved_by_name, approved_by_id, created_at, updated_at, verified_at, due_at, usable_by";
 
 /// A grant as an approval records it.
 #[derive(Debug, Clone)]
@@ -417,6 +419,27 @@ pub async fn reauth_deadlines<'c>(
             Ok((agency, client, due, stage))
         })
         .collect()
+}
+
+/// Records who at the agency can use a partner grant's asset.
+pub async fn set_usable_by<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    asset_id: &str,
+    portfolio: &str,
+    names: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE grants SET usable_by = $1
+         WHERE agency_id = $2 AND asset_id = $3 AND mode = 'partner' AND grantee = $4",
+    )
+    .bind(names)
+    .bind(agency_id)
+    .bind(asset_id)
+    .bind(portfolio)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 /// (agency, client) pairs with flagged grants whose deadline has passed.

@@ -314,3 +314,62 @@ async fn the_sandbox_migration_switch_produces_a_signal_staff_accept_with_one_cl
         .await;
     assert_eq!(r.status, 404);
 }
+
+#[tokio::test]
+async fn partner_assets_are_assigned_inside_the_agency_and_say_who_can_use_them() {
+    let app = spawn_app().await;
+    let client = agency(&app).await;
+    // Without the agency's Meta connection: the page says what to do by hand.
+    let link = request(&app, client, "partner").await;
+    approve_as(&app, &link, CASEY, &["act_2200000031"]).await;
+    let page = app.get(&format!("/clients/{client}")).await.body;
+    assert!(
+        page.contains("Nobody at your agency is assigned to it yet")
+            && page.contains("Accounts → Ad accounts"),
+        "{page}"
+    );
+
+    // Connected: the system user and the staff the request named are assigned, read back.
+    app.post("/settings/meta/sandbox", &[]).await;
+    let link = request(&app, client, "partner").await;
+    approve_as(&app, &link, CASEY, &["1100000000000031"]).await;
+    let usable: String = sqlx::query_scalar(
+        "SELECT usable_by FROM grants WHERE asset_id = '1100000000000031' AND mode = 'partner'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert!(
+        usable.contains("Demo Agency System User") && usable.contains("Ava Agency"),
+        "{usable}"
+    );
+    let world = app.state.sandbox.as_ref().unwrap().world();
+    let share = world
+        .shares
+        .iter()
+        .find(|s| s.asset_id == "1100000000000031" && s.business_id == AGENCY_PORTFOLIO)
+        .unwrap();
+    let assigned: Vec<_> = world
+        .assignments
+        .iter()
+        .filter(|a| a.asset_id == "1100000000000031")
+        .filter(|a| {
+            world
+                .member_by_bsuid(&a.bsuid)
+                .is_some_and(|m| m.business_id == AGENCY_PORTFOLIO)
+        })
+        .collect();
+    assert_eq!(assigned.len(), 2, "{assigned:?}");
+    assert!(
+        assigned
+            .iter()
+            .all(|a| a.tasks.iter().all(|t| share.tasks.contains(t))),
+        "within what the client permitted"
+    );
+    let page = app.get(&format!("/clients/{client}")).await.body;
+    assert!(
+        page.contains("Usable at the agency by Ava Agency, Demo Agency System User")
+            || page.contains("Usable at the agency by Demo Agency System User, Ava Agency"),
+        "{page}"
+    );
+}

@@ -1127,3 +1127,49 @@ async fn the_person_s_role_per_portfolio_comes_from_me_business_users() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_partner_assigns_its_own_people_only_within_what_the_owner_permitted() {
+    let m = spawn_sandbox().await;
+    let casey = m.token(CASEY);
+    m.graph
+        .share_partner(&casey, "act_2200000031", AGENCY_PORTFOLIO, &["ANALYZE"])
+        .await
+        .unwrap();
+    let ava = m.token(AVA);
+    let ava_at_agency = m
+        .graph
+        .business_users(&ava, AGENCY_PORTFOLIO)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.email.as_deref() == Some("ava@agency.example"))
+        .unwrap()
+        .id;
+    let e = m
+        .graph
+        .assign_user(&ava, "act_2200000031", &ava_at_agency, &["MANAGE"])
+        .await
+        .unwrap_err();
+    assert!(matches!(e, GraphError::InvalidParameter { .. }), "{e:?}");
+    m.graph
+        .assign_user(&ava, "act_2200000031", &ava_at_agency, &["ANALYZE"])
+        .await
+        .unwrap();
+    let seen = m
+        .graph
+        .assigned_users(&ava, "act_2200000031", AGENCY_PORTFOLIO)
+        .await
+        .unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].tasks, vec!["ANALYZE".to_owned()]);
+    // The client's people stay out of the partner's sight.
+    assert!(
+        m.graph
+            .assigned_users(&ava, "act_2200000031", MESSY)
+            .await
+            .is_err()
+    );
+    let systems = m.graph.system_users(&ava, AGENCY_PORTFOLIO).await.unwrap();
+    assert_eq!(systems.len(), 1);
+}

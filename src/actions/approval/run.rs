@@ -369,6 +369,26 @@ async fn finish(
         .iter()
         .any(|o| !o.existing && o.status == GrantStatus::Failed);
 
+    // The agency's own people get the newly shared assets inside its portfolio (before
+    // recording, so the grants say at once who can use them).
+    let targets: Vec<(String, Vec<String>)> = made
+        .iter()
+        .filter(|o| o.mode == GrantMode::Partner && o.status == GrantStatus::Active && o.verified)
+        .map(|o| (o.asset_id.clone(), o.tasks.clone()))
+        .collect();
+    let staff: Vec<String> = r
+        .user_people
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let usable = crate::actions::assignments::assign(st, agency, &staff, targets)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = ?e, "partner assets not assigned inside the agency");
+            Default::default()
+        });
+
     let mut tx = st.db.begin().await?;
     if !flows::finish_attempt(
         &mut tx,
@@ -408,6 +428,10 @@ async fn finish(
             now,
         )
         .await?;
+    }
+    for (asset, names) in &usable {
+        let portfolio = agency.portfolio_id.as_deref().unwrap_or_default();
+        grants::set_usable_by(&mut *tx, agency.id, asset, portfolio, names).await?;
     }
     // Partner access replaces flagged user-based access on the same assets once Meta
     // confirms it by read-back: a share still pending does not cover anyone yet.

@@ -480,6 +480,33 @@ fn dispatch(
                         "me/business_users",
                     )))
                 }
+                (Method::GET, [business, "system_users"]) => {
+                    caller.need("business_management")?;
+                    fields_ok(p, nodes::SYSTEM_USER, added::NONE)?;
+                    if !w
+                        .membership(business, &caller.info.person_id)
+                        .is_some_and(|m| m.role == "ADMIN")
+                    {
+                        return Err(err(
+                            200,
+                            None,
+                            "(#200) Only an admin of the business can see its system users",
+                        ));
+                    }
+                    let items = w
+                        .members
+                        .iter()
+                        .filter(|m| m.business_id == *business && m.person_id == super::world::SYSTEM_USER)
+                        .filter_map(|m| Some(json!({"id": m.bsuid, "name": w.person(&m.person_id)?.name, "role": m.role})))
+                        .collect();
+                    read(Ok(page(
+                        items,
+                        p,
+                        &sb.graph_base,
+                        version,
+                        &format!("{business}/system_users"),
+                    )))
+                }
                 (Method::GET, [business, "business_users"]) => {
                     caller.need("business_management")?;
                     fields_ok(p, nodes::BUSINESS_USER, added::NONE)?;

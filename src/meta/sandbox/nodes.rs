@@ -40,6 +40,10 @@ pub const BUSINESS_USER: Node = Node { name: "BusinessUser", fields: &["business
 #[rustfmt::skip]
 pub const ASSIGNED_USER: Node = Node { name: "AssignedUser", fields: &["business", "id", "name", "user_type"] };
 
+/// `systemuser.py`: 8 fields.
+#[rustfmt::skip]
+pub const SYSTEM_USER: Node = Node { name: "SystemUser", fields: &["created_by", "created_time", "finance_permission", "id", "ip_permission", "name", "role", "system_user_id"] };
+
 /// `businessadaccountrequest.py`: 2 fields.
 #[rustfmt::skip]
 pub const AD_ACCOUNT_REQUEST: Node = Node { name: "BusinessAdAccountRequest", fields: &["ad_account", "id"] };

@@ -217,7 +217,26 @@ pub(super) fn assigned_users(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
     } = call;
     let (asset, own_tasks) = reachable(g, c, asset_id, now)?;
     let w = &g.world;
-    if own_tasks.is_empty() {
+    // A partner business's admins work inside their own portfolio: they may see and assign
+    // its people on an asset shared with it (confirmed), within the tasks the share permits.
+    let partner_share = |business: &str| {
+        w.shares
+            .iter()
+            .find(|s| {
+                s.asset_id == asset_id
+                    && s.business_id == business
+                    && s.status == "CONFIRMED"
+                    && w.membership(business, &c.info.person_id)
+                        .is_some_and(|mb| mb.role == "ADMIN")
+            })
+            .cloned()
+    };
+    let partner_of_caller = w
+        .members
+        .iter()
+        .filter(|mb| mb.person_id == c.info.person_id)
+        .find_map(|mb| partner_share(&mb.business_id));
+    if own_tasks.is_empty() && partner_of_caller.is_none() {
         return Err(no_object(asset_id));
     }
     match m {
@@ -226,6 +245,13 @@ pub(super) fn assigned_users(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
                 return Err(err(100, None, "(#100) The parameter business is required"));
             };
             fields_ok(p, nodes::ASSIGNED_USER, added::ASSIGNED_USERS)?;
+            if own_tasks.is_empty() && partner_share(business).is_none() {
+                return Err(err(
+                    200,
+                    None,
+                    "(#200) You can only see the people of a business you administer",
+                ));
+            }
             let items = w
                 .assignments
                 .iter()
@@ -237,7 +263,8 @@ pub(super) fn assigned_users(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
                         return None;
                     }
                     let person = w.person(&member.person_id)?;
-                    Some(json!({"id": a.bsuid, "name": person.name, "user_type": "BUSINESS_USER", "tasks": a.tasks}))
+                    let kind = if member.person_id == super::world::SYSTEM_USER { "SYSTEM_USER" } else { "BUSINESS_USER" };
+                    Some(json!({"id": a.bsuid, "name": person.name, "user_type": kind, "tasks": a.tasks}))
                 })
                 .collect();
             Ok(page(
@@ -249,33 +276,40 @@ pub(super) fn assigned_users(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
             ))
         }
         Method::POST | Method::DELETE => {
-            if asset.kind == "page"
-                && m == Method::POST
-                && c.info.page_id.as_deref() != Some(asset_id)
-            {
-                return Err(err(
-                    210,
-                    None,
-                    "(#210) A page access token is required to request this resource.",
-                ));
-            }
-            if !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
-                return Err(err(
-                    200,
-                    None,
-                    "(#200) You must have full control of this asset to assign people.",
-                ));
-            }
             let user = p.get("user").cloned().unwrap_or_default();
             let member = w.member_by_bsuid(&user).cloned();
-            let Some(member) = member.filter(|mb| Some(&mb.business_id) == asset.owner.as_ref())
-            else {
+            let owner_side = member
+                .as_ref()
+                .is_some_and(|mb| Some(&mb.business_id) == asset.owner.as_ref());
+            let partner = member
+                .as_ref()
+                .and_then(|mb| partner_share(&mb.business_id));
+            let Some(member) = member.filter(|_| owner_side || partner.is_some()) else {
                 return Err(err(
                     100,
                     None,
-                    "(#100) Param user must be a business-scoped user id of a person in the asset's business portfolio",
+                    "(#100) Param user must be a business-scoped user id of a person in the asset's business portfolio or in a partner business you administer",
                 ));
             };
+            if owner_side {
+                if asset.kind == "page"
+                    && m == Method::POST
+                    && c.info.page_id.as_deref() != Some(asset_id)
+                {
+                    return Err(err(
+                        210,
+                        None,
+                        "(#210) A page access token is required to request this resource.",
+                    ));
+                }
+                if !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
+                    return Err(err(
+                        200,
+                        None,
+                        "(#200) You must have full control of this asset to assign people.",
+                    ));
+                }
+            }
             if m == Method::DELETE {
                 g.world
                     .assignments
@@ -286,6 +320,15 @@ pub(super) fn assigned_users(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
             let valid = schema::user_tasks(&asset.kind);
             if tasks.is_empty() || tasks.iter().any(|t| !valid.contains(&t.as_str())) {
                 return Err(err(100, None, "(#100) tasks contains an invalid task"));
+            }
+            if let Some(share) = partner.filter(|_| !owner_side)
+                && tasks.iter().any(|t| !share.tasks.contains(t))
+            {
+                return Err(err(
+                    100,
+                    None,
+                    "(#100) tasks exceed what the asset's owner permitted your business",
+                ));
             }
             g.world
                 .assignments

@@ -12,6 +12,7 @@ use crate::actions::{
     requests::{Draft, Issued},
 };
 use crate::clock::format_utc;
+use crate::domain::GrantStatus;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::reminder;
 use crate::domain::request::RequestStatus;
@@ -333,6 +334,8 @@ pub struct GrantRow {
     pub reason: String,
     pub tasks: String,
     pub due: Option<String>,
+    /// Partner grants: who at the agency can use the asset, or what to do so someone can.
+    pub usable: Option<(bool, String)>,
 }
 
 impl GrantRow {
@@ -347,6 +350,13 @@ impl GrantRow {
             reason: g.status_reason.clone(),
             tasks: g.tasks.replace(',', ", "),
             due: g.due_at.map(format_utc),
+            usable: (g.mode == GrantMode::Partner && g.status == GrantStatus::Active).then(|| {
+                if g.usable_by.is_empty() {
+                    (false, crate::actions::assignments::assign_by_hand(g.kind))
+                } else {
+                    (true, format!("Usable at the agency by {}", g.usable_by))
+                }
+            }),
         }
     }
 }
