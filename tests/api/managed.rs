@@ -94,9 +94,19 @@ async fn at_the_organisation_s_deadline_flags_lapse_and_access_found_again_moves
             ("status", "invited"),
             ("people_deadline", &day(deadline)),
             ("deadline_source", "client"),
+            ("activated_on", &day(deadline - 20 * DAY)),
         ],
     )
     .await;
+    let page = app.get(&format!("/clients/{client}")).await.body;
+    assert!(
+        page.contains(&format!(
+            "Integrations authorised through a person's own login stop <strong>{}</strong>",
+            latchkey::clock::format_day(deadline + 10 * DAY)
+        )),
+        "activation + 30 days, for integrations only: {}",
+        &page[page.find("Integrations").unwrap_or(0)..][..300]
+    );
     assert!(
         user_statuses(&app)
             .await

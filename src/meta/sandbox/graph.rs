@@ -483,9 +483,8 @@ fn dispatch(
                 (Method::GET, [business, "system_users"]) => {
                     caller.need("business_management")?;
                     fields_ok(p, nodes::SYSTEM_USER, added::NONE)?;
-                    if !w
-                        .membership(business, &caller.info.person_id)
-                        .is_some_and(|m| m.role == "ADMIN")
+                    if w.membership(business, &caller.info.person_id)
+                        .is_none_or(|m| m.role != "ADMIN")
                     {
                         return Err(err(
                             200,

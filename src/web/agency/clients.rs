@@ -178,6 +178,8 @@ struct ShowPage {
     activated_source: String,
     /// The due date of user-based grants and what it rests on.
     due: Option<(String, String, bool)>,
+    /// When integrations through a person's own login stop (activation + 30 days).
+    integrations_due: Option<String>,
     flagged: usize,
     lapsed: usize,
     /// Open signals from Meta: (id, evidence).
@@ -254,6 +256,7 @@ pub async fn show(
             };
             (migration::due_words(d, basis), why, basis.is_estimate())
         }),
+        integrations_due: rec.and_then(|r| r.integrations_due()).map(format_day),
         flagged: o.grants.iter().filter(is_flagged).count(),
         lapsed: o.grants.iter().filter(is_lapsed).count(),
         signals: o.signals.iter().map(|s| (s.id, signal_words(s))).collect(),
