@@ -2,8 +2,9 @@
 //! and recording that a person opened it.
 
 use super::{Ctx, audit_as};
-use crate::domain::SecretToken;
+use crate::domain::request::DeclineReason;
 use crate::domain::token::{LINK_PREFIX, hash_secret};
+use crate::domain::{BoundedText, SecretToken};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
 use crate::store::requests::{AccessRequest, LinkView};
@@ -94,6 +95,9 @@ pub async fn lookup(ctx: &Ctx, ip: &str, raw: &str) -> AppResult<Lookup> {
     let agency = agencies::get(&ctx.db.pool, r.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    if r.declined_at.is_some() {
+        return Ok(Lookup::Gone(agency, "declined"));
+    }
     if r.expires_at <= now {
         return Ok(Lookup::Gone(agency, "expired"));
     }
@@ -160,18 +164,107 @@ pub async fn view(ctx: &Ctx, ip: &str, raw: &str, user_agent: Option<&str>) -> A
         return Err(failed_lookup(ctx, ip, now).await);
     };
     throttled(ctx, ip, now)?;
-    if view.expires_at <= now || (view.single_use == 1 && view.used_at.is_some()) {
-        let why = if view.expires_at <= now {
-            "expired"
-        } else {
-            "used"
-        };
+    if let Some(why) = closed(&view, now) {
         return Ok(Viewed::Gone(Box::new(view), why));
     }
     if let Some(ua) = user_agent {
         record_open(ctx, &view, ip, ua).await?;
     }
     Ok(Viewed::Live(Box::new(view)))
+}
+
+/// Why a link no longer takes an approval: declined, expired or used up.
+fn closed(view: &LinkView, now: i64) -> Option<&'static str> {
+    if view.declined_at.is_some() {
+        Some("declined")
+    } else if view.expires_at <= now {
+        Some("expired")
+    } else if view.single_use == 1 && view.used_at.is_some() {
+        Some("used")
+    } else {
+        None
+    }
+}
+
+/// Longest note a client may leave when declining.
+pub const MAX_DECLINE_NOTE: usize = 500;
+
+/// What a decline did.
+pub enum Declined {
+    /// Recorded; the agency is told.
+    Done(Box<LinkView>),
+    /// The link was closed already (expired, used, declined): nothing recorded.
+    Gone(Box<LinkView>, &'static str),
+    /// The form was wrong: the messages, nothing recorded.
+    Invalid(Box<LinkView>, Vec<String>),
+}
+
+/// The client declines a request ("this isn't for me" / "not now", with an optional note):
+/// the link closes, the agency's creator and subscribed staff are e-mailed, audited.
+#[tracing::instrument(skip_all)]
+pub async fn decline(
+    ctx: &Ctx,
+    ip: &str,
+    raw: &str,
+    reason: &str,
+    note: &str,
+) -> AppResult<Declined> {
+    let now = ctx.clock.now();
+    let view = match SecretToken::from_presented(LINK_PREFIX, raw) {
+        Some(token) => requests::link_view(&ctx.db.pool, &token.hash()).await?,
+        None => None,
+    };
+    let Some(view) = view.filter(|v| v.revoked_at.is_none()) else {
+        return Err(failed_lookup(ctx, ip, now).await);
+    };
+    throttled(ctx, ip, now)?;
+    if let Some(why) = closed(&view, now) {
+        return Ok(Declined::Gone(Box::new(view), why));
+    }
+    let mut errors = Vec::new();
+    let reason = DeclineReason::parse(reason);
+    if reason.is_none() {
+        errors.push("Choose why you are declining.".to_owned());
+    }
+    let note = BoundedText::parse(note, "The note", MAX_DECLINE_NOTE, false)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let (Some(reason), Some(note), true) = (reason, note, errors.is_empty()) else {
+        return Ok(Declined::Invalid(Box::new(view), errors));
+    };
+    let mut tx = ctx.db.begin().await?;
+    if !requests::decline(&mut *tx, view.id, reason.as_str(), note.as_str(), now).await? {
+        return Ok(Declined::Gone(Box::new(view), "declined"));
+    }
+    let said = if note.as_str().is_empty() {
+        reason.label().to_owned()
+    } else {
+        format!("{} — “{}”", reason.label(), note.as_str())
+    };
+    requests::add_event(&mut *tx, view.id, "declined", &said, now).await?;
+    let target = format!("{} ({})", view.client_name, view.token_prefix);
+    audit_as(
+        &mut tx,
+        Some(view.agency_id),
+        "client",
+        ip,
+        "request.declined",
+        &target,
+        now,
+    )
+    .await?;
+    if let Some(agency) = agencies::get(&mut *tx, view.agency_id).await? {
+        let brand = templates::Brand::from(&agency);
+        let url = ctx.url(&format!("/requests/{}", view.id));
+        for to in prefs::recipients(&mut *tx, view.agency_id, "request_declined").await? {
+            let email = templates::request_declined(&brand, &to, &view.client_name, &said, &url)?;
+            ctx.queue_mail(&mut tx, Some(view.agency_id), &email, now)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    ctx.mailer.wake();
+    Ok(Declined::Done(Box::new(view)))
 }
 
 /// Visitors per link and hour whose opens are recorded; more are shown the page but leave

@@ -10,10 +10,12 @@ pub enum RequestStatus {
     PartiallyCompleted,
     Expired,
     Revoked,
+    /// The client said no (not for them, or not now).
+    Declined,
 }
 
 impl RequestStatus {
-    pub const ALL: [RequestStatus; 7] = [
+    pub const ALL: [RequestStatus; 8] = [
         Self::Created,
         Self::Emailed,
         Self::Opened,
@@ -21,6 +23,7 @@ impl RequestStatus {
         Self::PartiallyCompleted,
         Self::Expired,
         Self::Revoked,
+        Self::Declined,
     ];
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -36,6 +39,7 @@ impl RequestStatus {
             Self::PartiallyCompleted => "partially_completed",
             Self::Expired => "expired",
             Self::Revoked => "revoked",
+            Self::Declined => "declined",
         }
     }
 
@@ -48,12 +52,46 @@ impl RequestStatus {
             Self::PartiallyCompleted => "Partially completed",
             Self::Expired => "Expired",
             Self::Revoked => "Revoked",
+            Self::Declined => "Declined by the client",
         }
     }
 
     /// The client can still use the link (and be reminded of it).
     pub fn is_open(self) -> bool {
         matches!(self, Self::Created | Self::Emailed | Self::Opened)
+    }
+}
+
+/// Why a client declined a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeclineReason {
+    NotForMe,
+    NotNow,
+    Other,
+}
+
+impl DeclineReason {
+    pub const ALL: [DeclineReason; 3] = [Self::NotForMe, Self::NotNow, Self::Other];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotForMe => "not_for_me",
+            Self::NotNow => "not_now",
+            Self::Other => "other",
+        }
+    }
+
+    /// The client's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NotForMe => "This isn't for me",
+            Self::NotNow => "Not now",
+            Self::Other => "Something else",
+        }
     }
 }
 
@@ -67,5 +105,11 @@ mod tests {
             assert_eq!(RequestStatus::parse(s.as_str()), Some(s));
         }
         assert!(RequestStatus::Opened.is_open() && !RequestStatus::Expired.is_open());
+        assert!(!RequestStatus::Declined.is_open());
+        assert_eq!(
+            super::DeclineReason::parse("not_now"),
+            Some(super::DeclineReason::NotNow)
+        );
+        assert_eq!(super::DeclineReason::parse("nope"), None);
     }
 }

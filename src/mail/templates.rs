@@ -94,6 +94,7 @@ pub mod kinds {
     pub const CLIENT_STATEMENT: &str = "client_statement";
     pub const META_CONNECTION: &str = "meta_connection";
     pub const ACCESS_LAPSED: &str = "access_lapsed";
+    pub const REQUEST_DECLINED: &str = "request_declined";
     pub const MIGRATION_SIGNAL: &str = "migration_signal";
 
     /// Mail about a staff member's own account (invitations, password resets): only that
@@ -459,6 +460,31 @@ pub fn access_lost(
             paragraphs: vec!["Meta no longer lists these grants for your business portfolio. The client may have removed them:".into()],
             items: assets.to_vec(),
             button: button("See the client", url),
+            ..Body::default()
+        },
+    )
+}
+
+/// A client declined an access request.
+pub fn request_declined(
+    brand: &Brand,
+    to: &str,
+    client_name: &str,
+    said: &str,
+    url: &str,
+) -> askama::Result<OutgoingEmail> {
+    build(
+        kinds::REQUEST_DECLINED,
+        to,
+        format!("{client_name} declined your access request"),
+        brand,
+        Body {
+            heading: format!("{client_name} declined your access request"),
+            paragraphs: vec![
+                format!("They said: {said}"),
+                "The link is closed. If it was a misunderstanding, send a new request when they are ready.".into(),
+            ],
+            button: button("See the request", url),
             ..Body::default()
         },
     )

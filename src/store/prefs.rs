@@ -3,8 +3,9 @@
 use super::Exec;
 
 /// The agency events a staff user can switch on or off, with their labels.
-pub const EVENTS: [(&str, &str); 8] = [
+pub const EVENTS: [(&str, &str); 9] = [
     ("request_opened", "A client opens an access link"),
+    ("request_declined", "A client declines an access request"),
     (
         "access_approved",
         "A client approves access (with per-asset results)",

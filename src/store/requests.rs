@@ -35,14 +35,19 @@ pub struct AccessRequest {
     /// Comma-separated Meta asset ids a re-authorisation request is limited to.
     pub scope_assets: String,
     pub purpose: String,
+    pub declined_at: Option<i64>,
+    pub decline_reason: String,
+    pub decline_note: String,
     pub client_name: String,
     pub client_email: String,
 }
 
-const SELECT: &str = "SELECT r.id, r.agency_id, r.client_id, r.token_prefix, r.mode, r.asks, r.user_people,
+const SELECT: &str =
+    "SELECT r.id, r.agency_id, r.client_id, r.token_prefix, r.mode, r.asks, r.user_people,
         r.message, r.single_use, r.expires_at, r.created_by, r.created_at, r.emailed_at,
         r.first_opened_at, r.open_count, r.used_at, r.completed_at, r.outcome, r.revoked_at,
-        r.last_reminder_at, r.auto_reminded_at, r.scope_assets, r.purpose, c.name AS client_name, c.contact_email AS client_email
+        r.last_reminder_at, r.auto_reminded_at, r.scope_assets, r.purpose, r.declined_at,
+        r.decline_reason, r.decline_note, c.name AS client_name, c.contact_email AS client_email
     FROM access_requests r JOIN clients c ON c.id = r.client_id";
 
 /// The status of a request at `now`, as the list shows it.
@@ -50,6 +55,8 @@ impl AccessRequest {
     pub fn status(&self, now: i64) -> RequestStatus {
         if self.revoked_at.is_some() {
             RequestStatus::Revoked
+        } else if self.declined_at.is_some() {
+            RequestStatus::Declined
         } else if self.outcome.as_deref() == Some("completed") {
             RequestStatus::Completed
         } else if self.outcome.as_deref() == Some("partial") {
@@ -68,6 +75,7 @@ impl AccessRequest {
 
 /// The same status as SQL, so lists can filter on it.
 const STATUS_SQL: &str = "CASE WHEN r.revoked_at IS NOT NULL THEN 'revoked'
+      WHEN r.declined_at IS NOT NULL THEN 'declined'
       WHEN r.outcome = 'completed' THEN 'completed'
       WHEN r.outcome = 'partial' THEN 'partially_completed'
       WHEN r.expires_at <= $2 THEN 'expired'
@@ -164,6 +172,7 @@ pub struct LinkView {
     pub expires_at: i64,
     pub used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub declined_at: Option<i64>,
     pub outcome: Option<String>,
     pub client_name: String,
     pub agency_name: String,
@@ -189,7 +198,7 @@ pub async fn link_view<'c>(
 ) -> Result<Option<LinkView>, sqlx::Error> {
     sqlx::query_as(
         "SELECT r.id, r.agency_id, r.token_prefix, r.mode, r.asks, r.message, r.single_use,
-                r.expires_at, r.used_at, r.revoked_at, r.outcome, c.name AS client_name,
+                r.expires_at, r.used_at, r.revoked_at, r.declined_at, r.outcome, c.name AS client_name,
                 a.name AS agency_name, a.display_name AS agency_display_name, u.name AS sender,
                 CASE WHEN EXISTS (SELECT 1 FROM agency_logos l WHERE l.agency_id = r.agency_id)
                      THEN 1 ELSE 0 END AS has_logo
@@ -202,6 +211,29 @@ pub async fn link_view<'c>(
     .bind(token_hash)
     .fetch_optional(db)
     .await
+}
+
+/// Records a client's "no" on a request still open to them; false when it was not (already
+/// declined, revoked or completed in the meantime).
+pub async fn decline<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    reason: &str,
+    note: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE access_requests SET declined_at = $1, decline_reason = $2, decline_note = $3
+         WHERE id = $4 AND declined_at IS NULL AND revoked_at IS NULL AND outcome IS NULL
+           AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(note)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 /// Filters for the list.
@@ -392,6 +424,7 @@ pub async fn due_for_auto_reminder<'c>(
     sqlx::query_as(
         "SELECT r.id, r.agency_id FROM access_requests r JOIN agencies a ON a.id = r.agency_id
          WHERE r.emailed_at IS NOT NULL AND r.first_opened_at IS NULL AND r.revoked_at IS NULL
+           AND r.declined_at IS NULL
            AND r.completed_at IS NULL AND r.expires_at > $1 AND r.auto_reminded_at IS NULL
            AND r.emailed_at + a.reminder_days * 86400 <= $1
          ORDER BY r.id LIMIT $2",

@@ -27,7 +27,7 @@ use crate::meta::sandbox::Sandbox;
 use agency::{
     audit, auth, clients, emails, grants, home, reauth, records, requests, settings, team, verify,
 };
-use client::{approve, link};
+use client::{approve, decline, link};
 
 pub use error::AppError;
 
@@ -116,6 +116,10 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/brand/{id}/logo", get(link::logo)),
         ("/r/{token}", get(link::landing)),
         ("/r/{token}/start", get(approve::start)),
+        (
+            "/r/{token}/decline",
+            get(decline::form).post(decline::submit),
+        ),
         ("/oauth/callback", get(approve::callback)),
         ("/approve", get(approve::picker).post(approve::approve)),
         ("/approve/retry", get(approve::retry)),

@@ -46,6 +46,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/brand/{id}/logo", (Public, "G")),
         ("/r/{token}", (LinkHolder, "G")),
         ("/r/{token}/start", (LinkHolder, "G")),
+        ("/r/{token}/decline", (LinkHolder, "GP")),
         ("/oauth/callback", (ClientFlow, "G")),
         ("/approve", (ClientFlow, "GP")),
         ("/approve/retry", (ClientFlow, "G")),

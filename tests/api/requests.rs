@@ -528,3 +528,98 @@ async fn logos_are_checked_by_content_and_served_by_latchkey() {
     assert_eq!(served.headers()["content-type"], "image/png");
     assert_eq!(served.bytes().await.unwrap().to_vec(), png);
 }
+
+#[tokio::test]
+async fn a_client_can_decline_with_a_reason_and_the_agency_is_told() {
+    let app = spawn_app().await;
+    let client_id = ready(&app).await;
+    let (id, link) = create_request(&app, client_id, &[("delivery", "link")]).await;
+    let client = spawn_client_of(&app);
+    let landing = client.get(&link).await;
+    assert!(landing.body.contains(&format!("href=\"{link}/decline\"")));
+    assert!(landing.body.contains("Not expecting this?"));
+    let form = client.get(&format!("{link}/decline")).await;
+    assert_eq!(form.status, 200);
+    let token = crate::helpers::csrf_in(&form.body).expect("a CSRF token on the form");
+    let too_long = "x".repeat(501);
+
+    // Bad input is explained and records nothing.
+    for (reason, note) in [("", ""), ("maybe", ""), ("not_now", too_long.as_str())] {
+        let r = client
+            .post_raw(
+                &format!("{link}/decline"),
+                &[("csrf", &token), ("reason", reason), ("note", note)],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{reason}");
+        assert!(r.body.contains("Please check"));
+    }
+    // Without the form's CSRF token: refused.
+    let r = client
+        .post_raw(&format!("{link}/decline"), &[("reason", "not_now")])
+        .await;
+    assert_eq!(r.status, 403);
+    let still_open: Option<i64> =
+        sqlx::query_scalar("SELECT declined_at FROM access_requests WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert!(still_open.is_none());
+
+    let r = client
+        .post_raw(
+            &format!("{link}/decline"),
+            &[
+                ("csrf", &token),
+                ("reason", "not_now"),
+                ("note", "We are restructuring; ask again in March."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Request declined") && r.body.contains("Nothing was shared"));
+    // The link is closed, with the reason.
+    let again = client.get(&link).await;
+    assert_eq!(again.status, 410);
+    assert!(again.body.contains("You declined this request"));
+    assert!(client.get(&format!("{link}/start")).await.status >= 400);
+    // The agency is told, on the request and by e-mail.
+    let page = app.get(&format!("/requests/{id}")).await;
+    assert!(page.body.contains("Declined by the client"));
+    assert!(page.body.contains("ask again in March"));
+    let mail = app.wait_for_emails("owner@acme.test", 1).await;
+    assert!(
+        mail.iter()
+            .any(|m| m.subject == "Bloom Bakery declined your access request"
+                && m.text.contains("Not now")),
+        "{:?}",
+        mail.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+    assert!(app.get("/audit").await.body.contains("request.declined"));
+    assert!(
+        app.get("/requests?status=declined")
+            .await
+            .body
+            .contains("Bloom Bakery")
+    );
+
+    // An e-mailed request declined before it was opened is never auto-reminded.
+    let (_, emailed) = create_request(&app, client_id, &[]).await;
+    let form = client.get(&format!("{emailed}/decline")).await;
+    let token = crate::helpers::csrf_in(&form.body).unwrap();
+    let r = client
+        .post_raw(
+            &format!("{emailed}/decline"),
+            &[("csrf", &token), ("reason", "not_for_me"), ("note", "")],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    app.clock.advance(4 * ONE_DAY);
+    assert_eq!(
+        latchkey::actions::requests::send_auto_reminders(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -254,6 +254,10 @@ pub async fn still_open(
     if r.revoked_at.is_some() {
         return Err(AppError::NotFound);
     }
+    // A client who declined (in another tab, or before) closed the link.
+    if r.declined_at.is_some() {
+        return Ok(Err(Stop::Gone(Box::new(agency), "declined")));
+    }
     if r.expires_at <= now {
         return Ok(Err(Stop::Gone(Box::new(agency), "expired")));
     }

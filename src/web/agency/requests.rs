@@ -15,6 +15,7 @@ use crate::clock::format_utc;
 use crate::domain::GrantStatus;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::reminder;
+use crate::domain::request::DeclineReason;
 use crate::domain::request::RequestStatus;
 use crate::store::{clients, requests};
 use crate::web::error::AppResult;
@@ -378,6 +379,8 @@ struct ShowPage {
     live: bool,
     next_reminder: Option<String>,
     grants: Vec<GrantRow>,
+    /// The client's "no": reason, note, when.
+    declined: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -417,6 +420,13 @@ pub async fn show(
         live: status.is_open(),
         next_reminder: next_reminder.map(format_utc),
         grants: d.grants.iter().map(GrantRow::from_grant).collect(),
+        declined: r.declined_at.map(|at| {
+            let why = DeclineReason::parse(&r.decline_reason).map_or("Declined", |d| d.label());
+            match r.decline_note.as_str() {
+                "" => format!("{why} — {}", format_utc(at)),
+                note => format!("{why}: “{note}” — {}", format_utc(at)),
+            }
+        }),
         r,
     })
 }

@@ -70,8 +70,15 @@ pub async fn gone_page(st: &AppState, agency: &agencies::Agency, why: &str) -> A
     gone_with(brand_of(st, agency).await?, why)
 }
 
-fn gone_with(brand: PublicBrand, why: &str) -> AppResult<Response> {
+pub fn gone_with(brand: PublicBrand, why: &str) -> AppResult<Response> {
     let (title, message) = match why {
+        "declined" => (
+            "You declined this request".to_owned(),
+            format!(
+                "{} has been told, and this link is closed. If you change your mind, ask them for a new link.",
+                brand.name
+            ),
+        ),
         "used" => (
             "This link has already been used".to_owned(),
             format!(
@@ -181,7 +188,7 @@ pub async fn landing(
     render_status(StatusCode::OK, &page)
 }
 
-fn public_brand(view: &LinkView) -> PublicBrand {
+pub fn public_brand(view: &LinkView) -> PublicBrand {
     PublicBrand {
         agency_id: view.agency_id,
         name: view.public_name().to_owned(),

@@ -2,4 +2,5 @@
 //! No account; phone-first; the agency's branding.
 
 pub mod approve;
+pub mod decline;
 pub mod link;
