@@ -44,6 +44,8 @@ async fn main() -> anyhow::Result<()> {
             html:
                 "<p>HTML body with a <a href=\"http://127.0.0.1:8080/r/lkr_example\">link</a></p>"
                     .repeat(5),
+            from_name: None,
+            reply_to: None,
         };
         let mut tx = state.db.begin().await?;
         state

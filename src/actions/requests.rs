@@ -112,7 +112,9 @@ pub(crate) async fn issue(
                 expires_on: format_day(spec.expires_at),
             };
             let brand = templates::Brand::from(agency);
-            let email = templates::access_link(&brand, &client.contact_email, &ask)?;
+            let reply_to = sender_address(&mut **tx, agency.id, actor.user_id).await?;
+            let email = templates::access_link(&brand, &client.contact_email, &ask)?
+                .on_behalf_of(&brand.agency_name, reply_to);
             ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
             requests::mark_emailed(&mut **tx, id, now).await?;
             let to = format!("to {}", client.contact_email);
@@ -395,6 +397,19 @@ pub async fn revoke(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
     Ok(())
 }
 
+/// Where a client's reply to the agency's mail should go: the staff member who sent the
+/// request (None: the installation's default Reply-To).
+pub async fn sender_address<'c>(
+    db: impl crate::store::Exec<'c>,
+    agency_id: i64,
+    user_id: Option<i64>,
+) -> AppResult<Option<String>> {
+    let Some(id) = user_id else {
+        return Ok(None);
+    };
+    Ok(users::get(db, agency_id, id).await?.map(|u| u.email))
+}
+
 /// Queues a reminder for a request, inside the caller's transaction. Only the link's hash
 /// is kept, so a reminder cannot repeat the old link: it carries a fresh one, and the old
 /// one stops working (the request page says so before the click). Returns the new prefix.
@@ -420,8 +435,10 @@ async fn queue_reminder(
         link: ctx.link_url(&token),
         expires_on: format_day(r.expires_at),
     };
-    let email =
-        templates::request_reminder(&templates::Brand::from(agency), &r.client_email, &ask)?;
+    let brand = templates::Brand::from(agency);
+    let reply_to = sender_address(&mut **tx, agency.id, r.created_by).await?;
+    let email = templates::request_reminder(&brand, &r.client_email, &ask)?
+        .on_behalf_of(&brand.agency_name, reply_to);
     ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
     requests::add_event(&mut **tx, r.id, "reminded", detail, now).await?;
     Ok(prefix)

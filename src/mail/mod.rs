@@ -26,6 +26,19 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The name on the From line (the agency, for mail to clients); None: Latchkey's.
+    pub from_name: Option<String>,
+    /// Where replies go (the staff member who sent the request); None: the default.
+    pub reply_to: Option<String>,
+}
+
+impl OutgoingEmail {
+    /// Sent on the agency's behalf: its name on the From line, replies to `reply_to`.
+    pub fn on_behalf_of(mut self, agency: &str, reply_to: Option<String>) -> Self {
+        self.from_name = Some(agency.to_owned());
+        self.reply_to = reply_to;
+        self
+    }
 }
 
 /// The transport plus what every message shares, and the bell that wakes the worker.
@@ -107,6 +120,8 @@ impl Mailer {
                 text_body: &secrets.seal(&email.text),
                 html_body: &secrets.seal(&email.html),
                 message_id: &message_id,
+                from_name: &header_safe(email.from_name.as_deref().unwrap_or(""), 100),
+                reply_to: email.reply_to.as_deref().unwrap_or(""),
             },
             now,
         )

@@ -69,6 +69,8 @@ fn build(
         subject,
         text: NoticeText { brand, body: &body }.render()?,
         html: NoticeHtml { brand, body: &body }.render()?,
+        from_name: None,
+        reply_to: None,
     })
 }
 
@@ -180,8 +182,8 @@ pub fn access_link(brand: &Brand, to: &str, a: &AccessAsk) -> askama::Result<Out
             items: a.asks.clone(),
             button: button("Review and approve", &a.link),
             footnote: Some(format!(
-                "You choose exactly which assets to share, and you can remove access at any time in Meta Business Settings. The link expires on {}.",
-                a.expires_on
+                "You choose exactly which assets to share, and you can remove access at any time in Meta Business Settings. The link expires on {}. Not expecting this? Don't share anything: reply to this e-mail to ask {}, or decline on the page.",
+                a.expires_on, a.sender_name
             )),
         },
     )

@@ -160,13 +160,22 @@ fn build(
         .to_addr
         .parse()
         .map_err(|_| bad("invalid recipient address"))?;
+    // On an agency's behalf: its name, Latchkey's sending address (which SPF/DKIM cover).
+    let from = match row.from_name.as_str() {
+        "" => from.clone(),
+        name => Mailbox::new(Some(name.to_owned()), from.email.clone()),
+    };
+    let reply_to = match row.reply_to.as_str() {
+        "" => reply_to.cloned(),
+        addr => addr.parse::<Mailbox>().ok().or_else(|| reply_to.cloned()),
+    };
     let mut builder = Message::builder()
-        .from(from.clone())
+        .from(from)
         .to(to)
         .subject(row.subject.clone())
         .message_id(Some(row.message_id.clone()));
     if let Some(r) = reply_to {
-        builder = builder.reply_to(r.clone());
+        builder = builder.reply_to(r);
     }
     builder
         .multipart(MultiPart::alternative_plain_html(

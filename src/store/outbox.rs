@@ -26,9 +26,11 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    pub from_name: String,
+    pub reply_to: String,
 }
 
-const COLUMNS: &str = "id, agency_id, kind, to_addr, subject, text_body, html_body, message_id, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+const COLUMNS: &str = "id, agency_id, kind, to_addr, subject, text_body, html_body, message_id, status, attempts, next_attempt_at, last_error, created_at, sent_at, from_name, reply_to";
 
 /// A message to queue.
 #[derive(Debug, Clone)]
@@ -40,6 +42,10 @@ pub struct NewMessage<'a> {
     pub text_body: &'a str,
     pub html_body: &'a str,
     pub message_id: &'a str,
+    /// `""`: Latchkey's own name.
+    pub from_name: &'a str,
+    /// `""`: the configured default.
+    pub reply_to: &'a str,
 }
 
 pub async fn enqueue<'c>(
@@ -49,11 +55,11 @@ pub async fn enqueue<'c>(
 ) -> Result<i64, sqlx::Error> {
     let insert = sqlx::query_scalar(
         "INSERT INTO outbox (agency_id, kind, to_addr, subject, text_body, html_body, message_id,
-                             status, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $8) RETURNING id",
+                             from_name, reply_to, status, attempts, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', 0, $10, $10) RETURNING id",
     )
     .bind(m.agency_id);
-    // The six text columns, $2 to $7, in the order of the statement.
+    // The eight text columns, $2 to $9, in the order of the statement.
     let texts = [
         m.kind,
         m.to_addr,
@@ -61,6 +67,8 @@ pub async fn enqueue<'c>(
         m.text_body,
         m.html_body,
         m.message_id,
+        m.from_name,
+        m.reply_to,
     ];
     let insert = texts.into_iter().fold(insert, |q, v| q.bind(v));
     insert.bind(now).fetch_one(db).await

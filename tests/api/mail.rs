@@ -30,6 +30,8 @@ fn message(to: &str, n: usize) -> OutgoingEmail {
         subject: format!("Message {n}"),
         text: format!("Plain text {n}"),
         html: format!("<p>HTML {n}</p>"),
+        from_name: None,
+        reply_to: None,
     }
 }
 

@@ -623,3 +623,29 @@ async fn a_client_can_decline_with_a_reason_and_the_agency_is_told() {
         0
     );
 }
+
+#[tokio::test]
+async fn the_access_e_mail_comes_from_the_agency_and_replies_go_to_the_sender() {
+    let app = spawn_app().await;
+    let client_id = ready(&app).await;
+    create_request(&app, client_id, &[]).await;
+    let mail = app.wait_for_emails("casey@bloom.test", 1).await;
+    let raw = &mail[0].raw;
+    let header = |name: &str| {
+        raw.lines()
+            .find(|l| l.to_ascii_lowercase().starts_with(&format!("{name}:")))
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert!(
+        header("from").contains("Acme Digital"),
+        "{}",
+        header("from")
+    );
+    assert!(
+        header("reply-to").contains("owner@acme.test"),
+        "{}",
+        header("reply-to")
+    );
+    assert!(mail[0].text.contains("Not expecting this?"));
+}
