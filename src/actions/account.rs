@@ -128,8 +128,14 @@ pub async fn set_up(
     let password = NewPassword::parse(&f.password, &f.confirm)
         .map_err(|e| errors.push(e.to_string()))
         .ok();
-    let (Some(agency), Some(portfolio), Some(name), Some(email), Some(password)) =
-        (agency, portfolio, name, email, password)
+    if let Some(Some(p)) = &portfolio
+        && super::verify::check_portfolio(ctx, None, p.as_str()).await?
+            == super::verify::PortfolioCheck::NotFound
+    {
+        errors.push(super::verify::portfolio_not_found(p.as_str()));
+    }
+    let (Some(agency), Some(portfolio), Some(name), Some(email), Some(password), true) =
+        (agency, portfolio, name, email, password, errors.is_empty())
     else {
         return Ok(Err(errors));
     };

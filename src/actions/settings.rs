@@ -1,6 +1,6 @@
 //! Agency settings: name, Meta business portfolio, brand, reminders and defaults, logo.
 
-use super::{Actor, Ctx, audit};
+use super::{Actor, Ctx, audit, verify};
 use crate::domain::access::AccessLevel;
 use crate::domain::{BoundedText, PortfolioId};
 use crate::error::{AppError, AppResult};
@@ -62,6 +62,12 @@ pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), V
     if level.is_none() {
         errors.push("Choose manage, advertise or view as the default level.".to_owned());
     }
+    if let Some(Some(p)) = &portfolio
+        && verify::check_portfolio(ctx, Some(actor.agency_id), p.as_str()).await?
+            == verify::PortfolioCheck::NotFound
+    {
+        errors.push(verify::portfolio_not_found(p.as_str()));
+    }
     let (
         Some(name),
         Some(portfolio),
@@ -70,7 +76,17 @@ pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), V
         Some(display),
         Some(expiry),
         Some(level),
-    ) = (name, portfolio, color, days, display, expiry, level)
+        true,
+    ) = (
+        name,
+        portfolio,
+        color,
+        days,
+        display,
+        expiry,
+        level,
+        errors.is_empty(),
+    )
     else {
         return Ok(Err(errors));
     };

@@ -103,6 +103,56 @@ pub async fn agency_token(ctx: &Ctx, agency_id: i64) -> AppResult<Option<AccessT
         .map(AccessToken))
 }
 
+/// What Meta says about a business portfolio ID an agency entered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortfolioCheck {
+    /// It exists and the connection sees it (its name).
+    Found(String),
+    /// Meta has no portfolio by that ID that the connection can see.
+    NotFound,
+    /// Nothing to check with (no connection, or Meta could not be asked): accepted as typed.
+    Unchecked,
+}
+
+/// Checks a portfolio ID with the agency's Meta connection (or, with the built-in sandbox,
+/// the demo system user's), so an ID that does not exist is caught when it is entered
+/// rather than by every share failing later.
+pub async fn check_portfolio(
+    ctx: &Ctx,
+    agency_id: Option<i64>,
+    portfolio: &str,
+) -> AppResult<PortfolioCheck> {
+    let token = match agency_id {
+        Some(id) => agency_token(ctx, id).await?,
+        None => None,
+    };
+    let token = token.or_else(|| {
+        ctx.demo
+            .as_ref()
+            .map(|d| AccessToken(d.system_user_token()))
+    });
+    let Some(token) = token else {
+        return Ok(PortfolioCheck::Unchecked);
+    };
+    Ok(match ctx.graph.business(&token, portfolio).await {
+        Ok(b) => PortfolioCheck::Found(b.name),
+        Err(GraphError::InvalidParameter { .. } | GraphError::Permission { .. }) => {
+            PortfolioCheck::NotFound
+        }
+        Err(e) => {
+            tracing::warn!(error = ?e, "portfolio id not checked");
+            PortfolioCheck::Unchecked
+        }
+    })
+}
+
+/// The form error for a portfolio ID Meta does not know.
+pub fn portfolio_not_found(id: &str) -> String {
+    format!(
+        "Meta has no business portfolio with ID {id} that your connection can see. Copy the ID from Meta Business Settings → Business info."
+    )
+}
+
 /// What one verification run found.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct VerifyReport {

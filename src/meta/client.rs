@@ -404,6 +404,11 @@ impl GraphClient {
         self.get("me", token, &[("fields", "id,name".into())]).await
     }
 
+    /// A business portfolio by id, as the token can see it.
+    pub async fn business(&self, token: &AccessToken, id: &str) -> Result<Business, GraphError> {
+        self.get(id, token, &[("fields", "id,name".into())]).await
+    }
+
     pub async fn my_businesses(&self, token: &AccessToken) -> Result<Vec<Business>, GraphError> {
         self.get_all(
             "me/businesses",

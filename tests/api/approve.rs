@@ -179,8 +179,7 @@ async fn partner_mode_for_all_five_kinds_with_inventory_records_and_emails() {
     let done = client.get("/approve/done").await;
     assert!(done.body.contains("Done — thank you!"));
     assert!(
-        done.body.contains("To remove this access later")
-            && done.body.contains("Users → Partners"),
+        done.body.contains("To remove this access later") && done.body.contains("Users → Partners"),
         "the done page says how to undo it"
     );
     assert!(

@@ -433,3 +433,58 @@ async fn what_offboarding_cannot_remove_comes_with_the_steps_to_do_it_by_hand() 
         "a grant Meta still holds is not marked revoked"
     );
 }
+
+#[tokio::test]
+async fn a_portfolio_id_meta_does_not_know_is_refused_where_it_is_entered() {
+    let app = spawn_app().await;
+    let form = |portfolio: &'static str| {
+        vec![
+            ("agency_name", "Demo Agency"),
+            ("portfolio_id", portfolio),
+            ("name", "Ava Agency"),
+            ("email", "ava@agency.example"),
+            ("password", PASSWORD),
+            ("confirm", PASSWORD),
+        ]
+    };
+    let r = app.post("/setup", &form("1234567890")).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Meta has no business portfolio with ID 1234567890")
+    );
+    let agencies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(agencies, 0, "nothing created");
+    assert_eq!(
+        app.post("/setup", &form(AGENCY_PORTFOLIO)).await.status,
+        303
+    );
+
+    let settings = |portfolio: &'static str| {
+        vec![
+            ("name", "Demo Agency"),
+            ("portfolio_id", portfolio),
+            ("accent_color", "#aa3366"),
+            ("reminder_days", "3"),
+            ("display_name", ""),
+            ("default_expiry_days", "14"),
+            ("default_level", "manage"),
+        ]
+    };
+    let r = app.post("/settings", &settings("1234567890")).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Meta has no business portfolio with ID 1234567890")
+    );
+    let kept: Option<String> = sqlx::query_scalar("SELECT portfolio_id FROM agencies")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(AGENCY_PORTFOLIO), "nothing saved");
+    let r = app.post("/settings", &settings(AGENCY_PORTFOLIO)).await;
+    assert_eq!(r.location(), Some("/settings?notice=saved"), "{}", r.body);
+}
