@@ -76,17 +76,17 @@ impl GrantStatus {
         }
     }
 
-    /// "needs reauth", for lists.
+    /// What people read: "Needs re-authorisation", "Replaced by partner access".
     pub fn label(self) -> &'static str {
         match self {
-            Self::Pending => "pending",
-            Self::Active => "active",
-            Self::Failed => "failed",
-            Self::NeedsReauth => "needs reauth",
-            Self::Lapsed => "lapsed",
-            Self::Lost => "lost",
-            Self::Revoked => "revoked",
-            Self::Replaced => "replaced",
+            Self::Pending => "Waiting for confirmation",
+            Self::Active => "Active",
+            Self::Failed => "Failed",
+            Self::NeedsReauth => "Needs re-authorisation",
+            Self::Lapsed => "Lapsed (presumed lost)",
+            Self::Lost => "Lost",
+            Self::Revoked => "Removed",
+            Self::Replaced => "Replaced by partner access",
         }
     }
 

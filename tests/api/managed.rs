@@ -177,6 +177,16 @@ async fn only_staff_clear_a_flag_a_user_mode_reapproval_does_not() {
             .all(|g| g.1 == "needs_reauth" && g.2 == Some(d + 30 * DAY)),
         "no deadline known: the estimate, move + 30 days"
     );
+    // Human words: statuses as labels, deadlines as days, plurals.
+    let page = app.get(&format!("/clients/{client}")).await.body;
+    assert!(page.contains(">Needs re-authorisation<"), "{page}");
+    assert!(page.contains("<strong>2</strong> grants need re-authorisation"));
+    assert!(page.contains(&format!(
+        "due {}",
+        latchkey::clock::format_day(d + 30 * DAY)
+    )));
+    let book = app.get("/grants").await.body;
+    assert!(book.contains(">Needs re-authorisation<") && !book.contains(">needs_reauth<"));
     // The client re-approves user access through a personal account: still due.
     user_grants(&app, client).await;
     assert_eq!(user_statuses(&app).await, flagged);

@@ -177,10 +177,7 @@ pub async fn dashboard(
 fn status_choices() -> Vec<(&'static str, &'static str)> {
     GrantStatus::ALL
         .iter()
-        .map(|s| match s {
-            GrantStatus::NeedsReauth => (s.as_str(), "needs re-authorisation"),
-            _ => (s.as_str(), s.label()),
-        })
+        .map(|s| (s.as_str(), s.label()))
         .collect()
 }
 

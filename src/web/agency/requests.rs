@@ -11,7 +11,7 @@ use crate::actions::{
     self,
     requests::{Draft, Issued},
 };
-use crate::clock::format_utc;
+use crate::clock::{format_day, format_utc};
 use crate::domain::GrantStatus;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::reminder;
@@ -332,6 +332,8 @@ pub struct GrantRow {
     pub badge: &'static str,
     pub grantee: String,
     pub status: String,
+    /// The status's stable name, for its colour.
+    pub status_class: &'static str,
     pub reason: String,
     pub tasks: String,
     pub due: Option<String>,
@@ -348,9 +350,10 @@ impl GrantRow {
             badge: g.mode.badge(),
             grantee: g.grantee.clone(),
             status: g.status.label().to_owned(),
+            status_class: g.status.as_str(),
             reason: g.status_reason.clone(),
             tasks: g.tasks.replace(',', ", "),
-            due: g.due_at.map(format_utc),
+            due: g.due_at.map(format_day),
             usable: (g.mode == GrantMode::Partner && g.status == GrantStatus::Active).then(|| {
                 if g.usable_by.is_empty() {
                     (false, crate::actions::assignments::assign_by_hand(g.kind))
