@@ -1,5 +1,6 @@
-// Latchkey's only script: the "Copy" buttons. Pages work without it (the link is in a
-// read-only field that can be selected by hand).
+// Latchkey's only script: the "Copy" buttons, and the picker's select-all, filter and
+// running count. Pages work without it (the link can be selected by hand; the picker's
+// sections open and close natively).
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-copy-target]");
   if (!button) return;
@@ -28,11 +29,29 @@ document.addEventListener("change", function (event) {
   });
 });
 
-// The filter box: hides assets whose name does not contain the text typed.
+// The filter box: hides assets whose name does not contain the text typed, and opens the
+// collapsed sections that hold a match.
 document.addEventListener("input", function (event) {
   if (!event.target.matches("[data-filter]")) return;
   var needle = event.target.value.trim().toLowerCase();
   document.querySelectorAll("li[data-name]").forEach(function (row) {
     row.hidden = needle !== "" && row.getAttribute("data-name").toLowerCase().indexOf(needle) === -1;
   });
+  document.querySelectorAll("[data-kind-group]").forEach(function (section) {
+    var shown = section.querySelectorAll("li[data-name]:not([hidden])").length;
+    section.hidden = shown === 0;
+    if (needle !== "" && shown > 0) section.open = true;
+  });
 });
+
+// The running count beside the share button, which stays in reach at the bottom.
+function updateSelectedCount() {
+  var counter = document.querySelector("[data-selected-count]");
+  if (!counter) return;
+  var n = document.querySelectorAll('input[name="asset"]:checked').length;
+  counter.textContent = n === 0 ? "Nothing selected yet." : (n === 1 ? "1 asset selected" : n + " assets selected");
+}
+document.addEventListener("change", function (event) {
+  if (event.target.matches('input[name="asset"], [data-select-all]')) updateSelectedCount();
+});
+document.addEventListener("DOMContentLoaded", updateSelectedCount);

@@ -135,6 +135,30 @@ async fn partner_mode_for_all_five_kinds_with_inventory_records_and_emails() {
 
     let picker = client.get("/approve").await;
     assert!(picker.body.contains("Logged in as Casey Client"));
+    // Grouped per portfolio and kind; Northwind's 120 Pages start collapsed, small groups
+    // open; the share button sits in an action bar with the running count.
+    assert!(
+        picker.body.contains(
+            "<details class=\"kind-group\" data-kind-group>\n      <summary>Facebook Pages <span class=\"muted\">(120)</span>"
+        ),
+        "{}",
+        &picker.body[picker.body.find("(120)").unwrap_or(0).saturating_sub(200)..][..400]
+    );
+    assert!(picker.body.contains(
+        "data-kind-group open>\n      <summary>Facebook Pages <span class=\"muted\">(2)</span>"
+    ));
+    assert!(
+        picker.body.contains("class=\"action-bar\"") && picker.body.contains("data-selected-count")
+    );
+    let named = picker
+        .body
+        .find("aria-label=\"Messy Analyst-only Ads")
+        .map(|i| &picker.body[i..i + 58]);
+    assert_eq!(
+        named,
+        Some("aria-label=\"Messy Analyst-only Ads: can't be shared\" aria-"),
+        "unavailable assets are named for screen readers"
+    );
     for group in [
         "Bloom Bakery",
         "Northwind Retail",

@@ -174,8 +174,16 @@ impl Browser {
         e.send_keys(value).await.expect("type");
     }
 
+    /// Scrolls the element to the middle of the screen, as a person would before tapping it
+    /// (the picker's action bar stays at the bottom), then clicks it.
     async fn click(&self, label: &str, css: &str) {
-        self.find(label, css).await.click().await.expect("click");
+        let e = self.find(label, css).await;
+        let arg = serde_json::to_value(&e).expect("element as an argument");
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await
+            .expect("scroll");
+        e.click().await.expect("click");
     }
 
     async fn script(&self, js: &str) -> Value {
@@ -321,6 +329,7 @@ async fn the_whole_agency_and_client_journey() {
         c.click("picker", &format!("input[name=asset][value='{id}']"))
             .await;
     }
+    c.expect_text("picker", "3 assets selected").await;
     c.click("picker", "form[action='/approve'] button[type=submit]")
         .await;
     c.expect_text("done", "Done — thank you!").await;
@@ -354,8 +363,10 @@ async fn the_whole_agency_and_client_journey() {
         "form[action$='/migration'] button[type=submit]",
     )
     .await;
-    a.expect_text("migration", "grants need re-authorisation")
+    // One user-based grant: "1 grant needs re-authorisation", with the estimate labelled.
+    a.expect_text("migration", "grant needs re-authorisation")
         .await;
+    a.expect_text("migration", "estimate").await;
     a.shot("migration").await;
     a.goto(&format!("{base}/reauth")).await;
     a.expect_text("queue", "Messy Co").await;

@@ -168,12 +168,23 @@ struct AssetView {
     reason: String,
 }
 
+/// One portfolio's assets of one kind: a section that collapses.
+struct KindGroup {
+    label: &'static str,
+    assets: Vec<AssetView>,
+    /// Long lists start closed, so the whole choice fits a few screens on a phone.
+    open: bool,
+}
+
 struct Group {
     key: usize,
     name: String,
-    assets: Vec<AssetView>,
+    kinds: Vec<KindGroup>,
     any_shareable: bool,
 }
+
+/// Kinds with more assets than this start collapsed.
+const OPEN_UP_TO: usize = 8;
 
 #[derive(Template)]
 #[template(path = "client/picker.html")]
@@ -199,21 +210,32 @@ fn groups_of(offered: &[Offered]) -> Vec<Group> {
             shareable: o.shareable,
             reason: o.reason.clone().unwrap_or_default(),
         };
-        match groups.iter_mut().find(|g| g.name == o.owner_name) {
-            Some(g) => {
-                g.any_shareable |= o.shareable;
-                g.assets.push(view);
-            }
+        let at = match groups.iter().position(|g| g.name == o.owner_name) {
+            Some(i) => i,
             None => {
-                let key = groups.len();
                 groups.push(Group {
-                    key,
+                    key: groups.len(),
                     name: o.owner_name.clone(),
-                    any_shareable: o.shareable,
-                    assets: vec![view],
+                    kinds: Vec::new(),
+                    any_shareable: false,
                 });
+                groups.len() - 1
             }
+        };
+        let g = &mut groups[at];
+        g.any_shareable |= o.shareable;
+        let label = o.kind.plural_label();
+        match g.kinds.iter_mut().find(|k| k.label == label) {
+            Some(k) => k.assets.push(view),
+            None => g.kinds.push(KindGroup {
+                label,
+                assets: vec![view],
+                open: true,
+            }),
         }
+    }
+    for k in groups.iter_mut().flat_map(|g| g.kinds.iter_mut()) {
+        k.open = k.assets.len() <= OPEN_UP_TO;
     }
     groups
 }
