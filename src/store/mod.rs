@@ -21,6 +21,7 @@ pub mod sessions;
 pub mod signals;
 pub mod statements;
 pub mod throttle;
+pub mod todo;
 pub mod users;
 
 use std::time::Duration;

@@ -11,6 +11,10 @@ async fn setup_works_once_then_answers_404() {
     let home = app.get("/").await;
     assert!(home.body.contains("Olivia Owner"), "{}", home.body);
     assert!(home.body.contains("Add a client"));
+    assert!(
+        home.body.contains("Nothing needs you right now"),
+        "an empty to-do list says so"
+    );
 
     app.clear_cookies();
     assert_eq!(app.get("/setup").await.status, 404);

@@ -137,6 +137,16 @@ async fn at_the_organisation_s_deadline_flags_lapse_and_access_found_again_moves
         page.body
     );
     assert!(app.get("/audit").await.body.contains("grants.lapsed"));
+    // The dashboard says what to do, with a link to the filtered list.
+    let home = app.get("/").await.body;
+    assert!(
+        home.contains(
+            "href=\"/reauth?status=lapsed\">2 grants lapsed at a client&#39;s migration deadline"
+        ) || home.contains(
+            "href=\"/reauth?status=lapsed\">2 grants lapsed at a client&#x27;s migration deadline"
+        ),
+        "{home}"
+    );
     // The radar counts them and lists them on their own tab.
     let radar = app.get("/reauth").await.body;
     assert!(

@@ -598,6 +598,12 @@ async fn a_client_can_decline_with_a_reason_and_the_agency_is_told() {
     );
     assert!(app.get("/audit").await.body.contains("request.declined"));
     assert!(
+        app.get("/")
+            .await
+            .body
+            .contains("1 request declined by the client in the last 30 days")
+    );
+    assert!(
         app.get("/requests?status=declined")
             .await
             .body

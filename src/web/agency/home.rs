@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::clock::format_day;
 use crate::domain::migration::ConnectionWarning;
-use crate::store::{agencies, clients};
+use crate::store::{agencies, clients, todo};
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render};
@@ -22,6 +22,108 @@ struct Dashboard {
     can_manage: bool,
     /// The Meta connection's health in words, and whether it needs action now.
     connection: (String, bool),
+    /// What needs someone: (words, link, urgent).
+    todo: Vec<(String, &'static str, bool)>,
+}
+
+/// "3 grants", "1 grant".
+fn plural(n: i64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The dashboard's to-do list, most urgent first; empty when nothing needs anyone.
+fn todo_items(t: &todo::Todo, now: i64) -> Vec<(String, &'static str, bool)> {
+    let mut items = Vec::new();
+    if t.lapsed > 0 {
+        items.push((
+            format!(
+                "{} lapsed at a client's migration deadline: send a partner-access link",
+                plural(t.lapsed, "grant", "grants")
+            ),
+            "/reauth?status=lapsed",
+            true,
+        ));
+    }
+    if t.due_within_week > 0 {
+        items.push((
+            format!(
+                "{} due for re-authorisation within 7 days",
+                plural(t.due_within_week, "grant", "grants")
+            ),
+            "/reauth",
+            true,
+        ));
+    }
+    if t.lost_grants > 0 {
+        items.push((
+            format!(
+                "{} found lost by verification",
+                plural(t.lost_grants, "grant", "grants")
+            ),
+            "/grants?status=lost",
+            true,
+        ));
+    }
+    if t.partial > 0 {
+        items.push((
+            format!(
+                "{} only partly approved",
+                plural(t.partial, "request was", "requests were")
+            ),
+            "/requests?status=partially_completed",
+            false,
+        ));
+    }
+    if t.failed_grants > 0 {
+        items.push((
+            format!(
+                "{} could not be shared",
+                plural(t.failed_grants, "asset", "assets")
+            ),
+            "/grants?status=failed",
+            false,
+        ));
+    }
+    if t.declined > 0 {
+        items.push((
+            format!(
+                "{} declined by the client in the last 30 days",
+                plural(t.declined, "request", "requests")
+            ),
+            "/requests?status=declined",
+            false,
+        ));
+    }
+    if t.waiting > 0 {
+        let age = t
+            .oldest_waiting
+            .map(|at| (now - at).div_euclid(86_400))
+            .unwrap_or(0);
+        items.push((
+            format!(
+                "{} waiting for the client (oldest: {})",
+                plural(t.waiting, "request", "requests"),
+                plural(age, "day", "days")
+            ),
+            "/requests",
+            false,
+        ));
+    }
+    if t.flagged > t.due_within_week {
+        items.push((
+            format!(
+                "{} need re-authorisation before a client's migration deadline",
+                plural(t.flagged, "grant", "grants")
+            ),
+            "/reauth",
+            false,
+        ));
+    }
+    items
 }
 
 /// "Connected; the token expires on …", with whether someone must act.
@@ -63,12 +165,15 @@ pub async fn dashboard(
         return Ok(Redirect::to(to).into_response());
     };
     let agency = agencies::get(&st.db.pool, staff.agency_id).await?;
+    let now = st.clock.now();
+    let todo = todo::todo(&st.db.pool, staff.agency_id, now).await?;
     let connection = agencies::meta_connection(&st.db.pool, staff.agency_id).await?;
     render(&Dashboard {
         layout: Layout::staff(&staff, "Dashboard", "home").with_notice(q.notice.as_deref()),
         client_count: clients::count_active(&st.db.pool, staff.agency_id).await?,
         portfolio_missing: agency.is_none_or(|a| a.portfolio_id.is_none()),
         can_manage: staff.role.can_manage(),
-        connection: connection_health(&connection, st.clock.now()),
+        connection: connection_health(&connection, now),
+        todo: todo_items(&todo, now),
     })
 }
