@@ -155,6 +155,23 @@ pub enum Viewed {
 /// recorded once per visitor and hour. Unknown, malformed and revoked links are a 404.
 #[tracing::instrument(skip_all)]
 pub async fn view(ctx: &Ctx, ip: &str, raw: &str, user_agent: Option<&str>) -> AppResult<Viewed> {
+    let view = match live_view(ctx, ip, raw).await? {
+        Ok(view) => view,
+        Err((view, why)) => return Ok(Viewed::Gone(view, why)),
+    };
+    if let Some(ua) = user_agent {
+        record_open(ctx, &view, ip, ua).await?;
+    }
+    Ok(Viewed::Live(view))
+}
+
+/// The link behind a presented token, with the guessing brake: unknown, malformed and
+/// revoked links are a 404; `Err((view, why))` when it no longer takes an answer.
+async fn live_view(
+    ctx: &Ctx,
+    ip: &str,
+    raw: &str,
+) -> AppResult<Result<Box<LinkView>, (Box<LinkView>, &'static str)>> {
     let now = ctx.clock.now();
     let view = match SecretToken::from_presented(LINK_PREFIX, raw) {
         Some(token) => requests::link_view(&ctx.db.pool, &token.hash()).await?,
@@ -164,13 +181,10 @@ pub async fn view(ctx: &Ctx, ip: &str, raw: &str, user_agent: Option<&str>) -> A
         return Err(failed_lookup(ctx, ip, now).await);
     };
     throttled(ctx, ip, now)?;
-    if let Some(why) = closed(&view, now) {
-        return Ok(Viewed::Gone(Box::new(view), why));
-    }
-    if let Some(ua) = user_agent {
-        record_open(ctx, &view, ip, ua).await?;
-    }
-    Ok(Viewed::Live(Box::new(view)))
+    Ok(match closed(&view, now) {
+        Some(why) => Err((Box::new(view), why)),
+        None => Ok(Box::new(view)),
+    })
 }
 
 /// Why a link no longer takes an approval: declined, expired or used up.
@@ -209,18 +223,11 @@ pub async fn decline(
     reason: &str,
     note: &str,
 ) -> AppResult<Declined> {
+    let view = match live_view(ctx, ip, raw).await? {
+        Ok(view) => view,
+        Err((view, why)) => return Ok(Declined::Gone(view, why)),
+    };
     let now = ctx.clock.now();
-    let view = match SecretToken::from_presented(LINK_PREFIX, raw) {
-        Some(token) => requests::link_view(&ctx.db.pool, &token.hash()).await?,
-        None => None,
-    };
-    let Some(view) = view.filter(|v| v.revoked_at.is_none()) else {
-        return Err(failed_lookup(ctx, ip, now).await);
-    };
-    throttled(ctx, ip, now)?;
-    if let Some(why) = closed(&view, now) {
-        return Ok(Declined::Gone(Box::new(view), why));
-    }
     let mut errors = Vec::new();
     let reason = DeclineReason::parse(reason);
     if reason.is_none() {
@@ -230,11 +237,11 @@ pub async fn decline(
         .map_err(|e| errors.push(e))
         .ok();
     let (Some(reason), Some(note), true) = (reason, note, errors.is_empty()) else {
-        return Ok(Declined::Invalid(Box::new(view), errors));
+        return Ok(Declined::Invalid(view, errors));
     };
     let mut tx = ctx.db.begin().await?;
     if !requests::decline(&mut *tx, view.id, reason.as_str(), note.as_str(), now).await? {
-        return Ok(Declined::Gone(Box::new(view), "declined"));
+        return Ok(Declined::Gone(view, "declined"));
     }
     let said = if note.as_str().is_empty() {
         reason.label().to_owned()
@@ -264,7 +271,7 @@ pub async fn decline(
     }
     tx.commit().await?;
     ctx.mailer.wake();
-    Ok(Declined::Done(Box::new(view)))
+    Ok(Declined::Done(view))
 }
 
 /// Visitors per link and hour whose opens are recorded; more are shown the page but leave

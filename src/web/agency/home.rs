@@ -37,93 +37,87 @@ fn plural(n: i64, one: &str, many: &str) -> String {
 
 /// The dashboard's to-do list, most urgent first; empty when nothing needs anyone.
 fn todo_items(t: &todo::Todo, now: i64) -> Vec<(String, &'static str, bool)> {
-    let mut items = Vec::new();
-    if t.lapsed > 0 {
-        items.push((
-            format!(
-                "{} lapsed at a client's migration deadline: send a partner-access link",
-                plural(t.lapsed, "grant", "grants")
-            ),
+    let age = t
+        .oldest_waiting
+        .map(|at| (now - at).div_euclid(86_400))
+        .unwrap_or(0);
+    let waiting = format!(
+        "waiting for the client (oldest: {})",
+        plural(age, "day", "days")
+    );
+    // (count, one, many, what, link, urgent), in the order shown.
+    let rows: [(i64, &str, &str, &str, &'static str, bool); 8] = [
+        (
+            t.lapsed,
+            "grant",
+            "grants",
+            "lapsed at a client's migration deadline: send a partner-access link",
             "/reauth?status=lapsed",
             true,
-        ));
-    }
-    if t.due_within_week > 0 {
-        items.push((
-            format!(
-                "{} due for re-authorisation within 7 days",
-                plural(t.due_within_week, "grant", "grants")
-            ),
+        ),
+        (
+            t.due_within_week,
+            "grant",
+            "grants",
+            "due for re-authorisation within 7 days",
             "/reauth",
             true,
-        ));
-    }
-    if t.lost_grants > 0 {
-        items.push((
-            format!(
-                "{} found lost by verification",
-                plural(t.lost_grants, "grant", "grants")
-            ),
+        ),
+        (
+            t.lost_grants,
+            "grant",
+            "grants",
+            "found lost by verification",
             "/grants?status=lost",
             true,
-        ));
-    }
-    if t.partial > 0 {
-        items.push((
-            format!(
-                "{} only partly approved",
-                plural(t.partial, "request was", "requests were")
-            ),
+        ),
+        (
+            t.partial,
+            "request was",
+            "requests were",
+            "only partly approved",
             "/requests?status=partially_completed",
             false,
-        ));
-    }
-    if t.failed_grants > 0 {
-        items.push((
-            format!(
-                "{} could not be shared",
-                plural(t.failed_grants, "asset", "assets")
-            ),
+        ),
+        (
+            t.failed_grants,
+            "asset",
+            "assets",
+            "could not be shared",
             "/grants?status=failed",
             false,
-        ));
-    }
-    if t.declined > 0 {
-        items.push((
-            format!(
-                "{} declined by the client in the last 30 days",
-                plural(t.declined, "request", "requests")
-            ),
+        ),
+        (
+            t.declined,
+            "request",
+            "requests",
+            "declined by the client in the last 30 days",
             "/requests?status=declined",
             false,
-        ));
-    }
-    if t.waiting > 0 {
-        let age = t
-            .oldest_waiting
-            .map(|at| (now - at).div_euclid(86_400))
-            .unwrap_or(0);
-        items.push((
-            format!(
-                "{} waiting for the client (oldest: {})",
-                plural(t.waiting, "request", "requests"),
-                plural(age, "day", "days")
-            ),
+        ),
+        (
+            t.waiting,
+            "request",
+            "requests",
+            &waiting,
             "/requests",
             false,
-        ));
-    }
-    if t.flagged > t.due_within_week {
-        items.push((
-            format!(
-                "{} need re-authorisation before a client's migration deadline",
-                plural(t.flagged, "grant", "grants")
-            ),
+        ),
+        (
+            t.flagged - t.due_within_week,
+            "more grant",
+            "more grants",
+            "need re-authorisation before a client's migration deadline",
             "/reauth",
             false,
-        ));
-    }
-    items
+        ),
+    ];
+    rows.into_iter()
+        .filter(|r| r.0 > 0)
+        .map(|(n, one, many, what, href, urgent)| {
+            (format!("{} {what}", plural(n, one, many)), href, urgent)
+        })
+        .collect()
 }
 
 /// "Connected; the token expires on …", with whether someone must act.
