@@ -49,7 +49,7 @@ pub async fn resume(ctx: &Ctx, presented: Option<&str>) -> AppResult<Resumed> {
         return Ok(Resumed::Ended);
     };
     let now = ctx.clock.now();
-    match sessions::find(&ctx.db.pool, &id.hash()).await? {
+    match sessions::find(&ctx.db.pool, &id.hash(), now).await? {
         Some(row) if expired(&row, now) => {
             sessions::delete(&ctx.db.pool, &row.id_hash).await?;
             Ok(Resumed::Ended)

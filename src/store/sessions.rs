@@ -20,6 +20,10 @@ pub struct SessionRow {
     pub role: Role,
     pub agency_name: String,
     pub accent_color: String,
+    /// For the menu: the agency's requests still waiting for a client…
+    pub nav_waiting: i64,
+    /// …and its grants flagged or lapsed for a client's migration.
+    pub nav_at_risk: i64,
 }
 
 pub async fn insert<'c>(
@@ -44,16 +48,29 @@ pub async fn insert<'c>(
     .map(|_| ())
 }
 
-pub async fn find<'c>(db: impl Exec<'c>, id_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+/// The session with its user and agency, and the menu's counts in the same read (one from
+/// the trigger-kept grant counts, one over the agency's open requests).
+pub async fn find<'c>(
+    db: impl Exec<'c>,
+    id_hash: &str,
+    now: i64,
+) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id_hash, s.user_id, s.agency_id, s.csrf_token, s.created_at, s.last_seen_at,
-                u.email, u.name, u.role, a.name AS agency_name, a.accent_color
+                u.email, u.name, u.role, a.name AS agency_name, a.accent_color,
+                (SELECT COUNT(*) FROM access_requests r
+                  WHERE r.agency_id = s.agency_id AND r.revoked_at IS NULL AND r.declined_at IS NULL
+                    AND r.outcome IS NULL AND r.expires_at > $2) AS nav_waiting,
+                CAST((SELECT COALESCE(SUM(n), 0) FROM grant_counts g
+                  WHERE g.agency_id = s.agency_id AND g.status IN ('needs_reauth', 'lapsed')) AS BIGINT)
+                  AS nav_at_risk
          FROM sessions s
          JOIN users u ON u.id = s.user_id
          JOIN agencies a ON a.id = s.agency_id
          WHERE s.id_hash = $1",
     )
     .bind(id_hash)
+    .bind(now)
     .fetch_optional(db)
     .await
 }

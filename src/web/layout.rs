@@ -13,6 +13,10 @@ pub struct NavUser {
     pub name: String,
     pub agency_name: String,
     pub can_manage: bool,
+    /// Requests waiting for a client (shown beside "Requests").
+    pub waiting: i64,
+    /// Grants flagged or lapsed for a migration (shown beside "Re-authorisation").
+    pub at_risk: i64,
 }
 
 /// Shared page furniture: title, CSRF token for forms, navigation, a notice banner.
@@ -34,6 +38,8 @@ impl Layout {
                 name: staff.name.clone(),
                 agency_name: staff.agency_name.clone(),
                 can_manage: staff.role.can_manage(),
+                waiting: staff.nav_waiting,
+                at_risk: staff.nav_at_risk,
             }),
             section,
             notice: None,

@@ -23,6 +23,9 @@ pub struct Staff {
     pub agency_name: String,
     pub csrf: String,
     pub session_hash: String,
+    /// The menu's counts: requests waiting for a client, grants at risk or lapsed.
+    pub nav_waiting: i64,
+    pub nav_at_risk: i64,
 }
 
 impl Staff {
@@ -36,6 +39,8 @@ impl Staff {
             agency_name: row.agency_name,
             csrf: row.csrf_token,
             session_hash: row.id_hash,
+            nav_waiting: row.nav_waiting,
+            nav_at_risk: row.nav_at_risk,
         }
     }
 

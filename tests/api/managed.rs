@@ -182,6 +182,13 @@ async fn only_staff_clear_a_flag_a_user_mode_reapproval_does_not() {
         "due {}",
         latchkey::clock::format_day(d + 30 * DAY)
     )));
+    // The menu counts them.
+    assert!(
+        page.contains(
+            "Re-authorisation <span class=\"count warn\">2<span class=\"sr-only\"> at risk</span>"
+        ),
+        "{page}"
+    );
     let book = app.get("/grants").await.body;
     assert!(book.contains(">Needs re-authorisation<") && !book.contains(">needs_reauth<"));
     // The client re-approves user access through a personal account: still due.
