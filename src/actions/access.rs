@@ -187,6 +187,26 @@ async fn live_view(
     })
 }
 
+/// The assets a re-authorisation link is about, named ("Messy Main Ads (Ad account)"), so
+/// the client sees exactly what is affected. Empty for an ordinary request.
+pub async fn reauth_assets(ctx: &Ctx, view: &LinkView) -> AppResult<Vec<String>> {
+    if view.purpose != "reauth" {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = view
+        .scope_assets
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .collect();
+    Ok(
+        crate::store::grants::user_assets_named(&ctx.db.pool, view.agency_id, &ids)
+            .await?
+            .into_iter()
+            .map(|(name, kind)| format!("{name} ({})", kind.label()))
+            .collect(),
+    )
+}
+
 /// Why a link no longer takes an approval: declined, expired or used up.
 fn closed(view: &LinkView, now: i64) -> Option<&'static str> {
     if view.declined_at.is_some() {

@@ -14,7 +14,7 @@ use crate::mail::templates::{self, Audience};
 use crate::meta::share::PortfolioSignal;
 use crate::store::Page;
 use crate::store::grants::Grant;
-use crate::store::radar::{self, RadarCounts, RadarRow};
+use crate::store::radar::{self, RadarCounts, RadarRow, RadarSort};
 use crate::store::{agencies, clients, grants, prefs, signals};
 
 /// What staff record about a client's move, as typed (a foreign client is a 404 before
@@ -186,7 +186,13 @@ pub struct Radar {
 }
 
 #[tracing::instrument(skip_all, fields(agency = agency_id))]
-pub async fn radar(ctx: &Ctx, agency_id: i64, lapsed: bool, page: i64) -> AppResult<Radar> {
+pub async fn radar(
+    ctx: &Ctx,
+    agency_id: i64,
+    lapsed: bool,
+    sort: RadarSort,
+    page: i64,
+) -> AppResult<Radar> {
     let status = if lapsed {
         GrantStatus::Lapsed
     } else {
@@ -196,13 +202,56 @@ pub async fn radar(ctx: &Ctx, agency_id: i64, lapsed: bool, page: i64) -> AppRes
     let page = page.clamp(1, 100_000);
     let (counts, rows) = tokio::try_join!(
         radar::counts(db, agency_id, ctx.clock.now()),
-        radar::page(db, agency_id, status, page, RADAR_PAGE),
+        radar::page(db, agency_id, status, sort, page, RADAR_PAGE),
     )?;
     Ok(Radar {
         counts,
         status,
         rows,
     })
+}
+
+/// What a client's printable migration report shows.
+pub struct Report {
+    pub client: clients::Client,
+    pub agency: agencies::Agency,
+    pub record: Option<clients::MigrationRow>,
+    /// Flagged and lapsed grants, soonest deadline first.
+    pub at_risk: Vec<Grant>,
+}
+
+pub async fn report(ctx: &Ctx, agency_id: i64, client_id: i64) -> AppResult<Report> {
+    let db = &ctx.db.pool;
+    let client = clients::get(db, agency_id, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let agency = agencies::get(db, agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (record, at_risk) = tokio::try_join!(
+        clients::migration(db, agency_id, client_id),
+        grants::needing_reauth(db, agency_id, Some(client_id), true),
+    )?;
+    Ok(Report {
+        client,
+        agency,
+        record,
+        at_risk,
+    })
+}
+
+/// Every flagged and lapsed grant, for the radar's CSV.
+pub async fn radar_rows(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<(GrantStatus, RadarRow)>> {
+    let db = &ctx.db.pool;
+    let (flagged, lapsed) = tokio::try_join!(
+        radar::all(db, agency_id, GrantStatus::NeedsReauth),
+        radar::all(db, agency_id, GrantStatus::Lapsed),
+    )?;
+    Ok(flagged
+        .into_iter()
+        .map(|r| (GrantStatus::NeedsReauth, r))
+        .chain(lapsed.into_iter().map(|r| (GrantStatus::Lapsed, r)))
+        .collect())
 }
 
 /// At the deadline an unresolved flagged grant becomes `lapsed` (presumed lost): per
@@ -404,6 +453,17 @@ pub async fn decide_signal(
 /// e-mailed to the client.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = client_id))]
 pub async fn send_reauth_link(ctx: &Ctx, actor: &Actor, client_id: i64) -> AppResult<Issued> {
+    reauth_link(ctx, actor, client_id, true).await
+}
+
+/// The re-authorisation request, e-mailed to the client or (`email` false) only returned,
+/// for the printable report staff send themselves.
+pub async fn reauth_link(
+    ctx: &Ctx,
+    actor: &Actor,
+    client_id: i64,
+    email: bool,
+) -> AppResult<Issued> {
     let client = clients::get(&ctx.db.pool, actor.agency_id, client_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -458,7 +518,7 @@ pub async fn send_reauth_link(ctx: &Ctx, actor: &Actor, client_id: i64) -> AppRe
             expires_at,
             scope: &scope,
             purpose: "reauth",
-            email_lines: Some(flagged.iter().map(asset_line).collect()),
+            email_lines: email.then(|| flagged.iter().map(asset_line).collect()),
             created_detail: format!(
                 "re-authorisation of {} grants, by {}",
                 flagged.len(),

@@ -421,6 +421,38 @@ pub async fn reauth_deadlines<'c>(
         .collect()
 }
 
+/// (asset name, kind) of an agency's user-based grants on these assets, for naming them.
+pub async fn user_assets_named<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    asset_ids: &[&str],
+) -> Result<Vec<(String, AssetKind)>, sqlx::Error> {
+    if asset_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Placeholders only; every id is bound.
+    let marks: Vec<String> = (0..asset_ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect();
+    let sql = format!(
+        "SELECT DISTINCT asset_name, kind FROM grants
+         WHERE agency_id = $1 AND mode = 'user' AND asset_id IN ({}) ORDER BY asset_name",
+        marks.join(", ")
+    );
+    let q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql)).bind(agency_id);
+    let rows = asset_ids
+        .iter()
+        .fold(q, |q, id| q.bind(*id))
+        .fetch_all(db)
+        .await?;
+    rows.into_iter()
+        .map(|(name, kind)| {
+            let kind = AssetKind::try_from(kind).map_err(|e| sqlx::Error::Decode(e.into()))?;
+            Ok((name, kind))
+        })
+        .collect()
+}
+
 /// Records who at the agency can use a partner grant's asset.
 pub async fn set_usable_by<'c>(
     db: impl Exec<'c>,

@@ -174,6 +174,10 @@ pub struct LinkView {
     pub revoked_at: Option<i64>,
     pub declined_at: Option<i64>,
     pub outcome: Option<String>,
+    /// `reauth` for a re-authorisation link (explained to the client), else `access`.
+    pub purpose: String,
+    /// Comma-separated asset ids a re-authorisation link is limited to.
+    pub scope_assets: String,
     pub client_name: String,
     pub agency_name: String,
     pub agency_display_name: String,
@@ -198,7 +202,8 @@ pub async fn link_view<'c>(
 ) -> Result<Option<LinkView>, sqlx::Error> {
     sqlx::query_as(
         "SELECT r.id, r.agency_id, r.token_prefix, r.mode, r.asks, r.message, r.single_use,
-                r.expires_at, r.used_at, r.revoked_at, r.declined_at, r.outcome, c.name AS client_name,
+                r.expires_at, r.used_at, r.revoked_at, r.declined_at, r.outcome, r.purpose,
+                r.scope_assets, c.name AS client_name,
                 a.name AS agency_name, a.display_name AS agency_display_name, u.name AS sender,
                 CASE WHEN EXISTS (SELECT 1 FROM agency_logos l WHERE l.agency_id = r.agency_id)
                      THEN 1 ELSE 0 END AS has_logo

@@ -175,6 +175,11 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/clients/{id}/signal", post(reauth::decide_signal)),
         ("/clients/{id}/reauth", post(reauth::send_link)),
         ("/reauth", get(reauth::queue)),
+        ("/reauth.csv", get(reauth::export)),
+        (
+            "/clients/{id}/migration-report",
+            get(reauth::report).post(reauth::report_link),
+        ),
         ("/grants", get(grants::dashboard)),
         ("/clients/{id}/grants", post(records::create)),
         ("/clients/{id}/grants/new", get(records::form)),

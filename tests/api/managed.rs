@@ -191,6 +191,39 @@ async fn only_staff_clear_a_flag_a_user_mode_reapproval_does_not() {
     );
     let book = app.get("/grants").await.body;
     assert!(book.contains(">Needs re-authorisation<") && !book.contains(">needs_reauth<"));
+    // The radar across the book: sortable, as CSV, with the basis.
+    let csv = app.get("/reauth.csv").await;
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(
+        csv.body
+            .starts_with("client_id,client,asset,kind,through,status,deadline,basis\n")
+    );
+    assert_eq!(csv.body.lines().count(), 3, "{}", csv.body);
+    assert!(csv.body.contains("Messy Main Ads") && csv.body.contains(",estimate"));
+    let by_asset = app.get("/reauth?sort=asset").await.body;
+    assert!(by_asset.find("Messy Co</strong>").unwrap() < by_asset.find("Messy Main Ads").unwrap());
+    // The printable report for the client, and the one link that fixes it.
+    let report = app
+        .get(&format!("/clients/{client}/migration-report"))
+        .await
+        .body;
+    assert!(report.contains("What is at risk") && report.contains("Messy Main Ads"));
+    assert!(!report.contains("/r/lkr_"), "no link until staff make one");
+    let made = app
+        .post(&format!("/clients/{client}/migration-report"), &[])
+        .await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    let at = made.body.find("href=\"http").expect("the fix link") + 6;
+    let link = crate::helpers::path_of(made.body[at..].split('"').next().unwrap());
+    assert!(link.starts_with("/r/"));
+    // It explains itself to the client and names the assets.
+    let landing = crate::helpers::spawn_client_of(&app).get(&link).await.body;
+    assert!(landing.contains("What is changing at Meta"), "{landing}");
+    assert!(
+        landing.contains("Messy Main Ads (Ad account)")
+            && landing.contains("Messy Co (Facebook Page)")
+    );
+    assert!(landing.contains("survives the move"));
     // The client re-approves user access through a personal account: still due.
     user_grants(&app, client).await;
     assert_eq!(user_statuses(&app).await, flagged);

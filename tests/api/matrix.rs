@@ -81,6 +81,8 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/clients/{id}/signal", (Staff, "P")),
         ("/clients/{id}/reauth", (Staff, "P")),
         ("/reauth", (Staff, "G")),
+        ("/reauth.csv", (Staff, "G")),
+        ("/clients/{id}/migration-report", (Staff, "GP")),
         ("/grants", (Staff, "G")),
         ("/clients/{id}/grants", (Staff, "P")),
         ("/clients/{id}/grants/new", (Staff, "G")),

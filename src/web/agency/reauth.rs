@@ -9,11 +9,14 @@ use serde::Deserialize;
 
 use crate::actions::migration::{self, MoveForm};
 use crate::clock::format_day;
-use crate::store::radar::RadarCounts;
+use crate::store::radar::{RadarCounts, RadarSort};
 use crate::web::AppState;
+use crate::web::client::link::PublicBrand;
+use crate::web::csv;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render};
 use crate::web::session::{ClientIp, Staff};
+use axum::http::header;
 
 #[derive(Debug, Deserialize)]
 pub struct MigrationForm {
@@ -88,6 +91,9 @@ struct QueuePage {
     layout: Layout,
     counts: RadarCounts,
     lapsed: bool,
+    /// `status=lapsed&` or empty, for links that keep the tab.
+    tab: &'static str,
+    sort: &'static str,
     rows: Vec<QueueRow>,
     page: i64,
     has_next: bool,
@@ -97,6 +103,8 @@ struct QueuePage {
 pub struct RadarQuery {
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    sort: String,
     #[serde(default)]
     page: Option<i64>,
 }
@@ -109,7 +117,8 @@ pub async fn queue(
 ) -> AppResult<Response> {
     let now = st.clock.now();
     let lapsed = q.status == "lapsed";
-    let radar = migration::radar(&st, staff.agency_id, lapsed, q.page.unwrap_or(1)).await?;
+    let sort = RadarSort::parse(&q.sort);
+    let radar = migration::radar(&st, staff.agency_id, lapsed, sort, q.page.unwrap_or(1)).await?;
     let rows = radar
         .rows
         .items
@@ -133,10 +142,53 @@ pub async fn queue(
         layout: Layout::staff(&staff, "Managed accounts radar", "reauth"),
         counts: radar.counts,
         lapsed,
+        tab: if lapsed { "status=lapsed&" } else { "" },
+        sort: sort.as_str(),
         rows,
         page: radar.rows.page,
         has_next: radar.rows.has_next,
     })
+}
+
+/// The radar as CSV: every flagged and lapsed grant with its deadline and basis.
+pub async fn export(State(st): State<AppState>, staff: Staff) -> AppResult<Response> {
+    let rows = migration::radar_rows(&st, staff.agency_id).await?;
+    let mut body = csv::row(&[
+        "client_id",
+        "client",
+        "asset",
+        "kind",
+        "through",
+        "status",
+        "deadline",
+        "basis",
+    ]);
+    for (status, r) in rows {
+        body.extend(csv::row(&[
+            r.client_id.to_string(),
+            r.client_name,
+            r.asset_name,
+            r.kind.label().to_owned(),
+            r.grantee,
+            status.label().to_owned(),
+            r.due_at
+                .map(crate::clock::format_iso_day)
+                .unwrap_or_default(),
+            if r.deadline_known == 1 {
+                "organisation's deadline".to_owned()
+            } else {
+                "estimate".to_owned()
+            },
+        ]));
+    }
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+        (
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"latchkey-migration-radar.csv\"",
+        ),
+    ];
+    Ok((headers, body).into_response())
 }
 
 /// One click: a partner-mode request scoped exactly to the client's flagged assets,
@@ -150,4 +202,88 @@ pub async fn send_link(
     let issued = migration::send_reauth_link(&st, &staff.acting(&ip), id).await?;
     let to = format!("/requests/{}?notice=reauth_sent", issued.id);
     Ok(Redirect::to(&to).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "clients/report.html")]
+struct ReportPage {
+    brand: PublicBrand,
+    client_id: i64,
+    client_name: String,
+    csrf: String,
+    status: String,
+    due: Option<(String, String)>,
+    /// (asset, kind, through, status, deadline)
+    rows: Vec<(String, &'static str, String, &'static str, String)>,
+    /// The fix link, shown once right after it was made.
+    link: Option<String>,
+}
+
+async fn report_page(
+    st: &AppState,
+    staff: &Staff,
+    id: i64,
+    link: Option<String>,
+) -> AppResult<Response> {
+    let r = migration::report(st, staff.agency_id, id).await?;
+    let rec = r.record.as_ref().map(|m| m.record());
+    let status = rec.map_or_else(
+        || "Not started".to_owned(),
+        |m| {
+            m.status
+                .describe(&m.day.map(format_day).unwrap_or_default())
+        },
+    );
+    render(&ReportPage {
+        brand: PublicBrand {
+            agency_id: r.agency.id,
+            name: r.agency.public_name().to_owned(),
+            has_logo: crate::store::agencies::logo(&st.db.pool, r.agency.id)
+                .await?
+                .is_some(),
+        },
+        client_id: r.client.id,
+        client_name: r.client.name,
+        csrf: staff.csrf.clone(),
+        status,
+        due: rec
+            .and_then(|m| m.people_due())
+            .map(|(d, b)| (migration::due_words(d, b), b.explain().to_owned())),
+        rows: r
+            .at_risk
+            .iter()
+            .map(|g| {
+                (
+                    g.asset_name.clone(),
+                    g.kind.label(),
+                    g.grantee.clone(),
+                    g.status.label(),
+                    g.due_at.map(format_day).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        link,
+    })
+}
+
+/// A printable report for one client, in the agency's branding: what is at risk, why, and
+/// (once made) the one link that fixes it.
+pub async fn report(
+    State(st): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    report_page(&st, &staff, id, None).await
+}
+
+/// Makes the report's fix link (a partner-access request for exactly the assets at risk,
+/// not e-mailed: staff send the report themselves) and shows it once.
+pub async fn report_link(
+    State(st): State<AppState>,
+    staff: Staff,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let issued = migration::reauth_link(&st, &staff.acting(&ip), id, false).await?;
+    report_page(&st, &staff, id, Some(issued.link)).await
 }

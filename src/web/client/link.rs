@@ -35,6 +35,8 @@ struct Landing {
     partner: bool,
     expires_on: String,
     completed: bool,
+    /// For a re-authorisation link: the affected assets, named.
+    reauth: Option<Vec<String>>,
 }
 
 #[derive(Template)]
@@ -171,6 +173,7 @@ pub async fn landing(
         Viewed::Gone(view, why) => return gone_with(public_brand(&view), why),
     };
     let brand = public_brand(&view);
+    let reauth = (view.purpose == "reauth").then_some(access::reauth_assets(&st, &view).await?);
     let page = Landing {
         token: raw,
         client_name: view.client_name.clone(),
@@ -183,6 +186,7 @@ pub async fn landing(
         partner: view.mode == GrantMode::Partner,
         expires_on: format_day(view.expires_at),
         completed: view.outcome.is_some(),
+        reauth,
         brand,
     };
     render_status(StatusCode::OK, &page)
