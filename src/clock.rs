@@ -52,6 +52,38 @@ pub fn format_utc(ts: i64) -> String {
         .unwrap_or_else(|| "—".to_owned())
 }
 
+/// "2026-12-01 15:05 CET": a moment in the agency's time zone (an IANA name; an unknown
+/// one, or "UTC", shows UTC).
+pub fn format_in(ts: i64, zone: &str) -> String {
+    use time_tz::{Offset, OffsetDateTimeExt, TimeZone};
+    let Some(tz) = time_tz::timezones::get_by_name(zone).filter(|_| zone != "UTC") else {
+        return format_utc(ts);
+    };
+    let Ok(utc) = time::OffsetDateTime::from_unix_timestamp(ts) else {
+        return "—".to_owned();
+    };
+    let local = utc.to_timezone(tz);
+    let abbreviation = tz.get_offset_utc(&utc).name().to_owned();
+    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    local
+        .format(&fmt)
+        .map(|t| format!("{t} {abbreviation}"))
+        .unwrap_or_else(|_| "—".to_owned())
+}
+
+/// Every IANA time zone name, sorted.
+pub fn time_zones() -> Vec<&'static str> {
+    use time_tz::TimeZone;
+    let mut v: Vec<&'static str> = time_tz::timezones::iter().map(|z| z.name()).collect();
+    v.sort_unstable();
+    v
+}
+
+/// Whether `zone` is an IANA time zone name Latchkey knows.
+pub fn is_time_zone(zone: &str) -> bool {
+    zone == "UTC" || time_tz::timezones::get_by_name(zone).is_some()
+}
+
 /// "14 December 2026".
 pub fn format_day(ts: i64) -> String {
     let fmt = time::macros::format_description!("[day padding:none] [month repr:long] [year]");

@@ -19,6 +19,8 @@ pub struct Typed {
     pub display_name: String,
     pub default_expiry_days: String,
     pub default_level: String,
+    /// IANA name; empty keeps UTC.
+    pub time_zone: String,
 }
 
 /// `#rrggbb`, the only colour syntax accepted (it ends up in CSS and e-mail HTML).
@@ -61,6 +63,13 @@ pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), V
     let level = AccessLevel::parse(&f.default_level);
     if level.is_none() {
         errors.push("Choose manage, advertise or view as the default level.".to_owned());
+    }
+    let time_zone = match f.time_zone.trim() {
+        "" => "UTC",
+        z => z,
+    };
+    if !crate::clock::is_time_zone(time_zone) {
+        errors.push("Choose a time zone from the list, like Europe/Amsterdam.".to_owned());
     }
     if let Some(Some(p)) = &portfolio
         && verify::check_portfolio(ctx, Some(actor.agency_id), p.as_str()).await?
@@ -106,6 +115,7 @@ pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), V
         display_name: display.as_str(),
         default_expiry_days: expiry,
         default_level: level.as_str(),
+        time_zone,
     };
     agencies::update_branding(&mut *tx, actor.agency_id, &branding).await?;
     audit(&mut tx, actor, "settings.updated", name.as_str(), now).await?;

@@ -19,6 +19,8 @@ pub struct Agency {
     pub default_expiry_days: i64,
     #[sqlx(try_from = "String")]
     pub default_level: AccessLevel,
+    /// IANA name; staff pages show moments in it.
+    pub time_zone: String,
 }
 
 impl Agency {
@@ -65,7 +67,7 @@ pub async fn insert<'c>(
 pub async fn get<'c>(db: impl Exec<'c>, id: i64) -> Result<Option<Agency>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, name, portfolio_id, accent_color, reminder_days, created_at,
-                display_name, default_expiry_days, default_level
+                display_name, default_expiry_days, default_level, time_zone
          FROM agencies WHERE id = $1",
     )
     .bind(id)
@@ -101,6 +103,7 @@ pub struct Branding<'a> {
     pub display_name: &'a str,
     pub default_expiry_days: i64,
     pub default_level: &'a str,
+    pub time_zone: &'a str,
 }
 
 pub async fn update_branding<'c>(
@@ -109,11 +112,13 @@ pub async fn update_branding<'c>(
     b: &Branding<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE agencies SET display_name = $1, default_expiry_days = $2, default_level = $3 WHERE id = $4",
+        "UPDATE agencies SET display_name = $1, default_expiry_days = $2, default_level = $3,
+                time_zone = $4 WHERE id = $5",
     )
     .bind(b.display_name)
     .bind(b.default_expiry_days)
     .bind(b.default_level)
+    .bind(b.time_zone)
     .bind(id)
     .execute(db)
     .await

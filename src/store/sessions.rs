@@ -20,6 +20,7 @@ pub struct SessionRow {
     pub role: Role,
     pub agency_name: String,
     pub accent_color: String,
+    pub time_zone: String,
     /// For the menu: the agency's requests still waiting for a client…
     pub nav_waiting: i64,
     /// …and its grants flagged or lapsed for a client's migration.
@@ -57,7 +58,7 @@ pub async fn find<'c>(
 ) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id_hash, s.user_id, s.agency_id, s.csrf_token, s.created_at, s.last_seen_at,
-                u.email, u.name, u.role, a.name AS agency_name, a.accent_color,
+                u.email, u.name, u.role, a.name AS agency_name, a.accent_color, a.time_zone,
                 (SELECT COUNT(*) FROM access_requests r
                   WHERE r.agency_id = s.agency_id AND r.revoked_at IS NULL AND r.declined_at IS NULL
                     AND r.outcome IS NULL AND r.expires_at > $2) AS nav_waiting,

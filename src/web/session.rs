@@ -26,9 +26,16 @@ pub struct Staff {
     /// The menu's counts: requests waiting for a client, grants at risk or lapsed.
     pub nav_waiting: i64,
     pub nav_at_risk: i64,
+    /// The agency's time zone (IANA name).
+    pub time_zone: String,
 }
 
 impl Staff {
+    /// A moment as this agency reads it: "2026-12-01 15:05 CET".
+    pub fn when(&self, ts: i64) -> String {
+        crate::clock::format_in(ts, &self.time_zone)
+    }
+
     pub fn from_row(row: sessions::SessionRow) -> Self {
         Self {
             user_id: row.user_id,
@@ -41,6 +48,7 @@ impl Staff {
             session_hash: row.id_hash,
             nav_waiting: row.nav_waiting,
             nav_at_risk: row.nav_at_risk,
+            time_zone: row.time_zone,
         }
     }
 

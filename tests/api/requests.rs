@@ -655,3 +655,45 @@ async fn the_access_e_mail_comes_from_the_agency_and_replies_go_to_the_sender() 
     );
     assert!(mail[0].text.contains("Not expecting this?"));
 }
+
+#[tokio::test]
+async fn staff_pages_show_moments_in_the_agency_s_time_zone() {
+    let app = spawn_app().await;
+    let client_id = ready(&app).await;
+    let (id, _) = create_request(&app, client_id, &[("delivery", "link")]).await;
+    let form = |zone: &'static str| {
+        vec![
+            ("name", "Acme Agency"),
+            ("portfolio_id", "1000000001"),
+            ("accent_color", "#aa3366"),
+            ("reminder_days", "3"),
+            ("display_name", "Acme Digital"),
+            ("default_expiry_days", "14"),
+            ("default_level", "manage"),
+            ("time_zone", zone),
+        ]
+    };
+    // Bad input: explained, nothing saved.
+    let r = app.post("/settings", &form("Mars/Olympus_Mons")).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Choose a time zone from the list"));
+    assert!(
+        app.get(&format!("/requests/{id}"))
+            .await
+            .body
+            .contains(" UTC")
+    );
+    let r = app.post("/settings", &form("America/New_York")).await;
+    assert_eq!(r.location(), Some("/settings?notice=saved"), "{}", r.body);
+    let page = app.get(&format!("/requests/{id}")).await.body;
+    let created: i64 = sqlx::query_scalar("SELECT created_at FROM access_requests WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&latchkey::clock::format_in(created, "America/New_York")),
+        "{page}"
+    );
+    assert!(page.contains(" EST") || page.contains(" EDT"));
+}

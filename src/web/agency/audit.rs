@@ -90,7 +90,7 @@ pub async fn list(
         .items
         .into_iter()
         .map(|e| EntryView {
-            when: format_utc(e.created_at),
+            when: staff.when(e.created_at),
             actor: e.actor,
             action: e.action,
             target: e.target,

@@ -11,7 +11,7 @@ use super::requests::GrantRow;
 use crate::actions::approval::status_words;
 use crate::actions::clients as clients_uc;
 use crate::actions::migration;
-use crate::clock::{format_day, format_iso_day, format_utc};
+use crate::clock::{format_day, format_iso_day};
 use crate::domain::GrantStatus;
 use crate::domain::access::GrantMode;
 use crate::domain::migration::MigrationStatus;
@@ -219,8 +219,8 @@ pub async fn show(
     render(&ShowPage {
         layout: Layout::staff(&staff, o.client.name.clone(), "clients")
             .with_notice(q.notice.as_deref()),
-        created: format_utc(o.client.created_at),
-        archived_on: o.client.archived_at.map(format_utc),
+        created: staff.when(o.client.created_at),
+        archived_on: o.client.archived_at.map(|t| staff.when(t)),
         grants: o.grants.iter().map(GrantRow::from_grant).collect(),
         partner_count: live_in(GrantMode::Partner),
         user_count: live_in(GrantMode::User),
@@ -260,8 +260,12 @@ pub async fn show(
         flagged: o.grants.iter().filter(is_flagged).count(),
         lapsed: o.grants.iter().filter(is_lapsed).count(),
         signals: o.signals.iter().map(|s| (s.id, signal_words(s))).collect(),
-        history: o.history.into_iter().map(history_row).collect(),
-        statement: o.statement.map(statement_row),
+        history: o
+            .history
+            .into_iter()
+            .map(|h| history_row(&staff, h))
+            .collect(),
+        statement: o.statement.map(|st| statement_row(&staff, st)),
         client: o.client,
     })
 }
@@ -283,17 +287,17 @@ fn signal_words(s: &Signal) -> String {
 }
 
 /// (what they said, who, when) for the client's latest statement.
-fn statement_row(s: Statement) -> (String, String, String) {
+fn statement_row(staff: &Staff, s: Statement) -> (String, String, String) {
     let words = status_words(s.status);
     let said = match s.day {
         Some(d) => format!("{words} ({})", format_day(d)),
         None => words.to_owned(),
     };
-    (said, s.person_name, format_utc(s.created_at))
+    (said, s.person_name, staff.when(s.created_at))
 }
 
-fn history_row((asset, status, detail, at): (String, String, String, i64)) -> Row4 {
-    (asset, status.replace('_', " "), detail, format_utc(at))
+fn history_row(staff: &Staff, (asset, status, detail, at): (String, String, String, i64)) -> Row4 {
+    (asset, status.replace('_', " "), detail, staff.when(at))
 }
 
 /// A history line: asset, status, detail, when.

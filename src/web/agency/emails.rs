@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::actions::notifications;
-use crate::clock::format_utc;
 use crate::domain::email::mask;
 use crate::store::{outbox, prefs};
 use crate::web::AppState;
@@ -64,7 +63,7 @@ pub async fn delivery(
     let older_url = older_url.map(|r| format!("/emails?status={status}&before={}", r.id));
     render(&DeliveryPage {
         layout: Layout::staff(&staff, "E-mail delivery", "emails").with_notice(q.notice.as_deref()),
-        rows: page.items.into_iter().map(Row::from).collect(),
+        rows: page.items.into_iter().map(|r| Row::of(&staff, r)).collect(),
         status,
         queued,
         sent,
@@ -73,8 +72,8 @@ pub async fn delivery(
     })
 }
 
-impl From<outbox::OutboxRow> for Row {
-    fn from(r: outbox::OutboxRow) -> Self {
+impl Row {
+    fn of(staff: &Staff, r: outbox::OutboxRow) -> Self {
         let retrying = r.status == outbox::QUEUED && r.attempts > 0;
         Self {
             id: r.id,
@@ -82,8 +81,8 @@ impl From<outbox::OutboxRow> for Row {
             to: mask(&r.to_addr),
             subject: r.subject,
             kind: r.kind.replace('_', " "),
-            when: format_utc(r.sent_at.unwrap_or(r.created_at)),
-            next_attempt: retrying.then(|| format_utc(r.next_attempt_at)),
+            when: staff.when(r.sent_at.unwrap_or(r.created_at)),
+            next_attempt: retrying.then(|| staff.when(r.next_attempt_at)),
             status: if retrying {
                 "failed, will retry".into()
             } else {

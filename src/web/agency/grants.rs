@@ -143,7 +143,7 @@ pub async fn dashboard(
             grant: GrantRow::from_grant(g),
             client_id: g.client_id,
             client_name: book.names.get(&g.client_id).cloned().unwrap_or_default(),
-            updated: format_utc(g.updated_at),
+            updated: staff.when(g.updated_at),
         })
         .collect();
     let next_url = book.more.then(|| book.items.last()).flatten().map(|g| {

@@ -11,7 +11,7 @@ use crate::actions::{
     self,
     requests::{Draft, Issued},
 };
-use crate::clock::{format_day, format_utc};
+use crate::clock::format_day;
 use crate::domain::GrantStatus;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::reminder;
@@ -211,7 +211,7 @@ fn link_page(staff: &Staff, title: &str, issued: Issued) -> AppResult<Response> 
         client_name: issued.client_name,
         link: issued.link,
         emailed_to: issued.emailed_to,
-        expires: format_utc(issued.expires_at),
+        expires: staff.when(issued.expires_at),
     })
 }
 
@@ -288,7 +288,11 @@ pub async fn list(
     });
     render(&ListPage {
         layout: Layout::staff(&staff, "Access requests", "requests"),
-        rows: page.items.iter().map(|r| list_row(r, now)).collect(),
+        rows: page
+            .items
+            .iter()
+            .map(|r| list_row(&staff, r, now))
+            .collect(),
         status,
         statuses: RequestStatus::ALL
             .iter()
@@ -300,7 +304,7 @@ pub async fn list(
     })
 }
 
-fn list_row(r: &requests::AccessRequest, now: i64) -> ListRow {
+fn list_row(staff: &Staff, r: &requests::AccessRequest, now: i64) -> ListRow {
     let s = r.status(now);
     ListRow {
         id: r.id,
@@ -313,8 +317,8 @@ fn list_row(r: &requests::AccessRequest, now: i64) -> ListRow {
         } else {
             "Partner"
         },
-        created: format_utc(r.created_at),
-        expires: format_utc(r.expires_at),
+        created: staff.when(r.created_at),
+        expires: staff.when(r.expires_at),
     }
 }
 
@@ -417,27 +421,31 @@ pub async fn show(
         mode_badge: r.mode.badge(),
         user_mode: r.mode == GrantMode::User,
         people: r.user_people.replace(',', ", "),
-        created: format_utc(r.created_at),
-        expires: format_utc(r.expires_at),
-        events: d.events.into_iter().map(EventRow::from).collect(),
+        created: staff.when(r.created_at),
+        expires: staff.when(r.expires_at),
+        events: d
+            .events
+            .into_iter()
+            .map(|e| EventRow::of(&staff, e))
+            .collect(),
         live: status.is_open(),
-        next_reminder: next_reminder.map(format_utc),
+        next_reminder: next_reminder.map(|t| staff.when(t)),
         grants: d.grants.iter().map(GrantRow::from_grant).collect(),
         declined: r.declined_at.map(|at| {
             let why = DeclineReason::parse(&r.decline_reason).map_or("Declined", |d| d.label());
             match r.decline_note.as_str() {
-                "" => format!("{why} — {}", format_utc(at)),
-                note => format!("{why}: “{note}” — {}", format_utc(at)),
+                "" => format!("{why} — {}", staff.when(at)),
+                note => format!("{why}: “{note}” — {}", staff.when(at)),
             }
         }),
         r,
     })
 }
 
-impl From<requests::RequestEvent> for EventRow {
-    fn from(e: requests::RequestEvent) -> Self {
+impl EventRow {
+    fn of(staff: &Staff, e: requests::RequestEvent) -> Self {
         Self {
-            when: format_utc(e.created_at),
+            when: staff.when(e.created_at),
             kind: e.kind,
             detail: e.detail,
         }

@@ -31,6 +31,8 @@ pub struct SettingsForm {
     default_expiry_days: String,
     #[serde(default)]
     default_level: String,
+    #[serde(default)]
+    time_zone: String,
 }
 
 #[derive(Template)]
@@ -42,6 +44,8 @@ struct SettingsPage {
     agency_id: i64,
     has_logo: bool,
     levels: Vec<AccessLevel>,
+    /// Every IANA zone name, for the time zone field's suggestions.
+    zones: Vec<&'static str>,
     meta_connected: Option<String>,
     last_verified: Option<String>,
     /// When the connection's token expires, in words, and whether that is near.
@@ -88,13 +92,15 @@ pub async fn form(
             display_name: a.display_name,
             default_expiry_days: a.default_expiry_days.to_string(),
             default_level: a.default_level.as_str().to_owned(),
+            time_zone: a.time_zone,
         },
         errors: vec![],
         agency_id: a.id,
         has_logo: agencies::logo(&st.db.pool, a.id).await?.is_some(),
         levels: AccessLevel::ALL.to_vec(),
-        meta_connected: meta.connected_at.map(crate::clock::format_utc),
-        last_verified: meta.last_verified_at.map(crate::clock::format_utc),
+        zones: crate::clock::time_zones(),
+        meta_connected: meta.connected_at.map(|t| staff.when(t)),
+        last_verified: meta.last_verified_at.map(|t| staff.when(t)),
         meta_expiry: token_expiry(meta.expires_at, st.clock.now()),
         sandbox: st.demo.is_some(),
     })
@@ -114,6 +120,7 @@ pub async fn save(
         display_name: form.display_name.clone(),
         default_expiry_days: form.default_expiry_days.clone(),
         default_level: form.default_level.clone(),
+        time_zone: form.time_zone.clone(),
     };
     let errors = match settings::save(&st, &staff.acting(&ip), &typed).await? {
         Ok(()) => return Ok(saved()),
@@ -129,6 +136,7 @@ pub async fn save(
         agency_id: staff.agency_id,
         has_logo,
         levels: AccessLevel::ALL.to_vec(),
+        zones: crate::clock::time_zones(),
         meta_connected: None,
         last_verified: None,
         meta_expiry: None,

@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use super::auth::signed_in;
 use crate::actions::team;
-use crate::clock::format_utc;
 use crate::domain::Role;
 use crate::web::AppState;
 use crate::web::error::AppResult;
@@ -67,7 +66,7 @@ async fn team_page(
                 id: u.id,
                 is_you: u.id == staff.user_id,
                 role: u.role,
-                since: format_utc(u.created_at),
+                since: staff.when(u.created_at),
                 name: u.name,
                 email: u.email,
             })
@@ -78,7 +77,7 @@ async fn team_page(
                 token_hash: t.token_hash,
                 email: t.email,
                 role: role_label(t.role.as_deref()),
-                expires: format_utc(t.expires_at),
+                expires: staff.when(t.expires_at),
             })
             .collect(),
         roles: Role::ALL
