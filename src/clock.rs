@@ -112,7 +112,19 @@ pub fn parse_iso_day(s: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::Clock;
+    use super::{Clock, format_in, format_utc, is_time_zone};
+
+    #[test]
+    fn moments_in_the_agency_s_time_zone() {
+        // 2026-12-01 14:05 UTC.
+        let ts = 1_796_133_900;
+        assert_eq!(format_utc(ts), "2026-12-01 14:05 UTC");
+        assert_eq!(format_in(ts, "UTC"), "2026-12-01 14:05 UTC");
+        assert_eq!(format_in(ts, "Europe/Amsterdam"), "2026-12-01 15:05 CET");
+        assert_eq!(format_in(ts, "America/New_York"), "2026-12-01 09:05 EST");
+        assert_eq!(format_in(ts, "Not/AZone"), "2026-12-01 14:05 UTC");
+        assert!(is_time_zone("Europe/Madrid") && !is_time_zone("Mars/Olympus"));
+    }
 
     #[test]
     fn a_frozen_clock_moves_only_when_advanced() {
