@@ -227,6 +227,22 @@ pub(super) fn authenticate<'a>(
     Ok(Caller { token, info })
 }
 
+/// Refuses a business edge to anyone who is not one of its people (an unknown business
+/// is "no such object", as Meta says).
+fn member_of(w: &World, c: &Caller, business: &str, what: &str) -> Result<(), GErr> {
+    if w.business(business).is_none() {
+        return Err(no_object(business));
+    }
+    if w.membership(business, &c.info.person_id).is_none() {
+        return Err(err(
+            200,
+            None,
+            &format!("(#200) You do not have permission to view this business's {what}"),
+        ));
+    }
+    Ok(())
+}
+
 /// A personal token stops working for an organisation once its migration grace is over.
 pub(super) fn check_personal(
     w: &World,
@@ -467,7 +483,7 @@ fn dispatch(
                         .filter(|m| !w.personal_access_ended(&m.person_id, &m.business_id, now))
                         .filter_map(|m| {
                             let b = w.business(&m.business_id)?;
-                            let kind = if m.managed || w.migrations.contains_key(&m.business_id) { "MWA" } else { "FB" };
+                            let kind = w.account_type(m);
                             Some(json!({"id": m.bsuid, "name": w.person(&m.person_id)?.name, "role": m.role,
                                         "business": {"id": b.id, "name": b.name}, "invited_user_type": [kind]}))
                         })
@@ -509,25 +525,15 @@ fn dispatch(
                 (Method::GET, [business, "business_users"]) => {
                     caller.need("business_management")?;
                     fields_ok(p, nodes::BUSINESS_USER, added::NONE)?;
-                    if w.business(business).is_none() {
-                        return Err(no_object(business));
-                    }
-                    if w.membership(business, &caller.info.person_id).is_none() {
-                        return Err(err(
-                            200,
-                            None,
-                            "(#200) You do not have permission to view this business's people",
-                        ));
-                    }
+                    member_of(w, &caller, business, "people")?;
                     check_personal(w, &caller, Some(business), now)?;
-                    let migrated = w.migrations.contains_key(*business);
                     let items = w
                         .members
                         .iter()
                         .filter(|m| m.business_id == *business)
                         .filter_map(|m| {
                             let person = w.person(&m.person_id)?;
-                            let kind = if m.managed || migrated { "MWA" } else { "FB" };
+                            let kind = w.account_type(m);
                             Some(json!({"id": m.bsuid, "name": person.name, "email": person.email, "role": m.role, "invited_user_type": [kind]}))
                         })
                         .collect();
@@ -553,16 +559,7 @@ fn dispatch(
                         ("ad_account", nodes::AD_ACCOUNT_REQUEST, "ad_account")
                     };
                     fields_ok(p, node, added::CLIENT_ASSETS)?;
-                    if w.business(business).is_none() {
-                        return Err(no_object(business));
-                    }
-                    if w.membership(business, &caller.info.person_id).is_none() {
-                        return Err(err(
-                            200,
-                            None,
-                            "(#200) You do not have permission to view this business's assets",
-                        ));
-                    }
+                    member_of(w, &caller, business, "assets")?;
                     let items: Vec<Value> = w
                         .shares
                         .iter()
@@ -590,16 +587,7 @@ fn dispatch(
                         added::NONE
                     };
                     fields_ok(p, asset_node(kind), edge_adds)?;
-                    if w.business(business).is_none() {
-                        return Err(no_object(business));
-                    }
-                    if w.membership(business, &caller.info.person_id).is_none() {
-                        return Err(err(
-                            200,
-                            None,
-                            "(#200) You do not have permission to view this business's assets",
-                        ));
-                    }
+                    member_of(w, &caller, business, "assets")?;
                     check_personal(w, &caller, Some(business), now)?;
                     let items: Vec<Value> = if client {
                         // Only shares the partner holds; requests still waiting for the

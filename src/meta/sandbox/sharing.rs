@@ -46,6 +46,19 @@ fn reachable(
     Ok((asset, own_tasks))
 }
 
+/// Refuses a call on a Page's edge made without that Page's own token.
+fn page_token(c: &Caller, page_id: &str) -> Result<(), GErr> {
+    if c.info.page_id.as_deref() == Some(page_id) {
+        Ok(())
+    } else {
+        Err(err(
+            210,
+            None,
+            "(#210) A page access token is required to request this resource.",
+        ))
+    }
+}
+
 pub(super) fn agencies(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
     let EdgeCall {
         sb,
@@ -67,15 +80,11 @@ pub(super) fn agencies(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
     if own_tasks.is_empty() && !partner_admin {
         return Err(no_object(asset_id));
     }
+    // A Page's partners are read, added and removed with the Page's own token only.
+    if asset.kind == "page" {
+        page_token(c, asset_id)?;
+    }
     match m {
-        // Reading a Page's partners needs the Page's token, as writing them does.
-        Method::GET if asset.kind == "page" && c.info.page_id.as_deref() != Some(asset_id) => {
-            Err(err(
-                210,
-                None,
-                "(#210) A page access token is required to request this resource.",
-            ))
-        }
         Method::GET => {
             fields_ok(p, nodes::BUSINESS, added::AGENCIES)?;
             let items = w
@@ -97,13 +106,6 @@ pub(super) fn agencies(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
             ))
         }
         Method::POST => {
-            if asset.kind == "page" && c.info.page_id.as_deref() != Some(asset_id) {
-                return Err(err(
-                    210,
-                    None,
-                    "(#210) A page access token is required to request this resource.",
-                ));
-            }
             if !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
                 return Err(err(
                     200,
@@ -168,14 +170,6 @@ pub(super) fn agencies(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
             Ok(json!({"success": true}))
         }
         Method::DELETE => {
-            // A Page's partners are changed with the Page's token only, like sharing it.
-            if asset.kind == "page" && c.info.page_id.as_deref() != Some(asset_id) {
-                return Err(err(
-                    210,
-                    None,
-                    "(#210) A page access token is required to request this resource.",
-                ));
-            }
             let business = p.get("business").cloned().unwrap_or_default();
             // The asset's admins may remove a partner, and a partner may leave.
             let leaving = w
@@ -292,15 +286,8 @@ pub(super) fn assigned_users(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
                 ));
             };
             if owner_side {
-                if asset.kind == "page"
-                    && m == Method::POST
-                    && c.info.page_id.as_deref() != Some(asset_id)
-                {
-                    return Err(err(
-                        210,
-                        None,
-                        "(#210) A page access token is required to request this resource.",
-                    ));
+                if asset.kind == "page" && m == Method::POST {
+                    page_token(c, asset_id)?;
                 }
                 if !own_tasks.iter().any(|t| t == full_control(&asset.kind)) {
                     return Err(err(

@@ -448,6 +448,16 @@ impl World {
         self.members.iter().find(|m| m.bsuid == bsuid)
     }
 
+    /// `invited_user_type` of a member: MWA for a managed work account (or anyone, once
+    /// the business migrated), FB for a personal account.
+    pub fn account_type(&self, m: &Member) -> &'static str {
+        if m.managed || self.migrations.contains_key(&m.business_id) {
+            "MWA"
+        } else {
+            "FB"
+        }
+    }
+
     /// The person's own tasks on an asset.
     pub fn tasks_of(&self, person_id: &str, asset_id: &str) -> Vec<String> {
         self.roles
