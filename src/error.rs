@@ -8,7 +8,10 @@ pub enum AppError {
     NotFound,
     /// A link that existed but is no longer valid (expired or used).
     #[error("gone")]
-    Gone { title: String, message: String },
+    Gone {
+        title: crate::i18n::Text,
+        message: crate::i18n::Text,
+    },
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
     #[error("bad request: {0}")]

@@ -29,6 +29,7 @@ pub mod crypto;
 pub mod domain;
 pub mod error;
 pub mod hashing;
+pub mod i18n;
 pub mod jobs;
 pub mod mail;
 pub mod meta;

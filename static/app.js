@@ -44,12 +44,15 @@ document.addEventListener("input", function (event) {
   });
 });
 
-// The running count beside the share button, which stays in reach at the bottom.
+// The running count beside the share button, which stays in reach at the bottom. Its
+// words come from the page, in the reader's language: one form for 1 (the only count the
+// six languages treat as singular once 0 has its own sentence), another with "#" for n.
 function updateSelectedCount() {
   var counter = document.querySelector("[data-selected-count]");
   if (!counter) return;
   var n = document.querySelectorAll('input[name="asset"]:checked').length;
-  counter.textContent = n === 0 ? "Nothing selected yet." : (n === 1 ? "1 asset selected" : n + " assets selected");
+  var words = n === 0 ? counter.dataset.none : (n === 1 ? counter.dataset.one : counter.dataset.other.replace("#", String(n)));
+  counter.textContent = words;
 }
 document.addEventListener("change", function (event) {
   if (event.target.matches('input[name="asset"], [data-select-all]')) updateSelectedCount();

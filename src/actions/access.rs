@@ -4,7 +4,9 @@
 use super::{Ctx, audit_as};
 use crate::domain::request::DeclineReason;
 use crate::domain::token::{LINK_PREFIX, hash_secret};
+use crate::domain::access::asset_words;
 use crate::domain::{BoundedText, SecretToken};
+use crate::i18n::Text;
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
 use crate::store::requests::{AccessRequest, LinkView};
@@ -189,7 +191,7 @@ async fn live_view(
 
 /// The assets a re-authorisation link is about, named ("Messy Main Ads (Ad account)"), so
 /// the client sees exactly what is affected. Empty for an ordinary request.
-pub async fn reauth_assets(ctx: &Ctx, view: &LinkView) -> AppResult<Vec<String>> {
+pub async fn reauth_assets(ctx: &Ctx, view: &LinkView) -> AppResult<Vec<Text>> {
     if view.purpose != "reauth" {
         return Ok(Vec::new());
     }
@@ -202,7 +204,7 @@ pub async fn reauth_assets(ctx: &Ctx, view: &LinkView) -> AppResult<Vec<String>>
         crate::store::grants::user_assets_named(&ctx.db.pool, view.agency_id, &ids)
             .await?
             .into_iter()
-            .map(|(name, kind)| format!("{name} ({})", kind.label()))
+            .map(|(name, kind)| asset_words(&name, kind))
             .collect(),
     )
 }
@@ -230,7 +232,7 @@ pub enum Declined {
     /// The link was closed already (expired, used, declined): nothing recorded.
     Gone(Box<LinkView>, &'static str),
     /// The form was wrong: the messages, nothing recorded.
-    Invalid(Box<LinkView>, Vec<String>),
+    Invalid(Box<LinkView>, Vec<Text>),
 }
 
 /// The client declines a request ("this isn't for me" / "not now", with an optional note):
@@ -251,10 +253,16 @@ pub async fn decline(
     let mut errors = Vec::new();
     let reason = DeclineReason::parse(reason);
     if reason.is_none() {
-        errors.push("Choose why you are declining.".to_owned());
+        errors.push(Text::msg("decline-error-reason"));
     }
     let note = BoundedText::parse(note, "The note", MAX_DECLINE_NOTE, false)
-        .map_err(|e| errors.push(e))
+        .map_err(|_| {
+            errors.push(if note.chars().count() > MAX_DECLINE_NOTE {
+                Text::msg("decline-error-note").arg("max", MAX_DECLINE_NOTE)
+            } else {
+                Text::msg("decline-error-note-chars")
+            })
+        })
         .ok();
     let (Some(reason), Some(note), true) = (reason, note, errors.is_empty()) else {
         return Ok(Declined::Invalid(view, errors));

@@ -303,9 +303,9 @@ pub async fn forgot_password(ctx: &Ctx, email: &EmailAddress, ip: &str) -> AppRe
 
 fn reset_gone() -> AppError {
     AppError::Gone {
-        title: "This link has expired or was already used".to_owned(),
+        title: "This link has expired or was already used".into(),
         message: "Reset links work once, for one hour. Ask for a new one from the login page."
-            .to_owned(),
+            .into(),
     }
 }
 

@@ -10,7 +10,8 @@ use crate::domain::migration::{
     DueBasis, MigrationRecord, MigrationStatus, RecordSource, ReminderStage,
 };
 use crate::error::{AppError, AppResult};
-use crate::mail::templates::{self, Audience};
+use crate::i18n::{Text, Tr};
+use crate::mail::templates::{self, Audience, Due};
 use crate::meta::share::PortfolioSignal;
 use crate::store::Page;
 use crate::store::grants::Grant;
@@ -33,18 +34,18 @@ pub struct MoveForm {
     pub activated_source: String,
 }
 
-/// "Page name (Facebook Page)" for e-mails.
-fn asset_line(g: &Grant) -> String {
-    format!("{} ({})", g.asset_name, g.kind.label())
+/// "Messy Main Ads (Ad account)", as a message so the client's copy is in their language.
+fn asset_line(g: &Grant) -> Text {
+    crate::domain::access::asset_words(&g.asset_name, g.kind)
 }
 
 /// "31 December 2026", or "31 December 2026 (estimated)".
 pub fn due_words(due: i64, basis: DueBasis) -> String {
-    if basis.is_estimate() {
-        format!("{} (estimated)", format_day(due))
-    } else {
-        format_day(due)
+    Due {
+        at: due,
+        estimate: basis.is_estimate(),
     }
+    .words(Tr::EN)
 }
 
 /// Staff record a client's migration: validated, then applied.
@@ -120,29 +121,34 @@ pub async fn apply(
             flagged = list.len();
             if !list.is_empty() {
                 let brand = templates::Brand::from(&agency);
-                let assets: Vec<String> = list.iter().map(asset_line).collect();
-                let due_on = due_words(due, basis);
+                let assets: Vec<Text> = list.iter().map(asset_line).collect();
+                let due = Due {
+                    at: due,
+                    estimate: basis.is_estimate(),
+                };
                 let queue = ctx.url("/reauth");
                 for to in prefs::recipients(&mut *tx, agency_id, "reauth_needed").await? {
                     let email = templates::reauth_needed(
+                        Tr::EN,
                         &brand,
                         &to,
                         Audience::Agency,
                         &client.name,
                         &assets,
-                        &due_on,
+                        due,
                         Some(&queue),
                     )?;
                     ctx.queue_mail(&mut tx, Some(agency_id), &email, now)
                         .await?;
                 }
                 let email = templates::reauth_needed(
+                    Tr::new(client.lang().unwrap_or_default()),
                     &brand,
                     &client.contact_email,
                     Audience::Client,
                     &client.name,
                     &assets,
-                    &due_on,
+                    due,
                     None,
                 )?;
                 ctx.queue_mail(&mut tx, Some(agency_id), &email, now)
@@ -279,7 +285,7 @@ pub async fn lapse_overdue(ctx: &Ctx) -> AppResult<usize> {
             .min()
             .map(format_day)
             .unwrap_or_default();
-        let assets: Vec<String> = list.iter().map(asset_line).collect();
+        let assets: Vec<String> = list.iter().map(|g| asset_line(g).en()).collect();
         let brand = templates::Brand::from(&agency);
         let url = ctx.url("/reauth");
         for to in prefs::recipients(&mut *tx, agency_id, "access_lapsed").await? {
@@ -519,6 +525,7 @@ pub async fn reauth_link(
             scope: &scope,
             purpose: "reauth",
             email_lines: email.then(|| flagged.iter().map(asset_line).collect()),
+            language: None,
             created_detail: format!(
                 "re-authorisation of {} grants, by {}",
                 flagged.len(),

@@ -3,11 +3,11 @@
 //! the same `issue`.
 
 use super::{Actor, Ctx, audit};
-use crate::clock::format_day;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::token::LINK_PREFIX;
 use crate::domain::{BoundedText, SecretToken, reminder};
 use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Text, Tr};
 use crate::mail::templates;
 use crate::store::requests::AccessRequest;
 use crate::store::{Tx, agencies, clients, requests, users};
@@ -36,6 +36,8 @@ pub struct Draft {
     pub message: String,
     /// "email" or "link".
     pub delivery: String,
+    /// The client's language, as a code; empty: their browser decides.
+    pub language: String,
 }
 
 /// A link that was issued: shown to staff this once.
@@ -61,7 +63,9 @@ pub(crate) struct Spec<'a> {
     pub scope: &'a [&'a str],
     pub purpose: &'a str,
     /// The lines the e-mail lists (None: show the link only, no e-mail).
-    pub email_lines: Option<Vec<String>>,
+    pub email_lines: Option<Vec<Text>>,
+    /// The language the agency chose for the client (None: their browser decides).
+    pub language: Option<Lang>,
     /// The timeline's "created" detail and the audit action.
     pub created_detail: String,
     pub action: &'static str,
@@ -94,10 +98,14 @@ pub(crate) async fn issue(
             created_by: actor.user_id.unwrap_or_default(),
             scope_assets: &spec.scope.join(","),
             purpose: spec.purpose,
+            language: spec.language,
         },
         now,
     )
     .await?;
+    if spec.language.is_some() {
+        clients::set_language(&mut **tx, spec.client.id, spec.language).await?;
+    }
     requests::add_event(&mut **tx, id, "created", &spec.created_detail, now).await?;
     let link = ctx.link_url(&token);
     let emailed_to = match spec.email_lines {
@@ -109,11 +117,12 @@ pub(crate) async fn issue(
                 asks: lines,
                 message: (!spec.message.is_empty()).then(|| spec.message.to_owned()),
                 link: link.clone(),
-                expires_on: format_day(spec.expires_at),
+                expires_at: spec.expires_at,
             };
             let brand = templates::Brand::from(agency);
             let reply_to = sender_address(&mut **tx, agency.id, actor.user_id).await?;
-            let email = templates::access_link(&brand, &client.contact_email, &ask)?
+            let tr = Tr::new(spec.language.or(client.lang()).unwrap_or_default());
+            let email = templates::access_link(tr, &brand, &client.contact_email, &ask)?
                 .on_behalf_of(&brand.agency_name, reply_to);
             ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
             requests::mark_emailed(&mut **tx, id, now).await?;
@@ -205,6 +214,16 @@ pub async fn create(
             false
         }
     };
+    let language = match draft.language.trim() {
+        "" => None,
+        code => {
+            let lang = Lang::parse(code);
+            if lang.is_none() {
+                errors.push("Choose the client's language from the list.".to_owned());
+            }
+            lang
+        }
+    };
     let (Some(client), Some(mode), Some(days), Some(message), true) =
         (client, mode, days, message, errors.is_empty())
     else {
@@ -231,9 +250,10 @@ pub async fn create(
             purpose: "access",
             email_lines: by_email.then(|| {
                 asks.iter()
-                    .map(|a| access::plain_words(a.kind, a.level))
+                    .map(|a| access::ask_words(a.kind, a.level))
                     .collect()
             }),
+            language,
             created_detail: format!("by {}", actor.name),
             action: "request.created",
         },
@@ -429,15 +449,16 @@ async fn queue_reminder(
         sender_name: sender.to_owned(),
         asks: Ask::decode(&r.asks)
             .iter()
-            .map(|a| access::plain_words(a.kind, a.level))
+            .map(|a| access::ask_words(a.kind, a.level))
             .collect(),
         message: (!r.message.is_empty()).then(|| r.message.clone()),
         link: ctx.link_url(&token),
-        expires_on: format_day(r.expires_at),
+        expires_at: r.expires_at,
     };
     let brand = templates::Brand::from(agency);
     let reply_to = sender_address(&mut **tx, agency.id, r.created_by).await?;
-    let email = templates::request_reminder(&brand, &r.client_email, &ask)?
+    let tr = Tr::new(r.mail_lang());
+    let email = templates::request_reminder(tr, &brand, &r.client_email, &ask)?
         .on_behalf_of(&brand.agency_name, reply_to);
     ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
     requests::add_event(&mut **tx, r.id, "reminded", detail, now).await?;

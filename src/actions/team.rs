@@ -161,8 +161,8 @@ pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
 
 fn invite_gone() -> AppError {
     AppError::Gone {
-        title: "This invitation has expired or was already used".to_owned(),
-        message: "Invitations work once, for 7 days. Ask your agency's owner or admin to invite you again.".to_owned(),
+        title: "This invitation has expired or was already used".into(),
+        message: "Invitations work once, for 7 days. Ask your agency's owner or admin to invite you again.".into(),
     }
 }
 

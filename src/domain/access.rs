@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::UnknownValue;
+use crate::i18n::Text;
 
 /// A kind of Meta business asset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -190,40 +191,21 @@ pub fn tasks(kind: AssetKind, level: AccessLevel) -> &'static [&'static str] {
 }
 
 /// What the client is asked, in plain words: "Manage your Facebook Pages: post, reply to
-/// messages, run ads, see insights".
+/// messages, run ads, see insights" (the client's files hold every language's wording).
+pub fn ask_words(kind: AssetKind, level: AccessLevel) -> Text {
+    Text::msg(format!("ask-{}-{}", kind.as_str(), level.as_str()))
+}
+
+/// [`ask_words`] in English, for staff.
 pub fn plain_words(kind: AssetKind, level: AccessLevel) -> String {
-    use AccessLevel::*;
-    use AssetKind::*;
-    let what = match (kind, level) {
-        (Page, Manage) => "post, reply to messages and comments, run ads, see insights",
-        (Page, Advertise) => "run ads and see insights",
-        (Page, View) => "see insights",
-        (AdAccount, Manage) => "manage campaigns, budgets and billing settings, see reports",
-        (AdAccount, Advertise) => "create and edit ads, see reports",
-        (AdAccount, View) => "see reports",
-        (Instagram, Manage) => {
-            "publish content, reply to comments and messages, run ads, see insights"
-        }
-        (Instagram, Advertise) => "run ads and see insights",
-        (Instagram, View) => "see insights",
-        (Catalog, Manage) => "manage products and use the catalog in ads",
-        (Catalog, Advertise) => "use the catalog in ads",
-        (Catalog, View) => "see catalog performance",
-        (Pixel, Manage) => "edit the pixel, upload events, use it in ads, see its data",
-        (Pixel, Advertise) => "use it in ads and see its data",
-        (Pixel, View) => "see its data",
-    };
-    let verb = match level {
-        Manage => "Manage",
-        Advertise => "Advertise with",
-        View => "View",
-    };
-    format!(
-        "{verb} your {}: {what}",
-        kind.plural_label()
-            .to_lowercase()
-            .replace("facebook", "Facebook")
-    )
+    ask_words(kind, level).en()
+}
+
+/// "Messy Main Ads (Ad account)": one asset named for a client, in their language.
+pub fn asset_words(name: &str, kind: AssetKind) -> Text {
+    Text::msg("asset-line")
+        .arg("name", name)
+        .arg("kind", kind.as_str())
 }
 
 /// One line of a request: a kind at a level.
@@ -312,7 +294,7 @@ mod tests {
     fn plain_words_and_round_trip() {
         assert_eq!(
             plain_words(AssetKind::Page, AccessLevel::Manage),
-            "Manage your Facebook pages: post, reply to messages and comments, run ads, see insights"
+            "Manage your Facebook Pages: post, reply to messages and comments, run ads, see insights"
         );
         let asks = vec![
             Ask {

@@ -2,7 +2,10 @@
 //! templates (text and HTML). Links are always built from the configured base URL by the
 //! caller; nothing here reads a request.
 
+use crate::domain::GrantStatus;
+use crate::domain::access::AssetKind;
 use crate::domain::migration::{ConnectionWarning, ReminderStage};
+use crate::i18n::{Text, Tr};
 use askama::Template;
 
 use super::OutgoingEmail;
@@ -47,6 +50,7 @@ pub struct Body {
 struct NoticeText<'a> {
     brand: &'a Brand,
     body: &'a Body,
+    tr: Tr,
 }
 
 #[derive(Template)]
@@ -54,9 +58,23 @@ struct NoticeText<'a> {
 struct NoticeHtml<'a> {
     brand: &'a Brand,
     body: &'a Body,
+    tr: Tr,
 }
 
+/// A message to staff (in English).
 fn build(
+    kind: &'static str,
+    to: &str,
+    subject: String,
+    brand: &Brand,
+    body: Body,
+) -> askama::Result<OutgoingEmail> {
+    build_in(Tr::EN, kind, to, subject, brand, body)
+}
+
+/// A message in the reader's language (the client's e-mails).
+fn build_in(
+    tr: Tr,
     kind: &'static str,
     to: &str,
     subject: String,
@@ -67,8 +85,18 @@ fn build(
         kind,
         to: to.to_owned(),
         subject,
-        text: NoticeText { brand, body: &body }.render()?,
-        html: NoticeHtml { brand, body: &body }.render()?,
+        text: NoticeText {
+            brand,
+            body: &body,
+            tr,
+        }
+        .render()?,
+        html: NoticeHtml {
+            brand,
+            body: &body,
+            tr,
+        }
+        .render()?,
         from_name: None,
         reply_to: None,
     })
@@ -151,63 +179,85 @@ pub fn password_reset(brand: &Brand, to: &str, link: &str) -> askama::Result<Out
 pub struct AccessAsk {
     pub client_name: String,
     pub sender_name: String,
-    /// One line per asset kind: "Manage your Facebook Pages: post, reply to messages, …".
-    pub asks: Vec<String>,
+    /// One line per asset kind ("Manage your Facebook Pages: post, reply to messages, …"),
+    /// or per asset for a re-authorisation.
+    pub asks: Vec<Text>,
     pub message: Option<String>,
     pub link: String,
-    /// "14 December 2026".
-    pub expires_on: String,
+    /// When the link expires (Unix seconds).
+    pub expires_at: i64,
 }
 
-/// The access link to the client.
-pub fn access_link(brand: &Brand, to: &str, a: &AccessAsk) -> askama::Result<OutgoingEmail> {
-    let mut paragraphs = vec![format!(
-        "{} at {} asks {} for access to the following Meta business assets:",
-        a.sender_name, brand.agency_name, a.client_name
+/// The access link to the client, in the request's language.
+pub fn access_link(
+    tr: Tr,
+    brand: &Brand,
+    to: &str,
+    a: &AccessAsk,
+) -> askama::Result<OutgoingEmail> {
+    let agency = brand.agency_name.as_str();
+    let mut paragraphs = vec![tr.args(
+        "mail-link-intro",
+        &[
+            ("sender", &a.sender_name),
+            ("agency", agency),
+            ("client", &a.client_name),
+        ],
     )];
     if let Some(m) = &a.message {
-        paragraphs.insert(0, format!("“{m}” — {}", a.sender_name));
+        paragraphs.insert(
+            0,
+            tr.t2("mail-quote", "message", m, "sender", &a.sender_name),
+        );
     }
-    build(
+    build_in(
+        tr,
         kinds::ACCESS_LINK,
         to,
-        format!(
-            "{} asks for access to your Facebook business assets",
-            brand.agency_name
-        ),
+        tr.t1("mail-link-subject", "agency", agency),
         brand,
         Body {
-            heading: format!("Share access with {}", brand.agency_name),
+            heading: tr.t1("mail-link-heading", "agency", agency),
             paragraphs,
-            items: a.asks.clone(),
-            button: button("Review and approve", &a.link),
-            footnote: Some(format!(
-                "You choose exactly which assets to share, and you can remove access at any time in Meta Business Settings. The link expires on {}. Not expecting this? Don't share anything: reply to this e-mail to ask {}, or decline on the page.",
-                a.expires_on, a.sender_name
+            items: a.asks.iter().map(|t| tr.text(t)).collect(),
+            button: button(&tr.t("mail-review"), &a.link),
+            footnote: Some(tr.t2(
+                "mail-link-foot",
+                "date",
+                tr.day(a.expires_at),
+                "sender",
+                &a.sender_name,
             )),
         },
     )
 }
 
 /// A reminder to the client about an unanswered request.
-pub fn request_reminder(brand: &Brand, to: &str, a: &AccessAsk) -> askama::Result<OutgoingEmail> {
-    build(
+pub fn request_reminder(
+    tr: Tr,
+    brand: &Brand,
+    to: &str,
+    a: &AccessAsk,
+) -> askama::Result<OutgoingEmail> {
+    let agency = brand.agency_name.as_str();
+    build_in(
+        tr,
         kinds::REQUEST_REMINDER,
         to,
-        format!("Reminder: {} is waiting for access", brand.agency_name),
+        tr.t1("mail-reminder-subject", "agency", agency),
         brand,
         Body {
-            heading: format!("{} is still waiting for access", brand.agency_name),
-            paragraphs: vec![format!(
-                "{} asked {} for access to:",
-                a.sender_name, a.client_name
+            heading: tr.t1("mail-reminder-heading", "agency", agency),
+            paragraphs: vec![tr.t2(
+                "mail-reminder-intro",
+                "sender",
+                &a.sender_name,
+                "client",
+                &a.client_name,
             )],
-            items: a.asks.clone(),
-            button: button("Review and approve", &a.link),
-            footnote: Some(format!(
-                "It takes about a minute. The link expires on {}.",
-                a.expires_on
-            )),
+            items: a.asks.iter().map(|t| tr.text(t)).collect(),
+            button: button(&tr.t("mail-review"), &a.link),
+            footnote: Some(tr.t1("mail-reminder-foot", "date", tr.day(a.expires_at))),
         },
     )
 }
@@ -266,25 +316,25 @@ pub fn request_opened(
 #[derive(Debug, Clone)]
 pub struct AssetOutcome {
     pub asset_name: String,
-    /// "Facebook Page", "Ad account", …
-    pub kind_label: String,
-    /// "granted", "pending", "failed".
-    pub outcome: String,
-    /// Plain reason for a failure or pending state.
-    pub reason: Option<String>,
+    pub kind: AssetKind,
+    /// Active (shared), pending or failed.
+    pub status: GrantStatus,
+    /// Why it is pending or failed.
+    pub reason: Option<Text>,
 }
 
 impl AssetOutcome {
-    fn line(&self) -> String {
+    /// "Bloom Page (Facebook Page): not shared — why", in the reader's language.
+    fn line(&self, tr: Tr) -> String {
+        let kind = tr.t(&format!("kind-{}", self.kind.as_str()));
+        let outcome = tr.t(match self.status {
+            GrantStatus::Active => "mail-outcome-granted",
+            GrantStatus::Pending => "mail-outcome-pending",
+            _ => "mail-outcome-failed",
+        });
         match &self.reason {
-            Some(r) => format!(
-                "{} ({}): {} — {}",
-                self.asset_name, self.kind_label, self.outcome, r
-            ),
-            None => format!(
-                "{} ({}): {}",
-                self.asset_name, self.kind_label, self.outcome
-            ),
+            Some(r) => format!("{} ({kind}): {outcome} — {}", self.asset_name, tr.text(r)),
+            None => format!("{} ({kind}): {outcome}", self.asset_name),
         }
     }
 }
@@ -297,8 +347,11 @@ pub fn access_approved(
     results: &[AssetOutcome],
     request_url: &str,
 ) -> askama::Result<OutgoingEmail> {
-    let granted = results.iter().filter(|r| r.outcome == "granted").count();
-    let nothing = results.iter().all(|r| r.outcome == "failed");
+    let granted = results
+        .iter()
+        .filter(|r| r.status == GrantStatus::Active)
+        .count();
+    let nothing = results.iter().all(|r| r.status == GrantStatus::Failed);
     let (subject, heading) = if nothing {
         (
             format!("{client_name} tried to approve, but nothing was shared"),
@@ -321,36 +374,40 @@ pub fn access_approved(
         Body {
             heading,
             paragraphs: vec!["Here is what happened for each asset:".into()],
-            items: results.iter().map(AssetOutcome::line).collect(),
+            items: results.iter().map(|r| r.line(Tr::EN)).collect(),
             button: button("See the grants", request_url),
             ..Body::default()
         },
     )
 }
 
-/// To the client: a receipt of what they shared.
+/// To the client, in the language they approved in: a receipt of what they shared.
 pub fn approval_receipt(
+    tr: Tr,
     brand: &Brand,
     to: &str,
     client_name: &str,
     results: &[AssetOutcome],
 ) -> askama::Result<OutgoingEmail> {
-    build(
+    let agency = brand.agency_name.as_str();
+    build_in(
+        tr,
         kinds::APPROVAL_RECEIPT,
         to,
-        format!("You shared access with {}", brand.agency_name),
+        tr.t1("mail-receipt-subject", "agency", agency),
         brand,
         Body {
-            heading: "Your receipt".into(),
-            paragraphs: vec![format!(
-                "{client_name} shared these assets with {}:",
-                brand.agency_name
+            heading: tr.t("mail-receipt-heading"),
+            paragraphs: vec![tr.t2(
+                "mail-receipt-intro",
+                "client",
+                client_name,
+                "agency",
+                agency,
             )],
-            items: results.iter().map(AssetOutcome::line).collect(),
+            items: results.iter().map(|r| r.line(tr)).collect(),
             button: None,
-            footnote: Some(
-                "You can remove access at any time in Meta Business Settings → Partners.".into(),
-            ),
+            footnote: Some(tr.t("mail-receipt-foot")),
         },
     )
 }
@@ -362,37 +419,68 @@ pub enum Audience {
     Client,
 }
 
-/// Grants that must be re-authorised before a deadline (client migrating to managed accounts).
+/// When re-authorisation is due.
+#[derive(Debug, Clone, Copy)]
+pub struct Due {
+    /// The day (Unix seconds, midnight UTC).
+    pub at: i64,
+    /// The organisation did not set it; Latchkey estimated it.
+    pub estimate: bool,
+}
+
+impl Due {
+    /// "31 December 2026", or "31 December 2026 (estimated)", in the reader's language.
+    pub fn words(self, tr: Tr) -> String {
+        let day = tr.day(self.at);
+        if self.estimate {
+            tr.t1("mail-estimated", "date", day)
+        } else {
+            day
+        }
+    }
+}
+
+/// Grants that must be re-authorised before a deadline (client migrating to managed
+/// accounts). The client's copy is in `tr`, the agency's in English.
+#[allow(clippy::too_many_arguments)]
 pub fn reauth_needed(
+    tr: Tr,
     brand: &Brand,
     to: &str,
     audience: Audience,
     client_name: &str,
-    assets: &[String],
-    due_on: &str,
+    assets: &[Text],
+    due: Due,
     url: Option<&str>,
 ) -> askama::Result<OutgoingEmail> {
-    let (heading, para, label) = match audience {
-        Audience::Agency => (
-            format!(
-                "{client_name}: {} grants need re-authorisation by {due_on}",
-                assets.len()
-            ),
-            format!(
-                "{client_name} is moving to managed Meta accounts. These user-based grants stop working after {due_on} unless they are replaced with partner access:"
-            ),
-            "Open the re-authorisation queue",
-        ),
-        Audience::Client => (
-            format!("Please reconnect {} by {due_on}", brand.agency_name),
-            format!(
-                "Your organisation is moving to managed Meta accounts. {}'s access to these assets rests on a personal account and stops working after {due_on}. {} will send you a link to reconnect them through your business portfolio; it takes a minute:",
-                brand.agency_name, brand.agency_name
-            ),
-            "Reconnect now",
-        ),
+    let agency = brand.agency_name.as_str();
+    let (tr, heading, para, label) = match audience {
+        Audience::Agency => {
+            let due_on = due.words(Tr::EN);
+            (
+                Tr::EN,
+                format!(
+                    "{client_name}: {} grants need re-authorisation by {due_on}",
+                    assets.len()
+                ),
+                format!(
+                    "{client_name} is moving to managed Meta accounts. These user-based grants stop working after {due_on} unless they are replaced with partner access:"
+                ),
+                "Open the re-authorisation queue".to_owned(),
+            )
+        }
+        Audience::Client => {
+            let due_on = due.words(tr);
+            (
+                tr,
+                tr.t2("mail-reauth-subject", "agency", agency, "date", &due_on),
+                tr.t2("mail-reauth-body", "agency", agency, "date", &due_on),
+                tr.t("mail-review"),
+            )
+        }
     };
-    build(
+    build_in(
+        tr,
         kinds::REAUTH_NEEDED,
         to,
         heading.clone(),
@@ -400,8 +488,8 @@ pub fn reauth_needed(
         Body {
             heading,
             paragraphs: vec![para],
-            items: assets.to_vec(),
-            button: url.and_then(|u| button(label, u)),
+            items: assets.iter().map(|a| tr.text(a)).collect(),
+            button: url.and_then(|u| button(&label, u)),
             footnote: None,
         },
     )

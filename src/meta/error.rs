@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::i18n::Text;
+
 /// What went wrong with a Graph call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GraphError {
@@ -50,33 +52,24 @@ impl GraphError {
         )
     }
 
-    /// A sentence for the client or the agency. Never includes Meta's raw text, which
-    /// may mention ids or internals.
-    pub fn plain(&self) -> &'static str {
-        match self {
-            Self::Transient { .. } | Self::Network(_) => {
-                "Facebook did not answer in time. Please try again in a minute."
-            }
-            Self::Throttled { .. } => {
-                "Facebook asked us to slow down. Please try again in a few minutes."
-            }
-            Self::TokenInvalid { .. } => {
-                "Your Facebook login has expired or was changed. Please log in with Facebook again."
-            }
-            Self::AppAccess { .. } => {
-                "Meta does not yet let this app work with this kind of asset. The agency has been told; you can share the other assets now."
-            }
-            Self::Permission { .. } => {
-                "You need full control (admin access) of this asset to share it. Ask an admin of the business portfolio to share it, or to give you full control."
-            }
-            Self::AlreadyShared => "This asset is already shared with the agency.",
-            Self::NotInPortfolio { .. } => {
-                "This asset is not in a business portfolio you manage. Move it into your business portfolio in Meta Business Settings, then try again."
-            }
-            Self::InvalidParameter { .. } | Self::Other { .. } => {
-                "Facebook refused this request. The agency has been told; you can try again later."
-            }
-        }
+    /// A sentence for the client or the agency, as a message each can read in their
+    /// language. Never includes Meta's raw text, which may mention ids or internals.
+    pub fn why(&self) -> Text {
+        Text::msg(match self {
+            Self::Transient { .. } | Self::Network(_) => "graph-transient",
+            Self::Throttled { .. } => "graph-throttled",
+            Self::TokenInvalid { .. } => "graph-token",
+            Self::AppAccess { .. } => "graph-app-access",
+            Self::Permission { .. } => "graph-permission",
+            Self::AlreadyShared => "graph-already-shared",
+            Self::NotInPortfolio { .. } => "graph-not-in-portfolio",
+            Self::InvalidParameter { .. } | Self::Other { .. } => "graph-refused",
+        })
+    }
+
+    /// [`GraphError::why`] in English.
+    pub fn plain(&self) -> String {
+        self.why().en()
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::GrantStatus;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::meta::client::{Edge, PageAccount, bounded};
+use crate::i18n::Text;
 use crate::meta::{AccessToken, GraphClient, GraphError};
 
 /// Graph calls in flight at once during an approval.
@@ -25,7 +26,7 @@ pub struct Offered {
     pub owner_name: String,
     pub shareable: bool,
     /// Why it cannot be shared, in plain words.
-    pub reason: Option<String>,
+    pub reason: Option<Text>,
 }
 
 /// The tasks that mean full control of a kind (what sharing needs).
@@ -50,15 +51,15 @@ pub fn scopes_for(asks: &[Ask]) -> Vec<&'static str> {
 }
 
 /// Plain names for permissions a client declined.
-pub fn scope_words(scope: &str) -> &'static str {
-    match scope {
-        "business_management" => "manage your business portfolios (business_management)",
-        "pages_show_list" => "see the Pages you manage (pages_show_list)",
-        "ads_management" => "manage your ad accounts and pixels (ads_management)",
-        "instagram_basic" => "see your Instagram accounts (instagram_basic)",
-        "catalog_management" => "manage your product catalogs (catalog_management)",
-        _ => "a permission Latchkey needs",
-    }
+pub fn scope_words(scope: &str) -> Text {
+    Text::msg(match scope {
+        "business_management" => "scope-business_management",
+        "pages_show_list" => "scope-pages_show_list",
+        "ads_management" => "scope-ads_management",
+        "instagram_basic" => "scope-instagram_basic",
+        "catalog_management" => "scope-catalog_management",
+        _ => "scope-other",
+    })
 }
 
 /// A portfolio's kind of asset that Meta would not list, and why in plain words.
@@ -66,7 +67,7 @@ pub fn scope_words(scope: &str) -> &'static str {
 pub struct Unlisted {
     pub owner_name: String,
     pub kind: AssetKind,
-    pub reason: String,
+    pub reason: Text,
 }
 
 /// What the client can choose from, and what could not be listed.
@@ -136,7 +137,7 @@ pub async fn inventory(
                 unlisted.push(Unlisted {
                     owner_name: bname,
                     kind,
-                    reason: e.plain().to_owned(),
+                    reason: e.why(),
                 });
                 continue;
             }
@@ -163,12 +164,9 @@ pub async fn inventory(
                     id: p.id,
                     name: p.name,
                     owner: None,
-                    owner_name: "Not in a business portfolio".into(),
+                    owner_name: Text::msg("owner-no-portfolio").en(),
                     shareable: false,
-                    reason: Some(
-                        "This Page is not in a business portfolio. In Meta Business Settings → Accounts → Pages, add it to your portfolio, then reload this page."
-                            .into(),
-                    ),
+                    reason: Some(Text::msg("reason-no-portfolio")),
                 });
             }
         }
@@ -208,7 +206,8 @@ pub async fn inventory(
         for (i, already) in shared {
             if already {
                 offered[i].shareable = false;
-                offered[i].reason = Some(format!("Already shared with {agency_name}."));
+                offered[i].reason =
+                    Some(Text::msg("reason-already-shared").arg("agency", agency_name));
             }
         }
     }
@@ -233,29 +232,24 @@ fn why_not_shareable(
     my_pages: &[PageAccount],
     role: Option<&String>,
     portfolio: &str,
-) -> Option<String> {
-    let what = kind.noun();
-    let not_admin = || {
-        format!(
-            "You are not an admin of this {what}: you can see it but not share it. Ask an admin of {portfolio} to approve, or to give you full control."
-        )
+) -> Option<Text> {
+    let said = |id: &'static str| {
+        Text::msg(id)
+            .arg("kind", kind.as_str())
+            .arg("portfolio", portfolio)
     };
     match kind {
         AssetKind::Page => match my_pages.iter().find(|p| p.id == row.id) {
-            None => Some(format!(
-                "You have no role on this Page, so Meta does not let you share it. Ask an admin of {portfolio} to approve."
-            )),
-            Some(p) if !p.tasks.iter().any(|t| t == full_control(kind)) => Some(not_admin()),
+            None => Some(said("reason-no-page-role")),
+            Some(p) if !p.tasks.iter().any(|t| t == full_control(kind)) => {
+                Some(said("reason-not-admin"))
+            }
             Some(_) => None,
         },
         AssetKind::AdAccount => (!row.user_tasks.iter().any(|t| t == full_control(kind)))
-            .then(not_admin),
+            .then(|| said("reason-not-admin")),
         AssetKind::Instagram | AssetKind::Catalog | AssetKind::Pixel => {
-            (role.map(String::as_str) != Some("ADMIN")).then(|| {
-                format!(
-                    "Only an admin of {portfolio} can share this {what}; you are not one. Ask an admin to approve."
-                )
-            })
+            (role.map(String::as_str) != Some("ADMIN")).then(|| said("reason-portfolio-admin"))
         }
     }
 }
@@ -273,7 +267,7 @@ pub struct Outcome {
     pub tasks: Vec<String>,
     /// Active, pending or failed.
     pub status: GrantStatus,
-    pub reason: String,
+    pub reason: Text,
     /// Recorded from what Meta already had (inventory), not made by this approval.
     pub existing: bool,
     /// Meta's read-back confirmed it.
@@ -447,7 +441,7 @@ enum Step {
 }
 
 /// Said of an asset whose share was interrupted and that Meta does not hold.
-pub const INTERRUPTED: &str = "The approval was interrupted before this was shared; nothing was shared for it. You can try again.";
+pub const INTERRUPTED: &str = "reason-interrupted";
 
 // A private constructor; every field is named at the call sites' positions below.
 #[allow(clippy::too_many_arguments)]
@@ -457,7 +451,7 @@ fn outcome(
     grantee: &str,
     tasks: &[String],
     status: GrantStatus,
-    reason: &str,
+    reason: Text,
     existing: bool,
     verified: bool,
 ) -> Outcome {
@@ -470,7 +464,7 @@ fn outcome(
         grantee: grantee.to_owned(),
         tasks: tasks.to_vec(),
         status,
-        reason: reason.to_owned(),
+        reason,
         existing,
         verified,
     }
@@ -502,7 +496,7 @@ async fn share_one(
         .unwrap_or_default();
     let mut out = Vec::new();
     // 1. The change itself (or, reading back, who it was meant for).
-    let mut made: Vec<(String, Option<String>)> = Vec::new(); // (grantee, failure reason)
+    let mut made: Vec<(String, Option<Text>)> = Vec::new(); // (grantee, failure reason)
     match (a.mode, step) {
         (GrantMode::Partner, Step::ReadBack) => made.push((a.agency_portfolio.to_owned(), None)),
         (GrantMode::User, Step::ReadBack) => {
@@ -516,7 +510,7 @@ async fn share_one(
                 a.agency_portfolio.to_owned(),
                 match r {
                     Ok(()) | Err(GraphError::AlreadyShared) => None,
-                    Err(e) => Some(e.plain().to_owned()),
+                    Err(e) => Some(e.why()),
                 },
             ));
         }
@@ -527,14 +521,12 @@ async fn share_one(
                     .find(|(_, e)| e == &email.to_lowercase())
                     .map(|(id, _)| id.clone());
                 let failure = match bsuid {
-                    None => Some(format!(
-                        "{email} is not a member of your business portfolio. Add them in Meta Business Settings → People first, then approve again."
-                    )),
+                    None => Some(Text::msg("reason-not-member").arg("email", email)),
                     Some(id) => graph
                         .assign_user(token, &asset.id, &id, tasks)
                         .await
                         .err()
-                        .map(|e| e.plain().to_owned()),
+                        .map(|e| e.why()),
                 };
                 made.push((email.clone(), failure));
             }
@@ -565,7 +557,7 @@ async fn share_one(
                 grantee,
                 &owned_tasks,
                 GrantStatus::Failed,
-                reason,
+                reason.clone(),
                 false,
                 false,
             ));
@@ -594,7 +586,7 @@ async fn share_one(
                 grantee,
                 &owned_tasks,
                 GrantStatus::Active,
-                "Confirmed by Meta.",
+                Text::msg("reason-confirmed"),
                 false,
                 true,
             )),
@@ -604,7 +596,7 @@ async fn share_one(
                 grantee,
                 &owned_tasks,
                 GrantStatus::Pending,
-                "Meta is waiting for the agency to accept it.",
+                Text::msg("reason-waiting-agency"),
                 false,
                 true,
             )),
@@ -614,7 +606,7 @@ async fn share_one(
                 grantee,
                 &owned_tasks,
                 GrantStatus::Failed,
-                INTERRUPTED,
+                Text::msg(INTERRUPTED),
                 false,
                 false,
             )),
@@ -624,7 +616,7 @@ async fn share_one(
                 grantee,
                 &owned_tasks,
                 GrantStatus::Pending,
-                "Meta has not confirmed it yet; it will be checked again.",
+                Text::msg("reason-unconfirmed"),
                 false,
                 false,
             )),
@@ -640,7 +632,7 @@ async fn share_one(
             a.agency_portfolio,
             &p.permitted_tasks,
             GrantStatus::Active,
-            "Found on the asset: shared with the agency's portfolio.",
+            Text::msg("reason-found-partner"),
             true,
             true,
         ));
@@ -658,7 +650,7 @@ async fn share_one(
                 email,
                 &u.tasks,
                 GrantStatus::Active,
-                "Found on the asset: access through this person's own account.",
+                Text::msg("reason-found-person"),
                 true,
                 true,
             ));

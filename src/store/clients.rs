@@ -17,6 +17,15 @@ pub struct Client {
     pub archived_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The language the client reads (None: their browser decides), remembered from the
+    /// last request that set one.
+    pub language: Option<String>,
+}
+
+impl Client {
+    pub fn lang(&self) -> Option<crate::i18n::Lang> {
+        self.language.as_deref().and_then(crate::i18n::Lang::parse)
+    }
 }
 
 /// The editable fields.
@@ -28,8 +37,8 @@ pub struct ClientFields<'a> {
     pub notes: &'a str,
 }
 
-const COLUMNS: &str =
-    "id, agency_id, name, contact_name, contact_email, notes, archived_at, created_at, updated_at";
+const COLUMNS: &str = "id, agency_id, name, contact_name, contact_email, notes, archived_at,
+    created_at, updated_at, language";
 
 pub async fn insert<'c>(
     db: impl Exec<'c>,
@@ -299,4 +308,18 @@ pub async fn names<'c>(
         q = q.bind(*id);
     }
     q.fetch_all(db).await
+}
+
+/// Remembers the language the agency chose for this client's requests and e-mails.
+pub async fn set_language<'c>(
+    db: impl Exec<'c>,
+    client_id: i64,
+    language: Option<crate::i18n::Lang>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET language = $1 WHERE id = $2")
+        .bind(language.map(crate::i18n::Lang::code))
+        .bind(client_id)
+        .execute(db)
+        .await?;
+    Ok(())
 }

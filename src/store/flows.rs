@@ -26,16 +26,23 @@ pub struct Flow {
     pub lease_until: Option<i64>,
     /// When the latest attempt was recorded (None while it runs).
     pub finished_at: Option<i64>,
+    /// The language the client started in (pages and the receipt follow it).
+    pub language: Option<String>,
 }
 
 impl Flow {
+    /// The language the client started in.
+    pub fn lang(&self) -> Option<crate::i18n::Lang> {
+        self.language.as_deref().and_then(crate::i18n::Lang::parse)
+    }
+
     /// An attempt was claimed and is not recorded yet.
     pub fn in_progress(&self) -> bool {
         self.approved_at.is_some() && self.finished_at.is_none()
     }
 }
 
-const COLUMNS: &str = "id, request_id, agency_id, state_expires_at, state_used_at, token_sealed, person_id, person_name, inventory, results, created_at, last_seen_at, expires_at, approved_at, attempt, lease_until, finished_at";
+const COLUMNS: &str = "id, request_id, agency_id, state_expires_at, state_used_at, token_sealed, person_id, person_name, inventory, results, created_at, last_seen_at, expires_at, approved_at, attempt, lease_until, finished_at, language";
 
 #[allow(clippy::too_many_arguments)]
 pub async fn insert<'c>(
@@ -46,11 +53,12 @@ pub async fn insert<'c>(
     state_hash: &str,
     state_expires_at: i64,
     expires_at: i64,
+    language: crate::i18n::Lang,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO approval_flows (request_id, agency_id, cookie_hash, state_hash, state_expires_at, created_at, last_seen_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
+        "INSERT INTO approval_flows (request_id, agency_id, cookie_hash, state_hash, state_expires_at, created_at, last_seen_at, expires_at, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id",
     )
     .bind(request_id)
     .bind(agency_id)
@@ -59,6 +67,7 @@ pub async fn insert<'c>(
     .bind(state_expires_at)
     .bind(now)
     .bind(expires_at)
+    .bind(language.code())
     .fetch_one(db)
     .await
 }

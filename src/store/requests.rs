@@ -7,6 +7,7 @@ use super::{Exec, Page};
 use crate::domain::access::GrantMode;
 use crate::domain::reminder;
 use crate::domain::request::RequestStatus;
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AccessRequest {
@@ -38,8 +39,12 @@ pub struct AccessRequest {
     pub declined_at: Option<i64>,
     pub decline_reason: String,
     pub decline_note: String,
+    /// The language the agency set for the client (None: their browser decides).
+    pub language: Option<String>,
     pub client_name: String,
     pub client_email: String,
+    /// The language remembered for the client.
+    pub client_language: Option<String>,
 }
 
 const SELECT: &str =
@@ -47,11 +52,25 @@ const SELECT: &str =
         r.message, r.single_use, r.expires_at, r.created_by, r.created_at, r.emailed_at,
         r.first_opened_at, r.open_count, r.used_at, r.completed_at, r.outcome, r.revoked_at,
         r.last_reminder_at, r.auto_reminded_at, r.scope_assets, r.purpose, r.declined_at,
-        r.decline_reason, r.decline_note, c.name AS client_name, c.contact_email AS client_email
+        r.decline_reason, r.decline_note, r.language, c.name AS client_name,
+        c.contact_email AS client_email, c.language AS client_language
     FROM access_requests r JOIN clients c ON c.id = r.client_id";
 
 /// The status of a request at `now`, as the list shows it.
 impl AccessRequest {
+    /// The language the agency set for this request, if any.
+    pub fn lang(&self) -> Option<Lang> {
+        self.language.as_deref().and_then(Lang::parse)
+    }
+
+    /// The language of e-mails to the client: the request's, else the client's, else
+    /// English (an e-mail has no browser to ask).
+    pub fn mail_lang(&self) -> Lang {
+        self.lang()
+            .or_else(|| self.client_language.as_deref().and_then(Lang::parse))
+            .unwrap_or_default()
+    }
+
     pub fn status(&self, now: i64) -> RequestStatus {
         if self.revoked_at.is_some() {
             RequestStatus::Revoked
@@ -99,6 +118,7 @@ pub struct NewRequest<'a> {
     pub created_by: i64,
     pub scope_assets: &'a str,
     pub purpose: &'a str,
+    pub language: Option<Lang>,
 }
 
 pub async fn insert<'c>(
@@ -108,8 +128,9 @@ pub async fn insert<'c>(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO access_requests (agency_id, client_id, token_hash, token_prefix, mode, asks,
-             user_people, message, single_use, expires_at, created_by, created_at, scope_assets, purpose)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+             user_people, message, single_use, expires_at, created_by, created_at, scope_assets, purpose,
+             language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(r.agency_id)
     .bind(r.client_id)
@@ -125,6 +146,7 @@ pub async fn insert<'c>(
     .bind(now)
     .bind(r.scope_assets)
     .bind(r.purpose)
+    .bind(r.language.map(Lang::code))
     .fetch_one(db)
     .await
 }
@@ -183,9 +205,15 @@ pub struct LinkView {
     pub agency_display_name: String,
     pub sender: Option<String>,
     pub has_logo: i64,
+    pub language: Option<String>,
 }
 
 impl LinkView {
+    /// The language the agency set for this request, if any.
+    pub fn lang(&self) -> Option<Lang> {
+        self.language.as_deref().and_then(Lang::parse)
+    }
+
     /// The agency's name as clients see it.
     pub fn public_name(&self) -> &str {
         if self.agency_display_name.is_empty() {
@@ -203,7 +231,7 @@ pub async fn link_view<'c>(
     sqlx::query_as(
         "SELECT r.id, r.agency_id, r.token_prefix, r.mode, r.asks, r.message, r.single_use,
                 r.expires_at, r.used_at, r.revoked_at, r.declined_at, r.outcome, r.purpose,
-                r.scope_assets, c.name AS client_name,
+                r.scope_assets, r.language, c.name AS client_name,
                 a.name AS agency_name, a.display_name AS agency_display_name, u.name AS sender,
                 CASE WHEN EXISTS (SELECT 1 FROM agency_logos l WHERE l.agency_id = r.agency_id)
                      THEN 1 ELSE 0 END AS has_logo

@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 pub use crate::error::{AppError, AppResult};
+use crate::i18n::{self, Tr};
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -13,44 +14,23 @@ pub struct ErrorPage {
     pub status: u16,
     pub title: String,
     pub message: String,
+    /// English on staff pages; the reader's language while a client page is answered.
+    pub tr: Tr,
 }
 
 impl ErrorPage {
     /// The standard page for a status code.
     pub fn for_status(status: StatusCode) -> Self {
-        let (title, message) = match status.as_u16() {
-            400 => (
-                "Something in that request was not right",
-                "Go back, check the form and try again.",
-            ),
-            403 => (
-                "You cannot do that",
-                "Your account does not have access to this page or action.",
-            ),
-            404 => (
-                "Page not found",
-                "The page does not exist, or the link is no longer valid. Check the address, or ask whoever sent it for a new link.",
-            ),
-            405 => ("Not allowed", "That page cannot be used this way."),
-            410 => (
-                "This link has expired",
-                "Ask whoever sent it for a new link.",
-            ),
-            413 => (
-                "That was too large",
-                "The form you sent was larger than Latchkey accepts. Shorten it and try again.",
-            ),
-            429 => ("Too many attempts", "Please wait a little and try again."),
-            503 => ("Latchkey is busy", "Please try again in a few seconds."),
-            _ => (
-                "Something went wrong",
-                "We could not complete that. It has been logged; please try again in a minute.",
-            ),
+        let code = match status.as_u16() {
+            c @ (400 | 403 | 404 | 405 | 410 | 413 | 429 | 503) => c,
+            _ => 500,
         };
+        let tr = i18n::current();
         Self {
             status: status.as_u16(),
-            title: title.to_owned(),
-            message: message.to_owned(),
+            title: tr.t(&format!("error-{code}-title")),
+            message: tr.t(&format!("error-{code}-body")),
+            tr,
         }
     }
 
@@ -96,19 +76,17 @@ impl IntoResponse for AppError {
         let mut page = ErrorPage::for_status(status);
         match self {
             Self::Gone { title, message } => {
-                page.title = title;
-                page.message = message;
+                page.title = page.tr.text(&title);
+                page.message = page.tr.text(&message);
             }
             Self::Forbidden(msg) => page.message = msg.to_owned(),
             Self::BadRequest(msg) => page.message = msg,
             Self::Csrf => {
-                page.title = "This form has expired".to_owned();
-                page.message =
-                    "For your security the form could not be accepted. Go back, reload the page and try again."
-                        .to_owned();
+                page.title = page.tr.t("error-csrf-title");
+                page.message = page.tr.t("error-csrf-body");
             }
             Self::TooManyRequests { retry_after } => {
-                page.message = format!("Please wait {} and try again.", human_wait(retry_after));
+                page.message = wait_words(page.tr, retry_after);
                 let mut resp = page.into_response_with(status);
                 if let Ok(v) = HeaderValue::from_str(&retry_after.max(1).to_string()) {
                     resp.headers_mut().insert(header::RETRY_AFTER, v);
@@ -121,17 +99,31 @@ impl IntoResponse for AppError {
     }
 }
 
-/// "3 seconds", "2 minutes", "1 hour".
-pub fn human_wait(secs: i64) -> String {
+/// A wait rounded up to a whole number of seconds, minutes or hours.
+fn wait_parts(secs: i64) -> (i64, &'static str) {
     let secs = secs.max(1);
     let minutes = (secs + 59) / 60;
-    let (n, unit) = if secs < 60 {
+    if secs < 60 {
         (secs, "second")
     } else if minutes < 60 {
         (minutes, "minute")
     } else {
         ((secs + 3599) / 3600, "hour")
-    };
+    }
+}
+
+/// "Please wait 3 seconds and try again.", in the reader's language.
+fn wait_words(tr: Tr, secs: i64) -> String {
+    let (n, unit) = wait_parts(secs);
+    tr.n(
+        &format!("error-wait-{unit}s"),
+        usize::try_from(n).unwrap_or(usize::MAX),
+    )
+}
+
+/// "3 seconds", "2 minutes", "1 hour".
+pub fn human_wait(secs: i64) -> String {
+    let (n, unit) = wait_parts(secs);
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 

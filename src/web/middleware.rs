@@ -8,7 +8,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use subtle::ConstantTimeEq;
 
+use super::client::{LANG_COOKIE, is_client_path, prefs_of, switched_to};
 use super::error::ErrorPage;
+use crate::i18n;
 use super::session::{self, Cookies, CsrfToken, Staff};
 use super::{AppError, AppState};
 
@@ -274,8 +276,25 @@ pub async fn frame(State(st): State<AppState>, req: Request, next: Next) -> Resp
             std::time::Instant::now(),
         )
     });
-    let resp = next.run(req).await;
-    let mut resp = replace_bare_error(resp, is_health);
+    // The client's pages, error pages included, are in the reader's language; a switch on
+    // the page is remembered in a cookie.
+    let client = is_client_path(path).then(|| {
+        (
+            prefs_of(req.headers(), req.uri()).pick(None),
+            switched_to(req.uri()),
+        )
+    });
+    let answer = async move { replace_bare_error(next.run(req).await, is_health) };
+    let mut resp = match client {
+        Some((lang, _)) => i18n::scope(lang, answer).await,
+        None => answer.await,
+    };
+    if let Some((_, Some(lang))) = client {
+        let cookie = Cookies::build(&st.web, LANG_COOKIE, lang.code(), Some(365 * 86_400));
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
     add_security_headers(&mut resp, is_link, is_static, st.web.https);
     if let Some((method, path, started)) = log {
         tracing::info!(

@@ -84,7 +84,7 @@ async fn a_request_is_emailed_opened_and_tracked() {
     assert_eq!(landing.status, 200);
     assert!(landing.body.contains("Acme Digital asks for access"));
     assert!(landing.body.contains(
-        "Manage your Facebook pages: post, reply to messages and comments, run ads, see insights"
+        "Manage your Facebook Pages: post, reply to messages and comments, run ads, see insights"
     ));
     assert!(landing.body.contains("View your ad accounts: see reports"));
     assert!(

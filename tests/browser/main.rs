@@ -317,7 +317,7 @@ async fn the_whole_agency_and_client_journey() {
     c.goto(&link).await;
     c.expect_text("landing", "Demo Agency asks for access")
         .await;
-    c.expect_text("landing", "Manage your Facebook pages").await;
+    c.expect_text("landing", "Manage your Facebook Pages").await;
     c.shot("landing").await;
     sandbox_login(&c, "input[name=person][value='9100000000000001']", "login").await;
     c.expect_text("picker", "Bloom Bakery").await;

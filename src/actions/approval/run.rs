@@ -17,6 +17,7 @@ use crate::actions::{Ctx, audit_as};
 use crate::domain::GrantStatus;
 use crate::domain::access::{Ask, GrantMode};
 use crate::error::AppError;
+use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, AssetOutcome};
 use crate::meta::AccessToken;
 use crate::meta::client::bounded;
@@ -124,7 +125,7 @@ fn failed_outcomes(
     asset: &Offered,
     mode: GrantMode,
     grantees: &[String],
-    reason: &str,
+    reason: &Text,
 ) -> Vec<Outcome> {
     grantees
         .iter()
@@ -137,7 +138,7 @@ fn failed_outcomes(
             grantee: g.clone(),
             tasks: Vec::new(),
             status: GrantStatus::Failed,
-            reason: reason.to_owned(),
+            reason: reason.clone(),
             existing: false,
             verified: false,
         })
@@ -177,13 +178,13 @@ async fn answer_items(
     };
     let Some(token) = ctx.token.as_ref() else {
         // No token to act or read with: the session ended before anything could be done.
-        let reason = if recovering {
-            "The approval was interrupted and could not be checked with Meta; ask the agency to confirm, or try again."
+        let reason = Text::msg(if recovering {
+            "reason-interrupted-unchecked"
         } else {
-            "Your Facebook session ended before sharing; nothing was shared. Open your link again."
-        };
+            "reason-session-ended"
+        });
         for (item, asset) in &pending {
-            let outcomes = failed_outcomes(asset, mode, &grantees, reason);
+            let outcomes = failed_outcomes(asset, mode, &grantees, &reason);
             flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, st.clock.now()).await?;
         }
         return Ok(true);
@@ -203,7 +204,7 @@ async fn answer_items(
         Err(_) if recovering => return Ok(false),
         Err(e) => {
             for (item, asset) in &pending {
-                let outcomes = failed_outcomes(asset, mode, &grantees, e.plain());
+                let outcomes = failed_outcomes(asset, mode, &grantees, &e.why());
                 flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, st.clock.now()).await?;
             }
             return Ok(true);
@@ -419,7 +420,7 @@ async fn finish(
                 grantee: &o.grantee,
                 tasks: &tasks,
                 status: o.status,
-                status_reason: &o.reason,
+                status_reason: &o.reason.en(),
                 approved_by_name: &approver,
                 approved_by_id: &approver_id,
                 verified: o.verified,
@@ -483,11 +484,8 @@ async fn finish(
         .iter()
         .map(|o| AssetOutcome {
             asset_name: o.asset_name.clone(),
-            kind_label: o.kind.label().to_owned(),
-            outcome: match o.status {
-                GrantStatus::Active => "granted".into(),
-                s => s.as_str().to_owned(),
-            },
+            kind: o.kind,
+            status: o.status,
             reason: (o.status != GrantStatus::Active).then(|| o.reason.clone()),
         })
         .collect();
@@ -500,7 +498,13 @@ async fn finish(
     if recorded > 0 {
         // The client's receipt lists what this attempt shared and what it did not.
         let receipt =
-            templates::approval_receipt(&brand_mail, &r.client_email, &r.client_name, &summary)?
+            templates::approval_receipt(
+                Tr::new(ctx.flow.lang().unwrap_or_else(|| r.mail_lang())),
+                &brand_mail,
+                &r.client_email,
+                &r.client_name,
+                &summary,
+            )?
                 .on_behalf_of(
                     &brand_mail.agency_name,
                     crate::actions::requests::sender_address(&mut *tx, agency.id, r.created_by)

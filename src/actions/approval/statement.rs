@@ -1,7 +1,7 @@
 //! The client's statement about their organisation's move to managed Meta accounts, made
 //! on the done page: kept beside the agency's record, never changing it.
 
-use super::steps::{Stop, still_open};
+use super::steps::{Problem, ProblemKind, Stop, still_open};
 use crate::actions::{Ctx, audit_as};
 use crate::domain::migration::MigrationStatus;
 use crate::error::{AppError, AppResult};
@@ -39,19 +39,30 @@ pub async fn state_migration(
         Ok(x) => x,
         Err(stop) => return Ok(Err(stop)),
     };
-    let status = MigrationStatus::parse(status)
-        .ok_or_else(|| AppError::BadRequest("Choose one of the answers.".into()))?;
+    // A refusal on the client's own page, in their language; nothing is recorded.
+    let refuse = |message: &'static str| {
+        Ok(Err(Stop::Problem(Problem {
+            retry: false,
+            ..Problem::new(
+                flow.agency_id,
+                ProblemKind::Invalid,
+                "error-400-title",
+                message,
+            )
+        })))
+    };
+    let Some(status) = MigrationStatus::parse(status) else {
+        return refuse("move-error-choose");
+    };
     let date = match date.trim() {
         "" => None,
-        d => Some(
-            crate::clock::parse_iso_day(d)
-                .ok_or_else(|| AppError::BadRequest("Use a date like 2027-01-31.".into()))?,
-        ),
+        d => match crate::clock::parse_iso_day(d) {
+            Some(day) => Some(day),
+            None => return refuse("move-error-date"),
+        },
     };
     if status.needs_day() && date.is_none() {
-        return Err(AppError::BadRequest(
-            "Tell us the date of the move, so the agency knows the deadline.".into(),
-        ));
+        return refuse("move-error-date-needed");
     }
     let now = ctx.clock.now();
     let key = format!("statement:{}", flow.id);

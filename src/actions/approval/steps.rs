@@ -11,6 +11,7 @@ use crate::domain::migration::MigrationStatus;
 use crate::domain::token::{hash_secret, random_hex};
 use crate::domain::{GrantStatus, SecretToken};
 use crate::error::{AppError, AppResult};
+use crate::i18n::{Prefs, Text};
 use crate::meta::share::{self, Offered, Outcome};
 use crate::meta::{AccessToken, GraphError};
 use crate::store::flows::{self, Flow, Item};
@@ -42,11 +43,11 @@ pub enum Stop {
 pub struct Problem {
     pub agency_id: i64,
     pub kind: ProblemKind,
-    pub title: &'static str,
-    pub message: String,
+    pub title: Text,
+    pub message: Text,
     pub retry: bool,
     /// Permissions the client declined, in plain words.
-    pub missing: Vec<String>,
+    pub missing: Vec<Text>,
 }
 
 /// The kind of problem (the web answers each with its own status).
@@ -63,12 +64,22 @@ pub enum ProblemKind {
 }
 
 impl Problem {
-    fn new(agency_id: i64, kind: ProblemKind, title: &'static str, message: &str) -> Self {
+    /// A problem told by two messages of the client's files.
+    pub(super) fn new(
+        agency_id: i64,
+        kind: ProblemKind,
+        title: &'static str,
+        message: &'static str,
+    ) -> Self {
+        Self::said(agency_id, kind, title, Text::msg(message))
+    }
+
+    fn said(agency_id: i64, kind: ProblemKind, title: &'static str, message: Text) -> Self {
         Self {
             agency_id,
             kind,
-            title,
-            message: message.to_owned(),
+            title: Text::msg(title),
+            message,
             retry: true,
             missing: vec![],
         }
@@ -81,9 +92,15 @@ pub struct Started {
     pub dialog: String,
 }
 
-/// "Continue with Facebook" on a live link.
+/// "Continue with Facebook" on a live link. The approval keeps the language the reader's
+/// preferences and the request's own language settle on.
 #[tracing::instrument(skip_all)]
-pub async fn start(ctx: &Ctx, ip: &str, raw: &str) -> AppResult<Result<Started, Stop>> {
+pub async fn start(
+    ctx: &Ctx,
+    ip: &str,
+    raw: &str,
+    prefs: Prefs,
+) -> AppResult<Result<Started, Stop>> {
     let (r, agency) = match lookup(ctx, ip, raw).await? {
         Lookup::Live(r, a) => (r, a),
         Lookup::Gone(agency, why) => return Ok(Err(Stop::Gone(Box::new(agency), why))),
@@ -99,6 +116,7 @@ pub async fn start(ctx: &Ctx, ip: &str, raw: &str) -> AppResult<Result<Started, 
         &hash_secret(&state),
         now + STATE_TTL,
         now + FLOW_ABSOLUTE,
+        prefs.pick(r.lang()),
         now,
     )
     .await?;
@@ -132,8 +150,8 @@ pub struct LoginReturn {
 
 fn bad_state() -> AppError {
     AppError::Gone {
-        title: "This sign-in has expired".into(),
-        message: "The Facebook sign-in took too long, was already used, or was started in another browser. Open your link again to start over.".into(),
+        title: Text::msg("sign-in-expired-title"),
+        message: Text::msg("sign-in-expired-body"),
     }
 }
 
@@ -161,18 +179,13 @@ pub async fn login(
         return Ok(Err(Problem::new(
             agency_id,
             ProblemKind::Declined,
-            "You did not log in with Facebook",
-            "Nothing was shared. To share access, log in with Facebook and allow the permissions Latchkey asks for.",
+            "login-declined-title",
+            "login-declined-body",
         )));
     }
     let meta_failed = |e: GraphError| {
         tracing::warn!(error = ?e, "facebook login could not be completed");
-        Problem::new(
-            agency_id,
-            ProblemKind::Meta,
-            "Facebook sign-in did not complete",
-            e.plain(),
-        )
+        Problem::said(agency_id, ProblemKind::Meta, "login-failed-title", e.why())
     };
     let code = back.code.unwrap_or_default();
     let token = match ctx.graph.exchange_code(&code).await {
@@ -190,14 +203,14 @@ pub async fn login(
         return Ok(Err(Problem::new(
             agency_id,
             ProblemKind::Invalid,
-            "Facebook sign-in did not complete",
-            "Facebook did not confirm the sign-in. Please try again.",
+            "login-failed-title",
+            "login-unconfirmed-body",
         )));
     }
-    let missing: Vec<String> = share::scopes_for(&Ask::decode(&r.asks))
+    let missing: Vec<Text> = share::scopes_for(&Ask::decode(&r.asks))
         .iter()
         .filter(|s| !info.scopes.iter().any(|g| g == *s))
-        .map(|s| share::scope_words(s).to_owned())
+        .map(|s| share::scope_words(s))
         .collect();
     if !missing.is_empty() {
         return Ok(Err(Problem {
@@ -205,8 +218,8 @@ pub async fn login(
             ..Problem::new(
                 agency_id,
                 ProblemKind::Declined,
-                "A permission is missing",
-                "To share your assets, Latchkey needs every permission below. Nothing was shared.",
+                "permission-missing-title",
+                "permission-missing-body",
             )
         }));
     }
@@ -314,12 +327,7 @@ pub async fn inventory(ctx: &Ctx, flow: &Flow) -> AppResult<Result<Choice, Stop>
             Err(e) => {
                 return Ok(Err(Stop::Problem(Problem {
                     retry: e == GraphError::TokenInvalid { subcode: None },
-                    ..Problem::new(
-                        agency.id,
-                        ProblemKind::Meta,
-                        "We could not load your assets",
-                        e.plain(),
-                    )
+                    ..Problem::said(agency.id, ProblemKind::Meta, "inventory-failed-title", e.why())
                 })));
             }
         };
@@ -401,8 +409,8 @@ async fn attempt(
                 ..Problem::new(
                     agency.id,
                     ProblemKind::Busy,
-                    "This link is being approved in another window",
-                    "Someone is approving with this link right now. Wait a minute and open it again to see the result.",
+                    "busy-title",
+                    "busy-body",
                 )
             })));
         }

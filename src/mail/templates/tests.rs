@@ -15,22 +15,26 @@ fn every_template_renders_and_escapes_html() {
     let ask = AccessAsk {
         client_name: "Bloom".into(),
         sender_name: "Olivia".into(),
-        asks: vec!["Manage your Facebook Pages".into()],
+        asks: vec![Text::msg("ask-page-manage")],
         message: Some("Hi <b>there</b>".into()),
         link: "http://x.test/r/lkr_abc".into(),
-        expires_on: "14 December 2026".into(),
+        expires_at: 1_797_206_400, // 14 December 2026
     };
     let results = vec![AssetOutcome {
         asset_name: "Bloom Page".into(),
-        kind_label: "Facebook Page".into(),
-        outcome: "granted".into(),
+        kind: AssetKind::Page,
+        status: GrantStatus::Active,
         reason: None,
     }];
+    let due = Due {
+        at: 1_798_761_600, // 1 January 2027
+        estimate: false,
+    };
     let all = vec![
         invite(&b, "a@x.test", "Olivia", "Member", "http://x.test/invite/t").unwrap(),
         password_reset(&b, "a@x.test", "http://x.test/password/reset/t").unwrap(),
-        access_link(&b, "a@x.test", &ask).unwrap(),
-        request_reminder(&b, "a@x.test", &ask).unwrap(),
+        access_link(Tr::EN, &b, "a@x.test", &ask).unwrap(),
+        request_reminder(Tr::EN, &b, "a@x.test", &ask).unwrap(),
         request_opened(&b, "a@x.test", "Bloom", "http://x.test/requests/1").unwrap(),
         access_approved(
             &b,
@@ -40,24 +44,26 @@ fn every_template_renders_and_escapes_html() {
             "http://x.test/requests/1",
         )
         .unwrap(),
-        approval_receipt(&b, "a@x.test", "Bloom", &results).unwrap(),
+        approval_receipt(Tr::EN, &b, "a@x.test", "Bloom", &results).unwrap(),
         reauth_needed(
+            Tr::EN,
             &b,
             "a@x.test",
             Audience::Agency,
             "Bloom",
             &["Bloom Page".into()],
-            "1 Jan 2027",
+            due,
             Some("http://x.test/q"),
         )
         .unwrap(),
         reauth_needed(
+            Tr::EN,
             &b,
             "a@x.test",
             Audience::Client,
             "Bloom",
             &["Bloom Page".into()],
-            "1 Jan 2027",
+            due,
             None,
         )
         .unwrap(),
@@ -103,4 +109,39 @@ fn every_template_renders_and_escapes_html() {
     assert!(all[2].text.contains("http://x.test/r/lkr_abc"));
     assert!(all[2].text.contains("14 December 2026"));
     assert!(all[5].subject.contains("1 of 1 assets granted"));
+}
+
+#[test]
+fn the_client_s_e_mails_are_in_their_language_the_agency_s_in_english() {
+    let b = brand();
+    let ask = AccessAsk {
+        client_name: "Bloom".into(),
+        sender_name: "Olivia".into(),
+        asks: vec![Text::msg("ask-page-manage")],
+        message: None,
+        link: "http://x.test/r/lkr_abc".into(),
+        expires_at: 1_797_206_400,
+    };
+    let es = Tr::new(crate::i18n::Lang::Es);
+    let m = access_link(es, &b, "a@x.test", &ask).unwrap();
+    assert!(m.subject.contains("Acme <Agency>"), "{}", m.subject);
+    assert!(m.text.contains("14 de diciembre de 2026"), "{}", m.text);
+    assert!(m.html.contains("<html lang=\"es\">"));
+    assert!(!m.text.contains("Review and approve"), "{}", m.text);
+    let receipt = approval_receipt(
+        Tr::new(crate::i18n::Lang::De),
+        &b,
+        "a@x.test",
+        "Bloom",
+        &[AssetOutcome {
+            asset_name: "Bloom Ads".into(),
+            kind: AssetKind::AdAccount,
+            status: GrantStatus::Failed,
+            reason: Some(Text::msg("graph-permission")),
+        }],
+    )
+    .unwrap();
+    assert!(receipt.text.contains("Werbekonto"), "{}", receipt.text);
+    let staff = access_approved(&b, "a@x.test", "Bloom", &[], "http://x.test/r").unwrap();
+    assert!(staff.html.contains("<html lang=\"en\">"));
 }

@@ -14,6 +14,7 @@ use crate::web::AppState;
 use crate::web::client::link::PublicBrand;
 use crate::web::csv;
 use crate::web::error::AppResult;
+use crate::i18n::Tr;
 use crate::web::layout::{Layout, render};
 use crate::web::session::{ClientIp, Staff};
 use axum::http::header;
@@ -207,6 +208,8 @@ pub async fn send_link(
 #[derive(Template)]
 #[template(path = "clients/report.html")]
 struct ReportPage {
+    /// The report is staff's words, in English.
+    tr: Tr,
     brand: PublicBrand,
     client_id: i64,
     client_name: String,
@@ -235,6 +238,7 @@ async fn report_page(
         },
     );
     render(&ReportPage {
+        tr: Tr::EN,
         brand: PublicBrand {
             agency_id: r.agency.id,
             name: r.agency.public_name().to_owned(),

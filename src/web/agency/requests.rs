@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::i18n::Lang;
 use crate::actions::{
     self,
     requests::{Draft, Issued},
@@ -57,6 +58,9 @@ struct NewPage {
     single_use: bool,
     message: String,
     delivery: String,
+    /// The client's language as chosen ("": their browser decides), with the choices.
+    language: String,
+    languages: &'static [Lang],
     portfolio_missing: bool,
     errors: Vec<String>,
 }
@@ -92,6 +96,7 @@ fn draft_from_pairs(pairs: &[(String, String)]) -> Draft {
         single_use: get("single_use") == "1",
         message: get("message"),
         delivery: get("delivery"),
+        language: get("language"),
     }
 }
 
@@ -104,6 +109,14 @@ async fn new_page(
     let c = actions::requests::form_context(st, staff.agency_id).await?;
     let fresh = form.kinds.is_empty() && errors.is_empty();
     let or = |typed: String, default: String| if typed.is_empty() { default } else { typed };
+    // A request for a known client starts in the language remembered for it.
+    let remembered = c
+        .clients
+        .iter()
+        .find(|cl| Some(cl.id) == form.client_id)
+        .and_then(|cl| cl.language.clone())
+        .filter(|_| fresh)
+        .unwrap_or_default();
     Ok(NewPage {
         layout: Layout::staff(staff, "New access request", "requests"),
         clients: c
@@ -131,6 +144,8 @@ async fn new_page(
         single_use: form.single_use || fresh,
         message: form.message,
         delivery: or(form.delivery, "email".into()),
+        language: or(form.language, remembered),
+        languages: &Lang::ALL,
         portfolio_missing: c.agency.portfolio_id.is_none(),
         errors,
     })

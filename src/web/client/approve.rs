@@ -14,9 +14,10 @@ use crate::actions::approval::{
     self, Choice, Chose, FLOW_ABSOLUTE, LoginReturn, Problem, ProblemKind, Standing, Stop,
 };
 use crate::domain::GrantStatus;
-use crate::domain::access::GrantMode;
+use crate::domain::access::{AssetKind, GrantMode};
 use crate::error::AppError;
-use crate::meta::share::{Offered, Outcome};
+use crate::i18n::{Prefs, Text, Tr};
+use crate::meta::share::Offered;
 use crate::store::agencies;
 use crate::store::flows::Flow;
 use crate::web::AppState;
@@ -46,6 +47,7 @@ fn to(path: &str) -> AppResult<Response> {
 #[derive(Template)]
 #[template(path = "client/problem.html")]
 struct ProblemPage {
+    tr: Tr,
     brand: PublicBrand,
     title: String,
     message: String,
@@ -64,7 +66,7 @@ async fn brand(st: &AppState, agency_id: i64) -> AppResult<PublicBrand> {
     })
 }
 
-async fn problem(st: &AppState, p: Problem) -> AppResult<Response> {
+async fn problem(st: &AppState, tr: Tr, p: Problem) -> AppResult<Response> {
     let status = match p.kind {
         ProblemKind::Declined => StatusCode::OK,
         ProblemKind::Meta => StatusCode::BAD_GATEWAY,
@@ -72,36 +74,36 @@ async fn problem(st: &AppState, p: Problem) -> AppResult<Response> {
         ProblemKind::Busy => StatusCode::CONFLICT,
     };
     let page = ProblemPage {
+        tr,
         brand: brand(st, p.agency_id).await?,
-        title: p.title.to_owned(),
-        message: p.message,
+        title: tr.text(&p.title),
+        message: tr.text(&p.message),
         retry: p.retry,
-        missing: p.missing,
+        missing: p.missing.iter().map(|m| tr.text(m)).collect(),
     };
     render_status(status, &page)
 }
 
-fn session_over(st: &AppState) -> AppResult<Response> {
+/// No live approval in this browser (the error page is in the reader's language).
+fn session_over() -> AppResult<Response> {
     Err(AppError::Gone {
-        title: "This approval session has ended".into(),
-        message: format!(
-            "For your security, approval sessions end after 15 minutes without activity. Open the link {} sent you again to continue.",
-            if st.demo.is_some() {
-                "the agency"
-            } else {
-                "your agency"
-            }
-        ),
+        title: Text::msg("session-over-title"),
+        message: Text::msg("session-over-body"),
     })
 }
 
 /// The page for a step that could not go on.
-async fn stopped(st: &AppState, stop: Stop) -> AppResult<Response> {
+async fn stopped(st: &AppState, tr: Tr, stop: Stop) -> AppResult<Response> {
     match stop {
-        Stop::SessionOver => session_over(st),
-        Stop::Gone(agency, why) => gone_page(st, &agency, why).await,
-        Stop::Problem(p) => problem(st, p).await,
+        Stop::SessionOver => session_over(),
+        Stop::Gone(agency, why) => gone_page(st, tr, &agency, why).await,
+        Stop::Problem(p) => problem(st, tr, p).await,
     }
+}
+
+/// The language of a page of this flow.
+fn tr_of(prefs: Prefs, flow: Option<&Flow>) -> Tr {
+    Tr::new(prefs.pick(flow.and_then(Flow::lang)))
 }
 
 /// The flow of this browser.
@@ -113,11 +115,12 @@ async fn current_flow(st: &AppState, headers: &HeaderMap) -> AppResult<Option<Fl
 pub async fn start(
     State(st): State<AppState>,
     ClientIp(ip): ClientIp,
+    prefs: Prefs,
     uri: Uri,
 ) -> AppResult<Response> {
-    let started = match approval::start(&st, &ip, &token_segment(&uri)).await? {
+    let started = match approval::start(&st, &ip, &token_segment(&uri), prefs).await? {
         Ok(s) => s,
-        Err(stop) => return stopped(&st, stop).await,
+        Err(stop) => return stopped(&st, tr_of(prefs, None), stop).await,
     };
     let name = flow_cookie_name(&st);
     let set = Cookies::build(&st.web, name, started.cookie.expose(), Some(FLOW_ABSOLUTE));
@@ -138,9 +141,11 @@ pub struct CallbackQuery {
 pub async fn callback(
     State(st): State<AppState>,
     headers: HeaderMap,
+    prefs: Prefs,
     Query(q): Query<CallbackQuery>,
 ) -> AppResult<Response> {
     let mine = current_flow(&st, &headers).await?;
+    let tr = tr_of(prefs, mine.as_ref());
     let back = LoginReturn {
         state: q.state.unwrap_or_default(),
         code: q.code,
@@ -148,14 +153,14 @@ pub async fn callback(
     };
     match approval::login(&st, mine, back).await? {
         Ok(()) => to("/approve"),
-        Err(p) => problem(&st, p).await,
+        Err(p) => problem(&st, tr, p).await,
     }
 }
 
 /// Another try at Facebook Login in the same flow, asking again for declined permissions.
 pub async fn retry(State(st): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     let Some(flow) = current_flow(&st, &headers).await? else {
-        return session_over(&st);
+        return session_over();
     };
     to(&approval::login_again(&st, &flow).await?)
 }
@@ -163,14 +168,15 @@ pub async fn retry(State(st): State<AppState>, headers: HeaderMap) -> AppResult<
 struct AssetView {
     id: String,
     name: String,
-    kind_label: &'static str,
+    kind_label: String,
     shareable: bool,
     reason: String,
 }
 
 /// One portfolio's assets of one kind: a section that collapses.
 struct KindGroup {
-    label: &'static str,
+    kind: AssetKind,
+    label: String,
     assets: Vec<AssetView>,
     /// Long lists start closed, so the whole choice fits a few screens on a phone.
     open: bool,
@@ -189,6 +195,7 @@ const OPEN_UP_TO: usize = 8;
 #[derive(Template)]
 #[template(path = "client/picker.html")]
 struct Picker {
+    tr: Tr,
     brand: PublicBrand,
     csrf: String,
     person: String,
@@ -196,19 +203,19 @@ struct Picker {
     total: usize,
     partner: bool,
     error: Option<String>,
-    /// (portfolio, kind, why) for each listing Meta refused.
-    unlisted: Vec<(String, &'static str, String)>,
+    /// (portfolio, kinds, why) for each listing Meta refused.
+    unlisted: Vec<(String, String, String)>,
 }
 
-fn groups_of(offered: &[Offered]) -> Vec<Group> {
+fn groups_of(tr: Tr, offered: &[Offered]) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     for o in offered {
         let view = AssetView {
             id: o.id.clone(),
             name: o.name.clone(),
-            kind_label: o.kind.label(),
+            kind_label: kind_label(tr, o.kind),
             shareable: o.shareable,
-            reason: o.reason.clone().unwrap_or_default(),
+            reason: o.reason.as_ref().map(|r| tr.text(r)).unwrap_or_default(),
         };
         let at = match groups.iter().position(|g| g.name == o.owner_name) {
             Some(i) => i,
@@ -224,11 +231,11 @@ fn groups_of(offered: &[Offered]) -> Vec<Group> {
         };
         let g = &mut groups[at];
         g.any_shareable |= o.shareable;
-        let label = o.kind.plural_label();
-        match g.kinds.iter_mut().find(|k| k.label == label) {
+        match g.kinds.iter_mut().find(|k| k.kind == o.kind) {
             Some(k) => k.assets.push(view),
             None => g.kinds.push(KindGroup {
-                label,
+                kind: o.kind,
+                label: kinds_label(tr, o.kind),
                 assets: vec![view],
                 open: true,
             }),
@@ -240,8 +247,19 @@ fn groups_of(offered: &[Offered]) -> Vec<Group> {
     groups
 }
 
+/// "Facebook Page", in the reader's language.
+fn kind_label(tr: Tr, kind: AssetKind) -> String {
+    tr.t(&format!("kind-{}", kind.as_str()))
+}
+
+/// "Facebook Pages", in the reader's language.
+fn kinds_label(tr: Tr, kind: AssetKind) -> String {
+    tr.t(&format!("kinds-{}", kind.as_str()))
+}
+
 async fn picker_page(
     st: &AppState,
+    tr: Tr,
     csrf: String,
     flow: &Flow,
     choice: Choice,
@@ -253,17 +271,18 @@ async fn picker_page(
         StatusCode::OK
     };
     let page = Picker {
+        tr,
         brand: brand(st, choice.agency_id).await?,
         csrf,
         person: flow.person_name.clone().unwrap_or_default(),
         total: choice.offered.len(),
-        groups: groups_of(&choice.offered),
+        groups: groups_of(tr, &choice.offered),
         partner: choice.request.mode == GrantMode::Partner,
         error,
         unlisted: choice
             .unlisted
             .into_iter()
-            .map(|u| (u.owner_name, u.kind.plural_label(), u.reason))
+            .map(|u| (u.owner_name, kinds_label(tr, u.kind), tr.text(&u.reason)))
             .collect(),
     };
     render_status(status, &page)
@@ -272,41 +291,50 @@ async fn picker_page(
 pub async fn picker(
     State(st): State<AppState>,
     headers: HeaderMap,
+    prefs: Prefs,
     csrf: CsrfToken,
 ) -> AppResult<Response> {
     let Some(flow) = current_flow(&st, &headers).await? else {
-        return session_over(&st);
+        return session_over();
     };
     if flow.approved_at.is_some() {
         return to("/approve/done");
     }
+    let tr = tr_of(prefs, Some(&flow));
     match approval::inventory(&st, &flow).await? {
-        Ok(choice) => picker_page(&st, csrf.0, &flow, choice, None).await,
-        Err(stop) => stopped(&st, stop).await,
+        Ok(choice) => picker_page(&st, tr, csrf.0, &flow, choice, None).await,
+        Err(stop) => stopped(&st, tr, stop).await,
     }
 }
 
 /// What choosing led to, as a page.
-async fn chose(st: &AppState, csrf: String, flow: &Flow, c: Chose) -> AppResult<Response> {
+async fn chose(
+    st: &AppState,
+    tr: Tr,
+    csrf: String,
+    flow: &Flow,
+    c: Chose,
+) -> AppResult<Response> {
     match c {
         Chose::Started => to("/approve/done"),
         Chose::NothingChosen(choice) => {
-            let error = Some("Tick at least one asset to share.".into());
-            picker_page(st, csrf, flow, *choice, error).await
+            let error = Some(tr.t("picker-nothing-chosen"));
+            picker_page(st, tr, csrf, flow, *choice, error).await
         }
-        Chose::Stopped(stop) => stopped(st, stop).await,
+        Chose::Stopped(stop) => stopped(st, tr, stop).await,
     }
 }
 
 pub async fn approve(
     State(st): State<AppState>,
     headers: HeaderMap,
+    prefs: Prefs,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     Form(form): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let Some(flow) = current_flow(&st, &headers).await? else {
-        return session_over(&st);
+        return session_over();
     };
     let ids: Vec<String> = form
         .into_iter()
@@ -314,32 +342,34 @@ pub async fn approve(
         .map(|(_, v)| v)
         .collect();
     let c = approval::choose(&st, &flow, &ids, &ip).await?;
-    chose(&st, csrf.0, &flow, c).await
+    chose(&st, tr_of(prefs, Some(&flow)), csrf.0, &flow, c).await
 }
 
 /// Tries again for the assets of this flow that were not shared.
 pub async fn retry_failed(
     State(st): State<AppState>,
     headers: HeaderMap,
+    prefs: Prefs,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
     let Some(flow) = current_flow(&st, &headers).await? else {
-        return session_over(&st);
+        return session_over();
     };
     let c = approval::retry_failed(&st, &flow, &ip).await?;
-    chose(&st, csrf.0, &flow, c).await
+    chose(&st, tr_of(prefs, Some(&flow)), csrf.0, &flow, c).await
 }
 
 struct ResultView {
     name: String,
-    kind_label: &'static str,
+    kind_label: String,
     reason: String,
 }
 
 #[derive(Template)]
 #[template(path = "client/done.html")]
 struct Done {
+    tr: Tr,
     brand: PublicBrand,
     csrf: String,
     granted: Vec<ResultView>,
@@ -357,6 +387,7 @@ struct Done {
 #[derive(Template)]
 #[template(path = "client/progress.html")]
 struct Progress {
+    tr: Tr,
     brand: PublicBrand,
     chosen: usize,
     answered: usize,
@@ -370,12 +401,14 @@ pub struct DoneQuery {
 pub async fn done(
     State(st): State<AppState>,
     headers: HeaderMap,
+    prefs: Prefs,
     csrf: CsrfToken,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
     let Some(flow) = current_flow(&st, &headers).await? else {
-        return session_over(&st);
+        return session_over();
     };
+    let tr = tr_of(prefs, Some(&flow));
     if flow.approved_at.is_none() {
         return to("/approve");
     }
@@ -384,6 +417,7 @@ pub async fn done(
         Standing::Sharing { chosen, answered } => {
             // A page that refreshes itself until the shares are recorded.
             let page = Progress {
+                tr,
                 brand,
                 chosen,
                 answered,
@@ -394,16 +428,26 @@ pub async fn done(
     };
     render_status(
         StatusCode::OK,
-        &done_page(f, brand, csrf.0, q.saved.is_some()),
+        &done_page(tr, f, brand, csrf.0, q.saved.is_some()),
     )
 }
 
-fn done_page(f: approval::Finished, brand: PublicBrand, csrf: String, saved: bool) -> Done {
+fn done_page(
+    tr: Tr,
+    f: approval::Finished,
+    brand: PublicBrand,
+    csrf: String,
+    saved: bool,
+) -> Done {
     let with = |status: GrantStatus| -> Vec<ResultView> {
         f.outcomes
             .iter()
             .filter(|o| o.status == status)
-            .map(result_view)
+            .map(|o| ResultView {
+                name: o.asset_name.clone(),
+                kind_label: kind_label(tr, o.kind),
+                reason: tr.text(&o.reason),
+            })
             .collect()
     };
     let (said_status, said_day) = match f.said {
@@ -411,6 +455,7 @@ fn done_page(f: approval::Finished, brand: PublicBrand, csrf: String, saved: boo
         None => ("", None),
     };
     Done {
+        tr,
         can_retry: f.can_retry,
         link_open: f.link_open,
         brand,
@@ -426,14 +471,6 @@ fn done_page(f: approval::Finished, brand: PublicBrand, csrf: String, saved: boo
     }
 }
 
-fn result_view(o: &Outcome) -> ResultView {
-    ResultView {
-        name: o.asset_name.clone(),
-        kind_label: o.kind.label(),
-        reason: o.reason.clone(),
-    }
-}
-
 #[derive(Debug, Deserialize)]
 pub struct MigrationForm {
     #[serde(default)]
@@ -446,14 +483,15 @@ pub struct MigrationForm {
 pub async fn migration(
     State(st): State<AppState>,
     headers: HeaderMap,
+    prefs: Prefs,
     ClientIp(ip): ClientIp,
     Form(f): Form<MigrationForm>,
 ) -> AppResult<Response> {
     let Some(flow) = current_flow(&st, &headers).await? else {
-        return session_over(&st);
+        return session_over();
     };
     match approval::state_migration(&st, &flow, &f.status, &f.date, &ip).await? {
         Ok(()) => to("/approve/done?saved=1"),
-        Err(stop) => stopped(&st, stop).await,
+        Err(stop) => stopped(&st, tr_of(prefs, Some(&flow)), stop).await,
     }
 }

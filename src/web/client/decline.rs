@@ -11,6 +11,8 @@ use serde::Deserialize;
 use super::link::{PublicBrand, gone_with, public_brand, token_segment};
 use crate::actions::access::{self, Declined, MAX_DECLINE_NOTE, Viewed};
 use crate::domain::request::DeclineReason;
+use crate::i18n::{Prefs, Tr};
+use crate::store::requests::LinkView;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::render_status;
@@ -19,10 +21,11 @@ use crate::web::session::{ClientIp, CsrfToken};
 #[derive(Template)]
 #[template(path = "client/decline.html")]
 struct DeclinePage {
+    tr: Tr,
     brand: PublicBrand,
     token: String,
     csrf: String,
-    reasons: Vec<(&'static str, &'static str)>,
+    reasons: Vec<(&'static str, String)>,
     chosen: String,
     note: String,
     max_note: usize,
@@ -32,6 +35,7 @@ struct DeclinePage {
 #[derive(Template)]
 #[template(path = "client/declined.html")]
 struct DeclinedPage {
+    tr: Tr,
     brand: PublicBrand,
 }
 
@@ -43,10 +47,10 @@ pub struct DeclineForm {
     note: String,
 }
 
-fn reasons() -> Vec<(&'static str, &'static str)> {
+fn reasons(tr: Tr) -> Vec<(&'static str, String)> {
     DeclineReason::ALL
         .iter()
-        .map(|r| (r.as_str(), r.label()))
+        .map(|r| (r.as_str(), tr.t(&format!("decline-reason-{}", r.as_str()))))
         .collect()
 }
 
@@ -54,21 +58,26 @@ fn reasons() -> Vec<(&'static str, &'static str)> {
 pub async fn form(
     State(st): State<AppState>,
     ClientIp(ip): ClientIp,
+    prefs: Prefs,
     csrf: CsrfToken,
     uri: Uri,
 ) -> AppResult<Response> {
     let raw = token_segment(&uri);
     let view = match access::view(&st, &ip, &raw, None).await? {
         Viewed::Live(view) => view,
-        Viewed::Gone(view, why) => return gone_with(public_brand(&view), why),
+        Viewed::Gone(view, why) => {
+            return gone_with(Tr::new(prefs.pick(view.lang())), public_brand(&view), why);
+        }
     };
+    let tr = Tr::new(prefs.pick(view.lang()));
     render_status(
         StatusCode::OK,
         &DeclinePage {
+            tr,
             brand: public_brand(&view),
             token: raw,
             csrf: csrf.0,
-            reasons: reasons(),
+            reasons: reasons(tr),
             chosen: String::new(),
             note: String::new(),
             max_note: MAX_DECLINE_NOTE,
@@ -80,32 +89,39 @@ pub async fn form(
 pub async fn submit(
     State(st): State<AppState>,
     ClientIp(ip): ClientIp,
+    prefs: Prefs,
     csrf: CsrfToken,
     uri: Uri,
     Form(f): Form<DeclineForm>,
 ) -> AppResult<Response> {
     let raw = token_segment(&uri);
+    let tr_for = |view: &LinkView| Tr::new(prefs.pick(view.lang()));
     match access::decline(&st, &ip, &raw, &f.reason, &f.note).await? {
         Declined::Done(view) => render_status(
             StatusCode::OK,
             &DeclinedPage {
+                tr: tr_for(&view),
                 brand: public_brand(&view),
             },
         ),
-        Declined::Gone(view, why) => gone_with(public_brand(&view), why),
+        Declined::Gone(view, why) => gone_with(tr_for(&view), public_brand(&view), why),
         // Nothing recorded; what was typed comes back with the reasons.
-        Declined::Invalid(view, errors) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &DeclinePage {
-                brand: public_brand(&view),
-                token: raw,
-                csrf: csrf.0,
-                reasons: reasons(),
-                chosen: f.reason,
-                note: f.note,
-                max_note: MAX_DECLINE_NOTE,
-                errors,
-            },
-        ),
+        Declined::Invalid(view, errors) => {
+            let tr = tr_for(&view);
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &DeclinePage {
+                    tr,
+                    brand: public_brand(&view),
+                    token: raw,
+                    csrf: csrf.0,
+                    reasons: reasons(tr),
+                    chosen: f.reason,
+                    note: f.note,
+                    max_note: MAX_DECLINE_NOTE,
+                    errors: errors.iter().map(|e| tr.text(e)).collect(),
+                },
+            )
+        }
     }
 }

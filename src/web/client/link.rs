@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::actions::access::{self, Viewed};
-use crate::clock::format_day;
 use crate::domain::access::{self as access_words, Ask, GrantMode};
+use crate::i18n::{Prefs, Text, Tr};
 use crate::store::agencies;
 use crate::store::requests::LinkView;
 use crate::web::error::AppResult;
@@ -26,14 +26,15 @@ pub struct PublicBrand {
 #[derive(Template)]
 #[template(path = "client/landing.html")]
 struct Landing {
+    tr: Tr,
     brand: PublicBrand,
     token: String,
     client_name: String,
     sender: String,
-    asks: Vec<String>,
+    asks: Vec<Text>,
     message: String,
     partner: bool,
-    expires_on: String,
+    expires_at: i64,
     completed: bool,
     /// For a re-authorisation link: the affected assets, named.
     reauth: Option<Vec<String>>,
@@ -42,6 +43,7 @@ struct Landing {
 #[derive(Template)]
 #[template(path = "client/gone.html")]
 struct Gone {
+    tr: Tr,
     brand: PublicBrand,
     title: String,
     message: String,
@@ -68,40 +70,28 @@ async fn brand_of(st: &AppState, agency: &agencies::Agency) -> AppResult<PublicB
 }
 
 /// The 410 page for an expired or used link.
-pub async fn gone_page(st: &AppState, agency: &agencies::Agency, why: &str) -> AppResult<Response> {
-    gone_with(brand_of(st, agency).await?, why)
+pub async fn gone_page(
+    st: &AppState,
+    tr: Tr,
+    agency: &agencies::Agency,
+    why: &str,
+) -> AppResult<Response> {
+    gone_with(tr, brand_of(st, agency).await?, why)
 }
 
-pub fn gone_with(brand: PublicBrand, why: &str) -> AppResult<Response> {
-    let (title, message) = match why {
-        "declined" => (
-            "You declined this request".to_owned(),
-            format!(
-                "{} has been told, and this link is closed. If you change your mind, ask them for a new link.",
-                brand.name
-            ),
-        ),
-        "used" => (
-            "This link has already been used".to_owned(),
-            format!(
-                "It worked once and is now closed. If you need to share more, ask {} for a new link.",
-                brand.name
-            ),
-        ),
-        _ => (
-            "This link has expired".to_owned(),
-            format!(
-                "Ask {} for a new link; it takes them a moment to send one.",
-                brand.name
-            ),
-        ),
+pub fn gone_with(tr: Tr, brand: PublicBrand, why: &str) -> AppResult<Response> {
+    let key = match why {
+        "declined" => "gone-declined",
+        "used" => "gone-used",
+        _ => "gone-expired",
     };
     render_status(
         StatusCode::GONE,
         &Gone {
+            title: tr.t(&format!("{key}-title")),
+            message: tr.t1(&format!("{key}-body"), "agency", &brand.name),
+            tr,
             brand,
-            title,
-            message,
         },
     )
 }
@@ -156,6 +146,7 @@ pub fn is_person(headers: &HeaderMap) -> bool {
 pub async fn landing(
     State(st): State<AppState>,
     ClientIp(ip): ClientIp,
+    prefs: Prefs,
     method: Method,
     headers: HeaderMap,
     uri: Uri,
@@ -170,21 +161,30 @@ pub async fn landing(
     });
     let view = match access::view(&st, &ip, &raw, person).await? {
         Viewed::Live(view) => view,
-        Viewed::Gone(view, why) => return gone_with(public_brand(&view), why),
+        Viewed::Gone(view, why) => {
+            return gone_with(Tr::new(prefs.pick(view.lang())), public_brand(&view), why);
+        }
     };
+    let tr = Tr::new(prefs.pick(view.lang()));
     let brand = public_brand(&view);
-    let reauth = (view.purpose == "reauth").then_some(access::reauth_assets(&st, &view).await?);
+    let reauth = if view.purpose == "reauth" {
+        let assets = access::reauth_assets(&st, &view).await?;
+        Some(assets.iter().map(|a| tr.text(a)).collect())
+    } else {
+        None
+    };
     let page = Landing {
+        tr,
         token: raw,
         client_name: view.client_name.clone(),
         sender: view.sender.clone().unwrap_or_else(|| brand.name.clone()),
         asks: Ask::decode(&view.asks)
             .iter()
-            .map(|a| access_words::plain_words(a.kind, a.level))
+            .map(|a| access_words::ask_words(a.kind, a.level))
             .collect(),
         message: view.message.clone(),
         partner: view.mode == GrantMode::Partner,
-        expires_on: format_day(view.expires_at),
+        expires_at: view.expires_at,
         completed: view.outcome.is_some(),
         reauth,
         brand,
