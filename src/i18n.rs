@@ -38,14 +38,7 @@ pub enum Lang {
 }
 
 impl Lang {
-    pub const ALL: [Lang; 6] = [
-        Self::En,
-        Self::Es,
-        Self::De,
-        Self::Fr,
-        Self::Nl,
-        Self::Pt,
-    ];
+    pub const ALL: [Lang; 6] = [Self::En, Self::Es, Self::De, Self::Fr, Self::Nl, Self::Pt];
 
     /// The BCP 47 code, as stored and as put in `<html lang>`.
     pub fn code(self) -> &'static str {
@@ -427,8 +420,15 @@ mod tests {
         let fr = Tr::new(Lang::Fr);
         let en = Tr::EN;
         assert_eq!(en.n("done-retry", 1), "Try again for the asset not shared");
-        assert_eq!(en.n("done-retry", 3), "Try again for the 3 assets not shared");
-        assert!(fr.n("progress-assets", 0).ends_with("actif"), "{}", fr.n("progress-assets", 0));
+        assert_eq!(
+            en.n("done-retry", 3),
+            "Try again for the 3 assets not shared"
+        );
+        assert!(
+            fr.n("progress-assets", 0).ends_with("actif"),
+            "{}",
+            fr.n("progress-assets", 0)
+        );
         assert!(en.n("progress-assets", 0).ends_with("assets"));
     }
 

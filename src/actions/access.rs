@@ -2,12 +2,12 @@
 //! and recording that a person opened it.
 
 use super::{Ctx, audit_as};
+use crate::domain::access::asset_words;
 use crate::domain::request::DeclineReason;
 use crate::domain::token::{LINK_PREFIX, hash_secret};
-use crate::domain::access::asset_words;
 use crate::domain::{BoundedText, SecretToken};
-use crate::i18n::Text;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Text;
 use crate::mail::templates;
 use crate::store::requests::{AccessRequest, LinkView};
 use crate::store::{agencies, prefs, requests, throttle};

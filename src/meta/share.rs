@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::GrantStatus;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
-use crate::meta::client::{Edge, PageAccount, bounded};
 use crate::i18n::Text;
+use crate::meta::client::{Edge, PageAccount, bounded};
 use crate::meta::{AccessToken, GraphClient, GraphError};
 
 /// Graph calls in flight at once during an approval.

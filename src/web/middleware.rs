@@ -10,9 +10,9 @@ use subtle::ConstantTimeEq;
 
 use super::client::{LANG_COOKIE, is_client_path, prefs_of, switched_to};
 use super::error::ErrorPage;
-use crate::i18n;
 use super::session::{self, Cookies, CsrfToken, Staff};
 use super::{AppError, AppState};
+use crate::i18n;
 
 /// Resolves the staff session (if any) and the CSRF token for this request, and refuses a
 /// state-changing request that does not carry that token.

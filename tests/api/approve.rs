@@ -8,10 +8,10 @@ use crate::helpers::{
     spawn_client_of,
 };
 
-const CASEY: &str = "9100000000000001";
+pub(crate) const CASEY: &str = "9100000000000001";
 
 /// An agency whose owner is the sandbox's agency person (so inventory recognises her).
-async fn agency(app: &TestApp) -> i64 {
+pub(crate) async fn agency(app: &TestApp) -> i64 {
     let r = app
         .post(
             "/setup",
@@ -30,7 +30,7 @@ async fn agency(app: &TestApp) -> i64 {
 }
 
 /// Creates a request and returns its link path.
-async fn request(app: &TestApp, client: i64, extra: &[(&str, &str)]) -> String {
+pub(crate) async fn request(app: &TestApp, client: i64, extra: &[(&str, &str)]) -> String {
     let cid = client.to_string();
     let mut form: Vec<(&str, &str)> = vec![("client_id", &cid)];
     for k in ["page", "ad_account", "instagram", "catalog", "pixel"] {
@@ -63,7 +63,7 @@ async fn login(client: &TestApp, link: &str, grants: &[&str], action: &str) -> R
 }
 
 /// The shareable asset ids on the picker.
-fn offered(picker: &str) -> Vec<String> {
+pub(crate) fn offered(picker: &str) -> Vec<String> {
     picker
         .split("name=\"asset\" value=\"")
         .skip(1)
@@ -71,7 +71,7 @@ fn offered(picker: &str) -> Vec<String> {
         .collect()
 }
 
-async fn approve(client: &TestApp, ids: &[&str]) -> Resp {
+pub(crate) async fn approve(client: &TestApp, ids: &[&str]) -> Resp {
     let picker = client.get("/approve").await;
     let token = csrf_in(&picker.body).expect("csrf on the picker");
     let mut form: Vec<(&str, &str)> = vec![("csrf", &token)];
@@ -116,7 +116,7 @@ async fn offer_anyway(app: &TestApp, id: &str) {
         .unwrap();
 }
 
-const MESSY_ASSETS: [&str; 5] = [
+pub(crate) const MESSY_ASSETS: [&str; 5] = [
     "1100000000000031",
     "act_2200000031",
     "1700000000000031",
@@ -153,10 +153,10 @@ async fn partner_mode_for_all_five_kinds_with_inventory_records_and_emails() {
     let named = picker
         .body
         .find("aria-label=\"Messy Analyst-only Ads")
-        .map(|i| &picker.body[i..i + 58]);
+        .map(|i| &picker.body[i..i + 62]);
     assert_eq!(
         named,
-        Some("aria-label=\"Messy Analyst-only Ads: can't be shared\" aria-"),
+        Some("aria-label=\"Messy Analyst-only Ads: can&#39;t be shared\" aria-"),
         "unavailable assets are named for screen readers"
     );
     for group in [
@@ -687,7 +687,7 @@ async fn a_graph_outage_shares_nothing_keeps_the_link_and_can_be_retried() {
         done.body
     );
     assert!(!done.body.contains("Here is what was shared"));
-    assert!(done.body.contains("Try again for 2 not shared"));
+    assert!(done.body.contains("Try again for the 2 assets not shared"));
     assert!(grants(&app).await.is_empty());
     // The link was not used up: it still opens.
     assert_eq!(spawn_client_of(&app).get(&link).await.status, 200);
@@ -745,7 +745,7 @@ async fn a_partial_failure_says_what_was_not_shared_and_retries_only_that() {
     let done = client.get("/approve/done").await;
     assert!(done.body.contains("Almost done"), "{}", done.body);
     assert!(done.body.contains("Shared") && done.body.contains("Not shared"));
-    assert!(done.body.contains("Try again for 1 not shared"));
+    assert!(done.body.contains("Try again for the asset not shared"));
     // One grant was recorded, so the single-use link is used up for everyone else...
     assert_eq!(spawn_client_of(&app).get(&link).await.status, 410);
     // ...but this client may retry what failed, and only that.
@@ -887,7 +887,7 @@ async fn a_kind_meta_will_not_list_is_named_and_the_rest_stays_choosable() {
     assert!(
         picker
             .body
-            .contains("Pixels and datasets of Messy Co: couldn't be listed"),
+            .contains("Pixels and datasets of Messy Co: couldn&#39;t be listed"),
         "{}",
         picker.body
     );

@@ -190,6 +190,15 @@ impl TestApp {
             .await
     }
 
+    /// A GET with extra headers (a browser's `Accept-Language`, say).
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.finish(req).await
+    }
+
     /// Posts a form exactly as given (no CSRF token added).
     pub async fn post_raw(&self, path: &str, form: &[(&str, &str)]) -> Resp {
         let origin = self

@@ -12,6 +12,7 @@ mod auth;
 mod clients;
 mod crash;
 mod exposure;
+mod language;
 mod mail;
 mod managed;
 mod meta;

@@ -497,19 +497,17 @@ async fn finish(
     }
     if recorded > 0 {
         // The client's receipt lists what this attempt shared and what it did not.
-        let receipt =
-            templates::approval_receipt(
-                Tr::new(ctx.flow.lang().unwrap_or_else(|| r.mail_lang())),
-                &brand_mail,
-                &r.client_email,
-                &r.client_name,
-                &summary,
-            )?
-                .on_behalf_of(
-                    &brand_mail.agency_name,
-                    crate::actions::requests::sender_address(&mut *tx, agency.id, r.created_by)
-                        .await?,
-                );
+        let receipt = templates::approval_receipt(
+            Tr::new(ctx.flow.lang().unwrap_or_else(|| r.mail_lang())),
+            &brand_mail,
+            &r.client_email,
+            &r.client_name,
+            &summary,
+        )?
+        .on_behalf_of(
+            &brand_mail.agency_name,
+            crate::actions::requests::sender_address(&mut *tx, agency.id, r.created_by).await?,
+        );
         st.queue_mail(&mut tx, Some(agency.id), &receipt, now)
             .await?;
     }

@@ -327,7 +327,12 @@ pub async fn inventory(ctx: &Ctx, flow: &Flow) -> AppResult<Result<Choice, Stop>
             Err(e) => {
                 return Ok(Err(Stop::Problem(Problem {
                     retry: e == GraphError::TokenInvalid { subcode: None },
-                    ..Problem::said(agency.id, ProblemKind::Meta, "inventory-failed-title", e.why())
+                    ..Problem::said(
+                        agency.id,
+                        ProblemKind::Meta,
+                        "inventory-failed-title",
+                        e.why(),
+                    )
                 })));
             }
         };
@@ -406,12 +411,7 @@ async fn attempt(
         Begun::Busy => {
             return Ok(Chose::Stopped(Stop::Problem(Problem {
                 retry: false,
-                ..Problem::new(
-                    agency.id,
-                    ProblemKind::Busy,
-                    "busy-title",
-                    "busy-body",
-                )
+                ..Problem::new(agency.id, ProblemKind::Busy, "busy-title", "busy-body")
             })));
         }
     };

@@ -9,12 +9,12 @@ use serde::Deserialize;
 
 use crate::actions::migration::{self, MoveForm};
 use crate::clock::format_day;
+use crate::i18n::Tr;
 use crate::store::radar::{RadarCounts, RadarSort};
 use crate::web::AppState;
 use crate::web::client::link::PublicBrand;
 use crate::web::csv;
 use crate::web::error::AppResult;
-use crate::i18n::Tr;
 use crate::web::layout::{Layout, render};
 use crate::web::session::{ClientIp, Staff};
 use axum::http::header;

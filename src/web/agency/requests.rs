@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::i18n::Lang;
 use crate::actions::{
     self,
     requests::{Draft, Issued},
@@ -18,6 +17,7 @@ use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::reminder;
 use crate::domain::request::DeclineReason;
 use crate::domain::request::RequestStatus;
+use crate::i18n::Lang;
 use crate::store::{clients, requests};
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};

@@ -308,13 +308,7 @@ pub async fn picker(
 }
 
 /// What choosing led to, as a page.
-async fn chose(
-    st: &AppState,
-    tr: Tr,
-    csrf: String,
-    flow: &Flow,
-    c: Chose,
-) -> AppResult<Response> {
+async fn chose(st: &AppState, tr: Tr, csrf: String, flow: &Flow, c: Chose) -> AppResult<Response> {
     match c {
         Chose::Started => to("/approve/done"),
         Chose::NothingChosen(choice) => {
@@ -432,13 +426,7 @@ pub async fn done(
     )
 }
 
-fn done_page(
-    tr: Tr,
-    f: approval::Finished,
-    brand: PublicBrand,
-    csrf: String,
-    saved: bool,
-) -> Done {
+fn done_page(tr: Tr, f: approval::Finished, brand: PublicBrand, csrf: String, saved: bool) -> Done {
     let with = |status: GrantStatus| -> Vec<ResultView> {
         f.outcomes
             .iter()
