@@ -167,6 +167,16 @@ pub async fn view(ctx: &Ctx, ip: &str, raw: &str, user_agent: Option<&str>) -> A
     Ok(Viewed::Live(view))
 }
 
+/// What the client's landing shows for one of the agency's requests, for staff to preview:
+/// no token, no open recorded, whatever the link's state.
+#[tracing::instrument(skip_all, fields(agency = agency_id, request = id))]
+pub async fn preview(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Box<LinkView>> {
+    requests::link_view_by_id(&ctx.db.pool, agency_id, id)
+        .await?
+        .map(Box::new)
+        .ok_or(AppError::NotFound)
+}
+
 /// The link behind a presented token, with the guessing brake: unknown, malformed and
 /// revoked links are a 404; `Err((view, why))` when it no longer takes an answer.
 async fn live_view(

@@ -224,24 +224,41 @@ impl LinkView {
     }
 }
 
+/// What a link's pages show, read with the agency, client, sender and logo in one query.
+const LINK_VIEW: &str = "SELECT r.id, r.agency_id, r.token_prefix, r.mode, r.asks, r.message,
+        r.single_use, r.expires_at, r.used_at, r.revoked_at, r.declined_at, r.outcome,
+        r.purpose, r.scope_assets, r.language, c.name AS client_name,
+        a.name AS agency_name, a.display_name AS agency_display_name, u.name AS sender,
+        CASE WHEN EXISTS (SELECT 1 FROM agency_logos l WHERE l.agency_id = r.agency_id)
+             THEN 1 ELSE 0 END AS has_logo
+    FROM access_requests r
+    JOIN clients c ON c.id = r.client_id
+    JOIN agencies a ON a.id = r.agency_id
+    LEFT JOIN users u ON u.id = r.created_by AND u.agency_id = r.agency_id";
+
 pub async fn link_view<'c>(
     db: impl Exec<'c>,
     token_hash: &str,
 ) -> Result<Option<LinkView>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT r.id, r.agency_id, r.token_prefix, r.mode, r.asks, r.message, r.single_use,
-                r.expires_at, r.used_at, r.revoked_at, r.declined_at, r.outcome, r.purpose,
-                r.scope_assets, r.language, c.name AS client_name,
-                a.name AS agency_name, a.display_name AS agency_display_name, u.name AS sender,
-                CASE WHEN EXISTS (SELECT 1 FROM agency_logos l WHERE l.agency_id = r.agency_id)
-                     THEN 1 ELSE 0 END AS has_logo
-         FROM access_requests r
-         JOIN clients c ON c.id = r.client_id
-         JOIN agencies a ON a.id = r.agency_id
-         LEFT JOIN users u ON u.id = r.created_by AND u.agency_id = r.agency_id
-         WHERE r.token_hash = $1",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LINK_VIEW} WHERE r.token_hash = $1"
+    )))
     .bind(token_hash)
+    .fetch_optional(db)
+    .await
+}
+
+/// A request's link view for its agency's staff (the preview of the client's page).
+pub async fn link_view_by_id<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+) -> Result<Option<LinkView>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LINK_VIEW} WHERE r.id = $1 AND r.agency_id = $2"
+    )))
+    .bind(id)
+    .bind(agency_id)
     .fetch_optional(db)
     .await
 }

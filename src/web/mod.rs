@@ -129,6 +129,7 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/requests", get(requests::list).post(requests::create)),
         ("/requests/new", get(requests::new_form)),
         ("/requests/{id}", get(requests::show)),
+        ("/requests/{id}/preview", get(link::preview)),
         ("/requests/{id}/remind", post(requests::remind)),
         (
             "/requests/{id}/regenerate",

@@ -194,3 +194,51 @@ async fn the_access_e_mail_is_in_the_chosen_language_and_a_bad_choice_creates_no
     assert!(mail[0].text.contains("Bekijken en goedkeuren"));
     assert!(mail[0].text.contains("Latchkey, voor Demo Agency"));
 }
+
+#[tokio::test]
+async fn staff_preview_the_client_s_page_in_its_language_without_the_link_or_an_open() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let link = request(&app, client_id, &[("language", "pt")]).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM access_requests")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let show = app.get(&format!("/requests/{id}")).await;
+    assert!(
+        show.body
+            .contains(&format!("href=\"/requests/{id}/preview\""))
+    );
+    let preview = app
+        .get_with(
+            &format!("/requests/{id}/preview"),
+            &[("accept-language", "de")],
+        )
+        .await;
+    assert_eq!(preview.status, 200);
+    assert!(
+        preview.body.contains("<html lang=\"pt\">"),
+        "{}",
+        preview.body
+    );
+    assert!(preview.body.contains("Demo Agency pede acesso"));
+    assert!(preview.body.contains("Preview:"));
+    // The page carries no usable link: not the token, not a start or decline address.
+    let token = link.trim_start_matches("/r/");
+    assert!(!preview.body.contains(token));
+    assert!(!preview.body.contains("/start\""));
+    assert!(!preview.body.contains("/decline\""));
+    // Staff can look at it in another language.
+    let english = app.get(&format!("/requests/{id}/preview?lang=en")).await;
+    assert!(english.body.contains("Demo Agency asks for access"));
+    let opens: i64 = sqlx::query_scalar("SELECT open_count FROM access_requests")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(opens, 0, "a preview is not an open");
+    // Anonymous: to the login page, nothing shown.
+    let anon = spawn_client_of(&app)
+        .get(&format!("/requests/{id}/preview"))
+        .await;
+    assert_eq!(anon.status, 303);
+}

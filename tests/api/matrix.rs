@@ -56,6 +56,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/requests", (Staff, "GP")),
         ("/requests/new", (Staff, "G")),
         ("/requests/{id}", (Staff, "G")),
+        ("/requests/{id}/preview", (Staff, "G")),
         ("/requests/{id}/remind", (Staff, "P")),
         ("/requests/{id}/regenerate", (Staff, "GP")),
         ("/requests/{id}/revoke", (Staff, "GP")),

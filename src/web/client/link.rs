@@ -13,7 +13,7 @@ use crate::store::agencies;
 use crate::store::requests::LinkView;
 use crate::web::error::AppResult;
 use crate::web::layout::render_status;
-use crate::web::session::ClientIp;
+use crate::web::session::{ClientIp, Staff};
 use crate::web::{AppError, AppState};
 
 /// The agency as the client sees it.
@@ -38,6 +38,8 @@ struct Landing {
     completed: bool,
     /// For a re-authorisation link: the affected assets, named.
     reauth: Option<Vec<String>>,
+    /// Staff's preview: the buttons are inert and a banner says so.
+    preview: Option<i64>,
 }
 
 #[derive(Template)]
@@ -165,16 +167,28 @@ pub async fn landing(
             return gone_with(Tr::new(prefs.pick(view.lang())), public_brand(&view), why);
         }
     };
-    let tr = Tr::new(prefs.pick(view.lang()));
-    let brand = public_brand(&view);
+    let page = landing_page(&st, Tr::new(prefs.pick(view.lang())), &view, raw, None).await?;
+    render_status(StatusCode::OK, &page)
+}
+
+/// The landing for a link's view: the client's, or (with `preview`) staff's look at it.
+async fn landing_page(
+    st: &AppState,
+    tr: Tr,
+    view: &LinkView,
+    raw: String,
+    preview: Option<i64>,
+) -> AppResult<Landing> {
+    let brand = public_brand(view);
     let reauth = if view.purpose == "reauth" {
-        let assets = access::reauth_assets(&st, &view).await?;
+        let assets = access::reauth_assets(st, view).await?;
         Some(assets.iter().map(|a| tr.text(a)).collect())
     } else {
         None
     };
-    let page = Landing {
+    Ok(Landing {
         tr,
+        preview,
         token: raw,
         client_name: view.client_name.clone(),
         sender: view.sender.clone().unwrap_or_else(|| brand.name.clone()),
@@ -188,7 +202,21 @@ pub async fn landing(
         completed: view.outcome.is_some(),
         reauth,
         brand,
-    };
+    })
+}
+
+/// `/requests/<id>/preview`: what the client sees on the link's page, for the agency's
+/// staff, without the link (which only the client holds) and without counting an open. The
+/// language is the request's (or `?lang=`), never the staff member's browser's.
+pub async fn preview(
+    State(st): State<AppState>,
+    staff: Staff,
+    prefs: Prefs,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let view = access::preview(&st, staff.agency_id, id).await?;
+    let tr = Tr::new(prefs.chosen.or(view.lang()).unwrap_or_default());
+    let page = landing_page(&st, tr, &view, String::new(), Some(id)).await?;
     render_status(StatusCode::OK, &page)
 }
 
