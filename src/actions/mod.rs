@@ -17,6 +17,7 @@ pub mod migration;
 pub mod notifications;
 pub mod privacy;
 pub mod records;
+pub mod request_templates;
 pub mod requests;
 pub mod settings;
 pub mod team;

@@ -170,14 +170,17 @@ pub async fn create(
     if client.as_ref().is_some_and(|c| c.archived_at.is_some()) {
         errors.push("That client is archived. Restore it first.".to_owned());
     }
-    let asks = parse_asks(&draft.kinds, &mut errors);
-    let mode = GrantMode::parse(&draft.mode);
-    match mode {
-        None => errors.push("Choose partner or user access.".to_owned()),
-        Some(GrantMode::Partner) if agency.portfolio_id.is_none() => errors.push(
+    let Choices {
+        asks,
+        mode,
+        days,
+        message,
+        language,
+    } = parse_choices(draft, &mut errors);
+    if mode == Some(GrantMode::Partner) && agency.portfolio_id.is_none() {
+        errors.push(
             "Partner access needs your agency's Meta business portfolio ID. Add it in Settings, or choose user access.".to_owned(),
-        ),
-        _ => {}
+        );
     }
     // User access goes to the people named; partner access is assigned to them inside the
     // agency's portfolio once shared.
@@ -194,34 +197,12 @@ pub async fn create(
             errors.push("Only people on your team can be named.".to_owned());
         }
     }
-    let days = draft
-        .expiry_days
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|d| (1..=90).contains(d));
-    if days.is_none() {
-        errors.push("The link must expire after 1 to 90 days.".to_owned());
-    }
-    let message = BoundedText::parse(&draft.message, "The message", MAX_MESSAGE, false)
-        .map_err(|e| errors.push(e))
-        .ok();
     let by_email = match draft.delivery.as_str() {
         "email" => true,
         "link" => false,
         _ => {
             errors.push("Choose whether to e-mail the link or only show it.".to_owned());
             false
-        }
-    };
-    let language = match draft.language.trim() {
-        "" => None,
-        code => {
-            let lang = Lang::parse(code);
-            if lang.is_none() {
-                errors.push("Choose the client's language from the list.".to_owned());
-            }
-            lang
         }
     };
     let (Some(client), Some(mode), Some(days), Some(message), true) =
@@ -266,6 +247,54 @@ pub async fn create(
 }
 
 /// The ticked kinds with their levels, one per kind; unknown values become errors.
+/// What a request (or a template) chooses besides the client and delivery, once read.
+pub(crate) struct Choices {
+    pub asks: Vec<Ask>,
+    pub mode: Option<GrantMode>,
+    pub days: Option<i64>,
+    pub message: Option<BoundedText>,
+    /// None: the client's browser decides.
+    pub language: Option<Lang>,
+}
+
+/// Reads the choices a request form and a template form share, listing what is wrong.
+pub(crate) fn parse_choices(draft: &Draft, errors: &mut Vec<String>) -> Choices {
+    let asks = parse_asks(&draft.kinds, errors);
+    let mode = GrantMode::parse(&draft.mode);
+    if mode.is_none() {
+        errors.push("Choose partner or user access.".to_owned());
+    }
+    let days = draft
+        .expiry_days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (1..=90).contains(d));
+    if days.is_none() {
+        errors.push("The link must expire after 1 to 90 days.".to_owned());
+    }
+    let message = BoundedText::parse(&draft.message, "The message", MAX_MESSAGE, false)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let language = match draft.language.trim() {
+        "" => None,
+        code => {
+            let lang = Lang::parse(code);
+            if lang.is_none() {
+                errors.push("Choose the client's language from the list.".to_owned());
+            }
+            lang
+        }
+    };
+    Choices {
+        asks,
+        mode,
+        days,
+        message,
+        language,
+    }
+}
+
 fn parse_asks(kinds: &[(String, String)], errors: &mut Vec<String>) -> Vec<Ask> {
     let mut asks: Vec<Ask> = Vec::new();
     for (k, l) in kinds {

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod prefs;
 pub mod privacy;
 pub mod radar;
+pub mod request_templates;
 pub mod requests;
 pub mod sessions;
 pub mod signals;

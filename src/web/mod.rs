@@ -25,7 +25,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::actions::Ctx;
 use crate::meta::sandbox::Sandbox;
 use agency::{
-    audit, auth, clients, emails, grants, home, reauth, records, requests, settings, team, verify,
+    audit, auth, clients, emails, grants, home, reauth, records, request_templates, requests,
+    settings, team, verify,
 };
 use client::{approve, decline, link};
 
@@ -128,6 +129,14 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/approve/migration", post(approve::migration)),
         ("/requests", get(requests::list).post(requests::create)),
         ("/requests/new", get(requests::new_form)),
+        (
+            "/requests/templates",
+            get(request_templates::list).post(request_templates::create),
+        ),
+        (
+            "/requests/templates/{id}/delete",
+            get(request_templates::delete_confirm).post(request_templates::delete),
+        ),
         ("/requests/{id}", get(requests::show)),
         ("/requests/{id}/preview", get(link::preview)),
         ("/requests/{id}/remind", post(requests::remind)),

@@ -55,6 +55,8 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/approve/migration", (ClientFlow, "P")),
         ("/requests", (Staff, "GP")),
         ("/requests/new", (Staff, "G")),
+        ("/requests/templates", (Staff, "GP")),
+        ("/requests/templates/{id}/delete", (Staff, "GP")),
         ("/requests/{id}", (Staff, "G")),
         ("/requests/{id}/preview", (Staff, "G")),
         ("/requests/{id}/remind", (Staff, "P")),
@@ -121,6 +123,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
 
 /// Agency A's objects, to fill the paths with.
 struct Ids {
+    template: i64,
     agency: i64,
     client: i64,
     request: i64,
@@ -130,7 +133,9 @@ struct Ids {
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
-    let id = if path.starts_with("/requests/") {
+    let id = if path.starts_with("/requests/templates/") {
+        ids.template
+    } else if path.starts_with("/requests/") {
         ids.request
     } else if path.starts_with("/team/") {
         ids.member
@@ -199,7 +204,23 @@ async fn world(app: &TestApp) -> (Ids, TestApp, TestApp) {
                 .unwrap()
         }
     };
+    let saved = app
+        .post(
+            "/requests/templates",
+            &[
+                ("name", "Matrix template"),
+                ("kind", "page"),
+                ("level_page", "manage"),
+                ("mode", "partner"),
+                ("expiry_days", "14"),
+                ("single_use", "1"),
+                ("message", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
     let ids = Ids {
+        template: one("SELECT MIN(id) FROM request_templates").await,
         agency: one("SELECT MIN(id) FROM agencies").await,
         client,
         request: one("SELECT MIN(id) FROM access_requests").await,

@@ -10,6 +10,7 @@ pub mod grants;
 pub mod home;
 pub mod reauth;
 pub mod records;
+pub mod request_templates;
 pub mod requests;
 pub mod settings;
 pub mod team;

@@ -26,11 +26,11 @@ use crate::web::{AppError, AppState};
 
 const PER_PAGE: i64 = 25;
 
-struct KindRow {
-    kind: &'static str,
-    label: &'static str,
-    checked: bool,
-    level: String,
+pub(crate) struct KindRow {
+    pub(crate) kind: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) checked: bool,
+    pub(crate) level: String,
 }
 
 struct ClientOption {
@@ -39,10 +39,27 @@ struct ClientOption {
     selected: bool,
 }
 
-struct PersonOption {
-    email: String,
-    name: String,
-    checked: bool,
+pub(crate) struct PersonOption {
+    pub(crate) email: String,
+    pub(crate) name: String,
+    pub(crate) checked: bool,
+}
+
+/// The choices a request form and a template form share (`requests/_choices.html`).
+pub(crate) struct ChoiceFields {
+    pub(crate) kinds: Vec<KindRow>,
+    pub(crate) levels: Vec<AccessLevel>,
+    pub(crate) people: Vec<PersonOption>,
+    pub(crate) mode: String,
+    pub(crate) expiry_days: String,
+    pub(crate) single_use: bool,
+    pub(crate) message: String,
+    /// The client's language as chosen ("": their browser decides), with the choices.
+    pub(crate) language: String,
+    pub(crate) languages: &'static [Lang],
+    pub(crate) portfolio_missing: bool,
+    /// A template names no people; the request made from it does.
+    pub(crate) for_template: bool,
 }
 
 #[derive(Template)]
@@ -50,23 +67,16 @@ struct PersonOption {
 struct NewPage {
     layout: Layout,
     clients: Vec<ClientOption>,
-    kinds: Vec<KindRow>,
-    levels: Vec<AccessLevel>,
-    people: Vec<PersonOption>,
-    mode: String,
-    expiry_days: String,
-    single_use: bool,
-    message: String,
+    choice: ChoiceFields,
     delivery: String,
-    /// The client's language as chosen ("": their browser decides), with the choices.
-    language: String,
-    languages: &'static [Lang],
-    portfolio_missing: bool,
+    /// Templates to start from: (id, name).
+    templates: Vec<(i64, String)>,
+    client_id: Option<i64>,
     errors: Vec<String>,
 }
 
 /// Reads the form's repeated fields (`kind`, `level_<kind>`, `person`).
-fn draft_from_pairs(pairs: &[(String, String)]) -> Draft {
+pub(crate) fn draft_from_pairs(pairs: &[(String, String)]) -> Draft {
     let get = |k: &str| {
         pairs
             .iter()
@@ -108,7 +118,6 @@ async fn new_page(
 ) -> AppResult<NewPage> {
     let c = actions::requests::form_context(st, staff.agency_id).await?;
     let fresh = form.kinds.is_empty() && errors.is_empty();
-    let or = |typed: String, default: String| if typed.is_empty() { default } else { typed };
     // A request for a known client starts in the language remembered for it.
     let remembered = c
         .clients
@@ -117,38 +126,67 @@ async fn new_page(
         .and_then(|cl| cl.language.clone())
         .filter(|_| fresh)
         .unwrap_or_default();
+    let templates = actions::request_templates::list(st, staff.agency_id)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let clients = c
+        .clients
+        .iter()
+        .map(|cl| ClientOption {
+            selected: Some(cl.id) == form.client_id,
+            id: cl.id,
+            name: cl.name.clone(),
+        })
+        .collect();
+    let delivery = or(form.delivery.clone(), "email".into());
+    let client_id = form.client_id;
     Ok(NewPage {
         layout: Layout::staff(staff, "New access request", "requests"),
-        clients: c
-            .clients
-            .into_iter()
-            .map(|c| ClientOption {
-                selected: Some(c.id) == form.client_id,
-                id: c.id,
-                name: c.name,
-            })
-            .collect(),
+        clients,
+        choice: choice_fields(form, fresh, &c, remembered, false),
+        delivery,
+        templates,
+        client_id,
+        errors,
+    })
+}
+
+/// What was typed, else the default.
+fn or(typed: String, default: String) -> String {
+    if typed.is_empty() { default } else { typed }
+}
+
+/// The shared choices as typed (or, on a fresh form, the agency's defaults).
+pub(crate) fn choice_fields(
+    form: Draft,
+    fresh: bool,
+    c: &actions::requests::FormContext,
+    remembered: String,
+    for_template: bool,
+) -> ChoiceFields {
+    ChoiceFields {
         kinds: kind_rows(&form, fresh, c.agency.default_level),
         levels: AccessLevel::ALL.to_vec(),
         people: c
             .team
-            .into_iter()
+            .iter()
             .map(|u| PersonOption {
                 checked: form.people.contains(&u.email),
-                email: u.email,
-                name: u.name,
+                email: u.email.clone(),
+                name: u.name.clone(),
             })
             .collect(),
         mode: or(form.mode, GrantMode::Partner.as_str().into()),
         expiry_days: or(form.expiry_days, c.agency.default_expiry_days.to_string()),
         single_use: form.single_use || fresh,
         message: form.message,
-        delivery: or(form.delivery, "email".into()),
         language: or(form.language, remembered),
         languages: &Lang::ALL,
         portfolio_missing: c.agency.portfolio_id.is_none(),
-        errors,
-    })
+        for_template,
+    }
 }
 
 /// One row per asset kind, as ticked (a fresh form asks for Pages and ad accounts, the
@@ -172,6 +210,8 @@ fn kind_rows(form: &Draft, fresh: bool, default_level: AccessLevel) -> Vec<KindR
 #[derive(Debug, Deserialize)]
 pub struct NewQuery {
     client_id: Option<i64>,
+    /// Start from one of the agency's templates.
+    template: Option<i64>,
 }
 
 pub async fn new_form(
@@ -184,9 +224,15 @@ pub async fn new_form(
             .await?
             .ok_or(AppError::NotFound)?;
     }
-    let form = Draft {
-        client_id: q.client_id,
-        ..Draft::default()
+    let form = match q.template {
+        Some(id) => {
+            let t = actions::request_templates::get(&st, staff.agency_id, id).await?;
+            actions::request_templates::draft_from(&t, q.client_id)
+        }
+        None => Draft {
+            client_id: q.client_id,
+            ..Draft::default()
+        },
     };
     render(&new_page(&st, &staff, form, vec![]).await?)
 }
