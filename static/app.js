@@ -42,6 +42,10 @@ document.addEventListener("input", function (event) {
     section.hidden = shown === 0;
     if (needle !== "" && shown > 0) section.open = true;
   });
+  // A portfolio with no match disappears too, so the matches are all that is left.
+  document.querySelectorAll("[data-group]").forEach(function (group) {
+    group.hidden = group.querySelectorAll("li[data-name]:not([hidden])").length === 0;
+  });
 });
 
 // The running count beside the share button, which stays in reach at the bottom. Its

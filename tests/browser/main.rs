@@ -23,6 +23,10 @@ struct Browser {
     name: &'static str,
     shots: PathBuf,
     step: std::cell::Cell<u32>,
+    /// axe-core's source, injected into every page shown (`LATCHKEY_AXE`).
+    axe: Option<String>,
+    /// Each page shown, as the browser holds it, for the Nu HTML checker.
+    pages: std::cell::RefCell<Vec<PathBuf>>,
 }
 
 impl Browser {
@@ -57,12 +61,17 @@ impl Browser {
             .expect("chromedriver session");
         let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
         std::fs::create_dir_all(&shots).unwrap();
+        let axe = std::env::var("LATCHKEY_AXE")
+            .ok()
+            .map(|p| std::fs::read_to_string(p).expect("axe-core"));
         Self {
             client,
             driver: driver.to_owned(),
             name,
             shots,
             step: std::cell::Cell::new(0),
+            axe,
+            pages: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -77,6 +86,100 @@ impl Browser {
         )
         .unwrap();
         self.console_clean(label).await;
+        self.accessible(label, n).await;
+    }
+
+    /// axe-core on the page as shown: any serious or critical finding fails the step. The
+    /// page is also kept for the Nu HTML checker ([`Browser::valid_html`]).
+    async fn accessible(&self, label: &str, n: u32) {
+        let mut source = self.client.source().await.expect("page source");
+        if !source
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("<!doctype")
+        {
+            source = format!("<!DOCTYPE html>\n{source}");
+        }
+        let dir = self.shots.join("pages");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(format!("{}-{n:02}-{label}.html", self.name));
+        std::fs::write(&file, source).unwrap();
+        self.pages.borrow_mut().push(file);
+        let Some(axe) = &self.axe else { return };
+        let script = format!(
+            "var done = arguments[arguments.length - 1];\n{axe}\n\
+             axe.run(document, {{ resultTypes: ['violations'] }}).then(function (r) {{\n\
+               done({{ rules: r.passes.length + r.violations.length + r.incomplete.length,\n\
+                 serious: r.violations.filter(function (v) {{ return v.impact === 'serious' || v.impact === 'critical'; }})\n\
+                 .map(function (v) {{ return v.id + ' (' + v.impact + '): ' + v.help + ' at ' +\n\
+                   v.nodes.map(function (node) {{ return node.target.join(' '); }}).join(', '); }}) }});\n\
+             }}, function (e) {{ done({{ rules: 0, serious: ['axe failed: ' + e] }}); }});"
+        );
+        let found = self
+            .client
+            .execute_async(&script, vec![])
+            .await
+            .expect("axe-core run");
+        // A run that checked nothing would pass anything: it must have applied its rules.
+        if found["rules"].as_u64().unwrap_or(0) < 10 {
+            self.fail(label, &format!("axe-core did not run: {found}"))
+                .await;
+        }
+        if found["serious"].as_array().is_none_or(|a| !a.is_empty()) {
+            self.fail(
+                label,
+                &format!("axe found serious problems: {}", found["serious"]),
+            )
+            .await;
+        }
+    }
+
+    /// The Nu HTML checker over every page this browser showed: any error fails the test.
+    fn valid_html(&self) {
+        let Ok(jar) = std::env::var("LATCHKEY_VNU") else {
+            return;
+        };
+        let pages = self.pages.borrow();
+        if pages.is_empty() {
+            return;
+        }
+        let out = std::process::Command::new("java")
+            .args(["-jar", &jar, "--errors-only", "--format", "json"])
+            .args(pages.iter())
+            .output()
+            .expect("java runs the Nu HTML checker");
+        let report: Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|_| {
+            panic!(
+                "Nu HTML checker output: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        let errors: Vec<String> = report["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| m["type"] != "info")
+            .map(|m| {
+                format!(
+                    "{} line {}: {}",
+                    m["url"]
+                        .as_str()
+                        .unwrap_or("")
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(""),
+                    m["lastLine"],
+                    m["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}: the Nu HTML checker found {} errors:\n{}",
+            self.name,
+            errors.len(),
+            errors.join("\n")
+        );
     }
 
     /// Browser console entries at SEVERE level fail the suite.
@@ -495,6 +598,222 @@ async fn the_whole_agency_and_client_journey() {
     a.shot("replaced").await;
 
     for b in [a, c, p] {
+        b.valid_html();
+        b.client.close().await.ok();
+    }
+}
+
+/// Set-up: creates the agency and logs its owner in.
+async fn set_up_agency(a: &Browser, base: &str) {
+    a.goto(base).await;
+    a.find("setup", "form[action='/setup']").await;
+    a.fill("setup", "#agency_name", "Demo Agency").await;
+    a.fill("setup", "#name", "Ava Agency").await;
+    a.fill("setup", "#email", "ava@agency.example").await;
+    a.fill("setup", "#password", PASSWORD).await;
+    a.fill("setup", "#confirm", PASSWORD).await;
+    a.click("setup", "form[action='/setup'] button[type=submit]")
+        .await;
+    a.expect_text("setup", "Welcome to Latchkey.").await;
+}
+
+/// A true/false question to the page, failing the step when the answer is false.
+async fn holds(b: &Browser, label: &str, js: &str, why: &str) {
+    let answer = b.script(js).await;
+    if answer != json!(true) {
+        b.fail(label, &format!("{why} ({js} gave {answer})")).await;
+    }
+}
+
+#[tokio::test]
+async fn a_spanish_client_with_a_large_portfolio_on_a_phone() {
+    let Some(driver) = driver_url() else {
+        eprintln!(
+            "browser tests skipped: LATCHKEY_CHROMEDRIVER_URL is not set (scripts/test sets it)"
+        );
+        return;
+    };
+    let (base, state) = spawn().await;
+    let a = Browser::open(&driver, "es-agency", 1280, 900).await;
+    set_up_agency(&a, &base).await;
+    a.goto(&format!("{base}/clients/new")).await;
+    a.fill("client", "#name", "Northwind Retail").await;
+    a.fill("client", "#contact_email", "casey@bloom.example")
+        .await;
+    a.click("client", "form[action='/clients'] button[type=submit]")
+        .await;
+    a.expect_text("client", "Client added.").await;
+
+    // A template for Spanish-speaking clients: Pages and ad accounts, in Spanish.
+    a.goto(&format!("{base}/requests/templates")).await;
+    a.expect_text("templates", "No templates yet").await;
+    a.fill("templates", "#name", "Pages and ads, Spanish").await;
+    a.find("templates", "#language")
+        .await
+        .select_by_value("es")
+        .await
+        .unwrap();
+    a.click(
+        "templates",
+        "form[action='/requests/templates'] button[type=submit]",
+    )
+    .await;
+    a.expect_text("templates", "Template saved.").await;
+    a.shot("templates").await;
+    // Forms are centred on a desktop.
+    holds(
+        &a,
+        "templates",
+        "var r = document.querySelector('section.card.narrow').getBoundingClientRect(); \
+         return Math.abs(r.left - (window.innerWidth - r.right)) < 24;",
+        "the form is not centred",
+    )
+    .await;
+
+    // The request starts from the template, and the link is shown rather than e-mailed.
+    a.goto(&format!("{base}/requests/new")).await;
+    a.click("request", "a.chip").await;
+    a.find("request", "#language option[value='es'][selected]")
+        .await;
+    a.find("request", "#client_id")
+        .await
+        .select_by_label("Northwind Retail")
+        .await
+        .unwrap();
+    a.click("request", "input[name=delivery][value=link]").await;
+    a.shot("request-form").await;
+    a.click("request", "form[action='/requests'] button[type=submit]")
+        .await;
+    a.expect_text("request", "This is the only time the link is shown")
+        .await;
+    let link = a
+        .find("request", "input[value*='/r/lkr_']")
+        .await
+        .attr("value")
+        .await
+        .unwrap()
+        .unwrap();
+    a.shot("request-link").await;
+
+    // The client, on a phone, in Spanish.
+    let p = Browser::open(&driver, "es-phone", 375, 812).await;
+    p.goto(&link).await;
+    p.expect_text("landing", "Demo Agency solicita acceso")
+        .await;
+    holds(
+        &p,
+        "landing",
+        "return document.documentElement.lang === 'es';",
+        "the page does not say it is Spanish",
+    )
+    .await;
+    p.shot("landing").await;
+    sandbox_login(&p, "input[name=person][value='9100000000000001']", "login").await;
+    p.expect_text("picker", "Elige qué compartir con Demo Agency")
+        .await;
+    p.shot("picker").await;
+    // 185 assets in a few screens: the long kinds start closed.
+    holds(
+        &p,
+        "picker",
+        "return document.querySelectorAll('input[name=asset]').length > 180 && \
+         document.documentElement.scrollHeight < 5 * window.innerHeight;",
+        "the large portfolio does not fit in a few screens",
+    )
+    .await;
+    // Tick the first asset: the share button is in reach at once, far from the bottom.
+    p.click("picker-tick", "input[name=asset]").await;
+    p.expect_text("picker-tick", "1 activo seleccionado").await;
+    holds(
+        &p,
+        "picker-tick",
+        "var r = document.querySelector('.action-bar button').getBoundingClientRect(); \
+         return r.top >= 0 && r.bottom <= window.innerHeight && \
+         window.scrollY + window.innerHeight < document.documentElement.scrollHeight - 400;",
+        "the share button is not in reach before the bottom of the page",
+    )
+    .await;
+    p.shot("picker-tick").await;
+    // Search: only the matching Page (and its section) stays on screen.
+    p.fill("picker-search", "#filter", "Store #042").await;
+    holds(
+        &p,
+        "picker-search",
+        "var shown = Array.from(document.querySelectorAll('li[data-name]')).filter(function (li) { return li.offsetParent !== null; }); \
+         var groups = Array.from(document.querySelectorAll('[data-group]')).filter(function (g) { return g.offsetParent !== null; }); \
+         return shown.length === 1 && shown[0].dataset.name === 'Northwind Store #042' && groups.length === 1;",
+        "the search does not narrow the list to the one Page",
+    )
+    .await;
+    p.click(
+        "picker-search",
+        "input[name=asset][value='1200000000000042']",
+    )
+    .await;
+    p.expect_text("picker-search", "2 activos seleccionados")
+        .await;
+    p.shot("picker-search").await;
+
+    // Meta is down: nothing is shared, and the page says so (in Spanish).
+    let sandbox = state.sandbox.as_ref().unwrap();
+    sandbox.set_faults(latchkey::meta::sandbox::Faults {
+        transient_percent: 100,
+        ..Default::default()
+    });
+    p.find("share", ".action-bar button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    p.expect_text("nothing-shared", "Todavía no se ha compartido nada")
+        .await;
+    p.expect_text("nothing-shared", "No compartido").await;
+    holds(
+        &p,
+        "nothing-shared",
+        "return !document.body.innerText.includes('Esto es lo que se ha compartido');",
+        "a 0-of-N result claims something was shared",
+    )
+    .await;
+    p.shot("nothing-shared").await;
+    // Meta is back: the retry shares it.
+    sandbox.set_faults(Default::default());
+    p.click("retry", "form[action='/approve/again'] button")
+        .await;
+    p.expect_text("done", "¡Listo, gracias!").await;
+    p.expect_text("done", "Northwind Store #042").await;
+    p.shot("done").await;
+
+    // Staff on a phone: the menu stays one line, wide tables scroll inside their card.
+    let s = Browser::open(&driver, "es-staff-phone", 375, 812).await;
+    s.goto(&format!("{base}/login")).await;
+    s.fill("staff-login", "#email", "ava@agency.example").await;
+    s.fill("staff-login", "#password", PASSWORD).await;
+    s.click("staff-login", "form[action='/login'] button[type=submit]")
+        .await;
+    s.expect_text("staff-login", "Ava Agency · Demo Agency")
+        .await;
+    s.goto(&format!("{base}/grants")).await;
+    s.expect_text("staff-grants", "Northwind Store #042").await;
+    holds(
+        &s,
+        "staff-grants",
+        "var nav = document.querySelector('.nav'); var first = nav.querySelector('a'); \
+         return nav.getBoundingClientRect().height < 2 * first.getBoundingClientRect().height + 8;",
+        "the menu wraps onto several lines",
+    )
+    .await;
+    holds(
+        &s,
+        "staff-grants",
+        "return document.documentElement.scrollWidth <= window.innerWidth;",
+        "the page is wider than the phone",
+    )
+    .await;
+    s.shot("staff-grants").await;
+
+    for b in [a, p, s] {
+        b.valid_html();
         b.client.close().await.ok();
     }
 }

@@ -217,12 +217,17 @@ fn groups_of(tr: Tr, offered: &[Offered]) -> Vec<Group> {
             shareable: o.shareable,
             reason: o.reason.as_ref().map(|r| tr.text(r)).unwrap_or_default(),
         };
-        let at = match groups.iter().position(|g| g.name == o.owner_name) {
+        // Pages outside any portfolio are grouped under words in the reader's language.
+        let owner = match &o.owner {
+            Some(_) => o.owner_name.clone(),
+            None => tr.t("owner-no-portfolio"),
+        };
+        let at = match groups.iter().position(|g| g.name == owner) {
             Some(i) => i,
             None => {
                 groups.push(Group {
                     key: groups.len(),
-                    name: o.owner_name.clone(),
+                    name: owner,
                     kinds: Vec::new(),
                     any_shareable: false,
                 });
