@@ -203,11 +203,22 @@ impl Browser {
             .json()
             .await
             .unwrap();
+        // The page's own status (a 404 page visited on purpose) is not a console error.
+        let here = self
+            .client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default();
         let severe: Vec<&Value> = logs["value"]
             .as_array()
             .into_iter()
             .flatten()
             .filter(|e| e["level"] == "SEVERE")
+            .filter(|e| {
+                !(e["source"] == "network"
+                    && e["message"].as_str().is_some_and(|m| m.starts_with(&here)))
+            })
             .collect();
         if !severe.is_empty() {
             self.fail(label, &format!("console errors: {severe:?}"))
@@ -811,6 +822,39 @@ async fn a_spanish_client_with_a_large_portfolio_on_a_phone() {
     )
     .await;
     s.shot("staff-grants").await;
+
+    // Every other staff page, and the client's error pages, pass the same checks.
+    let request_path = sqlx::query_scalar::<_, i64>("SELECT MIN(id) FROM access_requests")
+        .fetch_one(&state.db.pool)
+        .await
+        .map(|id| format!("/requests/{id}"))
+        .unwrap();
+    for (path, text) in [
+        ("/", "To do"),
+        ("/clients", "Northwind Retail"),
+        ("/requests", "Northwind Retail"),
+        (request_path.as_str(), "Request for Northwind Retail"),
+        (&format!("{request_path}/preview"), "Preview:"),
+        ("/grants", "Northwind Store #042"),
+        ("/reauth", "Nothing to re-authorise"),
+        ("/team", "Ava Agency"),
+        ("/settings", "Settings"),
+        ("/emails", "E-mail"),
+        ("/audit", "Audit log"),
+        ("/account/notifications", "Notifications"),
+        ("/account/password", "password"),
+        ("/requests/templates", "Pages and ads, Spanish"),
+        ("/no-such-page", "Page not found"),
+    ] {
+        let label = format!("page{}", path.replace('/', "-"));
+        a.goto(&format!("{base}{path}")).await;
+        a.expect_text(&label, text).await;
+        a.shot(&label).await;
+    }
+    p.goto(&format!("{base}/r/lkr_not-a-real-link?lang=de"))
+        .await;
+    p.expect_text("client-404", "Seite nicht gefunden").await;
+    p.shot("client-404").await;
 
     for b in [a, p, s] {
         b.valid_html();
