@@ -321,8 +321,15 @@ async fn spawn() -> (String, latchkey::web::AppState) {
     (base, state)
 }
 
+/// chromedriver's address; without one the browser tests say they were skipped.
 fn driver_url() -> Option<String> {
-    std::env::var("LATCHKEY_CHROMEDRIVER_URL").ok()
+    let url = std::env::var("LATCHKEY_CHROMEDRIVER_URL").ok();
+    if url.is_none() {
+        eprintln!(
+            "browser tests skipped: LATCHKEY_CHROMEDRIVER_URL is not set (scripts/test sets it)"
+        );
+    }
+    url
 }
 
 /// Opens the newest e-mail whose subject contains `subject` and returns its link to `/r/`.
@@ -360,9 +367,6 @@ async fn sandbox_login(c: &Browser, person_css: &str, label: &str) {
 #[tokio::test]
 async fn the_whole_agency_and_client_journey() {
     let Some(driver) = driver_url() else {
-        eprintln!(
-            "browser tests skipped: LATCHKEY_CHROMEDRIVER_URL is not set (scripts/test sets it)"
-        );
         return;
     };
     let (base, state) = spawn().await;
@@ -639,9 +643,6 @@ async fn holds(b: &Browser, label: &str, js: &str, why: &str) {
 #[tokio::test]
 async fn a_spanish_client_with_a_large_portfolio_on_a_phone() {
     let Some(driver) = driver_url() else {
-        eprintln!(
-            "browser tests skipped: LATCHKEY_CHROMEDRIVER_URL is not set (scripts/test sets it)"
-        );
         return;
     };
     let (base, state) = spawn().await;
