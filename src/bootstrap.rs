@@ -86,3 +86,30 @@ pub async fn create_owner_in(
     tx.commit().await?;
     Ok((agency_id, user_id))
 }
+
+/// `latchkey api-key create`: a key for an agency, for scripted installs. Returns the key,
+/// which is printed once and never stored.
+pub async fn create_api_key(
+    settings: &Settings,
+    agency_id: i64,
+    name: &str,
+    scope: &str,
+) -> anyhow::Result<String> {
+    let db = Db::connect(settings).await?;
+    db.migrate().await?;
+    if agencies::get(&db.pool, agency_id).await?.is_none() {
+        anyhow::bail!("there is no agency {agency_id}");
+    }
+    let actor = crate::actions::Actor {
+        agency_id,
+        user_id: None,
+        label: "command line".into(),
+        name: "command line".into(),
+        role: Role::Owner,
+        ip: "local".into(),
+    };
+    match crate::actions::api_keys::create_in(&db, &Clock::system(), &actor, name, scope).await? {
+        Ok(created) => Ok(created.secret.expose().to_owned()),
+        Err(errors) => anyhow::bail!("{}", errors.join(" ")),
+    }
+}

@@ -38,6 +38,11 @@ pub enum Command {
         #[arg(long = "redirect-uri", value_name = "URI")]
         redirect_uris: Vec<String>,
     },
+    /// API keys for scripted installs (`api-key create` prints the key once).
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
     /// Create an agency and its owner without the browser (for scripted installs).
     /// The password is read from standard input.
     CreateOwner {
@@ -50,6 +55,23 @@ pub enum Command {
         /// The owner's display name.
         #[arg(long, default_value = "Owner")]
         name: String,
+    },
+}
+
+/// What to do with API keys.
+#[derive(Subcommand, Debug, Clone)]
+pub enum ApiKeyCommand {
+    /// Create a key for an agency and print it (once; only its hash is kept).
+    Create {
+        /// The agency's id (1 for the first agency set up).
+        #[arg(long)]
+        agency: i64,
+        /// A name to recognise the key by ("CRM sync").
+        #[arg(long)]
+        name: String,
+        /// What the key may do: read, or write (read and write).
+        #[arg(long, value_parser = ["read", "write"])]
+        scope: String,
     },
 }
 

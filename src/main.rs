@@ -4,7 +4,7 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use clap::Parser;
-use latchkey::config::{Cli, Command};
+use latchkey::config::{ApiKeyCommand, Cli, Command};
 use latchkey::{Application, Clock};
 
 #[tokio::main]
@@ -79,6 +79,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = latchkey::store::Db::connect(&settings).await?;
             db.migrate().await?;
             println!("database is up to date");
+            Ok(())
+        }
+        Command::ApiKey {
+            command:
+                ApiKeyCommand::Create {
+                    agency,
+                    name,
+                    scope,
+                },
+        } => {
+            let key = latchkey::bootstrap::create_api_key(&settings, agency, &name, &scope).await?;
+            println!("{key}");
+            eprintln!("This key is shown once: store it now. Revoke it in Settings → API keys.");
             Ok(())
         }
         Command::CreateOwner {

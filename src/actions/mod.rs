@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod account;
+pub mod api_keys;
 pub mod approval;
 pub mod assignments;
 pub mod clients;

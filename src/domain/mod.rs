@@ -2,6 +2,7 @@
 //! each constructor either returns a valid value or says, in plain words, what is wrong.
 
 pub mod access;
+pub mod api;
 pub mod email;
 pub mod grant;
 pub mod migration;

@@ -5,12 +5,14 @@
 //! app's clock, TEXT for everything else. Tenant data is always filtered by agency id.
 
 pub mod agencies;
+pub mod api_keys;
 pub mod audit;
 pub mod auth_tokens;
 pub mod clients;
 pub mod flows;
 pub mod grant_book;
 pub mod grants;
+pub mod idempotency;
 pub mod leases;
 pub mod outbox;
 pub mod prefs;

@@ -25,8 +25,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::actions::Ctx;
 use crate::meta::sandbox::Sandbox;
 use agency::{
-    audit, auth, clients, emails, grants, home, reauth, records, request_templates, requests,
-    settings, team, verify,
+    api_keys, audit, auth, clients, emails, grants, home, reauth, records, request_templates,
+    requests, settings, team, verify,
 };
 use client::{approve, decline, link};
 
@@ -203,6 +203,14 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(verify::offboard_confirm).post(verify::offboard),
         ),
         ("/grants.csv", get(grants::export)),
+        (
+            "/settings/api-keys",
+            get(api_keys::list).post(api_keys::create),
+        ),
+        (
+            "/settings/api-keys/{id}/revoke",
+            get(api_keys::revoke_confirm).post(api_keys::revoke),
+        ),
         ("/settings", get(settings::form).post(settings::save)),
         ("/settings/logo", post(settings::upload_logo)),
         ("/settings/logo/remove", post(settings::remove_logo)),

@@ -96,6 +96,8 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/clients/{id}/verify", (Staff, "P")),
         ("/clients/{id}/offboard", (Manager, "GP")),
         ("/grants.csv", (Staff, "G")),
+        ("/settings/api-keys", (Manager, "GP")),
+        ("/settings/api-keys/{id}/revoke", (Manager, "GP")),
         ("/settings", (Manager, "GP")),
         ("/settings/logo", (Manager, "P")),
         ("/settings/logo/remove", (Manager, "P")),
@@ -123,6 +125,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
 
 /// Agency A's objects, to fill the paths with.
 struct Ids {
+    api_key: i64,
     template: i64,
     agency: i64,
     client: i64,
@@ -133,7 +136,9 @@ struct Ids {
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
-    let id = if path.starts_with("/requests/templates/") {
+    let id = if path.starts_with("/settings/api-keys/") {
+        ids.api_key
+    } else if path.starts_with("/requests/templates/") {
         ids.template
     } else if path.starts_with("/requests/") {
         ids.request
@@ -219,7 +224,15 @@ async fn world(app: &TestApp) -> (Ids, TestApp, TestApp) {
         )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
+    let key = app
+        .post(
+            "/settings/api-keys",
+            &[("name", "Matrix key"), ("scope", "read")],
+        )
+        .await;
+    assert_eq!(key.status, 200, "{}", key.body);
     let ids = Ids {
+        api_key: one("SELECT MIN(id) FROM api_keys").await,
         template: one("SELECT MIN(id) FROM request_templates").await,
         agency: one("SELECT MIN(id) FROM agencies").await,
         client,

@@ -2,6 +2,7 @@
 //! queue, team, settings, e-mail delivery and the audit log. Staff only (a session), except
 //! set-up, login and the password and invitation links.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod clients;

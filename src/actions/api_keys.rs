@@ -1,0 +1,130 @@
+//! API keys: owners and admins create them (in Settings or with `latchkey api-key create`),
+//! each shown once and kept as a hash; a key acts for its agency only, with its scope.
+
+use super::{Actor, Ctx, audit};
+use crate::clock::Clock;
+use crate::domain::api::{ApiScope, KEY_PREFIX};
+use crate::domain::{BoundedText, Role, SecretToken};
+use crate::error::{AppError, AppResult};
+use crate::store::Db;
+use crate::store::api_keys::{self, ApiKey, NewKey};
+
+/// Longest key name.
+pub const MAX_NAME: usize = 60;
+
+/// A key just made: the secret, shown this once.
+pub struct Created {
+    pub id: i64,
+    pub secret: SecretToken,
+}
+
+/// Creates a key. `Err(errors)` lists what to correct; nothing is stored then. Only owners
+/// and admins may (a member's attempt is refused like the Settings page).
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn create(
+    ctx: &Ctx,
+    actor: &Actor,
+    name: &str,
+    scope: &str,
+) -> AppResult<Result<Created, Vec<String>>> {
+    create_in(&ctx.db, &ctx.clock, actor, name, scope).await
+}
+
+/// [`create`] with only a database and a clock (`latchkey api-key create`).
+pub async fn create_in(
+    db: &Db,
+    clock: &Clock,
+    actor: &Actor,
+    name: &str,
+    scope: &str,
+) -> AppResult<Result<Created, Vec<String>>> {
+    if !actor.role.can_manage() {
+        return Err(AppError::Forbidden(
+            "Only the agency's owners and admins can manage API keys.",
+        ));
+    }
+    let mut errors = Vec::new();
+    let name = BoundedText::parse(name, "The key's name", MAX_NAME, true)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let scope = ApiScope::parse(scope);
+    if scope.is_none() {
+        errors.push("Choose what the key may do: read only, or read and write.".to_owned());
+    }
+    let (Some(name), Some(scope), true) = (name, scope, errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
+    let secret = SecretToken::generate(KEY_PREFIX);
+    // "lk_key_" and four characters of the secret: enough to tell keys apart.
+    let prefix: String = secret.expose().chars().take(KEY_PREFIX.len() + 5).collect();
+    let now = clock.now();
+    let mut tx = db.begin().await?;
+    let id = api_keys::insert(
+        &mut *tx,
+        &NewKey {
+            agency_id: actor.agency_id,
+            name: name.as_str(),
+            prefix: &prefix,
+            key_hash: &secret.hash(),
+            scope,
+            created_by: actor.user_id,
+            created_by_name: &actor.name,
+        },
+        now,
+    )
+    .await?;
+    let target = format!("{} ({prefix}…, {})", name.as_str(), scope.as_str());
+    audit(&mut tx, actor, "api_key.created", &target, now).await?;
+    tx.commit().await?;
+    Ok(Ok(Created { id, secret }))
+}
+
+pub async fn list(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<ApiKey>> {
+    Ok(api_keys::list(&ctx.db.pool, agency_id).await?)
+}
+
+/// Revokes a key at once: its next request is refused.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, key = id))]
+pub async fn revoke(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
+    if !actor.role.can_manage() {
+        return Err(AppError::Forbidden(
+            "Only the agency's owners and admins can manage API keys.",
+        ));
+    }
+    let key = api_keys::get(&ctx.db.pool, actor.agency_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    if api_keys::revoke(&mut *tx, actor.agency_id, id, now).await? {
+        let target = format!("{} ({}…)", key.name, key.prefix);
+        audit(&mut tx, actor, "api_key.revoked", &target, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The live key a presented secret names, noting its use.
+pub async fn authenticate(ctx: &Ctx, presented: &str) -> AppResult<Option<ApiKey>> {
+    let Some(secret) = SecretToken::from_presented(KEY_PREFIX, presented) else {
+        return Ok(None);
+    };
+    let key = api_keys::by_hash(&ctx.db.pool, &secret.hash()).await?;
+    if let Some(k) = &key {
+        api_keys::touch(&ctx.db.pool, k.id, ctx.clock.now()).await?;
+    }
+    Ok(key)
+}
+
+/// The actor a key's requests are done as: named after the key, in the audit log.
+pub fn actor_of(key: &ApiKey, ip: &str) -> Actor {
+    Actor {
+        agency_id: key.agency_id,
+        user_id: None,
+        label: format!("API key {} ({}…)", key.name, key.prefix),
+        name: key.name.clone(),
+        // A key acts as staff; managing the team and settings stays with people.
+        role: Role::Member,
+        ip: ip.to_owned(),
+    }
+}

@@ -1,0 +1,118 @@
+//! API keys, kept as a SHA-256 of the key (the key itself is shown once).
+
+use sqlx::FromRow;
+
+use super::Exec;
+use crate::domain::api::ApiScope;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ApiKey {
+    pub id: i64,
+    pub agency_id: i64,
+    pub name: String,
+    /// The key's first characters, to recognise it in lists and the audit log.
+    pub prefix: String,
+    #[sqlx(try_from = "String")]
+    pub scope: ApiScope,
+    pub created_by_name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "id, agency_id, name, prefix, scope, created_by_name, created_at, last_used_at, revoked_at";
+
+pub struct NewKey<'a> {
+    pub agency_id: i64,
+    pub name: &'a str,
+    pub prefix: &'a str,
+    pub key_hash: &'a str,
+    pub scope: ApiScope,
+    pub created_by: Option<i64>,
+    pub created_by_name: &'a str,
+}
+
+pub async fn insert<'c>(db: impl Exec<'c>, k: &NewKey<'_>, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO api_keys (agency_id, name, prefix, key_hash, scope, created_by,
+             created_by_name, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(k.agency_id)
+    .bind(k.name)
+    .bind(k.prefix)
+    .bind(k.key_hash)
+    .bind(k.scope.as_str())
+    .bind(k.created_by)
+    .bind(k.created_by_name)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+/// The agency's keys, newest first (revoked ones too, marked).
+pub async fn list<'c>(db: impl Exec<'c>, agency_id: i64) -> Result<Vec<ApiKey>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM api_keys WHERE agency_id = $1 ORDER BY created_at DESC, id DESC"
+    )))
+    .bind(agency_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn get<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+) -> Result<Option<ApiKey>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM api_keys WHERE agency_id = $1 AND id = $2"
+    )))
+    .bind(agency_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The live key with this hash.
+pub async fn by_hash<'c>(db: impl Exec<'c>, key_hash: &str) -> Result<Option<ApiKey>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"
+    )))
+    .bind(key_hash)
+    .fetch_optional(db)
+    .await
+}
+
+/// Revokes a live key; false when there was none.
+pub async fn revoke<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE api_keys SET revoked_at = $3 WHERE agency_id = $1 AND id = $2 AND revoked_at IS NULL",
+    )
+    .bind(agency_id)
+    .bind(id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Notes a use, at most once a minute per key (a read is not a write on every call).
+pub async fn touch<'c>(db: impl Exec<'c>, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE api_keys SET last_used_at = $2
+         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(now - 60)
+    .execute(db)
+    .await?;
+    Ok(())
+}

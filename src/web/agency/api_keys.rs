@@ -1,0 +1,158 @@
+//! Settings → API keys: owners and admins create (shown once), list and revoke keys.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::actions::api_keys;
+use crate::web::AppState;
+use crate::web::error::AppResult;
+use crate::web::layout::{Layout, render, render_status};
+use crate::web::session::{ClientIp, Manager, Staff};
+
+struct KeyRow {
+    id: i64,
+    name: String,
+    prefix: String,
+    scope: &'static str,
+    created: String,
+    created_by: String,
+    last_used: String,
+    revoked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "api_keys.html")]
+struct KeysPage {
+    layout: Layout,
+    keys: Vec<KeyRow>,
+    /// (name, key) right after creation: the only time the key is shown.
+    created: Option<(String, String)>,
+    name: String,
+    scope: String,
+    errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "api_key_revoke.html")]
+struct RevokePage {
+    layout: Layout,
+    id: i64,
+    name: String,
+    prefix: String,
+}
+
+async fn page(
+    st: &AppState,
+    staff: &Staff,
+    created: Option<(String, String)>,
+    name: String,
+    scope: String,
+    errors: Vec<String>,
+) -> AppResult<KeysPage> {
+    let keys = api_keys::list(st, staff.agency_id)
+        .await?
+        .into_iter()
+        .map(|k| KeyRow {
+            id: k.id,
+            scope: k.scope.label(),
+            created: staff.when(k.created_at),
+            created_by: k.created_by_name,
+            last_used: k
+                .last_used_at
+                .map_or_else(|| "Never".to_owned(), |t| staff.when(t)),
+            revoked: k.revoked_at.is_some(),
+            name: k.name,
+            prefix: k.prefix,
+        })
+        .collect();
+    Ok(KeysPage {
+        layout: Layout::staff(staff, "API keys", "settings"),
+        keys,
+        created,
+        name,
+        scope,
+        errors,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let mut p = page(&st, &staff, None, String::new(), "read".into(), vec![]).await?;
+    p.layout = p.layout.with_notice(q.notice.as_deref());
+    render(&p)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct KeyForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    scope: String,
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<KeyForm>,
+) -> AppResult<Response> {
+    match api_keys::create(&st, &staff.acting(&ip), &f.name, &f.scope).await? {
+        Ok(created) => {
+            let shown = (f.name.trim().to_owned(), created.secret.expose().to_owned());
+            let p = page(
+                &st,
+                &staff,
+                Some(shown),
+                String::new(),
+                "read".into(),
+                vec![],
+            )
+            .await?;
+            render(&p)
+        }
+        Err(errors) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&st, &staff, None, f.name, f.scope, errors).await?,
+        ),
+    }
+}
+
+pub async fn revoke_confirm(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let key = api_keys::list(&st, staff.agency_id)
+        .await?
+        .into_iter()
+        .find(|k| k.id == id && k.revoked_at.is_none())
+        .ok_or(crate::error::AppError::NotFound)?;
+    render(&RevokePage {
+        layout: Layout::staff(&staff, "Revoke API key", "settings"),
+        id,
+        name: key.name,
+        prefix: key.prefix,
+    })
+}
+
+pub async fn revoke(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    api_keys::revoke(&st, &staff.acting(&ip), id).await?;
+    Ok(Redirect::to("/settings/api-keys?notice=api_key_revoked").into_response())
+}
