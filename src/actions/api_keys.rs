@@ -116,13 +116,14 @@ pub async fn authenticate(ctx: &Ctx, presented: &str) -> AppResult<Option<ApiKey
     Ok(key)
 }
 
-/// The actor a key's requests are done as: named after the key, in the audit log.
+/// The actor a key's requests are done as: named after the key in the audit log, and
+/// acting for the person who made it (a request it sends comes from them).
 pub fn actor_of(key: &ApiKey, ip: &str) -> Actor {
     Actor {
         agency_id: key.agency_id,
-        user_id: None,
+        user_id: key.creator_id,
         label: format!("API key {} ({}…)", key.name, key.prefix),
-        name: key.name.clone(),
+        name: key.creator_name.clone().unwrap_or_else(|| key.name.clone()),
         // A key acts as staff; managing the team and settings stays with people.
         role: Role::Member,
         ip: ip.to_owned(),

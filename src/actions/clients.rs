@@ -160,3 +160,13 @@ pub async fn overview(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Overview>
         history,
     })
 }
+
+/// A page of the agency's clients.
+pub async fn list(
+    ctx: &Ctx,
+    agency_id: i64,
+    q: &clients::ClientQuery,
+    per_page: i64,
+) -> AppResult<crate::store::Page<Client>> {
+    Ok(clients::list(&ctx.db.pool, agency_id, q, per_page).await?)
+}

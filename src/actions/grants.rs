@@ -83,3 +83,30 @@ pub async fn export(
     own_client(ctx, agency_id, q.client_id).await?;
     Ok(grant_book::stream(ctx.db.pool.clone(), agency_id, q))
 }
+
+/// One of the agency's grants with its history, or 404.
+#[tracing::instrument(skip_all, fields(agency = agency_id, grant = id))]
+pub async fn detail(
+    ctx: &Ctx,
+    agency_id: i64,
+    id: i64,
+) -> AppResult<(Grant, Vec<crate::store::grants::GrantEvent>)> {
+    let g = crate::store::grants::get(&ctx.db.pool, agency_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let events = crate::store::grants::events(&ctx.db.pool, id).await?;
+    Ok((g, events))
+}
+
+/// One page of the agency's grants, without the dashboard's totals and picker (the API's
+/// list): one query.
+pub async fn page(
+    ctx: &Ctx,
+    agency_id: i64,
+    q: &GrantQuery,
+    after: Option<&Cursor>,
+    per_page: i64,
+) -> AppResult<(Vec<Grant>, bool)> {
+    own_client(ctx, agency_id, q.client_id).await?;
+    Ok(grant_book::page(&ctx.db.pool, agency_id, q, after, per_page).await?)
+}

@@ -588,3 +588,15 @@ pub async fn send_deadline_reminders(ctx: &Ctx) -> AppResult<usize> {
     }
     Ok(sent)
 }
+
+/// A client's migration record (None: never recorded), or 404 for another agency's client.
+pub async fn record_of(
+    ctx: &Ctx,
+    agency_id: i64,
+    client_id: i64,
+) -> AppResult<Option<crate::store::clients::MigrationRow>> {
+    clients::get(&ctx.db.pool, agency_id, client_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(clients::migration(&ctx.db.pool, agency_id, client_id).await?)
+}

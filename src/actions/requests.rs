@@ -95,7 +95,7 @@ pub(crate) async fn issue(
             message: spec.message,
             single_use: spec.single_use,
             expires_at: spec.expires_at,
-            created_by: actor.user_id.unwrap_or_default(),
+            created_by: actor.user_id,
             scope_assets: &spec.scope.join(","),
             purpose: spec.purpose,
             language: spec.language,
@@ -534,4 +534,19 @@ pub async fn send_auto_reminders(ctx: &Ctx) -> AppResult<usize> {
         ctx.mailer.wake();
     }
     Ok(sent)
+}
+
+/// A page of the agency's requests, newest first, after `q.before_id`.
+pub async fn list(
+    ctx: &Ctx,
+    agency_id: i64,
+    q: &requests::RequestQuery,
+    per_page: i64,
+) -> AppResult<crate::store::Page<AccessRequest>> {
+    if let Some(c) = q.client_id {
+        clients::get(&ctx.db.pool, agency_id, c)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
+    Ok(requests::list(&ctx.db.pool, agency_id, q, ctx.clock.now(), per_page).await?)
 }

@@ -147,6 +147,15 @@ pub enum DueBasis {
 }
 
 impl DueBasis {
+    /// The API's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Organisation => "organisation",
+            Self::EstimateFromActivation => "estimate_from_activation",
+            Self::EstimateFromMove => "estimate_from_move",
+        }
+    }
+
     pub fn is_estimate(self) -> bool {
         self != Self::Organisation
     }

@@ -18,10 +18,17 @@ pub struct ApiKey {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// The staff member who made it, while still on the team (None: the command line, or
+    /// they left): requests the key sends go out in their name.
+    pub creator_id: Option<i64>,
+    pub creator_name: Option<String>,
 }
 
-const COLUMNS: &str =
-    "id, agency_id, name, prefix, scope, created_by_name, created_at, last_used_at, revoked_at";
+const COLUMNS: &str = "k.id, k.agency_id, k.name, k.prefix, k.scope, k.created_by_name,
+    k.created_at, k.last_used_at, k.revoked_at, u.id AS creator_id, u.name AS creator_name";
+
+const FROM: &str =
+    "api_keys k LEFT JOIN users u ON u.id = k.created_by AND u.agency_id = k.agency_id";
 
 pub struct NewKey<'a> {
     pub agency_id: i64,
@@ -54,7 +61,7 @@ pub async fn insert<'c>(db: impl Exec<'c>, k: &NewKey<'_>, now: i64) -> Result<i
 /// The agency's keys, newest first (revoked ones too, marked).
 pub async fn list<'c>(db: impl Exec<'c>, agency_id: i64) -> Result<Vec<ApiKey>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM api_keys WHERE agency_id = $1 ORDER BY created_at DESC, id DESC"
+        "SELECT {COLUMNS} FROM {FROM} WHERE k.agency_id = $1 ORDER BY k.created_at DESC, k.id DESC"
     )))
     .bind(agency_id)
     .fetch_all(db)
@@ -67,7 +74,7 @@ pub async fn get<'c>(
     id: i64,
 ) -> Result<Option<ApiKey>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM api_keys WHERE agency_id = $1 AND id = $2"
+        "SELECT {COLUMNS} FROM {FROM} WHERE k.agency_id = $1 AND k.id = $2"
     )))
     .bind(agency_id)
     .bind(id)
@@ -78,7 +85,7 @@ pub async fn get<'c>(
 /// The live key with this hash.
 pub async fn by_hash<'c>(db: impl Exec<'c>, key_hash: &str) -> Result<Option<ApiKey>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"
+        "SELECT {COLUMNS} FROM {FROM} WHERE k.key_hash = $1 AND k.revoked_at IS NULL"
     )))
     .bind(key_hash)
     .fetch_optional(db)

@@ -27,6 +27,33 @@ pub enum Cursor {
     Due(i64, i64),
 }
 
+impl Cursor {
+    /// The cursor after `g` in `sort` order, as text for a link.
+    pub fn after(sort: &str, g: &Grant) -> String {
+        match sort {
+            "asset" => format!("a:{}:{}", g.id, g.asset_name),
+            "due" => format!(
+                "d:{}:{}",
+                g.id,
+                g.due_at.unwrap_or(9_000_000_000_000_000_000)
+            ),
+            _ => format!("n:{}", g.id),
+        }
+    }
+
+    /// A cursor [`Cursor::after`] wrote for `sort`; anything else is None.
+    pub fn parse(sort: &str, raw: &str) -> Option<Self> {
+        let mut parts = raw.splitn(3, ':');
+        let (tag, id) = (parts.next()?, parts.next()?.parse::<i64>().ok()?);
+        match (sort, tag) {
+            ("asset", "a") => Some(Self::Asset(parts.next()?.to_owned(), id)),
+            ("due", "d") => Some(Self::Due(parts.next()?.parse().ok()?, id)),
+            ("newest", "n") => Some(Self::Newest(id)),
+            _ => None,
+        }
+    }
+}
+
 /// A bind value of the dashboard's dynamic WHERE clause.
 enum Bind {
     Int(i64),

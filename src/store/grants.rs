@@ -573,3 +573,18 @@ pub async fn client_history<'c>(
     .fetch_all(db)
     .await
 }
+
+/// One of the agency's grants.
+pub async fn get<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+) -> Result<Option<Grant>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM grants WHERE agency_id = $1 AND id = $2"
+    )))
+    .bind(agency_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}

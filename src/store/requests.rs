@@ -115,7 +115,8 @@ pub struct NewRequest<'a> {
     pub message: &'a str,
     pub single_use: bool,
     pub expires_at: i64,
-    pub created_by: i64,
+    /// The staff member who sent it (None: a job, or an API key without a person).
+    pub created_by: Option<i64>,
     pub scope_assets: &'a str,
     pub purpose: &'a str,
     pub language: Option<Lang>,

@@ -6,6 +6,7 @@
 //! is always read through the session's agency id.
 
 mod agency;
+pub mod api;
 mod assets;
 mod client;
 mod csv;
@@ -58,6 +59,8 @@ pub struct AppParts {
     /// The built-in sandbox, when no Meta app is configured (its routes are mounted).
     pub sandbox: Option<Sandbox>,
     pub web: Arc<WebConfig>,
+    /// Each API key's use in the current rate window.
+    pub api: api::ApiLimits,
 }
 
 impl std::ops::Deref for AppParts {
@@ -281,6 +284,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::session,
         ))
+        // The API authenticates with keys, not sessions: no cookies, no CSRF.
+        .nest("/api/v1", api::router(state.clone()))
         // Forms are capped at `body_limit` by the CSRF layer, which reads them; the outer
         // cap is higher for logo uploads (checked again by their handler).
         .layer(RequestBodyLimitLayer::new(

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod grants;
+mod json_api;
 mod matrix;
 
 mod approve;

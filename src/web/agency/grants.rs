@@ -72,29 +72,6 @@ impl Filters {
     }
 }
 
-fn cursor_of(sort: &str, g: &Grant) -> String {
-    match sort {
-        "asset" => format!("a:{}:{}", g.id, g.asset_name),
-        "due" => format!(
-            "d:{}:{}",
-            g.id,
-            g.due_at.unwrap_or(9_000_000_000_000_000_000)
-        ),
-        _ => format!("n:{}", g.id),
-    }
-}
-
-fn parse_cursor(sort: &str, raw: &str) -> Option<Cursor> {
-    let mut parts = raw.splitn(3, ':');
-    let (tag, id) = (parts.next()?, parts.next()?.parse::<i64>().ok()?);
-    match (sort, tag) {
-        ("asset", "a") => Some(Cursor::Asset(parts.next()?.to_owned(), id)),
-        ("due", "d") => Some(Cursor::Due(parts.next()?.parse().ok()?, id)),
-        ("newest", "n") => Some(Cursor::Newest(id)),
-        _ => None,
-    }
-}
-
 fn total_of(totals: &[Total], mode: GrantMode) -> i64 {
     totals
         .iter()
@@ -134,7 +111,7 @@ pub async fn dashboard(
     Query(f): Query<Filters>,
 ) -> AppResult<Response> {
     let q = f.query();
-    let after = parse_cursor(&q.sort, &f.after);
+    let after = Cursor::parse(&q.sort, &f.after);
     let book = actions::grants::book(&st, staff.agency_id, &q, after.as_ref(), PER_PAGE).await?;
     let rows: Vec<Row> = book
         .items
@@ -147,7 +124,7 @@ pub async fn dashboard(
         })
         .collect();
     let next_url = book.more.then(|| book.items.last()).flatten().map(|g| {
-        let after = urlencode(&cursor_of(&q.sort, g));
+        let after = urlencode(&Cursor::after(&q.sort, g));
         format!("/grants?{}&after={after}", f.link())
     });
     let totals = &book.totals;
@@ -211,6 +188,13 @@ pub async fn export(
     Query(f): Query<Filters>,
 ) -> AppResult<Response> {
     let rows = actions::grants::export(&st, staff.agency_id, f.query()).await?;
+    Ok(csv_response(rows))
+}
+
+/// Grants as a streamed CSV download (the dashboard's export and the API's).
+pub(crate) fn csv_response(
+    rows: impl futures_util::Stream<Item = Result<Grant, sqlx::Error>> + Send + 'static,
+) -> Response {
     let header_line = "id,client_id,kind,asset_id,asset_name,owner_portfolio_id,mode,grantee,tasks,status,status_reason,approved_by,created_at,updated_at,verified_at,due_at\n";
     let body = futures_util::stream::once(async move {
         Ok::<Bytes, sqlx::Error>(Bytes::from_static(header_line.as_bytes()))
@@ -223,5 +207,5 @@ pub async fn export(
             "attachment; filename=\"latchkey-grants.csv\"",
         ),
     ];
-    Ok((headers, Body::from_stream(body)).into_response())
+    (headers, Body::from_stream(body)).into_response()
 }

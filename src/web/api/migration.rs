@@ -1,0 +1,95 @@
+//! A client's migration record (read and set), the re-authorisation queue, and the
+//! one-click fix.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+use super::types::{FixSent, MigrationIn, MigrationOut, MigrationSet, RadarList, RadarOut, day};
+use super::{ApiJson, ApiResult, Caller, Problem};
+use crate::actions::migration::{self, MoveForm};
+use crate::web::AppState;
+
+#[utoipa::path(get, path = "/api/v1/clients/{id}/migration", tag = "migration", params(("id" = i64, Path)),
+    responses((status = 200, body = MigrationOut), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn show(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<MigrationOut>> {
+    let row = migration::record_of(&st, caller.agency_id(), id).await?;
+    Ok(Json(MigrationOut::of(row.as_ref())))
+}
+
+#[utoipa::path(put, path = "/api/v1/clients/{id}/migration", tag = "migration", params(("id" = i64, Path)),
+    request_body = MigrationIn,
+    responses((status = 200, body = MigrationSet), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn set(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<MigrationIn>,
+) -> ApiResult<Json<MigrationSet>> {
+    let actor = caller.writer()?;
+    // The client page's form, so the same rules apply.
+    let form = MoveForm {
+        status: body.status,
+        date: body.since.unwrap_or_default(),
+        people_deadline: body.people_deadline.unwrap_or_default(),
+        deadline_source: body
+            .people_deadline_source
+            .unwrap_or_else(|| "staff".into()),
+        activated_on: body.activated_on.unwrap_or_default(),
+        activated_source: body.activated_source.unwrap_or_else(|| "staff".into()),
+    };
+    let flagged = migration::record(&st, actor, id, &form).await?;
+    let row = migration::record_of(&st, caller.agency_id(), id).await?;
+    Ok(Json(MigrationSet {
+        migration: MigrationOut::of(row.as_ref()),
+        flagged,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/reauth", tag = "migration",
+    responses((status = 200, body = RadarList)),
+    security(("bearer" = [])))]
+pub async fn queue(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<RadarList>> {
+    let rows = migration::radar_rows(&st, caller.agency_id()).await?;
+    Ok(Json(RadarList {
+        data: rows
+            .into_iter()
+            .map(|(status, r)| RadarOut {
+                grant_id: r.id,
+                client_id: r.client_id,
+                client_name: r.client_name,
+                asset_name: r.asset_name,
+                kind: r.kind.as_str().to_owned(),
+                grantee: r.grantee,
+                status: status.as_str().to_owned(),
+                due_on: r.due_at.map(day),
+            })
+            .collect(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/clients/{id}/reauth", tag = "migration", params(("id" = i64, Path)),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer")),
+    responses((status = 201, body = FixSent), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn fix(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<(StatusCode, Json<FixSent>)> {
+    let actor = caller.writer()?;
+    let issued = migration::send_reauth_link(&st, actor, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(FixSent {
+            request_id: issued.id,
+            emailed_to: issued.emailed_to,
+        }),
+    ))
+}

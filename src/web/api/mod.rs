@@ -1,0 +1,338 @@
+//! `/api/v1`: the JSON API, a second face of the same use cases the pages call. A bearer
+//! key (Settings → API keys) acts for its agency only; errors are problem details; lists are
+//! cursor-paginated; every POST honours `Idempotency-Key`; each key is rate-limited.
+
+mod clients;
+mod grants;
+mod migration;
+mod openapi;
+mod problem;
+mod requests;
+mod types;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+
+use crate::actions::{Actor, api_keys};
+use crate::domain::token::hash_secret;
+use crate::store::api_keys::ApiKey;
+use crate::store::idempotency::{self, Claim};
+use crate::web::AppState;
+use crate::web::session::client_ip;
+
+pub use openapi::ApiDoc;
+pub use problem::{ApiResult, Problem};
+
+/// Requests per key per window.
+pub const RATE_LIMIT: u32 = 600;
+/// The window, in seconds.
+pub const RATE_WINDOW: i64 = 60;
+/// Largest JSON body the API reads.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// Each key's use in the current window (this process's share of the limit).
+#[derive(Default)]
+pub struct ApiLimits {
+    windows: Mutex<HashMap<i64, (i64, u32)>>,
+}
+
+impl ApiLimits {
+    /// Counts a request of `key` at `now`: Ok(remaining) or Err(seconds to wait).
+    fn take(&self, key: i64, now: i64) -> (Result<u32, i64>, i64) {
+        let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let start = now - now.rem_euclid(RATE_WINDOW);
+        let entry = w.entry(key).or_insert((start, 0));
+        if entry.0 != start {
+            *entry = (start, 0);
+        }
+        let reset = start + RATE_WINDOW - now;
+        if entry.1 >= RATE_LIMIT {
+            return (Err(reset), reset);
+        }
+        entry.1 += 1;
+        (Ok(RATE_LIMIT - entry.1), reset)
+    }
+}
+
+/// Who is calling: a live key of an agency, and the actor its changes are recorded as.
+#[derive(Clone)]
+pub struct Caller {
+    pub key: ApiKey,
+    pub actor: Actor,
+}
+
+impl Caller {
+    pub fn agency_id(&self) -> i64 {
+        self.key.agency_id
+    }
+
+    /// The actor for a change, refused for a read-only key.
+    pub fn writer(&self) -> ApiResult<&Actor> {
+        if self.key.scope.allows_writes() {
+            Ok(&self.actor)
+        } else {
+            Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "insufficient-scope",
+                "This key may only read",
+            )
+            .detail("Create a key with the write scope in Settings → API keys."))
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| Problem::unauthorized("No API key."))
+    }
+}
+
+/// A JSON body read strictly (unknown fields refused), its errors as problems.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Self(v)),
+            Err(e) => Err(Problem::malformed(e.body_text())),
+        }
+    }
+}
+
+/// Query strings read strictly, their errors as problems.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Self(v)),
+            Err(e) => Err(Problem::malformed(e.body_text())),
+        }
+    }
+}
+
+/// Checks the bearer key and the key's rate; every answer carries the rate headers.
+async fn authenticate(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+    let presented = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .map(str::to_owned);
+    let Some(presented) = presented else {
+        return Problem::unauthorized("Send the key as Authorization: Bearer <key>.")
+            .into_response();
+    };
+    let key = match api_keys::authenticate(&st, &presented).await {
+        Ok(Some(k)) => k,
+        Ok(None) => {
+            return Problem::unauthorized("The key is unknown or was revoked.").into_response();
+        }
+        Err(e) => return Problem::from(e).into_response(),
+    };
+    let (taken, reset) = st.api.take(key.id, st.clock.now());
+    let remaining = taken.unwrap_or(0);
+    let mut resp = match taken {
+        Err(wait) => Problem {
+            retry_after: Some(wait),
+            ..Problem::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "This key made too many requests",
+            )
+            .detail(format!(
+                "At most {RATE_LIMIT} requests per {RATE_WINDOW} seconds per key."
+            ))
+        }
+        .into_response(),
+        Ok(_) => {
+            let ip = client_ip(req.headers(), req.extensions().get(), &st.web);
+            let actor = api_keys::actor_of(&key, &ip);
+            req.extensions_mut().insert(Caller { key, actor });
+            next.run(req).await
+        }
+    };
+    let h = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"per-key\";q={RATE_LIMIT};w={RATE_WINDOW}")) {
+        h.insert("ratelimit-policy", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("\"per-key\";r={remaining};t={reset}")) {
+        h.insert("ratelimit", v);
+    }
+    resp
+}
+
+/// `Idempotency-Key` on a POST: the first request runs and its answer is kept (sealed, as
+/// it may hold a link); a retry with the same key and body gets that answer again, never a
+/// second change or e-mail. The same key with another body is refused; while the first is
+/// still running, a retry is told to wait.
+async fn idempotent(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    let Some(idem) = req
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return next.run(req).await;
+    };
+    if idem.is_empty() || idem.len() > 255 {
+        return Problem::malformed("An Idempotency-Key is 1 to 255 characters.").into_response();
+    }
+    let Some(caller) = req.extensions().get::<Caller>().cloned() else {
+        return Problem::unauthorized("No API key.").into_response();
+    };
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => return Problem::from(crate::error::AppError::PayloadTooLarge).into_response(),
+    };
+    let fingerprint = hash_secret(&format!(
+        "{} {}\n{}",
+        parts.method,
+        parts.uri.path(),
+        String::from_utf8_lossy(&bytes)
+    ));
+    let now = st.clock.now();
+    let pool = &st.db.pool;
+    match idempotency::claim(pool, caller.key.id, &idem, &fingerprint, now).await {
+        Err(e) => Problem::from(crate::error::AppError::from(e)).into_response(),
+        Ok(Claim::Mismatch) => Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency-key-reused",
+            "This Idempotency-Key was used for a different request",
+        )
+        .into_response(),
+        Ok(Claim::Running) => Problem {
+            retry_after: Some(1),
+            ..Problem::new(
+                StatusCode::CONFLICT,
+                "idempotency-in-progress",
+                "A request with this Idempotency-Key is still running",
+            )
+        }
+        .into_response(),
+        Ok(Claim::Done { status, body }) => {
+            let body = st.secrets.open(&body).unwrap_or_default();
+            replay(status, body)
+        }
+        Ok(Claim::New) => {
+            let resp = next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await;
+            let status = resp.status();
+            if status.is_server_error() {
+                // Nothing was answered: a retry may run it again.
+                idempotency::release(pool, caller.key.id, &idem).await.ok();
+                return resp;
+            }
+            let (head, body) = resp.into_parts();
+            let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let sealed = st.secrets.seal(&text);
+            if let Err(e) = idempotency::finish(
+                pool,
+                caller.key.id,
+                &idem,
+                i64::from(status.as_u16()),
+                &sealed,
+            )
+            .await
+            {
+                tracing::error!(error = ?e, "could not keep an idempotent answer");
+            }
+            Response::from_parts(head, Body::from(bytes))
+        }
+    }
+}
+
+fn replay(status: i64, body: String) -> Response {
+    let status = u16::try_from(status)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK);
+    let ct = if status.is_success() {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
+    let mut resp = (status, body).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    resp.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    resp
+}
+
+/// The link to the next page: the path, the cursor, and the list's other parameters.
+pub(crate) fn page_link(path: &str, cursor: &str, pairs: &[(&str, String)]) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        q.append_pair(k, v);
+    }
+    q.append_pair("cursor", cursor);
+    format!("{path}?{}", q.finish())
+}
+
+async fn no_such_route() -> Problem {
+    Problem::not_found().detail("No such API endpoint; see /api/v1/openapi.json.")
+}
+
+/// The API's routes, to nest at `/api/v1`.
+pub fn router(state: AppState) -> Router {
+    let keyed = Router::new()
+        .route("/clients", get(clients::list).post(clients::create))
+        .route("/clients/{id}", get(clients::show).patch(clients::update))
+        .route("/clients/{id}/archive", post(clients::archive))
+        .route(
+            "/clients/{id}/migration",
+            get(migration::show).put(migration::set),
+        )
+        .route("/clients/{id}/reauth", post(migration::fix))
+        .route("/reauth", get(migration::queue))
+        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests/{id}", get(requests::show))
+        .route("/requests/{id}/remind", post(requests::remind))
+        .route("/requests/{id}/regenerate", post(requests::regenerate))
+        .route("/requests/{id}/revoke", post(requests::revoke))
+        .route("/grants", get(grants::list))
+        .route("/grants.csv", get(grants::csv))
+        .route("/grants/{id}", get(grants::show))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotent,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            authenticate,
+        ));
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .merge(keyed)
+        .fallback(no_such_route)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}

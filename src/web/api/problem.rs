@@ -1,0 +1,153 @@
+//! Errors as RFC 9457 problem details (`application/problem+json`), each with a stable
+//! `type` a client can switch on.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::AppError;
+
+/// A problem: `type` names the kind (stable), `title` says it in words, `detail` about this
+/// occurrence; validation problems list every `errors` entry, as the web forms do.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    #[schema(example = "urn:latchkey:problem:validation")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+    /// Seconds to wait (rate limits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<i64>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, slug: &str, title: &str) -> Self {
+        Self {
+            kind: format!("urn:latchkey:problem:{slug}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail: None,
+            errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// 422: the input was read but breaks the rules; nothing was changed.
+    pub fn invalid(errors: Vec<String>) -> Self {
+        Self {
+            errors,
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "The request breaks a rule; nothing was changed",
+            )
+        }
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not-found", "No such resource")
+    }
+
+    pub fn unauthorized(detail: &str) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "A valid API key is required",
+        )
+        .detail(detail)
+    }
+
+    pub fn malformed(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "The request could not be read",
+        )
+        .detail(detail)
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry = self.retry_after;
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut resp = (status, body).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"latchkey\""),
+            );
+        }
+        if let Some(secs) = retry
+            && let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        resp
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => Self::not_found(),
+            AppError::Gone { title, message } => {
+                Self::new(StatusCode::GONE, "gone", &title.en()).detail(message.en())
+            }
+            AppError::Forbidden(why) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed").detail(why)
+            }
+            // The use cases' refusals of input or of a state ("a reminder was sent
+            // recently"): a rule was broken and nothing changed.
+            AppError::BadRequest(why) => Self::invalid(vec![why]),
+            AppError::TooManyRequests { retry_after } => Self {
+                retry_after: Some(retry_after),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate-limited",
+                    "Too many requests",
+                )
+            },
+            AppError::PayloadTooLarge => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "The body is larger than the API accepts",
+            ),
+            AppError::Busy => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "Latchkey is busy; try again in a few seconds",
+            ),
+            AppError::Csrf | AppError::LoginRequired { .. } => {
+                Self::unauthorized("Send the key as Authorization: Bearer <key>.")
+            }
+            e @ (AppError::Database(_) | AppError::Template(_) | AppError::Unexpected(_)) => {
+                tracing::error!(error = ?e, "API request failed");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong; it has been logged",
+                )
+            }
+        }
+    }
+}
+
+/// The API's result type: a value or a problem.
+pub type ApiResult<T> = Result<T, Problem>;

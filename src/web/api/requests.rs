@@ -1,0 +1,198 @@
+//! `/api/v1/requests`: create (the link once, or e-mailed), list with status filters, show
+//! with its timeline and grants, remind, regenerate, revoke.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::clients::limit_of;
+use super::types::{EventOut, GrantOut, Issued, RequestDetail, RequestIn, RequestList, RequestOut};
+use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, page_link};
+use crate::actions::requests::{self, Draft};
+use crate::domain::request::RequestStatus;
+use crate::store::requests::RequestQuery;
+use crate::web::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// 1–200 (default 50).
+    limit: Option<i64>,
+    cursor: Option<String>,
+    /// `created`, `emailed`, `opened`, `completed`, `partially_completed`, `expired`,
+    /// `revoked` or `declined`.
+    status: Option<String>,
+    client_id: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(ListQuery),
+    responses((status = 200, body = RequestList), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<RequestList>> {
+    let limit = limit_of(q.limit, 50)?;
+    let mut errors = Vec::new();
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s) => {
+            let parsed = RequestStatus::parse(s);
+            if parsed.is_none() {
+                errors.push(format!("status {s:?} is not a request status."));
+            }
+            parsed
+        }
+    };
+    let before_id = match q.cursor.as_deref() {
+        None => None,
+        Some(c) => {
+            let id = c.strip_prefix('r').and_then(|n| n.parse::<i64>().ok());
+            if id.is_none() {
+                errors.push("cursor is not one this API gave.".into());
+            }
+            id
+        }
+    };
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let query = RequestQuery {
+        status,
+        client_id: q.client_id,
+        before_id,
+    };
+    let got = requests::list(&st, caller.agency_id(), &query, limit).await?;
+    let now = st.clock.now();
+    let next = match (got.has_next, got.items.last()) {
+        (true, Some(last)) => {
+            let mut extra = vec![("limit", limit.to_string())];
+            if let Some(s) = &q.status {
+                extra.push(("status", s.clone()));
+            }
+            if let Some(c) = q.client_id {
+                extra.push(("client_id", c.to_string()));
+            }
+            Some(page_link(
+                "/api/v1/requests",
+                &format!("r{}", last.id),
+                &extra,
+            ))
+        }
+        _ => None,
+    };
+    Ok(Json(RequestList {
+        data: got.items.iter().map(|r| RequestOut::of(r, now)).collect(),
+        next,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = RequestIn,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer: never a second request or e-mail")),
+    responses((status = 201, body = Issued), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(st): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<RequestIn>,
+) -> ApiResult<(StatusCode, Json<Issued>)> {
+    let actor = caller.writer()?;
+    let agency = crate::store::agencies::get(&st.db.pool, caller.agency_id())
+        .await
+        .map_err(crate::error::AppError::from)?
+        .ok_or_else(Problem::not_found)?;
+    let show_link = body.delivery == "link";
+    // The same draft the web form makes, so the same rules apply.
+    let draft = Draft {
+        client_id: Some(body.client_id),
+        kinds: body.asks.into_iter().map(|a| (a.kind, a.level)).collect(),
+        mode: body.mode,
+        people: body.people,
+        expiry_days: body
+            .expiry_days
+            .unwrap_or(agency.default_expiry_days)
+            .to_string(),
+        single_use: body.single_use.unwrap_or(true),
+        message: body.message,
+        delivery: body.delivery,
+        language: body.language.unwrap_or_default(),
+    };
+    let issued = requests::create(&st, actor, &draft)
+        .await?
+        .map_err(Problem::invalid)?;
+    let r = requests::get(&st, caller.agency_id(), issued.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Issued {
+            request: RequestOut::of(&r, st.clock.now()),
+            link: show_link.then_some(issued.link),
+            emailed_to: issued.emailed_to,
+        }),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests", params(("id" = i64, Path)),
+    responses((status = 200, body = RequestDetail), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn show(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RequestDetail>> {
+    let d = requests::detail(&st, caller.agency_id(), id).await?;
+    Ok(Json(RequestDetail {
+        request: RequestOut::of(&d.request, st.clock.now()),
+        timeline: d.events.iter().map(EventOut::from).collect(),
+        grants: d.grants.iter().map(GrantOut::from).collect(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{id}/remind", tag = "requests", params(("id" = i64, Path)),
+    responses((status = 200, body = RequestOut), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn remind(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RequestOut>> {
+    let actor = caller.writer()?;
+    requests::remind(&st, actor, id).await?;
+    let r = requests::get(&st, caller.agency_id(), id).await?;
+    Ok(Json(RequestOut::of(&r, st.clock.now())))
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{id}/regenerate", tag = "requests", params(("id" = i64, Path)),
+    responses((status = 200, body = Issued), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn regenerate(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Issued>> {
+    let actor = caller.writer()?;
+    let issued = requests::regenerate(&st, actor, id).await?;
+    let r = requests::get(&st, caller.agency_id(), id).await?;
+    Ok(Json(Issued {
+        request: RequestOut::of(&r, st.clock.now()),
+        link: Some(issued.link),
+        emailed_to: issued.emailed_to,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{id}/revoke", tag = "requests", params(("id" = i64, Path)),
+    responses((status = 200, body = RequestOut), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn revoke(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RequestOut>> {
+    let actor = caller.writer()?;
+    requests::revoke(&st, actor, id).await?;
+    let r = requests::get(&st, caller.agency_id(), id).await?;
+    Ok(Json(RequestOut::of(&r, st.clock.now())))
+}

@@ -1,0 +1,401 @@
+//! What the API reads and writes, as JSON; each type is in the OpenAPI document.
+
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use utoipa::ToSchema;
+
+use crate::domain::access::Ask;
+use crate::store::clients::{Client, MigrationRow};
+use crate::store::grants::{Grant, GrantEvent};
+use crate::store::requests::{AccessRequest, RequestEvent};
+
+/// Unix seconds as RFC 3339 (UTC).
+pub fn at(ts: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+/// Unix seconds (midnight UTC) as a `YYYY-MM-DD` day.
+pub fn day(ts: i64) -> String {
+    crate::clock::format_iso_day(ts)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientOut {
+    pub id: i64,
+    pub name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub notes: String,
+    pub archived: bool,
+    /// The client's language for pages and e-mails (`es`, …); null: their browser decides.
+    pub language: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+impl From<Client> for ClientOut {
+    fn from(c: Client) -> Self {
+        Self {
+            id: c.id,
+            archived: c.archived_at.is_some(),
+            created_at: at(c.created_at),
+            updated_at: at(c.updated_at),
+            name: c.name,
+            contact_name: c.contact_name,
+            contact_email: c.contact_email,
+            notes: c.notes,
+            language: c.language,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientList {
+    pub data: Vec<ClientOut>,
+    /// The next page, or null on the last one.
+    pub next: Option<String>,
+}
+
+/// A new client.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientIn {
+    pub name: String,
+    #[serde(default)]
+    pub contact_name: String,
+    pub contact_email: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// Changes to a client: only the fields given change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientPatch {
+    pub name: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AskIo {
+    /// `page`, `ad_account`, `instagram`, `catalog` or `pixel`.
+    pub kind: String,
+    /// `manage`, `advertise` or `view`.
+    pub level: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestOut {
+    pub id: i64,
+    pub client_id: i64,
+    pub client_name: String,
+    /// `created`, `emailed`, `opened`, `completed`, `partially_completed`, `expired`,
+    /// `revoked` or `declined`.
+    pub status: String,
+    /// `partner` or `user`.
+    pub mode: String,
+    pub asks: Vec<AskIo>,
+    pub single_use: bool,
+    pub message: String,
+    pub language: Option<String>,
+    /// The link's first characters (the link itself is shown once).
+    pub link_prefix: String,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub expires_at: String,
+    pub emailed_at: Option<String>,
+    pub first_opened_at: Option<String>,
+    pub open_count: i64,
+    pub declined_at: Option<String>,
+    pub decline_reason: Option<String>,
+}
+
+impl RequestOut {
+    pub fn of(r: &AccessRequest, now: i64) -> Self {
+        Self {
+            id: r.id,
+            client_id: r.client_id,
+            client_name: r.client_name.clone(),
+            status: r.status(now).as_str().to_owned(),
+            mode: r.mode.as_str().to_owned(),
+            asks: Ask::decode(&r.asks)
+                .into_iter()
+                .map(|a| AskIo {
+                    kind: a.kind.as_str().to_owned(),
+                    level: a.level.as_str().to_owned(),
+                })
+                .collect(),
+            single_use: r.single_use == 1,
+            message: r.message.clone(),
+            language: r.language.clone(),
+            link_prefix: r.token_prefix.clone(),
+            created_at: at(r.created_at),
+            expires_at: at(r.expires_at),
+            emailed_at: r.emailed_at.map(at),
+            first_opened_at: r.first_opened_at.map(at),
+            open_count: r.open_count,
+            declined_at: r.declined_at.map(at),
+            decline_reason: r
+                .declined_at
+                .map(|_| r.decline_reason.clone())
+                .filter(|s| !s.is_empty()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestList {
+    pub data: Vec<RequestOut>,
+    pub next: Option<String>,
+}
+
+/// A new access request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestIn {
+    pub client_id: i64,
+    pub asks: Vec<AskIo>,
+    /// `partner` (recommended) or `user`.
+    pub mode: String,
+    /// For user access: the e-mail addresses of the team members who get it.
+    #[serde(default)]
+    pub people: Vec<String>,
+    /// Days until the link expires (1–90); the agency's default when left out.
+    pub expiry_days: Option<i64>,
+    /// Close the link after the client approves (default true).
+    pub single_use: Option<bool>,
+    #[serde(default)]
+    pub message: String,
+    /// `email`: e-mail the link to the client's contact; `link`: return it (once).
+    pub delivery: String,
+    /// The client's language (`en`, `es`, `de`, `fr`, `nl`, `pt`); left out: their browser's.
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Issued {
+    pub request: RequestOut,
+    /// The client's link: present only when asked for (`delivery: link`, or a regeneration),
+    /// and only in this answer.
+    pub link: Option<String>,
+    /// Where the link was e-mailed.
+    pub emailed_to: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventOut {
+    pub kind: String,
+    pub detail: String,
+    #[schema(format = DateTime)]
+    pub at: String,
+}
+
+impl From<&RequestEvent> for EventOut {
+    fn from(e: &RequestEvent) -> Self {
+        Self {
+            kind: e.kind.clone(),
+            detail: e.detail.clone(),
+            at: at(e.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestDetail {
+    pub request: RequestOut,
+    pub timeline: Vec<EventOut>,
+    pub grants: Vec<GrantOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantOut {
+    pub id: i64,
+    pub client_id: i64,
+    pub request_id: Option<i64>,
+    /// `page`, `ad_account`, `instagram`, `catalog` or `pixel`.
+    pub kind: String,
+    pub asset_id: String,
+    pub asset_name: String,
+    /// `partner` (survives managed accounts) or `user` (rests on one person).
+    pub mode: String,
+    /// The agency's portfolio id (partner) or the person's e-mail (user).
+    pub grantee: String,
+    pub tasks: Vec<String>,
+    /// `pending`, `active`, `failed`, `needs_reauth`, `lapsed`, `lost`, `replaced` or
+    /// `removed`.
+    pub status: String,
+    pub reason: String,
+    /// When a flagged grant is due (`needs_reauth`).
+    pub due_on: Option<String>,
+    pub verified_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+impl From<&Grant> for GrantOut {
+    fn from(g: &Grant) -> Self {
+        Self {
+            id: g.id,
+            client_id: g.client_id,
+            request_id: g.request_id,
+            kind: g.kind.as_str().to_owned(),
+            asset_id: g.asset_id.clone(),
+            asset_name: g.asset_name.clone(),
+            mode: g.mode.as_str().to_owned(),
+            grantee: g.grantee.clone(),
+            tasks: g
+                .tasks
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            status: g.status.as_str().to_owned(),
+            reason: g.status_reason.clone(),
+            due_on: g.due_at.map(day),
+            verified_at: g.verified_at.map(at),
+            created_at: at(g.created_at),
+            updated_at: at(g.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantList {
+    pub data: Vec<GrantOut>,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantHistory {
+    pub status: String,
+    pub detail: String,
+    #[schema(format = DateTime)]
+    pub at: String,
+}
+
+impl From<&GrantEvent> for GrantHistory {
+    fn from(e: &GrantEvent) -> Self {
+        Self {
+            status: e.status.clone(),
+            detail: e.detail.clone(),
+            at: at(e.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantDetail {
+    pub grant: GrantOut,
+    pub history: Vec<GrantHistory>,
+}
+
+/// The agency's record of a client's move to managed Meta accounts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MigrationOut {
+    /// `not_started`, `invited`, `preparing`, `migrating` or `migrated`.
+    pub status: String,
+    /// The day the status began.
+    pub since: Option<String>,
+    /// The organisation's deadline for people.
+    pub people_deadline: Option<String>,
+    /// `staff`, `client` or `meta`.
+    pub people_deadline_source: String,
+    pub activated_on: Option<String>,
+    /// When user-based grants are due, and on what basis.
+    pub due_on: Option<String>,
+    /// `organisation`, or an estimate (`estimate_from_activation`, `estimate_from_move`).
+    pub due_basis: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: Option<String>,
+}
+
+impl MigrationOut {
+    pub fn of(row: Option<&MigrationRow>) -> Self {
+        let Some(row) = row else {
+            return Self {
+                status: "not_started".into(),
+                since: None,
+                people_deadline: None,
+                people_deadline_source: "staff".into(),
+                activated_on: None,
+                due_on: None,
+                due_basis: None,
+                recorded_by: String::new(),
+                recorded_at: None,
+            };
+        };
+        let due = row.record().people_due();
+        Self {
+            status: row.migration_status.as_str().to_owned(),
+            since: row.migration_date.map(day),
+            people_deadline: row.people_deadline.map(day),
+            people_deadline_source: row.people_deadline_source.as_str().to_owned(),
+            activated_on: row.activated_on.map(day),
+            due_on: due.map(|(d, _)| day(d)),
+            due_basis: due.map(|(_, b)| b.as_str().to_owned()),
+            recorded_by: row.migration_recorded_by.clone(),
+            recorded_at: row.migration_recorded_at.map(at),
+        }
+    }
+}
+
+/// What staff record about a client's move (the same rules as the client page's form).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationIn {
+    /// `not_started`, `invited`, `preparing`, `migrating` or `migrated`.
+    pub status: String,
+    /// `YYYY-MM-DD`: the day the status began.
+    pub since: Option<String>,
+    /// `YYYY-MM-DD`: the organisation's deadline for people.
+    pub people_deadline: Option<String>,
+    /// Who gave the deadline: `staff` (default) or `client`.
+    pub people_deadline_source: Option<String>,
+    /// `YYYY-MM-DD`: the day people activated.
+    pub activated_on: Option<String>,
+    pub activated_source: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MigrationSet {
+    pub migration: MigrationOut,
+    /// User-based grants flagged for re-authorisation by this change.
+    pub flagged: usize,
+}
+
+/// A grant at risk, on the re-authorisation radar.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RadarOut {
+    pub grant_id: i64,
+    pub client_id: i64,
+    pub client_name: String,
+    pub asset_name: String,
+    pub kind: String,
+    pub grantee: String,
+    /// `needs_reauth` or `lapsed`.
+    pub status: String,
+    pub due_on: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RadarList {
+    pub data: Vec<RadarOut>,
+}
+
+/// The one-click fix: a partner-access request for exactly the flagged assets.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FixSent {
+    pub request_id: i64,
+    pub emailed_to: Option<String>,
+}
