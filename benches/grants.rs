@@ -166,10 +166,35 @@ async fn main() -> anyhow::Result<()> {
         .to_owned();
     anyhow::ensure!(!session.is_empty(), "login failed");
 
+    // An API key for the same agency (read scope), as Settings would make it.
+    let owner = latchkey::actions::Actor {
+        agency_id: agency,
+        user_id: None,
+        label: "bench".into(),
+        name: "bench".into(),
+        role: latchkey::domain::Role::Owner,
+        ip: "local".into(),
+    };
+    let api_key = latchkey::actions::api_keys::create_in(
+        &state.db,
+        &state.clock,
+        &owner,
+        "bench",
+        "read",
+    )
+    .await?
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?
+    .secret
+    .expose()
+    .to_owned();
+
     let time = |path: String| {
-        let (http, session) = (http.clone(), session.clone());
+        let (http, session, api_key) = (http.clone(), session.clone(), api_key.clone());
         async move {
-            let expect = if path.contains("/reauth") {
+            let api = path.contains("/api/v1/");
+            let expect = if api {
+                "\"asset_name\""
+            } else if path.contains("/reauth") {
                 "Client "
             } else {
                 "Asset "
@@ -177,7 +202,13 @@ async fn main() -> anyhow::Result<()> {
             let mut times = Vec::new();
             for i in 0..110 {
                 let t = Instant::now();
-                let r = http.get(&path).header("cookie", &session).send().await?;
+                let req = http.get(&path);
+                let req = if api {
+                    req.bearer_auth(&api_key)
+                } else {
+                    req.header("cookie", &session)
+                };
+                let r = req.send().await?;
                 anyhow::ensure!(r.status() == 200, "status {}", r.status());
                 let body = r.text().await?;
                 anyhow::ensure!(body.contains(expect), "no rows");
@@ -199,6 +230,12 @@ async fn main() -> anyhow::Result<()> {
     let first = time(format!("{base}/grants")).await?;
     let filtered = time(format!(
         "{base}/grants?client=17&mode=user&status=needs_reauth&sort=due"
+    ))
+    .await?;
+
+    let api_first = time(format!("{base}/api/v1/grants")).await?;
+    let api_filtered = time(format!(
+        "{base}/api/v1/grants?client_id=17&mode=user&status=needs_reauth&sort=due"
     ))
     .await?;
 
@@ -240,6 +277,14 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "  filtered page, p95 of 100 requests over HTTP: {:.1} ms",
         filtered.as_secs_f64() * 1000.0
+    );
+    println!(
+        "  API GET /api/v1/grants, first page, p95:      {:.1} ms",
+        api_first.as_secs_f64() * 1000.0
+    );
+    println!(
+        "  API GET /api/v1/grants, filtered page, p95:   {:.1} ms",
+        api_filtered.as_secs_f64() * 1000.0
     );
     println!(
         "  radar /reauth, p95 of 100 requests over HTTP: {:.1} ms",
