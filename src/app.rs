@@ -75,6 +75,8 @@ impl Application {
             approval_lease: settings.approval_lease_secs.max(5),
             demo: sandbox.as_ref().map(Sandbox::demo),
             links: Default::default(),
+            webhooks: crate::webhooks::Sender::new(sandbox.is_some()),
+            webhook_bell: Default::default(),
         });
         let state = AppState::new(AppParts {
             ctx,
@@ -166,6 +168,10 @@ fn spawn_workers(
             shutdown.clone(),
         )));
         jobs.push(tokio::spawn(crate::jobs::run_recovery(
+            state.ctx.clone(),
+            shutdown.clone(),
+        )));
+        jobs.push(tokio::spawn(crate::actions::webhooks::run(
             state.ctx.clone(),
             shutdown.clone(),
         )));

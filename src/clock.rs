@@ -110,6 +110,17 @@ pub fn parse_iso_day(s: &str) -> Option<i64> {
         .map(|d| d.midnight().assume_utc().unix_timestamp())
 }
 
+/// "2026-12-01T09:05:00Z": a moment as RFC 3339 in UTC, for the API and webhooks.
+pub fn format_rfc3339(ts: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Clock, format_in, format_utc, is_time_zone};

@@ -36,6 +36,7 @@ pub mod meta;
 pub mod private_files;
 pub mod store;
 pub mod web;
+pub mod webhooks;
 
 pub use app::Application;
 pub use clock::Clock;

@@ -2,9 +2,11 @@
 //! and recording that a person opened it.
 
 use super::{Ctx, audit_as};
+use crate::actions::webhooks;
 use crate::domain::access::asset_words;
 use crate::domain::request::DeclineReason;
 use crate::domain::token::{LINK_PREFIX, hash_secret};
+use crate::domain::webhook::EventType;
 use crate::domain::{BoundedText, SecretToken};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Text;
@@ -350,6 +352,8 @@ async fn record_open(ctx: &Ctx, view: &LinkView, ip: &str, user_agent: &str) -> 
     )
     .await?;
     if first {
+        let data = serde_json::json!({"request_id": view.id, "client_id": view.client_id});
+        webhooks::emit(&mut tx, view.agency_id, EventType::RequestOpened, data, now).await?;
         let agency = agencies::get(&mut *tx, view.agency_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -365,6 +369,7 @@ async fn record_open(ctx: &Ctx, view: &LinkView, ip: &str, user_agent: &str) -> 
     ctx.links.remember(view.id, visitor, hour);
     if first {
         ctx.mailer.wake();
+        ctx.webhook_bell.notify_one();
     }
     Ok(())
 }

@@ -124,8 +124,13 @@ pub fn actor_of(key: &ApiKey, ip: &str) -> Actor {
         user_id: key.creator_id,
         label: format!("API key {} ({}…)", key.name, key.prefix),
         name: key.creator_name.clone().unwrap_or_else(|| key.name.clone()),
-        // A key acts as staff; managing the team and settings stays with people.
-        role: Role::Member,
+        // Keys are made by owners and admins: a write key may manage webhooks as they
+        // could; the team and the agency's settings are not in the API at all.
+        role: if key.scope.allows_writes() {
+            Role::Admin
+        } else {
+            Role::Member
+        },
         ip: ip.to_owned(),
     }
 }

@@ -3,12 +3,14 @@
 
 use super::requests::{Issued, Spec, issue};
 use super::{Actor, Ctx, audit};
-use crate::clock::{format_day, parse_iso_day};
+use crate::actions::webhooks;
+use crate::clock::{format_day, format_iso_day, parse_iso_day};
 use crate::domain::GrantStatus;
 use crate::domain::access::{Ask, GrantMode};
 use crate::domain::migration::{
     DueBasis, MigrationRecord, MigrationStatus, RecordSource, ReminderStage,
 };
+use crate::domain::webhook::EventType;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, Audience, Due};
@@ -17,6 +19,7 @@ use crate::store::Page;
 use crate::store::grants::Grant;
 use crate::store::radar::{self, RadarCounts, RadarRow, RadarSort};
 use crate::store::{agencies, clients, grants, prefs, signals};
+use serde_json::json;
 
 /// What staff record about a client's move, as typed (a foreign client is a 404 before
 /// any form error). Dates are `YYYY-MM-DD` or empty.
@@ -119,6 +122,13 @@ pub async fn apply(
             grants::retire_covered_user_grants(&mut tx, agency_id, client_id, now).await?;
             let list = grants::flag_user_grants(&mut tx, agency_id, client_id, due, now).await?;
             flagged = list.len();
+            for g in &list {
+                let data = json!({
+                    "grant_id": g.id, "client_id": client_id,
+                    "due_on": format_iso_day(due), "estimate": basis.is_estimate(),
+                });
+                webhooks::emit(&mut tx, agency_id, EventType::GrantNeedsReauth, data, now).await?;
+            }
             if !list.is_empty() {
                 let brand = templates::Brand::from(&agency);
                 let assets: Vec<Text> = list.iter().map(asset_line).collect();
@@ -174,8 +184,13 @@ pub async fn apply(
         new.source.as_str(),
     );
     audit(&mut tx, actor, "client.migration_set", &target, now).await?;
+    let data = json!({
+        "client_id": client_id, "status": rec.status.as_str(), "flagged": flagged,
+    });
+    webhooks::emit(&mut tx, agency_id, EventType::MigrationRecorded, data, now).await?;
     tx.commit().await?;
     ctx.mailer.wake();
+    ctx.webhook_bell.notify_one();
     // A deadline already in the past lapses now, not at the next job run.
     lapse_overdue(ctx).await?;
     Ok(flagged)
@@ -279,6 +294,10 @@ pub async fn lapse_overdue(ctx: &Ctx) -> AppResult<usize> {
         if list.is_empty() {
             continue;
         }
+        for g in &list {
+            let data = json!({"grant_id": g.id, "client_id": client_id});
+            webhooks::emit(&mut tx, agency_id, EventType::GrantLapsed, data, now).await?;
+        }
         let deadline = list
             .iter()
             .filter_map(|g| g.due_at)
@@ -310,6 +329,7 @@ pub async fn lapse_overdue(ctx: &Ctx) -> AppResult<usize> {
     }
     if lapsed > 0 {
         ctx.mailer.wake();
+        ctx.webhook_bell.notify_one();
     }
     Ok(lapsed)
 }

@@ -23,6 +23,7 @@ pub mod requests;
 pub mod settings;
 pub mod team;
 pub mod verify;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -72,6 +73,10 @@ pub struct CtxParts {
     pub demo: Option<Demo>,
     /// Link views' shortcuts (throttled addresses, visits recorded this hour).
     pub links: access::LinkMemo,
+    /// Sends webhooks (SSRF-safe; `http://` to loopback only in sandbox mode).
+    pub webhooks: crate::webhooks::Sender,
+    /// Rung after a transaction that queued webhook deliveries commits.
+    pub webhook_bell: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl CtxParts {

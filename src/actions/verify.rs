@@ -4,9 +4,11 @@
 use std::collections::HashMap;
 
 use super::{Actor, Ctx, audit, audit_as};
+use crate::actions::webhooks;
 use crate::clock::format_day;
 use crate::domain::access::{AssetKind, GrantMode};
 use crate::domain::migration::ConnectionWarning;
+use crate::domain::webhook::EventType;
 use crate::domain::{GrantChange, GrantStatus};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
@@ -265,6 +267,8 @@ async fn reconcile(
         if change == GrantChange::Missing {
             let why = "Meta no longer lists this asset as shared with the agency.";
             grants::set_status(&mut tx, g.id, new, why, false, now).await?;
+            let data = serde_json::json!({"grant_id": g.id, "client_id": g.client_id});
+            webhooks::emit(&mut tx, agency.id, EventType::GrantLost, data, now).await?;
             lost_by_client
                 .entry(g.client_id)
                 .or_default()
@@ -308,8 +312,20 @@ async fn reconcile(
         now,
     )
     .await?;
+    let data = serde_json::json!({
+        "confirmed": report.confirmed, "lost": report.lost, "recovered": report.recovered,
+    });
+    webhooks::emit(
+        &mut tx,
+        agency.id,
+        EventType::VerificationCompleted,
+        data,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     ctx.mailer.wake();
+    ctx.webhook_bell.notify_one();
     Ok(report)
 }
 

@@ -123,6 +123,7 @@ pub mod kinds {
     pub const ACCESS_LOST: &str = "access_lost";
     pub const CLIENT_STATEMENT: &str = "client_statement";
     pub const META_CONNECTION: &str = "meta_connection";
+    pub const WEBHOOK_DISABLED: &str = "webhook_disabled";
     pub const ACCESS_LAPSED: &str = "access_lapsed";
     pub const REQUEST_DECLINED: &str = "request_declined";
     pub const MIGRATION_SIGNAL: &str = "migration_signal";
@@ -668,3 +669,29 @@ pub fn meta_connection(
 
 #[cfg(test)]
 mod tests;
+
+/// To the agency: an endpoint was turned off after its deliveries kept failing.
+pub fn webhook_disabled(
+    brand: &Brand,
+    to: &str,
+    url: &str,
+    reason: &str,
+    settings_url: &str,
+) -> askama::Result<OutgoingEmail> {
+    build(
+        kinds::WEBHOOK_DISABLED,
+        to,
+        "A webhook endpoint was turned off".to_owned(),
+        brand,
+        Body {
+            heading: "A webhook endpoint was turned off".into(),
+            paragraphs: vec![
+                format!("Latchkey tried to deliver an event to {url} for about three days without success, so the endpoint is off and no new events are queued for it."),
+                format!("The last attempt: {reason}"),
+                "Fix the receiver, turn the endpoint on again, and redeliver what it missed from its delivery log.".into(),
+            ],
+            button: button("Open the webhooks", settings_url),
+            ..Body::default()
+        },
+    )
+}

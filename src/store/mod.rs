@@ -26,6 +26,7 @@ pub mod statements;
 pub mod throttle;
 pub mod todo;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 use super::Exec;
 
 /// The agency events a staff user can switch on or off, with their labels.
-pub const EVENTS: [(&str, &str); 9] = [
+pub const EVENTS: [(&str, &str); 10] = [
     ("request_opened", "A client opens an access link"),
     ("request_declined", "A client declines an access request"),
     (
@@ -30,6 +30,10 @@ pub const EVENTS: [(&str, &str); 9] = [
     (
         "meta_connection",
         "The agency's Meta connection is about to expire or stopped working",
+    ),
+    (
+        "webhook_disabled",
+        "A webhook endpoint was turned off after its deliveries kept failing",
     ),
 ];
 

@@ -186,6 +186,7 @@ pub async fn by_token_hash<'c>(
 pub struct LinkView {
     pub id: i64,
     pub agency_id: i64,
+    pub client_id: i64,
     pub token_prefix: String,
     #[sqlx(try_from = "String")]
     pub mode: GrantMode,
@@ -226,7 +227,8 @@ impl LinkView {
 }
 
 /// What a link's pages show, read with the agency, client, sender and logo in one query.
-const LINK_VIEW: &str = "SELECT r.id, r.agency_id, r.token_prefix, r.mode, r.asks, r.message,
+const LINK_VIEW: &str =
+    "SELECT r.id, r.agency_id, r.client_id, r.token_prefix, r.mode, r.asks, r.message,
         r.single_use, r.expires_at, r.used_at, r.revoked_at, r.declined_at, r.outcome,
         r.purpose, r.scope_assets, r.language, c.name AS client_name,
         a.name AS agency_name, a.display_name AS agency_display_name, u.name AS sender,

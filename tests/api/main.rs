@@ -26,3 +26,4 @@ mod schema;
 mod team;
 mod verify;
 mod web;
+mod webhooks;

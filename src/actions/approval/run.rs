@@ -13,9 +13,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::actions::webhooks;
 use crate::actions::{Ctx, audit_as};
 use crate::domain::GrantStatus;
 use crate::domain::access::{Ask, GrantMode};
+use crate::domain::webhook::EventType;
 use crate::error::AppError;
 use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, AssetOutcome};
@@ -404,9 +406,16 @@ async fn finish(
         // Recorded already (the recovery job and a slow process met): nothing to add.
         return Ok(());
     }
+    for o in this.iter().filter(|o| o.status == GrantStatus::Failed) {
+        let data = serde_json::json!({
+            "request_id": r.id, "client_id": r.client_id, "asset_id": o.asset_id,
+            "kind": o.kind.as_str(), "mode": o.mode.as_str(),
+        });
+        webhooks::emit(&mut tx, agency.id, EventType::GrantFailed, data, now).await?;
+    }
     for o in this.iter().filter(|o| o.status != GrantStatus::Failed) {
         let tasks = o.tasks.join(",");
-        grants::upsert(
+        let grant_id = grants::upsert(
             &mut tx,
             &grants::GrantRecord {
                 agency_id: agency.id,
@@ -429,6 +438,13 @@ async fn finish(
             now,
         )
         .await?;
+        if !o.existing {
+            let data = serde_json::json!({
+                "grant_id": grant_id, "request_id": r.id, "client_id": r.client_id,
+                "status": o.status.as_str(), "mode": o.mode.as_str(),
+            });
+            webhooks::emit(&mut tx, agency.id, EventType::GrantCreated, data, now).await?;
+        }
     }
     for (asset, names) in &usable {
         let portfolio = agency.portfolio_id.as_deref().unwrap_or_default();
@@ -454,6 +470,9 @@ async fn finish(
     if shared_total > 0 {
         let outcome = if still_failed { "partial" } else { "completed" };
         requests::complete(&mut *tx, r.id, outcome, now).await?;
+        let data =
+            serde_json::json!({"request_id": r.id, "client_id": r.client_id, "outcome": outcome});
+        webhooks::emit(&mut tx, agency.id, EventType::RequestCompleted, data, now).await?;
     }
     let how = if recovered {
         " (recovered after an interruption)"
@@ -513,5 +532,6 @@ async fn finish(
     }
     tx.commit().await?;
     st.mailer.wake();
+    st.webhook_bell.notify_one();
     Ok(())
 }

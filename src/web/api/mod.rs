@@ -9,6 +9,7 @@ mod openapi;
 mod problem;
 mod requests;
 mod types;
+mod webhooks;
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -321,6 +322,19 @@ pub fn router(state: AppState) -> Router {
         .route("/grants", get(grants::list))
         .route("/grants.csv", get(grants::csv))
         .route("/grants/{id}", get(grants::show))
+        .route("/webhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/webhooks/{id}",
+            get(webhooks::show).delete(webhooks::delete),
+        )
+        .route("/webhooks/{id}/enable", post(webhooks::enable))
+        .route("/webhooks/{id}/disable", post(webhooks::disable))
+        .route("/webhooks/{id}/rotate-secret", post(webhooks::rotate))
+        .route("/webhooks/{id}/deliveries", get(webhooks::deliveries))
+        .route(
+            "/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+            post(webhooks::redeliver),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             idempotent,

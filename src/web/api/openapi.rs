@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{clients, grants, migration, problem, requests, types};
+use super::{clients, grants, migration, problem, requests, types, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,8 @@ use super::{clients, grants, migration, problem, requests, types};
         requests::regenerate, requests::revoke,
         grants::list, grants::show, grants::csv,
         migration::show, migration::set, migration::queue, migration::fix,
+        webhooks::list, webhooks::create, webhooks::show, webhooks::delete, webhooks::enable,
+        webhooks::disable, webhooks::rotate, webhooks::deliveries, webhooks::redeliver,
     ),
     components(schemas(
         problem::Problem,
@@ -29,6 +31,8 @@ use super::{clients, grants, migration, problem, requests, types};
         types::GrantOut, types::GrantList, types::GrantHistory, types::GrantDetail,
         types::MigrationOut, types::MigrationIn, types::MigrationSet,
         types::RadarOut, types::RadarList, types::FixSent,
+        types::WebhookOut, types::WebhookList, types::WebhookIn, types::WebhookSecret,
+        types::DeliveryOut, types::DeliveryList,
     )),
     modifiers(&Bearer),
 )]

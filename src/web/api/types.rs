@@ -1,7 +1,6 @@
 //! What the API reads and writes, as JSON; each type is in the OpenAPI document.
 
 use serde::{Deserialize, Serialize};
-use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
 use crate::domain::access::Ask;
@@ -11,10 +10,7 @@ use crate::store::requests::{AccessRequest, RequestEvent};
 
 /// Unix seconds as RFC 3339 (UTC).
 pub fn at(ts: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
+    crate::clock::format_rfc3339(ts)
 }
 
 /// Unix seconds (midnight UTC) as a `YYYY-MM-DD` day.
@@ -398,4 +394,109 @@ pub struct RadarList {
 pub struct FixSent {
     pub request_id: i64,
     pub emailed_to: Option<String>,
+}
+
+/// A webhook endpoint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookOut {
+    pub id: i64,
+    pub url: String,
+    pub description: String,
+    /// The events it receives; empty: every event.
+    pub events: Vec<String>,
+    pub enabled: bool,
+    /// Why it is off (after persistent failure, or by staff).
+    pub disabled_reason: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl From<&crate::store::webhooks::Endpoint> for WebhookOut {
+    fn from(e: &crate::store::webhooks::Endpoint) -> Self {
+        Self {
+            id: e.id,
+            url: e.url.clone(),
+            description: e.description.clone(),
+            events: e
+                .events
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            enabled: e.disabled_at.is_none(),
+            disabled_reason: e.disabled_at.map(|_| e.disabled_reason.clone()),
+            created_at: at(e.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookList {
+    pub data: Vec<WebhookOut>,
+}
+
+/// A new endpoint.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookIn {
+    /// `https://…` (plain `http://` to loopback only in sandbox mode).
+    pub url: String,
+    #[serde(default)]
+    pub description: String,
+    /// Event types to receive; empty or left out: every event.
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+/// An endpoint with its signing secret: shown when made and when rotated, never again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookSecret {
+    pub endpoint: WebhookOut,
+    /// `whsec_…`: verify `webhook-signature` with it (Standard Webhooks).
+    pub secret: String,
+}
+
+/// One event sent (or being sent) to one endpoint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryOut {
+    pub id: i64,
+    /// The `webhook-id` header: the same on every attempt and redelivery.
+    pub message_id: String,
+    pub event_type: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    pub attempts: i64,
+    pub last_status_code: Option<i64>,
+    pub last_error: String,
+    pub last_duration_ms: Option<i64>,
+    pub last_attempt_at: Option<String>,
+    pub next_attempt_at: Option<String>,
+    pub delivered_at: Option<String>,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl From<&crate::store::webhooks::Delivery> for DeliveryOut {
+    fn from(d: &crate::store::webhooks::Delivery) -> Self {
+        Self {
+            id: d.id,
+            message_id: d.message_id.clone(),
+            event_type: d.event_type.clone(),
+            status: d.status.clone(),
+            attempts: d.attempts,
+            last_status_code: d.last_status_code,
+            last_error: d.last_error.clone(),
+            last_duration_ms: d.last_ms,
+            last_attempt_at: d.last_attempt_at.map(at),
+            next_attempt_at: (d.status == "pending").then(|| at(d.next_attempt_at)),
+            delivered_at: d.delivered_at.map(at),
+            created_at: at(d.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryList {
+    pub data: Vec<DeliveryOut>,
+    pub next: Option<String>,
 }

@@ -1,0 +1,371 @@
+//! Webhooks: owners and admins register endpoints; changes emit events into the webhook
+//! outbox inside their own transaction; the worker signs and sends them with retries over
+//! about three days, then turns a dead endpoint off and tells the agency.
+
+use serde_json::{Value, json};
+
+use super::{Actor, Ctx, audit};
+use crate::domain::BoundedText;
+use crate::domain::webhook::{self, EventType};
+use crate::error::{AppError, AppResult};
+use crate::mail::templates;
+use crate::meta::client::bounded;
+use crate::store::webhooks::{self as store, Delivery, Endpoint};
+use crate::store::{Tx, agencies, prefs};
+
+/// Seconds a rotated-out secret still signs, so receivers can switch over.
+pub const ROTATION_OVERLAP: i64 = 24 * 3600;
+/// Sends in flight at once.
+const CONCURRENCY: usize = 16;
+/// Deliveries a pass claims.
+const BATCH: i64 = 64;
+/// Seconds a claimed delivery is held by its worker.
+const LEASE: i64 = 60;
+
+/// An endpoint as typed.
+#[derive(Debug, Clone, Default)]
+pub struct EndpointForm {
+    pub url: String,
+    pub description: String,
+    /// Event types; none: every event.
+    pub events: Vec<String>,
+}
+
+fn managers_only(actor: &Actor) -> AppResult<()> {
+    if actor.role.can_manage() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "Only the agency's owners and admins can manage webhooks.",
+        ))
+    }
+}
+
+/// Registers an endpoint; returns its id and its secret (shown once).
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn create(
+    ctx: &Ctx,
+    actor: &Actor,
+    f: &EndpointForm,
+) -> AppResult<Result<(i64, String), Vec<String>>> {
+    managers_only(actor)?;
+    let mut errors = Vec::new();
+    let url = ctx.webhooks.check(&f.url).map_err(|e| errors.push(e)).ok();
+    let description = BoundedText::parse(&f.description, "The description", 200, false)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let mut events = Vec::new();
+    for e in &f.events {
+        match EventType::parse(e) {
+            Some(t) if !events.contains(&t.as_str()) => events.push(t.as_str()),
+            Some(_) => {}
+            None => errors.push(format!("{e:?} is not an event Latchkey sends.")),
+        }
+    }
+    let (Some(url), Some(description), true) = (url, description, errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
+    let secret = webhook::new_secret();
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    let id = store::insert_endpoint(
+        &mut *tx,
+        actor.agency_id,
+        url.as_str(),
+        description.as_str(),
+        &events.join(","),
+        &ctx.secrets.seal(&secret),
+        now,
+    )
+    .await?;
+    audit(&mut tx, actor, "webhook.created", url.as_str(), now).await?;
+    tx.commit().await?;
+    Ok(Ok((id, secret)))
+}
+
+pub async fn list(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<Endpoint>> {
+    Ok(store::endpoints(&ctx.db.pool, agency_id).await?)
+}
+
+/// One of the agency's endpoints, or 404.
+pub async fn get(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Endpoint> {
+    store::endpoint(&ctx.db.pool, agency_id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Turns an endpoint on or off by hand.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, endpoint = id))]
+pub async fn set_enabled(ctx: &Ctx, actor: &Actor, id: i64, on: bool) -> AppResult<()> {
+    managers_only(actor)?;
+    let e = get(ctx, actor.agency_id, id).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    let (at, why, action) = if on {
+        (None, "", "webhook.enabled")
+    } else {
+        (Some(now), "Turned off by staff.", "webhook.disabled")
+    };
+    store::set_disabled(&mut *tx, actor.agency_id, id, at, why).await?;
+    audit(&mut tx, actor, action, &e.url, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new secret, shown once; the old one keeps signing for [`ROTATION_OVERLAP`].
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, endpoint = id))]
+pub async fn rotate(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<String> {
+    managers_only(actor)?;
+    let e = get(ctx, actor.agency_id, id).await?;
+    let secret = webhook::new_secret();
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    store::rotate(
+        &mut *tx,
+        actor.agency_id,
+        id,
+        &ctx.secrets.seal(&secret),
+        now + ROTATION_OVERLAP,
+    )
+    .await?;
+    audit(&mut tx, actor, "webhook.secret_rotated", &e.url, now).await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// Deletes an endpoint and its log.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, endpoint = id))]
+pub async fn delete(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
+    managers_only(actor)?;
+    let e = get(ctx, actor.agency_id, id).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    store::delete_endpoint(&mut tx, actor.agency_id, id).await?;
+    audit(&mut tx, actor, "webhook.deleted", &e.url, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An endpoint's deliveries, newest first, before `before_id`.
+pub async fn deliveries(
+    ctx: &Ctx,
+    agency_id: i64,
+    endpoint_id: i64,
+    before_id: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<Delivery>> {
+    get(ctx, agency_id, endpoint_id).await?;
+    Ok(store::deliveries(&ctx.db.pool, agency_id, endpoint_id, before_id, limit).await?)
+}
+
+/// Sends a delivery again now, with the same `webhook-id` (receivers dedupe on it).
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, delivery = id))]
+pub async fn redeliver(ctx: &Ctx, actor: &Actor, endpoint_id: i64, id: i64) -> AppResult<()> {
+    managers_only(actor)?;
+    let d = store::delivery(&ctx.db.pool, actor.agency_id, id)
+        .await?
+        .filter(|d| d.endpoint_id == endpoint_id)
+        .ok_or(AppError::NotFound)?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    store::redeliver(&mut *tx, actor.agency_id, id, now).await?;
+    let target = format!("{} {}", d.event_type, d.message_id);
+    audit(&mut tx, actor, "webhook.redelivered", &target, now).await?;
+    tx.commit().await?;
+    ctx.webhook_bell.notify_one();
+    Ok(())
+}
+
+/// Queues `event` for every live endpoint of the agency that wants it, inside the
+/// transaction that made the change (so an event exists exactly when the change does).
+/// `data` names ids only. The caller rings [`CtxParts::webhook_bell`] after commit.
+pub async fn emit(
+    tx: &mut Tx,
+    agency_id: i64,
+    event: EventType,
+    data: Value,
+    now: i64,
+) -> AppResult<()> {
+    let endpoints = store::live_endpoints(&mut **tx, agency_id).await?;
+    let wanting: Vec<&Endpoint> = endpoints
+        .iter()
+        .filter(|e| e.wants(event.as_str()))
+        .collect();
+    if wanting.is_empty() {
+        return Ok(());
+    }
+    let id = webhook::new_message_id();
+    let payload = json!({
+        "type": event.as_str(),
+        "timestamp": crate::clock::format_rfc3339(now),
+        "data": data,
+    })
+    .to_string();
+    for e in wanting {
+        store::insert_delivery(
+            &mut **tx,
+            e.id,
+            agency_id,
+            &id,
+            event.as_str(),
+            &payload,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// One pass of the worker: claims due deliveries and sends them, 16 at a time. Returns how
+/// many were attempted.
+pub async fn deliver_due(ctx: &Ctx) -> AppResult<usize> {
+    let now = ctx.clock.now();
+    let due = store::claim_due(&ctx.db.pool, now, LEASE, BATCH).await?;
+    let n = due.len();
+    let results = bounded(due, CONCURRENCY, |d| async move {
+        let r = attempt(ctx, &d).await;
+        (d, r)
+    })
+    .await;
+    for (d, r) in results {
+        if let Err(e) = r {
+            tracing::error!(error = ?e, delivery = d.id, "webhook delivery could not be recorded");
+        }
+    }
+    Ok(n)
+}
+
+/// Signs with the current secret (and the previous one during its overlap).
+fn signature(ctx: &Ctx, e: &Endpoint, id: &str, ts: i64, body: &str, now: i64) -> String {
+    let mut secrets = vec![e.secret_sealed.clone()];
+    if let (Some(prev), Some(until)) = (&e.previous_secret_sealed, e.previous_until)
+        && until > now
+    {
+        secrets.push(prev.clone());
+    }
+    secrets
+        .iter()
+        .filter_map(|s| ctx.secrets.open(s).ok())
+        .filter_map(|s| webhook::sign(&s, id, ts, body))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn attempt(ctx: &Ctx, d: &Delivery) -> AppResult<()> {
+    let Some(e) = store::endpoint(&ctx.db.pool, d.agency_id, d.endpoint_id).await? else {
+        return Ok(());
+    };
+    let now = ctx.clock.now();
+    if e.disabled_at.is_some() {
+        // Held until the endpoint is on again (then redelivered by hand).
+        store::record_attempt(
+            &ctx.db.pool,
+            d.id,
+            store::FAILED,
+            now,
+            None,
+            "The endpoint is turned off.",
+            0,
+            now,
+        )
+        .await?;
+        return Ok(());
+    }
+    let sig = signature(ctx, &e, &d.message_id, now, &d.payload, now);
+    let got = ctx
+        .webhooks
+        .send(&e.url, &d.message_id, now, &sig, d.payload.clone())
+        .await;
+    let code = got.status.map(i64::from);
+    if got.accepted() {
+        store::record_attempt(
+            &ctx.db.pool,
+            d.id,
+            store::DELIVERED,
+            now,
+            code,
+            "",
+            got.ms,
+            now,
+        )
+        .await?;
+        return Ok(());
+    }
+    let attempts = d.attempts + 1;
+    match webhook::retry_in(attempts) {
+        Some(wait) => {
+            store::record_attempt(
+                &ctx.db.pool,
+                d.id,
+                store::PENDING,
+                now + wait,
+                code,
+                &got.error,
+                got.ms,
+                now,
+            )
+            .await?;
+        }
+        None => give_up(ctx, &e, d, code, &got.error, got.ms).await?,
+    }
+    Ok(())
+}
+
+/// The schedule is spent: the delivery failed, the endpoint is turned off, and the agency
+/// is told by e-mail (preference `webhook_disabled`).
+async fn give_up(
+    ctx: &Ctx,
+    e: &Endpoint,
+    d: &Delivery,
+    code: Option<i64>,
+    error: &str,
+    ms: i64,
+) -> AppResult<()> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    store::record_attempt(&mut *tx, d.id, store::FAILED, now, code, error, ms, now).await?;
+    if e.disabled_at.is_none() {
+        let why = format!("Deliveries failed for about three days. Last: {error}");
+        store::set_disabled(&mut *tx, e.agency_id, e.id, Some(now), &why).await?;
+        if let Some(agency) = agencies::get(&mut *tx, e.agency_id).await? {
+            let brand = templates::Brand::from(&agency);
+            let page = ctx.url(&format!("/settings/webhooks/{}", e.id));
+            for to in prefs::recipients(&mut *tx, e.agency_id, "webhook_disabled").await? {
+                let mail = templates::webhook_disabled(&brand, &to, &e.url, error, &page)?;
+                ctx.queue_mail(&mut tx, Some(e.agency_id), &mail, now)
+                    .await?;
+            }
+        }
+        let actor = Actor::system(e.agency_id);
+        audit(&mut tx, &actor, "webhook.auto_disabled", &e.url, now).await?;
+    }
+    tx.commit().await?;
+    ctx.mailer.wake();
+    Ok(())
+}
+
+/// The worker: runs until `shutdown`, sleeping until the next delivery is due or an event
+/// rings the bell.
+pub async fn run(ctx: Ctx, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        match deliver_due(&ctx).await {
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = ?e, "webhook worker could not reach the database"),
+        }
+        let sleep = match store::next_due(&ctx.db.pool).await {
+            Ok(Some(due)) => (due - ctx.clock.now()).clamp(0, 30),
+            _ => 30,
+        };
+        let sleep = std::time::Duration::from_secs(u64::try_from(sleep).unwrap_or(30))
+            .max(std::time::Duration::from_millis(200));
+        tokio::select! {
+            _ = ctx.webhook_bell.notified() => {}
+            _ = tokio::time::sleep(sleep) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}

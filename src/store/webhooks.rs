@@ -1,0 +1,335 @@
+//! Webhook endpoints and their deliveries (the webhook outbox).
+
+use sqlx::FromRow;
+
+use super::Exec;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Endpoint {
+    pub id: i64,
+    pub agency_id: i64,
+    pub url: String,
+    pub description: String,
+    /// Comma-separated event types; empty: every event.
+    pub events: String,
+    pub secret_sealed: String,
+    pub previous_secret_sealed: Option<String>,
+    pub previous_until: Option<i64>,
+    pub disabled_at: Option<i64>,
+    pub disabled_reason: String,
+    pub created_at: i64,
+}
+
+impl Endpoint {
+    pub fn wants(&self, event: &str) -> bool {
+        self.events.is_empty() || self.events.split(',').any(|e| e == event)
+    }
+}
+
+const ENDPOINT: &str = "id, agency_id, url, description, events, secret_sealed,
+    previous_secret_sealed, previous_until, disabled_at, disabled_reason, created_at";
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Delivery {
+    pub id: i64,
+    pub endpoint_id: i64,
+    pub agency_id: i64,
+    pub message_id: String,
+    pub event_type: String,
+    pub payload: String,
+    pub status: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_attempt_at: Option<i64>,
+    pub last_status_code: Option<i64>,
+    pub last_error: String,
+    pub last_ms: Option<i64>,
+    pub delivered_at: Option<i64>,
+    pub created_at: i64,
+}
+
+const DELIVERY: &str = "id, endpoint_id, agency_id, message_id, event_type, payload, status,
+    attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, last_ms,
+    delivered_at, created_at";
+
+pub const PENDING: &str = "pending";
+pub const DELIVERED: &str = "delivered";
+pub const FAILED: &str = "failed";
+
+pub async fn insert_endpoint<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    url: &str,
+    description: &str,
+    events: &str,
+    secret_sealed: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO webhook_endpoints (agency_id, url, description, events, secret_sealed, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(agency_id)
+    .bind(url)
+    .bind(description)
+    .bind(events)
+    .bind(secret_sealed)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn endpoints<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+) -> Result<Vec<Endpoint>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENDPOINT} FROM webhook_endpoints WHERE agency_id = $1 ORDER BY id"
+    )))
+    .bind(agency_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn endpoint<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+) -> Result<Option<Endpoint>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENDPOINT} FROM webhook_endpoints WHERE agency_id = $1 AND id = $2"
+    )))
+    .bind(agency_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The agency's live endpoints (for an event to fan out to).
+pub async fn live_endpoints<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+) -> Result<Vec<Endpoint>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ENDPOINT} FROM webhook_endpoints WHERE agency_id = $1 AND disabled_at IS NULL"
+    )))
+    .bind(agency_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Turns an endpoint off (with why) or on again.
+pub async fn set_disabled<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    disabled_at: Option<i64>,
+    reason: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE webhook_endpoints SET disabled_at = $3, disabled_reason = $4
+         WHERE agency_id = $1 AND id = $2",
+    )
+    .bind(agency_id)
+    .bind(id)
+    .bind(disabled_at)
+    .bind(reason)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// A new secret; the old one stays valid (signed alongside) until `previous_until`.
+pub async fn rotate<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    secret_sealed: &str,
+    previous_until: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE webhook_endpoints SET previous_secret_sealed = secret_sealed,
+             previous_until = $4, secret_sealed = $3
+         WHERE agency_id = $1 AND id = $2",
+    )
+    .bind(agency_id)
+    .bind(id)
+    .bind(secret_sealed)
+    .bind(previous_until)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Deletes an endpoint and its delivery log.
+pub async fn delete_endpoint(
+    tx: &mut super::Tx,
+    agency_id: i64,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query("DELETE FROM webhook_deliveries WHERE endpoint_id = $1 AND agency_id = $2")
+        .bind(id)
+        .bind(agency_id)
+        .execute(&mut **tx)
+        .await?;
+    let done = sqlx::query("DELETE FROM webhook_endpoints WHERE agency_id = $1 AND id = $2")
+        .bind(agency_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_delivery<'c>(
+    db: impl Exec<'c>,
+    endpoint_id: i64,
+    agency_id: i64,
+    message_id: &str,
+    event_type: &str,
+    payload: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO webhook_deliveries (endpoint_id, agency_id, message_id, event_type, payload,
+             status, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) RETURNING id",
+    )
+    .bind(endpoint_id)
+    .bind(agency_id)
+    .bind(message_id)
+    .bind(event_type)
+    .bind(payload)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+/// Claims up to `n` due deliveries for `lease` seconds: each is sent by one worker.
+pub async fn claim_due<'c>(
+    db: impl Exec<'c> + Copy,
+    now: i64,
+    lease: i64,
+    n: i64,
+) -> Result<Vec<Delivery>, sqlx::Error> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM webhook_deliveries
+         WHERE status = 'pending' AND next_attempt_at <= $1
+           AND (lease_until IS NULL OR lease_until <= $1)
+         ORDER BY next_attempt_at, id LIMIT $2",
+    )
+    .bind(now)
+    .bind(n)
+    .fetch_all(db)
+    .await?;
+    let mut claimed = Vec::new();
+    for id in ids {
+        // The conditional update is the claim: of two workers, one changes the row.
+        let row: Option<Delivery> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "UPDATE webhook_deliveries SET lease_until = $2
+             WHERE id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $3)
+             RETURNING {DELIVERY}"
+        )))
+        .bind(id)
+        .bind(now + lease)
+        .bind(now)
+        .fetch_optional(db)
+        .await?;
+        claimed.extend(row);
+    }
+    Ok(claimed)
+}
+
+/// The earliest time a pending delivery is due.
+pub async fn next_due<'c>(db: impl Exec<'c>) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT MIN(next_attempt_at) FROM webhook_deliveries WHERE status = 'pending'",
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Records one attempt's outcome.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_attempt<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    status: &str,
+    next_attempt_at: i64,
+    code: Option<i64>,
+    error: &str,
+    ms: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1,
+             next_attempt_at = $3, last_status_code = $4, last_error = $5, last_ms = $6,
+             last_attempt_at = $7, lease_until = NULL,
+             delivered_at = CASE WHEN $2 = 'delivered' THEN $7 ELSE delivered_at END
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(next_attempt_at)
+    .bind(code)
+    .bind(error)
+    .bind(ms)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// An endpoint's latest deliveries, newest first.
+pub async fn deliveries<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    endpoint_id: i64,
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Delivery>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {DELIVERY} FROM webhook_deliveries
+         WHERE agency_id = $1 AND endpoint_id = $2 AND id < $3
+         ORDER BY id DESC LIMIT $4"
+    )))
+    .bind(agency_id)
+    .bind(endpoint_id)
+    .bind(before_id.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn delivery<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+) -> Result<Option<Delivery>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {DELIVERY} FROM webhook_deliveries WHERE agency_id = $1 AND id = $2"
+    )))
+    .bind(agency_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Sends a delivery again, now, keeping its message id (a redelivery, as the spec has it).
+pub async fn redeliver<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $3, lease_until = NULL
+         WHERE agency_id = $1 AND id = $2",
+    )
+    .bind(agency_id)
+    .bind(id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
