@@ -90,6 +90,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "reminded" => "Reminder sent with a fresh link.",
         "revoked" => "The link was revoked and no longer works.",
         "email_requeued" => "The message is queued again and will be sent shortly.",
+        "redelivery_queued" => "Queued: it is sent again in a moment, with the same webhook-id.",
+        "webhook_deleted" => "The endpoint and its delivery log were deleted.",
         "api_key_revoked" => "The key was revoked: its next request is refused.",
         "template_saved" => "Template saved. Start a request from it on the new-request page.",
         "template_deleted" => "Template deleted. Requests made from it are unchanged.",

@@ -27,7 +27,7 @@ use crate::actions::Ctx;
 use crate::meta::sandbox::Sandbox;
 use agency::{
     api_keys, audit, auth, clients, emails, grants, home, reauth, records, request_templates,
-    requests, settings, team, verify,
+    requests, settings, team, verify, webhooks,
 };
 use client::{approve, decline, link};
 
@@ -206,6 +206,21 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(verify::offboard_confirm).post(verify::offboard),
         ),
         ("/grants.csv", get(grants::export)),
+        (
+            "/settings/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        ),
+        ("/settings/webhooks/{id}", get(webhooks::show)),
+        ("/settings/webhooks/{id}/toggle", post(webhooks::toggle)),
+        ("/settings/webhooks/{id}/rotate", post(webhooks::rotate)),
+        (
+            "/settings/webhooks/{id}/delete",
+            get(webhooks::delete_confirm).post(webhooks::delete),
+        ),
+        (
+            "/settings/webhooks/{id}/deliveries/{delivery}/redeliver",
+            post(webhooks::redeliver),
+        ),
         (
             "/settings/api-keys",
             get(api_keys::list).post(api_keys::create),

@@ -96,6 +96,15 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/clients/{id}/verify", (Staff, "P")),
         ("/clients/{id}/offboard", (Manager, "GP")),
         ("/grants.csv", (Staff, "G")),
+        ("/settings/webhooks", (Manager, "GP")),
+        ("/settings/webhooks/{id}", (Manager, "G")),
+        ("/settings/webhooks/{id}/toggle", (Manager, "P")),
+        ("/settings/webhooks/{id}/rotate", (Manager, "P")),
+        ("/settings/webhooks/{id}/delete", (Manager, "GP")),
+        (
+            "/settings/webhooks/{id}/deliveries/{delivery}/redeliver",
+            (Manager, "P"),
+        ),
         ("/settings/api-keys", (Manager, "GP")),
         ("/settings/api-keys/{id}/revoke", (Manager, "GP")),
         ("/settings", (Manager, "GP")),
@@ -125,6 +134,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
 
 /// Agency A's objects, to fill the paths with.
 struct Ids {
+    webhook: i64,
     api_key: i64,
     template: i64,
     agency: i64,
@@ -136,7 +146,9 @@ struct Ids {
 }
 
 fn concrete(path: &str, ids: &Ids) -> String {
-    let id = if path.starts_with("/settings/api-keys/") {
+    let id = if path.starts_with("/settings/webhooks/") {
+        ids.webhook
+    } else if path.starts_with("/settings/api-keys/") {
         ids.api_key
     } else if path.starts_with("/requests/templates/") {
         ids.template
@@ -152,6 +164,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         ids.client
     };
     path.replace("{id}", &id.to_string())
+        .replace("{delivery}", "1")
         .replace("{file}", &format!("{}.css", ids.agency))
         .replace("{token}", &ids.link_token)
         .replace("{name}", "000000000001-00000001.eml")
@@ -231,7 +244,15 @@ async fn world(app: &TestApp) -> (Ids, TestApp, TestApp) {
         )
         .await;
     assert_eq!(key.status, 200, "{}", key.body);
+    let hook = app
+        .post(
+            "/settings/webhooks",
+            &[("url", "https://hooks.example.com/matrix")],
+        )
+        .await;
+    assert_eq!(hook.status, 200, "{}", hook.body);
     let ids = Ids {
+        webhook: one("SELECT MIN(id) FROM webhook_endpoints").await,
         api_key: one("SELECT MIN(id) FROM api_keys").await,
         template: one("SELECT MIN(id) FROM request_templates").await,
         agency: one("SELECT MIN(id) FROM agencies").await,

@@ -16,3 +16,4 @@ pub mod requests;
 pub mod settings;
 pub mod team;
 pub mod verify;
+pub mod webhooks;

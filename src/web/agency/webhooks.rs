@@ -1,0 +1,282 @@
+//! Settings → Webhooks: endpoints (add, turn on and off, rotate the secret, delete) and each
+//! endpoint's delivery log with its answers and a redelivery button.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::actions::webhooks::{self, EndpointForm};
+use crate::domain::webhook::EventType;
+use crate::store::webhooks::Endpoint;
+use crate::web::AppState;
+use crate::web::error::AppResult;
+use crate::web::layout::{Layout, render, render_status};
+use crate::web::session::{ClientIp, Manager, Staff};
+
+/// Deliveries shown on an endpoint's page.
+const LOG: i64 = 50;
+
+struct EndpointRow {
+    id: i64,
+    url: String,
+    description: String,
+    events: String,
+    on: bool,
+    disabled_reason: String,
+}
+
+fn row(e: &Endpoint) -> EndpointRow {
+    EndpointRow {
+        id: e.id,
+        url: e.url.clone(),
+        description: e.description.clone(),
+        events: if e.events.is_empty() {
+            "Every event".to_owned()
+        } else {
+            e.events.replace(',', ", ")
+        },
+        on: e.disabled_at.is_none(),
+        disabled_reason: e.disabled_reason.clone(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "webhooks.html")]
+struct ListPage {
+    layout: Layout,
+    endpoints: Vec<EndpointRow>,
+    /// (value, words, ticked) for the event boxes.
+    events: Vec<(&'static str, &'static str, bool)>,
+    url: String,
+    description: String,
+    /// The secret of an endpoint just added: shown this once.
+    secret: Option<String>,
+    errors: Vec<String>,
+}
+
+struct DeliveryRow {
+    id: i64,
+    event_type: String,
+    message_id: String,
+    status: String,
+    code: String,
+    ms: String,
+    attempts: i64,
+    last: String,
+    next: String,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "webhook.html")]
+struct EndpointPage {
+    layout: Layout,
+    e: EndpointRow,
+    deliveries: Vec<DeliveryRow>,
+    secret: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "webhook_delete.html")]
+struct DeletePage {
+    layout: Layout,
+    id: i64,
+    url: String,
+}
+
+fn event_boxes(ticked: &[String]) -> Vec<(&'static str, &'static str, bool)> {
+    EventType::ALL
+        .iter()
+        .map(|e| {
+            (
+                e.as_str(),
+                e.label(),
+                ticked.iter().any(|t| t == e.as_str()),
+            )
+        })
+        .collect()
+}
+
+async fn list_page(
+    st: &AppState,
+    staff: &Staff,
+    form: EndpointForm,
+    secret: Option<String>,
+    errors: Vec<String>,
+) -> AppResult<ListPage> {
+    Ok(ListPage {
+        layout: Layout::staff(staff, "Webhooks", "settings"),
+        endpoints: webhooks::list(st, staff.agency_id)
+            .await?
+            .iter()
+            .map(row)
+            .collect(),
+        events: event_boxes(&form.events),
+        url: form.url,
+        description: form.description,
+        secret,
+        errors,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let mut p = list_page(&st, &staff, EndpointForm::default(), None, vec![]).await?;
+    p.layout = p.layout.with_notice(q.notice.as_deref());
+    render(&p)
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    ClientIp(ip): ClientIp,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let form = EndpointForm {
+        url: get("url"),
+        description: get("description"),
+        events: pairs
+            .iter()
+            .filter(|(k, _)| k == "event")
+            .map(|(_, v)| v.clone())
+            .collect(),
+    };
+    match webhooks::create(&st, &staff.acting(&ip), &form).await? {
+        Ok((_, secret)) => {
+            let p = list_page(&st, &staff, EndpointForm::default(), Some(secret), vec![]).await?;
+            render(&p)
+        }
+        Err(errors) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &list_page(&st, &staff, form, None, errors).await?,
+        ),
+    }
+}
+
+async fn endpoint_page(
+    st: &AppState,
+    staff: &Staff,
+    id: i64,
+    secret: Option<String>,
+) -> AppResult<EndpointPage> {
+    let e = webhooks::get(st, staff.agency_id, id).await?;
+    let deliveries = webhooks::deliveries(st, staff.agency_id, id, None, LOG)
+        .await?
+        .into_iter()
+        .map(|d| DeliveryRow {
+            id: d.id,
+            code: d
+                .last_status_code
+                .map_or_else(|| "—".into(), |c| c.to_string()),
+            ms: d.last_ms.map_or_else(|| "—".into(), |m| format!("{m} ms")),
+            last: d
+                .last_attempt_at
+                .map_or_else(|| "—".into(), |t| staff.when(t)),
+            next: if d.status == "pending" {
+                staff.when(d.next_attempt_at)
+            } else {
+                "—".into()
+            },
+            attempts: d.attempts,
+            error: d.last_error,
+            status: d.status,
+            event_type: d.event_type,
+            message_id: d.message_id,
+        })
+        .collect();
+    Ok(EndpointPage {
+        layout: Layout::staff(staff, "Webhook", "settings"),
+        e: row(&e),
+        deliveries,
+        secret,
+    })
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let mut p = endpoint_page(&st, &staff, id, None).await?;
+    p.layout = p.layout.with_notice(q.notice.as_deref());
+    render(&p)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ToggleForm {
+    #[serde(default)]
+    on: String,
+}
+
+pub async fn toggle(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+    Form(f): Form<ToggleForm>,
+) -> AppResult<Response> {
+    webhooks::set_enabled(&st, &staff.acting(&ip), id, f.on == "1").await?;
+    Ok(Redirect::to(&format!("/settings/webhooks/{id}?notice=saved")).into_response())
+}
+
+pub async fn rotate(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let secret = webhooks::rotate(&st, &staff.acting(&ip), id).await?;
+    render(&endpoint_page(&st, &staff, id, Some(secret)).await?)
+}
+
+pub async fn redeliver(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    ClientIp(ip): ClientIp,
+    Path((id, delivery)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    webhooks::redeliver(&st, &staff.acting(&ip), id, delivery).await?;
+    Ok(Redirect::to(&format!("/settings/webhooks/{id}?notice=redelivery_queued")).into_response())
+}
+
+pub async fn delete_confirm(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let e = webhooks::get(&st, staff.agency_id, id).await?;
+    render(&DeletePage {
+        layout: Layout::staff(&staff, "Delete webhook", "settings"),
+        id,
+        url: e.url,
+    })
+}
+
+pub async fn delete(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    ClientIp(ip): ClientIp,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    webhooks::delete(&st, &staff.acting(&ip), id).await?;
+    Ok(Redirect::to("/settings/webhooks?notice=webhook_deleted").into_response())
+}
