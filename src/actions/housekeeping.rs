@@ -21,5 +21,9 @@ pub async fn tidy(ctx: &Ctx) -> AppResult<Tidied> {
     let now = ctx.clock.now();
     let tokens = flows::purge_tokens(&ctx.db.pool, now).await?;
     requests::purge_visits(&ctx.db.pool, now / 3600 - 1).await?;
+    // A day is plenty for an Idempotency-Key retry; delivered webhooks stay in the log
+    // for a month.
+    crate::store::idempotency::forget_before(&ctx.db.pool, now - 86_400).await?;
+    crate::store::webhooks::forget_delivered_before(&ctx.db.pool, now - 30 * 86_400).await?;
     Ok(Tidied { tokens })
 }

@@ -333,3 +333,17 @@ pub async fn redeliver<'c>(
     .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Drops delivered rows older than `before` from the log.
+pub async fn forget_delivered_before<'c>(
+    db: impl Exec<'c>,
+    before: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "DELETE FROM webhook_deliveries WHERE status = 'delivered' AND delivered_at < $1",
+    )
+    .bind(before)
+    .execute(db)
+    .await?
+    .rows_affected())
+}
