@@ -845,6 +845,8 @@ async fn a_spanish_client_with_a_large_portfolio_on_a_phone() {
         ("/account/notifications", "Notifications"),
         ("/account/password", "password"),
         ("/requests/templates", "Pages and ads, Spanish"),
+        ("/settings/api-keys", "No API keys yet"),
+        ("/settings/webhooks", "No endpoints yet"),
         ("/no-such-page", "Page not found"),
     ] {
         let label = format!("page{}", path.replace('/', "-"));
