@@ -158,6 +158,14 @@ fn matches_template(template: &str, path: &str) -> bool {
 }
 
 /// A key made through Settings by the signed-in owner.
+/// A write key of a second agency, Beta.
+pub(crate) async fn other_agency_key(app: &TestApp) -> String {
+    app.create_agency("Beta Agency", "bea@beta.test").await;
+    let other = spawn_client_of(app);
+    assert_eq!(other.login("bea@beta.test", PASSWORD).await.status, 303);
+    key(&other, "beta", "write").await
+}
+
 pub(crate) async fn key(app: &TestApp, name: &str, scope: &str) -> String {
     let r = app
         .post("/settings/api-keys", &[("name", name), ("scope", scope)])
@@ -373,10 +381,7 @@ async fn clients_over_the_api_with_the_web_form_s_rules_and_foreign_ids_404() {
     assert_eq!(archived.body["archived"], true);
 
     // Another agency's key: the same ids are 404, its list is its own.
-    app.create_agency("Beta Agency", "bea@beta.test").await;
-    let other = spawn_client_of(&app);
-    assert_eq!(other.login("bea@beta.test", PASSWORD).await.status, 303);
-    let beta_key = key(&other, "beta", "write").await;
+    let beta_key = other_agency_key(&app).await;
     let beta = Api::new(&app, &beta_key).await;
     for path in [
         format!("/api/v1/clients/{id}"),
@@ -771,10 +776,7 @@ async fn every_operation_with_an_id_is_404_for_another_agency_s_key() {
             .await
             .unwrap();
 
-    app.create_agency("Beta Agency", "bea@beta.test").await;
-    let other = spawn_client_of(&app);
-    assert_eq!(other.login("bea@beta.test", PASSWORD).await.status, 303);
-    let beta_key = key(&other, "beta", "write").await;
+    let beta_key = other_agency_key(&app).await;
     let beta = Api::new(&app, &beta_key).await;
 
     let mut checked = 0;

@@ -20,10 +20,8 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::approve::{CASEY, MESSY_ASSETS, agency, approve, request};
-use crate::helpers::{
-    ALL_SCOPES as ALL, PASSWORD, TestApp, facebook_login, spawn_app, spawn_client_of,
-};
-use crate::json_api::{Api, key};
+use crate::helpers::{ALL_SCOPES as ALL, TestApp, facebook_login, spawn_app, spawn_client_of};
+use crate::json_api::{Api, key, other_agency_key};
 
 /// One POST the receiver got.
 #[derive(Clone, Debug)]
@@ -121,6 +119,19 @@ async fn deliver(app: &TestApp) {
     panic!("webhook deliveries still due after 5 s");
 }
 
+/// Records a client's move through the API (one `migration.recorded` event).
+async fn set_move(api: &Api<'_>, client_id: i64, body: Value) {
+    let a = api
+        .call(
+            Method::PUT,
+            &format!("/api/v1/clients/{client_id}/migration"),
+            Some(body),
+            None,
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+}
+
 async fn endpoint(api: &Api<'_>, url: &str, events: Value) -> (i64, String) {
     let made = api
         .post("/api/v1/webhooks", json!({"url": url, "events": events}))
@@ -149,15 +160,12 @@ async fn events_arrive_signed_with_ids_only_and_a_redelivery_keeps_its_id() {
     assert_eq!(client.get(&link).await.status, 200);
     facebook_login(&client, &link, CASEY, &ALL, "continue").await;
     assert_eq!(approve(&client, &MESSY_ASSETS[..2]).await.status, 303);
-    let moved = api
-        .call(
-            Method::PUT,
-            &format!("/api/v1/clients/{client_id}/migration"),
-            Some(json!({"status": "invited", "since": "2026-11-01"})),
-            None,
-        )
-        .await;
-    assert_eq!(moved.status, 200, "{}", moved.text);
+    set_move(
+        &api,
+        client_id,
+        json!({"status": "invited", "since": "2026-11-01"}),
+    )
+    .await;
     deliver(&app).await;
 
     let got = r.got.lock().unwrap().clone();
@@ -263,15 +271,7 @@ async fn a_receiver_down_then_up_gets_each_event_exactly_once() {
     .await;
     // Nothing listens yet: three changes, three failed first attempts.
     for status in ["invited", "preparing", "not_started"] {
-        let r = api
-            .call(
-                Method::PUT,
-                &format!("/api/v1/clients/{client_id}/migration"),
-                Some(json!({"status": status})),
-                None,
-            )
-            .await;
-        assert_eq!(r.status, 200, "{}", r.text);
+        set_move(&api, client_id, json!({"status": status})).await;
     }
     deliver(&app).await;
     let log = api.get(&format!("/api/v1/webhooks/{id}/deliveries")).await;
@@ -318,13 +318,7 @@ async fn an_endpoint_failing_for_three_days_is_turned_off_and_the_agency_told() 
     r.answer.store(500, Ordering::SeqCst);
     let _server = receiver_on(addr, r.clone()).await;
     let (id, _) = endpoint(&api, &format!("http://{addr}/hook"), json!([])).await;
-    api.call(
-        Method::PUT,
-        &format!("/api/v1/clients/{client_id}/migration"),
-        Some(json!({"status": "invited"})),
-        None,
-    )
-    .await;
+    set_move(&api, client_id, json!({"status": "invited"})).await;
     deliver(&app).await;
     for wait in latchkey::domain::webhook::RETRY_AFTER {
         app.clock.advance(wait);
@@ -353,13 +347,7 @@ async fn an_endpoint_failing_for_three_days_is_turned_off_and_the_agency_told() 
         mail.iter().map(|m| &m.subject).collect::<Vec<_>>()
     );
     // Off: new events are not queued for it; on again, they are.
-    api.call(
-        Method::PUT,
-        &format!("/api/v1/clients/{client_id}/migration"),
-        Some(json!({"status": "preparing"})),
-        None,
-    )
-    .await;
+    set_move(&api, client_id, json!({"status": "preparing"})).await;
     let count = || async {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM webhook_deliveries")
             .fetch_one(&app.state.db.pool)
@@ -371,11 +359,10 @@ async fn an_endpoint_failing_for_three_days_is_turned_off_and_the_agency_told() 
         .post(&format!("/api/v1/webhooks/{id}/enable"), json!({}))
         .await;
     assert_eq!(on.body["enabled"], true);
-    api.call(
-        Method::PUT,
-        &format!("/api/v1/clients/{client_id}/migration"),
-        Some(json!({"status": "migrating", "since": "2026-11-20"})),
-        None,
+    set_move(
+        &api,
+        client_id,
+        json!({"status": "migrating", "since": "2026-11-20"}),
     )
     .await;
     assert_eq!(count().await, 2);
@@ -430,13 +417,7 @@ async fn webhooks_never_reach_private_addresses_or_follow_redirects() {
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
-    api.call(
-        Method::PUT,
-        &format!("/api/v1/clients/{client_id}/migration"),
-        Some(json!({"status": "invited"})),
-        None,
-    )
-    .await;
+    set_move(&api, client_id, json!({"status": "invited"})).await;
     deliver(&app).await;
     assert!(
         r.got.lock().unwrap().is_empty(),
@@ -465,10 +446,7 @@ async fn webhooks_never_reach_private_addresses_or_follow_redirects() {
     );
 
     // Another agency's key cannot see or touch these.
-    app.create_agency("Beta Agency", "bea@beta.test").await;
-    let other = spawn_client_of(&app);
-    assert_eq!(other.login("bea@beta.test", PASSWORD).await.status, 303);
-    let beta_key = key(&other, "beta", "write").await;
+    let beta_key = other_agency_key(&app).await;
     let beta = Api::new(&app, &beta_key).await;
     assert_eq!(
         beta.get(&format!("/api/v1/webhooks/{moved}")).await.status,
