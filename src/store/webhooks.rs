@@ -224,20 +224,31 @@ pub async fn claim_due<'c>(
     .await?;
     let mut claimed = Vec::new();
     for id in ids {
-        // The conditional update is the claim: of two workers, one changes the row.
-        let row: Option<Delivery> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "UPDATE webhook_deliveries SET lease_until = $2
-             WHERE id = $1 AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $3)
-             RETURNING {DELIVERY}"
-        )))
-        .bind(id)
-        .bind(now + lease)
-        .bind(now)
-        .fetch_optional(db)
-        .await?;
-        claimed.extend(row);
+        claimed.extend(claim_one(db, id, now, lease).await?);
     }
     Ok(claimed)
+}
+
+/// Claims one delivery if it is still due and not held: the conditional update is the
+/// claim, so of two workers one gets it. It checks the row is still due because another
+/// worker may have sent (and rescheduled) it since this one listed it.
+pub async fn claim_one<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    now: i64,
+    lease: i64,
+) -> Result<Option<Delivery>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE webhook_deliveries SET lease_until = $2
+         WHERE id = $1 AND status = 'pending' AND next_attempt_at <= $3
+           AND (lease_until IS NULL OR lease_until <= $3)
+         RETURNING {DELIVERY}"
+    )))
+    .bind(id)
+    .bind(now + lease)
+    .bind(now)
+    .fetch_optional(db)
+    .await
 }
 
 /// The earliest time a pending delivery is due.

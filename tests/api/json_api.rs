@@ -298,6 +298,14 @@ async fn clients_over_the_api_with_the_web_form_s_rules_and_foreign_ids_404() {
     assert_eq!(invalid.status, 422, "{}", invalid.text);
     assert_eq!(invalid.body["type"], "urn:latchkey:problem:validation");
     assert!(invalid.body["errors"].as_array().unwrap().len() >= 2);
+    let huge = api
+        .post(
+            "/api/v1/clients",
+            json!({"name": "X", "contact_email": "x@x.test", "notes": "n".repeat(70_000)}),
+        )
+        .await;
+    assert_eq!(huge.status, 413, "{}", huge.text);
+    assert_eq!(huge.body["type"], "urn:latchkey:problem:too-large");
     let before = reader.get("/api/v1/clients").await;
     assert_eq!(
         before.body["data"].as_array().unwrap().len(),

@@ -592,3 +592,31 @@ async fn staff_manage_endpoints_and_read_the_delivery_log_in_settings() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[tokio::test]
+async fn a_delivery_sent_and_rescheduled_by_one_worker_is_not_claimed_by_another() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let api_key = key(&app, "hooks", "write").await;
+    let api = Api::new(&app, &api_key).await;
+    // Nothing listens: the first attempt fails and is rescheduled 5 s later.
+    let (_, _) = endpoint(&api, &format!("http://{}/hook", free_port()), json!([])).await;
+    set_move(&api, client_id, json!({"status": "invited"})).await;
+    deliver(&app).await;
+    let (id, attempts): (i64, i64) = sqlx::query_as("SELECT id, attempts FROM webhook_deliveries")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 1);
+    // A second worker that listed the row before the first one sent it now tries to claim
+    // it: it is no longer due, so it is not sent twice.
+    let late = latchkey::store::webhooks::claim_one(&app.state.db.pool, id, app.clock.now(), 60)
+        .await
+        .unwrap();
+    assert!(late.is_none(), "a rescheduled delivery was claimed again");
+    app.clock.advance(6);
+    let due = latchkey::store::webhooks::claim_one(&app.state.db.pool, id, app.clock.now(), 60)
+        .await
+        .unwrap();
+    assert!(due.is_some(), "once due again it can be claimed");
+}
