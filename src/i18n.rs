@@ -235,23 +235,6 @@ impl Tr {
         self.with(id, &[("count", Value::Num(*count.borrow() as f64))])
     }
 
-    /// A message with a `count` and one more argument.
-    pub fn n1(
-        &self,
-        id: &str,
-        count: impl Borrow<usize>,
-        k: &'static str,
-        v: impl ToString,
-    ) -> String {
-        self.with(
-            id,
-            &[
-                ("count", Value::Num(*count.borrow() as f64)),
-                (k, Value::Str(v.to_string())),
-            ],
-        )
-    }
-
     fn with(&self, id: &str, args: &[(&'static str, Value)]) -> String {
         let map: Args = args
             .iter()

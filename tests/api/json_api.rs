@@ -158,6 +158,29 @@ fn matches_template(template: &str, path: &str) -> bool {
 }
 
 /// A key made through Settings by the signed-in owner.
+/// Records by hand the user-based access Ava has to Messy Co's Page.
+pub(crate) async fn record_user_grant(app: &TestApp, client_id: i64) {
+    let r = app
+        .post(
+            &format!("/clients/{client_id}/grants"),
+            &[
+                ("kind", "page"),
+                ("asset_id", "1100000000000031"),
+                ("asset_name", "Messy Co"),
+                ("mode", "user"),
+                ("person", "ava@agency.example"),
+            ],
+        )
+        .await;
+    assert!(r.status == 303 || r.status == 200, "{}", r.body);
+}
+
+/// The demo agency with its client (Messy Co), and a key of `scope` made by its owner.
+pub(crate) async fn agency_with_key(app: &TestApp, scope: &str) -> (i64, String) {
+    let client_id = agency(app).await;
+    (client_id, key(app, "integration", scope).await)
+}
+
 /// A write key of a second agency, Beta.
 pub(crate) async fn other_agency_key(app: &TestApp) -> String {
     app.create_agency("Beta Agency", "bea@beta.test").await;
@@ -600,19 +623,7 @@ async fn the_migration_record_and_the_fix_over_the_api() {
         .await;
     assert_eq!(bad.status, 422, "{}", bad.text);
     // A user-based grant recorded by hand, then the move.
-    let r = app
-        .post(
-            &format!("/clients/{client_id}/grants"),
-            &[
-                ("kind", "page"),
-                ("asset_id", "1100000000000031"),
-                ("asset_name", "Messy Co"),
-                ("mode", "user"),
-                ("person", "ava@agency.example"),
-            ],
-        )
-        .await;
-    assert!(r.status == 303 || r.status == 200, "{}", r.body);
+    record_user_grant(&app, client_id).await;
     let set = api
         .call(
             Method::PUT,
@@ -754,19 +765,7 @@ async fn every_operation_with_an_id_is_404_for_another_agency_s_key() {
         )
         .await;
     let hook_id = hook.body["endpoint"]["id"].as_i64().unwrap();
-    let r = app
-        .post(
-            &format!("/clients/{client_id}/grants"),
-            &[
-                ("kind", "page"),
-                ("asset_id", "1100000000000031"),
-                ("asset_name", "Messy Co"),
-                ("mode", "user"),
-                ("person", "ava@agency.example"),
-            ],
-        )
-        .await;
-    assert!(r.status == 303 || r.status == 200);
+    record_user_grant(&app, client_id).await;
     let grant_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM grants")
         .fetch_one(&app.state.db.pool)
         .await

@@ -21,7 +21,7 @@ use sha2::Sha256;
 
 use crate::approve::{CASEY, MESSY_ASSETS, agency, approve, request};
 use crate::helpers::{ALL_SCOPES as ALL, TestApp, facebook_login, spawn_app, spawn_client_of};
-use crate::json_api::{Api, key, other_agency_key};
+use crate::json_api::{Api, agency_with_key, other_agency_key};
 
 /// One POST the receiver got.
 #[derive(Clone, Debug)]
@@ -146,8 +146,7 @@ async fn endpoint(api: &Api<'_>, url: &str, events: Value) -> (i64, String) {
 #[tokio::test]
 async fn events_arrive_signed_with_ids_only_and_a_redelivery_keeps_its_id() {
     let app = spawn_app().await;
-    let client_id = agency(&app).await;
-    let api_key = key(&app, "hooks", "write").await;
+    let (client_id, api_key) = agency_with_key(&app, "write").await;
     let api = Api::new(&app, &api_key).await;
     let addr = free_port();
     let r = new_receiver();
@@ -259,8 +258,7 @@ async fn events_arrive_signed_with_ids_only_and_a_redelivery_keeps_its_id() {
 #[tokio::test]
 async fn a_receiver_down_then_up_gets_each_event_exactly_once() {
     let app = spawn_app().await;
-    let client_id = agency(&app).await;
-    let api_key = key(&app, "hooks", "write").await;
+    let (client_id, api_key) = agency_with_key(&app, "write").await;
     let api = Api::new(&app, &api_key).await;
     let addr = free_port();
     let (id, secret) = endpoint(
@@ -310,8 +308,7 @@ async fn a_receiver_down_then_up_gets_each_event_exactly_once() {
 #[tokio::test]
 async fn an_endpoint_failing_for_three_days_is_turned_off_and_the_agency_told() {
     let app = spawn_app().await;
-    let client_id = agency(&app).await;
-    let api_key = key(&app, "hooks", "write").await;
+    let (client_id, api_key) = agency_with_key(&app, "write").await;
     let api = Api::new(&app, &api_key).await;
     let addr = free_port();
     let r = new_receiver();
@@ -371,8 +368,7 @@ async fn an_endpoint_failing_for_three_days_is_turned_off_and_the_agency_told() 
 #[tokio::test]
 async fn webhooks_never_reach_private_addresses_or_follow_redirects() {
     let app = spawn_app().await;
-    agency(&app).await;
-    let api_key = key(&app, "hooks", "write").await;
+    let (_, api_key) = agency_with_key(&app, "write").await;
     let api = Api::new(&app, &api_key).await;
     for url in [
         "https://127.0.0.1/hook",
@@ -596,8 +592,7 @@ async fn staff_manage_endpoints_and_read_the_delivery_log_in_settings() {
 #[tokio::test]
 async fn a_delivery_sent_and_rescheduled_by_one_worker_is_not_claimed_by_another() {
     let app = spawn_app().await;
-    let client_id = agency(&app).await;
-    let api_key = key(&app, "hooks", "write").await;
+    let (client_id, api_key) = agency_with_key(&app, "write").await;
     let api = Api::new(&app, &api_key).await;
     // Nothing listens: the first attempt fails and is rescheduled 5 s later.
     let (_, _) = endpoint(&api, &format!("http://{}/hook", free_port()), json!([])).await;

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::types::{ClientIn, ClientList, ClientOut, ClientPatch};
-use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, page_link};
+use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_number, page_link};
 use crate::actions::clients::{self, Typed};
 use crate::store::clients::ClientQuery;
 use crate::web::AppState;
@@ -41,13 +41,12 @@ pub(super) fn limit_of(limit: Option<i64>, default: i64) -> ApiResult<i64> {
 
 /// A page-number cursor ("p2"), or a problem.
 fn page_of(cursor: Option<&str>) -> ApiResult<i64> {
-    match cursor {
+    match cursor_number(cursor, 'p').map_err(|e| Problem::invalid(vec![e]))? {
         None => Ok(1),
-        Some(c) => c
-            .strip_prefix('p')
-            .and_then(|n| n.parse::<i64>().ok())
-            .filter(|n| (2..=1_000_000).contains(n))
-            .ok_or_else(|| Problem::invalid(vec!["cursor is not one this API gave.".into()])),
+        Some(n @ 2..=1_000_000) => Ok(n),
+        Some(_) => Err(Problem::invalid(vec![
+            "cursor is not one this API gave.".into(),
+        ])),
     }
 }
 

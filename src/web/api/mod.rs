@@ -291,6 +291,20 @@ fn replay(status: i64, body: String) -> Response {
     resp
 }
 
+/// A numeric cursor this API wrote as `<tag><n>` ("r42"): None without one, or the reason
+/// it is not one of ours.
+pub(crate) fn cursor_number(raw: Option<&str>, tag: char) -> Result<Option<i64>, String> {
+    match raw {
+        None => Ok(None),
+        Some(c) => c
+            .strip_prefix(tag)
+            .and_then(|n| n.parse::<i64>().ok())
+            .filter(|n| *n > 0)
+            .map(Some)
+            .ok_or_else(|| "cursor is not one this API gave.".to_owned()),
+    }
+}
+
 /// The link to the next page: the path, the cursor, and the list's other parameters.
 pub(crate) fn page_link(path: &str, cursor: &str, pairs: &[(&str, String)]) -> String {
     let mut q = url::form_urlencoded::Serializer::new(String::new());

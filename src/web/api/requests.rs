@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use super::clients::limit_of;
 use super::types::{EventOut, GrantOut, Issued, RequestDetail, RequestIn, RequestList, RequestOut};
-use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, page_link};
+use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_number, page_link};
 use crate::actions::requests::{self, Draft};
 use crate::domain::request::RequestStatus;
 use crate::store::requests::RequestQuery;
@@ -48,16 +48,10 @@ pub async fn list(
             parsed
         }
     };
-    let before_id = match q.cursor.as_deref() {
-        None => None,
-        Some(c) => {
-            let id = c.strip_prefix('r').and_then(|n| n.parse::<i64>().ok());
-            if id.is_none() {
-                errors.push("cursor is not one this API gave.".into());
-            }
-            id
-        }
-    };
+    let before_id = cursor_number(q.cursor.as_deref(), 'r')
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
@@ -151,6 +145,12 @@ pub async fn show(
     }))
 }
 
+/// The request as it stands now.
+async fn current(st: &AppState, caller: &Caller, id: i64) -> ApiResult<Json<RequestOut>> {
+    let r = requests::get(st, caller.agency_id(), id).await?;
+    Ok(Json(RequestOut::of(&r, st.clock.now())))
+}
+
 #[utoipa::path(post, path = "/api/v1/requests/{id}/remind", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = RequestOut), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -161,8 +161,7 @@ pub async fn remind(
 ) -> ApiResult<Json<RequestOut>> {
     let actor = caller.writer()?;
     requests::remind(&st, actor, id).await?;
-    let r = requests::get(&st, caller.agency_id(), id).await?;
-    Ok(Json(RequestOut::of(&r, st.clock.now())))
+    current(&st, &caller, id).await
 }
 
 #[utoipa::path(post, path = "/api/v1/requests/{id}/regenerate", tag = "requests", params(("id" = i64, Path)),
@@ -193,6 +192,5 @@ pub async fn revoke(
 ) -> ApiResult<Json<RequestOut>> {
     let actor = caller.writer()?;
     requests::revoke(&st, actor, id).await?;
-    let r = requests::get(&st, caller.agency_id(), id).await?;
-    Ok(Json(RequestOut::of(&r, st.clock.now())))
+    current(&st, &caller, id).await
 }

@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use super::clients::limit_of;
 use super::types::{DeliveryList, DeliveryOut, WebhookIn, WebhookList, WebhookOut, WebhookSecret};
-use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, page_link};
+use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_number, page_link};
 use crate::actions::webhooks::{self, EndpointForm};
 use crate::web::AppState;
 
@@ -140,14 +140,7 @@ pub async fn deliveries(
     ApiQuery(q): ApiQuery<DeliveryQuery>,
 ) -> ApiResult<Json<DeliveryList>> {
     let limit = limit_of(q.limit, 50)?;
-    let before = match q.cursor.as_deref() {
-        None => None,
-        Some(c) => Some(
-            c.strip_prefix('d')
-                .and_then(|n| n.parse::<i64>().ok())
-                .ok_or_else(|| Problem::invalid(vec!["cursor is not one this API gave.".into()]))?,
-        ),
-    };
+    let before = cursor_number(q.cursor.as_deref(), 'd').map_err(|e| Problem::invalid(vec![e]))?;
     let mut rows = webhooks::deliveries(&st, caller.agency_id(), id, before, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(50));
