@@ -11,7 +11,7 @@ use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
 
 use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{LanguageIdentifier, Loader, static_loader};
+use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
 use serde::{Deserialize, Serialize};
 
 static_loader! {
@@ -77,8 +77,18 @@ impl Lang {
             .find_map(|tag| Self::parse(tag))
     }
 
-    fn id(self) -> LanguageIdentifier {
-        self.code().parse().expect("a valid language code")
+    /// The identifier the loader looks messages up by: made at compile time, since every
+    /// message a client page shows asks for it.
+    fn id(self) -> &'static LanguageIdentifier {
+        static IDS: [LanguageIdentifier; 6] = [
+            langid!("en"),
+            langid!("es"),
+            langid!("de"),
+            langid!("fr"),
+            langid!("nl"),
+            langid!("pt"),
+        ];
+        &IDS[self as usize]
     }
 }
 
@@ -157,7 +167,7 @@ impl Tr {
     }
 
     fn lookup(&self, id: &str, args: Option<&Args>) -> String {
-        match LOCALES.try_lookup_complete(&self.lang.id(), id, args) {
+        match LOCALES.try_lookup_complete(self.lang.id(), id, args) {
             Some(s) => s,
             None => {
                 // Every id is a literal in the code; a missing one is a bug the tests
@@ -379,6 +389,9 @@ mod tests {
         assert_eq!(Lang::from_accept_language("ja, zh"), None);
         assert_eq!(Lang::from_accept_language(""), None);
         assert_eq!(Lang::parse("NL_be"), Some(Lang::Nl));
+        for l in Lang::ALL {
+            assert_eq!(l.id().to_string(), l.code());
+        }
     }
 
     #[test]
