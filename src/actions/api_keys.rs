@@ -112,7 +112,10 @@ pub async fn authenticate(ctx: &Ctx, presented: &str) -> AppResult<Option<ApiKey
     let key = api_keys::by_hash(&ctx.db.pool, &secret.hash()).await?;
     let now = ctx.clock.now();
     // A read stays a read: the use is written at most once a minute per key.
-    if let Some(k) = key.as_ref().filter(|k| k.last_used_at.is_none_or(|t| t < now - 60)) {
+    if let Some(k) = key
+        .as_ref()
+        .filter(|k| k.last_used_at.is_none_or(|t| t < now - 60))
+    {
         api_keys::touch(&ctx.db.pool, k.id, now).await?;
     }
     Ok(key)

@@ -2,6 +2,8 @@
 //! outbox inside their own transaction; the worker signs and sends them with retries over
 //! about three days, then turns a dead endpoint off and tells the agency.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use super::{Actor, Ctx, audit};
@@ -222,8 +224,23 @@ pub async fn deliver_due(ctx: &Ctx) -> AppResult<usize> {
     let now = ctx.clock.now();
     let due = store::claim_due(&ctx.db.pool, now, LEASE, BATCH).await?;
     let n = due.len();
+    // Each endpoint of the batch read and its secrets opened once, not per delivery.
+    let mut endpoints: HashMap<i64, Option<(Endpoint, Vec<String>)>> = HashMap::new();
+    for d in &due {
+        if let std::collections::hash_map::Entry::Vacant(slot) = endpoints.entry(d.endpoint_id) {
+            let e = store::endpoint(&ctx.db.pool, d.agency_id, d.endpoint_id).await?;
+            slot.insert(e.map(|e| {
+                let secrets = signing_secrets(ctx, &e, now);
+                (e, secrets)
+            }));
+        }
+    }
+    let endpoints = &endpoints;
     let results = bounded(due, CONCURRENCY, |d| async move {
-        let r = attempt(ctx, &d).await;
+        let r = match endpoints.get(&d.endpoint_id).and_then(Option::as_ref) {
+            Some((e, secrets)) => attempt(ctx, e, secrets, &d).await,
+            None => Ok(()),
+        };
         (d, r)
     })
     .await;
@@ -235,26 +252,21 @@ pub async fn deliver_due(ctx: &Ctx) -> AppResult<usize> {
     Ok(n)
 }
 
-/// Signs with the current secret (and the previous one during its overlap).
-fn signature(ctx: &Ctx, e: &Endpoint, id: &str, ts: i64, body: &str, now: i64) -> String {
-    let mut secrets = vec![e.secret_sealed.clone()];
+/// The secrets that sign: the current one, and the previous one during its overlap.
+fn signing_secrets(ctx: &Ctx, e: &Endpoint, now: i64) -> Vec<String> {
+    let mut sealed = vec![&e.secret_sealed];
     if let (Some(prev), Some(until)) = (&e.previous_secret_sealed, e.previous_until)
         && until > now
     {
-        secrets.push(prev.clone());
+        sealed.push(prev);
     }
-    secrets
-        .iter()
+    sealed
+        .into_iter()
         .filter_map(|s| ctx.secrets.open(s).ok())
-        .filter_map(|s| webhook::sign(&s, id, ts, body))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect()
 }
 
-async fn attempt(ctx: &Ctx, d: &Delivery) -> AppResult<()> {
-    let Some(e) = store::endpoint(&ctx.db.pool, d.agency_id, d.endpoint_id).await? else {
-        return Ok(());
-    };
+async fn attempt(ctx: &Ctx, e: &Endpoint, secrets: &[String], d: &Delivery) -> AppResult<()> {
     let now = ctx.clock.now();
     if e.disabled_at.is_some() {
         // Held until the endpoint is on again (then redelivered by hand).
@@ -271,7 +283,11 @@ async fn attempt(ctx: &Ctx, d: &Delivery) -> AppResult<()> {
         .await?;
         return Ok(());
     }
-    let sig = signature(ctx, &e, &d.message_id, now, &d.payload, now);
+    let sig = secrets
+        .iter()
+        .filter_map(|s| webhook::sign(s, &d.message_id, now, &d.payload))
+        .collect::<Vec<_>>()
+        .join(" ");
     let got = ctx
         .webhooks
         .send(&e.url, &d.message_id, now, &sig, d.payload.clone())
@@ -306,7 +322,7 @@ async fn attempt(ctx: &Ctx, d: &Delivery) -> AppResult<()> {
             )
             .await?;
         }
-        None => give_up(ctx, &e, d, code, &got.error, got.ms).await?,
+        None => give_up(ctx, e, d, code, &got.error, got.ms).await?,
     }
     Ok(())
 }
