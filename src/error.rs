@@ -39,3 +39,28 @@ pub enum AppError {
 
 /// The result of a use case or handler.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// One broken rule of a form or an API body: the field it is about and what to do, in the
+/// form's words. Pages show it beside its field; the API lists it in a problem's `errors`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The message for `field` among `errors`, if any (for the page beside that field).
+    pub fn for_field<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+        errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}

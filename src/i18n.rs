@@ -328,6 +328,12 @@ pub fn current() -> Tr {
     Tr::new(CURRENT.try_with(|l| *l).unwrap_or_default())
 }
 
+/// Whether a client page is being answered (so an error page offers no way into the
+/// staff's side, which means nothing to a client).
+pub fn on_client_page() -> bool {
+    CURRENT.try_with(|_| ()).is_ok()
+}
+
 /// The message ids of one language's file: a message starts a line with its id (comments
 /// start with `#`, continuations with spaces).
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::{Ctx, audit_as};
 use crate::actions::webhooks;
 use crate::domain::access::asset_words;
-use crate::domain::request::DeclineReason;
+use crate::domain::request::{Closed, DeclineReason};
 use crate::domain::token::{LINK_PREFIX, hash_secret};
 use crate::domain::webhook::EventType;
 use crate::domain::{BoundedText, SecretToken};
@@ -80,11 +80,11 @@ impl LinkMemo {
 pub enum Lookup {
     Live(Box<AccessRequest>, agencies::Agency),
     /// Expired or used up: 410 naming the agency.
-    Gone(agencies::Agency, &'static str),
+    Gone(agencies::Agency, Closed),
 }
 
-/// Looks a presented token up, counting failures per IP. Unknown, malformed and revoked
-/// links are all the same 404.
+/// Looks a presented token up, counting failures per IP. Unknown and malformed links are
+/// the same 404; a revoked or replaced one says so on the agency's page.
 #[tracing::instrument(skip_all)]
 pub async fn lookup(ctx: &Ctx, ip: &str, raw: &str) -> AppResult<Lookup> {
     let now = ctx.clock.now();
@@ -92,21 +92,28 @@ pub async fn lookup(ctx: &Ctx, ip: &str, raw: &str) -> AppResult<Lookup> {
         Some(token) => requests::by_token_hash(&ctx.db.pool, &token.hash()).await?,
         None => None,
     };
-    let Some(r) = found.filter(|r| r.revoked_at.is_none()) else {
-        return Err(failed_lookup(ctx, ip, now).await);
+    let Some(r) = found else {
+        let (view, why) = replaced(ctx, ip, raw, now).await?;
+        let agency = agencies::get(&ctx.db.pool, view.agency_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Ok(Lookup::Gone(agency, why));
     };
     throttled(ctx, ip, now)?;
     let agency = agencies::get(&ctx.db.pool, r.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    if r.revoked_at.is_some() {
+        return Ok(Lookup::Gone(agency, Closed::Revoked));
+    }
     if r.declined_at.is_some() {
-        return Ok(Lookup::Gone(agency, "declined"));
+        return Ok(Lookup::Gone(agency, Closed::Declined));
     }
     if r.expires_at <= now {
-        return Ok(Lookup::Gone(agency, "expired"));
+        return Ok(Lookup::Gone(agency, Closed::Expired));
     }
     if r.single_use == 1 && r.used_at.is_some() {
-        return Ok(Lookup::Gone(agency, "used"));
+        return Ok(Lookup::Gone(agency, Closed::Used));
     }
     Ok(Lookup::Live(Box::new(r), agency))
 }
@@ -152,7 +159,7 @@ pub async fn failed_lookup(ctx: &Ctx, ip: &str, now: i64) -> AppError {
 pub enum Viewed {
     Live(Box<LinkView>),
     /// Expired or used up: 410 naming the agency.
-    Gone(Box<LinkView>, &'static str),
+    Gone(Box<LinkView>, Closed),
 }
 
 /// A view of the link page: one joined read; a person's visit (`user_agent` given) is
@@ -185,14 +192,14 @@ async fn live_view(
     ctx: &Ctx,
     ip: &str,
     raw: &str,
-) -> AppResult<Result<Box<LinkView>, (Box<LinkView>, &'static str)>> {
+) -> AppResult<Result<Box<LinkView>, (Box<LinkView>, Closed)>> {
     let now = ctx.clock.now();
     let view = match SecretToken::from_presented(LINK_PREFIX, raw) {
         Some(token) => requests::link_view(&ctx.db.pool, &token.hash()).await?,
         None => None,
     };
-    let Some(view) = view.filter(|v| v.revoked_at.is_none()) else {
-        return Err(failed_lookup(ctx, ip, now).await);
+    let Some(view) = view else {
+        return Ok(Err(replaced(ctx, ip, raw, now).await?));
     };
     throttled(ctx, ip, now)?;
     Ok(match closed(&view, now) {
@@ -222,13 +229,31 @@ pub async fn reauth_assets(ctx: &Ctx, view: &LinkView) -> AppResult<Vec<Text>> {
 }
 
 /// Why a link no longer takes an approval: declined, expired or used up.
-fn closed(view: &LinkView, now: i64) -> Option<&'static str> {
-    if view.declined_at.is_some() {
-        Some("declined")
+/// A token that is no request's link now: a replaced link's holder is told so (they hold a
+/// real link, so it is no guess); anything else counts against the address as a guess.
+async fn replaced(ctx: &Ctx, ip: &str, raw: &str, now: i64) -> AppResult<(Box<LinkView>, Closed)> {
+    let view = match SecretToken::from_presented(LINK_PREFIX, raw) {
+        Some(token) => requests::replaced_link_view(&ctx.db.pool, &token.hash()).await?,
+        None => None,
+    };
+    match view {
+        Some(view) => {
+            throttled(ctx, ip, now)?;
+            Ok((Box::new(view), Closed::Replaced))
+        }
+        None => Err(failed_lookup(ctx, ip, now).await),
+    }
+}
+
+fn closed(view: &LinkView, now: i64) -> Option<Closed> {
+    if view.revoked_at.is_some() {
+        Some(Closed::Revoked)
+    } else if view.declined_at.is_some() {
+        Some(Closed::Declined)
     } else if view.expires_at <= now {
-        Some("expired")
+        Some(Closed::Expired)
     } else if view.single_use == 1 && view.used_at.is_some() {
-        Some("used")
+        Some(Closed::Used)
     } else {
         None
     }
@@ -242,7 +267,7 @@ pub enum Declined {
     /// Recorded; the agency is told.
     Done(Box<LinkView>),
     /// The link was closed already (expired, used, declined): nothing recorded.
-    Gone(Box<LinkView>, &'static str),
+    Gone(Box<LinkView>, Closed),
     /// The form was wrong: the messages, nothing recorded.
     Invalid(Box<LinkView>, Vec<Text>),
 }
@@ -281,13 +306,25 @@ pub async fn decline(
     };
     let mut tx = ctx.db.begin().await?;
     if !requests::decline(&mut *tx, view.id, reason.as_str(), note.as_str(), now).await? {
-        return Ok(Declined::Gone(view, "declined"));
+        return Ok(Declined::Gone(view, Closed::Declined));
     }
     let said = if note.as_str().is_empty() {
         reason.label().to_owned()
     } else {
         format!("{} — “{}”", reason.label(), note.as_str())
     };
+    let data = serde_json::json!({
+        "request_id": view.id, "client_id": view.client_id,
+        "reason": reason.as_str(), "note": note.as_str(),
+    });
+    webhooks::emit(
+        &mut tx,
+        view.agency_id,
+        EventType::RequestDeclined,
+        data,
+        now,
+    )
+    .await?;
     requests::add_event(&mut *tx, view.id, "declined", &said, now).await?;
     let target = format!("{} ({})", view.client_name, view.token_prefix);
     audit_as(
@@ -311,6 +348,7 @@ pub async fn decline(
     }
     tx.commit().await?;
     ctx.mailer.wake();
+    ctx.webhook_bell.notify_one();
     Ok(Declined::Done(view))
 }
 

@@ -25,5 +25,6 @@ pub async fn tidy(ctx: &Ctx) -> AppResult<Tidied> {
     // for a month.
     crate::store::idempotency::forget_before(&ctx.db.pool, now - 86_400).await?;
     crate::store::webhooks::forget_delivered_before(&ctx.db.pool, now - 30 * 86_400).await?;
+    crate::store::flashes::forget_expired(&ctx.db.pool, now).await?;
     Ok(Tidied { tokens })
 }

@@ -11,7 +11,7 @@ use crate::domain::migration::{
     DueBasis, MigrationRecord, MigrationStatus, RecordSource, ReminderStage,
 };
 use crate::domain::webhook::EventType;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, Audience, Due};
 use crate::meta::share::PortfolioSignal;
@@ -51,46 +51,84 @@ pub fn due_words(due: i64, basis: DueBasis) -> String {
     .words(Tr::EN)
 }
 
-/// Staff record a client's migration: validated, then applied.
+/// Staff record a client's migration: validated, then applied. `Err(errors)` names each
+/// field to correct, in the form's words; nothing is stored then.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = client_id))]
-pub async fn record(ctx: &Ctx, actor: &Actor, client_id: i64, f: &MoveForm) -> AppResult<usize> {
+pub async fn record(
+    ctx: &Ctx,
+    actor: &Actor,
+    client_id: i64,
+    f: &MoveForm,
+) -> AppResult<Result<usize, Vec<FieldError>>> {
     clients::get(&ctx.db.pool, actor.agency_id, client_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let bad = |msg: &str| AppError::BadRequest(msg.to_owned());
-    let status =
-        MigrationStatus::parse(&f.status).ok_or_else(|| bad("Choose a migration status."))?;
-    let date = |raw: &str| match raw.trim() {
-        "" => Ok(None),
-        d => parse_iso_day(d)
-            .map(Some)
-            .ok_or_else(|| bad("Use dates like 2027-01-31.")),
+    let mut errors = Vec::new();
+    let status = MigrationStatus::parse(&f.status);
+    if status.is_none() {
+        errors.push(FieldError::new("status", "Choose a migration status."));
+    }
+    let mut date = |field: &'static str, raw: &str| match raw.trim() {
+        "" => None,
+        d => {
+            let day = parse_iso_day(d);
+            if day.is_none() {
+                errors.push(FieldError::new(
+                    field,
+                    format!("{d:?} is not a date: use dates like 2027-01-31."),
+                ));
+            }
+            day
+        }
     };
-    let source = |raw: &str| match raw.trim() {
-        "" => Ok(RecordSource::Staff),
+    let day = date("date", &f.date);
+    let people_deadline = date("people_deadline", &f.people_deadline);
+    let activated_on = date("activated_on", &f.activated_on);
+    let mut source = |field: &'static str, raw: &str| match raw.trim() {
+        "" => RecordSource::Staff,
         s => RecordSource::parse(s)
             .filter(|s| *s != RecordSource::Meta)
-            .ok_or_else(|| bad("Say whether staff or the client gave this date.")),
+            .unwrap_or_else(|| {
+                errors.push(FieldError::new(
+                    field,
+                    "Say whether you know this date or the client told you.",
+                ));
+                RecordSource::Staff
+            }),
     };
-    let record = MigrationRecord {
-        status,
-        day: date(&f.date)?,
-        people_deadline: date(&f.people_deadline)?,
-        activated_on: date(&f.activated_on)?,
-    };
-    if status.needs_day() && record.day.is_none() {
-        return Err(bad(
-            "Give the day the move began: without the organisation's deadline, the estimate is counted from it.",
+    let deadline_source = source("deadline_source", &f.deadline_source);
+    let activated_source = source("activated_source", &f.activated_source);
+    // The start day only feeds an estimate: with the organisation's deadline (or the day
+    // people activated) the due date is known without it.
+    if let Some(s) = status
+        && s.needs_day()
+        && day.is_none()
+        && people_deadline.is_none()
+        && activated_on.is_none()
+        && f.date.trim().is_empty()
+    {
+        errors.push(FieldError::new(
+            "date",
+            "Give the day the move began, or the organisation's deadline for people below: \
+             with neither, Latchkey cannot tell when user-based access ends.",
         ));
     }
+    let Some(status) = status.filter(|_| errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
     let new = clients::NewRecord {
-        record,
+        record: MigrationRecord {
+            status,
+            day,
+            people_deadline,
+            activated_on,
+        },
         source: RecordSource::Staff,
-        deadline_source: source(&f.deadline_source)?,
-        activated_source: source(&f.activated_source)?,
+        deadline_source,
+        activated_source,
         by: &actor.name,
     };
-    apply(ctx, actor, client_id, &new).await
+    apply(ctx, actor, client_id, &new).await.map(Ok)
 }
 
 /// Writes the agency's migration record and applies the rule: user-based grants flagged
@@ -527,7 +565,6 @@ pub async fn reauth_link(
     // The link outlives the deadline by two weeks: an overdue client must still be able
     // to reconnect. At least a day, at most 90.
     let expires_at = (earliest.max(now) + 14 * 86_400).clamp(now + 86_400, now + 90 * 86_400);
-    let message = "Your organisation is moving to managed Meta accounts. Please reconnect these assets through your business portfolio, so our access keeps working.";
     let mut tx = ctx.db.begin().await?;
     let issued = issue(
         ctx,
@@ -539,13 +576,15 @@ pub async fn reauth_link(
             mode: GrantMode::Partner,
             asks: &asks,
             people: &[],
-            message,
+            // The link's page and e-mail explain the move in the client's language.
+            message: "",
             single_use: true,
             expires_at,
             scope: &scope,
             purpose: "reauth",
             email_lines: email.then(|| flagged.iter().map(asset_line).collect()),
-            language: None,
+            // The client's remembered language, so the e-mail and the page agree.
+            language: client.lang(),
             created_detail: format!(
                 "re-authorisation of {} grants, by {}",
                 flagged.len(),
@@ -558,6 +597,7 @@ pub async fn reauth_link(
     .await?;
     tx.commit().await?;
     ctx.mailer.wake();
+    ctx.webhook_bell.notify_one();
     Ok(issued)
 }
 

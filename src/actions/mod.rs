@@ -12,6 +12,7 @@ pub mod api_keys;
 pub mod approval;
 pub mod assignments;
 pub mod clients;
+pub mod flash;
 pub mod grants;
 pub mod housekeeping;
 pub mod migration;

@@ -2,9 +2,10 @@
 //! reminder job. The re-authorisation link (`actions::migration`) issues its request through
 //! the same `issue`.
 
-use super::{Actor, Ctx, audit};
+use super::{Actor, Ctx, audit, webhooks};
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::token::LINK_PREFIX;
+use crate::domain::webhook::EventType;
 use crate::domain::{BoundedText, SecretToken, reminder};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Text, Tr};
@@ -107,17 +108,24 @@ pub(crate) async fn issue(
         clients::set_language(&mut **tx, spec.client.id, spec.language).await?;
     }
     requests::add_event(&mut **tx, id, "created", &spec.created_detail, now).await?;
+    let data = serde_json::json!({
+        "request_id": id, "client_id": spec.client.id, "purpose": spec.purpose,
+        "mode": spec.mode.as_str(),
+    });
+    webhooks::emit(tx, agency.id, EventType::RequestCreated, data, now).await?;
     let link = ctx.link_url(&token);
     let emailed_to = match spec.email_lines {
         Some(lines) => {
             let client = spec.client;
             let ask = templates::AccessAsk {
                 client_name: client.name.clone(),
-                sender_name: actor.name.clone(),
+                // A person speaks for themselves; a key that named nobody speaks as the agency.
+                sender_name: actor.user_id.map(|_| actor.name.clone()),
                 asks: lines,
                 message: (!spec.message.is_empty()).then(|| spec.message.to_owned()),
                 link: link.clone(),
                 expires_at: spec.expires_at,
+                reauth: spec.purpose == "reauth",
             };
             let brand = templates::Brand::from(agency);
             let reply_to = sender_address(&mut **tx, agency.id, actor.user_id).await?;
@@ -243,6 +251,7 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     ctx.mailer.wake();
+    ctx.webhook_bell.notify_one();
     Ok(Ok(issued))
 }
 
@@ -397,7 +406,8 @@ pub async fn remind(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
         });
     }
     let detail = format!("by {} to {}", actor.name, r.client_email);
-    let prefix = queue_reminder(ctx, &mut tx, &agency, &r, &actor.name, &detail, now).await?;
+    let sender = actor.user_id.map(|_| actor.name.as_str());
+    let prefix = queue_reminder(ctx, &mut tx, &agency, &r, sender, &detail, now).await?;
     let target = format!("{} ({prefix})", r.client_name);
     audit(&mut tx, actor, "request.reminded", &target, now).await?;
     tx.commit().await?;
@@ -412,7 +422,7 @@ pub async fn regenerate(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<Issued> 
     let now = ctx.clock.now();
     let (token, prefix) = new_token();
     let mut tx = ctx.db.begin().await?;
-    if !requests::replace_token(&mut *tx, actor.agency_id, id, &token.hash(), &prefix).await? {
+    if !requests::replace_token(&mut tx, actor.agency_id, id, &token.hash(), &prefix, now).await? {
         return Err(AppError::BadRequest(
             "A revoked request cannot get a new link. Create a new request instead.".into(),
         ));
@@ -467,15 +477,15 @@ async fn queue_reminder(
     tx: &mut Tx,
     agency: &agencies::Agency,
     r: &AccessRequest,
-    sender: &str,
+    sender: Option<&str>,
     detail: &str,
     now: i64,
 ) -> AppResult<String> {
     let (token, prefix) = new_token();
-    requests::replace_token(&mut **tx, agency.id, r.id, &token.hash(), &prefix).await?;
+    requests::replace_token(tx, agency.id, r.id, &token.hash(), &prefix, now).await?;
     let ask = templates::AccessAsk {
         client_name: r.client_name.clone(),
-        sender_name: sender.to_owned(),
+        sender_name: sender.map(str::to_owned),
         asks: Ask::decode(&r.asks)
             .iter()
             .map(|a| access::ask_words(a.kind, a.level))
@@ -483,6 +493,7 @@ async fn queue_reminder(
         message: (!r.message.is_empty()).then(|| r.message.clone()),
         link: ctx.link_url(&token),
         expires_at: r.expires_at,
+        reauth: r.purpose == "reauth",
     };
     let brand = templates::Brand::from(agency);
     let reply_to = sender_address(&mut **tx, agency.id, r.created_by).await?;
@@ -517,16 +528,7 @@ pub async fn send_auto_reminders(ctx: &Ctx) -> AppResult<usize> {
             "automatically, after {} days unopened",
             agency.reminder_days
         );
-        queue_reminder(
-            ctx,
-            &mut tx,
-            &agency,
-            &r,
-            agency.public_name(),
-            &detail,
-            now,
-        )
-        .await?;
+        queue_reminder(ctx, &mut tx, &agency, &r, None, &detail, now).await?;
         tx.commit().await?;
         sent += 1;
     }
@@ -549,4 +551,22 @@ pub async fn list(
             .ok_or(AppError::NotFound)?;
     }
     Ok(requests::list(&ctx.db.pool, agency_id, q, ctx.clock.now(), per_page).await?)
+}
+
+/// Tells integrators about links that expired unanswered (`request.expired`), each once: the
+/// claim and the event are one transaction, so several processes never send it twice.
+#[tracing::instrument(skip_all)]
+pub async fn note_expired(ctx: &Ctx) -> AppResult<usize> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    let expired = requests::claim_expired(&mut *tx, now).await?;
+    for (id, agency_id, client_id) in &expired {
+        let data = serde_json::json!({"request_id": id, "client_id": client_id});
+        webhooks::emit(&mut tx, *agency_id, EventType::RequestExpired, data, now).await?;
+    }
+    tx.commit().await?;
+    if !expired.is_empty() {
+        ctx.webhook_bell.notify_one();
+    }
+    Ok(expired.len())
 }

@@ -257,3 +257,32 @@ pub async fn accept(
     tx.commit().await?;
     Ok(Ok(session))
 }
+
+/// Whom something sent with an API key speaks as: the member with `email` (one of the
+/// agency's people now, so replies reach them), or, when nobody is named, the agency itself
+/// (never the key's name). `Err` says why the named address cannot be used.
+pub async fn speaker(
+    ctx: &Ctx,
+    actor: &Actor,
+    email: Option<&str>,
+) -> AppResult<Result<Actor, String>> {
+    let mut speaker = actor.clone();
+    let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
+        let agency = agencies::get(&ctx.db.pool, actor.agency_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        speaker.user_id = None;
+        speaker.name = agency.public_name().to_owned();
+        return Ok(Ok(speaker));
+    };
+    match users::by_email(&ctx.db.pool, &email.to_lowercase()).await? {
+        Some(u) if u.agency_id == actor.agency_id => {
+            speaker.user_id = Some(u.id);
+            speaker.name = u.name;
+            Ok(Ok(speaker))
+        }
+        _ => Ok(Err(format!(
+            "sender_email: {email} is not one of your agency's people. Name a member of your team, or leave it out to send as the agency."
+        ))),
+    }
+}

@@ -560,6 +560,12 @@ pub async fn offboard(
                     .unwrap_or(GrantStatus::Revoked);
                 let why = "Partnership ended by the agency; partner access removed.";
                 grants::set_status(&mut tx, g.id, new, why, false, now).await?;
+                let data = serde_json::json!({
+                    "grant_id": g.id, "client_id": g.client_id, "asset_id": g.asset_id,
+                    "kind": g.kind.as_str(), "mode": g.mode.as_str(),
+                });
+                webhooks::emit(&mut tx, actor.agency_id, EventType::GrantRemoved, data, now)
+                    .await?;
                 results.push((label(g), "Removed".to_owned()));
             }
             Err(why) => results.push((
@@ -575,5 +581,6 @@ pub async fn offboard(
     );
     audit(&mut tx, actor, "client.offboarded", &target, now).await?;
     tx.commit().await?;
+    ctx.webhook_bell.notify_one();
     Ok(Ok(results))
 }

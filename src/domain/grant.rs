@@ -136,6 +136,55 @@ impl TryFrom<String> for GrantStatus {
     }
 }
 
+/// How one approval's shares came out, counted one way on every page, in every e-mail and
+/// in the request's timeline: granted (working), waiting (shared, to be accepted at Meta by
+/// the agency) and failed. Other statuses are not an approval's outcome and are not counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub granted: usize,
+    pub waiting: usize,
+    pub failed: usize,
+}
+
+impl Tally {
+    pub fn of(statuses: impl IntoIterator<Item = GrantStatus>) -> Self {
+        let mut t = Self::default();
+        for s in statuses {
+            match s {
+                GrantStatus::Active => t.granted += 1,
+                GrantStatus::Pending => t.waiting += 1,
+                GrantStatus::Failed => t.failed += 1,
+                _ => {}
+            }
+        }
+        t
+    }
+
+    pub fn total(self) -> usize {
+        self.granted + self.waiting + self.failed
+    }
+
+    /// Shared at Meta, working or waiting to be accepted.
+    pub fn shared(self) -> usize {
+        self.granted + self.waiting
+    }
+
+    /// "2 of 3 granted, 1 waiting for your agency to accept" — staff's words.
+    pub fn summary(self) -> String {
+        let mut s = format!("{} of {} granted", self.granted, self.total());
+        if self.waiting > 0 {
+            s.push_str(&format!(
+                ", {} waiting for your agency to accept",
+                self.waiting
+            ));
+        }
+        if self.failed > 0 {
+            s.push_str(&format!(", {} failed", self.failed));
+        }
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::GrantChange::*;
@@ -167,5 +216,25 @@ mod tests {
         assert_eq!(NeedsReauth.after(Seen { pending: false }), None);
         assert_eq!(Pending.after(Removed), Some(Revoked));
         assert_eq!(Failed.after(Removed), None);
+    }
+
+    #[test]
+    fn an_approval_is_counted_one_way() {
+        use GrantStatus::*;
+        let t = Tally::of([Active, Active, Pending, Failed, Revoked]);
+        assert_eq!(
+            t,
+            Tally {
+                granted: 2,
+                waiting: 1,
+                failed: 1
+            }
+        );
+        assert_eq!((t.total(), t.shared()), (4, 3));
+        assert_eq!(
+            t.summary(),
+            "2 of 4 granted, 1 waiting for your agency to accept, 1 failed"
+        );
+        assert_eq!(Tally::of([Active]).summary(), "1 of 1 granted");
     }
 }

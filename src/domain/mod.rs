@@ -16,7 +16,7 @@ pub mod token;
 pub mod webhook;
 
 pub use email::EmailAddress;
-pub use grant::{GrantChange, GrantStatus};
+pub use grant::{GrantChange, GrantStatus, Tally};
 pub use password::{NewPassword, PasswordError};
 pub use portfolio::PortfolioId;
 pub use role::Role;

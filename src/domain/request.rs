@@ -113,3 +113,32 @@ mod tests {
         assert_eq!(super::DeclineReason::parse("nope"), None);
     }
 }
+
+/// Why a link no longer takes an answer: each is said to its holder in their language,
+/// on the agency's branded page, never as a bare "not found".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closed {
+    /// The client said no.
+    Declined,
+    /// Past its expiry.
+    Expired,
+    /// A single-use link that did its job.
+    Used,
+    /// A reminder or a fresh link took its place.
+    Replaced,
+    /// The agency withdrew it.
+    Revoked,
+}
+
+impl Closed {
+    /// The stem of its message ids (`gone-<stem>-title`, `gone-<stem>-body`).
+    pub fn message_stem(self) -> &'static str {
+        match self {
+            Closed::Declined => "gone-declined",
+            Closed::Expired => "gone-expired",
+            Closed::Used => "gone-used",
+            Closed::Replaced => "gone-replaced",
+            Closed::Revoked => "gone-revoked",
+        }
+    }
+}

@@ -13,39 +13,51 @@ use super::UnknownValue;
 /// What happened. Payloads name ids only: never a link token or a Meta token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EventType {
+    RequestCreated,
     RequestOpened,
     RequestCompleted,
+    RequestDeclined,
+    RequestExpired,
     GrantCreated,
     GrantFailed,
     GrantLost,
     GrantNeedsReauth,
     GrantLapsed,
+    GrantRemoved,
     MigrationRecorded,
     VerificationCompleted,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 9] = [
+    pub const ALL: [EventType; 13] = [
+        Self::RequestCreated,
         Self::RequestOpened,
         Self::RequestCompleted,
+        Self::RequestDeclined,
+        Self::RequestExpired,
         Self::GrantCreated,
         Self::GrantFailed,
         Self::GrantLost,
         Self::GrantNeedsReauth,
         Self::GrantLapsed,
+        Self::GrantRemoved,
         Self::MigrationRecorded,
         Self::VerificationCompleted,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::RequestCreated => "request.created",
             Self::RequestOpened => "request.opened",
             Self::RequestCompleted => "request.completed",
+            Self::RequestDeclined => "request.declined",
+            Self::RequestExpired => "request.expired",
             Self::GrantCreated => "grant.created",
             Self::GrantFailed => "grant.failed",
             Self::GrantLost => "grant.lost",
             Self::GrantNeedsReauth => "grant.needs_reauth",
             Self::GrantLapsed => "grant.lapsed",
+            Self::GrantRemoved => "grant.removed",
             Self::MigrationRecorded => "migration.recorded",
             Self::VerificationCompleted => "verification.completed",
         }
@@ -58,13 +70,17 @@ impl EventType {
     /// What it means, for the endpoint form.
     pub fn label(self) -> &'static str {
         match self {
+            Self::RequestCreated => "An access request was created",
             Self::RequestOpened => "A client opened an access link",
             Self::RequestCompleted => "A client finished approving",
+            Self::RequestDeclined => "A client declined a request",
+            Self::RequestExpired => "A link expired unanswered",
             Self::GrantCreated => "Access was granted",
             Self::GrantFailed => "A share failed",
             Self::GrantLost => "Verification no longer finds access",
             Self::GrantNeedsReauth => "User-based access must be re-authorised",
             Self::GrantLapsed => "A re-authorisation deadline passed",
+            Self::GrantRemoved => "Access was removed (offboarding)",
             Self::MigrationRecorded => "A client's migration record changed",
             Self::VerificationCompleted => "A check with Meta finished",
         }

@@ -23,6 +23,11 @@ pub async fn run_reminders(state: Ctx, verify_interval: i64, mut shutdown: watch
             Ok(n) => tracing::info!(count = n, "automatic reminders queued"),
             Err(e) => tracing::error!(error = ?e, "reminder job failed"),
         }
+        match crate::actions::requests::note_expired(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "expired links told to webhooks"),
+            Err(e) => tracing::error!(error = ?e, "expiry job failed"),
+        }
         // Lapse first: a grant past its deadline gets the "presumed lost" e-mail, not an
         // "overdue" reminder as well.
         match crate::actions::migration::lapse_overdue(&state).await {

@@ -2,9 +2,9 @@
 //! templates (text and HTML). Links are always built from the configured base URL by the
 //! caller; nothing here reads a request.
 
-use crate::domain::GrantStatus;
 use crate::domain::access::AssetKind;
 use crate::domain::migration::{ConnectionWarning, ReminderStage};
+use crate::domain::{GrantStatus, Tally};
 use crate::i18n::{Text, Tr};
 use askama::Template;
 
@@ -179,7 +179,9 @@ pub fn password_reset(brand: &Brand, to: &str, link: &str) -> askama::Result<Out
 #[derive(Debug, Clone)]
 pub struct AccessAsk {
     pub client_name: String,
-    pub sender_name: String,
+    /// The staff member who sends it; `None` when the agency itself speaks (an API key
+    /// that named no sender).
+    pub sender_name: Option<String>,
     /// One line per asset kind ("Manage your Facebook Pages: post, reply to messages, …"),
     /// or per asset for a re-authorisation.
     pub asks: Vec<Text>,
@@ -187,6 +189,8 @@ pub struct AccessAsk {
     pub link: String,
     /// When the link expires (Unix seconds).
     pub expires_at: i64,
+    /// A re-authorisation link (the move to managed Meta accounts), which explains itself.
+    pub reauth: bool,
 }
 
 /// The access link to the client, in the request's language.
@@ -197,37 +201,61 @@ pub fn access_link(
     a: &AccessAsk,
 ) -> askama::Result<OutgoingEmail> {
     let agency = brand.agency_name.as_str();
+    let sender = a.sender_name.as_deref().unwrap_or(agency);
+    let intro = match (a.reauth, a.sender_name.is_some()) {
+        (true, _) => "mail-reauth-link-intro",
+        (false, true) => "mail-link-intro",
+        (false, false) => "mail-link-intro-agency",
+    };
     let mut paragraphs = vec![tr.args(
-        "mail-link-intro",
+        intro,
         &[
-            ("sender", &a.sender_name),
+            ("sender", sender),
             ("agency", agency),
             ("client", &a.client_name),
         ],
     )];
     if let Some(m) = &a.message {
-        paragraphs.insert(
-            0,
-            tr.t2("mail-quote", "message", m, "sender", &a.sender_name),
-        );
+        paragraphs.insert(0, tr.t2("mail-quote", "message", m, "sender", sender));
     }
     build_in(
         tr,
         kinds::ACCESS_LINK,
         to,
-        tr.t1("mail-link-subject", "agency", agency),
+        tr.t1(
+            if a.reauth {
+                "mail-reauth-link-subject"
+            } else {
+                "mail-link-subject"
+            },
+            "agency",
+            agency,
+        ),
         brand,
         Body {
-            heading: tr.t1("mail-link-heading", "agency", agency),
+            heading: tr.t1(
+                if a.reauth {
+                    "reauth-heading"
+                } else {
+                    "mail-link-heading"
+                },
+                "agency",
+                agency,
+            ),
             paragraphs,
             items: a.asks.iter().map(|t| tr.text(t)).collect(),
             button: button(&tr.t("mail-review"), &a.link),
-            footnote: Some(tr.t2(
-                "mail-link-foot",
-                "date",
-                tr.day(a.expires_at),
-                "sender",
-                &a.sender_name,
+            footnote: Some(tr.args(
+                if a.sender_name.is_some() {
+                    "mail-link-foot"
+                } else {
+                    "mail-link-foot-agency"
+                },
+                &[
+                    ("date", &tr.day(a.expires_at)),
+                    ("sender", sender),
+                    ("agency", agency),
+                ],
             )),
         },
     )
@@ -250,9 +278,13 @@ pub fn request_reminder(
         Body {
             heading: tr.t1("mail-reminder-heading", "agency", agency),
             paragraphs: vec![tr.t2(
-                "mail-reminder-intro",
+                if a.reauth {
+                    "mail-reauth-reminder-intro"
+                } else {
+                    "mail-reminder-intro"
+                },
                 "sender",
-                &a.sender_name,
+                a.sender_name.as_deref().unwrap_or(agency),
                 "client",
                 &a.client_name,
             )],
@@ -348,11 +380,8 @@ pub fn access_approved(
     results: &[AssetOutcome],
     request_url: &str,
 ) -> askama::Result<OutgoingEmail> {
-    let granted = results
-        .iter()
-        .filter(|r| r.status == GrantStatus::Active)
-        .count();
-    let nothing = results.iter().all(|r| r.status == GrantStatus::Failed);
+    let tally = Tally::of(results.iter().map(|r| r.status));
+    let nothing = tally.shared() == 0;
     let (subject, heading) = if nothing {
         (
             format!("{client_name} tried to approve, but nothing was shared"),
@@ -360,10 +389,7 @@ pub fn access_approved(
         )
     } else {
         (
-            format!(
-                "{client_name} approved access: {granted} of {} assets granted",
-                results.len()
-            ),
+            format!("{client_name} approved access: {}", tally.summary()),
             format!("{client_name} approved your access request"),
         )
     };

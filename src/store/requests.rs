@@ -251,6 +251,19 @@ pub async fn link_view<'c>(
     .await
 }
 
+/// The request a replaced link belonged to (a reminder or a fresh link took its place).
+pub async fn replaced_link_view<'c>(
+    db: impl Exec<'c>,
+    token_hash: &str,
+) -> Result<Option<LinkView>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LINK_VIEW} JOIN replaced_links x ON x.request_id = r.id WHERE x.token_hash = $1"
+    )))
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await
+}
+
 /// A request's link view for its agency's staff (the preview of the client's page).
 pub async fn link_view_by_id<'c>(
     db: impl Exec<'c>,
@@ -409,14 +422,26 @@ pub async fn purge_visits<'c>(db: impl Exec<'c>, before_hour: i64) -> Result<u64
         .map(|r| r.rows_affected())
 }
 
-/// Replaces the token: the old link stops working at once.
-pub async fn replace_token<'c>(
-    db: impl Exec<'c>,
+/// Replaces the token: the old link stops working at once, and is remembered as replaced so
+/// its holder is told so (and by whom to ask) rather than meeting "not found".
+pub async fn replace_token(
+    db: &mut sqlx::AnyConnection,
     agency_id: i64,
     id: i64,
     token_hash: &str,
     token_prefix: &str,
+    now: i64,
 ) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO replaced_links (token_hash, request_id, replaced_at)
+         SELECT token_hash, id, $3 FROM access_requests
+         WHERE agency_id = $1 AND id = $2 AND revoked_at IS NULL",
+    )
+    .bind(agency_id)
+    .bind(id)
+    .bind(now)
+    .execute(&mut *db)
+    .await?;
     let r = sqlx::query(
         "UPDATE access_requests SET token_hash = $1, token_prefix = $2
          WHERE agency_id = $3 AND id = $4 AND revoked_at IS NULL",
@@ -568,4 +593,21 @@ pub async fn complete<'c>(
         .execute(db)
         .await
         .map(|_| ())
+}
+
+/// Marks the links that expired unanswered since the last pass, and returns them as
+/// (id, agency, client): each is returned once, whichever process asks.
+pub async fn claim_expired<'c>(
+    db: impl Exec<'c>,
+    now: i64,
+) -> Result<Vec<(i64, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE access_requests SET expiry_noted_at = $1
+         WHERE expiry_noted_at IS NULL AND expires_at <= $1 AND outcome IS NULL
+           AND declined_at IS NULL AND revoked_at IS NULL
+         RETURNING id, agency_id, client_id",
+    )
+    .bind(now)
+    .fetch_all(db)
+    .await
 }

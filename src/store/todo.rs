@@ -16,6 +16,8 @@ pub struct Todo {
     /// Requests clients declined in the last 30 days.
     pub declined: i64,
     pub failed_grants: i64,
+    /// Shared by clients, waiting for the agency to accept them at Meta (Instagram).
+    pub pending_grants: i64,
     pub lost_grants: i64,
     pub flagged: i64,
     pub due_within_week: i64,
@@ -59,6 +61,7 @@ where
     };
     let failed_grants = count(GrantStatus::Failed).await?;
     let lost_grants = count(GrantStatus::Lost).await?;
+    let pending_grants = count(GrantStatus::Pending).await?;
     let r = radar::counts(db, agency_id, now).await?;
     Ok(Todo {
         waiting,
@@ -66,6 +69,7 @@ where
         partial,
         declined,
         failed_grants,
+        pending_grants,
         lost_grants,
         flagged: r.flagged,
         due_within_week: r.due_within_week,

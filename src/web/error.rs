@@ -16,6 +16,8 @@ pub struct ErrorPage {
     pub message: String,
     /// English on staff pages; the reader's language while a client page is answered.
     pub tr: Tr,
+    /// A client's page: no button to the start page (the staff's login).
+    pub client: bool,
 }
 
 impl ErrorPage {
@@ -31,6 +33,7 @@ impl ErrorPage {
             title: tr.t(&format!("error-{code}-title")),
             message: tr.t(&format!("error-{code}-body")),
             tr,
+            client: i18n::on_client_page(),
         }
     }
 

@@ -124,7 +124,12 @@ async fn check_csrf(st: &AppState, req: Request) -> Result<Request, Response> {
     {
         return Err(AppError::Csrf.into_response());
     }
+    // A page served with `Referrer-Policy: no-referrer` (the link pages, so the token never
+    // leaks) makes Chromium send `Origin: null` on its own same-origin forms. `null` names no
+    // site, so it is treated as absent: the form's CSRF token below is the proof, and a
+    // cross-site browser still says so in `Sec-Fetch-Site` above.
     if let Some(origin) = headers.get(header::ORIGIN)
+        && origin.as_bytes() != b"null"
         && origin.as_bytes() != st.web.origin.as_bytes()
     {
         return Err(AppError::Csrf.into_response());
@@ -167,7 +172,7 @@ async fn check_csrf(st: &AppState, req: Request) -> Result<Request, Response> {
 
 /// Replaces the plain-text bodies axum and tower produce for errors (404 from the
 /// fallback, 405, 413, 415, form rejections) with the error page.
-fn replace_bare_error(resp: Response, is_health: bool) -> Response {
+fn replace_bare_error(resp: Response, is_health: bool, is_api: bool) -> Response {
     let status = resp.status();
     if is_health || !(status.is_client_error() || status.is_server_error()) {
         return resp;
@@ -181,6 +186,18 @@ fn replace_bare_error(resp: Response, is_health: bool) -> Response {
         .is_none_or(|v| v.starts_with("text/plain"));
     if !bare {
         return resp;
+    }
+    // The API's reader is a program: a bare answer from the router (a path that is not a
+    // number, a wrong method, a body over the limit) becomes a problem document too.
+    if is_api {
+        let (parts, _) = resp.into_parts();
+        let mut fresh = crate::web::api::problem::Problem::for_bare_status(status).into_response();
+        for (name, value) in parts.headers.iter() {
+            if name == header::ALLOW || name == header::RETRY_AFTER {
+                fresh.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        return fresh;
     }
     let (mut parts, _) = resp.into_parts();
     let page = ErrorPage::for_status(
@@ -264,10 +281,11 @@ pub fn redact_path(path: &str) -> String {
 /// codes) when info logging is on.
 pub async fn frame(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let (is_link, is_static, is_health) = (
+    let (is_link, is_static, is_health, is_api) = (
         path.starts_with("/r/"),
         path.starts_with("/static/"),
         path == "/healthz",
+        path.starts_with("/api/"),
     );
     let log = tracing::enabled!(tracing::Level::INFO).then(|| {
         (
@@ -284,7 +302,7 @@ pub async fn frame(State(st): State<AppState>, req: Request, next: Next) -> Resp
             switched_to(req.uri()),
         )
     });
-    let answer = async move { replace_bare_error(next.run(req).await, is_health) };
+    let answer = async move { replace_bare_error(next.run(req).await, is_health, is_api) };
     let mut resp = match client {
         Some((lang, _)) => i18n::scope(lang, answer).await,
         None => answer.await,

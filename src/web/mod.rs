@@ -142,6 +142,7 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/requests/{id}", get(requests::show)),
         ("/requests/{id}/preview", get(link::preview)),
+        ("/requests/{id}/link", get(requests::link)),
         ("/requests/{id}/remind", post(requests::remind)),
         (
             "/requests/{id}/regenerate",

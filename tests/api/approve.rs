@@ -52,7 +52,7 @@ pub(crate) async fn request(app: &TestApp, client: i64, extra: &[(&str, &str)]) 
         form.retain(|(fk, _)| fk != k);
         form.push((k, v));
     }
-    let r = app.post("/requests", &form).await;
+    let r = app.post_shown("/requests", &form).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let at = r.body.find("value=\"http").unwrap() + 7;
     path_of(r.body[at..].split('"').next().unwrap())

@@ -273,6 +273,10 @@ async fn csrf_missing_wrong_or_cross_origin_is_refused_and_changes_nothing() {
     good.push(("csrf", &token));
     *app.origin.lock().unwrap() = Some("https://evil.example".into());
     assert_eq!(app.post_raw("/clients", &good).await.status, 403);
+    // `Origin: null` (what Chromium sends from a page under `no-referrer`) names no site:
+    // without the token it is refused like any other post.
+    *app.origin.lock().unwrap() = Some("null".into());
+    assert_eq!(app.post_raw("/clients", &fields).await.status, 403);
     *app.origin.lock().unwrap() = None;
 
     // The anonymous login form is protected too.
@@ -306,6 +310,20 @@ async fn cross_site_fetch_metadata_is_refused() {
             format!("lk_session={}", app.cookie("lk_session").unwrap()),
         )
         .header("sec-fetch-site", "cross-site")
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+    // `Origin: null` from a cross-site page is still refused by its fetch metadata.
+    let resp = reqwest::Client::new()
+        .post(format!("{}/logout", app.base))
+        .header(
+            "cookie",
+            format!("lk_session={}", app.cookie("lk_session").unwrap()),
+        )
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "null")
         .form(&[("csrf", token.as_str())])
         .send()
         .await

@@ -227,6 +227,9 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
             ],
         )
         .await;
+    // Post/Redirect/Get: the link is on the page the form redirects to.
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = staff.get(&format!("{}{}", first.base, r.location)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let at = r.body.find("value=\"http").unwrap() + 7;
     let link = local(r.body[at..].split('"').next().unwrap());

@@ -238,6 +238,23 @@ impl TestApp {
         self.post_raw(path, &with).await
     }
 
+    /// Posts a form that makes something shown once (a link, a key, a secret): it must
+    /// answer 303 to the page that shows it (Post/Redirect/Get), which is fetched and
+    /// returned. Fetching that page again shows the secret no more.
+    pub async fn post_shown(&self, path: &str, form: &[(&str, &str)]) -> Resp {
+        self.post_shown_at(path, form).await.1
+    }
+
+    /// [`TestApp::post_shown`], with the address of the page it was shown on.
+    pub async fn post_shown_at(&self, path: &str, form: &[(&str, &str)]) -> (String, Resp) {
+        let r = self.post(path, form).await;
+        assert_eq!(r.status, 303, "{path}: {}", r.body);
+        let to = r.location().expect("a redirect").to_owned();
+        assert!(to.contains("shown="), "{to}");
+        let page = self.get(&to).await;
+        (to, page)
+    }
+
     /// Posts one of the sandbox's control forms with the sandbox's own CSRF token (read
     /// from its page, whose cookie the client keeps).
     pub async fn sandbox_post(&self, path: &str, form: &[(&str, &str)]) -> Resp {
@@ -504,7 +521,7 @@ pub async fn link_request(app: &TestApp, client: i64, kind: &str, single_use: bo
     let cid = client.to_string();
     let level = format!("level_{kind}");
     let r = app
-        .post(
+        .post_shown(
             "/requests",
             &[
                 ("client_id", cid.as_str()),

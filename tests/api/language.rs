@@ -179,7 +179,7 @@ async fn the_access_e_mail_is_in_the_chosen_language_and_a_bad_choice_creates_no
 
     let good = pairs(&form("nl"));
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = app.post("/requests", &good).await;
+    let r = app.post_shown("/requests", &good).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let mail = app.wait_for_emails("casey@bloom.example", 1).await;
     assert_eq!(

@@ -18,7 +18,7 @@ async fn agency(app: &TestApp) -> i64 {
 async fn request(app: &TestApp, client: i64, mode: &str) -> String {
     let cid = client.to_string();
     let r = app
-        .post(
+        .post_shown(
             "/requests",
             &[
                 ("client_id", &cid),
@@ -119,7 +119,7 @@ async fn at_the_organisation_s_deadline_flags_lapse_and_access_found_again_moves
     let page = app.get(&format!("/clients/{client}")).await;
     assert!(
         page.body
-            .contains("<strong>2</strong> grants lapsed at the deadline"),
+            .contains("<strong>2</strong> grants have lapsed at the deadline"),
         "{}",
         page.body
     );

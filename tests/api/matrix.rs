@@ -59,6 +59,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/requests/templates/{id}/delete", (Staff, "GP")),
         ("/requests/{id}", (Staff, "G")),
         ("/requests/{id}/preview", (Staff, "G")),
+        ("/requests/{id}/link", (Staff, "G")),
         ("/requests/{id}/remind", (Staff, "P")),
         ("/requests/{id}/regenerate", (Staff, "GP")),
         ("/requests/{id}/revoke", (Staff, "GP")),
@@ -243,14 +244,14 @@ async fn world(app: &TestApp) -> (Ids, TestApp, TestApp) {
             &[("name", "Matrix key"), ("scope", "read")],
         )
         .await;
-    assert_eq!(key.status, 200, "{}", key.body);
+    assert_eq!(key.status, 303, "{}", key.body);
     let hook = app
         .post(
             "/settings/webhooks",
             &[("url", "https://hooks.example.com/matrix")],
         )
         .await;
-    assert_eq!(hook.status, 200, "{}", hook.body);
+    assert_eq!(hook.status, 303, "{}", hook.body);
     let ids = Ids {
         webhook: one("SELECT MIN(id) FROM webhook_endpoints").await,
         api_key: one("SELECT MIN(id) FROM api_keys").await,

@@ -39,7 +39,7 @@ async fn agency(app: &TestApp) -> i64 {
 async fn user_grants(app: &TestApp, client: i64) -> String {
     let cid = client.to_string();
     let r = app
-        .post(
+        .post_shown(
             "/requests",
             &[
                 ("client_id", &cid),
@@ -87,7 +87,7 @@ async fn the_migration_rule_flags_user_grants_and_recomputes() {
     // A partner grant on the pixel, which must stay untouched.
     let cid = client.to_string();
     let r = app
-        .post(
+        .post_shown(
             "/requests",
             &[
                 ("client_id", &cid),
@@ -219,34 +219,71 @@ async fn the_migration_rule_flags_user_grants_and_recomputes() {
             .body
             .contains("Nothing to re-authorise")
     );
-    // Bad input.
-    assert_eq!(
-        app.post(
+    // Bad input: the client's page again (422), what was typed kept, each error beside its
+    // field, nothing stored.
+    let before = statuses(&app).await;
+    let r = app
+        .post(
             &format!("/clients/{client}/migration"),
-            &[("status", "migrating"), ("date", ""), ("grace_days", "30")]
+            &[("status", "migrating"), ("date", "")],
         )
-        .await
-        .status,
-        400
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("aria-describedby=\"m-date-error\""),
+        "{}",
+        r.body
     );
-    assert_eq!(
-        app.post(
+    assert!(
+        r.body
+            .contains("Give the day the move began, or the organisation&#39;s deadline")
+    );
+    assert!(r.body.contains("<option value=\"migrating\" selected>"));
+    let r = app
+        .post(
             &format!("/clients/{client}/migration"),
-            &[("status", "gone"), ("date", "")]
+            &[("status", "gone"), ("date", "")],
         )
-        .await
-        .status,
-        400
-    );
-    assert_eq!(
-        app.post(
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"m-status-error\""));
+    let r = app
+        .post(
             &format!("/clients/{client}/migration"),
-            &[("status", "migrated"), ("date", "31/01/2027")]
+            &[
+                ("status", "migrated"),
+                ("date", "31/01/2027"),
+                ("people_deadline", "2027-02-28"),
+            ],
         )
-        .await
-        .status,
-        400
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("&#34;31/01/2027&#34; is not a date"),
+        "{}",
+        r.body
     );
+    assert!(
+        r.body.contains("value=\"31/01/2027\""),
+        "what was typed comes back"
+    );
+    assert!(r.body.contains("value=\"2027-02-28\""));
+    assert!(r.body.contains("aria-invalid=\"true\""));
+    assert_eq!(statuses(&app).await, before, "nothing stored");
+    // The organisation's deadline without a start day is enough: the day only feeds an
+    // estimate.
+    let r = app
+        .post(
+            &format!("/clients/{client}/migration"),
+            &[
+                ("status", "migrating"),
+                ("date", ""),
+                ("people_deadline", "2027-03-31"),
+                ("deadline_source", "client"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
     let log = app.get("/audit").await;
     assert!(log.body.contains("client.migration_set"));
 }
@@ -281,7 +318,7 @@ async fn reauthorisation_end_to_end_through_the_sandbox_migration_switch() {
     let mail = app.wait_for_emails("casey@messy.example", 3).await;
     let access = mail
         .iter()
-        .find(|m| m.subject.contains("asks for access"))
+        .find(|m| m.subject.contains("reconnect your assets"))
         .expect("the re-authorisation link");
     let link = path_of(&link_in(&access.text, "/r/"));
     assert!(access.text.contains("Messy Main Ads"));

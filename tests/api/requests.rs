@@ -45,7 +45,7 @@ async fn create_request(app: &TestApp, client_id: i64, extra: &[(&str, &str)]) -
         form.retain(|(fk, _)| fk != k);
         form.push((k, v));
     }
-    let r = app.post("/requests", &form).await;
+    let r = app.post_shown("/requests", &form).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("This is the only time the link is shown"));
     let at = r.body.find("value=\"http").expect("link on the page") + 7;
@@ -300,20 +300,46 @@ async fn expired_revoked_regenerated_and_unknown_links() {
     let unknown = visitor
         .get("/r/lkr_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
         .await;
-    assert_eq!((gone.status, unknown.status), (404, 404));
-    assert_eq!(gone.body, unknown.body, "revoked and unknown look the same");
+    // A withdrawn link says so on the agency's page, and whom to ask; an unknown token is a
+    // plain "not found" with no way into the staff's side.
+    assert_eq!((gone.status, unknown.status), (410, 404));
+    assert!(
+        gone.body.contains("This link was withdrawn"),
+        "{}",
+        gone.body
+    );
+    assert!(
+        gone.body.contains("ask Owner") || gone.body.contains("ask "),
+        "{}",
+        gone.body
+    );
+    assert!(!gone.body.contains("href=\"/\"") && !unknown.body.contains("href=\"/\""));
     assert_eq!(visitor.get("/r/not-even-a-token").await.status, 404);
     assert_eq!(visitor.get("/r/lkr_%00%ff").await.status, 404);
 
     let (id, old) = create_request(&app, client, &[]).await;
     let confirm = app.get(&format!("/requests/{id}/regenerate")).await;
     assert!(confirm.body.contains("stops working at once"));
-    let r = app.post(&format!("/requests/{id}/regenerate"), &[]).await;
+    let (shown_at, r) = app
+        .post_shown_at(&format!("/requests/{id}/regenerate"), &[])
+        .await;
     assert_eq!(r.status, 200);
+    assert!(r.body.contains("Your new link"));
     let at = r.body.find("value=\"http").unwrap() + 7;
     let new = path_of(r.body[at..].split('"').next().unwrap());
     assert_ne!(new, old);
-    assert_eq!(visitor.get(&old).await.status, 404);
+    // A reload of the page that showed it shows it no more, and makes no other link.
+    let reload = app.get(&shown_at).await;
+    assert!(!reload.body.contains(&new) && reload.body.contains("shown once"));
+    // The old link tells its holder it was replaced, on the agency's page.
+    let replaced = visitor.get(&old).await;
+    assert_eq!(replaced.status, 410);
+    assert!(
+        replaced.body.contains("This link was replaced"),
+        "{}",
+        replaced.body
+    );
+    assert!(replaced.body.contains("Acme Digital"));
     assert_eq!(visitor.get(&new).await.status, 200);
     assert!(
         app.get(&format!("/requests/{id}"))
@@ -361,10 +387,17 @@ async fn reminders_are_limited_to_one_a_day_and_sent_automatically_when_unopened
     let fresh = path_of(&link_in(&mail[1].text, "/r/"));
     assert_ne!(fresh, first_link);
     let visitor = spawn_client_of(&app);
+    let replaced = visitor.get(&first_link).await;
     assert_eq!(
-        visitor.get(&first_link).await.status,
-        404,
+        replaced.status, 410,
         "the reminder's link replaces the old one"
+    );
+    assert!(
+        replaced
+            .body
+            .contains("Check your newest e-mail from Acme Digital"),
+        "{}",
+        replaced.body
     );
 
     let page = app.get(&format!("/requests/{id}")).await;

@@ -61,7 +61,7 @@ async fn approved(app: &TestApp, mode: &str, ids: &[&str]) -> i64 {
             l,
         ));
     }
-    let r = app.post("/requests", &form).await;
+    let r = app.post_shown("/requests", &form).await;
     let at = r.body.find("value=\"http").unwrap() + 7;
     let link = path_of(r.body[at..].split('"').next().unwrap());
     approve_as(app, &link, CASEY, ids).await;

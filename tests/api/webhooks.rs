@@ -500,8 +500,8 @@ async fn staff_manage_endpoints_and_read_the_delivery_log_in_settings() {
     let r = new_receiver();
     let _server = receiver_on(addr, r.clone()).await;
     let url = format!("http://{addr}/hook");
-    let made = app
-        .post(
+    let (shown_at, made) = app
+        .post_shown_at(
             "/settings/webhooks",
             &[
                 ("url", url.as_str()),
@@ -519,6 +519,10 @@ async fn staff_manage_endpoints_and_read_the_delivery_log_in_settings() {
     let secret = made.body[at..].split('"').next().unwrap().to_owned();
     let list = app.get("/settings/webhooks").await;
     assert!(list.body.contains(&url) && !list.body.contains(&secret));
+    // The secret was shown once: the page it was shown on, reloaded, shows it no more.
+    let reload = app.get(&shown_at).await;
+    assert_eq!(reload.status, 200);
+    assert!(!reload.body.contains(&secret));
     let id: i64 = sqlx::query_scalar("SELECT id FROM webhook_endpoints")
         .fetch_one(&app.state.db.pool)
         .await
@@ -570,7 +574,7 @@ async fn staff_manage_endpoints_and_read_the_delivery_log_in_settings() {
             .contains("Turned off by staff.")
     );
     let rotated = app
-        .post(&format!("/settings/webhooks/{id}/rotate"), &[])
+        .post_shown(&format!("/settings/webhooks/{id}/rotate"), &[])
         .await;
     assert!(rotated.body.contains("value=\"whsec_") && !rotated.body.contains(&secret));
     let confirm = app.get(&format!("/settings/webhooks/{id}/delete")).await;

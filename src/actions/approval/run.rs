@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 
 use crate::actions::webhooks;
 use crate::actions::{Ctx, audit_as};
-use crate::domain::GrantStatus;
 use crate::domain::access::{Ask, GrantMode};
 use crate::domain::webhook::EventType;
+use crate::domain::{GrantStatus, Tally};
 use crate::error::AppError;
 use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, AssetOutcome};
@@ -363,11 +363,8 @@ async fn finish(
     let approver = ctx.flow.person_name.clone().unwrap_or_default();
     let approver_id = ctx.flow.person_id.clone().unwrap_or_default();
     let made: Vec<&Outcome> = this.iter().filter(|o| !o.existing).collect();
-    let recorded = made
-        .iter()
-        .filter(|o| o.status != GrantStatus::Failed)
-        .count();
-    let failed = made.len() - recorded;
+    let tally = Tally::of(made.iter().map(|o| o.status));
+    let recorded = tally.shared();
     let still_failed = results
         .iter()
         .any(|o| !o.existing && o.status == GrantStatus::Failed);
@@ -487,7 +484,7 @@ async fn finish(
         } else {
             "approval_failed"
         },
-        &format!("by {approver}: {recorded} shared, {failed} failed{how}"),
+        &format!("by {approver}: {}{how}", tally.summary()),
         now,
     )
     .await?;

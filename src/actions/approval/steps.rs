@@ -8,6 +8,7 @@ use crate::actions::Ctx;
 use crate::actions::access::{Lookup, lookup};
 use crate::domain::access::Ask;
 use crate::domain::migration::MigrationStatus;
+use crate::domain::request::Closed;
 use crate::domain::token::{hash_secret, random_hex};
 use crate::domain::{GrantStatus, SecretToken};
 use crate::error::{AppError, AppResult};
@@ -34,7 +35,7 @@ pub enum Stop {
     /// No live flow in this browser: open the link again.
     SessionOver,
     /// The link expired or was used up meanwhile.
-    Gone(Box<agencies::Agency>, &'static str),
+    Gone(Box<agencies::Agency>, Closed),
     /// Something the client should read, on the agency's page.
     Problem(Problem),
 }
@@ -269,13 +270,13 @@ pub async fn still_open(
     }
     // A client who declined (in another tab, or before) closed the link.
     if r.declined_at.is_some() {
-        return Ok(Err(Stop::Gone(Box::new(agency), "declined")));
+        return Ok(Err(Stop::Gone(Box::new(agency), Closed::Declined)));
     }
     if r.expires_at <= now {
-        return Ok(Err(Stop::Gone(Box::new(agency), "expired")));
+        return Ok(Err(Stop::Gone(Box::new(agency), Closed::Expired)));
     }
     if r.single_use == 1 && r.used_at.is_some() && flow.approved_at.is_none() {
-        return Ok(Err(Stop::Gone(Box::new(agency), "used")));
+        return Ok(Err(Stop::Gone(Box::new(agency), Closed::Used)));
     }
     Ok(Ok((r, agency)))
 }
@@ -407,7 +408,7 @@ async fn attempt(
     let attempt = match run::begin(ctx, flow, r, selected).await? {
         Begun::Started(n) => n,
         Begun::AlreadyStarted => return Ok(Chose::Started),
-        Begun::LinkUsed => return Ok(Chose::Stopped(Stop::Gone(Box::new(agency), "used"))),
+        Begun::LinkUsed => return Ok(Chose::Stopped(Stop::Gone(Box::new(agency), Closed::Used))),
         Begun::Busy => {
             return Ok(Chose::Stopped(Stop::Problem(Problem {
                 retry: false,

@@ -14,11 +14,12 @@ fn every_template_renders_and_escapes_html() {
     let b = brand();
     let ask = AccessAsk {
         client_name: "Bloom".into(),
-        sender_name: "Olivia".into(),
+        sender_name: Some("Olivia".into()),
         asks: vec![Text::msg("ask-page-manage")],
         message: Some("Hi <b>there</b>".into()),
         link: "http://x.test/r/lkr_abc".into(),
         expires_at: 1_797_206_400, // 14 December 2026
+        reauth: false,
     };
     let results = vec![AssetOutcome {
         asset_name: "Bloom Page".into(),
@@ -108,7 +109,7 @@ fn every_template_renders_and_escapes_html() {
     }
     assert!(all[2].text.contains("http://x.test/r/lkr_abc"));
     assert!(all[2].text.contains("14 December 2026"));
-    assert!(all[5].subject.contains("1 of 1 assets granted"));
+    assert!(all[5].subject.contains("1 of 1 granted"));
 }
 
 #[test]
@@ -116,11 +117,12 @@ fn the_client_s_e_mails_are_in_their_language_the_agency_s_in_english() {
     let b = brand();
     let ask = AccessAsk {
         client_name: "Bloom".into(),
-        sender_name: "Olivia".into(),
+        sender_name: Some("Olivia".into()),
         asks: vec![Text::msg("ask-page-manage")],
         message: None,
         link: "http://x.test/r/lkr_abc".into(),
         expires_at: 1_797_206_400,
+        reauth: false,
     };
     let es = Tr::new(crate::i18n::Lang::Es);
     let m = access_link(es, &b, "a@x.test", &ask).unwrap();

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::actions::api_keys;
+use crate::actions::flash::{self, Shown};
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
@@ -82,6 +83,9 @@ async fn page(
 #[derive(Debug, Deserialize)]
 pub struct NoticeQuery {
     notice: Option<String>,
+    /// A key just made, waiting in a flash (Post/Redirect/Get).
+    #[serde(default)]
+    shown: String,
 }
 
 pub async fn list(
@@ -89,7 +93,11 @@ pub async fn list(
     Manager(staff): Manager,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let mut p = page(&st, &staff, None, String::new(), "read".into(), vec![]).await?;
+    let created = match flash::take(&st, staff.user_id, &q.shown).await? {
+        Some(Shown::ApiKey { name, key }) => Some((name, key)),
+        _ => None,
+    };
+    let mut p = page(&st, &staff, created, String::new(), "read".into(), vec![]).await?;
     p.layout = p.layout.with_notice(q.notice.as_deref());
     render(&p)
 }
@@ -110,17 +118,13 @@ pub async fn create(
 ) -> AppResult<Response> {
     match api_keys::create(&st, &staff.acting(&ip), &f.name, &f.scope).await? {
         Ok(created) => {
-            let shown = (f.name.trim().to_owned(), created.secret.expose().to_owned());
-            let p = page(
-                &st,
-                &staff,
-                Some(shown),
-                String::new(),
-                "read".into(),
-                vec![],
-            )
-            .await?;
-            render(&p)
+            // Post/Redirect/Get: the key waits in a flash for the page this redirects to.
+            let shown = Shown::ApiKey {
+                name: f.name.trim().to_owned(),
+                key: created.secret.expose().to_owned(),
+            };
+            let id = flash::put(&st, staff.user_id, &shown).await?;
+            Ok(Redirect::to(&format!("/settings/api-keys?shown={id}")).into_response())
         }
         Err(errors) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -15,6 +15,7 @@ use crate::clock::{format_day, format_iso_day};
 use crate::domain::GrantStatus;
 use crate::domain::access::GrantMode;
 use crate::domain::migration::MigrationStatus;
+use crate::error::FieldError;
 use crate::store::clients::{self, Client, ClientQuery};
 use crate::store::grants::Grant;
 use crate::store::signals::Signal;
@@ -187,6 +188,29 @@ struct ShowPage {
     history: Vec<Row4>,
     /// The client's latest word on the move: what, who, when. Never the record itself.
     statement: Option<(String, String, String)>,
+    /// What was wrong with the migration form just sent (its values are kept above).
+    migration_errors: Vec<FieldError>,
+    /// The migration form starts unfolded: a move is on record, or it needs correcting.
+    migration_open: bool,
+    /// Staff have recorded the move: a signal from Meta can no longer add to it.
+    recorded_move: bool,
+}
+
+impl ShowPage {
+    /// The migration form's error beside `field`, if any.
+    fn err(&self, field: &str) -> Option<&str> {
+        FieldError::for_field(&self.migration_errors, field)
+    }
+}
+
+/// The migration form as sent, to show again beside its errors.
+pub struct MigrationValues {
+    pub status: String,
+    pub date: String,
+    pub people_deadline: String,
+    pub deadline_source: String,
+    pub activated_on: String,
+    pub activated_source: String,
 }
 
 async fn load(st: &AppState, staff: &Staff, id: i64) -> AppResult<Client> {
@@ -204,7 +228,34 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let o = clients_uc::overview(&st, staff.agency_id, id).await?;
+    let mut page = show_page(&st, &staff, id).await?;
+    page.layout = page.layout.with_notice(q.notice.as_deref());
+    render(&page)
+}
+
+/// The client's page again, with the migration form as sent and each error beside its
+/// field (422): nothing typed is lost.
+pub async fn show_with_migration_errors(
+    st: &AppState,
+    staff: &Staff,
+    id: i64,
+    sent: MigrationValues,
+    errors: Vec<FieldError>,
+) -> AppResult<Response> {
+    let mut page = show_page(st, staff, id).await?;
+    page.migration_status = sent.status;
+    page.migration_date = sent.date;
+    page.people_deadline = sent.people_deadline;
+    page.deadline_source = sent.deadline_source;
+    page.activated_on = sent.activated_on;
+    page.activated_source = sent.activated_source;
+    page.migration_errors = errors;
+    page.migration_open = true;
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+async fn show_page(st: &AppState, staff: &Staff, id: i64) -> AppResult<ShowPage> {
+    let o = clients_uc::overview(st, staff.agency_id, id).await?;
     let live_in = |mode: GrantMode| {
         let live = |g: &&Grant| g.status.is_live() && g.mode == mode;
         o.grants.iter().filter(live).count()
@@ -216,9 +267,12 @@ pub async fn show(
     let status = rec.map_or(MigrationStatus::NotStarted, |r| r.status);
     let day = rec.and_then(|r| r.day);
     let iso = |d: Option<i64>| d.map(format_iso_day).unwrap_or_default();
-    render(&ShowPage {
-        layout: Layout::staff(&staff, o.client.name.clone(), "clients")
-            .with_notice(q.notice.as_deref()),
+    Ok(ShowPage {
+        layout: Layout::staff(staff, o.client.name.clone(), "clients"),
+        migration_errors: Vec::new(),
+        migration_open: status != MigrationStatus::NotStarted,
+        recorded_move: row.is_some_and(|r| r.migration_recorded_at.is_some())
+            && status != MigrationStatus::NotStarted,
         created: staff.when(o.client.created_at),
         archived_on: o.client.archived_at.map(|t| staff.when(t)),
         grants: o.grants.iter().map(GrantRow::from_grant).collect(),
@@ -263,9 +317,9 @@ pub async fn show(
         history: o
             .history
             .into_iter()
-            .map(|h| history_row(&staff, h))
+            .map(|h| history_row(staff, h))
             .collect(),
-        statement: o.statement.map(|st| statement_row(&staff, st)),
+        statement: o.statement.map(|st| statement_row(staff, st)),
         client: o.client,
     })
 }
@@ -297,7 +351,9 @@ fn statement_row(staff: &Staff, s: Statement) -> (String, String, String) {
 }
 
 fn history_row(staff: &Staff, (asset, status, detail, at): (String, String, String, i64)) -> Row4 {
-    (asset, status.replace('_', " "), detail, staff.when(at))
+    let words = GrantStatus::parse(&status)
+        .map_or_else(|| status.replace('_', " "), |s| s.label().to_owned());
+    (asset, words, detail, staff.when(at))
 }
 
 /// A history line: asset, status, detail, when.

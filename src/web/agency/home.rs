@@ -46,7 +46,7 @@ fn todo_items(t: &todo::Todo, now: i64) -> Vec<(String, &'static str, bool)> {
         plural(age, "day", "days")
     );
     // (count, one, many, what, link, urgent), in the order shown.
-    let rows: [(i64, &str, &str, &str, &'static str, bool); 8] = [
+    let rows: [(i64, &str, &str, &str, &'static str, bool); 9] = [
         (
             t.lapsed,
             "grant",
@@ -69,6 +69,15 @@ fn todo_items(t: &todo::Todo, now: i64) -> Vec<(String, &'static str, bool)> {
             "grants",
             "found lost by verification",
             "/grants?status=lost",
+            true,
+        ),
+        (
+            t.pending_grants,
+            "share is",
+            "shares are",
+            "waiting for your agency to accept at Meta: in Meta Business Settings, open \
+             Requests → Received, accept each one, then press \"Check now\" on the client",
+            "/grants?status=pending",
             true,
         ),
         (

@@ -12,6 +12,7 @@ use crate::clock::format_day;
 use crate::i18n::Tr;
 use crate::store::radar::{RadarCounts, RadarSort};
 use crate::web::AppState;
+use crate::web::agency::clients::{MigrationValues, show_with_migration_errors};
 use crate::web::client::link::PublicBrand;
 use crate::web::csv;
 use crate::web::error::AppResult;
@@ -59,8 +60,20 @@ pub async fn set_migration(
         activated_on: f.activated_on,
         activated_source: f.activated_source,
     };
-    migration::record(&st, &staff.acting(&ip), id, &form).await?;
-    Ok(Redirect::to(&format!("/clients/{id}?notice=saved")).into_response())
+    match migration::record(&st, &staff.acting(&ip), id, &form).await? {
+        Ok(_) => Ok(Redirect::to(&format!("/clients/{id}?notice=saved")).into_response()),
+        Err(errors) => {
+            let sent = MigrationValues {
+                status: form.status,
+                date: form.date,
+                people_deadline: form.people_deadline,
+                deadline_source: form.deadline_source,
+                activated_on: form.activated_on,
+                activated_source: form.activated_source,
+            };
+            show_with_migration_errors(&st, &staff, id, sent, errors).await
+        }
+    }
 }
 
 /// Staff accept or dismiss a signal from Meta.

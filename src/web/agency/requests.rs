@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::actions::{
     self,
+    flash::{self, Shown},
     requests::{Draft, Issued},
 };
 use crate::clock::format_day;
@@ -243,7 +244,8 @@ struct LinkPage {
     layout: Layout,
     request_id: i64,
     client_name: String,
-    link: String,
+    /// The link, the one time it is shown; `None` once it was (a reload, the back button).
+    link: Option<String>,
     emailed_to: Option<String>,
     expires: String,
 }
@@ -256,7 +258,7 @@ pub async fn create(
 ) -> AppResult<Response> {
     let draft = draft_from_pairs(&pairs);
     match actions::requests::create(&st, &staff.acting(&ip), &draft).await? {
-        Ok(issued) => link_page(&staff, "Your link", issued),
+        Ok(issued) => show_once(&st, &staff, issued, false).await,
         Err(errors) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &new_page(&st, &staff, draft, errors).await?,
@@ -264,16 +266,69 @@ pub async fn create(
     }
 }
 
-/// The plain link, shown this once; only its hash is kept.
-fn link_page(staff: &Staff, title: &str, issued: Issued) -> AppResult<Response> {
-    render(&LinkPage {
-        layout: Layout::staff(staff, title, "requests"),
+/// Post/Redirect/Get: the link waits in a flash for the page the POST redirects to.
+async fn show_once(
+    st: &AppState,
+    staff: &Staff,
+    issued: Issued,
+    fresh: bool,
+) -> AppResult<Response> {
+    let shown = Shown::Link {
         request_id: issued.id,
         client_name: issued.client_name,
         link: issued.link,
         emailed_to: issued.emailed_to,
-        expires: staff.when(issued.expires_at),
-    })
+        expires_at: issued.expires_at,
+        fresh,
+    };
+    let flash = flash::put(st, staff.user_id, &shown).await?;
+    Ok(Redirect::to(&format!("/requests/{}/link?shown={flash}", issued.id)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ShownQuery {
+    #[serde(default)]
+    shown: String,
+}
+
+/// `/requests/<id>/link`: the link a POST just made, shown once; afterwards, where it went.
+pub async fn link(
+    State(st): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<ShownQuery>,
+) -> AppResult<Response> {
+    let r = load(&st, &staff, id).await?;
+    let page = match flash::take(&st, staff.user_id, &q.shown).await? {
+        Some(Shown::Link {
+            request_id,
+            client_name,
+            link,
+            emailed_to,
+            expires_at,
+            fresh,
+        }) if request_id == id => LinkPage {
+            layout: Layout::staff(
+                &staff,
+                if fresh { "Your new link" } else { "Your link" },
+                "requests",
+            ),
+            request_id,
+            client_name,
+            link: Some(link),
+            emailed_to,
+            expires: staff.when(expires_at),
+        },
+        _ => LinkPage {
+            layout: Layout::staff(&staff, "Your link", "requests"),
+            request_id: id,
+            client_name: r.client_name,
+            link: None,
+            emailed_to: None,
+            expires: staff.when(r.expires_at),
+        },
+    };
+    render(&page)
 }
 
 struct ListRow {
@@ -564,7 +619,7 @@ pub async fn regenerate(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let issued = actions::requests::regenerate(&st, &staff.acting(&ip), id).await?;
-    link_page(&staff, "Your new link", issued)
+    show_once(&st, &staff, issued, true).await
 }
 
 pub async fn revoke(

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions::flash::{self, Shown};
 use crate::actions::webhooks::{self, EndpointForm};
 use crate::domain::webhook::EventType;
 use crate::store::webhooks::Endpoint;
@@ -52,8 +53,6 @@ struct ListPage {
     events: Vec<(&'static str, &'static str, bool)>,
     url: String,
     description: String,
-    /// The secret of an endpoint just added: shown this once.
-    secret: Option<String>,
     errors: Vec<String>,
 }
 
@@ -76,7 +75,8 @@ struct EndpointPage {
     layout: Layout,
     e: EndpointRow,
     deliveries: Vec<DeliveryRow>,
-    secret: Option<String>,
+    /// A secret just made, shown this once: (secret, whether the endpoint was just added).
+    secret: Option<(String, bool)>,
 }
 
 #[derive(Template)]
@@ -104,7 +104,6 @@ async fn list_page(
     st: &AppState,
     staff: &Staff,
     form: EndpointForm,
-    secret: Option<String>,
     errors: Vec<String>,
 ) -> AppResult<ListPage> {
     Ok(ListPage {
@@ -117,7 +116,6 @@ async fn list_page(
         events: event_boxes(&form.events),
         url: form.url,
         description: form.description,
-        secret,
         errors,
     })
 }
@@ -125,6 +123,9 @@ async fn list_page(
 #[derive(Debug, Deserialize)]
 pub struct NoticeQuery {
     notice: Option<String>,
+    /// A secret just made, waiting in a flash (Post/Redirect/Get).
+    #[serde(default)]
+    shown: String,
 }
 
 pub async fn list(
@@ -132,7 +133,7 @@ pub async fn list(
     Manager(staff): Manager,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let mut p = list_page(&st, &staff, EndpointForm::default(), None, vec![]).await?;
+    let mut p = list_page(&st, &staff, EndpointForm::default(), vec![]).await?;
     p.layout = p.layout.with_notice(q.notice.as_deref());
     render(&p)
 }
@@ -160,13 +161,10 @@ pub async fn create(
             .collect(),
     };
     match webhooks::create(&st, &staff.acting(&ip), &form).await? {
-        Ok((_, secret)) => {
-            let p = list_page(&st, &staff, EndpointForm::default(), Some(secret), vec![]).await?;
-            render(&p)
-        }
+        Ok((endpoint_id, secret)) => show_secret(&st, &staff, endpoint_id, secret, true).await,
         Err(errors) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &list_page(&st, &staff, form, None, errors).await?,
+            &list_page(&st, &staff, form, errors).await?,
         ),
     }
 }
@@ -175,7 +173,7 @@ async fn endpoint_page(
     st: &AppState,
     staff: &Staff,
     id: i64,
-    secret: Option<String>,
+    secret: Option<(String, bool)>,
 ) -> AppResult<EndpointPage> {
     let e = webhooks::get(st, staff.agency_id, id).await?;
     let deliveries = webhooks::deliveries(st, staff.agency_id, id, None, LOG)
@@ -216,7 +214,15 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let mut p = endpoint_page(&st, &staff, id, None).await?;
+    let secret = match flash::take(&st, staff.user_id, &q.shown).await? {
+        Some(Shown::WebhookSecret {
+            endpoint_id,
+            secret,
+            added,
+        }) if endpoint_id == id => Some((secret, added)),
+        _ => None,
+    };
+    let mut p = endpoint_page(&st, &staff, id, secret).await?;
     p.layout = p.layout.with_notice(q.notice.as_deref());
     render(&p)
 }
@@ -245,7 +251,24 @@ pub async fn rotate(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let secret = webhooks::rotate(&st, &staff.acting(&ip), id).await?;
-    render(&endpoint_page(&st, &staff, id, Some(secret)).await?)
+    show_secret(&st, &staff, id, secret, false).await
+}
+
+/// Post/Redirect/Get: a new secret waits in a flash for the endpoint's page.
+async fn show_secret(
+    st: &AppState,
+    staff: &Staff,
+    endpoint_id: i64,
+    secret: String,
+    added: bool,
+) -> AppResult<Response> {
+    let shown = Shown::WebhookSecret {
+        endpoint_id,
+        secret,
+        added,
+    };
+    let flash = flash::put(st, staff.user_id, &shown).await?;
+    Ok(Redirect::to(&format!("/settings/webhooks/{endpoint_id}?shown={flash}")).into_response())
 }
 
 pub async fn redeliver(

@@ -50,7 +50,8 @@ fn page_of(cursor: Option<&str>) -> ApiResult<i64> {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/clients", tag = "clients", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/clients", operation_id = "listClients", summary = "List clients",
+    description = "The agency's clients, newest first, with a search on name and e-mail and archived ones on request. Cursor-paginated: follow `next`.", tag = "clients", params(ListQuery),
     responses((status = 200, body = ClientList), (status = 401, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -82,7 +83,8 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/clients", tag = "clients", request_body = ClientIn,
+#[utoipa::path(post, path = "/api/v1/clients", operation_id = "createClient", summary = "Add a client",
+    description = "Adds a client by name and contact e-mail. Validation problems name each field; nothing is stored then.", tag = "clients", request_body = ClientIn,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer")),
     responses((status = 201, body = ClientOut), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -105,7 +107,8 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(c.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/clients/{id}", operation_id = "getClient", summary = "Read a client",
+    description = "One client of the agency; another agency's id is a 404.", tag = "clients", params(("id" = i64, Path)),
     responses((status = 200, body = ClientOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn show(
@@ -118,7 +121,8 @@ pub async fn show(
     ))
 }
 
-#[utoipa::path(patch, path = "/api/v1/clients/{id}", tag = "clients", params(("id" = i64, Path)),
+#[utoipa::path(patch, path = "/api/v1/clients/{id}", operation_id = "updateClient", summary = "Change a client",
+    description = "Changes the fields sent; the others stay as they are.", tag = "clients", params(("id" = i64, Path)),
     request_body = ClientPatch,
     responses((status = 200, body = ClientOut), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -144,7 +148,8 @@ pub async fn update(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/clients/{id}/archive", tag = "clients", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/clients/{id}/archive", operation_id = "archiveClient", summary = "Archive a client",
+    description = "Hides the client from lists; their grants and history stay. Managers only.", tag = "clients", params(("id" = i64, Path)),
     responses((status = 200, body = ClientOut), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn archive(

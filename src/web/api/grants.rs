@@ -95,7 +95,8 @@ impl ListQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/grants", tag = "grants", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/grants", operation_id = "listGrants", summary = "List grants",
+    description = "Every grant the agency holds, with the dashboard's filters (client, kind, mode, status, due before) and sort. An unknown filter value is a 422, never ignored.", tag = "grants", params(ListQuery),
     responses((status = 200, body = GrantList), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -129,7 +130,8 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/grants/{id}", tag = "grants", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/grants/{id}", operation_id = "getGrant", summary = "Read a grant",
+    description = "One grant with its history of status changes.", tag = "grants", params(("id" = i64, Path)),
     responses((status = 200, body = GrantDetail), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn show(
@@ -144,7 +146,8 @@ pub async fn show(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/grants.csv", tag = "grants", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/grants.csv", operation_id = "exportGrantsCsv", summary = "Export grants as CSV",
+    description = "The grants list's filters, as a CSV file with times in UTC.", tag = "grants", params(ListQuery),
     responses((status = 200, content_type = "text/csv", body = String), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn csv(

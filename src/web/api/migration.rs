@@ -8,9 +8,11 @@ use axum::http::StatusCode;
 use super::types::{FixSent, MigrationIn, MigrationOut, MigrationSet, RadarList, RadarOut, day};
 use super::{ApiJson, ApiResult, Caller, Problem};
 use crate::actions::migration::{self, MoveForm};
+use crate::error::FieldError;
 use crate::web::AppState;
 
-#[utoipa::path(get, path = "/api/v1/clients/{id}/migration", tag = "migration", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/clients/{id}/migration", operation_id = "getMigration", summary = "Read a client's migration record",
+    description = "What the agency has recorded of the client's move to managed Meta accounts, and the due date it gives user-based grants.", tag = "migration", params(("id" = i64, Path)),
     responses((status = 200, body = MigrationOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn show(
@@ -22,7 +24,8 @@ pub async fn show(
     Ok(Json(MigrationOut::of(row.as_ref())))
 }
 
-#[utoipa::path(put, path = "/api/v1/clients/{id}/migration", tag = "migration", params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/clients/{id}/migration", operation_id = "setMigration", summary = "Record a client's migration",
+    description = "Sets the record the client page's form sets, with the same rules; user-based grants are flagged with their due date. Returns how many grants are flagged or lapsed.", tag = "migration", params(("id" = i64, Path)),
     request_body = MigrationIn,
     responses((status = 200, body = MigrationSet), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -44,7 +47,9 @@ pub async fn set(
         activated_on: body.activated_on.unwrap_or_default(),
         activated_source: body.activated_source.unwrap_or_else(|| "staff".into()),
     };
-    let flagged = migration::record(&st, actor, id, &form).await?;
+    let flagged = migration::record(&st, actor, id, &form)
+        .await?
+        .map_err(|errors| Problem::fields(errors.into_iter().map(body_field).collect()))?;
     let row = migration::record_of(&st, caller.agency_id(), id).await?;
     Ok(Json(MigrationSet {
         migration: MigrationOut::of(row.as_ref()),
@@ -52,7 +57,8 @@ pub async fn set(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/reauth", tag = "migration",
+#[utoipa::path(get, path = "/api/v1/reauth", operation_id = "listReauthRadar", summary = "The migration radar",
+    description = "User-based grants that must be re-authorised, soonest deadline first, with lapsed ones.", tag = "migration",
     responses((status = 200, body = RadarList)),
     security(("bearer" = [])))]
 pub async fn queue(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<RadarList>> {
@@ -74,8 +80,9 @@ pub async fn queue(State(st): State<AppState>, caller: Caller) -> ApiResult<Json
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/clients/{id}/reauth", tag = "migration", params(("id" = i64, Path)),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer")),
+#[utoipa::path(post, path = "/api/v1/clients/{id}/reauth", operation_id = "sendReauthLink", summary = "Send the one-click fix",
+    description = "E-mails the client a partner-access link for exactly the flagged and lapsed assets, in the client's language.", tag = "migration",
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer")),
     responses((status = 201, body = FixSent), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn fix(
@@ -92,4 +99,14 @@ pub async fn fix(
             emailed_to: issued.emailed_to,
         }),
     ))
+}
+
+/// The page's form names a field as the API body does not: say it in the body's words.
+fn body_field(mut e: FieldError) -> FieldError {
+    e.field = match e.field {
+        "date" => "since",
+        "deadline_source" => "people_deadline_source",
+        other => other,
+    };
+    e
 }

@@ -6,7 +6,7 @@ mod clients;
 mod grants;
 mod migration;
 mod openapi;
-mod problem;
+pub mod problem;
 mod requests;
 mod types;
 mod webhooks;

@@ -24,7 +24,7 @@ use super::{clients, grants, migration, problem, requests, types, webhooks};
         webhooks::disable, webhooks::rotate, webhooks::deliveries, webhooks::redeliver,
     ),
     components(schemas(
-        problem::Problem,
+        problem::Problem, problem::ProblemError,
         types::ClientOut, types::ClientList, types::ClientIn, types::ClientPatch,
         types::AskIo, types::RequestOut, types::RequestList, types::RequestIn, types::Issued,
         types::EventOut, types::RequestDetail,

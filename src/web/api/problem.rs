@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 
 /// A problem: `type` names the kind (stable), `title` says it in words, `detail` about this
 /// occurrence; validation problems list every `errors` entry, as the web forms do.
@@ -20,10 +20,21 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<String>,
+    pub errors: Vec<ProblemError>,
     /// Seconds to wait (rate limits).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<i64>,
+}
+
+/// One broken rule: the field it is about (absent when it is about the request as a whole)
+/// and what to do, worded as on the web form.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProblemError {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "people_deadline")]
+    pub field: Option<String>,
+    #[schema(example = "\"31/01/2027\" is not a date: use dates like 2027-01-31.")]
+    pub message: String,
 }
 
 impl Problem {
@@ -45,6 +56,31 @@ impl Problem {
 
     /// 422: the input was read but breaks the rules; nothing was changed.
     pub fn invalid(errors: Vec<String>) -> Self {
+        Self::with_errors(
+            errors
+                .into_iter()
+                .map(|message| ProblemError {
+                    field: None,
+                    message,
+                })
+                .collect(),
+        )
+    }
+
+    /// 422 naming the field of each broken rule.
+    pub fn fields(errors: Vec<FieldError>) -> Self {
+        Self::with_errors(
+            errors
+                .into_iter()
+                .map(|e| ProblemError {
+                    field: Some(e.field.to_owned()),
+                    message: e.message,
+                })
+                .collect(),
+        )
+    }
+
+    fn with_errors(errors: Vec<ProblemError>) -> Self {
         Self {
             errors,
             ..Self::new(
@@ -52,6 +88,38 @@ impl Problem {
                 "validation",
                 "The request breaks a rule; nothing was changed",
             )
+        }
+    }
+
+    /// The problem for a status the router answered with no body of its own.
+    pub fn for_bare_status(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => Self::malformed(
+                "A part of the path or query could not be read: ids are whole numbers.",
+            ),
+            404 => Self::not_found(),
+            405 => Self::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "This path does not take that method",
+            )
+            .detail("The Allow header lists the methods it takes."),
+            413 => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "The body is larger than the API accepts",
+            ),
+            415 => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Send the body as application/json",
+            ),
+            s if s < 500 => Self::malformed("The request could not be read."),
+            _ => Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on our side",
+            ),
         }
     }
 

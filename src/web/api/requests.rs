@@ -11,6 +11,7 @@ use super::clients::limit_of;
 use super::types::{EventOut, GrantOut, Issued, RequestDetail, RequestIn, RequestList, RequestOut};
 use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_number, page_link};
 use crate::actions::requests::{self, Draft};
+use crate::actions::team;
 use crate::domain::request::RequestStatus;
 use crate::store::requests::RequestQuery;
 use crate::web::AppState;
@@ -28,7 +29,8 @@ pub struct ListQuery {
     client_id: Option<i64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(ListQuery),
+#[utoipa::path(get, path = "/api/v1/requests", operation_id = "listRequests", summary = "List access requests",
+    description = "Requests newest first, filtered by status or client. Cursor-paginated: follow `next`.", tag = "requests", params(ListQuery),
     responses((status = 200, body = RequestList), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -85,7 +87,8 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = RequestIn,
+#[utoipa::path(post, path = "/api/v1/requests", operation_id = "createRequest", summary = "Create an access request",
+    description = "Creates a request and e-mails its link to the client (`delivery: email`) or returns the link once (`delivery: link`). It speaks as the agency, or as the team member named in `sender_email`.", tag = "requests", request_body = RequestIn,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer: never a second request or e-mail")),
     responses((status = 201, body = Issued), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -115,7 +118,10 @@ pub async fn create(
         delivery: body.delivery,
         language: body.language.unwrap_or_default(),
     };
-    let issued = requests::create(&st, actor, &draft)
+    let actor = team::speaker(&st, actor, body.sender_email.as_deref())
+        .await?
+        .map_err(|e| Problem::invalid(vec![e]))?;
+    let issued = requests::create(&st, &actor, &draft)
         .await?
         .map_err(Problem::invalid)?;
     let r = requests::get(&st, caller.agency_id(), issued.id).await?;
@@ -129,7 +135,8 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/requests/{id}", operation_id = "getRequest", summary = "Read an access request",
+    description = "One request with its timeline and the grants it produced.", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = RequestDetail), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn show(
@@ -151,7 +158,8 @@ async fn current(st: &AppState, caller: &Caller, id: i64) -> ApiResult<Json<Requ
     Ok(Json(RequestOut::of(&r, st.clock.now())))
 }
 
-#[utoipa::path(post, path = "/api/v1/requests/{id}/remind", tag = "requests", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/requests/{id}/remind", operation_id = "remindRequest", summary = "Remind the client",
+    description = "E-mails the client a reminder with a fresh link (the old link then tells its holder it was replaced). At most once per cooldown.", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = RequestOut), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn remind(
@@ -160,11 +168,15 @@ pub async fn remind(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<RequestOut>> {
     let actor = caller.writer()?;
-    requests::remind(&st, actor, id).await?;
+    let actor = team::speaker(&st, actor, None)
+        .await?
+        .map_err(|e| Problem::invalid(vec![e]))?;
+    requests::remind(&st, &actor, id).await?;
     current(&st, &caller, id).await
 }
 
-#[utoipa::path(post, path = "/api/v1/requests/{id}/regenerate", tag = "requests", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/requests/{id}/regenerate", operation_id = "regenerateRequestLink", summary = "Make a fresh link",
+    description = "Replaces the request's link and returns the new one, once; the old link then tells its holder it was replaced.", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = Issued), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn regenerate(
@@ -182,7 +194,8 @@ pub async fn regenerate(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/requests/{id}/revoke", tag = "requests", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/requests/{id}/revoke", operation_id = "revokeRequest", summary = "Revoke an access request",
+    description = "Withdraws the request: its link then tells its holder it was withdrawn.", tag = "requests", params(("id" = i64, Path)),
     responses((status = 200, body = RequestOut), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn revoke(

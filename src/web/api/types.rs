@@ -175,6 +175,9 @@ pub struct RequestIn {
     pub delivery: String,
     /// The client's language (`en`, `es`, `de`, `fr`, `nl`, `pt`); left out: their browser's.
     pub language: Option<String>,
+    /// The member of your team the client hears from (named in the e-mail and on the page,
+    /// and the e-mail's Reply-To); left out: the request speaks as your agency.
+    pub sender_email: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -13,7 +13,8 @@ use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_number, page_l
 use crate::actions::webhooks::{self, EndpointForm};
 use crate::web::AppState;
 
-#[utoipa::path(get, path = "/api/v1/webhooks", tag = "webhooks",
+#[utoipa::path(get, path = "/api/v1/webhooks", operation_id = "listWebhooks", summary = "List webhook endpoints",
+    description = "The agency's endpoints with the events each receives.", tag = "webhooks",
     responses((status = 200, body = WebhookList)), security(("bearer" = [])))]
 pub async fn list(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<WebhookList>> {
     let all = webhooks::list(&st, caller.agency_id()).await?;
@@ -22,7 +23,8 @@ pub async fn list(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/webhooks", tag = "webhooks", request_body = WebhookIn,
+#[utoipa::path(post, path = "/api/v1/webhooks", operation_id = "createWebhook", summary = "Add a webhook endpoint",
+    description = "Adds an https endpoint; its `whsec_` signing secret is in this answer only.", tag = "webhooks", request_body = WebhookIn,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key get the first answer")),
     responses((status = 201, body = WebhookSecret), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -50,7 +52,8 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/webhooks/{id}", operation_id = "getWebhook", summary = "Read a webhook endpoint",
+    description = "One endpoint of the agency.", tag = "webhooks", params(("id" = i64, Path)),
     responses((status = 200, body = WebhookOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn show(
@@ -63,7 +66,8 @@ pub async fn show(
     )))
 }
 
-#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", operation_id = "deleteWebhook", summary = "Delete a webhook endpoint",
+    description = "Deletes the endpoint and its delivery log.", tag = "webhooks", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete(
@@ -82,7 +86,8 @@ async fn switch(st: &AppState, caller: &Caller, id: i64, on: bool) -> ApiResult<
     )))
 }
 
-#[utoipa::path(post, path = "/api/v1/webhooks/{id}/enable", tag = "webhooks", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/enable", operation_id = "enableWebhook", summary = "Turn an endpoint on",
+    description = "Deliveries resume from the next event.", tag = "webhooks", params(("id" = i64, Path)),
     responses((status = 200, body = WebhookOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn enable(
@@ -93,7 +98,8 @@ pub async fn enable(
     switch(&st, &caller, id, true).await
 }
 
-#[utoipa::path(post, path = "/api/v1/webhooks/{id}/disable", tag = "webhooks", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/disable", operation_id = "disableWebhook", summary = "Turn an endpoint off",
+    description = "No deliveries until it is turned on again.", tag = "webhooks", params(("id" = i64, Path)),
     responses((status = 200, body = WebhookOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn disable(
@@ -104,7 +110,8 @@ pub async fn disable(
     switch(&st, &caller, id, false).await
 }
 
-#[utoipa::path(post, path = "/api/v1/webhooks/{id}/rotate-secret", tag = "webhooks", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/rotate-secret", operation_id = "rotateWebhookSecret", summary = "Rotate the signing secret",
+    description = "Returns a new secret, once; for 24 hours deliveries are signed with both.", tag = "webhooks", params(("id" = i64, Path)),
     responses((status = 200, body = WebhookSecret), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn rotate(
@@ -129,7 +136,8 @@ pub struct DeliveryQuery {
     cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", tag = "webhooks",
+#[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", operation_id = "listWebhookDeliveries", summary = "The delivery log",
+    description = "Each delivery with its state, attempts and the endpoint's last answer. Cursor-paginated: follow `next`.", tag = "webhooks",
     params(("id" = i64, Path), DeliveryQuery),
     responses((status = 200, body = DeliveryList), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
@@ -158,7 +166,8 @@ pub async fn deliveries(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", tag = "webhooks",
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", operation_id = "redeliverWebhook", summary = "Send a delivery again",
+    description = "Queues the delivery again with the same `webhook-id`.", tag = "webhooks",
     params(("id" = i64, Path), ("delivery_id" = i64, Path)),
     responses((status = 202, body = DeliveryOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]

@@ -8,7 +8,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::link::{PublicBrand, gone_with, public_brand, token_segment};
+use super::link::{PublicBrand, gone_for, public_brand, token_segment};
 use crate::actions::access::{self, Declined, MAX_DECLINE_NOTE, Viewed};
 use crate::domain::request::DeclineReason;
 use crate::i18n::{Prefs, Tr};
@@ -65,9 +65,7 @@ pub async fn form(
     let raw = token_segment(&uri);
     let view = match access::view(&st, &ip, &raw, None).await? {
         Viewed::Live(view) => view,
-        Viewed::Gone(view, why) => {
-            return gone_with(Tr::new(prefs.pick(view.lang())), public_brand(&view), why);
-        }
+        Viewed::Gone(view, why) => return gone_for(Tr::new(prefs.pick(view.lang())), &view, why),
     };
     let tr = Tr::new(prefs.pick(view.lang()));
     render_status(
@@ -104,7 +102,7 @@ pub async fn submit(
                 brand: public_brand(&view),
             },
         ),
-        Declined::Gone(view, why) => gone_with(tr_for(&view), public_brand(&view), why),
+        Declined::Gone(view, why) => gone_for(tr_for(&view), &view, why),
         // Nothing recorded; what was typed comes back with the reasons.
         Declined::Invalid(view, errors) => {
             let tr = tr_for(&view);

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::actions::access::{self, Viewed};
 use crate::domain::access::{self as access_words, Ask, GrantMode};
+use crate::domain::request::Closed;
 use crate::i18n::{Prefs, Text, Tr};
 use crate::store::agencies;
 use crate::store::requests::LinkView;
@@ -30,7 +31,8 @@ struct Landing {
     brand: PublicBrand,
     token: String,
     client_name: String,
-    sender: String,
+    /// The staff member who sent it; `None` when the agency itself speaks (an API key).
+    sender: Option<String>,
     asks: Vec<Text>,
     message: String,
     partner: bool,
@@ -71,31 +73,45 @@ async fn brand_of(st: &AppState, agency: &agencies::Agency) -> AppResult<PublicB
     })
 }
 
-/// The 410 page for an expired or used link.
+/// The 410 page for a link that no longer takes an answer, from the approval's steps
+/// (which know the agency, not who sent the link).
 pub async fn gone_page(
     st: &AppState,
     tr: Tr,
     agency: &agencies::Agency,
-    why: &str,
+    why: Closed,
 ) -> AppResult<Response> {
-    gone_with(tr, brand_of(st, agency).await?, why)
+    let brand = brand_of(st, agency).await?;
+    let sender = brand.name.clone();
+    gone_with(tr, brand, &sender, why)
 }
 
-pub fn gone_with(tr: Tr, brand: PublicBrand, why: &str) -> AppResult<Response> {
-    let key = match why {
-        "declined" => "gone-declined",
-        "used" => "gone-used",
-        _ => "gone-expired",
-    };
+/// The agency's branded page saying why a link is closed and whom to ask, in the reader's
+/// language: 410, with no way into the staff's side.
+pub fn gone_with(tr: Tr, brand: PublicBrand, sender: &str, why: Closed) -> AppResult<Response> {
+    let key = why.message_stem();
     render_status(
         StatusCode::GONE,
         &Gone {
             title: tr.t(&format!("{key}-title")),
-            message: tr.t1(&format!("{key}-body"), "agency", &brand.name),
+            message: tr.t2(
+                &format!("{key}-body"),
+                "agency",
+                &brand.name,
+                "sender",
+                sender,
+            ),
             tr,
             brand,
         },
     )
+}
+
+/// [`gone_with`] for a link's view: its agency, and the person who sent it.
+pub fn gone_for(tr: Tr, view: &LinkView, why: Closed) -> AppResult<Response> {
+    let brand = public_brand(view);
+    let sender = view.sender.clone().unwrap_or_else(|| brand.name.clone());
+    gone_with(tr, brand, &sender, why)
 }
 
 /// Whether a request looks like a person's browser rather than a prefetcher: link
@@ -163,9 +179,7 @@ pub async fn landing(
     });
     let view = match access::view(&st, &ip, &raw, person).await? {
         Viewed::Live(view) => view,
-        Viewed::Gone(view, why) => {
-            return gone_with(Tr::new(prefs.pick(view.lang())), public_brand(&view), why);
-        }
+        Viewed::Gone(view, why) => return gone_for(Tr::new(prefs.pick(view.lang())), &view, why),
     };
     let page = landing_page(&st, Tr::new(prefs.pick(view.lang())), &view, raw, None).await?;
     render_status(StatusCode::OK, &page)
@@ -191,12 +205,18 @@ async fn landing_page(
         preview,
         token: raw,
         client_name: view.client_name.clone(),
-        sender: view.sender.clone().unwrap_or_else(|| brand.name.clone()),
+        sender: view.sender.clone(),
         asks: Ask::decode(&view.asks)
             .iter()
             .map(|a| access_words::ask_words(a.kind, a.level))
             .collect(),
-        message: view.message.clone(),
+        // A re-authorisation link explains itself in the reader's language (rows from before
+        // kept an English note in `message`, which is not shown).
+        message: if reauth.is_some() {
+            String::new()
+        } else {
+            view.message.clone()
+        },
         partner: view.mode == GrantMode::Partner,
         expires_at: view.expires_at,
         completed: view.outcome.is_some(),
