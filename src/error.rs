@@ -64,3 +64,10 @@ impl FieldError {
             .map(|e| e.message.as_str())
     }
 }
+
+impl std::fmt::Display for FieldError {
+    /// The message alone: what a page's error list shows.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}

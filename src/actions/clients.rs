@@ -2,7 +2,7 @@
 
 use super::{Actor, Ctx, audit};
 use crate::domain::{BoundedText, EmailAddress};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::store::clients::{self, Client, ClientFields, MigrationRow};
 use crate::store::grants::{self, Grant};
 use crate::store::signals::{self, Signal};
@@ -25,19 +25,24 @@ struct Valid {
 }
 
 impl Typed {
-    fn validate(&self) -> Result<Valid, Vec<String>> {
+    fn validate(&self) -> Result<Valid, Vec<FieldError>> {
         let mut errors = Vec::new();
         let name = BoundedText::parse_line(&self.name, "Client name", 120, true)
-            .map_err(|e| errors.push(e))
+            .map_err(|e| errors.push(FieldError::new("name", e)))
             .ok();
         let contact_name = BoundedText::parse_line(&self.contact_name, "Contact name", 120, false)
-            .map_err(|e| errors.push(e))
+            .map_err(|e| errors.push(FieldError::new("contact_name", e)))
             .ok();
         let contact_email = EmailAddress::parse(&self.contact_email)
-            .map_err(|e| errors.push(format!("Contact e-mail: {e}")))
+            .map_err(|e| {
+                errors.push(FieldError::new(
+                    "contact_email",
+                    format!("Contact e-mail: {e}"),
+                ))
+            })
             .ok();
         let notes = BoundedText::parse(&self.notes, "Notes", 4000, false)
-            .map_err(|e| errors.push(e))
+            .map_err(|e| errors.push(FieldError::new("notes", e)))
             .ok();
         match (name, contact_name, contact_email, notes) {
             (Some(name), Some(contact_name), Some(contact_email), Some(notes)) => Ok(Valid {
@@ -72,7 +77,11 @@ pub async fn get(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Client> {
 
 /// Adds a client; returns its id. `Err(errors)`: what to correct.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
-pub async fn create(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<i64, Vec<String>>> {
+pub async fn create(
+    ctx: &Ctx,
+    actor: &Actor,
+    f: &Typed,
+) -> AppResult<Result<i64, Vec<FieldError>>> {
     let valid = match f.validate() {
         Ok(v) => v,
         Err(errors) => return Ok(Err(errors)),
@@ -92,7 +101,7 @@ pub async fn update(
     actor: &Actor,
     id: i64,
     f: &Typed,
-) -> AppResult<Result<(), Vec<String>>> {
+) -> AppResult<Result<(), Vec<FieldError>>> {
     get(ctx, actor.agency_id, id).await?;
     let valid = match f.validate() {
         Ok(v) => v,

@@ -5,7 +5,7 @@ use super::requests::{Choices, Draft, parse_choices};
 use super::{Actor, Ctx, audit};
 use crate::domain::BoundedText;
 use crate::domain::access::{AccessLevel, Ask, AssetKind};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::Lang;
 use crate::store::is_unique_violation;
 use crate::store::request_templates::{self, NewTemplate, RequestTemplate};
@@ -21,10 +21,10 @@ pub async fn save(
     actor: &Actor,
     name: &str,
     draft: &Draft,
-) -> AppResult<Result<i64, Vec<String>>> {
+) -> AppResult<Result<i64, Vec<FieldError>>> {
     let mut errors = Vec::new();
     let name = BoundedText::parse(name, "The template's name", MAX_NAME, true)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.push(FieldError::new("name", e)))
         .ok();
     let Choices {
         asks,
@@ -59,9 +59,12 @@ pub async fn save(
     let id = match saved {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {
-            return Ok(Err(vec![format!(
-                "There is already a template called “{}”. Choose another name.",
-                name.as_str()
+            return Ok(Err(vec![FieldError::new(
+                "name",
+                format!(
+                    "There is already a template called “{}”. Choose another name.",
+                    name.as_str()
+                ),
             )]));
         }
         Err(e) => return Err(e.into()),

@@ -7,7 +7,7 @@ use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::token::LINK_PREFIX;
 use crate::domain::webhook::EventType;
 use crate::domain::{BoundedText, SecretToken, reminder};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Lang, Text, Tr};
 use crate::mail::templates;
 use crate::store::requests::AccessRequest;
@@ -158,7 +158,7 @@ pub async fn create(
     ctx: &Ctx,
     actor: &Actor,
     draft: &Draft,
-) -> AppResult<Result<Issued, Vec<String>>> {
+) -> AppResult<Result<Issued, Vec<FieldError>>> {
     let agency = agencies::get(&ctx.db.pool, actor.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -171,12 +171,18 @@ pub async fn create(
                 .ok_or(AppError::NotFound)?,
         ),
         None => {
-            errors.push("Choose the client this request is for.".to_owned());
+            errors.push(FieldError::new(
+                "client_id",
+                "Choose the client this request is for.",
+            ));
             None
         }
     };
     if client.as_ref().is_some_and(|c| c.archived_at.is_some()) {
-        errors.push("That client is archived. Restore it first.".to_owned());
+        errors.push(FieldError::new(
+            "client_id",
+            "That client is archived. Restore it first.",
+        ));
     }
     let Choices {
         asks,
@@ -186,14 +192,18 @@ pub async fn create(
         language,
     } = parse_choices(draft, &mut errors);
     if mode == Some(GrantMode::Partner) && agency.portfolio_id.is_none() {
-        errors.push(
-            "Partner access needs your agency's Meta business portfolio ID. Add it in Settings, or choose user access.".to_owned(),
-        );
+        errors.push(FieldError::new(
+            "mode",
+            "Partner access needs your agency's Meta business portfolio ID. Add it in Settings, or choose user access.",
+        ));
     }
     // User access goes to the people named; partner access is assigned to them inside the
     // agency's portfolio once shared.
     if mode == Some(GrantMode::User) && draft.people.is_empty() {
-        errors.push("For user access, tick the agency people who should get access.".to_owned());
+        errors.push(FieldError::new(
+            "people",
+            "For user access, tick the agency people who should get access.",
+        ));
     }
     if !draft.people.is_empty() {
         let team: Vec<String> = users::list(&ctx.db.pool, actor.agency_id)
@@ -202,14 +212,20 @@ pub async fn create(
             .map(|u| u.email)
             .collect();
         if draft.people.iter().any(|p| !team.contains(p)) {
-            errors.push("Only people on your team can be named.".to_owned());
+            errors.push(FieldError::new(
+                "people",
+                "Only people on your team can be named.",
+            ));
         }
     }
     let by_email = match draft.delivery.as_str() {
         "email" => true,
         "link" => false,
         _ => {
-            errors.push("Choose whether to e-mail the link or only show it.".to_owned());
+            errors.push(FieldError::new(
+                "delivery",
+                "Choose whether to e-mail the link or only show it.",
+            ));
             false
         }
     };
@@ -267,11 +283,11 @@ pub(crate) struct Choices {
 }
 
 /// Reads the choices a request form and a template form share, listing what is wrong.
-pub(crate) fn parse_choices(draft: &Draft, errors: &mut Vec<String>) -> Choices {
+pub(crate) fn parse_choices(draft: &Draft, errors: &mut Vec<FieldError>) -> Choices {
     let asks = parse_asks(&draft.kinds, errors);
     let mode = GrantMode::parse(&draft.mode);
     if mode.is_none() {
-        errors.push("Choose partner or user access.".to_owned());
+        errors.push(FieldError::new("mode", "Choose partner or user access."));
     }
     let days = draft
         .expiry_days
@@ -280,17 +296,23 @@ pub(crate) fn parse_choices(draft: &Draft, errors: &mut Vec<String>) -> Choices 
         .ok()
         .filter(|d| (1..=90).contains(d));
     if days.is_none() {
-        errors.push("The link must expire after 1 to 90 days.".to_owned());
+        errors.push(FieldError::new(
+            "expiry_days",
+            "The link must expire after 1 to 90 days.",
+        ));
     }
     let message = BoundedText::parse(&draft.message, "The message", MAX_MESSAGE, false)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.push(FieldError::new("message", e)))
         .ok();
     let language = match draft.language.trim() {
         "" => None,
         code => {
             let lang = Lang::parse(code);
             if lang.is_none() {
-                errors.push("Choose the client's language from the list.".to_owned());
+                errors.push(FieldError::new(
+                    "language",
+                    "Choose the client's language from the list.",
+                ));
             }
             lang
         }
@@ -304,7 +326,7 @@ pub(crate) fn parse_choices(draft: &Draft, errors: &mut Vec<String>) -> Choices 
     }
 }
 
-fn parse_asks(kinds: &[(String, String)], errors: &mut Vec<String>) -> Vec<Ask> {
+fn parse_asks(kinds: &[(String, String)], errors: &mut Vec<FieldError>) -> Vec<Ask> {
     let mut asks: Vec<Ask> = Vec::new();
     for (k, l) in kinds {
         match (AssetKind::parse(k), AccessLevel::parse(l)) {
@@ -312,16 +334,21 @@ fn parse_asks(kinds: &[(String, String)], errors: &mut Vec<String>) -> Vec<Ask> 
                 asks.push(Ask { kind, level })
             }
             (Some(_), Some(_)) => {}
-            (None, _) => {
-                errors.push("One of the asset kinds is not one Latchkey knows.".to_owned())
-            }
-            (_, None) => {
-                errors.push("Choose manage, advertise or view for each asset kind.".to_owned())
-            }
+            (None, _) => errors.push(FieldError::new(
+                "asks",
+                "One of the asset kinds is not one Latchkey knows.",
+            )),
+            (_, None) => errors.push(FieldError::new(
+                "asks",
+                "Choose manage, advertise or view for each asset kind.",
+            )),
         }
     }
     if kinds.is_empty() {
-        errors.push("Tick at least one kind of asset to ask for.".to_owned());
+        errors.push(FieldError::new(
+            "asks",
+            "Tick at least one kind of asset to ask for.",
+        ));
     }
     asks
 }

@@ -3,7 +3,7 @@
 use super::account::new_session;
 use super::{Actor, Ctx, audit, audit_as};
 use crate::domain::{BoundedText, EmailAddress, NewPassword, Role, SecretToken};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::templates;
 use crate::store::{self, agencies, auth_tokens, sessions, users};
 
@@ -265,7 +265,7 @@ pub async fn speaker(
     ctx: &Ctx,
     actor: &Actor,
     email: Option<&str>,
-) -> AppResult<Result<Actor, String>> {
+) -> AppResult<Result<Actor, FieldError>> {
     let mut speaker = actor.clone();
     let Some(email) = email.map(str::trim).filter(|e| !e.is_empty()) else {
         let agency = agencies::get(&ctx.db.pool, actor.agency_id)
@@ -281,8 +281,11 @@ pub async fn speaker(
             speaker.name = u.name;
             Ok(Ok(speaker))
         }
-        _ => Ok(Err(format!(
-            "sender_email: {email} is not one of your agency's people. Name a member of your team, or leave it out to send as the agency."
+        _ => Ok(Err(FieldError::new(
+            "sender_email",
+            format!(
+                "{email} is not one of your agency's people. Name a member of your team, or leave it out to send as the agency."
+            ),
         ))),
     }
 }

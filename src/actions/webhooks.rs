@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::{Actor, Ctx, audit};
 use crate::domain::BoundedText;
 use crate::domain::webhook::{self, EventType};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::templates;
 use crate::meta::client::bounded;
 use crate::store::webhooks::{self as store, Delivery, Endpoint};
@@ -49,19 +49,26 @@ pub async fn create(
     ctx: &Ctx,
     actor: &Actor,
     f: &EndpointForm,
-) -> AppResult<Result<(i64, String), Vec<String>>> {
+) -> AppResult<Result<(i64, String), Vec<FieldError>>> {
     managers_only(actor)?;
     let mut errors = Vec::new();
-    let url = ctx.webhooks.check(&f.url).map_err(|e| errors.push(e)).ok();
+    let url = ctx
+        .webhooks
+        .check(&f.url)
+        .map_err(|e| errors.push(FieldError::new("url", e)))
+        .ok();
     let description = BoundedText::parse(&f.description, "The description", 200, false)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.push(FieldError::new("description", e)))
         .ok();
     let mut events = Vec::new();
     for e in &f.events {
         match EventType::parse(e) {
             Some(t) if !events.contains(&t.as_str()) => events.push(t.as_str()),
             Some(_) => {}
-            None => errors.push(format!("{e:?} is not an event Latchkey sends.")),
+            None => errors.push(FieldError::new(
+                "events",
+                format!("{e:?} is not an event Latchkey sends."),
+            )),
         }
     }
     let (Some(url), Some(description), true) = (url, description, errors.is_empty()) else {

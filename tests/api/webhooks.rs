@@ -83,6 +83,9 @@ fn free_port() -> SocketAddr {
 /// The Standard Webhooks check, written here from the specification (not with the
 /// server's code): HMAC-SHA256 keyed with the base64-decoded part of `whsec_…`, over
 /// `id.timestamp.body`, base64, in one of the space-separated `v1,` signatures.
+///
+/// Each delivery checked is also saved under `target/webhook-deliveries/` with this verdict,
+/// and `scripts/api-check` has the official `standardwebhooks` library check every one.
 fn verifies(secret: &str, g: &Got) -> bool {
     let key = STANDARD
         .decode(secret.strip_prefix("whsec_").unwrap())
@@ -90,10 +93,20 @@ fn verifies(secret: &str, g: &Got) -> bool {
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
     mac.update(format!("{}.{}.{}", g.id, g.timestamp, g.body).as_bytes());
     let expected = STANDARD.encode(mac.finalize().into_bytes());
-    g.signatures
+    let ok = g
+        .signatures
         .split(' ')
         .filter_map(|s| s.strip_prefix("v1,"))
-        .any(|s| s == expected)
+        .any(|s| s == expected);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/webhook-deliveries");
+    std::fs::create_dir_all(&dir).unwrap();
+    let saved = serde_json::json!({
+        "secret": secret, "id": g.id, "timestamp": g.timestamp,
+        "signatures": g.signatures, "body": g.body, "suite_says": ok,
+    });
+    let name = format!("{}-{}.json", g.id, latchkey::domain::token::random_hex(4));
+    std::fs::write(dir.join(name), saved.to_string()).unwrap();
+    ok
 }
 
 /// Runs the webhook worker's passes until nothing due is left (the app's own worker may

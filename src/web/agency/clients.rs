@@ -125,7 +125,7 @@ struct FormPage {
     /// `None` when creating.
     id: Option<i64>,
     form: ClientForm,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
 }
 
 pub async fn new_form(staff: Staff) -> AppResult<Response> {

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::requests::{ChoiceFields, choice_fields, draft_from_pairs};
 use crate::actions::requests::Draft;
 use crate::actions::{self, request_templates};
+use crate::error::FieldError;
 use crate::i18n::Lang;
 use crate::store::request_templates::RequestTemplate;
 use crate::web::AppState;
@@ -33,7 +34,7 @@ struct TemplatesPage {
     rows: Vec<Row>,
     name: String,
     choice: ChoiceFields,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
 }
 
 #[derive(Template)]
@@ -64,7 +65,7 @@ async fn page(
     staff: &Staff,
     name: String,
     form: Draft,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
 ) -> AppResult<TemplatesPage> {
     let c = actions::requests::form_context(st, staff.agency_id).await?;
     let fresh = form.kinds.is_empty() && errors.is_empty();

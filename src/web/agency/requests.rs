@@ -18,6 +18,7 @@ use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::reminder;
 use crate::domain::request::DeclineReason;
 use crate::domain::request::RequestStatus;
+use crate::error::FieldError;
 use crate::i18n::Lang;
 use crate::store::{clients, requests};
 use crate::web::error::AppResult;
@@ -73,7 +74,7 @@ struct NewPage {
     /// Templates to start from: (id, name).
     templates: Vec<(i64, String)>,
     client_id: Option<i64>,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
 }
 
 /// Reads the form's repeated fields (`kind`, `level_<kind>`, `person`).
@@ -115,7 +116,7 @@ async fn new_page(
     st: &AppState,
     staff: &Staff,
     form: Draft,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
 ) -> AppResult<NewPage> {
     let c = actions::requests::form_context(st, staff.agency_id).await?;
     let fresh = form.kinds.is_empty() && errors.is_empty();

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::actions::flash::{self, Shown};
 use crate::actions::webhooks::{self, EndpointForm};
 use crate::domain::webhook::EventType;
+use crate::error::FieldError;
 use crate::store::webhooks::Endpoint;
 use crate::web::AppState;
 use crate::web::error::AppResult;
@@ -53,7 +54,7 @@ struct ListPage {
     events: Vec<(&'static str, &'static str, bool)>,
     url: String,
     description: String,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
 }
 
 struct DeliveryRow {
@@ -104,7 +105,7 @@ async fn list_page(
     st: &AppState,
     staff: &Staff,
     form: EndpointForm,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
 ) -> AppResult<ListPage> {
     Ok(ListPage {
         layout: Layout::staff(staff, "Webhooks", "settings"),

@@ -102,7 +102,7 @@ pub async fn create(
     };
     let id = clients::create(&st, actor, &typed)
         .await?
-        .map_err(Problem::invalid)?;
+        .map_err(Problem::fields)?;
     let c = clients::get(&st, caller.agency_id(), id).await?;
     Ok((StatusCode::CREATED, Json(c.into())))
 }
@@ -142,7 +142,7 @@ pub async fn update(
     };
     clients::update(&st, actor, id, &typed)
         .await?
-        .map_err(Problem::invalid)?;
+        .map_err(Problem::fields)?;
     Ok(Json(
         clients::get(&st, caller.agency_id(), id).await?.into(),
     ))

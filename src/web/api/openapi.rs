@@ -114,7 +114,164 @@ fn finish(doc: utoipa::openapi::OpenApi) -> Value {
             }
         }
     }
+    add_enums(&mut doc);
+    add_examples(&mut doc);
+    // Relative to the installation that serves the document: its own address.
+    doc["servers"] = json!([{"url": "/", "description": "This Latchkey installation"}]);
     doc
+}
+
+/// Every closed set of values the API speaks, from the domain's own lists (so the document
+/// cannot drift from what the server accepts): (schema, property, values).
+fn closed_sets() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    use crate::domain::GrantStatus;
+    use crate::domain::access::{AccessLevel, AssetKind, GrantMode};
+    use crate::domain::migration::{DueBasis, MigrationStatus};
+    use crate::domain::request::{DeclineReason, RequestStatus};
+    use crate::domain::webhook::EventType;
+    use crate::i18n::Lang;
+    let kinds: Vec<_> = AssetKind::ALL.iter().map(|k| k.as_str()).collect();
+    let levels: Vec<_> = AccessLevel::ALL.iter().map(|l| l.as_str()).collect();
+    let modes: Vec<_> = [GrantMode::Partner, GrantMode::User]
+        .iter()
+        .map(|m| m.as_str())
+        .collect();
+    let grant_statuses: Vec<_> = GrantStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let request_statuses: Vec<_> = RequestStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let moves: Vec<_> = MigrationStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let langs: Vec<_> = Lang::ALL.iter().map(|l| l.code()).collect();
+    let events: Vec<_> = EventType::ALL.iter().map(|e| e.as_str()).collect();
+    let reasons: Vec<_> = DeclineReason::ALL.iter().map(|r| r.as_str()).collect();
+    let bases: Vec<_> = [
+        DueBasis::Organisation,
+        DueBasis::EstimateFromActivation,
+        DueBasis::EstimateFromMove,
+    ]
+    .iter()
+    .map(|b| b.as_str())
+    .collect();
+    let given_by = vec!["staff", "client"];
+    vec![
+        ("AskIo", "kind", kinds.clone()),
+        ("AskIo", "level", levels),
+        ("RequestOut", "status", request_statuses),
+        ("RequestOut", "mode", modes.clone()),
+        ("RequestOut", "language", langs.clone()),
+        ("RequestOut", "decline_reason", reasons),
+        ("RequestIn", "mode", modes.clone()),
+        ("RequestIn", "delivery", vec!["email", "link"]),
+        ("RequestIn", "language", langs.clone()),
+        ("ClientOut", "language", langs),
+        ("GrantOut", "kind", kinds.clone()),
+        ("GrantOut", "mode", modes),
+        ("GrantOut", "status", grant_statuses.clone()),
+        ("GrantHistory", "status", grant_statuses.clone()),
+        ("RadarOut", "kind", kinds),
+        ("RadarOut", "status", grant_statuses),
+        ("MigrationOut", "status", moves.clone()),
+        (
+            "MigrationOut",
+            "people_deadline_source",
+            vec!["staff", "client", "meta"],
+        ),
+        ("MigrationOut", "due_basis", bases),
+        ("MigrationIn", "status", moves),
+        ("MigrationIn", "people_deadline_source", given_by.clone()),
+        ("MigrationIn", "activated_source", given_by),
+        ("WebhookOut", "events", events.clone()),
+        ("WebhookIn", "events", events.clone()),
+        ("DeliveryOut", "event_type", events),
+        (
+            "DeliveryOut",
+            "status",
+            vec!["pending", "delivered", "failed"],
+        ),
+    ]
+}
+
+/// Writes the closed sets into the schemas (into `items` for a list, with `null` for an
+/// optional value) and into the query parameters that filter by them.
+fn add_enums(doc: &mut Value) {
+    for (schema, property, values) in closed_sets() {
+        let prop = &mut doc["components"]["schemas"][schema]["properties"][property];
+        if prop.is_null() {
+            continue;
+        }
+        let target = if prop["type"] == "array" {
+            &mut prop["items"]
+        } else {
+            prop
+        };
+        let nullable = target["type"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t == "null"));
+        let mut list: Vec<Value> = values.iter().map(|v| json!(v)).collect();
+        if nullable {
+            list.push(Value::Null);
+        }
+        target["enum"] = Value::Array(list);
+    }
+    let params: &[(&str, &str, &str)] = &[
+        ("/api/v1/requests", "status", "RequestOut"),
+        ("/api/v1/grants", "kind", "GrantOut"),
+        ("/api/v1/grants", "mode", "GrantOut"),
+        ("/api/v1/grants", "status", "GrantOut"),
+        ("/api/v1/grants.csv", "kind", "GrantOut"),
+        ("/api/v1/grants.csv", "mode", "GrantOut"),
+        ("/api/v1/grants.csv", "status", "GrantOut"),
+    ];
+    for (path, name, from) in params {
+        let values: Vec<Value> = doc["components"]["schemas"][from]["properties"][name]["enum"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|v| !v.is_null())
+            .cloned()
+            .collect();
+        if let Some(list) = doc["paths"][path]["get"]["parameters"].as_array_mut() {
+            for p in list.iter_mut().filter(|p| p["name"] == *name) {
+                p["schema"]["enum"] = Value::Array(values.clone());
+            }
+        }
+    }
+    for path in ["/api/v1/grants", "/api/v1/grants.csv"] {
+        if let Some(list) = doc["paths"][path]["get"]["parameters"].as_array_mut() {
+            for p in list.iter_mut().filter(|p| p["name"] == "sort") {
+                p["schema"]["enum"] = json!(["newest", "asset", "due"]);
+            }
+        }
+    }
+}
+
+/// An example for each request body, and for a problem.
+fn add_examples(doc: &mut Value) {
+    let schemas = &mut doc["components"]["schemas"];
+    schemas["ClientIn"]["example"] = json!({
+        "name": "Bloom Bakery", "contact_name": "Casey Client",
+        "contact_email": "casey@bloom.example", "notes": "Spring campaign"
+    });
+    schemas["ClientPatch"]["example"] = json!({"notes": "Renewed for the summer"});
+    schemas["RequestIn"]["example"] = json!({
+        "client_id": 42,
+        "asks": [{"kind": "page", "level": "manage"}, {"kind": "ad_account", "level": "advertise"}],
+        "mode": "partner", "delivery": "email", "expiry_days": 14, "single_use": true,
+        "message": "Hi Casey, this lets us run your spring campaign.", "language": "es",
+        "sender_email": "ava@agency.example"
+    });
+    schemas["MigrationIn"]["example"] = json!({
+        "status": "migrating", "since": "2026-11-02", "people_deadline": "2027-01-31",
+        "people_deadline_source": "client"
+    });
+    schemas["WebhookIn"]["example"] = json!({
+        "url": "https://crm.example.com/hooks/latchkey", "description": "CRM sync",
+        "events": ["request.completed", "grant.created", "grant.removed"]
+    });
+    schemas["Problem"]["example"] = json!({
+        "type": "urn:latchkey:problem:validation",
+        "title": "The request breaks a rule; nothing was changed", "status": 422,
+        "errors": [{"field": "people_deadline",
+                    "message": "\"31/01/2027\" is not a date: use dates like 2027-01-31."}]
+    });
 }
 
 /// The document, made once.

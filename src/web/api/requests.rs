@@ -120,10 +120,10 @@ pub async fn create(
     };
     let actor = team::speaker(&st, actor, body.sender_email.as_deref())
         .await?
-        .map_err(|e| Problem::invalid(vec![e]))?;
+        .map_err(|e| Problem::fields(vec![e]))?;
     let issued = requests::create(&st, &actor, &draft)
         .await?
-        .map_err(Problem::invalid)?;
+        .map_err(Problem::fields)?;
     let r = requests::get(&st, caller.agency_id(), issued.id).await?;
     Ok((
         StatusCode::CREATED,
@@ -170,7 +170,7 @@ pub async fn remind(
     let actor = caller.writer()?;
     let actor = team::speaker(&st, actor, None)
         .await?
-        .map_err(|e| Problem::invalid(vec![e]))?;
+        .map_err(|e| Problem::fields(vec![e]))?;
     requests::remind(&st, &actor, id).await?;
     current(&st, &caller, id).await
 }

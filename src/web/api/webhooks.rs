@@ -41,7 +41,7 @@ pub async fn create(
     };
     let (id, secret) = webhooks::create(&st, actor, &form)
         .await?
-        .map_err(Problem::invalid)?;
+        .map_err(Problem::fields)?;
     let e = webhooks::get(&st, caller.agency_id(), id).await?;
     Ok((
         StatusCode::CREATED,
