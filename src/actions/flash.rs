@@ -28,6 +28,11 @@ pub enum Shown {
     },
     /// An API key, just made.
     ApiKey { name: String, key: String },
+    /// What offboarding a client did, asset by asset: (asset, result).
+    Offboarded {
+        client_id: i64,
+        results: Vec<(String, String)>,
+    },
     /// A webhook endpoint's signing secret: `added` with the endpoint, or rotated.
     WebhookSecret {
         endpoint_id: i64,

@@ -260,6 +260,25 @@ async fn partner_mode_for_all_five_kinds_with_inventory_records_and_emails() {
         .find(|m| m.subject.contains("Messy Co approved access"))
         .expect("the approval e-mail");
     assert!(approved.text.contains("Messy Pixel"));
+    // One count of the outcome, the same in the e-mail and on the request's timeline: 4 of
+    // the 5 working, the Instagram share waiting for the agency.
+    let said = "4 of 5 granted, 1 waiting for your agency to accept";
+    assert!(approved.subject.ends_with(said), "{}", approved.subject);
+    assert!(
+        app.get("/requests/1").await.body.contains(said),
+        "the timeline counts the same way"
+    );
+    // The waiting share is on the dashboard's to-do list, with what to do.
+    let dashboard = app.get("/").await;
+    assert!(
+        dashboard
+            .body
+            .contains("1 share is waiting for your agency to accept at Meta")
+            && dashboard.body.contains("Requests → Received"),
+        "{}",
+        dashboard.body
+    );
+    assert!(!dashboard.body.contains("Nothing needs you right now"));
     // Messy Co has a person on a managed work account: a signal for staff, nothing more.
     assert!(agency_mail.iter().any(
         |m| m.subject.contains("may be moving to managed Meta accounts")

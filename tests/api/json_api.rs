@@ -827,3 +827,143 @@ async fn every_operation_with_an_id_is_404_for_another_agency_s_key() {
     let r = api.get(&format!("/api/v1/requests/{request_id}")).await;
     assert_ne!(r.body["request"]["status"], "revoked");
 }
+
+#[tokio::test]
+async fn a_request_made_with_a_key_speaks_as_the_agency_or_a_named_member() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let w = key(&app, "CRM sync", "write").await;
+    let api = Api::new(&app, &w).await;
+    let ask = |more: Value| {
+        let mut b = json!({"client_id": client_id, "asks": [{"kind": "page", "level": "manage"}],
+                           "mode": "partner", "delivery": "email"});
+        b.as_object_mut()
+            .unwrap()
+            .extend(more.as_object().unwrap().clone());
+        b
+    };
+    // Nobody named: the agency speaks, never the key.
+    let a = api.post("/api/v1/requests", ask(json!({}))).await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    let mail = app.wait_for_emails("casey@bloom.example", 1).await;
+    assert!(
+        mail[0]
+            .text
+            .contains("Demo Agency asks Messy Co for access"),
+        "{}",
+        mail[0].text
+    );
+    assert!(!mail[0].text.contains("CRM sync") && !mail[0].raw.contains("CRM sync"));
+    assert!(!mail[0].raw.to_ascii_lowercase().contains("reply-to: ava"));
+    let link = crate::helpers::path_of(&crate::helpers::link_in(&mail[0].text, "/r/"));
+    let landing = spawn_client_of(&app).get(&link).await;
+    assert!(
+        landing
+            .body
+            .contains("Demo Agency would like access to some of Messy Co"),
+        "{}",
+        landing.body
+    );
+    assert!(!landing.body.contains("at Demo Agency") && !landing.body.contains("CRM sync"));
+
+    // A member named: they speak, and replies reach them.
+    let b = api
+        .post(
+            "/api/v1/requests",
+            ask(json!({"sender_email": "ava@agency.example"})),
+        )
+        .await;
+    assert_eq!(b.status, 201, "{}", b.text);
+    let mail = app.wait_for_emails("casey@bloom.example", 2).await;
+    assert!(
+        mail[1]
+            .text
+            .contains("Ava Agency at Demo Agency asks Messy Co for access"),
+        "{}",
+        mail[1].text
+    );
+    assert!(
+        mail[1]
+            .raw
+            .to_ascii_lowercase()
+            .contains("reply-to: ava@agency.example"),
+        "{}",
+        mail[1].raw
+    );
+
+    // Someone who is not on the team: refused, naming the field; nothing made or sent.
+    let c = api
+        .post(
+            "/api/v1/requests",
+            ask(json!({"sender_email": "mallory@elsewhere.example"})),
+        )
+        .await;
+    assert_eq!(c.status, 422, "{}", c.text);
+    assert_eq!(c.body["errors"][0]["field"], "sender_email");
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_requests")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+}
+
+#[tokio::test]
+async fn every_api_error_is_a_problem_document() {
+    let app = spawn_app().await;
+    let (client_id, w) = agency_with_key(&app, "write").await;
+    let http = reqwest::Client::new();
+    let url = |p: &str| format!("{}{p}", app.base);
+    let problem = |r: &reqwest::Response| {
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    // An id that is not a number.
+    let r = http
+        .get(url("/api/v1/clients/abc"))
+        .bearer_auth(&w)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(problem(&r), "application/problem+json");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["type"], "urn:latchkey:problem:malformed");
+    // A method the path does not take.
+    let r = http
+        .delete(url("/api/v1/clients"))
+        .bearer_auth(&w)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+    assert_eq!(problem(&r), "application/problem+json");
+    assert!(r.headers().get("allow").is_some());
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["type"], "urn:latchkey:problem:method-not-allowed");
+    // A body over the limit.
+    let big = json!({"name": "x".repeat(100_000), "contact_email": "a@b.example"});
+    let r = http
+        .post(url("/api/v1/clients"))
+        .bearer_auth(&w)
+        .json(&big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+    assert_eq!(problem(&r), "application/problem+json");
+    // A path the API does not have.
+    let r = http
+        .get(url(&format!("/api/v1/clients/{client_id}/nothing-here")))
+        .bearer_auth(&w)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    assert_eq!(problem(&r), "application/problem+json");
+    // The web pages keep their HTML error pages.
+    let r = http.get(url("/clients/abc")).send().await.unwrap();
+    assert!(problem(&r).starts_with("text/html"));
+}

@@ -123,6 +123,12 @@ async fn at_the_organisation_s_deadline_flags_lapse_and_access_found_again_moves
         "{}",
         page.body
     );
+    // Lapsed grants are at risk, and the one-click fix is offered for them.
+    assert!(
+        page.body.contains("Send re-authorisation link") && !page.body.contains("Nothing at risk"),
+        "{}",
+        page.body
+    );
     assert!(app.get("/audit").await.body.contains("grants.lapsed"));
     // The dashboard says what to do, with a link to the filtered list.
     let home = app.get("/").await.body;

@@ -477,3 +477,78 @@ async fn another_agency_cannot_touch_migration_or_reauthorisation() {
             .all(|g| g.2 == "needs_reauth")
     );
 }
+
+#[tokio::test]
+async fn a_spanish_client_reads_the_re_authorisation_in_spanish_end_to_end() {
+    let app = spawn_app().await;
+    let client = agency(&app).await;
+    user_grants(&app, client).await;
+    // The agency chose Spanish for this client on an earlier request (remembered).
+    let cid = client.to_string();
+    app.post_shown(
+        "/requests",
+        &[
+            ("client_id", &cid),
+            ("kind", "pixel"),
+            ("level_pixel", "view"),
+            ("mode", "partner"),
+            ("expiry_days", "14"),
+            ("single_use", "1"),
+            ("message", ""),
+            ("delivery", "link"),
+            ("language", "es"),
+        ],
+    )
+    .await;
+    let now = app.clock.now();
+    let r = app
+        .post(
+            &format!("/clients/{client}/migration"),
+            &[
+                ("status", "migrating"),
+                ("date", &day(now - now % DAY)),
+                ("people_deadline", &day(now - now % DAY + 20 * DAY)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    app.drain_outbox().await;
+    let r = app.post(&format!("/clients/{client}/reauth"), &[]).await;
+    assert!(r.location().unwrap().ends_with("?notice=reauth_sent"));
+    let mail = app.wait_for_emails("casey@messy.example", 2).await;
+    let access = mail
+        .iter()
+        .find(|m| m.subject.contains("vuelve a conectar"))
+        .unwrap_or_else(|| panic!("{:?}", mail.iter().map(|m| &m.subject).collect::<Vec<_>>()));
+    assert_eq!(
+        access.subject,
+        "Mantén el acceso de Demo Agency: vuelve a conectar tus activos"
+    );
+    assert!(
+        access.text.contains("cuentas de Meta administradas"),
+        "{}",
+        access.text
+    );
+    assert!(
+        !access.text.contains("Your organisation"),
+        "no English left"
+    );
+    let saved: Option<String> =
+        sqlx::query_scalar("SELECT language FROM access_requests WHERE purpose = 'reauth'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        saved.as_deref(),
+        Some("es"),
+        "the request keeps the client's language"
+    );
+    // The page it opens agrees with the e-mail, whatever the browser says.
+    let link = path_of(&link_in(&access.text, "/r/"));
+    let page = spawn_client_of(&app)
+        .get_with(&link, &[("accept-language", "en-GB")])
+        .await;
+    assert!(page.body.contains("<html lang=\"es\""), "{}", page.body);
+    assert!(page.body.contains("Mantén el acceso de Demo Agency"));
+    assert!(!page.body.contains("Your organisation is moving"));
+}

@@ -264,14 +264,53 @@ async fn offboarding_removes_partner_access_and_lists_user_access() {
         "nothing changed"
     );
 
-    let r = app
-        .post(
+    // An integrator listening for removals (no receiver needed: the queued delivery is
+    // what is checked).
+    app.post_shown(
+        "/settings/webhooks",
+        &[
+            ("url", "http://127.0.0.1:9/hook"),
+            ("event", "grant.removed"),
+        ],
+    )
+    .await;
+    let (shown_at, r) = app
+        .post_shown_at(
             &format!("/clients/{client}/offboard"),
             &[("confirm_name", "Messy Co")],
         )
         .await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Removed"));
+    // A reload shows the confirmation again and removes nothing more.
+    let events_before: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'client.offboarded'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let reload = app.get(&shown_at).await;
+    assert!(!reload.body.contains("Removed"));
+    let events_after: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'client.offboarded'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((events_before, events_after), (1, 1));
+    let removed: Vec<String> = sqlx::query_scalar(
+        "SELECT payload FROM webhook_deliveries WHERE event_type = 'grant.removed'",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        removed.len(),
+        1,
+        "one grant removed, one event: {removed:?}"
+    );
+    assert!(
+        removed[0].contains("\"asset_id\":\"1900000000000031\""),
+        "{removed:?}"
+    );
     assert!(
         r.body.contains("Remove these by hand") && r.body.contains("ava@agency.example"),
         "the inventory's user-based access"

@@ -632,3 +632,106 @@ async fn a_delivery_sent_and_rescheduled_by_one_worker_is_not_claimed_by_another
         .unwrap();
     assert!(due.is_some(), "once due again it can be claimed");
 }
+
+/// The type and data of each delivery the receiver got, in order.
+fn events_of(r: &Receiver) -> Vec<(String, Value)> {
+    r.got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let v: Value = serde_json::from_str(&g.body).unwrap();
+            (v["type"].as_str().unwrap().to_owned(), v["data"].clone())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_request_s_life_is_told_created_declined_expired() {
+    let app = spawn_app().await;
+    let (client_id, api_key) = agency_with_key(&app, "write").await;
+    let api = Api::new(&app, &api_key).await;
+    let addr = free_port();
+    let r = new_receiver();
+    let _server = receiver_on(addr, r.clone()).await;
+    let (_, secret) = endpoint(
+        &api,
+        &format!("http://{addr}/hook"),
+        json!(["request.created", "request.declined", "request.expired"]),
+    )
+    .await;
+    let ask = |days: i64| {
+        json!({"client_id": client_id, "asks": [{"kind": "page", "level": "view"}],
+               "mode": "partner", "delivery": "link", "expiry_days": days})
+    };
+    let declined = api.post("/api/v1/requests", ask(14)).await;
+    assert_eq!(declined.status, 201, "{}", declined.text);
+    let expiring = api.post("/api/v1/requests", ask(1)).await;
+    assert_eq!(expiring.status, 201, "{}", expiring.text);
+    let (declined_id, expiring_id) = (
+        declined.body["request"]["id"].as_i64().unwrap(),
+        expiring.body["request"]["id"].as_i64().unwrap(),
+    );
+
+    // The client declines in their browser, with a reason.
+    let link = crate::helpers::path_of(declined.body["link"].as_str().unwrap());
+    let client = spawn_client_of(&app);
+    let form = client.get(&format!("{link}/decline")).await;
+    let token = crate::helpers::csrf_in(&form.body).unwrap();
+    let said = client
+        .post_raw(
+            &format!("{link}/decline"),
+            &[("csrf", &token), ("reason", "not_now"), ("note", "March")],
+        )
+        .await;
+    assert_eq!(said.status, 200, "{}", said.body);
+
+    // Two days on, the other link has expired unanswered: told once, however often the
+    // job runs.
+    app.clock.advance(2 * 86_400);
+    assert_eq!(
+        latchkey::actions::requests::note_expired(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        latchkey::actions::requests::note_expired(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+    deliver(&app).await;
+    let events = events_of(&r);
+    let of = |t: &str| -> Vec<&Value> {
+        events
+            .iter()
+            .filter(|(k, _)| k == t)
+            .map(|(_, d)| d)
+            .collect()
+    };
+    assert_eq!(of("request.created").len(), 2, "{events:?}");
+    assert!(
+        of("request.created")
+            .iter()
+            .all(|d| d["client_id"] == client_id)
+    );
+    let no = of("request.declined");
+    assert_eq!(no.len(), 1, "{events:?}");
+    assert_eq!(
+        (
+            no[0]["request_id"].as_i64(),
+            no[0]["reason"].as_str(),
+            no[0]["note"].as_str()
+        ),
+        (Some(declined_id), Some("not_now"), Some("March"))
+    );
+    let gone = of("request.expired");
+    assert_eq!(
+        gone.len(),
+        1,
+        "the declined one is not 'expired': {events:?}"
+    );
+    assert_eq!(gone[0]["request_id"].as_i64(), Some(expiring_id));
+    assert!(r.got.lock().unwrap().iter().all(|g| verifies(&secret, g)));
+}

@@ -2,11 +2,12 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions::flash::{self, Shown};
 use crate::actions::verify::{self, CheckOutcome, OffboardRefused, label};
 use crate::error::AppError;
 use crate::meta::AccessToken;
@@ -117,12 +118,24 @@ async fn offboard_page(
     })
 }
 
+/// The confirmation, or (`?shown=`, after the POST) what offboarding did, shown once.
 pub async fn offboard_confirm(
     State(st): State<AppState>,
     Manager(staff): Manager,
     Path(id): Path<i64>,
+    Query(q): Query<ShownQuery>,
 ) -> AppResult<Response> {
-    render(&offboard_page(&st, &staff, id, vec![], None).await?)
+    let results = match flash::take(&st, staff.user_id, &q.shown).await? {
+        Some(Shown::Offboarded { client_id, results }) if client_id == id => results,
+        _ => vec![],
+    };
+    render(&offboard_page(&st, &staff, id, results, None).await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ShownQuery {
+    #[serde(default)]
+    shown: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -140,7 +153,15 @@ pub async fn offboard(
     Form(f): Form<OffboardForm>,
 ) -> AppResult<Response> {
     let error = match verify::offboard(&st, &staff.acting(&ip), id, &f.confirm_name).await? {
-        Ok(results) => return render(&offboard_page(&st, &staff, id, results, None).await?),
+        Ok(results) => {
+            // Post/Redirect/Get: a reload of the result never removes anything again.
+            let shown = Shown::Offboarded {
+                client_id: id,
+                results,
+            };
+            let flash = flash::put(&st, staff.user_id, &shown).await?;
+            return Ok(Redirect::to(&format!("/clients/{id}/offboard?shown={flash}")).into_response());
+        }
         Err(OffboardRefused::NameMismatch(name)) => {
             format!("Type the client's name, {name}, exactly to confirm.")
         }
