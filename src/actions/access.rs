@@ -4,6 +4,7 @@
 use super::{Ctx, audit_as};
 use crate::actions::webhooks;
 use crate::domain::access::asset_words;
+use crate::domain::request::RequestEvent;
 use crate::domain::request::{Closed, DeclineReason};
 use crate::domain::token::{LINK_PREFIX, hash_secret};
 use crate::domain::webhook::EventType;
@@ -325,7 +326,7 @@ pub async fn decline(
         now,
     )
     .await?;
-    requests::add_event(&mut *tx, view.id, "declined", &said, now).await?;
+    requests::add_event(&mut *tx, view.id, RequestEvent::Declined, &said, now).await?;
     let target = format!("{} ({})", view.client_name, view.token_prefix);
     audit_as(
         &mut tx,
@@ -377,7 +378,7 @@ async fn record_open(ctx: &Ctx, view: &LinkView, ip: &str, user_agent: &str) -> 
         return Ok(());
     }
     let first = requests::record_open(&mut tx, view.id, now).await?;
-    requests::add_event(&mut *tx, view.id, "opened", &ua, now).await?;
+    requests::add_event(&mut *tx, view.id, RequestEvent::Opened, &ua, now).await?;
     let target = format!("{} ({})", view.client_name, view.token_prefix);
     audit_as(
         &mut tx,

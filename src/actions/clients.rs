@@ -15,6 +15,17 @@ pub struct Typed {
     pub contact_name: String,
     pub contact_email: String,
     pub notes: String,
+    /// Staff saw that a client with this name or e-mail exists and add this one anyway.
+    pub allow_duplicate: bool,
+}
+
+/// Why a new client was not added.
+pub enum NotAdded {
+    /// What to correct, field by field.
+    Invalid(Vec<FieldError>),
+    /// Clients with the same name or contact e-mail exist: (id, name, e-mail). Staff may
+    /// confirm and add it anyway.
+    LooksLike(Vec<(i64, String, String)>),
 }
 
 struct Valid {
@@ -77,15 +88,23 @@ pub async fn get(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Client> {
 
 /// Adds a client; returns its id. `Err(errors)`: what to correct.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
-pub async fn create(
-    ctx: &Ctx,
-    actor: &Actor,
-    f: &Typed,
-) -> AppResult<Result<i64, Vec<FieldError>>> {
+pub async fn create(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<i64, NotAdded>> {
     let valid = match f.validate() {
         Ok(v) => v,
-        Err(errors) => return Ok(Err(errors)),
+        Err(errors) => return Ok(Err(NotAdded::Invalid(errors))),
     };
+    if !f.allow_duplicate {
+        let alike = clients::alike(
+            &ctx.db.pool,
+            actor.agency_id,
+            valid.name.as_str(),
+            valid.contact_email.as_str(),
+        )
+        .await?;
+        if !alike.is_empty() {
+            return Ok(Err(NotAdded::LooksLike(alike)));
+        }
+    }
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
     let id = clients::insert(&mut *tx, actor.agency_id, &valid.fields(), now).await?;

@@ -26,6 +26,8 @@ pub enum Shown {
         expires_at: i64,
         fresh: bool,
     },
+    /// A client's re-authorisation link, made for the printable report.
+    ReportLink { client_id: i64, link: String },
     /// An API key, just made.
     ApiKey { name: String, key: String },
     /// What offboarding a client did, asset by asset: (asset, result).

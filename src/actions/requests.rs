@@ -4,6 +4,7 @@
 
 use super::{Actor, Ctx, audit, webhooks};
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
+use crate::domain::request::RequestEvent;
 use crate::domain::token::LINK_PREFIX;
 use crate::domain::webhook::EventType;
 use crate::domain::{BoundedText, SecretToken, reminder};
@@ -107,7 +108,14 @@ pub(crate) async fn issue(
     if spec.language.is_some() {
         clients::set_language(&mut **tx, spec.client.id, spec.language).await?;
     }
-    requests::add_event(&mut **tx, id, "created", &spec.created_detail, now).await?;
+    requests::add_event(
+        &mut **tx,
+        id,
+        RequestEvent::Created,
+        &spec.created_detail,
+        now,
+    )
+    .await?;
     let data = serde_json::json!({
         "request_id": id, "client_id": spec.client.id, "purpose": spec.purpose,
         "mode": spec.mode.as_str(),
@@ -135,7 +143,7 @@ pub(crate) async fn issue(
             ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
             requests::mark_emailed(&mut **tx, id, now).await?;
             let to = format!("to {}", client.contact_email);
-            requests::add_event(&mut **tx, id, "emailed", &to, now).await?;
+            requests::add_event(&mut **tx, id, RequestEvent::Emailed, &to, now).await?;
             Some(client.contact_email.clone())
         }
         None => None,
@@ -455,7 +463,7 @@ pub async fn regenerate(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<Issued> 
         ));
     }
     let detail = format!("by {}; the old link no longer works", actor.name);
-    requests::add_event(&mut *tx, id, "regenerated", &detail, now).await?;
+    requests::add_event(&mut *tx, id, RequestEvent::Regenerated, &detail, now).await?;
     let target = format!("{} ({prefix})", r.client_name);
     audit(&mut tx, actor, "request.regenerated", &target, now).await?;
     tx.commit().await?;
@@ -475,7 +483,14 @@ pub async fn revoke(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
     if requests::revoke(&mut *tx, actor.agency_id, id, now).await? {
-        requests::add_event(&mut *tx, id, "revoked", &format!("by {}", actor.name), now).await?;
+        requests::add_event(
+            &mut *tx,
+            id,
+            RequestEvent::Revoked,
+            &format!("by {}", actor.name),
+            now,
+        )
+        .await?;
         let target = format!("{} ({})", r.client_name, r.token_prefix);
         audit(&mut tx, actor, "request.revoked", &target, now).await?;
     }
@@ -528,7 +543,7 @@ async fn queue_reminder(
     let email = templates::request_reminder(tr, &brand, &r.client_email, &ask)?
         .on_behalf_of(&brand.agency_name, reply_to);
     ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
-    requests::add_event(&mut **tx, r.id, "reminded", detail, now).await?;
+    requests::add_event(&mut **tx, r.id, RequestEvent::Reminded, detail, now).await?;
     Ok(prefix)
 }
 

@@ -268,6 +268,23 @@ impl TryFrom<String> for GrantMode {
     }
 }
 
+/// Meta's task names as staff read them: `MANAGE,CREATE_CONTENT` → "Manage, Create content".
+pub fn task_words(tasks: &str) -> String {
+    tasks
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let lower = t.to_ascii_lowercase().replace('_', " ");
+            let mut chars = lower.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,5 +328,14 @@ mod tests {
         for k in AssetKind::ALL {
             assert_eq!(AssetKind::parse(k.as_str()), Some(k));
         }
+    }
+
+    #[test]
+    fn meta_task_names_read_as_words() {
+        assert_eq!(
+            super::task_words("MANAGE,CREATE_CONTENT,ADVERTISE"),
+            "Manage, Create content, Advertise"
+        );
+        assert_eq!(super::task_words(""), "");
     }
 }

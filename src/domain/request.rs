@@ -142,3 +142,80 @@ impl Closed {
         }
     }
 }
+
+/// What happened to a request, as its timeline records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestEvent {
+    Created,
+    Emailed,
+    Opened,
+    /// The client signed in with Facebook (stored as `login`).
+    SignedIn,
+    /// The client chose their assets; the shares are under way.
+    Approving,
+    Approved,
+    ApprovalFailed,
+    Reminded,
+    Regenerated,
+    Revoked,
+    Declined,
+    /// The client's word on their move to managed accounts.
+    Statement,
+}
+
+impl RequestEvent {
+    pub const ALL: [RequestEvent; 12] = [
+        Self::Created,
+        Self::Emailed,
+        Self::Opened,
+        Self::SignedIn,
+        Self::Approving,
+        Self::Approved,
+        Self::ApprovalFailed,
+        Self::Reminded,
+        Self::Regenerated,
+        Self::Revoked,
+        Self::Declined,
+        Self::Statement,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Emailed => "emailed",
+            Self::Opened => "opened",
+            Self::SignedIn => "login",
+            Self::Approving => "approving",
+            Self::Approved => "approved",
+            Self::ApprovalFailed => "approval_failed",
+            Self::Reminded => "reminded",
+            Self::Regenerated => "regenerated",
+            Self::Revoked => "revoked",
+            Self::Declined => "declined",
+            Self::Statement => "statement",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
+    /// What staff read on the timeline.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Created => "Created",
+            Self::Emailed => "E-mailed",
+            Self::Opened => "Opened by the client",
+            Self::SignedIn => "Client signed in with Facebook",
+            Self::Approving => "Client chose assets",
+            Self::Approved => "Approved",
+            Self::ApprovalFailed => "Approval failed",
+            Self::Reminded => "Reminder sent",
+            Self::Regenerated => "New link made",
+            Self::Revoked => "Revoked",
+            Self::Declined => "Declined by the client",
+            Self::Statement => "Client's word on the migration",
+        }
+    }
+}

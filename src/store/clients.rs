@@ -40,6 +40,26 @@ pub struct ClientFields<'a> {
 const COLUMNS: &str = "id, agency_id, name, contact_name, contact_email, notes, archived_at,
     created_at, updated_at, language";
 
+/// The agency's clients with this name or contact e-mail (either, case-insensitive): a
+/// second "Bloom Bakery" is more often a slip than a new client.
+pub async fn alike<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    name: &str,
+    contact_email: &str,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, contact_email FROM clients
+         WHERE agency_id = $1 AND (lower(name) = lower($2) OR lower(contact_email) = lower($3))
+         ORDER BY id LIMIT 5",
+    )
+    .bind(agency_id)
+    .bind(name)
+    .bind(contact_email)
+    .fetch_all(db)
+    .await
+}
+
 pub async fn insert<'c>(
     db: impl Exec<'c>,
     agency_id: i64,

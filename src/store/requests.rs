@@ -541,7 +541,7 @@ pub struct RequestEvent {
 pub async fn add_event<'c>(
     db: impl Exec<'c>,
     request_id: i64,
-    kind: &str,
+    kind: crate::domain::request::RequestEvent,
     detail: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -549,7 +549,7 @@ pub async fn add_event<'c>(
         "INSERT INTO request_events (request_id, kind, detail, created_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(request_id)
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(detail)
     .bind(now)
     .execute(db)

@@ -190,3 +190,47 @@ async fn another_agency_cannot_see_or_change_a_client() {
         .unwrap();
     assert_eq!(archived, None);
 }
+
+#[tokio::test]
+async fn a_client_that_looks_like_one_already_there_is_flagged_with_a_link() {
+    let app = spawn_app().await;
+    app.setup_and_login().await;
+    let first = app.create_client("Bloom Bakery", "casey@bloom.test").await;
+    // Same name in other letters, another address: staff are shown the existing one.
+    let form = [
+        ("name", "bloom bakery"),
+        ("contact_name", ""),
+        ("contact_email", "orders@bloom.test"),
+        ("notes", "typed twice"),
+    ];
+    let r = app.post("/clients", &form).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("You may have this client already"));
+    assert!(r.body.contains(&format!("href=\"/clients/{first}\"")));
+    assert!(r.body.contains("value=\"orders@bloom.test\"") && r.body.contains("typed twice"));
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM clients")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count().await, 1, "nothing added yet");
+    // Confirmed: added.
+    let mut anyway = form.to_vec();
+    anyway.push(("allow_duplicate", "1"));
+    let r = app.post("/clients", &anyway).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(count().await, 2);
+    // The same e-mail under another name is flagged too.
+    let r = app
+        .post(
+            "/clients",
+            &[
+                ("name", "Casey's Other Shop"),
+                ("contact_email", "CASEY@bloom.test"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains(&format!("href=\"/clients/{first}\"")));
+}

@@ -215,13 +215,25 @@ async fn only_staff_clear_a_flag_a_user_mode_reapproval_does_not() {
         .body;
     assert!(report.contains("What is at risk") && report.contains("Messy Main Ads"));
     assert!(!report.contains("/r/lkr_"), "no link until staff make one");
-    let made = app
-        .post(&format!("/clients/{client}/migration-report"), &[])
+    let (shown_at, made) = app
+        .post_shown_at(&format!("/clients/{client}/migration-report"), &[])
         .await;
     assert_eq!(made.status, 200, "{}", made.body);
+    assert!(
+        made.body.contains("What is at risk"),
+        "the report, with the link in it"
+    );
     let at = made.body.find("href=\"http").expect("the fix link") + 6;
     let link = crate::helpers::path_of(made.body[at..].split('"').next().unwrap());
     assert!(link.starts_with("/r/"));
+    // A reload makes no second link.
+    assert!(!app.get(&shown_at).await.body.contains("/r/lkr_"));
+    let made_count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM access_requests WHERE purpose = 'reauth'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(made_count, 1);
     // It explains itself to the client and names the assets.
     let landing = crate::helpers::spawn_client_of(&app).get(&link).await.body;
     assert!(landing.contains("What is changing at Meta"), "{landing}");

@@ -121,7 +121,7 @@ async fn a_request_is_emailed_opened_and_tracked() {
             .body
             .contains("Bloom Bakery (lkr_")
     );
-    for event in ["created", "emailed", "opened"] {
+    for event in ["Created", "E-mailed", "Opened by the client"] {
         assert!(
             detail.body.contains(&format!("<strong>{event}</strong>")),
             "{event}"
@@ -345,7 +345,7 @@ async fn expired_revoked_regenerated_and_unknown_links() {
         app.get(&format!("/requests/{id}"))
             .await
             .body
-            .contains("<strong>regenerated</strong>")
+            .contains("<strong>New link made</strong>")
     );
 }
 

@@ -452,7 +452,7 @@ async fn what_offboarding_cannot_remove_comes_with_the_steps_to_do_it_by_hand() 
             ..Default::default()
         });
     let r = app
-        .post(
+        .post_shown(
             &format!("/clients/{client}/offboard"),
             &[("confirm_name", "Messy Co")],
         )

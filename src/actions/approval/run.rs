@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use crate::actions::webhooks;
 use crate::actions::{Ctx, audit_as};
 use crate::domain::access::{Ask, GrantMode};
+use crate::domain::request::RequestEvent;
 use crate::domain::webhook::EventType;
 use crate::domain::{GrantStatus, Tally};
 use crate::error::AppError;
@@ -72,7 +73,7 @@ pub async fn begin(
     requests::add_event(
         &mut *tx,
         r.id,
-        "approving",
+        RequestEvent::Approving,
         &format!("{} assets chosen", selected.len()),
         now,
     )
@@ -480,9 +481,9 @@ async fn finish(
         &mut *tx,
         r.id,
         if recorded > 0 {
-            "approved"
+            RequestEvent::Approved
         } else {
-            "approval_failed"
+            RequestEvent::ApprovalFailed
         },
         &format!("by {approver}: {}{how}", tally.summary()),
         now,

@@ -4,6 +4,7 @@
 use super::steps::{Problem, ProblemKind, Stop, still_open};
 use crate::actions::{Ctx, audit_as};
 use crate::domain::migration::MigrationStatus;
+use crate::domain::request::RequestEvent;
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
 use crate::store::flows::{self, Flow};
@@ -95,7 +96,7 @@ pub async fn state_migration(
     )
     .await?;
     let detail = format!("{person_name} said: {said}");
-    requests::add_event(&mut *tx, r.id, "statement", &detail, now).await?;
+    requests::add_event(&mut *tx, r.id, RequestEvent::Statement, &detail, now).await?;
     let who = format!("{person_name} (client, Facebook id {person_id})");
     let target = format!("{}: {said}", r.client_name);
     audit_as(

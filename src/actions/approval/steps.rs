@@ -9,6 +9,7 @@ use crate::actions::access::{Lookup, lookup};
 use crate::domain::access::Ask;
 use crate::domain::migration::MigrationStatus;
 use crate::domain::request::Closed;
+use crate::domain::request::RequestEvent;
 use crate::domain::token::{hash_secret, random_hex};
 use crate::domain::{GrantStatus, SecretToken};
 use crate::error::{AppError, AppResult};
@@ -233,7 +234,14 @@ pub async fn login(
     let mut tx = ctx.db.begin().await?;
     flows::set_login(&mut *tx, flow.id, &sealed, &me.id, &me.name, now).await?;
     let detail = format!("{} logged in with Facebook", me.name);
-    requests::add_event(&mut *tx, flow.request_id, "login", &detail, now).await?;
+    requests::add_event(
+        &mut *tx,
+        flow.request_id,
+        RequestEvent::SignedIn,
+        &detail,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(()))
 }

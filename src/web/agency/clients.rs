@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::requests::GrantRow;
 use crate::actions::approval::status_words;
-use crate::actions::clients as clients_uc;
+use crate::actions::clients::{self as clients_uc, NotAdded};
 use crate::actions::migration;
 use crate::clock::{format_day, format_iso_day};
 use crate::domain::GrantStatus;
@@ -105,6 +105,9 @@ pub struct ClientForm {
     contact_email: String,
     #[serde(default)]
     notes: String,
+    /// "1" once staff saw the clients alike and add this one anyway.
+    #[serde(default)]
+    allow_duplicate: String,
 }
 
 impl ClientForm {
@@ -114,6 +117,7 @@ impl ClientForm {
             contact_name: self.contact_name.clone(),
             contact_email: self.contact_email.clone(),
             notes: self.notes.clone(),
+            allow_duplicate: self.allow_duplicate == "1",
         }
     }
 }
@@ -126,6 +130,8 @@ struct FormPage {
     id: Option<i64>,
     form: ClientForm,
     errors: Vec<FieldError>,
+    /// Clients with the same name or e-mail, to look at before adding another: (id, name, e-mail).
+    alike: Vec<(i64, String, String)>,
 }
 
 pub async fn new_form(staff: Staff) -> AppResult<Response> {
@@ -134,6 +140,7 @@ pub async fn new_form(staff: Staff) -> AppResult<Response> {
         id: None,
         form: ClientForm::default(),
         errors: vec![],
+        alike: vec![],
     })
 }
 
@@ -146,15 +153,22 @@ pub async fn create(
     match clients_uc::create(&st, &staff.acting(&ip), &form.typed()).await? {
         Ok(id) => Ok(Redirect::to(&format!("/clients/{id}?notice=client_created")).into_response()),
         // The form comes back with everything typed, so nothing is lost.
-        Err(errors) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &FormPage {
-                layout: Layout::staff(&staff, "Add a client", "clients"),
-                id: None,
-                form,
-                errors,
-            },
-        ),
+        Err(refused) => {
+            let (errors, alike) = match refused {
+                NotAdded::Invalid(errors) => (errors, vec![]),
+                NotAdded::LooksLike(alike) => (vec![], alike),
+            };
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    layout: Layout::staff(&staff, "Add a client", "clients"),
+                    id: None,
+                    form,
+                    errors,
+                    alike,
+                },
+            )
+        }
     }
 }
 
@@ -373,8 +387,10 @@ pub async fn edit_form(
             contact_name: c.contact_name,
             contact_email: c.contact_email,
             notes: c.notes,
+            allow_duplicate: String::new(),
         },
         errors: vec![],
+        alike: vec![],
     })
 }
 
@@ -395,6 +411,7 @@ pub async fn update(
         id: Some(id),
         form,
         errors,
+        alike: vec![],
     };
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }

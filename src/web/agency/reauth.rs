@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions::flash::{self, Shown};
 use crate::actions::migration::{self, MoveForm};
 use crate::clock::format_day;
 use crate::i18n::Tr;
@@ -289,8 +290,19 @@ pub async fn report(
     State(st): State<AppState>,
     staff: Staff,
     Path(id): Path<i64>,
+    Query(q): Query<ShownQuery>,
 ) -> AppResult<Response> {
-    report_page(&st, &staff, id, None).await
+    let link = match flash::take(&st, staff.user_id, &q.shown).await? {
+        Some(Shown::ReportLink { client_id, link }) if client_id == id => Some(link),
+        _ => None,
+    };
+    report_page(&st, &staff, id, link).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ShownQuery {
+    #[serde(default)]
+    shown: String,
 }
 
 /// Makes the report's fix link (a partner-access request for exactly the assets at risk,
@@ -302,5 +314,11 @@ pub async fn report_link(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let issued = migration::reauth_link(&st, &staff.acting(&ip), id, false).await?;
-    report_page(&st, &staff, id, Some(issued.link)).await
+    // Post/Redirect/Get: the report it redirects to carries the link, once.
+    let shown = Shown::ReportLink {
+        client_id: id,
+        link: issued.link,
+    };
+    let flash = flash::put(&st, staff.user_id, &shown).await?;
+    Ok(Redirect::to(&format!("/clients/{id}/migration-report?shown={flash}")).into_response())
 }

@@ -473,7 +473,7 @@ impl GrantRow {
             status: g.status.label().to_owned(),
             status_class: g.status.as_str(),
             reason: g.status_reason.clone(),
-            tasks: g.tasks.replace(',', ", "),
+            tasks: access::task_words(&g.tasks),
             due: g.due_at.map(format_day),
             usable: (g.mode == GrantMode::Partner && g.status == GrantStatus::Active).then(|| {
                 if g.usable_by.is_empty() {
@@ -563,7 +563,8 @@ impl EventRow {
     fn of(staff: &Staff, e: requests::RequestEvent) -> Self {
         Self {
             when: staff.when(e.created_at),
-            kind: e.kind,
+            kind: crate::domain::request::RequestEvent::parse(&e.kind)
+                .map_or(e.kind, |k| k.label().to_owned()),
             detail: e.detail,
         }
     }

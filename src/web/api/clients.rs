@@ -8,7 +8,8 @@ use utoipa::IntoParams;
 
 use super::types::{ClientIn, ClientList, ClientOut, ClientPatch};
 use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_number, page_link};
-use crate::actions::clients::{self, Typed};
+use crate::actions::clients::{self, NotAdded, Typed};
+use crate::error::FieldError;
 use crate::store::clients::ClientQuery;
 use crate::web::AppState;
 
@@ -99,10 +100,24 @@ pub async fn create(
         contact_name: body.contact_name,
         contact_email: body.contact_email,
         notes: body.notes,
+        allow_duplicate: body.allow_duplicate,
     };
     let id = clients::create(&st, actor, &typed)
         .await?
-        .map_err(Problem::fields)?;
+        .map_err(|refused| match refused {
+            NotAdded::Invalid(errors) => Problem::fields(errors),
+            NotAdded::LooksLike(alike) => Problem::fields(vec![FieldError::new(
+                "name",
+                format!(
+                    "A client with this name or contact e-mail already exists: {}. Send allow_duplicate: true to add this one anyway.",
+                    alike
+                        .iter()
+                        .map(|(id, name, email)| format!("{name} <{email}> (id {id})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )]),
+        })?;
     let c = clients::get(&st, caller.agency_id(), id).await?;
     Ok((StatusCode::CREATED, Json(c.into())))
 }
@@ -139,6 +154,7 @@ pub async fn update(
         contact_name: patch.contact_name.unwrap_or(now.contact_name),
         contact_email: patch.contact_email.unwrap_or(now.contact_email),
         notes: patch.notes.unwrap_or(now.notes),
+        allow_duplicate: true,
     };
     clients::update(&st, actor, id, &typed)
         .await?

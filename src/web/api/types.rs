@@ -67,6 +67,10 @@ pub struct ClientIn {
     pub contact_email: String,
     #[serde(default)]
     pub notes: String,
+    /// Add it even though a client with the same name or contact e-mail exists (without
+    /// it, that is a validation problem naming the existing client).
+    #[serde(default)]
+    pub allow_duplicate: bool,
 }
 
 /// Changes to a client: only the fields given change.
