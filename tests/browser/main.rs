@@ -464,8 +464,10 @@ async fn the_whole_agency_and_client_journey() {
     a.expect_text("requests", "Completed").await;
     a.shot("requests").await;
 
-    // The client migrates: the user-based grant is flagged with its deadline.
+    // The client migrates: the user-based grant is flagged with its deadline. The form
+    // is folded until it is needed.
     a.goto(&format!("{base}{client_path}")).await;
+    a.click("migration", "details.fold > summary").await;
     a.find("migration", "#m-status")
         .await
         .select_by_value("migrating")
@@ -498,10 +500,13 @@ async fn the_whole_agency_and_client_journey() {
 
     // The client approves the re-authorisation on a phone, with the keyboard only.
     let p = Browser::open(&driver, "phone", 375, 812).await;
-    let link = link_from_mailbox(&p, &base, "Demo Agency asks for access", "reauth-mail").await;
+    let link = link_from_mailbox(&p, &base, "reconnect your assets", "reauth-mail").await;
     p.goto(&link).await;
-    p.expect_text("phone-landing", "Demo Agency asks for access")
-        .await;
+    p.expect_text(
+        "phone-landing",
+        "Keep Demo Agency's access working through your move",
+    )
+    .await;
     let width = p.script("return window.innerWidth;").await;
     if width != json!(375) {
         p.fail("phone-landing", &format!("viewport is {width}, not 375"))
@@ -609,7 +614,7 @@ async fn the_whole_agency_and_client_journey() {
     a.expect_text("cleared", "Nothing to re-authorise").await;
     a.shot("cleared").await;
     a.goto(&format!("{base}{client_path}")).await;
-    a.expect_text("replaced", "replaced").await;
+    a.expect_text("replaced", "Replaced by partner access").await;
     a.shot("replaced").await;
 
     for b in [a, c, p] {
