@@ -124,6 +124,7 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/r/{token}/decline",
             get(decline::form).post(decline::submit),
         ),
+        ("/r/{token}/declined", get(decline::declined)),
         ("/oauth/callback", get(approve::callback)),
         ("/approve", get(approve::picker).post(approve::approve)),
         ("/approve/retry", get(approve::retry)),

@@ -47,6 +47,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/r/{token}", (LinkHolder, "G")),
         ("/r/{token}/start", (LinkHolder, "G")),
         ("/r/{token}/decline", (LinkHolder, "GP")),
+        ("/r/{token}/declined", (LinkHolder, "G")),
         ("/oauth/callback", (ClientFlow, "G")),
         ("/approve", (ClientFlow, "GP")),
         ("/approve/retry", (ClientFlow, "G")),

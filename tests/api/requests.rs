@@ -610,6 +610,9 @@ async fn a_client_can_decline_with_a_reason_and_the_agency_is_told() {
             ],
         )
         .await;
+    // Post/Redirect/Get: the answer's page, which a reload only shows again.
+    assert_eq!(r.location(), Some(format!("{link}/declined").as_str()));
+    let r = client.get(&format!("{link}/declined")).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("Request declined") && r.body.contains("Nothing was shared"));
     // The link is closed, with the reason.
@@ -653,7 +656,7 @@ async fn a_client_can_decline_with_a_reason_and_the_agency_is_told() {
             &[("csrf", &token), ("reason", "not_for_me"), ("note", "")],
         )
         .await;
-    assert_eq!(r.status, 200);
+    assert_eq!(r.status, 303);
     app.clock.advance(4 * ONE_DAY);
     assert_eq!(
         latchkey::actions::requests::send_auto_reminders(&app.state)

@@ -684,7 +684,7 @@ async fn a_request_s_life_is_told_created_declined_expired() {
             &[("csrf", &token), ("reason", "not_now"), ("note", "March")],
         )
         .await;
-    assert_eq!(said.status, 200, "{}", said.body);
+    assert_eq!(said.status, 303, "{}", said.body);
 
     // Deliver what is due before the clock jumps, so no send in flight looks abandoned.
     deliver(&app).await;

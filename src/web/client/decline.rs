@@ -5,12 +5,12 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::link::{PublicBrand, gone_for, public_brand, token_segment};
 use crate::actions::access::{self, Declined, MAX_DECLINE_NOTE, Viewed};
-use crate::domain::request::DeclineReason;
+use crate::domain::request::{Closed, DeclineReason};
 use crate::i18n::{Prefs, Tr};
 use crate::store::requests::LinkView;
 use crate::web::AppState;
@@ -84,6 +84,28 @@ pub async fn form(
     )
 }
 
+/// `/r/<token>/declined`: the client's "no", confirmed. A link still open goes back to its
+/// page; one closed for another reason says that reason.
+pub async fn declined(
+    State(st): State<AppState>,
+    ClientIp(ip): ClientIp,
+    prefs: Prefs,
+    uri: Uri,
+) -> AppResult<Response> {
+    let raw = token_segment(&uri);
+    match access::view(&st, &ip, &raw, None).await? {
+        Viewed::Gone(view, Closed::Declined) => render_status(
+            StatusCode::OK,
+            &DeclinedPage {
+                tr: Tr::new(prefs.pick(view.lang())),
+                brand: public_brand(&view),
+            },
+        ),
+        Viewed::Gone(view, why) => gone_for(Tr::new(prefs.pick(view.lang())), &view, why),
+        Viewed::Live(_) => Ok(Redirect::to(&format!("/r/{raw}")).into_response()),
+    }
+}
+
 pub async fn submit(
     State(st): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -95,13 +117,8 @@ pub async fn submit(
     let raw = token_segment(&uri);
     let tr_for = |view: &LinkView| Tr::new(prefs.pick(view.lang()));
     match access::decline(&st, &ip, &raw, &f.reason, &f.note).await? {
-        Declined::Done(view) => render_status(
-            StatusCode::OK,
-            &DeclinedPage {
-                tr: tr_for(&view),
-                brand: public_brand(&view),
-            },
-        ),
+        // Post/Redirect/Get: a reload shows the answer again and sends nothing twice.
+        Declined::Done(_) => Ok(Redirect::to(&format!("/r/{raw}/declined")).into_response()),
         Declined::Gone(view, why) => gone_for(tr_for(&view), &view, why),
         // Nothing recorded; what was typed comes back with the reasons.
         Declined::Invalid(view, errors) => {
