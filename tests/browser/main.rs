@@ -126,11 +126,8 @@ impl Browser {
                 .await;
         }
         if found["problems"].as_array().is_none_or(|a| !a.is_empty()) {
-            self.fail(
-                label,
-                &format!("axe found problems: {}", found["problems"]),
-            )
-            .await;
+            self.fail(label, &format!("axe found problems: {}", found["problems"]))
+                .await;
         }
     }
 
@@ -614,7 +611,8 @@ async fn the_whole_agency_and_client_journey() {
     a.expect_text("cleared", "Nothing to re-authorise").await;
     a.shot("cleared").await;
     a.goto(&format!("{base}{client_path}")).await;
-    a.expect_text("replaced", "Replaced by partner access").await;
+    a.expect_text("replaced", "Replaced by partner access")
+        .await;
     a.shot("replaced").await;
 
     for b in [a, c, p] {
@@ -865,6 +863,280 @@ async fn a_spanish_client_with_a_large_portfolio_on_a_phone() {
     p.shot("client-404").await;
 
     for b in [a, p, s] {
+        b.valid_html();
+        b.client.close().await.ok();
+    }
+}
+
+/// One number from the database, for counting what a reload must not repeat.
+async fn count(state: &latchkey::web::AppState, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// Reloads the page as a person would, then checks nothing was made or sent again.
+async fn reload_repeats_nothing(
+    b: &Browser,
+    state: &latchkey::web::AppState,
+    label: &str,
+    counted: &[&str],
+) {
+    let mut before = Vec::new();
+    for sql in counted {
+        before.push(count(state, sql).await);
+    }
+    b.client.refresh().await.expect("reload");
+    b.find(label, "main").await;
+    b.shot(&format!("{label}-reloaded")).await;
+    for (sql, was) in counted.iter().zip(before) {
+        let now = count(state, sql).await;
+        if now != was {
+            b.fail(
+                label,
+                &format!("a reload repeated it: {sql} went {was} → {now}"),
+            )
+            .await;
+        }
+    }
+}
+
+const REQUESTS: &str = "SELECT COUNT(*) FROM access_requests";
+const MAIL: &str = "SELECT COUNT(*) FROM outbox";
+
+#[tokio::test]
+async fn every_client_form_in_chromium_and_no_reload_repeats_a_side_effect() {
+    let Some(driver) = driver_url() else {
+        return;
+    };
+    let (base, state) = spawn().await;
+    let a = Browser::open(&driver, "forms-agency", 1280, 900).await;
+    set_up_agency(&a, &base).await;
+    a.goto(&format!("{base}/clients/new")).await;
+    a.fill("client", "#name", "Messy Co").await;
+    a.fill("client", "#contact_email", "casey@bloom.example")
+        .await;
+    a.click("client", "form[action='/clients'] button[type=submit]")
+        .await;
+    a.expect_text("client", "Client added.").await;
+
+    // A request in Spanish, e-mailed. The link page is reached by a redirect: reloading it
+    // and going back make no second request and send no second e-mail.
+    a.click("request", "a[href^='/requests/new?client_id=']")
+        .await;
+    a.find("request", "#language")
+        .await
+        .select_by_value("es")
+        .await
+        .unwrap();
+    a.click("request", "form[action='/requests'] button[type=submit]")
+        .await;
+    a.expect_text("request", "This is the only time the link is shown")
+        .await;
+    a.shot("request-link").await;
+    reload_repeats_nothing(&a, &state, "request-link", &[REQUESTS, MAIL]).await;
+    a.expect_text("request-link", "The link was shown once")
+        .await;
+    a.client.back().await.expect("back");
+    a.find("request-back", "form[action='/requests']").await;
+    if count(&state, REQUESTS).await != 1 {
+        a.fail("request-back", "the back button made another request")
+            .await;
+    }
+    let first = link_from_mailbox(&a, &base, "Demo Agency", "first-mail").await;
+
+    // A reminder replaces the link; reloading the page after it sends nothing more.
+    a.goto(&format!("{base}/requests/1")).await;
+    a.click("remind", "form[action='/requests/1/remind'] button")
+        .await;
+    a.expect_text("remind", "Reminder sent").await;
+    reload_repeats_nothing(&a, &state, "remind", &[REQUESTS, MAIL]).await;
+
+    // A fresh link, shown once.
+    a.goto(&format!("{base}/requests/1/regenerate")).await;
+    a.click("regenerate", "form[action='/requests/1/regenerate'] button")
+        .await;
+    a.expect_text("regenerate", "This is the only time the link is shown")
+        .await;
+    let current = a
+        .find("regenerate", "input[value*='/r/lkr_']")
+        .await
+        .attr("value")
+        .await
+        .unwrap()
+        .unwrap();
+    a.shot("regenerate").await;
+    reload_repeats_nothing(
+        &a,
+        &state,
+        "regenerate",
+        &[REQUESTS, MAIL, "SELECT COUNT(*) FROM replaced_links"],
+    )
+    .await;
+
+    // An API key, a webhook endpoint and an invitation: each shown or sent once.
+    a.goto(&format!("{base}/settings/api-keys")).await;
+    a.fill("api-key", "#name", "CRM sync").await;
+    a.click(
+        "api-key",
+        "form[action='/settings/api-keys'] button[type=submit]",
+    )
+    .await;
+    a.find("api-key", "input[value^='lk_key_']").await;
+    a.shot("api-key").await;
+    reload_repeats_nothing(&a, &state, "api-key", &["SELECT COUNT(*) FROM api_keys"]).await;
+    holds(
+        &a,
+        "api-key",
+        "return document.querySelector(\"input[value^='lk_key_']\") === null;",
+        "the key is shown again after a reload",
+    )
+    .await;
+    a.goto(&format!("{base}/settings/webhooks")).await;
+    a.fill("webhook", "#url", "http://127.0.0.1:9/hook").await;
+    a.click(
+        "webhook",
+        "form[action='/settings/webhooks'] button[type=submit]",
+    )
+    .await;
+    a.find("webhook", "input[value^='whsec_']").await;
+    a.shot("webhook").await;
+    reload_repeats_nothing(
+        &a,
+        &state,
+        "webhook",
+        &["SELECT COUNT(*) FROM webhook_endpoints"],
+    )
+    .await;
+    holds(
+        &a,
+        "webhook",
+        "return document.querySelector(\"input[value^='whsec_']\") === null;",
+        "the secret is shown again after a reload",
+    )
+    .await;
+    a.goto(&format!("{base}/team")).await;
+    a.fill("invite", "#invite-email", "mia@agency.example")
+        .await;
+    a.click("invite", "form[action='/team/invite'] button[type=submit]")
+        .await;
+    a.expect_text("invite", "mia@agency.example").await;
+    reload_repeats_nothing(&a, &state, "invite", &[MAIL]).await;
+
+    // The client, on a phone, in Spanish. The first e-mail's link was replaced: the
+    // agency's page says so, in Spanish, with no way into the staff's side.
+    let p = Browser::open(&driver, "forms-phone", 375, 812).await;
+    p.goto(&first).await;
+    p.expect_text("replaced", "Este enlace fue sustituido")
+        .await;
+    p.expect_text("replaced", "Busca el último correo de Demo Agency")
+        .await;
+    holds(
+        &p,
+        "replaced",
+        "return document.documentElement.lang === 'es' && document.querySelector('a[href=\"/\"], a[href=\"/login\"]') === null;",
+        "the replaced link's page is not the agency's Spanish page",
+    )
+    .await;
+    p.shot("replaced").await;
+
+    // The current link: the main button on the first screen.
+    p.goto(&current).await;
+    p.expect_text("landing", "Demo Agency solicita acceso")
+        .await;
+    holds(
+        &p,
+        "landing",
+        "var r = document.querySelector('.cta .button').getBoundingClientRect(); \
+         return r.top >= 0 && r.bottom <= window.innerHeight;",
+        "the main button is below the first screen",
+    )
+    .await;
+    holds(
+        &p,
+        "landing",
+        "return document.documentElement.scrollWidth <= window.innerWidth;",
+        "the page is wider than the phone",
+    )
+    .await;
+    p.shot("landing").await;
+    // The reader's language switch, and back.
+    p.click("switch", "a[hreflang='fr']").await;
+    p.expect_text("switch", "Demo Agency demande").await;
+    p.shot("switch-fr").await;
+    p.click("switch", "a[hreflang='es']").await;
+    p.expect_text("switch", "Demo Agency solicita acceso").await;
+
+    // Decline, in Chromium (its own form, under no-referrer): recorded once; the answer's
+    // page reloads without a second e-mail to the agency.
+    p.click("decline", "a[href$='/decline']").await;
+    p.click("decline", "input[name=reason][value=not_now]")
+        .await;
+    p.fill("decline", "textarea[name=note]", "En marzo").await;
+    p.shot("decline").await;
+    p.click("decline", "form[action$='/decline'] button[type=submit]")
+        .await;
+    p.expect_text("declined", "No se ha compartido nada").await;
+    p.shot("declined").await;
+    if count(
+        &state,
+        "SELECT COUNT(*) FROM access_requests WHERE declined_at IS NOT NULL",
+    )
+    .await
+        != 1
+    {
+        p.fail("declined", "the decline was not recorded").await;
+    }
+    reload_repeats_nothing(&p, &state, "declined", &[MAIL]).await;
+    p.goto(&current).await;
+    p.expect_text("declined-link", "Rechazaste esta solicitud")
+        .await;
+    p.shot("declined-link").await;
+
+    // A withdrawn link and an expired one, each saying which, in Spanish.
+    for (label, form_fill) in [("revoked", true), ("expired", false)] {
+        a.goto(&format!("{base}/requests/new?client_id=1")).await;
+        a.click(label, "input[name=delivery][value=link]").await;
+        if !form_fill {
+            a.fill(label, "#expiry_days", "1").await;
+        }
+        a.click(label, "form[action='/requests'] button[type=submit]")
+            .await;
+        let link = a
+            .find(label, "input[value*='/r/lkr_']")
+            .await
+            .attr("value")
+            .await
+            .unwrap()
+            .unwrap();
+        let id = count(&state, "SELECT MAX(id) FROM access_requests").await;
+        if form_fill {
+            a.goto(&format!("{base}/requests/{id}/revoke")).await;
+            a.click(
+                label,
+                &format!("form[action='/requests/{id}/revoke'] button"),
+            )
+            .await;
+            a.expect_text(label, "The link was revoked").await;
+            p.goto(&link).await;
+            p.expect_text(label, "Este enlace fue retirado").await;
+        } else {
+            state.clock.advance(2 * 86_400);
+            p.goto(&link).await;
+            p.expect_text(label, "Este enlace ha caducado").await;
+        }
+        holds(
+            &p,
+            label,
+            "return document.documentElement.lang === 'es' && document.querySelector('a[href=\"/\"], a[href=\"/login\"]') === null;",
+            "a closed link's page is not the agency's Spanish page",
+        )
+        .await;
+        p.shot(label).await;
+    }
+
+    for b in [a, p] {
         b.valid_html();
         b.client.close().await.ok();
     }
