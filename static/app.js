@@ -46,6 +46,9 @@ document.addEventListener("input", function (event) {
   document.querySelectorAll("[data-group]").forEach(function (group) {
     group.hidden = group.querySelectorAll("li[data-name]:not([hidden])").length === 0;
   });
+  // Nothing left: say so, rather than show an empty page.
+  var none = document.querySelector("[data-filter-none]");
+  if (none) none.hidden = document.querySelectorAll("li[data-name]:not([hidden])").length > 0;
 });
 
 // The running count beside the share button, which stays in reach at the bottom. Its

@@ -173,6 +173,7 @@ picker-empty = In den Business-Portfolios, die Sie verwalten, haben wir keine As
 picker-other-account = Mit einem anderen Konto anmelden
 picker-find = Ein Asset suchen
 picker-find-placeholder = Teil eines Namens eingeben
+picker-no-match = Kein Asset passt zu diesem Namen. Prüfen Sie die Schreibweise oder leeren Sie das Feld, um alle zu sehen.
 picker-select-all = Alle in { $portfolio } auswählen
 picker-cant-share = { $asset }: kann nicht geteilt werden
 picker-none-selected = Haken Sie oben an, was Sie teilen möchten.

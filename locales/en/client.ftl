@@ -174,6 +174,7 @@ picker-empty = We found no assets of the kinds { $agency } asked for in the busi
 picker-other-account = Log in with another account
 picker-find = Find an asset
 picker-find-placeholder = Type part of a name
+picker-no-match = No asset matches that name. Check the spelling, or clear the box to see them all.
 picker-select-all = Select all in { $portfolio }
 picker-cant-share = { $asset }: can't be shared
 picker-none-selected = Tick what to share above.

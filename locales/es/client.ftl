@@ -173,6 +173,7 @@ picker-empty = No encontramos activos de los tipos que pidió { $agency } en las
 picker-other-account = Iniciar sesión con otra cuenta
 picker-find = Buscar un activo
 picker-find-placeholder = Escribe parte de un nombre
+picker-no-match = Ningún activo coincide con ese nombre. Revisa cómo está escrito o vacía la casilla para verlos todos.
 picker-select-all = Seleccionar todo en { $portfolio }
 picker-cant-share = { $asset }: no se puede compartir
 picker-none-selected = Marca arriba lo que quieres compartir.

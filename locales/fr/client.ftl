@@ -176,6 +176,7 @@ picker-empty = Nous n’avons trouvé aucun actif des types demandés par { $age
 picker-other-account = Se connecter avec un autre compte
 picker-find = Trouver un actif
 picker-find-placeholder = Tapez une partie d’un nom
+picker-no-match = Aucune ressource ne correspond à ce nom. Vérifiez l’orthographe ou videz le champ pour tout afficher.
 picker-select-all = Tout sélectionner dans { $portfolio }
 picker-cant-share = { $asset } : ne peut pas être partagé
 picker-none-selected = Cochez ci-dessus ce que vous voulez partager.

@@ -173,6 +173,7 @@ picker-empty = We vonden geen assets van de soorten waar { $agency } om vroeg in
 picker-other-account = Aanmelden met een ander account
 picker-find = Een asset zoeken
 picker-find-placeholder = Typ een deel van een naam
+picker-no-match = Geen asset komt overeen met die naam. Controleer de spelling of maak het vak leeg om alles te zien.
 picker-select-all = Alles in { $portfolio } selecteren
 picker-cant-share = { $asset }: kan niet gedeeld worden
 picker-none-selected = Vink hierboven aan wat je wilt delen.

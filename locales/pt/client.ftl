@@ -173,6 +173,7 @@ picker-empty = Não encontramos ativos dos tipos pedidos por { $agency } nos por
 picker-other-account = Entrar com outra conta
 picker-find = Procurar um ativo
 picker-find-placeholder = Digite parte de um nome
+picker-no-match = Nenhum ativo corresponde a esse nome. Confira a grafia ou limpe o campo para ver todos.
 picker-select-all = Selecionar tudo em { $portfolio }
 picker-cant-share = { $asset }: não pode ser compartilhado
 picker-none-selected = Marque acima o que deseja compartilhar.

@@ -760,6 +760,19 @@ async fn a_spanish_client_with_a_large_portfolio_on_a_phone() {
         "the search does not narrow the list to the one Page",
     )
     .await;
+    // A name nothing matches: said so, in Spanish, not an empty page.
+    p.fill("picker-none", "#filter", "zzz-nada").await;
+    p.expect_text("picker-none", "Ningún activo coincide con ese nombre")
+        .await;
+    p.shot("picker-none").await;
+    p.fill("picker-search", "#filter", "Store #042").await;
+    holds(
+        &p,
+        "picker-search",
+        "return document.querySelector('[data-filter-none]').hidden;",
+        "the no-match note stays once something matches",
+    )
+    .await;
     p.click(
         "picker-search",
         "input[name=asset][value='1200000000000042']",
