@@ -445,11 +445,44 @@ async fn the_whole_agency_and_client_journey() {
             .await;
     }
     c.expect_text("picker", "3 assets selected").await;
+    // Meta fails the first try: nothing is shared, and the retry form finishes it.
+    let sandbox = state.sandbox.as_ref().unwrap();
+    sandbox.set_faults(latchkey::meta::sandbox::Faults {
+        transient_percent: 100,
+        ..Default::default()
+    });
     c.click("picker", "form[action='/approve'] button[type=submit]")
+        .await;
+    c.expect_text("nothing-shared", "Nothing was shared yet")
+        .await;
+    c.shot("nothing-shared").await;
+    sandbox.set_faults(Default::default());
+    c.click("retry", "form[action='/approve/again'] button")
         .await;
     c.expect_text("done", "Done — thank you!").await;
     c.expect_text("done", "Messy Main Ads").await;
     c.shot("done").await;
+    // The client's word on their move, from the done page, in Chromium; a reload of the
+    // thank-you adds no second statement.
+    c.click("move", "input[name=status][value=invited]").await;
+    c.click(
+        "move",
+        "form[action='/approve/migration'] button[type=submit]",
+    )
+    .await;
+    c.expect_text("move", "Thank you, Demo Agency has been told.")
+        .await;
+    reload_repeats_nothing(
+        &c,
+        &state,
+        "move",
+        &["SELECT COUNT(*) FROM client_statements"],
+    )
+    .await;
+    if count(&state, "SELECT COUNT(*) FROM client_statements").await != 1 {
+        c.fail("move", "the client's statement was not recorded once")
+            .await;
+    }
 
     // Back at the agency: the grants, with partner badges; the request completed.
     a.goto(&format!("{base}/grants")).await;
@@ -493,6 +526,7 @@ async fn the_whole_agency_and_client_journey() {
         .await;
     a.expect_text("reauth-sent", "Re-authorisation link e-mailed")
         .await;
+    reload_repeats_nothing(&a, &state, "reauth-sent", &[REQUESTS, MAIL]).await;
     a.shot("reauth-sent").await;
 
     // The client approves the re-authorisation on a phone, with the keyboard only.
@@ -605,6 +639,39 @@ async fn the_whole_agency_and_client_journey() {
         .unwrap();
     p.expect_text("phone-done", "Done — thank you!").await;
     p.shot("phone-done").await;
+    // The migration answer on the phone too. "Migrating" without its day is explained
+    // beside the date, the choice kept; with the day it is taken.
+    p.click("phone-move", "input[name=status][value=migrating]")
+        .await;
+    p.click(
+        "phone-move",
+        "form[action='/approve/migration'] button[type=submit]",
+    )
+    .await;
+    p.find("phone-move-error", "#date[aria-invalid='true']")
+        .await;
+    holds(
+        &p,
+        "phone-move-error",
+        "return document.querySelector('input[name=status][value=migrating]').checked;",
+        "the answer was lost",
+    )
+    .await;
+    p.shot("phone-move-error").await;
+    p.script(&format!(
+        "document.getElementById('date').value = '{}';",
+        &latchkey::clock::format_utc(state.clock.now())[..10]
+    ))
+    .await;
+    p.click(
+        "phone-move",
+        "form[action='/approve/migration'] button[type=submit]",
+    )
+    .await;
+    p.expect_text("phone-move", "Thank you, Demo Agency has been told.")
+        .await;
+    fits_phone(&p, "phone-move").await;
+    p.shot("phone-move").await;
 
     // The flag is cleared: the user-based grant is replaced by partner access.
     a.goto(&format!("{base}/reauth")).await;
@@ -1191,6 +1258,39 @@ async fn every_client_form_in_chromium_and_no_reload_repeats_a_side_effect() {
         .await;
     p.shot("declined-link").await;
 
+    // The same forms on a desktop: the language switch and a decline of a second request.
+    a.goto(&format!("{base}/requests/new?client_id=1")).await;
+    a.click("desktop", "input[name=delivery][value=link]").await;
+    a.click("desktop", "form[action='/requests'] button[type=submit]")
+        .await;
+    let second = a
+        .find("desktop", "input[value*='/r/lkr_']")
+        .await
+        .attr("value")
+        .await
+        .unwrap()
+        .unwrap();
+    let d = Browser::open(&driver, "forms-desktop", 1280, 900).await;
+    d.goto(&second).await;
+    d.expect_text("desktop-landing", "Demo Agency solicita acceso")
+        .await;
+    d.click("desktop-switch", "a[hreflang='de']").await;
+    d.expect_text("desktop-switch", "Demo Agency bittet um Zugriff")
+        .await;
+    d.shot("desktop-switch").await;
+    d.click("desktop-decline", "a[href$='/decline']").await;
+    d.click("desktop-decline", "input[name=reason][value=not_for_me]")
+        .await;
+    d.click(
+        "desktop-decline",
+        "form[action$='/decline'] button[type=submit]",
+    )
+    .await;
+    d.expect_text("desktop-declined", "Es wurde nichts geteilt")
+        .await;
+    d.shot("desktop-declined").await;
+    reload_repeats_nothing(&d, &state, "desktop-declined", &[MAIL]).await;
+
     // A withdrawn link and an expired one, each saying which, in Spanish.
     for (label, form_fill) in [("revoked", true), ("expired", false)] {
         a.goto(&format!("{base}/requests/new?client_id=1")).await;
@@ -1233,7 +1333,7 @@ async fn every_client_form_in_chromium_and_no_reload_repeats_a_side_effect() {
         p.shot(label).await;
     }
 
-    for b in [a, p] {
+    for b in [a, p, d] {
         b.valid_html();
         b.client.close().await.ok();
     }

@@ -15,6 +15,7 @@ use crate::actions::approval::{
 };
 use crate::domain::GrantStatus;
 use crate::domain::access::{AssetKind, GrantMode};
+use crate::domain::migration::MigrationStatus;
 use crate::error::AppError;
 use crate::i18n::{Prefs, Text, Tr};
 use crate::meta::share::Offered;
@@ -377,6 +378,8 @@ struct Done {
     migration_status: String,
     migration_date: String,
     saved: bool,
+    /// What was wrong with the migration answer just sent: (the field, the words).
+    move_error: Option<(&'static str, String)>,
     /// The failed assets can be tried again in this session.
     can_retry: bool,
     /// Nothing was recorded, so the link still works for another try.
@@ -461,6 +464,7 @@ fn done_page(tr: Tr, f: approval::Finished, brand: PublicBrand, csrf: String, sa
             .map(crate::clock::format_iso_day)
             .unwrap_or_default(),
         saved,
+        move_error: None,
     }
 }
 
@@ -477,14 +481,33 @@ pub async fn migration(
     State(st): State<AppState>,
     headers: HeaderMap,
     prefs: Prefs,
+    csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     Form(f): Form<MigrationForm>,
 ) -> AppResult<Response> {
     let Some(flow) = current_flow(&st, &headers).await? else {
         return session_over();
     };
+    let tr = tr_of(prefs, Some(&flow));
     match approval::state_migration(&st, &flow, &f.status, &f.date, &ip).await? {
         Ok(()) => to("/approve/done?saved=1"),
-        Err(stop) => stopped(&st, tr_of(prefs, Some(&flow)), stop).await,
+        // A wrong answer comes back on the done page, as typed, the reason beside its field.
+        Err(Stop::Problem(p)) if p.kind == ProblemKind::Invalid => {
+            let Standing::Finished(finished) = approval::standing(&st, &flow).await? else {
+                return to("/approve/done");
+            };
+            let brand = brand(&st, flow.agency_id).await?;
+            let mut page = done_page(tr, finished, brand, csrf.0, false);
+            let field = if f.status.is_empty() || MigrationStatus::parse(&f.status).is_none() {
+                "status"
+            } else {
+                "date"
+            };
+            page.migration_status = f.status;
+            page.migration_date = f.date;
+            page.move_error = Some((field, tr.text(&p.message)));
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(stop) => stopped(&st, tr, stop).await,
     }
 }
