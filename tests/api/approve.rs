@@ -632,7 +632,11 @@ async fn the_client_can_report_a_migration_on_the_done_page() {
         .await;
     // Explained on the done page itself, beside the date, with the choice kept.
     assert_eq!(bad.status, 422);
-    assert!(bad.body.contains("aria-describedby=\"move-error\""), "{}", bad.body);
+    assert!(
+        bad.body.contains("aria-describedby=\"move-error\""),
+        "{}",
+        bad.body
+    );
     assert!(bad.body.contains("value=\"migrating\" checked"));
     let r = client
         .post_raw(

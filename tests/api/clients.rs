@@ -234,3 +234,63 @@ async fn a_client_that_looks_like_one_already_there_is_flagged_with_a_link() {
     assert_eq!(r.status, 422);
     assert!(r.body.contains(&format!("href=\"/clients/{first}\"")));
 }
+
+#[tokio::test]
+async fn each_error_stands_beside_its_field() {
+    let app = spawn_app().await;
+    app.setup_and_login().await;
+    let r = app
+        .post(
+            "/clients",
+            &[
+                ("name", ""),
+                ("contact_name", "Casey"),
+                ("contact_email", "not an address"),
+                ("notes", "kept"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    for field in ["name", "contact_email"] {
+        assert!(
+            r.body.contains(&format!("id=\"{field}\" name=\"{field}\"")),
+            "{field}"
+        );
+        assert!(
+            r.body.contains(&format!(
+                "aria-invalid=\"true\" aria-describedby=\"{field}-error\""
+            )),
+            "{field}: {}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains(&format!("<p class=\"field-error\" id=\"{field}-error\">"))
+        );
+    }
+    assert!(
+        !r.body.contains("aria-describedby=\"notes-error\""),
+        "no error, no mark"
+    );
+    assert!(r.body.contains("value=\"Casey\"") && r.body.contains(">kept</textarea>"));
+    // The request form too.
+    app.create_client("Bloom Bakery", "casey@bloom.test").await;
+    let r = app
+        .post(
+            "/requests",
+            &[
+                ("mode", "both"),
+                ("expiry_days", "400"),
+                ("delivery", "email"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    for field in ["client_id", "asks", "mode", "expiry_days"] {
+        assert!(
+            r.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {}",
+            r.body
+        );
+    }
+}

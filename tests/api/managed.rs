@@ -448,3 +448,27 @@ async fn partner_assets_are_assigned_inside_the_agency_and_say_who_can_use_them(
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn once_staff_recorded_the_move_a_signal_no_longer_asks_to_mark_it() {
+    let app = spawn_app().await;
+    let client = agency(&app).await;
+    user_grants(&app, client).await;
+    let now = app.clock.now();
+    record(
+        &app,
+        client,
+        &[("status", "migrating"), ("date", &day(now - now % DAY))],
+    )
+    .await;
+    let sandbox = app.state.sandbox.clone().unwrap();
+    sandbox.set_migration(MESSY, Some(now - now % DAY));
+    let link = request(&app, client, "partner").await;
+    approve_as(&app, &link, CASEY, &["act_2200000031"]).await;
+    let page = app.get(&format!("/clients/{client}")).await.body;
+    assert!(page.contains("Signal from Meta"), "{page}");
+    assert!(
+        !page.contains("Accept: mark as migrating") && page.contains(">Dismiss</button>"),
+        "{page}"
+    );
+}

@@ -183,14 +183,17 @@ async fn a_pasted_token_is_checked_before_it_is_stored() {
     let r = app
         .post("/settings/meta", &[("token", "EAASnot-a-real-token")])
         .await;
-    assert_eq!(r.status, 400);
+    // Said on Settings, beside the token's field; the token is not echoed back.
+    assert_eq!(r.status, 422);
     assert!(r.body.contains("not valid") || r.body.contains("did not accept"));
+    assert!(r.body.contains("aria-describedby=\"meta-token-error\""));
+    assert!(!r.body.contains("EAASnot-a-real-token"));
     let sandbox = app.state.sandbox.as_ref().unwrap();
     // A person's token works today but leaves with the person (and stops at a managed-
     // account migration): refused, with why.
     let personal = sandbox.issue_token(CASEY, &ALL, 3600);
     let r = app.post("/settings/meta", &[("token", &personal)]).await;
-    assert_eq!(r.status, 400);
+    assert_eq!(r.status, 422);
     assert!(
         r.body.contains("person&#39;s token, not a system user"),
         "{}",

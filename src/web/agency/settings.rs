@@ -12,7 +12,7 @@ use crate::domain::access::AccessLevel;
 use crate::store::agencies;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
-use crate::web::session::{ClientIp, Manager};
+use crate::web::session::{ClientIp, Manager, Staff};
 use crate::web::{AppError, AppState};
 
 #[derive(Debug, Deserialize, Default)]
@@ -51,6 +51,8 @@ struct SettingsPage {
     /// When the connection's token expires, in words, and whether that is near.
     meta_expiry: Option<(String, bool)>,
     sandbox: bool,
+    /// Why the token just pasted was refused (beside its field; the token is not shown again).
+    meta_error: Option<String>,
 }
 
 /// Days before expiry from which Settings warns.
@@ -78,12 +80,25 @@ pub async fn form(
     Manager(staff): Manager,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
+    let mut page = page(&st, &staff).await?;
+    page.layout = page.layout.with_notice(q.notice.as_deref());
+    render(&page)
+}
+
+/// Settings again (422) with the reason a Meta token was refused beside its field.
+pub async fn with_meta_error(st: &AppState, staff: &Staff, why: String) -> AppResult<Response> {
+    let mut page = page(st, staff).await?;
+    page.meta_error = Some(why);
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+async fn page(st: &AppState, staff: &Staff) -> AppResult<SettingsPage> {
     let a = agencies::get(&st.db.pool, staff.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let meta = agencies::meta_connection(&st.db.pool, staff.agency_id).await?;
-    render(&SettingsPage {
-        layout: Layout::staff(&staff, "Settings", "settings").with_notice(q.notice.as_deref()),
+    Ok(SettingsPage {
+        layout: Layout::staff(staff, "Settings", "settings"),
         form: SettingsForm {
             name: a.name,
             portfolio_id: a.portfolio_id.unwrap_or_default(),
@@ -103,6 +118,7 @@ pub async fn form(
         last_verified: meta.last_verified_at.map(|t| staff.when(t)),
         meta_expiry: token_expiry(meta.expires_at, st.clock.now()),
         sandbox: st.demo.is_some(),
+        meta_error: None,
     })
 }
 
@@ -126,22 +142,10 @@ pub async fn save(
         Ok(()) => return Ok(saved()),
         Err(errors) => errors,
     };
-    let has_logo = agencies::logo(&st.db.pool, staff.agency_id)
-        .await?
-        .is_some();
-    let page = SettingsPage {
-        layout: Layout::staff(&staff, "Settings", "settings"),
-        form,
-        errors,
-        agency_id: staff.agency_id,
-        has_logo,
-        levels: AccessLevel::ALL.to_vec(),
-        zones: crate::clock::time_zones(),
-        meta_connected: None,
-        last_verified: None,
-        meta_expiry: None,
-        sandbox: st.demo.is_some(),
-    };
+    // What was typed comes back with the reasons; the rest of the page as it stands.
+    let mut page = page(&st, &staff).await?;
+    page.form = form;
+    page.errors = errors;
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 

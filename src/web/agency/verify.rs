@@ -35,8 +35,12 @@ pub async fn connect(
     Form(f): Form<TokenForm>,
 ) -> AppResult<Response> {
     let token = AccessToken(f.token.trim().to_owned());
-    verify::connect(&st, &staff.acting(&ip), token).await?;
-    Ok(saved())
+    match verify::connect(&st, &staff.acting(&ip), token).await {
+        Ok(()) => Ok(saved()),
+        // Said beside the token's field on Settings, not on a page of its own.
+        Err(AppError::BadRequest(why)) => super::settings::with_meta_error(&st, &staff, why).await,
+        Err(e) => Err(e),
+    }
 }
 
 /// On the embedded defaults: connect the sandbox's agency system user in one click.
