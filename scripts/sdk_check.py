@@ -17,7 +17,7 @@ APP_ID, APP_SECRET = "100000000000001", "sandbox-app-secret-not-for-production"
 AGENCY, MESSY, NORTHWIND = "1000000001", "2000000003", "2000000002"
 CASEY = "9100000000000001"
 REDIRECT = "http://127.0.0.1:9/callback"  # loopback: allowed like a development-mode app
-SCOPES = ["business_management", "pages_show_list", "ads_management",
+SCOPES = ["business_management", "pages_show_list", "pages_manage_metadata", "ads_management",
           "instagram_basic", "catalog_management"]
 checks = 0
 
@@ -89,6 +89,14 @@ check("catalog and pixel shared", True)
 assigned = AdAccount("act_2200000031", api=user_api).get_assigned_users(
     params={"business": MESSY}, fields=["id", "name", "user_type", "tasks"])
 check("assigned_users read with business=", len(assigned) >= 1)
+# A Page's people: with the Page token (and pages_manage_metadata) only, as Meta's reference says.
+Page("1100000000000031", api=page_api).get_assigned_users(params={"business": MESSY}, fields=["id", "name", "tasks"])
+check("a Page's assigned_users read with its Page token", True)
+try:
+    Page("1100000000000031", api=user_api).get_assigned_users(params={"business": MESSY})
+    check("a Page's assigned_users with a user token is refused", False)
+except FacebookRequestError as e:
+    check("a Page's assigned_users with a user token is refused", e.api_error_code() == 210)
 
 # Refusals in Meta's words.
 try:

@@ -120,6 +120,7 @@ busy-title = Dieser Link wird gerade in einem anderen Fenster freigegeben
 busy-body = Jemand gibt gerade mit diesem Link frei. Warten Sie eine Minute und öffnen Sie ihn erneut, um das Ergebnis zu sehen.
 scope-business_management = Ihre Business-Portfolios verwalten (business_management)
 scope-pages_show_list = die von Ihnen verwalteten Seiten sehen (pages_show_list)
+scope-pages_manage_metadata = sehen und verwalten, wer an Ihren Seiten arbeitet (pages_manage_metadata)
 scope-ads_management = Ihre Werbekonten und Pixel verwalten (ads_management)
 scope-instagram_basic = Ihre Instagram-Konten sehen (instagram_basic)
 scope-catalog_management = Ihre Produktkataloge verwalten (catalog_management)

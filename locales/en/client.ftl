@@ -121,6 +121,7 @@ busy-title = This link is being approved in another window
 busy-body = Someone is approving with this link right now. Wait a minute and open it again to see the result.
 scope-business_management = manage your business portfolios (business_management)
 scope-pages_show_list = see the Pages you manage (pages_show_list)
+scope-pages_manage_metadata = read and manage who works on your Pages (pages_manage_metadata)
 scope-ads_management = manage your ad accounts and pixels (ads_management)
 scope-instagram_basic = see your Instagram accounts (instagram_basic)
 scope-catalog_management = manage your product catalogs (catalog_management)

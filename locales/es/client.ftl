@@ -120,6 +120,7 @@ busy-title = Este enlace se está aprobando en otra ventana
 busy-body = Alguien está aprobando con este enlace ahora mismo. Espera un minuto y ábrelo de nuevo para ver el resultado.
 scope-business_management = administrar tus carteras comerciales (business_management)
 scope-pages_show_list = ver las páginas que administras (pages_show_list)
+scope-pages_manage_metadata = ver y gestionar quién trabaja en tus páginas (pages_manage_metadata)
 scope-ads_management = administrar tus cuentas publicitarias y píxeles (ads_management)
 scope-instagram_basic = ver tus cuentas de Instagram (instagram_basic)
 scope-catalog_management = administrar tus catálogos de productos (catalog_management)

@@ -123,6 +123,7 @@ busy-title = Ce lien est en cours d’approbation dans une autre fenêtre
 busy-body = Quelqu’un approuve avec ce lien en ce moment. Attendez une minute puis rouvrez-le pour voir le résultat.
 scope-business_management = gérer vos portefeuilles business (business_management)
 scope-pages_show_list = voir les Pages que vous gérez (pages_show_list)
+scope-pages_manage_metadata = voir et gérer qui travaille sur vos Pages (pages_manage_metadata)
 scope-ads_management = gérer vos comptes publicitaires et pixels (ads_management)
 scope-instagram_basic = voir vos comptes Instagram (instagram_basic)
 scope-catalog_management = gérer vos catalogues de produits (catalog_management)

@@ -120,6 +120,7 @@ busy-title = Deze link wordt in een ander venster goedgekeurd
 busy-body = Iemand keurt op dit moment goed met deze link. Wacht een minuut en open hem opnieuw om het resultaat te zien.
 scope-business_management = je bedrijfsportfolio's beheren (business_management)
 scope-pages_show_list = de pagina's zien die je beheert (pages_show_list)
+scope-pages_manage_metadata = zien en beheren wie aan je pagina's werkt (pages_manage_metadata)
 scope-ads_management = je advertentieaccounts en pixels beheren (ads_management)
 scope-instagram_basic = je Instagram-accounts zien (instagram_basic)
 scope-catalog_management = je productcatalogi beheren (catalog_management)

@@ -120,6 +120,7 @@ busy-title = Este link está sendo aprovado em outra janela
 busy-body = Alguém está aprovando com este link agora. Aguarde um minuto e abra-o novamente para ver o resultado.
 scope-business_management = gerenciar seus portfólios empresariais (business_management)
 scope-pages_show_list = ver as páginas que você gerencia (pages_show_list)
+scope-pages_manage_metadata = ver e gerenciar quem trabalha nas suas páginas (pages_manage_metadata)
 scope-ads_management = gerenciar suas contas de anúncios e pixels (ads_management)
 scope-instagram_basic = ver suas contas do Instagram (instagram_basic)
 scope-catalog_management = gerenciar seus catálogos de produtos (catalog_management)

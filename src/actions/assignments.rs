@@ -12,6 +12,7 @@ use super::Ctx;
 use super::verify::agency_token;
 use crate::domain::access::AssetKind;
 use crate::error::AppResult;
+use crate::meta::AccessToken;
 use crate::meta::client::bounded;
 use crate::meta::share::CONCURRENCY;
 use crate::store::agencies::Agency;
@@ -76,15 +77,28 @@ pub async fn assign(
         return Ok(HashMap::new());
     }
     let (ids, token, portfolio) = (&ids, &token, &portfolio);
-    let results = bounded(targets, CONCURRENCY, |(asset, tasks)| async move {
+    let assets = bounded(targets, CONCURRENCY, |(asset, tasks)| async move {
         let tasks: Vec<&str> = tasks.iter().map(String::as_str).collect();
         for id in ids {
             if let Err(e) = graph.assign_user(token, &asset, id, &tasks).await {
                 tracing::warn!(error = ?e, asset = %asset, "assignment refused");
             }
         }
+        asset
+    })
+    .await;
+    // A Page's people are read with that Page's token (and pages_manage_metadata), which the
+    // system user holds once it is assigned to the Page: from its `/me/accounts`, read once.
+    let page_tokens: HashMap<String, AccessToken> = graph
+        .my_pages(token)
+        .await
+        .map(|pages| pages.into_iter().map(|p| (p.id, p.access_token)).collect())
+        .unwrap_or_default();
+    let page_tokens = &page_tokens;
+    let results = bounded(assets, CONCURRENCY, |asset| async move {
+        let reader = page_tokens.get(&asset).unwrap_or(token);
         let names = graph
-            .assigned_users(token, &asset, portfolio)
+            .assigned_users(reader, &asset, portfolio)
             .await
             .map(|users| {
                 users

@@ -93,14 +93,17 @@ impl AssetKind {
         }
     }
 
-    /// The Facebook Login permission that listing and sharing this kind needs.
-    pub fn scope(self) -> &'static str {
+    /// The Facebook Login permissions that listing, sharing and reading back this kind
+    /// need. A Page's people (`GET /{page}/assigned_users`: the read-back of user access,
+    /// the inventory of per-person access, the migration radar) need `pages_manage_metadata`
+    /// with the Page's token, as Meta's reference says.
+    pub fn scopes(self) -> &'static [&'static str] {
         match self {
-            Self::Page => "pages_show_list",
-            Self::AdAccount => "ads_management",
-            Self::Instagram => "instagram_basic",
-            Self::Catalog => "catalog_management",
-            Self::Pixel => "ads_management",
+            Self::Page => &["pages_show_list", "pages_manage_metadata"],
+            Self::AdAccount => &["ads_management"],
+            Self::Instagram => &["instagram_basic"],
+            Self::Catalog => &["catalog_management"],
+            Self::Pixel => &["ads_management"],
         }
     }
 }

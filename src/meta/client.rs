@@ -76,7 +76,11 @@ impl fmt::Debug for GraphConfig {
 pub const DEFAULT_VERSION: &str = "v25.0";
 
 /// The scopes Latchkey asks for at most.
-pub const BASE_SCOPES: [&str; 2] = ["business_management", "pages_show_list"];
+pub const BASE_SCOPES: [&str; 3] = [
+    "business_management",
+    "pages_show_list",
+    "pages_manage_metadata",
+];
 
 /// The client. Cheap to clone.
 #[derive(Clone, Debug)]

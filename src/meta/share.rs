@@ -42,9 +42,10 @@ fn full_control(kind: AssetKind) -> &'static str {
 pub fn scopes_for(asks: &[Ask]) -> Vec<&'static str> {
     let mut scopes = vec!["business_management"];
     for a in asks {
-        let s = a.kind.scope();
-        if !scopes.contains(&s) {
-            scopes.push(s);
+        for s in a.kind.scopes() {
+            if !scopes.contains(s) {
+                scopes.push(s);
+            }
         }
     }
     scopes
@@ -55,6 +56,7 @@ pub fn scope_words(scope: &str) -> Text {
     Text::msg(match scope {
         "business_management" => "scope-business_management",
         "pages_show_list" => "scope-pages_show_list",
+        "pages_manage_metadata" => "scope-pages_manage_metadata",
         "ads_management" => "scope-ads_management",
         "instagram_basic" => "scope-instagram_basic",
         "catalog_management" => "scope-catalog_management",

@@ -395,6 +395,33 @@ async fn denial_and_declined_scopes_explain_and_offer_to_try_again() {
             .body
             .contains("see the Pages you manage (pages_show_list)")
     );
+    // A Page request asks for pages_manage_metadata (a Page's people are read with it);
+    // a login without it is explained, naming it, and shares nothing.
+    let start = client.get(&format!("{link}/start")).await;
+    let dialog = url::Url::parse(start.location().unwrap()).unwrap();
+    let scope = dialog
+        .query_pairs()
+        .find(|(k, _)| k == "scope")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    assert!(
+        scope.split(',').any(|s| s == "pages_manage_metadata"),
+        "{scope}"
+    );
+    let without: Vec<&str> = ALL
+        .iter()
+        .copied()
+        .filter(|s| *s != "pages_manage_metadata")
+        .collect();
+    let declined = login(&client, &link, &without, "continue").await;
+    assert!(declined.body.contains("A permission is missing"));
+    assert!(
+        declined
+            .body
+            .contains("read and manage who works on your Pages (pages_manage_metadata)"),
+        "{}",
+        declined.body
+    );
     let retry = client.get("/approve/retry").await;
     assert!(retry.location().unwrap().contains("auth_type=rerequest"));
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM grants")

@@ -437,9 +437,10 @@ impl TestApp {
 }
 
 /// Every permission Latchkey may ask for.
-pub const ALL_SCOPES: [&str; 5] = [
+pub const ALL_SCOPES: [&str; 6] = [
     "business_management",
     "pages_show_list",
+    "pages_manage_metadata",
     "ads_management",
     "instagram_basic",
     "catalog_management",

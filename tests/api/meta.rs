@@ -16,9 +16,10 @@ use serde_json::Value;
 const CASEY: &str = "9100000000000001";
 const AVA: &str = "9100000000000003";
 const REDIRECT: &str = "https://latchkey.test/oauth/callback";
-const ALL_SCOPES: [&str; 5] = [
+const ALL_SCOPES: [&str; 6] = [
     "business_management",
     "pages_show_list",
+    "pages_manage_metadata",
     "ads_management",
     "instagram_basic",
     "catalog_management",
@@ -1172,4 +1173,44 @@ async fn a_partner_assigns_its_own_people_only_within_what_the_owner_permitted()
     );
     let systems = m.graph.system_users(&ava, AGENCY_PORTFOLIO).await.unwrap();
     assert_eq!(systems.len(), 1);
+}
+
+#[tokio::test]
+async fn a_page_s_people_need_its_token_and_pages_manage_metadata() {
+    let m = spawn_sandbox().await;
+    let t = m.token(CASEY);
+    // The person's own token: a Page token is required (#210).
+    let e = m
+        .graph
+        .assigned_users(&t, "1100000000000011", BLOOM)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, GraphError::Permission { code: 210, .. }),
+        "{e:?}"
+    );
+    // The Page's token, from a login without pages_manage_metadata: refused in Meta's words
+    // (#10), never an empty list that would read as "nobody has access".
+    let narrow = AccessToken(m.sandbox.issue_token(
+        CASEY,
+        &["business_management", "pages_show_list"],
+        3600,
+    ));
+    let page = m.page_token(&narrow, "1100000000000011").await;
+    let e = m
+        .graph
+        .assigned_users(&page, "1100000000000011", BLOOM)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, GraphError::Permission { code: 10, .. }),
+        "{e:?}"
+    );
+    // Both: the Page's people are read.
+    let page = m.page_token(&t, "1100000000000011").await;
+    let read = m
+        .graph
+        .assigned_users(&page, "1100000000000011", BLOOM)
+        .await;
+    assert!(read.is_ok(), "{read:?}");
 }

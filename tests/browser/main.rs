@@ -350,11 +350,26 @@ async fn link_from_mailbox(b: &Browser, base: &str, subject: &str, label: &str) 
     link.attr("href").await.unwrap().unwrap()
 }
 
-/// The client logs in with the sandbox dialog as `person`.
+/// The client logs in with the sandbox dialog as `person`. Every journey asks for Pages, so
+/// the dialog's `scope` (classic login) must carry `pages_manage_metadata`, which reading a
+/// Page's people needs at Meta.
 async fn sandbox_login(c: &Browser, person_css: &str, label: &str) {
     c.click(label, ".cta a.button").await;
     c.find(label, "form[action='/sandbox/www/dialog/oauth/confirm']")
         .await;
+    let dialog = c.client.current_url().await.expect("dialog url");
+    let scope = dialog
+        .query_pairs()
+        .find(|(k, _)| k == "scope")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    if !scope.split(',').any(|s| s == "pages_manage_metadata") {
+        c.fail(
+            label,
+            &format!("the login dialog's scope lacks pages_manage_metadata: {scope}"),
+        )
+        .await;
+    }
     c.shot(&format!("{label}-dialog")).await;
     c.click(label, person_css).await;
     c.click(label, "button[value='continue']").await;

@@ -71,9 +71,10 @@ impl Demo {
     /// A fresh year-long token of the demo agency's system user, as an agency would paste
     /// from Business Settings.
     pub fn system_user_token(&self) -> String {
-        const SCOPES: [&str; 5] = [
+        const SCOPES: [&str; 6] = [
             "business_management",
             "pages_show_list",
+            "pages_manage_metadata",
             "ads_management",
             "instagram_basic",
             "catalog_management",

@@ -235,6 +235,12 @@ pub(super) fn assigned_users(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
     }
     match m {
         Method::GET => {
+            // Meta's reference for a Page's assigned users: a Page token, and
+            // pages_manage_metadata — refused in Meta's words without either.
+            if asset.kind == "page" {
+                page_token(c, asset_id)?;
+                c.need("pages_manage_metadata")?;
+            }
             let Some(business) = p.get("business") else {
                 return Err(err(100, None, "(#100) The parameter business is required"));
             };

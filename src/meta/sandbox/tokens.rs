@@ -140,7 +140,7 @@ pub(super) fn me_accounts(
     now: i64,
 ) -> GResult {
     let w = &g.world;
-    let pages: Vec<(String, Vec<String>, Option<String>)> = w
+    let mut pages: Vec<(String, Vec<String>, Option<String>)> = w
         .roles
         .iter()
         .filter(|r| r.person_id == c.info.person_id)
@@ -155,6 +155,20 @@ pub(super) fn me_accounts(
                 .is_some_and(|b| w.personal_access_ended(&c.info.person_id, b, now))
         })
         .collect();
+    // Pages a business assigned the caller to (an agency's system user on a client's Page
+    // shared with the agency) are listed too, with the tasks assigned: that is where the
+    // caller gets the Page token those Pages' own edges need.
+    for a in &w.assignments {
+        let mine = w
+            .member_by_bsuid(&a.bsuid)
+            .is_some_and(|m| m.person_id == c.info.person_id);
+        if mine
+            && !pages.iter().any(|(id, _, _)| id == &a.asset_id)
+            && let Some(asset) = w.asset(&a.asset_id).filter(|x| x.kind == "page")
+        {
+            pages.push((asset.id.clone(), a.tasks.clone(), asset.owner.clone()));
+        }
+    }
     let mut items = Vec::new();
     for (page_id, tasks, _) in pages {
         // Deterministic per user token and Page, so listing twice does not mint new tokens.

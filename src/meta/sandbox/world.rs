@@ -26,6 +26,7 @@ pub const CONFIGURATIONS: &[(&str, &[&str])] = &[
         &[
             "business_management",
             "pages_show_list",
+            "pages_manage_metadata",
             "ads_management",
             "instagram_basic",
             "catalog_management",
@@ -33,7 +34,11 @@ pub const CONFIGURATIONS: &[(&str, &[&str])] = &[
     ),
     (
         "300000000000002",
-        &["business_management", "pages_show_list"],
+        &[
+            "business_management",
+            "pages_show_list",
+            "pages_manage_metadata",
+        ],
     ),
 ];
 
