@@ -23,7 +23,7 @@ async fn main() -> anyhow::Result<()> {
     let graph = GraphClient::new(GraphConfig {
         graph_base: format!("{base}/sandbox/graph"),
         dialog_base: format!("{base}/sandbox/www"),
-        version: "v25.0".into(),
+        version: "v27.0".into(),
         app_id: APP_ID.into(),
         app_secret: APP_SECRET.into(),
         redirect_uri: format!("{base}/oauth/callback"),

@@ -37,13 +37,13 @@ def login(person):
     form += [("grant", s) for s in SCOPES]
     r = requests.post(f"{BASE}/sandbox/www/dialog/oauth/confirm", data=form, allow_redirects=False)
     code = urllib.parse.parse_qs(urllib.parse.urlparse(r.headers["location"]).query)["code"][0]
-    r = requests.get(f"{BASE}/sandbox/graph/v25.0/oauth/access_token", params={
+    r = requests.get(f"{BASE}/sandbox/graph/v27.0/oauth/access_token", params={
         "client_id": APP_ID, "client_secret": APP_SECRET, "redirect_uri": REDIRECT, "code": code})
     return r.json()["access_token"]
 
 
 def api(token):
-    a = FacebookAdsApi.init(APP_ID, APP_SECRET, token, api_version="v25.0", crash_log=False)
+    a = FacebookAdsApi.init(APP_ID, APP_SECRET, token, api_version="v27.0", crash_log=False)
     a._session.GRAPH = f"{BASE}/sandbox/graph"  # the session's documented Graph URL attribute
     return a
 

@@ -196,6 +196,17 @@ pub fn build_meta(
     clock: &Clock,
 ) -> anyhow::Result<(GraphClient, Option<Sandbox>)> {
     let redirect_uri = format!("{base_url}/oauth/callback");
+    if let Some((at, days)) =
+        crate::meta::versions::warning(&settings.meta_api_version, clock.now())
+    {
+        tracing::warn!(
+            version = %settings.meta_api_version,
+            expires = %crate::clock::format_day(at),
+            days_left = days,
+            newest = crate::meta::versions::NEWEST,
+            "Meta stops serving the configured Graph API version soon (or already has): set LATCHKEY_META_API_VERSION to the newest"
+        );
+    }
     let mut cfg = GraphConfig {
         graph_base: settings.meta_graph_url.clone(),
         dialog_base: settings.meta_dialog_url.clone(),

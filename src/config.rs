@@ -138,7 +138,7 @@ pub struct Settings {
     pub meta_dialog_url: String,
 
     /// Graph API version.
-    #[arg(long, env = "LATCHKEY_META_API_VERSION", default_value = "v25.0")]
+    #[arg(long, env = "LATCHKEY_META_API_VERSION", default_value = crate::meta::client::DEFAULT_VERSION)]
     pub meta_api_version: String,
 
     /// Facebook Login for Business: the configuration id (its permission set) the login

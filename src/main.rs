@@ -56,8 +56,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             sandbox.development_mode = true;
             println!(
-                "Meta sandbox: Graph API at {}/sandbox/graph/v25.0/, login dialog at {}/sandbox/www/v25.0/dialog/oauth, admin at {base}/sandbox",
-                base, base
+                "Meta sandbox: Graph API at {base}/sandbox/graph/{v}/, login dialog at {base}/sandbox/www/{v}/dialog/oauth, admin at {base}/sandbox",
+                v = latchkey::meta::versions::NEWEST,
             );
             println!(
                 "redirect URIs: {} (and any http://localhost or http://127.0.0.1 one)",

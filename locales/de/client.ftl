@@ -131,6 +131,7 @@ graph-transient = Facebook hat nicht rechtzeitig geantwortet. Bitte versuchen Si
 graph-throttled = Facebook hat uns gebeten, langsamer zu machen. Bitte versuchen Sie es in ein paar Minuten erneut.
 graph-token = Ihre Facebook-Anmeldung ist abgelaufen oder wurde geändert. Bitte melden Sie sich erneut mit Facebook an.
 graph-app-access = Meta erlaubt dieser App die Arbeit mit dieser Asset-Art noch nicht. Die Agentur wurde informiert; Sie können die anderen Assets jetzt teilen.
+graph-version-gone = Latchkey ist für eine Version der Meta-API eingerichtet, die Meta nicht mehr anbietet. Die Agentur wurde informiert und behebt das; bitte versuchen Sie es später erneut.
 graph-permission = Zum Teilen brauchen Sie volle Kontrolle (Administratorzugriff) über dieses Asset. Bitten Sie einen Administrator des Business-Portfolios, es zu teilen oder Ihnen volle Kontrolle zu geben.
 graph-already-shared = Dieses Asset ist bereits mit der Agentur geteilt.
 graph-not-in-portfolio = Dieses Asset gehört zu keinem Business-Portfolio, das Sie verwalten. Verschieben Sie es in den Meta-Unternehmenseinstellungen in Ihr Business-Portfolio und versuchen Sie es erneut.

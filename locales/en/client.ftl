@@ -132,6 +132,7 @@ graph-transient = Facebook did not answer in time. Please try again in a minute.
 graph-throttled = Facebook asked us to slow down. Please try again in a few minutes.
 graph-token = Your Facebook login has expired or was changed. Please log in with Facebook again.
 graph-app-access = Meta does not yet let this app work with this kind of asset. The agency has been told; you can share the other assets now.
+graph-version-gone = Latchkey is set up for a version of Meta's API that Meta no longer serves. The agency has been told and will fix it; please try again later.
 graph-permission = You need full control (admin access) of this asset to share it. Ask an admin of the business portfolio to share it, or to give you full control.
 graph-already-shared = This asset is already shared with the agency.
 graph-not-in-portfolio = This asset is not in a business portfolio you manage. Move it into your business portfolio in Meta Business Settings, then try again.

@@ -131,6 +131,7 @@ graph-transient = Facebook no respondió a tiempo. Inténtalo de nuevo en un min
 graph-throttled = Facebook nos pidió ir más despacio. Inténtalo de nuevo en unos minutos.
 graph-token = Tu sesión de Facebook ha caducado o ha cambiado. Vuelve a iniciar sesión con Facebook.
 graph-app-access = Meta todavía no permite que esta aplicación trabaje con este tipo de activo. Hemos avisado a la agencia; puedes compartir los demás activos ahora.
+graph-version-gone = Latchkey está configurado para una versión de la API de Meta que Meta ya no ofrece. Hemos avisado a la agencia y lo solucionará; vuelve a intentarlo más tarde.
 graph-permission = Necesitas control total (acceso de administrador) de este activo para compartirlo. Pide a un administrador de la cartera comercial que lo comparta o que te dé control total.
 graph-already-shared = Este activo ya está compartido con la agencia.
 graph-not-in-portfolio = Este activo no está en una cartera comercial que administres. Muévelo a tu cartera comercial en la configuración del negocio de Meta y vuelve a intentarlo.

@@ -134,6 +134,7 @@ graph-transient = Facebook n’a pas répondu à temps. Veuillez réessayer dans
 graph-throttled = Facebook nous a demandé de ralentir. Veuillez réessayer dans quelques minutes.
 graph-token = Votre connexion Facebook a expiré ou a changé. Veuillez vous reconnecter avec Facebook.
 graph-app-access = Meta ne permet pas encore à cette application de travailler avec ce type d’actif. L’agence a été informée ; vous pouvez partager les autres actifs dès maintenant.
+graph-version-gone = Latchkey est configuré pour une version de l’API de Meta que Meta ne sert plus. L’agence a été informée et va corriger cela ; réessayez plus tard.
 graph-permission = Il vous faut le contrôle total (accès administrateur) de cet actif pour le partager. Demandez à un administrateur du portefeuille business de le partager ou de vous donner le contrôle total.
 graph-already-shared = Cet actif est déjà partagé avec l’agence.
 graph-not-in-portfolio = Cet actif n’est pas dans un portefeuille business que vous gérez. Déplacez-le dans votre portefeuille business dans les paramètres business de Meta, puis réessayez.

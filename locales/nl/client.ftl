@@ -131,6 +131,7 @@ graph-transient = Facebook antwoordde niet op tijd. Probeer het over een minuut 
 graph-throttled = Facebook vroeg ons het rustiger aan te doen. Probeer het over een paar minuten opnieuw.
 graph-token = Je Facebook-aanmelding is verlopen of gewijzigd. Meld je opnieuw aan met Facebook.
 graph-app-access = Meta laat deze app nog niet met dit soort asset werken. Het bureau is op de hoogte gebracht; je kunt de andere assets nu delen.
+graph-version-gone = Latchkey is ingesteld op een versie van de Meta-API die Meta niet meer aanbiedt. Het bureau is op de hoogte en lost het op; probeer het later opnieuw.
 graph-permission = Je hebt volledige controle (beheerderstoegang) over deze asset nodig om hem te delen. Vraag een beheerder van het bedrijfsportfolio om hem te delen of je volledige controle te geven.
 graph-already-shared = Deze asset is al gedeeld met het bureau.
 graph-not-in-portfolio = Deze asset zit niet in een bedrijfsportfolio dat jij beheert. Verplaats hem naar je bedrijfsportfolio in de Meta-bedrijfsinstellingen en probeer het opnieuw.

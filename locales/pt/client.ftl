@@ -131,6 +131,7 @@ graph-transient = O Facebook não respondeu a tempo. Tente novamente em um minut
 graph-throttled = O Facebook pediu que fôssemos mais devagar. Tente novamente em alguns minutos.
 graph-token = Seu login do Facebook expirou ou foi alterado. Entre novamente com o Facebook.
 graph-app-access = A Meta ainda não permite que este aplicativo trabalhe com este tipo de ativo. A agência foi avisada; você pode compartilhar os outros ativos agora.
+graph-version-gone = O Latchkey está configurado para uma versão da API da Meta que a Meta não oferece mais. A agência foi avisada e vai corrigir isso; tente novamente mais tarde.
 graph-permission = Você precisa de controle total (acesso de administrador) deste ativo para compartilhá-lo. Peça a um administrador do portfólio empresarial que o compartilhe ou que lhe dê controle total.
 graph-already-shared = Este ativo já está compartilhado com a agência.
 graph-not-in-portfolio = Este ativo não está em um portfólio empresarial que você gerencia. Mova-o para o seu portfólio nas configurações do negócio da Meta e tente novamente.

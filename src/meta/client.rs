@@ -72,8 +72,8 @@ impl fmt::Debug for GraphConfig {
     }
 }
 
-/// The default Graph API version.
-pub const DEFAULT_VERSION: &str = "v25.0";
+/// The default Graph API version: the newest Meta lists (see [`super::versions`]).
+pub const DEFAULT_VERSION: &str = super::versions::NEWEST;
 
 /// The scopes Latchkey asks for at most.
 pub const BASE_SCOPES: [&str; 3] = [

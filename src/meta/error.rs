@@ -32,6 +32,9 @@ pub enum GraphError {
     /// The asset is not in the portfolio or owned by another (3996, 3918).
     #[error("asset not in the portfolio ({code})")]
     NotInPortfolio { code: i64 },
+    /// Meta no longer serves the configured API version (2635): the operator must move on.
+    #[error("API version no longer served (2635)")]
+    VersionGone,
     /// A parameter was wrong (100), including a reused login code.
     #[error("invalid parameter: {message}")]
     InvalidParameter { message: String },
@@ -60,6 +63,7 @@ impl GraphError {
             Self::Throttled { .. } => "graph-throttled",
             Self::TokenInvalid { .. } => "graph-token",
             Self::AppAccess { .. } => "graph-app-access",
+            Self::VersionGone => "graph-version-gone",
             Self::Permission { .. } => "graph-permission",
             Self::AlreadyShared => "graph-already-shared",
             Self::NotInPortfolio { .. } => "graph-not-in-portfolio",
@@ -112,6 +116,7 @@ pub fn classify(e: &ErrorBody, usage_wait: Option<Duration>) -> GraphError {
         (1 | 2, _) => GraphError::Transient { code },
         _ if e.is_transient == Some(true) => GraphError::Transient { code },
         (270, _) => GraphError::AppAccess { code },
+        (2635, _) => GraphError::VersionGone,
         (10 | 200..=299, _) => GraphError::Permission {
             code,
             message: e.message.clone(),

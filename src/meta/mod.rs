@@ -8,6 +8,7 @@ pub mod pacing;
 pub mod sandbox;
 pub mod share;
 pub mod signed_request;
+pub mod versions;
 pub mod wire;
 
 pub use client::{AccessToken, GraphClient, GraphConfig};

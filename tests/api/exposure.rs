@@ -103,8 +103,8 @@ async fn with_a_real_meta_app_no_sandbox_route_exists() {
         "/sandbox",
         "/sandbox/mail",
         "/sandbox/mail/000000000001-00000001.eml",
-        "/sandbox/graph/v25.0/me",
-        "/sandbox/www/v25.0/dialog/oauth",
+        "/sandbox/graph/v27.0/me",
+        "/sandbox/www/v27.0/dialog/oauth",
     ] {
         assert_eq!(app.get(path).await.status, 404, "{path}");
     }

@@ -170,7 +170,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{file}", &format!("{}.css", ids.agency))
         .replace("{token}", &ids.link_token)
         .replace("{name}", "000000000001-00000001.eml")
-        .replace("{version}", "v25.0")
+        .replace("{version}", "v27.0")
         .replace("{*path}", "me")
         .replace("{code}", "18c2f5a1b00-0000000000000000")
 }

@@ -36,7 +36,7 @@ fn config(base: &str, secret: &str) -> GraphConfig {
     GraphConfig {
         graph_base: format!("{base}/sandbox/graph"),
         dialog_base: format!("{base}/sandbox/www"),
-        version: "v25.0".into(),
+        version: "v27.0".into(),
         app_id: APP_ID.into(),
         app_secret: secret.into(),
         redirect_uri: REDIRECT.into(),
@@ -82,7 +82,7 @@ impl Meta {
 
     async fn raw(&self, path_and_query: &str) -> (u16, Value) {
         let r = reqwest::get(format!(
-            "{}/sandbox/graph/v25.0/{path_and_query}",
+            "{}/sandbox/graph/v27.0/{path_and_query}",
             self.base
         ))
         .await
@@ -267,7 +267,7 @@ async fn me_businesses_pages_and_full_pagination() {
     );
     let next = first["paging"]["next"].as_str().unwrap();
     assert!(next.starts_with(&format!(
-        "{}/sandbox/graph/v25.0/{NORTHWIND}/owned_pages?",
+        "{}/sandbox/graph/v27.0/{NORTHWIND}/owned_pages?",
         m.base
     )));
     assert!(first["paging"].get("previous").is_none());
@@ -616,7 +616,7 @@ async fn throttling_waits_as_the_headers_say() {
     });
     let tok = t.expose();
     let r = reqwest::get(format!(
-        "{}/sandbox/graph/v25.0/{NORTHWIND}/owned_pages?access_token={tok}&appsecret_proof={}",
+        "{}/sandbox/graph/v27.0/{NORTHWIND}/owned_pages?access_token={tok}&appsecret_proof={}",
         m.base,
         proof(tok)
     ))
@@ -639,7 +639,7 @@ async fn throttling_waits_as_the_headers_say() {
         ..Faults::default()
     });
     let r = reqwest::get(format!(
-        "{}/sandbox/graph/v25.0/me?access_token={tok}&appsecret_proof={}",
+        "{}/sandbox/graph/v27.0/me?access_token={tok}&appsecret_proof={}",
         m.base,
         proof(tok)
     ))
@@ -783,7 +783,7 @@ async fn wire_shapes_match_meta_graph_md() {
     assert_eq!(keys(&accounts["paging"]), vec!["cursors", "next"]);
 
     let (_, dbg) = reqwest::get(format!(
-        "{}/sandbox/graph/v25.0/debug_token?input_token={tok}&access_token={APP_ID}|{APP_SECRET}",
+        "{}/sandbox/graph/v27.0/debug_token?input_token={tok}&access_token={APP_ID}|{APP_SECRET}",
         m.base
     ))
     .await
@@ -1018,7 +1018,7 @@ async fn the_embedded_sandbox_is_mounted_with_its_admin_page() {
 async fn dialog_status(base: &str, redirect: &str) -> u16 {
     let redirect: String = url::form_urlencoded::byte_serialize(redirect.as_bytes()).collect();
     let url = format!(
-        "{base}/sandbox/www/v25.0/dialog/oauth?client_id={APP_ID}&redirect_uri={redirect}&state=s&scope=business_management"
+        "{base}/sandbox/www/v27.0/dialog/oauth?client_id={APP_ID}&redirect_uri={redirect}&state=s&scope=business_management"
     );
     reqwest::get(url).await.unwrap().status().as_u16()
 }
@@ -1213,4 +1213,35 @@ async fn a_page_s_people_need_its_token_and_pages_manage_metadata() {
         .assigned_users(&page, "1100000000000011", BLOOM)
         .await;
     assert!(read.is_ok(), "{read:?}");
+}
+
+#[tokio::test]
+async fn a_version_past_its_date_is_refused_as_meta_does_and_named_plainly() {
+    let m = spawn_sandbox().await;
+    let t = m.token(CASEY);
+    // A client still on v25.0, which Meta stops serving on 23 February 2027
+    // (shared/META_GRAPH.md): served until then.
+    let mut old = config(&m.base, APP_SECRET);
+    old.version = "v25.0".into();
+    let graph = GraphClient::new(old).unwrap();
+    let expiry = latchkey::meta::versions::expires_at("v25.0").unwrap();
+    if m.clock.now() < expiry {
+        assert!(graph.me(&t).await.is_ok());
+    }
+    m.clock.advance((expiry - m.clock.now()).max(0));
+    let e = graph.me(&t).await.unwrap_err();
+    assert_eq!(e, GraphError::VersionGone);
+    assert!(e.plain().contains("Meta no longer serves"), "{}", e.plain());
+    let r = reqwest::get(format!("{}/sandbox/graph/v25.0/me", m.base))
+        .await
+        .unwrap();
+    let (status, body): (u16, Value) = (r.status().as_u16(), r.json().await.unwrap());
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], 2635);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Please update to the latest version: v27.0")
+    );
 }

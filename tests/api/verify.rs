@@ -530,3 +530,33 @@ async fn a_portfolio_id_meta_does_not_know_is_refused_where_it_is_entered() {
     let r = app.post("/settings", &settings(AGENCY_PORTFOLIO)).await;
     assert_eq!(r.location(), Some("/settings?notice=saved"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn staff_are_warned_sixty_days_before_meta_stops_serving_the_api_version() {
+    let mut s = crate::helpers::test_settings().await;
+    s.meta_api_version = "v25.0".into();
+    let app = crate::helpers::spawn_with(s).await;
+    app.setup_and_login().await;
+    let expiry = latchkey::meta::versions::expires_at("v25.0").unwrap();
+    let now = app.clock.now();
+    if now < expiry - 61 * 86_400 {
+        app.clock.advance(expiry - 61 * 86_400 - now);
+        assert!(!app.get("/").await.body.contains("Meta stops serving"));
+    }
+    app.clock.advance(expiry - 30 * 86_400 - app.clock.now());
+    app.login("owner@acme.test", PASSWORD).await;
+    let home = app.get("/").await.body;
+    assert!(
+        home.contains("Meta stops serving Graph API v25.0 on 23 February 2027 (in 30 days)")
+            && home.contains("LATCHKEY_META_API_VERSION=v27.0"),
+        "{home}"
+    );
+    // The default is the newest version: nothing to say.
+    let fresh = spawn_app().await;
+    fresh.setup_and_login().await;
+    fresh
+        .clock
+        .advance(expiry - 30 * 86_400 - fresh.clock.now());
+    fresh.login("owner@acme.test", PASSWORD).await;
+    assert!(!fresh.get("/").await.body.contains("Meta stops serving"));
+}

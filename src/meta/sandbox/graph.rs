@@ -294,6 +294,16 @@ pub async fn handle(
             None,
             &format!("Unknown path components: /{version}/{path}"),
         ))
+    } else if crate::meta::versions::is_gone(&version, now) {
+        // A version past its date, on the sandbox's clock, as Meta answers it.
+        Err(err(
+            2635,
+            None,
+            &format!(
+                "(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: {}.",
+                crate::meta::versions::NEWEST
+            ),
+        ))
     } else if g.faults.throttle_next > 0 {
         g.faults.throttle_next -= 1;
         throttled = true;

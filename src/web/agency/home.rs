@@ -24,6 +24,27 @@ struct Dashboard {
     connection: (String, bool),
     /// What needs someone: (words, link, urgent).
     todo: Vec<(String, &'static str, bool)>,
+    /// Meta stops serving the configured API version soon (or has): what to do.
+    version_warning: Option<String>,
+}
+
+/// The operator's warning about the Graph API version, from [`WARN_DAYS`] before its end.
+///
+/// [`WARN_DAYS`]: crate::meta::versions::WARN_DAYS
+fn version_warning(version: &str, now: i64) -> Option<String> {
+    let (at, days) = crate::meta::versions::warning(version, now)?;
+    let newest = crate::meta::versions::NEWEST;
+    Some(if days < 0 {
+        format!(
+            "Meta stopped serving Graph API {version} on {}: shares and checks fail until the operator sets LATCHKEY_META_API_VERSION={newest}.",
+            format_day(at)
+        )
+    } else {
+        format!(
+            "Meta stops serving Graph API {version} on {} (in {days} days). Ask the operator to set LATCHKEY_META_API_VERSION={newest} before then.",
+            format_day(at)
+        )
+    })
 }
 
 /// "3 grants", "1 grant".
@@ -178,5 +199,6 @@ pub async fn dashboard(
         can_manage: staff.role.can_manage(),
         connection: connection_health(&connection, now),
         todo: todo_items(&todo, now),
+        version_warning: version_warning(&st.graph.config().version, now),
     })
 }
