@@ -59,6 +59,19 @@ async fn store_token(ctx: &Ctx, actor: &Actor, token: AccessToken) -> AppResult<
             "That is a person's token, not a system user's. A person's access stops when your agency's people move to managed Meta accounts, and leaves with them; create a system user in Meta Business Settings → Users → System users and paste its token.".into(),
         ));
     }
+    // Only an Admin system user may list the portfolio's system users, which assigning your
+    // people to shared assets starts with: an Employee one would connect and then silently
+    // assign nobody.
+    let portfolio = agencies::get(&ctx.db.pool, actor.agency_id)
+        .await?
+        .and_then(|a| a.portfolio_id);
+    if let Some(portfolio) = portfolio
+        && let Err(GraphError::Permission { .. }) = ctx.graph.system_users(&token, &portfolio).await
+    {
+        return Err(AppError::BadRequest(format!(
+            "That system user is not an Admin of your business portfolio ({portfolio}), so Meta does not let it assign your people to your clients' assets. In Meta Business Settings → Users → System users, give it the Admin role (or create an Admin system user) and paste its token."
+        )));
+    }
     let now = ctx.clock.now();
     let sealed = ctx.secrets.seal(token.expose());
     let mut tx = ctx.db.begin().await?;

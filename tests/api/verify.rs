@@ -7,9 +7,10 @@ use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, SYSTEM_USER};
 use crate::helpers::{PASSWORD, TestApp, approve_as, path_of, spawn_app, spawn_client_of};
 
 const CASEY: &str = "9100000000000001";
-const ALL: [&str; 5] = [
+const ALL: [&str; 6] = [
     "business_management",
     "pages_show_list",
+    "pages_manage_metadata",
     "ads_management",
     "instagram_basic",
     "catalog_management",
@@ -559,4 +560,29 @@ async fn staff_are_warned_sixty_days_before_meta_stops_serving_the_api_version()
         .advance(expiry - 30 * 86_400 - fresh.clock.now());
     fresh.login("owner@acme.test", PASSWORD).await;
     assert!(!fresh.get("/").await.body.contains("Meta stops serving"));
+}
+
+#[tokio::test]
+async fn an_employee_system_user_is_refused_with_how_to_fix_it() {
+    let app = spawn_app().await;
+    crate::approve::agency(&app).await;
+    let sandbox = app.state.sandbox.as_ref().unwrap();
+    sandbox.set_role(AGENCY_PORTFOLIO, SYSTEM_USER, "EMPLOYEE");
+    let token = sandbox.issue_token(SYSTEM_USER, &ALL, 3600);
+    let r = app.post("/settings/meta", &[("token", &token)]).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("not an Admin of your business portfolio")
+            && r.body.contains("give it the Admin role"),
+        "{}",
+        r.body
+    );
+    let stored: Option<String> = sqlx::query_scalar("SELECT meta_token_sealed FROM agencies")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(stored.is_none(), "nothing stored");
+    sandbox.set_role(AGENCY_PORTFOLIO, SYSTEM_USER, "ADMIN");
+    let r = app.post("/settings/meta", &[("token", &token)]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
 }

@@ -217,6 +217,22 @@ impl Sandbox {
         g.persistence.save(&w);
     }
 
+    /// Changes a person's role in a business (`ADMIN`, `EMPLOYEE`), as Business Settings
+    /// would: for trying what an Employee system user can and cannot do.
+    pub fn set_role(&self, business_id: &str, person_id: &str, role: &str) {
+        let mut g = self.lock();
+        for m in g
+            .world
+            .members
+            .iter_mut()
+            .filter(|m| m.business_id == business_id && m.person_id == person_id)
+        {
+            m.role = role.to_owned();
+        }
+        let w = g.world.clone();
+        g.persistence.save(&w);
+    }
+
     /// Issues a user token directly, as if the person had logged in (tests and benchmarks).
     pub fn issue_token(&self, person_id: &str, scopes: &[&str], ttl_secs: i64) -> String {
         let now = self.clock.now();
