@@ -117,6 +117,13 @@ pub fn classify(e: &ErrorBody, usage_wait: Option<Duration>) -> GraphError {
         _ if e.is_transient == Some(true) => GraphError::Transient { code },
         (270, _) => GraphError::AppAccess { code },
         (2635, _) => GraphError::VersionGone,
+        // The app lacks a capability Meta grants through App Review (partner sharing has been
+        // limited since June 2021): code 3, or #10/#200 worded about the application rather
+        // than the person. The agency's to fix, never the client's fault.
+        (3, _) => GraphError::AppAccess { code },
+        (10 | 200..=299, _) if e.message.contains("Application does not have") => {
+            GraphError::AppAccess { code }
+        }
         (10 | 200..=299, _) => GraphError::Permission {
             code,
             message: e.message.clone(),
@@ -215,6 +222,15 @@ mod tests {
             classify(&body(368, None), None),
             GraphError::Other { code: 368, .. }
         ));
+        assert_eq!(classify(&body(2635, None), None), GraphError::VersionGone);
+        // The app's missing capability is not the client's missing permission.
+        assert_eq!(
+            classify(&body(3, None), None),
+            GraphError::AppAccess { code: 3 }
+        );
+        let mut app = body(10, None);
+        app.message = "(#10) Application does not have permission for this action".into();
+        assert_eq!(classify(&app, None), GraphError::AppAccess { code: 10 });
         assert!(GraphError::Transient { code: 1 }.is_retryable());
         assert!(!GraphError::AlreadyShared.is_retryable());
     }
