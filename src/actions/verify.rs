@@ -544,23 +544,62 @@ pub async fn offboard(
             HashMap::new()
         };
     let outcomes = bounded(partner, CONCURRENCY, |g| {
-        let (graph, portfolio) = (ctx.graph.clone(), portfolio.clone());
-        let token = match g.kind {
+        let (graph, portfolio, system) = (ctx.graph.clone(), portfolio.clone(), token.clone());
+        let owner_side = match g.kind {
             AssetKind::Page => page_tokens.get(&g.asset_id).cloned(),
             _ => Some(token.clone()),
         };
         async move {
-            let r = match token {
-                Some(t) => graph
+            // The agency's own side first: Meta documents it for Pages and ad accounts, and
+            // it needs no Page token (which an agency given Advertise or View never holds).
+            let agency_side = graph
+                .leave_client_asset(&system, &portfolio, g.kind, &g.asset_id)
+                .await;
+            let r = match (agency_side, owner_side) {
+                (Some(Ok(())), _) => Ok(()),
+                // Then the owner's side, where the agency holds what it needs.
+                (_, Some(t)) => graph
                     .remove_partner(&t, &g.asset_id, &portfolio)
                     .await
                     .map_err(|e| e.plain().to_owned()),
-                None => Err(NO_PAGE_TOKEN.to_owned()),
+                (Some(Err(e)), None) => Err(e.plain().to_owned()),
+                (None, None) => Err(NO_PAGE_TOKEN.to_owned()),
             };
             (g, r)
         }
     })
     .await;
+    // Read back either way: an asset Meta still lists as shared with the agency was not
+    // removed, whatever the call answered.
+    let mut still_listed: Vec<String> = Vec::new();
+    let mut kinds: Vec<AssetKind> = Vec::new();
+    for (g, r) in &outcomes {
+        if r.is_ok() && !kinds.contains(&g.kind) {
+            kinds.push(g.kind);
+        }
+    }
+    for kind in kinds {
+        if let Ok(rows) = ctx
+            .graph
+            .business_assets(&token, &portfolio, kind, crate::meta::client::Edge::Client)
+            .await
+        {
+            still_listed.extend(rows.into_iter().map(|r| r.id));
+        }
+    }
+    let outcomes: Vec<_> = outcomes
+        .into_iter()
+        .map(|(g, r)| {
+            let r = r.and_then(|()| {
+                if still_listed.contains(&g.asset_id) {
+                    Err("Meta still lists it as shared with your agency.".to_owned())
+                } else {
+                    Ok(())
+                }
+            });
+            (g, r)
+        })
+        .collect();
     let now = ctx.clock.now();
     let mut results = Vec::new();
     let mut tx = ctx.db.begin().await?;

@@ -547,6 +547,36 @@ impl GraphClient {
         .await
     }
 
+    /// The agency's business gives up a client's Page or ad account shared with it
+    /// (`DELETE /{business}/pages?page_id=…`, `…/ad_accounts?adaccount_id=…`), with its own
+    /// admin system user's token. `None` for kinds Meta has no such edge for.
+    pub async fn leave_client_asset(
+        &self,
+        token: &AccessToken,
+        business: &str,
+        kind: AssetKind,
+        asset_id: &str,
+    ) -> Option<Result<(), GraphError>> {
+        let (edge, param, id) = match kind {
+            AssetKind::Page => ("pages", "page_id", asset_id),
+            AssetKind::AdAccount => (
+                "ad_accounts",
+                "adaccount_id",
+                asset_id.trim_start_matches("act_"),
+            ),
+            _ => return None,
+        };
+        Some(
+            self.write(
+                Method::Delete,
+                &format!("{business}/{edge}"),
+                token,
+                &[(param, id.to_owned())],
+            )
+            .await,
+        )
+    }
+
     /// Gives a business-scoped user tasks on an asset (`POST /{asset}/assigned_users`).
     pub async fn assign_user(
         &self,

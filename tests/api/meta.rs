@@ -7,7 +7,7 @@ use latchkey::Clock;
 use latchkey::domain::access::AssetKind;
 use latchkey::meta::client::{Edge, bounded};
 use latchkey::meta::sandbox::world::{
-    AGENCY_PORTFOLIO, APP_ID, APP_SECRET, BLOOM, MESSY, NORTHWIND,
+    AGENCY_PORTFOLIO, APP_ID, APP_SECRET, BLOOM, MESSY, NORTHWIND, SYSTEM_USER,
 };
 use latchkey::meta::sandbox::{Faults, Sandbox};
 use latchkey::meta::{AccessToken, GraphClient, GraphConfig, GraphError};
@@ -1243,5 +1243,86 @@ async fn a_version_past_its_date_is_refused_as_meta_does_and_named_plainly() {
             .as_str()
             .unwrap()
             .contains("Please update to the latest version: v27.0")
+    );
+}
+
+#[tokio::test]
+async fn an_agency_gives_up_a_shared_page_from_its_own_side_as_meta_specifies() {
+    let m = spawn_sandbox().await;
+    let casey = m.token(CASEY);
+    let page = m.page_token(&casey, "1100000000000031").await;
+    m.graph
+        .share_partner(&page, "1100000000000031", AGENCY_PORTFOLIO, &["ADVERTISE"])
+        .await
+        .unwrap();
+    // Someone who is not an admin of the agency's business cannot give it up for it.
+    let refused = m
+        .graph
+        .leave_client_asset(
+            &casey,
+            AGENCY_PORTFOLIO,
+            AssetKind::Page,
+            "1100000000000031",
+        )
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(refused, GraphError::Permission { code: 200, .. }),
+        "{refused:?}"
+    );
+    // The agency's admin system user can, with no Page token: gone from both sides.
+    let system = AccessToken(m.sandbox.issue_token(SYSTEM_USER, &ALL_SCOPES, 3600));
+    m.graph
+        .leave_client_asset(
+            &system,
+            AGENCY_PORTFOLIO,
+            AssetKind::Page,
+            "1100000000000031",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let listed = m
+        .graph
+        .business_assets(&system, AGENCY_PORTFOLIO, AssetKind::Page, Edge::Client)
+        .await
+        .unwrap();
+    assert!(!listed.iter().any(|a| a.id == "1100000000000031"));
+    assert!(
+        !m.graph
+            .partners(&page, "1100000000000031")
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.id == AGENCY_PORTFOLIO)
+    );
+    // Twice: nothing left to give up, said in Meta's words.
+    let again = m
+        .graph
+        .leave_client_asset(
+            &system,
+            AGENCY_PORTFOLIO,
+            AssetKind::Page,
+            "1100000000000031",
+        )
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(again, GraphError::InvalidParameter { .. }),
+        "{again:?}"
+    );
+    // Kinds Meta has no agency-side edge for are the owner's side only.
+    assert!(
+        m.graph
+            .leave_client_asset(
+                &system,
+                AGENCY_PORTFOLIO,
+                AssetKind::Pixel,
+                "1900000000000031"
+            )
+            .await
+            .is_none()
     );
 }

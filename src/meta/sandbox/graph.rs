@@ -17,7 +17,7 @@ use super::world::{APP_SECRET, TokenInfo, World};
 use super::{Inner, Sandbox};
 
 use super::paging::{page, pick};
-use super::sharing::{EdgeCall, agencies, assigned_users};
+use super::sharing::{EdgeCall, agencies, assigned_users, leave};
 use super::tokens::{debug_token, me_accounts, oauth_token};
 
 /// A Graph error as the emulator answers it.
@@ -587,6 +587,9 @@ fn dispatch(
                         version,
                         &format!("{business}/{edge}"),
                     )))
+                }
+                (Method::DELETE, [business, edge @ ("pages" | "ad_accounts")]) => {
+                    leave(g, &caller, business, edge, p).map(|v| (v, true))
                 }
                 (Method::GET, [business, edge]) if edge_kind(edge).is_some() => {
                     caller.need("business_management")?;

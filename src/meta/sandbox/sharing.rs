@@ -199,6 +199,79 @@ pub(super) fn agencies(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
     }
 }
 
+/// `DELETE /{business}/pages?page_id=…` and `…/ad_accounts?adaccount_id=…`: the partner
+/// business gives up a client's asset shared with it, by its own decision (an admin of the
+/// partner, with `business_management`). Its people's assignments on the asset go with it.
+/// The owner-side `DELETE /{page}/agencies` needs a Page token with MANAGE, which a partner
+/// given Advertise or View never holds: this is the call an agency makes.
+pub(super) fn leave(
+    g: &mut Inner,
+    c: &Caller,
+    business: &str,
+    edge: &str,
+    p: &BTreeMap<String, String>,
+) -> GResult {
+    c.need("business_management")?;
+    let (param, kind) = if edge == "pages" {
+        ("page_id", "page")
+    } else {
+        ("adaccount_id", "ad_account")
+    };
+    let Some(raw) = p.get(param) else {
+        return Err(err(
+            100,
+            None,
+            &format!("(#100) The parameter {param} is required"),
+        ));
+    };
+    let asset_id = if kind == "ad_account" && !raw.starts_with("act_") {
+        format!("act_{raw}")
+    } else {
+        raw.clone()
+    };
+    let w = &g.world;
+    if w.business(business).is_none() {
+        return Err(no_object(business));
+    }
+    if w.membership(business, &c.info.person_id)
+        .is_none_or(|m| m.role != "ADMIN")
+    {
+        return Err(err(
+            200,
+            None,
+            "(#200) Only an admin of the business can remove its assets",
+        ));
+    }
+    if !w.assets.iter().any(|a| a.id == asset_id && a.kind == kind) {
+        return Err(err(
+            100,
+            None,
+            "(#100) Param page_id or adaccount_id must be a valid asset id",
+        ));
+    }
+    let members: Vec<String> = w
+        .members
+        .iter()
+        .filter(|m| m.business_id == business)
+        .map(|m| m.bsuid.clone())
+        .collect();
+    let before = g.world.shares.len();
+    g.world
+        .shares
+        .retain(|s| !(s.asset_id == asset_id && s.business_id == business));
+    if g.world.shares.len() == before {
+        return Err(err(
+            100,
+            None,
+            "(#100) This asset is not shared with this business",
+        ));
+    }
+    g.world
+        .assignments
+        .retain(|a| !(a.asset_id == asset_id && members.contains(&a.bsuid)));
+    Ok(json!({"success": true}))
+}
+
 pub(super) fn assigned_users(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
     let EdgeCall {
         sb,
