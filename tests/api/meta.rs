@@ -772,7 +772,61 @@ async fn wire_shapes_match_meta_graph_md() {
             "type"
         ]
     );
-    assert_eq!(err["error"]["type"], "OAuthException");
+    // Meta's own type for a missing object.
+    assert_eq!(err["error"]["type"], "GraphMethodException");
+    // An edge Graph does not have, in Meta's words.
+    let (status, unknown) = m.raw(&format!("me/no_such_edge?{auth}")).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        (
+            unknown["error"]["code"].as_i64(),
+            unknown["error"]["message"].as_str()
+        ),
+        (Some(2500), Some("Unknown path components: /no_such_edge"))
+    );
+    // A cursor Graph did not hand out is an error, not page 1.
+    let (status, garbage) = m
+        .raw(&format!("me/businesses?{auth}&after=not-a-cursor"))
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(garbage["error"]["code"], 100);
+    // A bad token comes with its challenge header, as Meta's does.
+    let r = reqwest::get(format!(
+        "{}/sandbox/graph/v27.0/me?access_token=EAAbad&appsecret_proof={}",
+        m.base,
+        proof("EAAbad")
+    ))
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(
+        r.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .contains("invalid_token")
+    );
+    // Throttling is an OAuthException, with the business use case's documented fields.
+    m.sandbox.set_faults(Faults {
+        throttle_next: 1,
+        ..Default::default()
+    });
+    let r = reqwest::get(format!(
+        "{}/sandbox/graph/v27.0/{MESSY}/owned_ad_accounts?{auth}",
+        m.base
+    ))
+    .await
+    .unwrap();
+    let usage = r.headers()["x-business-use-case-usage"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let throttled: Value = r.json().await.unwrap();
+    assert_eq!(throttled["error"]["code"], 80001);
+    assert_eq!(throttled["error"]["type"], "OAuthException");
+    let usage: Value = serde_json::from_str(&usage).unwrap();
+    let entry = &usage[MESSY][0];
+    assert!(entry["ads_api_access_tier"].is_string(), "{usage}");
+    m.sandbox.set_faults(Faults::default());
 
     let (_, accounts) = m.raw(&format!("me/accounts?{auth}&limit=2")).await;
     assert_eq!(keys(&accounts), vec!["data", "paging"]);

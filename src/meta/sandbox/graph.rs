@@ -16,7 +16,7 @@ use super::schema::{self, Node, added, asset_node, edge_kind};
 use super::world::{APP_SECRET, TokenInfo, World};
 use super::{Inner, Sandbox};
 
-use super::paging::{page, pick};
+use super::paging::{page, pick, uncursor};
 use super::sharing::{EdgeCall, agencies, assigned_users, leave};
 use super::tokens::{debug_token, me_accounts, oauth_token};
 
@@ -45,7 +45,14 @@ pub(super) fn err(code: i64, subcode: Option<i64>, message: &str) -> GErr {
         // Meta marks service errors and rate limits as transient: the same call succeeds
         // later (rate limits: once usage is regained).
         transient: matches!(code, 1 | 2 | 4 | 17 | 32 | 613 | 80000..=80014),
-        kind: if matches!(code, 190 | 10 | 200..=299 | 100 | 104) {
+        // Meta's `type`: a missing object is a GraphMethodException (100/33), a token,
+        // permission, parameter or rate-limit problem an OAuthException.
+        kind: if code == 100 && subcode == Some(33) {
+            "GraphMethodException"
+        } else if matches!(
+            code,
+            190 | 10 | 200..=299 | 100 | 104 | 2500 | 2635 | 4 | 17 | 32 | 613 | 80000..=80014
+        ) {
             "OAuthException"
         } else {
             "GraphMethodException"
@@ -294,6 +301,16 @@ pub async fn handle(
             None,
             &format!("Unknown path components: /{version}/{path}"),
         ))
+    } else if ["after", "before"]
+        .iter()
+        .any(|k| p.get(*k).is_some_and(|c| uncursor(c).is_none()))
+    {
+        // A cursor Graph did not hand out is an error, never a quiet first page.
+        Err(err(
+            100,
+            None,
+            "(#100) Invalid cursor: use the cursors Graph returned",
+        ))
     } else if crate::meta::versions::is_gone(&version, now) {
         // A version past its date, on the sandbox's clock, as Meta answers it.
         Err(err(
@@ -362,8 +379,18 @@ pub async fn handle(
             (e.status, json!({ "error": inner }))
         }
     };
+    let bad_token = body["error"]["code"] == 190;
     let mut resp = (status, axum::Json(body)).into_response();
     let h = resp.headers_mut();
+    // A token Graph cannot use is answered with its challenge too, as Meta does.
+    if bad_token {
+        h.insert(
+            "www-authenticate",
+            HeaderValue::from_static(
+                "OAuth \"Facebook Platform\" \"invalid_token\" \"Invalid OAuth access token - Cannot parse access token\"",
+            ),
+        );
+    }
     // The app as a whole stays below its limit: the throttling emulated is the business
     // use case's (or the ad account's), which is what Meta applies to these calls.
     let pct = (calls % 50) as i64;
@@ -377,7 +404,7 @@ pub async fn handle(
     if let Some((business, use_case)) = bucket {
         let (count, regain) = if throttled { (100, regain) } else { (pct, 0) };
         if let Ok(v) = HeaderValue::from_str(&format!(
-            r#"{{"{business}":[{{"type":"{use_case}","call_count":{count},"total_cputime":{count},"total_time":{count},"estimated_time_to_regain_access":{regain}}}]}}"#
+            r#"{{"{business}":[{{"type":"{use_case}","call_count":{count},"total_cputime":{count},"total_time":{count},"estimated_time_to_regain_access":{regain},"ads_api_access_tier":"standard_access"}}]}}"#
         )) {
             h.insert("x-business-use-case-usage", v);
         }
@@ -657,6 +684,12 @@ fn dispatch(
                     };
                     answer.map(|v| (v, mutated))
                 }
+                // An edge Graph does not have, in Meta's words.
+                (Method::GET, [_, rest @ ..]) if !rest.is_empty() => Err(err(
+                    2500,
+                    None,
+                    &format!("Unknown path components: /{}", rest.join("/")),
+                )),
                 _ => Err(err(
                     100,
                     None,
