@@ -636,3 +636,118 @@ pub async fn offboard(
     ctx.webhook_bell.notify_one();
     Ok(Ok(results))
 }
+
+/// One line of the Meta preflight: what is checked, how it stands, and whether it is ready.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreflightLine {
+    pub what: String,
+    pub state: String,
+    pub ready: bool,
+}
+
+/// Settings → Meta, before an agency sends its first link: the app, the API version, each
+/// permission Latchkey asks for with its access level at Meta, and the system user's role.
+#[tracing::instrument(skip_all, fields(agency = agency_id))]
+pub async fn preflight(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<PreflightLine>> {
+    let cfg = ctx.graph.config();
+    let mut lines = Vec::new();
+    lines.push(PreflightLine {
+        what: "Meta app".into(),
+        state: if ctx.demo.is_some() {
+            format!("the built-in sandbox app ({})", cfg.app_id)
+        } else {
+            format!("app {}", cfg.app_id)
+        },
+        ready: !cfg.app_id.is_empty(),
+    });
+    let now = ctx.clock.now();
+    let version = &cfg.version;
+    lines.push(match crate::meta::versions::warning(version, now) {
+        Some((at, days)) if days < 0 => PreflightLine {
+            what: "Graph API version".into(),
+            state: format!(
+                "{version}: Meta stopped serving it on {}; set LATCHKEY_META_API_VERSION={}",
+                format_day(at),
+                crate::meta::versions::NEWEST
+            ),
+            ready: false,
+        },
+        Some((at, _)) => PreflightLine {
+            what: "Graph API version".into(),
+            state: format!(
+                "{version}: served until {}; move to {} before then",
+                format_day(at),
+                crate::meta::versions::NEWEST
+            ),
+            ready: false,
+        },
+        None => PreflightLine {
+            what: "Graph API version".into(),
+            state: format!("{version}: served (no end date announced)"),
+            ready: true,
+        },
+    });
+    match ctx.graph.app_permissions().await {
+        Ok(granted) => {
+            for needed in crate::meta::client::ASKED_SCOPES {
+                let got = granted.iter().find(|g| g.permission == needed);
+                let advanced = got.is_some_and(|g| {
+                    g.access_level.as_deref().is_none_or(|l| l == "advanced")
+                        && g.status.as_deref().is_none_or(|s| s == "live" || s == "granted")
+                });
+                lines.push(PreflightLine {
+                    what: format!("Permission {needed}"),
+                    state: match got {
+                        None => "not requested: add it in App Review → Permissions and Features".into(),
+                        Some(_) if advanced => "Advanced Access".into(),
+                        Some(g) => format!(
+                            "{} access: request Advanced Access in App Review, or only people with a role on the app can log in",
+                            g.access_level.as_deref().unwrap_or("standard")
+                        ),
+                    },
+                    ready: advanced,
+                });
+            }
+        }
+        Err(e) => lines.push(PreflightLine {
+            what: "Permissions".into(),
+            state: format!(
+                "Meta did not list the app's permissions ({}): check App Review → Permissions and Features",
+                e.plain()
+            ),
+            ready: false,
+        }),
+    }
+    let agency = agencies::get(&ctx.db.pool, agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let system_user = match (agency_token(ctx, agency_id).await?, agency.portfolio_id) {
+        (None, _) => PreflightLine {
+            what: "System user".into(),
+            state: "not connected: connect an Admin system user's token below".into(),
+            ready: false,
+        },
+        (Some(_), None) => PreflightLine {
+            what: "System user".into(),
+            state: "connected; add your business portfolio ID above to check its role".into(),
+            ready: false,
+        },
+        (Some(token), Some(portfolio)) => match ctx.graph.system_users(&token, &portfolio).await {
+            Ok(_) => PreflightLine {
+                what: "System user".into(),
+                state: "an Admin of your portfolio: it can assign your people".into(),
+                ready: true,
+            },
+            Err(e) => PreflightLine {
+                what: "System user".into(),
+                state: format!(
+                    "cannot list your portfolio's system users ({}): give it the Admin role",
+                    e.plain()
+                ),
+                ready: false,
+            },
+        },
+    };
+    lines.push(system_user);
+    Ok(lines)
+}

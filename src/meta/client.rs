@@ -75,11 +75,14 @@ impl fmt::Debug for GraphConfig {
 /// The default Graph API version: the newest Meta lists (see [`super::versions`]).
 pub const DEFAULT_VERSION: &str = super::versions::NEWEST;
 
-/// The scopes Latchkey asks for at most.
-pub const BASE_SCOPES: [&str; 3] = [
+/// Every permission Latchkey may ask a client for (a request asks for those its kinds need).
+pub const ASKED_SCOPES: [&str; 6] = [
     "business_management",
     "pages_show_list",
     "pages_manage_metadata",
+    "ads_management",
+    "instagram_basic",
+    "catalog_management",
 ];
 
 /// The client. Cheap to clone.
@@ -402,6 +405,20 @@ impl GraphClient {
             .call(Method::Get, &self.url("debug_token"), None, &params)
             .await?;
         decode::<DebugEnvelope>(v).map(|e| e.data)
+    }
+
+    /// The app's permissions and their access levels, with the app's own token
+    /// (`GET /{app-id}/permissions`): what App Review has granted so far.
+    pub async fn app_permissions(&self) -> Result<Vec<AppPermission>, GraphError> {
+        let params = [(
+            "access_token",
+            format!("{}|{}", self.cfg.app_id, self.cfg.app_secret),
+        )];
+        let path = format!("{}/permissions", self.cfg.app_id);
+        let v = self
+            .call(Method::Get, &self.url(&path), None, &params)
+            .await?;
+        decode::<Envelope<AppPermission>>(v).map(|l| l.data)
     }
 
     pub async fn me(&self, token: &AccessToken) -> Result<Me, GraphError> {

@@ -23,6 +23,17 @@ pub struct GranularScope {
     pub target_ids: Vec<String>,
 }
 
+/// One permission of the app as Meta lists it (`GET /{app-id}/permissions`): its status and,
+/// where Meta says, its access level (`standard` until App Review grants `advanced`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct AppPermission {
+    pub permission: String,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub access_level: Option<String>,
+}
+
 /// What `debug_token` says about a token.
 #[derive(Debug, Clone, Deserialize)]
 pub struct DebugToken {

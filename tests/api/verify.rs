@@ -586,3 +586,41 @@ async fn an_employee_system_user_is_refused_with_how_to_fix_it() {
     let r = app.post("/settings/meta", &[("token", &token)]).await;
     assert_eq!(r.status, 303, "{}", r.body);
 }
+
+#[tokio::test]
+async fn settings_show_the_meta_set_up_before_the_first_link() {
+    let app = spawn_app().await;
+    crate::approve::agency(&app).await;
+    let page = app.get("/settings").await.body;
+    assert!(page.contains("Meta set-up"), "{page}");
+    assert!(page.contains("Meta app: the built-in sandbox app (100000000000001)"));
+    assert!(page.contains("Graph API version: v27.0: served"));
+    for p in [
+        "business_management",
+        "pages_show_list",
+        "pages_manage_metadata",
+        "ads_management",
+        "instagram_basic",
+        "catalog_management",
+    ] {
+        assert!(
+            page.contains(&format!("Ready</strong> · Permission {p}: Advanced Access")),
+            "{p}: {page}"
+        );
+    }
+    assert!(page.contains("To do</strong> · System user: not connected"));
+    // Connected with an Admin system user: ready; an Employee one would not be.
+    app.post("/settings/meta/sandbox", &[]).await;
+    let page = app.get("/settings").await.body;
+    assert!(
+        page.contains("Ready</strong> · System user: an Admin of your portfolio"),
+        "{page}"
+    );
+    let sandbox = app.state.sandbox.as_ref().unwrap();
+    sandbox.set_role(AGENCY_PORTFOLIO, SYSTEM_USER, "EMPLOYEE");
+    let page = app.get("/settings").await.body;
+    assert!(
+        page.contains("To do</strong> · System user: cannot list your portfolio"),
+        "{page}"
+    );
+}

@@ -465,6 +465,26 @@ fn dispatch(
     match (method.clone(), segs) {
         (Method::GET, ["oauth", "access_token"]) => oauth_token(g, p, now).map(|v| (v, true)),
         (Method::GET, ["debug_token"]) => read(debug_token(g, p, now)),
+        // The built-in app's permissions, with the app's own token: every one Latchkey asks
+        // for, at Advanced Access (a real app shows what App Review granted).
+        (Method::GET, [app, "permissions"]) if *app == super::world::APP_ID => {
+            let app_token = format!("{}|{}", super::world::APP_ID, super::world::APP_SECRET);
+            if p.get("access_token") != Some(&app_token) {
+                return Err(err(190, None, "Invalid OAuth access token signature."));
+            }
+            let items = super::world::CONFIGURATIONS[0]
+                .1
+                .iter()
+                .map(|s| json!({"permission": s, "status": "live", "access_level": "advanced"}))
+                .collect();
+            read(Ok(page(
+                items,
+                p,
+                &sb.graph_base,
+                version,
+                &format!("{app}/permissions"),
+            )))
+        }
         (m, segs) => {
             let caller = authenticate(g, p, now)?;
             let w = &g.world;

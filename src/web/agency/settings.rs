@@ -53,6 +53,8 @@ struct SettingsPage {
     sandbox: bool,
     /// Why the token just pasted was refused (beside its field; the token is not shown again).
     meta_error: Option<String>,
+    /// Meta set-up checked before the first link: (what, how it stands, ready).
+    preflight: Vec<(String, String, bool)>,
 }
 
 /// Days before expiry from which Settings warns.
@@ -119,6 +121,11 @@ async fn page(st: &AppState, staff: &Staff) -> AppResult<SettingsPage> {
         meta_expiry: token_expiry(meta.expires_at, st.clock.now()),
         sandbox: st.demo.is_some(),
         meta_error: None,
+        preflight: crate::actions::verify::preflight(st, staff.agency_id)
+            .await?
+            .into_iter()
+            .map(|l| (l.what, l.state, l.ready))
+            .collect(),
     })
 }
 
