@@ -624,3 +624,48 @@ async fn settings_show_the_meta_set_up_before_the_first_link() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn offboarding_removes_a_page_shared_at_advertise_level() {
+    let app = spawn_app().await;
+    let client = crate::approve::agency(&app).await;
+    // Advertise: the agency never holds the Page's MANAGE task, so never a Page token that
+    // could change the Page's partners from the owner's side.
+    let link = crate::approve::request(&app, client, &[("level_page", "advertise")]).await;
+    approve_as(&app, &link, crate::approve::CASEY, &["1100000000000031"]).await;
+    let world = app.state.sandbox.as_ref().unwrap().world();
+    let share = world
+        .shares
+        .iter()
+        .find(|s| s.asset_id == "1100000000000031" && s.business_id == AGENCY_PORTFOLIO)
+        .expect("shared");
+    assert!(
+        !share.tasks.iter().any(|t| t == "MANAGE"),
+        "{:?}",
+        share.tasks
+    );
+    app.post("/settings/meta/sandbox", &[]).await;
+    let r = app
+        .post_shown(
+            &format!("/clients/{client}/offboard"),
+            &[("confirm_name", "Messy Co")],
+        )
+        .await;
+    assert!(
+        r.body.contains("Removed") && !r.body.contains("Not removed"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        status_of(&app, "1100000000000031", "partner").await.0,
+        "revoked"
+    );
+    let world = app.state.sandbox.as_ref().unwrap().world();
+    assert!(
+        !world
+            .shares
+            .iter()
+            .any(|s| s.asset_id == "1100000000000031" && s.business_id == AGENCY_PORTFOLIO),
+        "gone at Meta"
+    );
+}
