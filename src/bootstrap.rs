@@ -110,6 +110,13 @@ pub async fn create_api_key(
     };
     match crate::actions::api_keys::create_in(&db, &Clock::system(), &actor, name, scope).await? {
         Ok(created) => Ok(created.secret.expose().to_owned()),
-        Err(errors) => anyhow::bail!("{}", errors.join(" ")),
+        Err(errors) => anyhow::bail!(
+            "{}",
+            errors
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
     }
 }

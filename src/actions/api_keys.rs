@@ -5,7 +5,7 @@ use super::{Actor, Ctx, audit};
 use crate::clock::Clock;
 use crate::domain::api::{ApiScope, KEY_PREFIX};
 use crate::domain::{BoundedText, Role, SecretToken};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::store::Db;
 use crate::store::api_keys::{self, ApiKey, NewKey};
 
@@ -26,7 +26,7 @@ pub async fn create(
     actor: &Actor,
     name: &str,
     scope: &str,
-) -> AppResult<Result<Created, Vec<String>>> {
+) -> AppResult<Result<Created, Vec<FieldError>>> {
     create_in(&ctx.db, &ctx.clock, actor, name, scope).await
 }
 
@@ -37,7 +37,7 @@ pub async fn create_in(
     actor: &Actor,
     name: &str,
     scope: &str,
-) -> AppResult<Result<Created, Vec<String>>> {
+) -> AppResult<Result<Created, Vec<FieldError>>> {
     if !actor.role.can_manage() {
         return Err(AppError::Forbidden(
             "Only the agency's owners and admins can manage API keys.",
@@ -45,11 +45,14 @@ pub async fn create_in(
     }
     let mut errors = Vec::new();
     let name = BoundedText::parse(name, "The key's name", MAX_NAME, true)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.push(FieldError::new("name", e)))
         .ok();
     let scope = ApiScope::parse(scope);
     if scope.is_none() {
-        errors.push("Choose what the key may do: read only, or read and write.".to_owned());
+        errors.push(FieldError::new(
+            "scope",
+            "Choose what the key may do: read only, or read and write.",
+        ));
     }
     let (Some(name), Some(scope), true) = (name, scope, errors.is_empty()) else {
         return Ok(Err(errors));

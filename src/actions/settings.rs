@@ -3,7 +3,7 @@
 use super::{Actor, Ctx, audit, verify};
 use crate::domain::access::AccessLevel;
 use crate::domain::{BoundedText, PortfolioId};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::store::agencies;
 
 /// Largest logo upload.
@@ -37,45 +37,63 @@ fn days_in(s: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
 
 /// Saves the agency's settings. `Err(errors)`: what to correct; nothing is saved then.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
-pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), Vec<String>>> {
+pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), Vec<FieldError>>> {
     let mut errors = Vec::new();
     let name = BoundedText::parse_line(&f.name, "Agency name", 120, true)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.push(FieldError::new("name", e)))
         .ok();
     let portfolio = PortfolioId::parse_optional(&f.portfolio_id)
-        .map_err(|e| errors.push(e.to_owned()))
+        .map_err(|e| errors.push(FieldError::new("portfolio_id", e)))
         .ok();
     let color = parse_color(&f.accent_color);
     if color.is_none() {
-        errors.push("Brand colour must look like #2f5bea.".to_owned());
+        errors.push(FieldError::new(
+            "accent_color",
+            "Brand colour must look like #2f5bea.",
+        ));
     }
     let days = days_in(&f.reminder_days, 1..=30);
     if days.is_none() {
-        errors.push("Reminder after must be a whole number of days from 1 to 30.".to_owned());
+        errors.push(FieldError::new(
+            "reminder_days",
+            "Reminder after must be a whole number of days from 1 to 30.",
+        ));
     }
     let display = BoundedText::parse_line(&f.display_name, "Display name", 120, false)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.push(FieldError::new("display_name", e)))
         .ok();
     let expiry = days_in(&f.default_expiry_days, 1..=90);
     if expiry.is_none() {
-        errors.push("Default link expiry must be 1 to 90 days.".to_owned());
+        errors.push(FieldError::new(
+            "default_expiry_days",
+            "Default link expiry must be 1 to 90 days.",
+        ));
     }
     let level = AccessLevel::parse(&f.default_level);
     if level.is_none() {
-        errors.push("Choose manage, advertise or view as the default level.".to_owned());
+        errors.push(FieldError::new(
+            "default_level",
+            "Choose manage, advertise or view as the default level.",
+        ));
     }
     let time_zone = match f.time_zone.trim() {
         "" => "UTC",
         z => z,
     };
     if !crate::clock::is_time_zone(time_zone) {
-        errors.push("Choose a time zone from the list, like Europe/Amsterdam.".to_owned());
+        errors.push(FieldError::new(
+            "time_zone",
+            "Choose a time zone from the list, like Europe/Amsterdam.",
+        ));
     }
     if let Some(Some(p)) = &portfolio
         && verify::check_portfolio(ctx, Some(actor.agency_id), p.as_str()).await?
             == verify::PortfolioCheck::NotFound
     {
-        errors.push(verify::portfolio_not_found(p.as_str()));
+        errors.push(FieldError::new(
+            "portfolio_id",
+            verify::portfolio_not_found(p.as_str()),
+        ));
     }
     let (
         Some(name),

@@ -31,19 +31,25 @@ pub async fn invite(
     actor: &Actor,
     email: &str,
     role: &str,
-) -> AppResult<Result<(), Vec<String>>> {
+) -> AppResult<Result<(), Vec<FieldError>>> {
     let mut errors = Vec::new();
     let email = EmailAddress::parse(email)
-        .map_err(|e| errors.push(e.to_owned()))
+        .map_err(|e| errors.push(FieldError::new("email", e)))
         .ok();
     let role = Role::parse(role).filter(|r| actor.role.may_assign(*r));
     if role.is_none() {
-        errors.push("Choose a role you are allowed to give.".to_owned());
+        errors.push(FieldError::new(
+            "role",
+            "Choose a role you are allowed to give.",
+        ));
     }
     if let Some(e) = &email
         && users::by_email(&ctx.db.pool, e.as_str()).await?.is_some()
     {
-        errors.push("Someone with that e-mail already has a Latchkey account.".to_owned());
+        errors.push(FieldError::new(
+            "email",
+            "Someone with that e-mail already has a Latchkey account.",
+        ));
     }
     let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
         return Ok(Err(errors));

@@ -294,3 +294,58 @@ async fn each_error_stands_beside_its_field() {
         );
     }
 }
+
+#[tokio::test]
+async fn settings_keys_and_invitations_put_each_error_beside_its_field() {
+    let app = spawn_app().await;
+    app.setup_and_login().await;
+    let r = app
+        .post("/settings/api-keys", &[("name", " "), ("scope", "admin")])
+        .await;
+    assert_eq!(r.status, 422);
+    for field in ["name", "scope"] {
+        assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{field}");
+    }
+    let r = app
+        .post(
+            "/team/invite",
+            &[("email", "not-an-address"), ("role", "member")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains(
+            "value=\"not-an-address\" aria-invalid=\"true\" aria-describedby=\"email-error\""
+        ),
+        "{}",
+        r.body
+    );
+    let r = app
+        .post(
+            "/settings",
+            &[
+                ("name", "Acme"),
+                ("portfolio_id", ""),
+                ("display_name", ""),
+                ("accent_color", "blue"),
+                ("default_expiry_days", "400"),
+                ("default_level", "view"),
+                ("reminder_days", "3"),
+                ("time_zone", "Mars/Olympus"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    for field in ["accent_color", "default_expiry_days", "time_zone"] {
+        assert!(
+            r.body
+                .contains(&format!("aria-describedby=\"{field}-error\"")),
+            "{field}"
+        );
+    }
+    assert!(
+        r.body.contains("value=\"Mars/Olympus\""),
+        "what was typed is kept"
+    );
+    assert!(!r.body.contains("aria-describedby=\"name-error\""));
+}

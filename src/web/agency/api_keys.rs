@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::actions::api_keys;
 use crate::actions::flash::{self, Shown};
+use crate::error::FieldError;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
@@ -34,7 +35,7 @@ struct KeysPage {
     created: Option<(String, String)>,
     name: String,
     scope: String,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
 }
 
 #[derive(Template)]
@@ -52,7 +53,7 @@ async fn page(
     created: Option<(String, String)>,
     name: String,
     scope: String,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
 ) -> AppResult<KeysPage> {
     let keys = api_keys::list(st, staff.agency_id)
         .await?

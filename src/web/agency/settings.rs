@@ -1,5 +1,6 @@
 //! Agency settings: name, Meta business portfolio, brand colour, reminders.
 
+use crate::error::FieldError;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -40,7 +41,7 @@ pub struct SettingsForm {
 struct SettingsPage {
     layout: Layout,
     form: SettingsForm,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
     agency_id: i64,
     has_logo: bool,
     levels: Vec<AccessLevel>,

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::auth::signed_in;
 use crate::actions::team;
 use crate::domain::Role;
+use crate::error::FieldError;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
@@ -40,7 +41,7 @@ struct TeamPage {
     roles: Vec<Role>,
     invite_email: String,
     invite_role: String,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
     me_role: Role,
 }
 
@@ -55,7 +56,7 @@ async fn team_page(
     notice: Option<&str>,
     invite_email: String,
     invite_role: String,
-    errors: Vec<String>,
+    errors: Vec<FieldError>,
 ) -> AppResult<TeamPage> {
     let (members, invites) = team::roster(st, staff.agency_id).await?;
     Ok(TeamPage {
