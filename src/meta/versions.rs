@@ -67,7 +67,8 @@ pub fn is_gone(version: &str, now: i64) -> bool {
 /// left — negative once past).
 pub fn warning(version: &str, now: i64) -> Option<(i64, i64)> {
     let at = expires_at(version)?;
-    let days = (at - now).div_euclid(86_400);
+    // Whole days, rounded up: 29 days and 23 hours away reads "in 30 days".
+    let days = (at - now + 86_399).div_euclid(86_400);
     (days <= WARN_DAYS).then_some((at, days))
 }
 
@@ -88,6 +89,7 @@ mod tests {
         assert_eq!(warning("v25.0", expiry - 61 * DAY), None);
         assert_eq!(warning("v25.0", expiry - 60 * DAY), Some((expiry, 60)));
         assert_eq!(warning("v25.0", expiry + DAY), Some((expiry, -1)));
+        assert_eq!(warning("v25.0", expiry - 30 * DAY + 5), Some((expiry, 30)));
         assert!(is_gone("v25.0", expiry) && !is_gone("v25.0", expiry - 1));
         assert_eq!(
             warning(NEWEST, expiry + 400 * DAY),
