@@ -311,14 +311,14 @@ pub async fn handle(
             None,
             "(#100) Invalid cursor: use the cursors Graph returned",
         ))
-    } else if crate::meta::versions::is_gone(&version, now) {
+    } else if version_gone(&version, now) {
         // A version past its date, on the sandbox's clock, as Meta answers it.
         Err(err(
             2635,
             None,
             &format!(
                 "(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: {}.",
-                crate::meta::versions::NEWEST
+                NEWEST_VERSION
             ),
         ))
     } else if g.faults.throttle_next > 0 {
@@ -443,6 +443,31 @@ fn usage_bucket(w: &World, path: &str) -> Option<(String, &'static str)> {
         _ => "ads_management",
     };
     Some((asset.owner.clone()?, use_case))
+}
+
+/// The newest Marketing API version Meta lists (November 2026), and the versions with an
+/// end date Meta announced: the sandbox's own copy of Meta's "Marketing API versions" page,
+/// kept apart from Latchkey's so that it judges Latchkey rather than agrees with it.
+const NEWEST_VERSION: &str = "v27.0";
+const VERSION_ENDS: &[(u32, i64)] = &[(25, 1_803_340_800)]; // v25.0: 2027-02-23T00:00Z
+
+/// Whether Meta no longer serves `version` at `now`: past its announced end, or older than
+/// the oldest version with one (those ended before it).
+fn version_gone(version: &str, now: i64) -> bool {
+    let Some(major) = version
+        .strip_prefix('v')
+        .and_then(|r| r.strip_suffix(".0"))
+        .and_then(|n| n.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    let oldest = VERSION_ENDS.iter().map(|(m, _)| *m).min().unwrap_or(0);
+    VERSION_ENDS
+        .iter()
+        .find(|(m, _)| *m == major)
+        .map(|(_, end)| *end)
+        .or_else(|| (major < oldest).then(|| VERSION_ENDS[0].1))
+        .is_some_and(|end| end <= now)
 }
 
 pub(super) fn is_version(v: &str) -> bool {
