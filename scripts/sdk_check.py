@@ -16,6 +16,7 @@ BASE = sys.argv[1]
 APP_ID, APP_SECRET = "100000000000001", "sandbox-app-secret-not-for-production"
 AGENCY, MESSY, NORTHWIND = "1000000001", "2000000003", "2000000002"
 CASEY = "9100000000000001"
+AVA = "9100000000000003"  # an admin of the agency's portfolio
 REDIRECT = "http://127.0.0.1:9/callback"  # loopback: allowed like a development-mode app
 SCOPES = ["business_management", "pages_show_list", "pages_manage_metadata", "ads_management",
           "instagram_basic", "catalog_management"]
@@ -110,5 +111,19 @@ try:
     check("a Page share with a user token is refused", False)
 except FacebookRequestError as e:
     check("a Page share with a user token is refused", e.api_error_code() == 210)
+
+# The agency's side, as its admin: its client businesses, then ending one relationship
+# (`DELETE /{business}/clients`), which takes every asset of that client shared with it.
+agency = Business(AGENCY, api=api(login(AVA)))
+clients = agency.get_clients(fields=[Business.Field.id, Business.Field.name])
+check("GET /{business}/clients lists the client", any(c["id"] == MESSY for c in clients))
+# The SDK parses Meta's `{"success": true}` into an empty object: answering without an
+# error is the call's success, and the listings below are its proof.
+agency.delete_clients(params={"business": MESSY})
+check("DELETE /{business}/clients answers without an error", True)
+check("the client is gone from /{business}/clients",
+      not any(c["id"] == MESSY for c in agency.get_clients(fields=[Business.Field.id])))
+check("and so are its assets shared with the agency",
+      not any(p["id"] == AGENCY for p in Page("1100000000000031", api=page_api).get_agencies()))
 
 print(f"{checks} checks passed: facebook-business SDK against the sandbox")

@@ -483,6 +483,12 @@ pub fn label(g: &Grant) -> String {
 /// Why a Page's partner access could not be removed through the API.
 const NO_PAGE_TOKEN: &str = "Meta removes a partner from a Page only with that Page's own token, and your agency's system user has no role on this Page.";
 
+/// Why the relationship with a client's business was kept.
+const SHARED_ELSEWHERE: &str = "Another of your clients in Latchkey holds assets of this Meta business, and ending the relationship would remove those too.";
+
+/// Where a client relationship is ended by hand.
+const END_BY_HAND: &str = "To end it by hand: in your agency's Meta Business Settings, open Users → Partners, select the client and choose Remove.";
+
 fn remove_by_hand(kind: AssetKind) -> String {
     let (section, what) = match kind {
         AssetKind::Page => ("Accounts → Pages", "Page"),
@@ -569,8 +575,48 @@ pub async fn offboard(
         }
     })
     .await;
+    // Then the relationship itself (`DELETE /{agency}/clients`), which takes every asset of
+    // the client's business whatever its kind — unless another client of the agency's holds
+    // assets of that business, which it would take too.
+    let mut owners: Vec<String> = outcomes
+        .iter()
+        .filter_map(|(g, _)| g.owner_portfolio_id.clone())
+        .filter(|o| !o.is_empty())
+        .collect();
+    owners.sort();
+    owners.dedup();
+    let mut relationships: Vec<(String, Result<(), String>)> = Vec::new();
+    for owner in owners {
+        if grants::owner_shared_elsewhere(&ctx.db.pool, actor.agency_id, client_id, &owner).await? {
+            relationships.push((owner, Err(SHARED_ELSEWHERE.to_owned())));
+            continue;
+        }
+        let r = ctx
+            .graph
+            .end_client_relationship(&token, &portfolio, &owner)
+            .await
+            .map_err(|e| e.plain().to_owned());
+        relationships.push((owner, r));
+    }
+    let ended: Vec<&str> = relationships
+        .iter()
+        .filter(|(_, r)| r.is_ok())
+        .map(|(o, _)| o.as_str())
+        .collect();
+    let outcomes: Vec<_> = outcomes
+        .into_iter()
+        .map(|(g, r)| {
+            let by_relationship = g
+                .owner_portfolio_id
+                .as_deref()
+                .is_some_and(|o| ended.contains(&o));
+            let r = if by_relationship { Ok(()) } else { r };
+            (g, r)
+        })
+        .collect();
     // Read back either way: an asset Meta still lists as shared with the agency was not
-    // removed, whatever the call answered.
+    // removed, whatever the calls answered; a business Meta still lists among the agency's
+    // clients was not let go.
     let mut still_listed: Vec<String> = Vec::new();
     let mut kinds: Vec<AssetKind> = Vec::new();
     for (g, r) in &outcomes {
@@ -587,6 +633,15 @@ pub async fn offboard(
             still_listed.extend(rows.into_iter().map(|r| r.id));
         }
     }
+    let still_clients: Vec<String> = if ended.is_empty() {
+        Vec::new()
+    } else {
+        ctx.graph
+            .client_businesses(&token, &portfolio)
+            .await
+            .map(|rows| rows.into_iter().map(|b| b.id).collect())
+            .unwrap_or_default()
+    };
     let outcomes: Vec<_> = outcomes
         .into_iter()
         .map(|(g, r)| {
@@ -627,6 +682,17 @@ pub async fn offboard(
         }
     }
     let removed = results.iter().filter(|r| r.1 == "Removed").count();
+    for (owner, r) in relationships {
+        let line = format!("The client relationship with Meta business {owner}");
+        results.push(match r {
+            Ok(()) if !still_clients.contains(&owner) => (line, "Removed".to_owned()),
+            Ok(()) => (
+                line,
+                format!("Not removed: Meta still lists it among your clients. {END_BY_HAND}"),
+            ),
+            Err(why) => (line, format!("Not removed: {why} {END_BY_HAND}")),
+        });
+    }
     let target = format!(
         "{}: {removed} of {total} partner grants removed",
         client.name

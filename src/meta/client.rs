@@ -594,6 +594,38 @@ impl GraphClient {
         )
     }
 
+    /// The client businesses that have shared assets with `business` (its Partners list).
+    pub async fn client_businesses(
+        &self,
+        token: &AccessToken,
+        business: &str,
+    ) -> Result<Vec<NodeRef>, GraphError> {
+        self.get_all(
+            &format!("{business}/clients"),
+            token,
+            &[("fields", "id,name".into()), ("limit", "100".into())],
+        )
+        .await
+    }
+
+    /// The agency's business ends its relationship with a client business
+    /// (`DELETE /{business}/clients?business=…`): every asset of the client shared with it
+    /// goes, whatever its kind, without a token of the client's.
+    pub async fn end_client_relationship(
+        &self,
+        token: &AccessToken,
+        business: &str,
+        client_business: &str,
+    ) -> Result<(), GraphError> {
+        self.write(
+            Method::Delete,
+            &format!("{business}/clients"),
+            token,
+            &[("business", client_business.to_owned())],
+        )
+        .await
+    }
+
     /// Gives a business-scoped user tasks on an asset (`POST /{asset}/assigned_users`).
     pub async fn assign_user(
         &self,

@@ -77,6 +77,20 @@ impl GraphError {
     }
 }
 
+/// What the agency reads for a reason recorded in the client's words. A refusal because the
+/// app lacks Meta's approval is told to the client as not their doing, and to the agency as
+/// what to fix; every other reason reads the same to both.
+pub fn for_agency(reason: &Text) -> String {
+    match reason {
+        Text::Msg { id, .. } if id == "graph-app-access" => APP_ACCESS_FOR_AGENCY.to_owned(),
+        other => other.en(),
+    }
+}
+
+/// Meta limits partner sharing and some asset kinds to apps it has approved; the fix is the
+/// agency's (or its operator's), in the Meta app, never the client's.
+pub const APP_ACCESS_FOR_AGENCY: &str = "Meta refused because this Latchkey app lacks Meta's approval for partner sharing or for this kind of asset — not the client's doing. In the Meta app (developers.facebook.com → your app → App Review → Permissions and Features), request Advanced Access for business_management and the permission this kind needs, describe the partner-sharing use case, and complete Business Verification; Settings → Meta shows what is still missing. Then send the client a fresh link.";
+
 /// The `error` object of Graph's error envelope.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ErrorBody {

@@ -249,6 +249,26 @@ pub async fn for_client<'c>(
     .await
 }
 
+/// Whether the agency holds live partner grants from `owner` (a client's Meta business)
+/// recorded under another of its clients: ending the relationship with that business at
+/// Meta would take those too.
+pub async fn owner_shared_elsewhere<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    client_id: i64,
+    owner: &str,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM grants WHERE agency_id = $1 AND client_id <> $2 AND owner_portfolio_id = $3 AND mode = 'partner' AND status IN ('active', 'pending', 'needs_reauth')",
+    )
+    .bind(agency_id)
+    .bind(client_id)
+    .bind(owner)
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
+}
+
 /// Active or pending partner grants of the agency on these assets (for "already shared").
 pub async fn partner_assets<'c>(
     db: impl Exec<'c>,

@@ -17,7 +17,7 @@ const PUBLIC: &str = "http://latchkey.test";
 
 /// Meta, played by the sandbox on its own port in this test process: it outlives the
 /// Latchkey process that is killed.
-async fn meta() -> (Sandbox, String) {
+pub(crate) async fn meta() -> (Sandbox, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let sandbox = Sandbox::new(
@@ -31,9 +31,9 @@ async fn meta() -> (Sandbox, String) {
     (sandbox, base)
 }
 
-struct Process {
-    child: Child,
-    base: String,
+pub(crate) struct Process {
+    pub(crate) child: Child,
+    pub(crate) base: String,
 }
 
 impl Drop for Process {
@@ -44,7 +44,7 @@ impl Drop for Process {
 }
 
 /// `latchkey serve` configured for "real" Meta at `meta`.
-fn serve(db: &str, dir: &std::path::Path, meta: &str) -> Process {
+pub(crate) fn serve(db: &str, dir: &std::path::Path, meta: &str) -> Process {
     let mut child = Command::new(env!("CARGO_BIN_EXE_latchkey"))
         .arg("serve")
         .env_clear()
@@ -78,19 +78,19 @@ fn serve(db: &str, dir: &std::path::Path, meta: &str) -> Process {
 
 /// A browser: one cookie jar, redirects not followed.
 #[derive(Clone)]
-struct Browser {
+pub(crate) struct Browser {
     http: reqwest::Client,
     cookies: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
 }
 
-struct Answer {
-    status: u16,
-    location: String,
-    body: String,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) location: String,
+    pub(crate) body: String,
 }
 
 impl Browser {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -133,18 +133,18 @@ impl Browser {
         }
     }
 
-    async fn get(&self, url: &str) -> Answer {
+    pub(crate) async fn get(&self, url: &str) -> Answer {
         self.send(self.http.get(url)).await
     }
 
-    async fn post(&self, url: &str, form: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn post(&self, url: &str, form: &[(&str, &str)]) -> Answer {
         self.send(self.http.post(url).header("origin", PUBLIC).form(form))
             .await
     }
 }
 
 /// The path and query of a URL, to replay on the process's real address.
-fn local(url: &str) -> String {
+pub(crate) fn local(url: &str) -> String {
     let u = url::Url::parse(url).unwrap();
     match u.query() {
         Some(q) => format!("{}?{q}", u.path()),
@@ -152,7 +152,7 @@ fn local(url: &str) -> String {
     }
 }
 
-async fn wait_for(what: &str, secs: u64, mut check: impl AsyncFnMut() -> bool) {
+pub(crate) async fn wait_for(what: &str, secs: u64, mut check: impl AsyncFnMut() -> bool) {
     let until = Instant::now() + Duration::from_secs(secs);
     while Instant::now() < until {
         if check().await {
@@ -163,22 +163,14 @@ async fn wait_for(what: &str, secs: u64, mut check: impl AsyncFnMut() -> bool) {
     panic!("timed out waiting for {what}");
 }
 
-#[tokio::test]
-async fn a_process_killed_mid_approval_is_recovered_truthfully() {
-    let (sandbox, meta_base) = meta().await;
-    let s = test_settings().await;
-    std::fs::create_dir_all(&s.data_dir).unwrap();
-    let db_url = s.database_url();
-    let dir = s.data_dir.clone();
-    let first = serve(&db_url, &dir, &meta_base);
-
-    // The agency: set up, one client, one single-use link for Pages.
-    let staff = Browser::new();
-    let page = staff.get(&format!("{}/setup", first.base)).await;
+/// Sets up an agency (its portfolio the sandbox's agency), one client and a single-use
+/// partner link for Pages at `level`; returns the client's id and the link's path.
+pub(crate) async fn agency_with_link(staff: &Browser, base: &str, level: &str) -> (String, String) {
+    let page = staff.get(&format!("{base}/setup")).await;
     let token = csrf_in(&page.body).unwrap();
     let r = staff
         .post(
-            &format!("{}/setup", first.base),
+            &format!("{base}/setup"),
             &[
                 ("agency_name", "Acme Agency"),
                 ("portfolio_id", AGENCY_PORTFOLIO),
@@ -191,10 +183,10 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let token = csrf_in(&staff.get(&format!("{}/clients/new", first.base)).await.body).unwrap();
+    let token = csrf_in(&staff.get(&format!("{base}/clients/new")).await.body).unwrap();
     let r = staff
         .post(
-            &format!("{}/clients", first.base),
+            &format!("{base}/clients"),
             &[
                 ("name", "Northwind Retail"),
                 ("contact_name", "Casey"),
@@ -213,11 +205,11 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
         .to_owned();
     let r = staff
         .post(
-            &format!("{}/requests", first.base),
+            &format!("{base}/requests"),
             &[
                 ("client_id", client_id.as_str()),
                 ("kind", "page"),
-                ("level_page", "manage"),
+                ("level_page", level),
                 ("mode", "partner"),
                 ("expiry_days", "14"),
                 ("single_use", "1"),
@@ -229,14 +221,16 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
         .await;
     // Post/Redirect/Get: the link is on the page the form redirects to.
     assert_eq!(r.status, 303, "{}", r.body);
-    let r = staff.get(&format!("{}{}", first.base, r.location)).await;
+    let r = staff.get(&format!("{base}{}", r.location)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let at = r.body.find("value=\"http").unwrap() + 7;
-    let link = local(r.body[at..].split('"').next().unwrap());
+    (client_id, local(r.body[at..].split('"').next().unwrap()))
+}
 
-    // The client logs in with "Facebook" and picks 40 Pages.
-    let client = Browser::new();
-    let start = client.get(&format!("{}{link}/start", first.base)).await;
+/// The client opens the link and logs in with "Facebook" (the sandbox's dialog), granting
+/// every permission, and lands on the picker.
+pub(crate) async fn facebook_login(client: &Browser, base: &str, meta_base: &str, link: &str) {
+    let start = client.get(&format!("{base}{link}/start")).await;
     assert_eq!(start.status, 303);
     let dialog = url::Url::parse(&start.location).unwrap();
     let q: Vec<(String, String)> = dialog.query_pairs().into_owned().collect();
@@ -260,9 +254,27 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
         )
         .await;
     let cb = client
-        .get(&format!("{}{}", first.base, local(&back.location)))
+        .get(&format!("{base}{}", local(&back.location)))
         .await;
     assert_eq!(cb.location, "/approve", "{}", cb.body);
+}
+
+#[tokio::test]
+async fn a_process_killed_mid_approval_is_recovered_truthfully() {
+    let (sandbox, meta_base) = meta().await;
+    let s = test_settings().await;
+    std::fs::create_dir_all(&s.data_dir).unwrap();
+    let db_url = s.database_url();
+    let dir = s.data_dir.clone();
+    let first = serve(&db_url, &dir, &meta_base);
+
+    // The agency: set up, one client, one single-use link for Pages.
+    let staff = Browser::new();
+    let (_, link) = agency_with_link(&staff, &first.base, "manage").await;
+
+    // The client logs in with "Facebook" and picks 40 Pages.
+    let client = Browser::new();
+    facebook_login(&client, &first.base, &meta_base, &link).await;
     let picker = client.get(&format!("{}/approve", first.base)).await;
     let token = csrf_in(&picker.body).unwrap();
     let chosen: Vec<String> = picker

@@ -20,6 +20,7 @@ mod meta;
 mod migration;
 mod privacy;
 mod processes;
+mod real_app;
 mod records;
 mod requests;
 mod schema;

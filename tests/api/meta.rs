@@ -631,8 +631,34 @@ async fn throttling_waits_as_the_headers_say() {
         serde_json::from_str(r.headers()["x-business-use-case-usage"].to_str().unwrap()).unwrap();
     assert_eq!(keys(&usage), vec![NORTHWIND.to_owned()]);
     assert_eq!(usage[NORTHWIND][0]["estimated_time_to_regain_access"], 2);
-    assert_eq!(usage[NORTHWIND][0]["type"], "business_management");
+    // Only the types Meta documents for this header, and the access tier on ads_* only.
+    assert_eq!(usage[NORTHWIND][0]["type"], "ads_management");
+    assert_eq!(
+        usage[NORTHWIND][0]["ads_api_access_tier"],
+        "standard_access"
+    );
     assert_eq!(usage[NORTHWIND][0]["call_count"], 100);
+    let page = m
+        .sandbox
+        .world()
+        .assets
+        .iter()
+        .find(|a| a.kind == "page" && a.owner.as_deref() == Some(NORTHWIND))
+        .unwrap()
+        .id
+        .clone();
+    let r = reqwest::get(format!(
+        "{}/sandbox/graph/v27.0/{page}?fields=id&access_token={tok}&appsecret_proof={}",
+        m.base,
+        proof(tok)
+    ))
+    .await
+    .unwrap();
+    let usage: Value =
+        serde_json::from_str(r.headers()["x-business-use-case-usage"].to_str().unwrap()).unwrap();
+    let row = &usage[NORTHWIND][0];
+    assert_eq!(row["type"], "pages");
+    assert!(row.get("ads_api_access_tier").is_none(), "{row}");
     // A call on a person counts against the app only.
     m.sandbox.set_faults(Faults {
         throttle_next: 1,

@@ -24,6 +24,7 @@ use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, AssetOutcome};
 use crate::meta::AccessToken;
 use crate::meta::client::bounded;
+use crate::meta::error::for_agency;
 use crate::meta::share::{self, Approval, Offered, Outcome};
 use crate::store::flows::{self, Flow, Item};
 use crate::store::requests::AccessRequest;
@@ -342,6 +343,22 @@ fn merged(items: &[Item]) -> Vec<Outcome> {
         .collect()
 }
 
+/// ". Not shared — <reason>: A (Page), B (Ad account)" for the request's timeline, in the
+/// agency's words, one line per reason.
+fn not_shared(made: &[&Outcome]) -> String {
+    let mut by_reason: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for o in made.iter().filter(|o| o.status == GrantStatus::Failed) {
+        by_reason
+            .entry(for_agency(&o.reason))
+            .or_default()
+            .push(format!("{} ({})", o.asset_name, o.kind.label()));
+    }
+    by_reason
+        .into_iter()
+        .map(|(why, assets)| format!(". Not shared: {} — {why}", assets.join(", ")))
+        .collect()
+}
+
 /// Records one attempt in one transaction: grants, the link used up only by a recorded
 /// grant, the request's outcome, e-mails and the audit entry.
 async fn finish(
@@ -427,7 +444,7 @@ async fn finish(
                 grantee: &o.grantee,
                 tasks: &tasks,
                 status: o.status,
-                status_reason: &o.reason.en(),
+                status_reason: &for_agency(&o.reason),
                 approved_by_name: &approver,
                 approved_by_id: &approver_id,
                 verified: o.verified,
@@ -485,7 +502,11 @@ async fn finish(
         } else {
             RequestEvent::ApprovalFailed
         },
-        &format!("by {approver}: {}{how}", tally.summary()),
+        &format!(
+            "by {approver}: {}{how}{}",
+            tally.summary(),
+            not_shared(&made)
+        ),
         now,
     )
     .await?;
@@ -506,10 +527,18 @@ async fn finish(
             reason: (o.status != GrantStatus::Active).then(|| o.reason.clone()),
         })
         .collect();
+    // The agency reads each reason as what it can do about it.
+    let for_staff: Vec<AssetOutcome> = summary
+        .iter()
+        .map(|o| AssetOutcome {
+            reason: o.reason.as_ref().map(|t| Text::from(for_agency(t))),
+            ..o.clone()
+        })
+        .collect();
     let brand_mail = templates::Brand::from(agency);
     let url = format!("{}/requests/{}", st.base_url, r.id);
     for to in prefs::recipients(&mut *tx, agency.id, "access_approved").await? {
-        let email = templates::access_approved(&brand_mail, &to, &r.client_name, &summary, &url)?;
+        let email = templates::access_approved(&brand_mail, &to, &r.client_name, &for_staff, &url)?;
         st.queue_mail(&mut tx, Some(agency.id), &email, now).await?;
     }
     if recorded > 0 {

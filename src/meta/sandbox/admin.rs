@@ -157,6 +157,8 @@ pub struct FaultsForm {
     #[serde(default)]
     throttle_regain_minutes: i64,
     #[serde(default)]
+    no_partner_sharing: Option<String>,
+    #[serde(default)]
     expire_tokens: Option<String>,
 }
 
@@ -175,6 +177,7 @@ pub async fn faults(
         throttle_next: f.throttle_next.min(1000),
         throttle_regain_minutes: f.throttle_regain_minutes.clamp(0, 60),
         refuse_edge: None,
+        no_partner_sharing: f.no_partner_sharing.is_some(),
     });
     if f.expire_tokens.is_some() {
         sb.expire_tokens();

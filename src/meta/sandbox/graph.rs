@@ -17,7 +17,7 @@ use super::world::{APP_SECRET, TokenInfo, World};
 use super::{Inner, Sandbox};
 
 use super::paging::{page, pick, uncursor};
-use super::sharing::{EdgeCall, agencies, assigned_users, leave};
+use super::sharing::{EdgeCall, agencies, assigned_users, clients, end_client, leave};
 use super::tokens::{debug_token, me_accounts, oauth_token};
 
 /// A Graph error as the emulator answers it.
@@ -51,7 +51,7 @@ pub(super) fn err(code: i64, subcode: Option<i64>, message: &str) -> GErr {
             "GraphMethodException"
         } else if matches!(
             code,
-            190 | 10 | 200..=299 | 100 | 104 | 2500 | 2635 | 4 | 17 | 32 | 613 | 80000..=80014
+            3 | 190 | 10 | 200..=299 | 100 | 104 | 2500 | 2635 | 4 | 17 | 32 | 613 | 80000..=80014
         ) {
             "OAuthException"
         } else {
@@ -350,6 +350,15 @@ pub async fn handle(
             None,
             "(#270) This Ads API request is not allowed for apps with development access level (Development access is by default for all apps, please request for upgrade).",
         ))
+    } else if g.faults.no_partner_sharing
+        && method == Method::POST
+        && path.trim_end_matches('/').ends_with("/agencies")
+    {
+        Err(err(
+            3,
+            None,
+            "(#3) Application does not have the capability to make this API call.",
+        ))
     } else {
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         let out = dispatch(&mut g, &sb, &method, &version, &segs, &p, now);
@@ -403,8 +412,14 @@ pub async fn handle(
     // owns the asset called, under the use case of the asset's kind.
     if let Some((business, use_case)) = bucket {
         let (count, regain) = if throttled { (100, regain) } else { (pct, 0) };
+        // Meta documents `ads_api_access_tier` for the ads_* types only.
+        let tier = if use_case.starts_with("ads_") {
+            r#","ads_api_access_tier":"standard_access""#
+        } else {
+            ""
+        };
         if let Ok(v) = HeaderValue::from_str(&format!(
-            r#"{{"{business}":[{{"type":"{use_case}","call_count":{count},"total_cputime":{count},"total_time":{count},"estimated_time_to_regain_access":{regain},"ads_api_access_tier":"standard_access"}}]}}"#
+            r#"{{"{business}":[{{"type":"{use_case}","call_count":{count},"total_cputime":{count},"total_time":{count},"estimated_time_to_regain_access":{regain}{tier}}}]}}"#
         )) {
             h.insert("x-business-use-case-usage", v);
         }
@@ -430,16 +445,18 @@ pub async fn handle(
 
 /// (business id, use case) a call counts against: the business in the path, or the owner
 /// of the asset in the path; None for calls on a person or a token.
+/// The `type` is one Meta documents for this header: ads_insights, ads_management,
+/// custom_audience, instagram, leadgen, messenger or pages (Graph API → Rate limiting).
+/// Business Manager, catalog and pixel calls are Marketing API calls: ads_management.
 fn usage_bucket(w: &World, path: &str) -> Option<(String, &'static str)> {
     let first = path.split('/').find(|s| !s.is_empty())?;
     if w.business(first).is_some() {
-        return Some((first.to_owned(), "business_management"));
+        return Some((first.to_owned(), "ads_management"));
     }
     let asset = w.asset(first)?;
     let use_case = match asset.kind.as_str() {
         "page" => "pages",
         "instagram" => "instagram",
-        "catalog" => "catalog_management",
         _ => "ads_management",
     };
     Some((asset.owner.clone()?, use_case))
@@ -662,6 +679,20 @@ fn dispatch(
                 }
                 (Method::DELETE, [business, edge @ ("pages" | "ad_accounts")]) => {
                     leave(g, &caller, business, edge, p).map(|v| (v, true))
+                }
+                (Method::DELETE, [business, "clients"]) => {
+                    end_client(g, &caller, business, p).map(|v| (v, true))
+                }
+                (Method::GET, [business, "clients"]) => {
+                    fields_ok(p, nodes::BUSINESS, added::NONE)?;
+                    let items = clients(g, &caller, business)?;
+                    read(Ok(page(
+                        items,
+                        p,
+                        &sb.graph_base,
+                        version,
+                        &format!("{business}/clients"),
+                    )))
                 }
                 (Method::GET, [business, edge]) if edge_kind(edge).is_some() => {
                     caller.need("business_management")?;

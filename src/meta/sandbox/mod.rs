@@ -46,6 +46,9 @@ pub struct Faults {
     /// A business edge (e.g. `owned_pixels`) Meta refuses to list for this app, as it does
     /// for an app without the access level an asset kind needs (code 270).
     pub refuse_edge: Option<String>,
+    /// The app lacks Meta's approval for partner sharing (limited since 8 June 2021):
+    /// `POST /{asset}/agencies` answers code 3, as Meta does for a missing capability.
+    pub no_partner_sharing: bool,
 }
 
 pub(crate) struct Inner {

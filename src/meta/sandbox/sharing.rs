@@ -160,6 +160,7 @@ pub(super) fn agencies(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
             } else {
                 "CONFIRMED"
             };
+            g.world.note_partnership(&business, asset_id);
             g.world.shares.push(Share {
                 asset_id: asset_id.to_owned(),
                 business_id: business,
@@ -269,6 +270,93 @@ pub(super) fn leave(
     g.world
         .assignments
         .retain(|a| !(a.asset_id == asset_id && members.contains(&a.bsuid)));
+    Ok(json!({"success": true}))
+}
+
+/// `GET /{business}/clients`: the businesses that have shared assets with this one (the
+/// Partners list), with `business_management`, for a member of the business.
+pub(super) fn clients(
+    g: &Inner,
+    c: &Caller,
+    business: &str,
+) -> Result<Vec<serde_json::Value>, GErr> {
+    c.need("business_management")?;
+    let w = &g.world;
+    if w.business(business).is_none() {
+        return Err(no_object(business));
+    }
+    if w.membership(business, &c.info.person_id).is_none() {
+        return Err(err(
+            200,
+            None,
+            "(#200) You must be a member of the business to see its clients",
+        ));
+    }
+    Ok(w.partnerships
+        .iter()
+        .filter(|(partner, _)| partner == business)
+        .filter_map(|(_, client)| w.business(client))
+        .map(|b| json!({"id": b.id, "name": b.name}))
+        .collect())
+}
+
+/// `DELETE /{business}/clients?business=…`: the partner ends its relationship with a
+/// client business, and with it every asset of the client shared with it and its people's
+/// assignments on them, by its own admin's decision (`business_management`).
+pub(super) fn end_client(
+    g: &mut Inner,
+    c: &Caller,
+    business: &str,
+    p: &BTreeMap<String, String>,
+) -> GResult {
+    c.need("business_management")?;
+    let Some(client) = p.get("business").cloned() else {
+        return Err(err(100, None, "(#100) The parameter business is required"));
+    };
+    let w = &g.world;
+    if w.business(business).is_none() {
+        return Err(no_object(business));
+    }
+    if w.membership(business, &c.info.person_id)
+        .is_none_or(|m| m.role != "ADMIN")
+    {
+        return Err(err(
+            200,
+            None,
+            "(#200) Only an admin of the business can end a client relationship",
+        ));
+    }
+    if !g
+        .world
+        .partnerships
+        .remove(&(business.to_owned(), client.clone()))
+    {
+        return Err(err(
+            100,
+            None,
+            "(#100) Param business must be a client of this business",
+        ));
+    }
+    let theirs: Vec<String> = g
+        .world
+        .assets
+        .iter()
+        .filter(|a| a.owner.as_deref() == Some(client.as_str()))
+        .map(|a| a.id.clone())
+        .collect();
+    let members: Vec<String> = g
+        .world
+        .members
+        .iter()
+        .filter(|m| m.business_id == business)
+        .map(|m| m.bsuid.clone())
+        .collect();
+    g.world
+        .shares
+        .retain(|s| !(s.business_id == business && theirs.contains(&s.asset_id)));
+    g.world
+        .assignments
+        .retain(|a| !(theirs.contains(&a.asset_id) && members.contains(&a.bsuid)));
     Ok(json!({"success": true}))
 }
 

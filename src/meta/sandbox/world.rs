@@ -146,6 +146,11 @@ pub struct World {
     /// Business id → the day (Unix seconds) its people moved to managed accounts.
     pub migrations: BTreeMap<String, i64>,
     pub grace_days: i64,
+    /// (partner, client) business pairs: a client relationship starts with the first asset
+    /// the client shares and outlives its assets, until either side ends it
+    /// (`DELETE /{partner}/clients`), as in Meta's Business Settings → Partners.
+    #[serde(default)]
+    pub partnerships: std::collections::BTreeSet<(String, String)>,
 }
 
 fn tasks(t: &[&str]) -> Vec<String> {
@@ -428,6 +433,14 @@ impl World {
             codes: BTreeMap::new(),
             migrations: BTreeMap::new(),
             grace_days: 30,
+            partnerships: [(AGENCY_PORTFOLIO.to_owned(), BLOOM.to_owned())].into(),
+        }
+    }
+
+    /// Records that `client` has shared something with `partner`.
+    pub fn note_partnership(&mut self, partner: &str, asset_id: &str) {
+        if let Some(owner) = self.asset(asset_id).and_then(|a| a.owner.clone()) {
+            self.partnerships.insert((partner.to_owned(), owner));
         }
     }
 
@@ -499,7 +512,21 @@ impl Persistence {
         self.file
             .as_ref()
             .and_then(|f| std::fs::read_to_string(f).ok())
-            .and_then(|text| serde_json::from_str(&text).ok())
+            .and_then(|text| serde_json::from_str::<World>(&text).ok())
+            .map(|mut w| {
+                // A state saved before partnerships were kept: each share implies one.
+                if w.partnerships.is_empty() {
+                    let shares: Vec<_> = w
+                        .shares
+                        .iter()
+                        .map(|s| (s.business_id.clone(), s.asset_id.clone()))
+                        .collect();
+                    for (partner, asset) in shares {
+                        w.note_partnership(&partner, &asset);
+                    }
+                }
+                w
+            })
             .unwrap_or_else(World::seed)
     }
 
