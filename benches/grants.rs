@@ -175,13 +175,19 @@ async fn main() -> anyhow::Result<()> {
         role: latchkey::domain::Role::Owner,
         ip: "local".into(),
     };
-    let api_key =
-        latchkey::actions::api_keys::create_in(&state.db, &state.clock, &owner, "bench", "read")
-            .await?
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?
-            .secret
-            .expose()
-            .to_owned();
+    let api_key = latchkey::actions::api_keys::create_in(
+        &state.db,
+        &state.clock,
+        &owner,
+        "bench",
+        "read",
+        "never",
+    )
+    .await?
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?
+    .secret
+    .expose()
+    .to_owned();
 
     let time = |path: String| {
         let (http, session, api_key) = (http.clone(), session.clone(), api_key.clone());

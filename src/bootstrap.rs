@@ -108,7 +108,9 @@ pub async fn create_api_key(
         role: Role::Owner,
         ip: "local".into(),
     };
-    match crate::actions::api_keys::create_in(&db, &Clock::system(), &actor, name, scope).await? {
+    match crate::actions::api_keys::create_in(&db, &Clock::system(), &actor, name, scope, "never")
+        .await?
+    {
         Ok(created) => Ok(created.secret.expose().to_owned()),
         Err(errors) => anyhow::bail!(
             "{}",

@@ -26,8 +26,30 @@ pub async fn create(
     actor: &Actor,
     name: &str,
     scope: &str,
+    expires: &str,
 ) -> AppResult<Result<Created, Vec<FieldError>>> {
-    create_in(&ctx.db, &ctx.clock, actor, name, scope).await
+    create_in(&ctx.db, &ctx.clock, actor, name, scope, expires).await
+}
+
+/// How long a key may live: 30, 90 or 365 days, or `never`.
+pub const EXPIRY_CHOICES: [(&str, &str); 4] = [
+    ("30", "30 days"),
+    ("90", "90 days"),
+    ("365", "1 year"),
+    ("never", "Never"),
+];
+
+/// Days until a key made now expires (None: never); Err for an answer not offered.
+fn expiry_days(choice: &str) -> Result<Option<i64>, ()> {
+    match choice.trim() {
+        "never" => Ok(None),
+        c => EXPIRY_CHOICES
+            .iter()
+            .find(|(v, _)| *v == c && *v != "never")
+            .and_then(|(v, _)| v.parse().ok())
+            .map(Some)
+            .ok_or(()),
+    }
 }
 
 /// [`create`] with only a database and a clock (`latchkey api-key create`).
@@ -37,6 +59,7 @@ pub async fn create_in(
     actor: &Actor,
     name: &str,
     scope: &str,
+    expires: &str,
 ) -> AppResult<Result<Created, Vec<FieldError>>> {
     if !actor.role.can_manage() {
         return Err(AppError::Forbidden(
@@ -54,7 +77,15 @@ pub async fn create_in(
             "Choose what the key may do: read only, or read and write.",
         ));
     }
-    let (Some(name), Some(scope), true) = (name, scope, errors.is_empty()) else {
+    let days = expiry_days(expires)
+        .map_err(|()| {
+            errors.push(FieldError::new(
+                "expires",
+                "Choose when the key expires: in 30, 90 or 365 days, or never.",
+            ))
+        })
+        .ok();
+    let (Some(name), Some(scope), Some(days), true) = (name, scope, days, errors.is_empty()) else {
         return Ok(Err(errors));
     };
     let secret = SecretToken::generate(KEY_PREFIX);
@@ -72,6 +103,7 @@ pub async fn create_in(
             scope,
             created_by: actor.user_id,
             created_by_name: &actor.name,
+            expires_at: days.map(|d| now + d * 86_400),
         },
         now,
     )
@@ -107,37 +139,73 @@ pub async fn revoke(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// The live key a presented secret names, noting its use.
-pub async fn authenticate(ctx: &Ctx, presented: &str) -> AppResult<Option<ApiKey>> {
-    let Some(secret) = SecretToken::from_presented(KEY_PREFIX, presented) else {
-        return Ok(None);
-    };
-    let key = api_keys::by_hash(&ctx.db.pool, &secret.hash()).await?;
-    let now = ctx.clock.now();
-    // A read stays a read: the use is written at most once a minute per key.
-    if let Some(k) = key
-        .as_ref()
-        .filter(|k| k.last_used_at.is_none_or(|t| t < now - 60))
-    {
-        api_keys::touch(&ctx.db.pool, k.id, now).await?;
-    }
-    Ok(key)
+/// Why a presented key does not act.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyRefused {
+    /// No live key has this secret (never made, or revoked).
+    Unknown,
+    /// It passed its expiry.
+    Expired,
+    /// The person who made it has left the agency.
+    CreatorLeft,
 }
 
-/// The actor a key's requests are done as: named after the key in the audit log, and
-/// acting for the person who made it (a request it sends comes from them).
+impl KeyRefused {
+    /// What the API answers, in words an integrator can act on.
+    pub fn message(&self) -> &'static str {
+        match self {
+            Self::Unknown => "The key is unknown or was revoked.",
+            Self::Expired => {
+                "The key has expired. An owner or admin can make a new one in Settings → API keys."
+            }
+            Self::CreatorLeft => {
+                "The person who made this key has left the agency, so it no longer works. An owner or admin can make a new one in Settings → API keys."
+            }
+        }
+    }
+}
+
+/// The live key a presented secret names, noting its use. Checked on every call, so a key
+/// stops the moment it expires or its maker leaves, without a sweep.
+pub async fn authenticate(ctx: &Ctx, presented: &str) -> AppResult<Result<ApiKey, KeyRefused>> {
+    let Some(secret) = SecretToken::from_presented(KEY_PREFIX, presented) else {
+        return Ok(Err(KeyRefused::Unknown));
+    };
+    let Some(key) = api_keys::by_hash(&ctx.db.pool, &secret.hash()).await? else {
+        return Ok(Err(KeyRefused::Unknown));
+    };
+    let now = ctx.clock.now();
+    if key.expires_at.is_some_and(|t| t <= now) {
+        return Ok(Err(KeyRefused::Expired));
+    }
+    if key.created_by.is_some() && key.creator_role.0.is_none() {
+        return Ok(Err(KeyRefused::CreatorLeft));
+    }
+    // A read stays a read: the use is written at most once a minute per key.
+    if key.last_used_at.is_none_or(|t| t < now - 60) {
+        api_keys::touch(&ctx.db.pool, key.id, now).await?;
+    }
+    Ok(Ok(key))
+}
+
+/// The actor a key's requests are done as: named after the key in the audit log, acting
+/// for the person who made it (a request it sends comes from them), and never with more
+/// rights than that person holds now — a maker demoted to member makes a member's key.
 pub fn actor_of(key: &ApiKey, ip: &str) -> Actor {
+    let by_scope = if key.scope.allows_writes() {
+        Role::Admin
+    } else {
+        Role::Member
+    };
     Actor {
         agency_id: key.agency_id,
         user_id: key.creator_id,
         label: format!("API key {} ({}…)", key.name, key.prefix),
         name: key.creator_name.clone().unwrap_or_else(|| key.name.clone()),
-        // Keys are made by owners and admins: a write key may manage webhooks as they
-        // could; the team and the agency's settings are not in the API at all.
-        role: if key.scope.allows_writes() {
-            Role::Admin
-        } else {
-            Role::Member
+        role: match key.creator_role.0 {
+            Some(now) => by_scope.at_most(now),
+            // Made on the command line by the operator: its scope alone.
+            None => by_scope,
         },
         ip: ip.to_owned(),
     }

@@ -5,7 +5,7 @@ use super::{Actor, Ctx, audit, audit_as};
 use crate::domain::{BoundedText, EmailAddress, NewPassword, Role, SecretToken};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::templates;
-use crate::store::{self, agencies, auth_tokens, sessions, users};
+use crate::store::{self, agencies, api_keys, auth_tokens, requests, sessions, users};
 
 const INVITE_PREFIX: &str = "lki";
 const INVITE_TTL: i64 = 7 * 24 * 60 * 60;
@@ -151,18 +151,82 @@ pub async fn removable(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<users::Us
     Ok(target)
 }
 
-/// Removes a member; their sessions end with them.
+/// Everything tied to a person at the agency, shown before they are removed, each with
+/// what removing them does to it.
+#[derive(Debug, Default)]
+pub struct BlastRadius {
+    /// Live API keys they made: revoked.
+    pub keys: Vec<store::api_keys::ApiKey>,
+    /// Webhook endpoints they made: kept (the agency's), marked as made by someone who left.
+    pub webhooks: Vec<store::webhooks::Endpoint>,
+    /// Open requests they sent: replies move to the person removing them.
+    pub open_requests: Vec<store::requests::AccessRequest>,
+}
+
+/// What removing `id` would touch (the same checks as removing them).
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, user = id))]
-pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<()> {
+pub async fn blast_radius(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<(users::User, BlastRadius)> {
+    let target = removable(ctx, actor, id).await?;
+    let pool = &ctx.db.pool;
+    let keys = api_keys::list(pool, actor.agency_id)
+        .await?
+        .into_iter()
+        .filter(|k| k.created_by == Some(id) && k.revoked_at.is_none())
+        .collect();
+    let webhooks = store::webhooks::endpoints(pool, actor.agency_id)
+        .await?
+        .into_iter()
+        .filter(|e| e.created_by == Some(id))
+        .collect();
+    let open_requests = requests::open_sent_by(pool, actor.agency_id, id, ctx.clock.now()).await?;
+    Ok((
+        target,
+        BlastRadius {
+            keys,
+            webhooks,
+            open_requests,
+        },
+    ))
+}
+
+/// What went with a person who was removed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Removed {
+    pub keys_revoked: u64,
+    pub requests_handed_over: u64,
+}
+
+/// Removes a member, and their power with them in the same transaction: their sessions
+/// end, their API keys are revoked, and their open requests (whose replies reach them)
+/// pass to the person removing them. Webhooks they made stay: they are the agency's.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id, user = id))]
+pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<Removed> {
     let target = removable(ctx, actor, id).await?;
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
     // Explicitly, not only through the cascade.
     sessions::delete_for_user(&mut *tx, target.id, "").await?;
+    let keys_revoked =
+        api_keys::revoke_for_creator(&mut *tx, actor.agency_id, target.id, now).await?;
+    let requests_handed_over = match actor.user_id {
+        Some(me) => requests::hand_over(&mut *tx, actor.agency_id, target.id, me, now).await?,
+        None => 0,
+    };
     users::delete(&mut *tx, actor.agency_id, target.id).await?;
-    audit(&mut tx, actor, "team.removed", &target.email, now).await?;
+    let what = format!(
+        "{}: {keys_revoked} API keys revoked, {requests_handed_over} open requests handed over",
+        target.email
+    );
+    audit(&mut tx, actor, "team.removed", &what, now).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(Removed {
+        keys_revoked,
+        requests_handed_over,
+    })
 }
 
 fn invite_gone() -> AppError {

@@ -79,11 +79,15 @@ pub async fn create(
     let mut tx = ctx.db.begin().await?;
     let id = store::insert_endpoint(
         &mut *tx,
-        actor.agency_id,
-        url.as_str(),
-        description.as_str(),
-        &events.join(","),
-        &ctx.secrets.seal(&secret),
+        &store::NewEndpoint {
+            agency_id: actor.agency_id,
+            url: url.as_str(),
+            description: description.as_str(),
+            events: &events.join(","),
+            secret_sealed: &ctx.secrets.seal(&secret),
+            created_by: actor.user_id,
+            created_by_name: &actor.name,
+        },
         now,
     )
     .await?;

@@ -51,6 +51,20 @@ impl Role {
         matches!(self, Self::Owner | Self::Admin)
     }
 
+    /// The lesser of two roles: what someone holding both may do.
+    pub fn at_most(self, other: Role) -> Role {
+        let rank = |r: Role| match r {
+            Self::Owner => 2,
+            Self::Admin => 1,
+            Self::Member => 0,
+        };
+        if rank(other) < rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+
     /// Only owners may create or change owners.
     pub fn may_assign(self, target: Role) -> bool {
         match self {

@@ -4,6 +4,7 @@ use sqlx::FromRow;
 
 use super::Exec;
 use crate::domain::api::ApiScope;
+use crate::domain::role::Role;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ApiKey {
@@ -22,10 +23,28 @@ pub struct ApiKey {
     /// they left): requests the key sends go out in their name.
     pub creator_id: Option<i64>,
     pub creator_name: Option<String>,
+    /// Who made it (kept after they leave; None: the command line).
+    pub created_by: Option<i64>,
+    /// The maker's role now: a key never acts with more than its maker holds today.
+    #[sqlx(try_from = "Option<String>")]
+    pub creator_role: CreatorRole,
+    pub expires_at: Option<i64>,
+}
+
+/// The role of a key's maker as the database has it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CreatorRole(pub Option<Role>);
+
+impl TryFrom<Option<String>> for CreatorRole {
+    type Error = crate::domain::UnknownValue;
+    fn try_from(s: Option<String>) -> Result<Self, Self::Error> {
+        s.map(Role::try_from).transpose().map(CreatorRole)
+    }
 }
 
 const COLUMNS: &str = "k.id, k.agency_id, k.name, k.prefix, k.scope, k.created_by_name,
-    k.created_at, k.last_used_at, k.revoked_at, u.id AS creator_id, u.name AS creator_name";
+    k.created_at, k.last_used_at, k.revoked_at, u.id AS creator_id, u.name AS creator_name,
+    k.created_by, u.role AS creator_role, k.expires_at";
 
 const FROM: &str =
     "api_keys k LEFT JOIN users u ON u.id = k.created_by AND u.agency_id = k.agency_id";
@@ -38,13 +57,14 @@ pub struct NewKey<'a> {
     pub scope: ApiScope,
     pub created_by: Option<i64>,
     pub created_by_name: &'a str,
+    pub expires_at: Option<i64>,
 }
 
 pub async fn insert<'c>(db: impl Exec<'c>, k: &NewKey<'_>, now: i64) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO api_keys (agency_id, name, prefix, key_hash, scope, created_by,
-             created_by_name, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+             created_by_name, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(k.agency_id)
     .bind(k.name)
@@ -54,6 +74,7 @@ pub async fn insert<'c>(db: impl Exec<'c>, k: &NewKey<'_>, now: i64) -> Result<i
     .bind(k.created_by)
     .bind(k.created_by_name)
     .bind(now)
+    .bind(k.expires_at)
     .fetch_one(db)
     .await
 }
@@ -90,6 +111,24 @@ pub async fn by_hash<'c>(db: impl Exec<'c>, key_hash: &str) -> Result<Option<Api
     .bind(key_hash)
     .fetch_optional(db)
     .await
+}
+
+/// Revokes every live key `user_id` made (they are leaving); how many.
+pub async fn revoke_for_creator<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE api_keys SET revoked_at = $3 WHERE agency_id = $1 AND created_by = $2 AND revoked_at IS NULL",
+    )
+    .bind(agency_id)
+    .bind(user_id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Revokes a live key; false when there was none.

@@ -472,6 +472,48 @@ pub async fn revoke<'c>(
     Ok(r.rows_affected() == 1)
 }
 
+/// The open requests `user_id` sent (replies to them reach that person), newest first.
+pub async fn open_sent_by<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<Vec<AccessRequest>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.agency_id = $1 AND r.created_by = $3 AND r.revoked_at IS NULL
+           AND r.declined_at IS NULL AND r.outcome IS NULL AND r.expires_at > $2
+         ORDER BY r.id DESC"
+    )))
+    .bind(agency_id)
+    .bind(now)
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Hands the open requests `from` sent to `to` (a person leaving): replies and the sender
+/// name on reminders go to someone still at the agency. How many.
+pub async fn hand_over<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    from: i64,
+    to: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE access_requests SET created_by = $3
+         WHERE agency_id = $1 AND created_by = $2 AND revoked_at IS NULL
+           AND declined_at IS NULL AND outcome IS NULL AND expires_at > $4",
+    )
+    .bind(agency_id)
+    .bind(from)
+    .bind(to)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected())
+}
+
 /// Takes the reminder slot atomically: at most one reminder per 24 hours per request.
 pub async fn claim_reminder<'c>(
     db: impl Exec<'c>,

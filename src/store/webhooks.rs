@@ -18,16 +18,29 @@ pub struct Endpoint {
     pub disabled_at: Option<i64>,
     pub disabled_reason: String,
     pub created_at: i64,
+    /// Who made it (None: made before endpoints remembered it).
+    pub created_by: Option<i64>,
+    pub created_by_name: String,
+    /// 1 while its maker is still on the team.
+    pub creator_here: i64,
 }
 
 impl Endpoint {
+    /// Its maker has left the agency (the endpoint stays: it is the agency's).
+    pub fn creator_left(&self) -> bool {
+        self.created_by.is_some() && self.creator_here == 0
+    }
+
     pub fn wants(&self, event: &str) -> bool {
         self.events.is_empty() || self.events.split(',').any(|e| e == event)
     }
 }
 
 const ENDPOINT: &str = "id, agency_id, url, description, events, secret_sealed,
-    previous_secret_sealed, previous_until, disabled_at, disabled_reason, created_at";
+    previous_secret_sealed, previous_until, disabled_at, disabled_reason, created_at,
+    created_by, created_by_name,
+    (SELECT COUNT(*) FROM users u WHERE u.id = webhook_endpoints.created_by
+        AND u.agency_id = webhook_endpoints.agency_id) AS creator_here";
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Delivery {
@@ -56,25 +69,35 @@ pub const PENDING: &str = "pending";
 pub const DELIVERED: &str = "delivered";
 pub const FAILED: &str = "failed";
 
+/// A new endpoint, as made by someone at the agency.
+pub struct NewEndpoint<'a> {
+    pub agency_id: i64,
+    pub url: &'a str,
+    pub description: &'a str,
+    pub events: &'a str,
+    pub secret_sealed: &'a str,
+    pub created_by: Option<i64>,
+    pub created_by_name: &'a str,
+}
+
 pub async fn insert_endpoint<'c>(
     db: impl Exec<'c>,
-    agency_id: i64,
-    url: &str,
-    description: &str,
-    events: &str,
-    secret_sealed: &str,
+    e: &NewEndpoint<'_>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO webhook_endpoints (agency_id, url, description, events, secret_sealed, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO webhook_endpoints (agency_id, url, description, events, secret_sealed,
+             created_at, created_by, created_by_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
-    .bind(agency_id)
-    .bind(url)
-    .bind(description)
-    .bind(events)
-    .bind(secret_sealed)
+    .bind(e.agency_id)
+    .bind(e.url)
+    .bind(e.description)
+    .bind(e.events)
+    .bind(e.secret_sealed)
     .bind(now)
+    .bind(e.created_by)
+    .bind(e.created_by_name)
     .fetch_one(db)
     .await
 }

@@ -191,7 +191,10 @@ pub(crate) async fn other_agency_key(app: &TestApp) -> String {
 
 pub(crate) async fn key(app: &TestApp, name: &str, scope: &str) -> String {
     let r = app
-        .post_shown("/settings/api-keys", &[("name", name), ("scope", scope)])
+        .post_shown(
+            "/settings/api-keys",
+            &[("name", name), ("scope", scope), ("expires", "never")],
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let at = r.body.find("value=\"lk_key_").expect("the key, shown once") + 7;

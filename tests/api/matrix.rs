@@ -242,7 +242,7 @@ async fn world(app: &TestApp) -> (Ids, TestApp, TestApp) {
     let key = app
         .post(
             "/settings/api-keys",
-            &[("name", "Matrix key"), ("scope", "read")],
+            &[("name", "Matrix key"), ("scope", "read"), ("expires", "90")],
         )
         .await;
     assert_eq!(key.status, 303, "{}", key.body);

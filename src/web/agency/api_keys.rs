@@ -22,8 +22,12 @@ struct KeyRow {
     scope: &'static str,
     created: String,
     created_by: String,
+    /// The maker's role now, or that they left: what the key may do follows it.
+    creator_now: String,
     last_used: String,
-    revoked: bool,
+    expires: String,
+    /// Revoked, expired, or its maker left: it no longer acts.
+    dead: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -35,6 +39,8 @@ struct KeysPage {
     created: Option<(String, String)>,
     name: String,
     scope: String,
+    expires: String,
+    expiry_choices: &'static [(&'static str, &'static str)],
     errors: Vec<FieldError>,
 }
 
@@ -53,22 +59,43 @@ async fn page(
     created: Option<(String, String)>,
     name: String,
     scope: String,
+    expires: String,
     errors: Vec<FieldError>,
 ) -> AppResult<KeysPage> {
+    let now = st.clock.now();
     let keys = api_keys::list(st, staff.agency_id)
         .await?
         .into_iter()
-        .map(|k| KeyRow {
-            id: k.id,
-            scope: k.scope.label(),
-            created: staff.when(k.created_at),
-            created_by: k.created_by_name,
-            last_used: k
-                .last_used_at
-                .map_or_else(|| "Never".to_owned(), |t| staff.when(t)),
-            revoked: k.revoked_at.is_some(),
-            name: k.name,
-            prefix: k.prefix,
+        .map(|k| {
+            let left = k.created_by.is_some() && k.creator_role.0.is_none();
+            KeyRow {
+                id: k.id,
+                scope: k.scope.label(),
+                created: staff.when(k.created_at),
+                creator_now: match (k.creator_role.0, left) {
+                    (_, true) => "has left the agency".to_owned(),
+                    (Some(r), _) => format!("now {}", r.label().to_lowercase()),
+                    (None, _) => "the command line".to_owned(),
+                },
+                created_by: k.created_by_name,
+                last_used: k
+                    .last_used_at
+                    .map_or_else(|| "Never".to_owned(), |t| staff.when(t)),
+                expires: k
+                    .expires_at
+                    .map_or_else(|| "Never".to_owned(), |t| staff.when(t)),
+                dead: if k.revoked_at.is_some() {
+                    Some("Revoked")
+                } else if k.expires_at.is_some_and(|t| t <= now) {
+                    Some("Expired")
+                } else if left {
+                    Some("Stopped: its maker left")
+                } else {
+                    None
+                },
+                name: k.name,
+                prefix: k.prefix,
+            }
         })
         .collect();
     Ok(KeysPage {
@@ -77,6 +104,8 @@ async fn page(
         created,
         name,
         scope,
+        expires,
+        expiry_choices: &api_keys::EXPIRY_CHOICES,
         errors,
     })
 }
@@ -98,7 +127,16 @@ pub async fn list(
         Some(Shown::ApiKey { name, key }) => Some((name, key)),
         _ => None,
     };
-    let mut p = page(&st, &staff, created, String::new(), "read".into(), vec![]).await?;
+    let mut p = page(
+        &st,
+        &staff,
+        created,
+        String::new(),
+        "read".into(),
+        "90".into(),
+        vec![],
+    )
+    .await?;
     p.layout = p.layout.with_notice(q.notice.as_deref());
     render(&p)
 }
@@ -109,6 +147,8 @@ pub struct KeyForm {
     name: String,
     #[serde(default)]
     scope: String,
+    #[serde(default)]
+    expires: String,
 }
 
 pub async fn create(
@@ -117,7 +157,7 @@ pub async fn create(
     ClientIp(ip): ClientIp,
     Form(f): Form<KeyForm>,
 ) -> AppResult<Response> {
-    match api_keys::create(&st, &staff.acting(&ip), &f.name, &f.scope).await? {
+    match api_keys::create(&st, &staff.acting(&ip), &f.name, &f.scope, &f.expires).await? {
         Ok(created) => {
             // Post/Redirect/Get: the key waits in a flash for the page this redirects to.
             let shown = Shown::ApiKey {
@@ -129,7 +169,7 @@ pub async fn create(
         }
         Err(errors) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &page(&st, &staff, None, f.name, f.scope, errors).await?,
+            &page(&st, &staff, None, f.name, f.scope, f.expires, errors).await?,
         ),
     }
 }

@@ -173,6 +173,11 @@ struct RemovePage {
     id: i64,
     name: String,
     email: String,
+    /// (key name and prefix, last used)
+    keys: Vec<(String, String)>,
+    webhooks: Vec<String>,
+    /// (request id, client name)
+    requests: Vec<(i64, String)>,
 }
 
 pub async fn remove_confirm(
@@ -181,12 +186,29 @@ pub async fn remove_confirm(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let target = team::removable(&st, &staff.acting(&ip), id).await?;
+    let (target, radius) = team::blast_radius(&st, &staff.acting(&ip), id).await?;
     render(&RemovePage {
         layout: Layout::staff(&staff, "Remove team member", "team"),
         id,
         name: target.name,
         email: target.email,
+        keys: radius
+            .keys
+            .into_iter()
+            .map(|k| {
+                let used = k.last_used_at.map_or_else(
+                    || "never used".to_owned(),
+                    |t| format!("last used {}", staff.when(t)),
+                );
+                (format!("{} ({}…)", k.name, k.prefix), used)
+            })
+            .collect(),
+        webhooks: radius.webhooks.into_iter().map(|e| e.url).collect(),
+        requests: radius
+            .open_requests
+            .into_iter()
+            .map(|r| (r.id, r.client_name))
+            .collect(),
     })
 }
 
@@ -196,8 +218,13 @@ pub async fn remove(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    team::remove(&st, &staff.acting(&ip), id).await?;
-    Ok(Redirect::to("/team?notice=member_removed").into_response())
+    let removed = team::remove(&st, &staff.acting(&ip), id).await?;
+    let notice = if removed.keys_revoked + removed.requests_handed_over > 0 {
+        "member_removed_with_power"
+    } else {
+        "member_removed"
+    };
+    Ok(Redirect::to(&format!("/team?notice={notice}")).into_response())
 }
 
 #[derive(Template)]

@@ -28,6 +28,8 @@ struct EndpointRow {
     events: String,
     on: bool,
     disabled_reason: String,
+    /// "by Ada", "by Ada, who has left the agency", or empty for older endpoints.
+    made_by: String,
 }
 
 fn row(e: &Endpoint) -> EndpointRow {
@@ -42,6 +44,11 @@ fn row(e: &Endpoint) -> EndpointRow {
         },
         on: e.disabled_at.is_none(),
         disabled_reason: e.disabled_reason.clone(),
+        made_by: match (e.created_by_name.as_str(), e.creator_left()) {
+            ("", _) => String::new(),
+            (name, true) => format!("Made by {name}, who has left the agency"),
+            (name, false) => format!("Made by {name}"),
+        },
     }
 }
 

@@ -149,9 +149,9 @@ async fn authenticate(State(st): State<AppState>, mut req: Request, next: Next) 
             .into_response();
     };
     let key = match api_keys::authenticate(&st, &presented).await {
-        Ok(Some(k)) => k,
-        Ok(None) => {
-            return Problem::unauthorized("The key is unknown or was revoked.").into_response();
+        Ok(Ok(k)) => k,
+        Ok(Err(refused)) => {
+            return Problem::unauthorized(refused.message()).into_response();
         }
         Err(e) => return Problem::from(e).into_response(),
     };

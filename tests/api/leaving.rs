@@ -1,0 +1,224 @@
+//! A person who leaves the agency, or is demoted, takes their power with them: their
+//! keys act with no more than their current role, or not at all.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::approve::agency;
+use crate::helpers::{PASSWORD, TestApp, link_in, path_of, spawn_client_of};
+use crate::json_api::{Api, key};
+
+/// Invites `email` as `role`; returns their signed-in browser and their user id.
+async fn join(app: &TestApp, email: &str, role: &str) -> (TestApp, i64) {
+    let r = app
+        .post("/team/invite", &[("email", email), ("role", role)])
+        .await;
+    assert_eq!(r.location(), Some("/team?notice=invited"), "{}", r.body);
+    let mail = app.wait_for_emails(email, 1).await;
+    let path = path_of(&link_in(&mail[0].text, "/invite/"));
+    let person = spawn_client_of(app);
+    let r = person
+        .post(
+            &path,
+            &[
+                ("name", "Ada Admin"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    (person, id)
+}
+
+#[tokio::test]
+async fn a_key_acts_with_its_maker_s_role_now() {
+    let app = crate::helpers::spawn_app().await;
+    agency(&app).await;
+    let (ada, ada_id) = join(&app, "ada@agency.example", "admin").await;
+    let k = key(&ada, "Ada's sync", "write").await;
+    let api = Api::new(&app, &k).await;
+    let made = api
+        .post(
+            "/api/v1/webhooks",
+            json!({"url": "https://hooks.example.com/ada"}),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+
+    // Demoted to member: the same key may no longer manage webhooks, at once, with no
+    // sweep — but may still do what a member may.
+    let r = app
+        .post(&format!("/team/{ada_id}/role"), &[("role", "member")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let refused = api
+        .post(
+            "/api/v1/webhooks",
+            json!({"url": "https://hooks.example.com/again"}),
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    assert_eq!(api.get("/api/v1/clients").await.status, 200);
+    let keys = app.get("/settings/api-keys").await.body;
+    assert!(keys.contains("by Ada Admin (now member)"), "{keys}");
+
+    // Back to admin: the key follows again.
+    app.post(&format!("/team/{ada_id}/role"), &[("role", "admin")])
+        .await;
+    let again = api
+        .post(
+            "/api/v1/webhooks",
+            json!({"url": "https://hooks.example.com/back"}),
+        )
+        .await;
+    assert_eq!(again.status, 201, "{}", again.text);
+}
+
+#[tokio::test]
+async fn removing_someone_shows_what_is_theirs_then_takes_their_power() {
+    let app = crate::helpers::spawn_app().await;
+    let client_id = agency(&app).await;
+    let (ada, ada_id) = join(&app, "ada@agency.example", "admin").await;
+    let k = key(&ada, "Ada's sync", "write").await;
+    let api = Api::new(&app, &k).await;
+    let hook = api
+        .post(
+            "/api/v1/webhooks",
+            json!({"url": "https://hooks.example.com/ada"}),
+        )
+        .await;
+    assert_eq!(hook.status, 201, "{}", hook.text);
+    let sent = api
+        .call(
+            Method::POST,
+            "/api/v1/requests",
+            Some(
+                json!({"client_id": client_id, "asks": [{"kind": "page", "level": "view"}],
+                        "mode": "partner", "delivery": "link",
+                        "sender_email": "ada@agency.example"}),
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(sent.status, 201, "{}", sent.text);
+    let request_id = sent.body["request"]["id"].as_i64().unwrap();
+
+    // The blast radius, before confirming.
+    let confirm = app.get(&format!("/team/{ada_id}/remove")).await.body;
+    for expected in [
+        "API keys they made — revoked at once",
+        "Ada&#39;s sync",
+        "last used",
+        "Webhooks they made — kept",
+        "https://hooks.example.com/ada",
+        "Open requests they sent — handed to you",
+        "Request for Messy Co",
+    ] {
+        assert!(confirm.contains(expected), "{expected}: {confirm}");
+    }
+    // Nothing happened yet.
+    assert_eq!(api.get("/api/v1/clients").await.status, 200);
+
+    let r = app.post(&format!("/team/{ada_id}/remove"), &[]).await;
+    assert_eq!(r.location(), Some("/team?notice=member_removed_with_power"));
+    // The key is refused at once, and says why.
+    let gone = api.get("/api/v1/clients").await;
+    assert_eq!(gone.status, 401, "{}", gone.text);
+    let revoked: Option<i64> = sqlx::query_scalar("SELECT revoked_at FROM api_keys")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(revoked.is_some());
+    // Her sessions ended.
+    assert_eq!(ada.get("/clients").await.status, 303);
+    // The open request is now the remover's: replies reach someone still here.
+    let (owner_id, sender): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT (SELECT id FROM users WHERE email = 'ava@agency.example'), created_by
+         FROM access_requests WHERE id = $1",
+    )
+    .bind(request_id)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(sender, Some(owner_id));
+    // The webhook stays, marked.
+    let hooks = app.get("/settings/webhooks").await.body;
+    assert!(
+        hooks.contains("Made by Ada Admin, who has left the agency"),
+        "{hooks}"
+    );
+    let audit: String =
+        sqlx::query_scalar("SELECT target FROM audit_log WHERE action = 'team.removed'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert!(
+        audit.contains("1 API keys revoked, 1 open requests handed over"),
+        "{audit}"
+    );
+}
+
+#[tokio::test]
+async fn a_key_whose_maker_left_or_that_expired_is_refused_with_the_reason() {
+    let app = crate::helpers::spawn_app().await;
+    agency(&app).await;
+    let (ada, ada_id) = join(&app, "ada@agency.example", "admin").await;
+    let k = key(&ada, "Old key", "read").await;
+    let api = Api::new(&app, &k).await;
+    // A maker gone without the revocation (as for a key made before removals revoked
+    // keys): checked on every call, refused.
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(ada_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(ada_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let r = api.get("/api/v1/clients").await;
+    assert_eq!(r.status, 401);
+    assert!(r.text.contains("has left the agency"), "{}", r.text);
+    assert!(
+        app.get("/settings/api-keys")
+            .await
+            .body
+            .contains("Stopped: its maker left")
+    );
+
+    // A key made for 30 days works on day 29 and not on day 30.
+    let bad = app
+        .post(
+            "/settings/api-keys",
+            &[("name", "Short"), ("scope", "read"), ("expires", "7")],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "an expiry not offered is explained");
+    assert!(
+        bad.body.contains("Choose when the key expires"),
+        "{}",
+        bad.body
+    );
+    let r = app
+        .post_shown(
+            "/settings/api-keys",
+            &[("name", "Short"), ("scope", "read"), ("expires", "30")],
+        )
+        .await;
+    let at = r.body.find("value=\"lk_key_").unwrap() + 7;
+    let short = r.body[at..].split('"').next().unwrap().to_owned();
+    let api = Api::new(&app, &short).await;
+    app.clock.advance(29 * 86_400);
+    assert_eq!(api.get("/api/v1/clients").await.status, 200);
+    app.clock.advance(86_400);
+    let r = api.get("/api/v1/clients").await;
+    assert_eq!(r.status, 401);
+    assert!(r.text.contains("The key has expired"), "{}", r.text);
+}
