@@ -146,7 +146,9 @@ pub fn safe_next(next: Option<&str>) -> String {
                 out.push('?');
                 out.push_str(q);
             }
-            out
+            // Judge what is emitted, after the parser resolved `..` and `.`: `/..//evil`
+            // becomes `//evil`, which a browser reads as another site.
+            if suspicious(&out) { "/".to_owned() } else { out }
         }
         _ => "/".to_owned(),
     }
@@ -161,6 +163,10 @@ mod tests {
         assert_eq!(safe_next(Some("/clients?page=2")), "/clients?page=2");
         assert_eq!(safe_next(Some("/clients/4/edit")), "/clients/4/edit");
         for bad in [
+            "/..//evil.example/phish",
+            "/.//evil.example",
+            "/a/../..//evil.example",
+            "/%2e%2e//evil.example",
             "//evil.com",
             "https://evil.com",
             "https:evil.com",

@@ -305,6 +305,9 @@ async fn login_redirects_stay_on_this_site() {
     setup(&app).await;
     app.post("/logout", &[]).await;
     let tried = [
+        "/..//evil.host/phish",
+        "/.//evil.host",
+        "/%2e%2e//evil.host",
         "/\t/evil.host/x",
         "/%09/evil.host/x",
         "/\r\n/evil.host/x",
@@ -342,6 +345,14 @@ async fn login_redirects_stay_on_this_site() {
             .await;
         assert_eq!(r.status, 303, "{next:?}");
         assert_eq!(r.location(), Some("/"), "{next:?}");
+        // Signed in, the login page sends the visitor on at once: home, never away.
+        let r = app
+            .get(&format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            ))
+            .await;
+        assert_eq!(r.location(), Some("/"), "{next:?} signed in");
         app.post("/logout", &[]).await;
     }
     let r = app
