@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
 
+/// The one reason given when a name leads nowhere a webhook may go.
+pub const NOT_PUBLIC: &str = "The endpoint's name does not lead to a public internet address.";
+
 /// How long one attempt may take.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -22,15 +25,18 @@ pub fn is_public(ip: IpAddr) -> bool {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return public_v4(v4);
             }
+            // Only global unicast (2000::/3) is the internet; everything else (loopback,
+            // unique and site local, link local, NAT64, IPv4-compatible, multicast…) is not.
+            // Inside 2000::/3, the ranges that wrap or stand for something else are refused
+            // too: 2001::/23 (IETF: Teredo 2001::/32 tunnels to any IPv4, benchmarking,
+            // ORCHID), 2001:db8::/32 and 3fff::/20 (documentation), 2002::/16 (6to4, which
+            // wraps an IPv4 address, private ones included).
             let s = v6.segments();
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (s[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
-                || (s[0] & 0xffc0) == 0xfe80 // link-local fe80::/10
-                || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
-                || (s[0] == 0x0064 && s[1] == 0xff9b) // NAT64: an IPv4 address inside
-                || s[0] == 0)
+            (s[0] & 0xe000) == 0x2000
+                && !((s[0] == 0x2001 && s[1] < 0x0200)
+                    || (s[0] == 0x2001 && s[1] == 0x0db8)
+                    || s[0] == 0x2002
+                    || (s[0] & 0xfff0) == 0x3ff0)
         }
     }
 }
@@ -61,12 +67,14 @@ impl Resolve for Only {
         let allow = self.allow;
         let host = name.as_str().to_owned();
         Box::pin(async move {
+            // One answer whether the name does not exist, or resolves only to addresses
+            // that are not public: the delivery log must not map an internal DNS.
             let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .filter(|a| allow(a.ip()))
-                .collect();
+                .await
+                .map(|addrs| addrs.filter(|a| allow(a.ip())).collect())
+                .unwrap_or_default();
             if found.is_empty() {
-                return Err(format!("{host} resolves to no address webhooks may reach").into());
+                return Err(NOT_PUBLIC.into());
             }
             Ok(Box::new(found.into_iter()) as Addrs)
         })
@@ -76,6 +84,9 @@ impl Resolve for Only {
 fn client(allow: fn(IpAddr) -> bool) -> reqwest::Client {
     reqwest::Client::builder()
         .dns_resolver(Arc::new(Only { allow }))
+        // Never through a proxy from the environment (HTTPS_PROXY…): the proxy would make
+        // the connection, to wherever the name points, past the address check.
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(TIMEOUT)
         .connect_timeout(Duration::from_secs(5))
@@ -249,6 +260,14 @@ mod tests {
             "::ffff:169.254.169.254",
             "64:ff9b::a9fe:a9fe",
             "2001:db8::1",
+            "fec0::1",
+            "2002:0a00:0001::1",
+            "2002:c0a8:0101::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "2001:2::1",
+            "3fff::1",
+            "::a9fe:a9fe",
+            "ff02::1",
         ] {
             assert!(!is_public(bad.parse().unwrap()), "{bad}");
         }

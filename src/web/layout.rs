@@ -148,7 +148,11 @@ pub fn safe_next(next: Option<&str>) -> String {
             }
             // Judge what is emitted, after the parser resolved `..` and `.`: `/..//evil`
             // becomes `//evil`, which a browser reads as another site.
-            if suspicious(&out) { "/".to_owned() } else { out }
+            if suspicious(&out) {
+                "/".to_owned()
+            } else {
+                out
+            }
         }
         _ => "/".to_owned(),
     }

@@ -45,9 +45,20 @@ impl Drop for Process {
 
 /// `latchkey serve` configured for "real" Meta at `meta`.
 pub(crate) fn serve(db: &str, dir: &std::path::Path, meta: &str) -> Process {
+    serve_with(db, dir, meta, &[])
+}
+
+/// [`serve`] with more environment (`extra`), as an operator's machine may have.
+pub(crate) fn serve_with(
+    db: &str,
+    dir: &std::path::Path,
+    meta: &str,
+    extra: &[(&str, &str)],
+) -> Process {
     let mut child = Command::new(env!("CARGO_BIN_EXE_latchkey"))
         .arg("serve")
         .env_clear()
+        .envs(extra.iter().copied())
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("LATCHKEY_BIND", "127.0.0.1:0")
         .env("LATCHKEY_DATA_DIR", dir)

@@ -105,3 +105,81 @@ async fn offboarding_removes_pages_shared_at_advertise_level() {
         "the relationship ended at Meta"
     );
 }
+
+#[tokio::test]
+async fn webhooks_never_go_through_a_proxy_from_the_environment() {
+    // A proxy an operator's machine may have set: it would CONNECT to any name, past the
+    // address checks. It records every connection it gets.
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    proxy.set_nonblocking(true).unwrap();
+    let (meta_sandbox, meta_base) = meta().await;
+    let _ = meta_sandbox;
+    let s = test_settings().await;
+    std::fs::create_dir_all(&s.data_dir).unwrap();
+    let latchkey = crate::crash::serve_with(
+        &s.database_url(),
+        &s.data_dir,
+        &meta_base,
+        &[
+            ("HTTPS_PROXY", proxy_url.as_str()),
+            ("https_proxy", proxy_url.as_str()),
+            ("ALL_PROXY", proxy_url.as_str()),
+            // Latchkey's own Meta calls go to the loopback sandbox; keep them direct.
+            ("NO_PROXY", "127.0.0.1"),
+        ],
+    );
+    let base = latchkey.base.clone();
+    let staff = Browser::new();
+    let (client_id, _) = agency_with_link(&staff, &base, "view").await;
+    // An endpoint whose name only an internal DNS (or the proxy) would know.
+    let token = csrf_in(&staff.get(&format!("{base}/settings/webhooks")).await.body).unwrap();
+    let r = staff
+        .post(
+            &format!("{base}/settings/webhooks"),
+            &[
+                ("url", "https://metadata.internal.invalid/hook"),
+                ("description", ""),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let token = csrf_in(&staff.get(&format!("{base}/requests/new")).await.body).unwrap();
+    let r = staff
+        .post(
+            &format!("{base}/requests"),
+            &[
+                ("client_id", client_id.as_str()),
+                ("kind", "page"),
+                ("level_page", "view"),
+                ("mode", "partner"),
+                ("expiry_days", "14"),
+                ("single_use", "1"),
+                ("message", ""),
+                ("delivery", "link"),
+                ("csrf", &token),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    sqlx::any::install_default_drivers();
+    let db = sqlx::AnyPool::connect(&s.database_url()).await.unwrap();
+    let mut error = String::new();
+    wait_for("a delivery attempt", 30, async || {
+        error = sqlx::query_scalar(
+            "SELECT last_error FROM webhook_deliveries WHERE attempts > 0 ORDER BY id LIMIT 1",
+        )
+        .fetch_optional(&db)
+        .await
+        .unwrap()
+        .unwrap_or_default();
+        !error.is_empty()
+    })
+    .await;
+    assert_eq!(
+        error,
+        format!("Could not connect: {}", latchkey::webhooks::NOT_PUBLIC)
+    );
+    assert!(proxy.accept().is_err(), "the proxy was never reached");
+}

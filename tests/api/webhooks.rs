@@ -439,7 +439,7 @@ async fn webhooks_never_reach_private_addresses_or_follow_redirects() {
         p.body["data"][0]["last_error"]
             .as_str()
             .unwrap()
-            .contains("no address webhooks may reach"),
+            .contains("does not lead to a public internet address"),
         "{}",
         p.text
     );
