@@ -4,3 +4,4 @@ ALTER TABLE webhook_endpoints ADD COLUMN created_by INTEGER;
 ALTER TABLE webhook_endpoints ADD COLUMN created_by_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
 ALTER TABLE api_keys ADD COLUMN expiry_warned_at INTEGER;
+CREATE INDEX webhook_deliveries_agency_lease ON webhook_deliveries (agency_id, status, lease_until);

@@ -2,8 +2,6 @@
 //! outbox inside their own transaction; the worker signs and sends them with retries over
 //! about three days, then turns a dead endpoint off and tells the agency.
 
-use std::collections::HashMap;
-
 use serde_json::{Value, json};
 
 use super::{Actor, Ctx, audit};
@@ -11,16 +9,17 @@ use crate::domain::BoundedText;
 use crate::domain::webhook::{self, EventType};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::templates;
-use crate::meta::client::bounded;
 use crate::store::webhooks::{self as store, Delivery, Endpoint};
 use crate::store::{Tx, agencies, prefs};
 
 /// Seconds a rotated-out secret still signs, so receivers can switch over.
 pub const ROTATION_OVERLAP: i64 = 24 * 3600;
 /// Sends in flight at once.
-const CONCURRENCY: usize = 16;
-/// Deliveries a pass claims.
-const BATCH: i64 = 64;
+const CONCURRENCY: usize = 32;
+/// Deliveries one agency may have in flight at once, across every process.
+const PER_AGENCY_IN_FLIGHT: i64 = 16;
+/// Endpoints one agency may have.
+pub const MAX_ENDPOINTS: usize = 20;
 /// Seconds a claimed delivery is held by its worker.
 const LEASE: i64 = 60;
 
@@ -70,6 +69,14 @@ pub async fn create(
                 format!("{e:?} is not an event Latchkey sends."),
             )),
         }
+    }
+    if store::endpoints(&ctx.db.pool, actor.agency_id).await?.len() >= MAX_ENDPOINTS {
+        errors.push(FieldError::new(
+            "url",
+            format!(
+                "An agency may have {MAX_ENDPOINTS} endpoints. Delete one you no longer use, or send several event types to one endpoint."
+            ),
+        ));
     }
     let (Some(url), Some(description), true) = (url, description, errors.is_empty()) else {
         return Ok(Err(errors));
@@ -229,38 +236,40 @@ pub async fn emit(
     Ok(())
 }
 
-/// One pass of the worker: claims due deliveries and sends them, 16 at a time. Returns how
-/// many were attempted.
+/// Delivers everything that can be claimed now, with every sender, and returns how many
+/// were attempted (the tests' and `latchkey`'s drain; the worker runs [`slot`]s instead).
 pub async fn deliver_due(ctx: &Ctx) -> AppResult<usize> {
+    let senders = (0..CONCURRENCY).map(|_| async {
+        let mut n = 0;
+        while deliver_next(ctx).await? {
+            n += 1;
+        }
+        AppResult::Ok(n)
+    });
+    let mut total = 0;
+    for n in futures_util::future::join_all(senders).await {
+        total += n?;
+    }
+    Ok(total)
+}
+
+/// Claims one due delivery (fairly between agencies) and attempts it. Whether one was
+/// claimed.
+async fn deliver_next(ctx: &Ctx) -> AppResult<bool> {
     let now = ctx.clock.now();
-    let due = store::claim_due(&ctx.db.pool, now, LEASE, BATCH).await?;
-    let n = due.len();
-    // Each endpoint of the batch read and its secrets opened once, not per delivery.
-    let mut endpoints: HashMap<i64, Option<(Endpoint, Vec<String>)>> = HashMap::new();
-    for d in &due {
-        if let std::collections::hash_map::Entry::Vacant(slot) = endpoints.entry(d.endpoint_id) {
-            let e = store::endpoint(&ctx.db.pool, d.agency_id, d.endpoint_id).await?;
-            slot.insert(e.map(|e| {
-                let secrets = signing_secrets(ctx, &e, now);
-                (e, secrets)
-            }));
+    let Some(d) = store::claim_next(&ctx.db.pool, now, LEASE, PER_AGENCY_IN_FLIGHT).await? else {
+        return Ok(false);
+    };
+    // Wake a resting sender before this one is busy: there may be more due.
+    ctx.webhook_bell.notify_one();
+    // Read at each delivery: a rotation or a switch-off counts from the next one.
+    if let Some(e) = store::endpoint(&ctx.db.pool, d.agency_id, d.endpoint_id).await? {
+        let secrets = signing_secrets(ctx, &e, now);
+        if let Err(err) = attempt(ctx, &e, &secrets, &d).await {
+            tracing::error!(error = ?err, delivery = d.id, "webhook delivery could not be recorded");
         }
     }
-    let endpoints = &endpoints;
-    let results = bounded(due, CONCURRENCY, |d| async move {
-        let r = match endpoints.get(&d.endpoint_id).and_then(Option::as_ref) {
-            Some((e, secrets)) => attempt(ctx, e, secrets, &d).await,
-            None => Ok(()),
-        };
-        (d, r)
-    })
-    .await;
-    for (d, r) in results {
-        if let Err(e) = r {
-            tracing::error!(error = ?e, delivery = d.id, "webhook delivery could not be recorded");
-        }
-    }
-    Ok(n)
+    Ok(true)
 }
 
 /// The secrets that sign: the current one, and the previous one during its overlap.
@@ -371,16 +380,22 @@ async fn give_up(
     Ok(())
 }
 
-/// The worker: runs until `shutdown`, sleeping until the next delivery is due or an event
-/// rings the bell.
-pub async fn run(ctx: Ctx, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+/// The worker: [`CONCURRENCY`] senders, each claiming and sending one delivery at a time
+/// until `shutdown`, so a slow receiver holds only its own sender (and an agency at most
+/// [`PER_AGENCY_IN_FLIGHT`] of them), never a batch.
+pub async fn run(ctx: Ctx, shutdown: tokio::sync::watch::Receiver<bool>) {
+    let senders = (0..CONCURRENCY).map(|_| slot(ctx.clone(), shutdown.clone()));
+    futures_util::future::join_all(senders).await;
+}
+
+async fn slot(ctx: Ctx, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     loop {
         if *shutdown.borrow() {
             break;
         }
-        match deliver_due(&ctx).await {
-            Ok(n) if n > 0 => continue,
-            Ok(_) => {}
+        match deliver_next(&ctx).await {
+            Ok(true) => continue,
+            Ok(false) => {}
             Err(e) => tracing::error!(error = ?e, "webhook worker could not reach the database"),
         }
         let sleep = match store::next_due(&ctx.db.pool).await {

@@ -228,28 +228,33 @@ pub async fn insert_delivery<'c>(
     .await
 }
 
-/// Claims up to `n` due deliveries for `lease` seconds: each is sent by one worker.
-pub async fn claim_due<'c>(
-    db: impl Exec<'c> + Copy,
+/// Claims the oldest due delivery of an agency with fewer than `per_agency` deliveries in
+/// flight (leased): one agency's slow receivers hold at most that many of the senders, so
+/// another agency's deliveries go out at once. The conditional update is the claim; `None`
+/// may also mean "lost a race", so callers try again on their next turn.
+pub async fn claim_next<'c>(
+    db: impl Exec<'c>,
     now: i64,
     lease: i64,
-    n: i64,
-) -> Result<Vec<Delivery>, sqlx::Error> {
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM webhook_deliveries
-         WHERE status = 'pending' AND next_attempt_at <= $1
-           AND (lease_until IS NULL OR lease_until <= $1)
-         ORDER BY next_attempt_at, id LIMIT $2",
-    )
+    per_agency: i64,
+) -> Result<Option<Delivery>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE webhook_deliveries SET lease_until = $2
+         WHERE id = (SELECT d.id FROM webhook_deliveries d
+                     WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+                       AND (d.lease_until IS NULL OR d.lease_until <= $1)
+                       AND (SELECT COUNT(*) FROM webhook_deliveries x
+                            WHERE x.agency_id = d.agency_id AND x.status = 'pending'
+                              AND x.lease_until > $1) < $3
+                     ORDER BY d.next_attempt_at, d.id LIMIT 1)
+           AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $1)
+         RETURNING {DELIVERY}"
+    )))
     .bind(now)
-    .bind(n)
-    .fetch_all(db)
-    .await?;
-    let mut claimed = Vec::new();
-    for id in ids {
-        claimed.extend(claim_one(db, id, now, lease).await?);
-    }
-    Ok(claimed)
+    .bind(now + lease)
+    .bind(per_agency)
+    .fetch_optional(db)
+    .await
 }
 
 /// Claims one delivery if it is still due and not held: the conditional update is the

@@ -737,3 +737,36 @@ async fn a_request_s_life_is_told_created_declined_expired() {
     assert_eq!(gone[0]["request_id"].as_i64(), Some(expiring_id));
     assert!(r.got.lock().unwrap().iter().all(|g| verifies(&secret, g)));
 }
+
+#[tokio::test]
+async fn an_agency_may_have_twenty_endpoints() {
+    let app = spawn_app().await;
+    let (_, k) = crate::json_api::agency_with_key(&app, "write").await;
+    let api = Api::new(&app, &k).await;
+    for n in 0..20 {
+        let r = api
+            .post(
+                "/api/v1/webhooks",
+                json!({"url": format!("https://hooks.example.com/{n}")}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
+    let r = api
+        .post(
+            "/api/v1/webhooks",
+            json!({"url": "https://hooks.example.com/21"}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(
+        r.text.contains("An agency may have 20 endpoints"),
+        "{}",
+        r.text
+    );
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_endpoints")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 20, "nothing more made");
+}
