@@ -32,11 +32,9 @@ pub fn is_public(ip: IpAddr) -> bool {
             // ORCHID), 2001:db8::/32 and 3fff::/20 (documentation), 2002::/16 (6to4, which
             // wraps an IPv4 address, private ones included).
             let s = v6.segments();
+            let ietf_or_documentation = s[0] == 0x2001 && (s[1] < 0x0200 || s[1] == 0x0db8);
             (s[0] & 0xe000) == 0x2000
-                && !((s[0] == 0x2001 && s[1] < 0x0200)
-                    || (s[0] == 0x2001 && s[1] == 0x0db8)
-                    || s[0] == 0x2002
-                    || (s[0] & 0xfff0) == 0x3ff0)
+                && !(ietf_or_documentation || s[0] == 0x2002 || (s[0] & 0xfff0) == 0x3ff0)
         }
     }
 }
