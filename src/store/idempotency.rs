@@ -15,23 +15,26 @@ pub enum Claim {
     Mismatch,
 }
 
-/// Claims `idem_key` for this request (its method, path and body hashed), atomically: of
-/// two concurrent retries exactly one gets [`Claim::New`].
+/// Claims `idem_key` for this request (its method, path and body hashed) until
+/// `lease_until`, atomically: of two concurrent retries exactly one gets [`Claim::New`]. A
+/// claim whose lease ran out without an answer (its process died) is taken over.
 pub async fn claim<'c>(
     db: impl Exec<'c> + Copy,
     key_id: i64,
     idem_key: &str,
     request_hash: &str,
     now: i64,
+    lease_until: i64,
 ) -> Result<Claim, sqlx::Error> {
     let inserted = sqlx::query(
-        "INSERT INTO api_idempotency (api_key_id, idem_key, request_hash, created_at)
-         VALUES ($1, $2, $3, $4)",
+        "INSERT INTO api_idempotency (api_key_id, idem_key, request_hash, created_at, lease_until)
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(key_id)
     .bind(idem_key)
     .bind(request_hash)
     .bind(now)
+    .bind(lease_until)
     .execute(db)
     .await;
     match inserted {
@@ -50,7 +53,24 @@ pub async fn claim<'c>(
     Ok(match (hash == request_hash, status, body) {
         (false, _, _) => Claim::Mismatch,
         (true, Some(status), Some(body)) => Claim::Done { status, body },
-        _ => Claim::Running,
+        _ => {
+            let taken = sqlx::query(
+                "UPDATE api_idempotency SET lease_until = $3, created_at = $4
+                 WHERE api_key_id = $1 AND idem_key = $2 AND status IS NULL
+                   AND (lease_until IS NULL OR lease_until < $4)",
+            )
+            .bind(key_id)
+            .bind(idem_key)
+            .bind(lease_until)
+            .bind(now)
+            .execute(db)
+            .await?;
+            if taken.rows_affected() == 1 {
+                Claim::New
+            } else {
+                Claim::Running
+            }
+        }
     })
 }
 

@@ -970,3 +970,72 @@ async fn every_api_error_is_a_problem_document() {
     let r = http.get(url("/clients/abc")).send().await.unwrap();
     assert!(problem(&r).starts_with("text/html"));
 }
+
+#[tokio::test]
+async fn an_idempotency_key_whose_request_never_answered_frees_itself() {
+    let app = spawn_app().await;
+    let client_id = agency(&app).await;
+    let w = key(&app, "writer", "write").await;
+    let api = Api::new(&app, &w).await;
+    let body = json!({"client_id": client_id, "asks": [{"kind": "page", "level": "view"}],
+                      "mode": "partner", "delivery": "link"});
+    // A first attempt claimed the key and its process died before answering: the claim is
+    // there with no answer (what a kill -9 leaves), and nothing was made.
+    let other = json!({"client_id": client_id, "asks": [{"kind": "page", "level": "view"}],
+                       "mode": "partner", "delivery": "link"});
+    let r = api
+        .call(
+            Method::POST,
+            "/api/v1/requests",
+            Some(other),
+            Some("lost-1"),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let now = app.clock.now();
+    sqlx::query("UPDATE api_idempotency SET status = NULL, body = NULL, lease_until = $1")
+        .bind(now + 30)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM request_events")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM access_requests")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    // While its lease runs, a retry is told to wait, briefly.
+    let early = api
+        .call(
+            Method::POST,
+            "/api/v1/requests",
+            Some(body.clone()),
+            Some("lost-1"),
+        )
+        .await;
+    assert_eq!(early.status, 409, "{}", early.text);
+    assert_eq!(early.headers.get("retry-after").unwrap(), "1");
+    // After it, the retry runs — not a day later.
+    app.clock.advance(31);
+    let retried = api
+        .call(
+            Method::POST,
+            "/api/v1/requests",
+            Some(body.clone()),
+            Some("lost-1"),
+        )
+        .await;
+    assert_eq!(retried.status, 201, "{}", retried.text);
+    // And from then on it is answered, once.
+    let again = api
+        .call(Method::POST, "/api/v1/requests", Some(body), Some("lost-1"))
+        .await;
+    assert_eq!(again.headers.get("idempotent-replayed").unwrap(), "true");
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_requests")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}

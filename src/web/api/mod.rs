@@ -135,6 +135,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
+/// Seconds an `Idempotency-Key` is held by a request that has not answered yet: after
+/// that (its process died), a retry runs it.
+const IDEMPOTENCY_LEASE: i64 = 30;
+
 /// Checks the bearer key and the key's rate; every answer carries the rate headers.
 async fn authenticate(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let presented = req
@@ -222,7 +226,16 @@ async fn idempotent(State(st): State<AppState>, req: Request, next: Next) -> Res
     ));
     let now = st.clock.now();
     let pool = &st.db.pool;
-    match idempotency::claim(pool, caller.key.id, &idem, &fingerprint, now).await {
+    match idempotency::claim(
+        pool,
+        caller.key.id,
+        &idem,
+        &fingerprint,
+        now,
+        now + IDEMPOTENCY_LEASE,
+    )
+    .await
+    {
         Err(e) => Problem::from(crate::error::AppError::from(e)).into_response(),
         Ok(Claim::Mismatch) => Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -244,31 +257,40 @@ async fn idempotent(State(st): State<AppState>, req: Request, next: Next) -> Res
             replay(status, body)
         }
         Ok(Claim::New) => {
-            let resp = next
-                .run(Request::from_parts(parts, Body::from(bytes)))
-                .await;
-            let status = resp.status();
-            if status.is_server_error() {
-                // Nothing was answered: a retry may run it again.
-                idempotency::release(pool, caller.key.id, &idem).await.ok();
-                return resp;
+            // The request runs to its end even if the caller goes away mid-way (a dropped
+            // connection drops this future, not the task): its answer is kept, and a retry
+            // replays it instead of repeating the change or finding the key blocked.
+            let (st, key_id) = (st.clone(), caller.key.id);
+            let run = tokio::spawn(async move {
+                let resp = next
+                    .run(Request::from_parts(parts, Body::from(bytes)))
+                    .await;
+                let pool = &st.db.pool;
+                let status = resp.status();
+                if status.is_server_error() {
+                    // Nothing was answered: a retry may run it again.
+                    idempotency::release(pool, key_id, &idem).await.ok();
+                    return resp;
+                }
+                let (head, body) = resp.into_parts();
+                let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let sealed = st.secrets.seal(&text);
+                if let Err(e) =
+                    idempotency::finish(pool, key_id, &idem, i64::from(status.as_u16()), &sealed)
+                        .await
+                {
+                    tracing::error!(error = ?e, "could not keep an idempotent answer");
+                }
+                Response::from_parts(head, Body::from(bytes))
+            });
+            match run.await {
+                Ok(resp) => resp,
+                Err(e) => {
+                    tracing::error!(error = ?e, "an idempotent request panicked");
+                    StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                }
             }
-            let (head, body) = resp.into_parts();
-            let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let sealed = st.secrets.seal(&text);
-            if let Err(e) = idempotency::finish(
-                pool,
-                caller.key.id,
-                &idem,
-                i64::from(status.as_u16()),
-                &sealed,
-            )
-            .await
-            {
-                tracing::error!(error = ?e, "could not keep an idempotent answer");
-            }
-            Response::from_parts(head, Body::from(bytes))
         }
     }
 }
