@@ -254,15 +254,33 @@ pub async fn log_out(ctx: &Ctx, session_hash: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// E-mails a reset link if the address has an account; the same outcome either way.
+/// E-mails a reset link if the address has an account; the same outcome, the same work
+/// (the counters, a token made) either way. Requests are limited per typed address and per
+/// client address, like logins (`Err(seconds)` to wait); a new link voids the previous one,
+/// so at most one works at a time.
 #[tracing::instrument(skip_all)]
-pub async fn forgot_password(ctx: &Ctx, email: &EmailAddress, ip: &str) -> AppResult<()> {
+pub async fn forgot_password(
+    ctx: &Ctx,
+    email: &EmailAddress,
+    ip: &str,
+) -> AppResult<Result<(), i64>> {
     let now = ctx.clock.now();
+    let acct_key = format!("reset:{}", email.as_str());
+    let ip_key = format!("reset-ip:{ip}");
+    let wait = throttle::wait_secs(&ctx.db.pool, &acct_key, now)
+        .await?
+        .max(throttle::wait_secs(&ctx.db.pool, &ip_key, now).await?);
+    if wait > 0 {
+        return Ok(Err(wait));
+    }
     let mut tx = ctx.db.begin().await?;
+    throttle::record_failure(&mut tx, &acct_key, throttle::RESET_ACCOUNT, now).await?;
+    throttle::record_failure(&mut tx, &ip_key, throttle::RESET_IP, now).await?;
+    let token = SecretToken::generate(RESET_PREFIX);
     if let Some(user) = users::by_email(&mut *tx, email.as_str()).await?
         && let Some(agency) = agencies::get(&mut *tx, user.agency_id).await?
     {
-        let token = SecretToken::generate(RESET_PREFIX);
+        auth_tokens::invalidate_resets(&mut *tx, user.id, now).await?;
         auth_tokens::insert(
             &mut *tx,
             &token.hash(),
@@ -298,7 +316,7 @@ pub async fn forgot_password(ctx: &Ctx, email: &EmailAddress, ip: &str) -> AppRe
     }
     tx.commit().await?;
     ctx.mailer.wake();
-    Ok(())
+    Ok(Ok(()))
 }
 
 fn reset_gone() -> AppError {

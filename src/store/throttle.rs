@@ -35,6 +35,24 @@ pub const IP: Policy = Policy {
     forget_after: 24 * 60 * 60,
 };
 
+/// Password-reset requests per typed address: 3, then none for an hour.
+pub const RESET_ACCOUNT: Policy = Policy {
+    free: 3,
+    max_delay: 60 * 60,
+    lock_after: 3,
+    lock_secs: 60 * 60,
+    forget_after: 60 * 60,
+};
+
+/// Password-reset requests per client address: 10, then none for an hour.
+pub const RESET_IP: Policy = Policy {
+    free: 10,
+    max_delay: 60 * 60,
+    lock_after: 10,
+    lock_secs: 60 * 60,
+    forget_after: 60 * 60,
+};
+
 impl Policy {
     /// Seconds the key must wait after its `failures`-th failure.
     pub fn delay_after(&self, failures: i64) -> i64 {

@@ -499,3 +499,65 @@ async fn forgot_password_answers_the_same_and_reset_links_are_single_use_and_exp
         404
     );
 }
+
+#[tokio::test]
+async fn reset_requests_are_throttled_and_only_the_newest_link_works() {
+    let app = spawn_app().await;
+    app.setup_and_login().await;
+    app.post("/logout", &[]).await;
+    // Three requests for one address are answered; each voids the link before it.
+    for _ in 0..3 {
+        let r = app
+            .post("/password/forgot", &[("email", "owner@acme.test")])
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let mail = app.wait_for_emails("owner@acme.test", 3).await;
+    let paths: Vec<String> = mail
+        .iter()
+        .map(|m| path_of(&link_in(&m.text, "/password/reset/")))
+        .collect();
+    assert_eq!(app.get(&paths[0]).await.status, 410, "voided by the second");
+    assert_eq!(app.get(&paths[1]).await.status, 410, "voided by the third");
+    assert_eq!(app.get(&paths[2]).await.status, 200, "the newest works");
+    // The fourth within the hour waits, and no fourth e-mail is queued — the same for an
+    // address with no account, so the limit tells nothing about who has one.
+    let r = app
+        .post("/password/forgot", &[("email", "owner@acme.test")])
+        .await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.body.contains("Too many reset requests"), "{}", r.body);
+    for _ in 0..3 {
+        app.post("/password/forgot", &[("email", "nobody@acme.test")])
+            .await;
+    }
+    let r = app
+        .post("/password/forgot", &[("email", "nobody@acme.test")])
+        .await;
+    assert_eq!(r.status, 429);
+    app.drain_outbox().await;
+    assert_eq!(app.emails_to("owner@acme.test").len(), 3);
+    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'password_reset'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(queued, 3);
+    // Per client address too: a flood over many addresses stops at ten.
+    let mut answered = 0;
+    for n in 0..20 {
+        let r = app
+            .post("/password/forgot", &[("email", &format!("x{n}@acme.test"))])
+            .await;
+        if r.status == 200 {
+            answered += 1;
+        }
+    }
+    // Six were counted from this address already (3 + 3; refused ones do not count).
+    assert_eq!(answered, 4, "ten in all from one address");
+    // An hour later, the address may ask again.
+    app.clock.advance(3601);
+    let r = app
+        .post("/password/forgot", &[("email", "owner@acme.test")])
+        .await;
+    assert_eq!(r.status, 200);
+}

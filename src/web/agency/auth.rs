@@ -226,11 +226,19 @@ pub async fn forgot(
     Form(form): Form<ForgotForm>,
 ) -> AppResult<Response> {
     let (sent, error, status, title) = match EmailAddress::parse(&form.email) {
-        Ok(email) => {
-            account::forgot_password(&st, &email, &ip).await?;
+        Ok(email) => match account::forgot_password(&st, &email, &ip).await? {
             // The same page whether or not the address has an account.
-            (true, None, StatusCode::OK, "Check your e-mail")
-        }
+            Ok(()) => (true, None, StatusCode::OK, "Check your e-mail"),
+            Err(wait) => (
+                false,
+                Some(format!(
+                    "Too many reset requests. Try again in {}; the last link sent still works.",
+                    human_wait(wait)
+                )),
+                StatusCode::TOO_MANY_REQUESTS,
+                "Forgot your password?",
+            ),
+        },
         Err(msg) => (
             false,
             Some(msg.to_owned()),
