@@ -8,12 +8,14 @@ use crate::domain::token::random_hex;
 use crate::domain::{BoundedText, EmailAddress, NewPassword, PortfolioId, Role, SecretToken};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
-use crate::store::{Tx, agencies, auth_tokens, sessions, throttle, users};
+use crate::store::{Tx, agencies, auth_tokens, devices, sessions, throttle, users};
 
 /// Prefix of session ids.
 pub const SESSION_PREFIX: &str = "lks";
 /// Prefix of password-reset tokens.
 const RESET_PREFIX: &str = "lkp";
+/// Device cookies: a browser that signed in to an account before.
+const DEVICE_PREFIX: &str = "lkd";
 /// A reset link works for an hour.
 const RESET_TTL: i64 = 60 * 60;
 
@@ -184,31 +186,56 @@ pub enum LoginRefused {
     NoMatch,
 }
 
-/// Checks a login, with growing delays per account and per address. On success the old
-/// session (if any) ends and a new one starts.
+/// A successful login: the new session, and a device cookie for a browser that had none
+/// for this account.
+pub struct SignedIn {
+    pub session: SecretToken,
+    pub new_device: Option<SecretToken>,
+}
+
+/// Checks a login, with growing delays per (account, address), per address, and per
+/// account from every address together. Strangers can trip the last one on purpose, so
+/// it does not apply to a browser that signed in to the account before (`device`, its
+/// cookie). On success the old session (if any) ends and a new one starts.
 #[tracing::instrument(skip_all)]
 pub async fn log_in(
     ctx: &Ctx,
     email: &str,
     password: &str,
     old_session: Option<&str>,
+    device: Option<&str>,
     ip: &str,
-) -> AppResult<Result<SecretToken, LoginRefused>> {
-    let typed = email.trim().to_ascii_lowercase();
-    let acct_key = format!("acct:{}", typed.chars().take(254).collect::<String>());
+) -> AppResult<Result<SignedIn, LoginRefused>> {
+    let typed: String = email
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .take(254)
+        .collect();
+    let acct_key = format!("acct:{typed}");
+    let pair_key = format!("acct-ip:{typed}|{ip}");
     let ip_key = format!("ip:{ip}");
     let now = ctx.clock.now();
-    let wait = throttle::wait_secs(&ctx.db.pool, &acct_key, now)
-        .await?
-        .max(throttle::wait_secs(&ctx.db.pool, &ip_key, now).await?);
-    if wait > 0 {
-        return Ok(Err(LoginRefused::Wait(wait)));
-    }
+    let device = device.and_then(|raw| SecretToken::from_presented(DEVICE_PREFIX, raw));
+    let known_user = match &device {
+        Some(d) => devices::user_of(&ctx.db.pool, &d.hash()).await?,
+        None => None,
+    };
     let parsed = EmailAddress::parse(email).ok();
     let creds = match &parsed {
         Some(email) => users::credentials_by_email(&ctx.db.pool, email.as_str()).await?,
         None => None,
     };
+    let known_device = known_user.is_some() && known_user == creds.as_ref().map(|c| c.id);
+    let mut wait = throttle::wait_secs(&ctx.db.pool, &pair_key, now)
+        .await?
+        .max(throttle::wait_secs(&ctx.db.pool, &ip_key, now).await?);
+    if !known_device {
+        wait = wait.max(throttle::wait_secs(&ctx.db.pool, &acct_key, now).await?);
+    }
+    if wait > 0 {
+        return Ok(Err(LoginRefused::Wait(wait)));
+    }
     // Unknown addresses are verified against a dummy hash: same work, same answer.
     let stored = creds.as_ref().map(|c| c.password_hash.as_str());
     let ok = ctx.hasher.verify(password, stored).await?;
@@ -216,7 +243,8 @@ pub async fn log_in(
     let masked = mask(&typed);
     let mut tx = ctx.db.begin().await?;
     let Some(c) = creds.filter(|_| ok) else {
-        throttle::record_failure(&mut tx, &acct_key, throttle::ACCOUNT, now).await?;
+        throttle::record_failure(&mut tx, &pair_key, throttle::ACCOUNT, now).await?;
+        throttle::record_failure(&mut tx, &acct_key, throttle::ACCOUNT_WIDE, now).await?;
         throttle::record_failure(&mut tx, &ip_key, throttle::IP, now).await?;
         let agency = match &parsed {
             Some(e) => users::by_email(&mut *tx, e.as_str())
@@ -228,11 +256,23 @@ pub async fn log_in(
         tx.commit().await?;
         return Ok(Err(LoginRefused::NoMatch));
     };
-    throttle::clear(&mut *tx, &acct_key).await?;
+    // The account-wide counter is not cleared: the owner signing in from their own browser
+    // must not reopen the door to strangers still guessing. It fades by itself.
+    throttle::clear(&mut *tx, &pair_key).await?;
     if let Some(old) = old_session {
         sessions::delete(&mut *tx, old).await?;
     }
     let session = new_session(&mut tx, c.id, c.agency_id, now).await?;
+    let new_device = if known_device {
+        if let Some(d) = &device {
+            devices::touch(&mut *tx, &d.hash(), now).await?;
+        }
+        None
+    } else {
+        let d = SecretToken::generate(DEVICE_PREFIX);
+        devices::insert(&mut *tx, &d.hash(), c.id, now).await?;
+        Some(d)
+    };
     audit_as(
         &mut tx,
         Some(c.agency_id),
@@ -244,7 +284,10 @@ pub async fn log_in(
     )
     .await?;
     tx.commit().await?;
-    Ok(Ok(session))
+    Ok(Ok(SignedIn {
+        session,
+        new_device,
+    }))
 }
 
 /// Ends a session (by the hash of its id).

@@ -26,5 +26,7 @@ pub async fn tidy(ctx: &Ctx) -> AppResult<Tidied> {
     crate::store::idempotency::forget_before(&ctx.db.pool, now - 86_400).await?;
     crate::store::webhooks::forget_delivered_before(&ctx.db.pool, now - 30 * 86_400).await?;
     crate::store::flashes::forget_expired(&ctx.db.pool, now).await?;
+    // A browser unused for a year is forgotten, as its cookie is.
+    crate::store::devices::forget_before(&ctx.db.pool, now - 365 * 86_400).await?;
     Ok(Tidied { tokens })
 }

@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth_tokens;
 pub mod clients;
+pub mod devices;
 pub mod flashes;
 pub mod flows;
 pub mod grant_book;

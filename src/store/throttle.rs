@@ -17,9 +17,20 @@ pub struct Policy {
     pub forget_after: i64,
 }
 
-/// Per account: 5 free tries, then 1 s, 2 s, 4 s … up to 15 min; locked for an hour at 100.
+/// Per (account, address): 5 free tries, then 1 s, 2 s, 4 s … up to 15 min; locked for an
+/// hour at 100.
 pub const ACCOUNT: Policy = Policy {
     free: 5,
+    max_delay: 15 * 60,
+    lock_after: 100,
+    lock_secs: 60 * 60,
+    forget_after: 24 * 60 * 60,
+};
+
+/// Per account from every address together (a distributed guess): 20 free tries, then
+/// growing delays, locked for an hour at 100. A browser that signed in before is exempt.
+pub const ACCOUNT_WIDE: Policy = Policy {
+    free: 20,
     max_delay: 15 * 60,
     lock_after: 100,
     lock_secs: 60 * 60,

@@ -207,6 +207,15 @@ impl Cookies {
         }
     }
 
+    /// A browser that signed in before (see `actions::account::log_in`).
+    pub fn device_name(web: &WebConfig) -> &'static str {
+        if web.https {
+            "__Host-lk_device"
+        } else {
+            "lk_device"
+        }
+    }
+
     pub fn csrf_name(web: &WebConfig) -> &'static str {
         if web.https {
             "__Host-lk_csrf"

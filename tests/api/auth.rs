@@ -167,12 +167,76 @@ async fn account_locks_after_100_failures_and_the_lock_expires() {
         .unwrap();
     }
     drop(conn);
-    app.post("/logout", &[]).await;
-    let r = app.login("owner@acme.test", PASSWORD).await;
+    // A browser that never signed in to the account is held off…
+    let stranger = crate::helpers::spawn_client_of(&app);
+    let r = stranger.login("owner@acme.test", PASSWORD).await;
     assert_eq!(r.status, 429);
     assert!(r.body.contains("1 hour"), "{}", r.body);
     app.clock.advance(3601);
+    assert_eq!(
+        stranger.login("owner@acme.test", PASSWORD).await.status,
+        303
+    );
+}
+
+#[tokio::test]
+async fn strangers_cannot_lock_the_owner_out() {
+    let app = spawn_app().await;
+    app.setup_and_login().await;
+    app.post("/logout", &[]).await;
+    // The owner signs in once from this browser: it is known from now on.
+    let r = app.login("owner@acme.test", PASSWORD).await;
+    assert_eq!(r.status, 303);
+    assert!(
+        r.set_cookies()
+            .iter()
+            .any(|c| c.starts_with("lk_device=lkd_")
+                && c.contains("HttpOnly")
+                && c.contains("Max-Age=31536000")),
+        "{:?}",
+        r.set_cookies()
+    );
+    app.post("/logout", &[]).await;
+    // Six wrong passwords from six addresses: nobody is slowed down, the owner least.
+    for n in 0..6 {
+        let attacker = crate::helpers::spawn_client_from(&app, &format!("127.0.0.{}", 10 + n));
+        assert_eq!(
+            attacker
+                .login("owner@acme.test", "wrong guess here")
+                .await
+                .status,
+            401
+        );
+    }
     assert_eq!(app.login("owner@acme.test", PASSWORD).await.status, 303);
+    app.post("/logout", &[]).await;
+    // A hundred from a hundred addresses lock the account — for strangers, not for the
+    // owner's own browser.
+    let mut conn = app.state.db.pool.acquire().await.unwrap();
+    let now = app.clock.now();
+    for _ in 0..100 {
+        latchkey::store::throttle::record_failure(
+            &mut conn,
+            "acct:owner@acme.test",
+            latchkey::store::throttle::ACCOUNT_WIDE,
+            now,
+        )
+        .await
+        .unwrap();
+    }
+    drop(conn);
+    let stranger = crate::helpers::spawn_client_of(&app);
+    assert_eq!(
+        stranger.login("owner@acme.test", PASSWORD).await.status,
+        429
+    );
+    assert_eq!(app.login("owner@acme.test", PASSWORD).await.status, 303);
+    // A device cookie of another account does not help.
+    let other = crate::helpers::spawn_client_of(&app);
+    other.create_agency("Beta Agency", "bea@beta.test").await;
+    assert_eq!(other.login("bea@beta.test", PASSWORD).await.status, 303);
+    other.post("/logout", &[]).await;
+    assert_eq!(other.login("owner@acme.test", PASSWORD).await.status, 429);
 }
 
 #[tokio::test]
@@ -537,10 +601,11 @@ async fn reset_requests_are_throttled_and_only_the_newest_link_works() {
     assert_eq!(r.status, 429);
     app.drain_outbox().await;
     assert_eq!(app.emails_to("owner@acme.test").len(), 3);
-    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'password_reset'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let queued: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'password_reset'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
     assert_eq!(queued, 3);
     // Per client address too: a flood over many addresses stops at ten.
     let mut answered = 0;

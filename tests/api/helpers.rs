@@ -404,6 +404,22 @@ pub fn path_of(url: &str) -> String {
 }
 
 /// Another browser on the same server: same app, its own cookies.
+/// Another browser on another machine: its connections come from `ip` (a loopback
+/// address such as 127.0.0.7), as the server sees it.
+pub fn spawn_client_from(app: &TestApp, ip: &str) -> TestApp {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(BROWSER_UA)
+        .timeout(Duration::from_secs(30))
+        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    TestApp {
+        http,
+        ..spawn_client_of(app)
+    }
+}
+
 pub fn spawn_client_of(app: &TestApp) -> TestApp {
     TestApp {
         base: app.base.clone(),

@@ -195,21 +195,35 @@ async fn two_processes_share_sessions_and_send_each_email_once() {
     );
     assert_eq!(browser.get(&b, "/clients").await.0, 303);
 
-    // 200 e-mails, enqueued through both processes while both workers run.
-    let anon = Browser::new();
-    let (_, page) = anon.get(&a, "/password/forgot").await;
+    // 200 e-mails (invitations), enqueued through both processes while both workers run.
+    let (_, page) = browser.get(&b, "/login").await;
+    let token = csrf_in(&page).unwrap();
+    assert_eq!(
+        browser
+            .post(
+                &b,
+                "/login",
+                &token,
+                &[("email", "owner@acme.test"), ("password", PASSWORD)]
+            )
+            .await,
+        303
+    );
+    let (_, page) = browser.get(&a, "/team").await;
     let token = csrf_in(&page).unwrap();
     for i in 0..200 {
         let p = if i % 2 == 0 { &a } else { &b };
+        let email = format!("person{i}@acme.test");
         assert_eq!(
-            anon.post(
-                p,
-                "/password/forgot",
-                &token,
-                &[("email", "owner@acme.test")]
-            )
-            .await,
-            200
+            browser
+                .post(
+                    p,
+                    "/team/invite",
+                    &token,
+                    &[("email", &email), ("role", "member")]
+                )
+                .await,
+            303
         );
     }
     sink.wait_for(200, Duration::from_secs(60)).await;

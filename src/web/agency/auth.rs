@@ -150,18 +150,41 @@ pub struct LoginForm {
 /// The one answer for every failed login, whether or not the account exists.
 const LOGIN_FAILED: &str = "That e-mail and password do not match an account.";
 
+/// How long a browser stays known to an account after it signs in (a year).
+const DEVICE_AGE: i64 = 365 * 86_400;
+
 pub async fn login(
     State(st): State<AppState>,
     csrf: CsrfToken,
     MaybeStaff(old): MaybeStaff,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
     let old = old.map(|s| s.session_hash);
-    let refused = account::log_in(&st, &form.email, &form.password, old.as_deref(), &ip).await?;
+    let device_name = Cookies::device_name(&st.web);
+    let device = Cookies::get(&headers, device_name);
+    let refused = account::log_in(
+        &st,
+        &form.email,
+        &form.password,
+        old.as_deref(),
+        device,
+        &ip,
+    )
+    .await?;
     let (error, status, wait) = match refused {
-        Ok(session) => return Ok(signed_in(&st, &next, &session)),
+        Ok(done) => {
+            let mut resp = signed_in(&st, &next, &done.session);
+            if let Some(d) = done.new_device {
+                let cookie = Cookies::build(&st.web, device_name, d.expose(), Some(DEVICE_AGE));
+                if let Ok(v) = HeaderValue::from_str(&cookie) {
+                    resp.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            return Ok(resp);
+        }
         Err(LoginRefused::NoMatch) => (LOGIN_FAILED.to_owned(), StatusCode::UNAUTHORIZED, None),
         Err(LoginRefused::Wait(wait)) => (
             format!(
