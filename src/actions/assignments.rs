@@ -113,3 +113,157 @@ pub async fn assign(
     .await;
     Ok(results.into_iter().filter(|(_, n)| !n.is_empty()).collect())
 }
+
+/// A client asset on which someone at the agency is assigned inside its portfolio.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HeldAsset {
+    pub asset_id: String,
+    pub kind: AssetKind,
+    /// "Bloom Page (Facebook Page)".
+    pub label: String,
+    pub tasks: Vec<String>,
+}
+
+/// What one person holds at Meta through the agency's portfolio.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeldAtMeta {
+    /// No Meta connection: Latchkey cannot look; these are the assets to check by hand.
+    NotConnected(Vec<HeldAsset>),
+    /// The person is not among the portfolio's people (nothing of theirs there).
+    NotInPortfolio,
+    /// Their business-scoped id in the portfolio, and the assets they are assigned to.
+    Assigned {
+        person: String,
+        assets: Vec<HeldAsset>,
+    },
+    /// Meta did not answer the lookup; the reason.
+    Unknown(String),
+}
+
+/// The client assets at Meta on which `email` is assigned in the agency's portfolio, read
+/// from Meta now (each live partner asset's `assigned_users`, a Page's with its token).
+#[tracing::instrument(skip_all, fields(agency = agency.id))]
+pub async fn held_by(ctx: &Ctx, agency: &Agency, email: &str) -> AppResult<HeldAtMeta> {
+    let candidates: Vec<HeldAsset> = crate::store::grants::live_partner(&ctx.db.pool, agency.id)
+        .await?
+        .into_iter()
+        .map(|g| HeldAsset {
+            label: format!("{} ({})", g.asset_name, g.kind.label()),
+            asset_id: g.asset_id,
+            kind: g.kind,
+            tasks: Vec::new(),
+        })
+        .collect();
+    let (Some(token), Some(portfolio)) = (
+        agency_token(ctx, agency.id).await?,
+        agency.portfolio_id.clone(),
+    ) else {
+        return Ok(HeldAtMeta::NotConnected(candidates));
+    };
+    let graph = &ctx.graph;
+    let person = match graph.business_users(&token, &portfolio).await {
+        Ok(people) => people.into_iter().find(|u| {
+            u.email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(email))
+        }),
+        Err(e) => return Ok(HeldAtMeta::Unknown(e.plain())),
+    };
+    let Some(person) = person else {
+        return Ok(HeldAtMeta::NotInPortfolio);
+    };
+    let page_tokens = page_tokens(ctx, &token).await;
+    let (token, portfolio, page_tokens, who) = (&token, &portfolio, &page_tokens, &person.id);
+    let found = bounded(candidates, CONCURRENCY, |mut asset| async move {
+        let reader = page_tokens.get(&asset.asset_id).unwrap_or(token);
+        let users = graph
+            .assigned_users(reader, &asset.asset_id, portfolio)
+            .await
+            .unwrap_or_default();
+        users.into_iter().find(|u| &u.id == who).map(|u| {
+            asset.tasks = u.tasks;
+            asset
+        })
+    })
+    .await;
+    Ok(HeldAtMeta::Assigned {
+        person: person.id,
+        assets: found.into_iter().flatten().collect(),
+    })
+}
+
+/// The Page tokens the agency's system user holds (`/me/accounts`), by Page id.
+async fn page_tokens(ctx: &Ctx, token: &AccessToken) -> HashMap<String, AccessToken> {
+    ctx.graph
+        .my_pages(token)
+        .await
+        .map(|pages| pages.into_iter().map(|p| (p.id, p.access_token)).collect())
+        .unwrap_or_default()
+}
+
+/// Removes `person`'s assignment on each asset through the agency's connection and reads
+/// each back: per asset, `Ok` once Meta no longer lists them, or the reason and where to
+/// do it by hand.
+#[tracing::instrument(skip_all, fields(agency = agency.id))]
+pub async fn unassign(
+    ctx: &Ctx,
+    agency: &Agency,
+    person: &str,
+    assets: Vec<HeldAsset>,
+) -> AppResult<Vec<(HeldAsset, Result<(), String>)>> {
+    let (Some(token), Some(portfolio)) = (
+        agency_token(ctx, agency.id).await?,
+        agency.portfolio_id.clone(),
+    ) else {
+        return Ok(assets
+            .into_iter()
+            .map(|a| {
+                let why = format!(
+                    "Latchkey has no Meta connection. {}",
+                    unassign_by_hand(a.kind)
+                );
+                (a, Err(why))
+            })
+            .collect());
+    };
+    let graph = &ctx.graph;
+    let page_tokens = page_tokens(ctx, &token).await;
+    let (token, portfolio, page_tokens) = (&token, &portfolio, &page_tokens);
+    Ok(bounded(assets, CONCURRENCY, |asset| async move {
+        let removed = graph.remove_user(token, &asset.asset_id, person).await;
+        let reader = page_tokens.get(&asset.asset_id).unwrap_or(token);
+        let still = graph
+            .assigned_users(reader, &asset.asset_id, portfolio)
+            .await
+            .map(|users| users.iter().any(|u| u.id == person));
+        let r = match (removed, still) {
+            (_, Ok(false)) => Ok(()),
+            (Err(e), _) => Err(format!("{} {}", e.plain(), unassign_by_hand(asset.kind))),
+            (Ok(()), Ok(true)) => Err(format!(
+                "Meta still lists them on it. {}",
+                unassign_by_hand(asset.kind)
+            )),
+            (Ok(()), Err(e)) => Err(format!(
+                "Meta did not let Latchkey check ({}). {}",
+                e.plain(),
+                unassign_by_hand(asset.kind)
+            )),
+        };
+        (asset, r)
+    })
+    .await)
+}
+
+/// Where to remove a person from a shared asset by hand, in the agency's Business Settings.
+pub fn unassign_by_hand(kind: AssetKind) -> String {
+    let section = match kind {
+        AssetKind::Page => "Accounts → Pages",
+        AssetKind::AdAccount => "Accounts → Ad accounts",
+        AssetKind::Instagram => "Accounts → Instagram accounts",
+        AssetKind::Catalog => "Data sources → Catalogs",
+        AssetKind::Pixel => "Data sources → Datasets (pixels)",
+    };
+    format!(
+        "By hand: in your agency's Meta Business Settings, open {section}, select the asset, then remove the person under Assigned people."
+    )
+}

@@ -35,6 +35,15 @@ pub enum Shown {
         client_id: i64,
         results: Vec<(String, String)>,
     },
+    /// What removing a person did: their name, per client asset at Meta (asset, result),
+    /// and what Latchkey could not do.
+    TeamRemoved {
+        name: String,
+        keys_revoked: u64,
+        requests_handed_over: u64,
+        at_meta: Vec<(String, String)>,
+        meta_note: Option<String>,
+    },
     /// A webhook endpoint's signing secret: `added` with the endpoint, or rotated.
     WebhookSecret {
         endpoint_id: i64,

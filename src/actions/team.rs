@@ -1,6 +1,7 @@
 //! The agency's team: invitations (7 days, single use), roles, removal, joining.
 
 use super::account::new_session;
+use super::assignments::{self, HeldAtMeta};
 use super::{Actor, Ctx, audit, audit_as};
 use crate::domain::{BoundedText, EmailAddress, NewPassword, Role, SecretToken};
 use crate::error::{AppError, AppResult, FieldError};
@@ -161,6 +162,14 @@ pub struct BlastRadius {
     pub webhooks: Vec<store::webhooks::Endpoint>,
     /// Open requests they sent: replies move to the person removing them.
     pub open_requests: Vec<store::requests::AccessRequest>,
+    /// Client assets at Meta they are assigned to in the agency's portfolio: unassigned.
+    pub meta: HeldAtMeta,
+}
+
+impl Default for HeldAtMeta {
+    fn default() -> Self {
+        Self::NotInPortfolio
+    }
 }
 
 /// What removing `id` would touch (the same checks as removing them).
@@ -183,12 +192,17 @@ pub async fn blast_radius(
         .filter(|e| e.created_by == Some(id))
         .collect();
     let open_requests = requests::open_sent_by(pool, actor.agency_id, id, ctx.clock.now()).await?;
+    let agency = agencies::get(pool, actor.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let meta = assignments::held_by(ctx, &agency, &target.email).await?;
     Ok((
         target,
         BlastRadius {
             keys,
             webhooks,
             open_requests,
+            meta,
         },
     ))
 }
@@ -196,16 +210,28 @@ pub async fn blast_radius(
 /// What went with a person who was removed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Removed {
+    pub name: String,
     pub keys_revoked: u64,
     pub requests_handed_over: u64,
+    /// Per client asset at Meta: (asset, "Removed" or why not and the steps by hand).
+    pub at_meta: Vec<(String, String)>,
+    /// What Latchkey could not look at, and what to do (no connection, Meta unreachable).
+    pub meta_note: Option<String>,
 }
 
 /// Removes a member, and their power with them in the same transaction: their sessions
 /// end, their API keys are revoked, and their open requests (whose replies reach them)
 /// pass to the person removing them. Webhooks they made stay: they are the agency's.
+/// Then, through the agency's Meta connection, their assignments on client assets in the
+/// agency's portfolio are removed and read back, each result audited.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, user = id))]
 pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<Removed> {
     let target = removable(ctx, actor, id).await?;
+    let agency = agencies::get(&ctx.db.pool, actor.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // What they hold at Meta, read before anything changes.
+    let held = assignments::held_by(ctx, &agency, &target.email).await?;
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
     // Explicitly, not only through the cascade.
@@ -223,9 +249,50 @@ pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<Removed> {
     );
     audit(&mut tx, actor, "team.removed", &what, now).await?;
     tx.commit().await?;
+
+    let (at_meta, meta_note) = match held {
+        HeldAtMeta::Assigned { person, assets } => {
+            let done = assignments::unassign(ctx, &agency, &person, assets).await?;
+            let lines: Vec<(String, String)> = done
+                .into_iter()
+                .map(|(a, r)| match r {
+                    Ok(()) => (a.label, "Removed".to_owned()),
+                    Err(why) => (a.label, format!("Not removed: {why}")),
+                })
+                .collect();
+            let now = ctx.clock.now();
+            let mut tx = ctx.db.begin().await?;
+            for (asset, result) in &lines {
+                let target = format!("{}: {asset}: {result}", target.email);
+                audit(&mut tx, actor, "team.meta_unassigned", &target, now).await?;
+            }
+            tx.commit().await?;
+            (lines, None)
+        }
+        HeldAtMeta::NotInPortfolio => (Vec::new(), None),
+        HeldAtMeta::NotConnected(assets) if assets.is_empty() => (Vec::new(), None),
+        HeldAtMeta::NotConnected(assets) => (
+            Vec::new(),
+            Some(format!(
+                "Latchkey has no Meta connection, so it could not see or remove {}'s assignments on the {} client assets shared with your agency. In your Meta Business Settings, open Users → People, select them and remove their assets (or remove them from the portfolio).",
+                target.name,
+                assets.len()
+            )),
+        ),
+        HeldAtMeta::Unknown(why) => (
+            Vec::new(),
+            Some(format!(
+                "Meta did not answer ({why}), so {}'s assignments on client assets were not removed. In your Meta Business Settings, open Users → People, select them and remove their assets.",
+                target.name
+            )),
+        ),
+    };
     Ok(Removed {
+        name: target.name,
         keys_revoked,
         requests_handed_over,
+        at_meta,
+        meta_note,
     })
 }
 

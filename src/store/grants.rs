@@ -249,6 +249,24 @@ pub async fn for_client<'c>(
     .await
 }
 
+/// The agency's live partner grants, one per asset (the assets its people may be
+/// assigned to inside its portfolio).
+pub async fn live_partner<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+) -> Result<Vec<Grant>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM grants WHERE id IN (
+             SELECT MIN(id) FROM grants
+             WHERE agency_id = $1 AND mode = 'partner' AND status IN ('active', 'pending', 'needs_reauth')
+             GROUP BY asset_id)
+         ORDER BY kind, asset_name, id"
+    )))
+    .bind(agency_id)
+    .fetch_all(db)
+    .await
+}
+
 /// Whether the agency holds live partner grants from `owner` (a client's Meta business)
 /// recorded under another of its clients: ending the relationship with that business at
 /// Meta would take those too.

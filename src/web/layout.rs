@@ -74,9 +74,6 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "invite_revoked" => "Invitation withdrawn; its link no longer works.",
         "role_changed" => "Role updated.",
         "member_removed" => "Team member removed and signed out everywhere.",
-        "member_removed_with_power" => {
-            "Team member removed and signed out everywhere; their API keys are revoked and their open requests are now yours."
-        }
         "password_changed" => "Password changed. Your other sessions were signed out.",
         "password_reset" => "Your password was reset. Log in with the new one.",
         "logged_out" => "You are logged out.",

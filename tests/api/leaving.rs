@@ -126,7 +126,12 @@ async fn removing_someone_shows_what_is_theirs_then_takes_their_power() {
     assert_eq!(api.get("/api/v1/clients").await.status, 200);
 
     let r = app.post(&format!("/team/{ada_id}/remove"), &[]).await;
-    assert_eq!(r.location(), Some("/team?notice=member_removed_with_power"));
+    let result = app.get(r.location().unwrap()).await.body;
+    assert!(
+        result.contains("Ada Admin was removed")
+            && result.contains("1 API key revoked; 1 open request handed to you"),
+        "{result}"
+    );
     // The key is refused at once, and says why.
     let gone = api.get("/api/v1/clients").await;
     assert_eq!(gone.status, 401, "{}", gone.text);
@@ -221,4 +226,79 @@ async fn a_key_whose_maker_left_or_that_expired_is_refused_with_the_reason() {
     let r = api.get("/api/v1/clients").await;
     assert_eq!(r.status, 401);
     assert!(r.text.contains("The key has expired"), "{}", r.text);
+}
+
+#[tokio::test]
+async fn leaving_removes_their_assignments_at_meta_and_reads_each_back() {
+    use latchkey::meta::sandbox::world::AGENCY_PORTFOLIO;
+    let app = crate::helpers::spawn_app().await;
+    // The owner is Olivia; Ava (a person in the agency's Meta portfolio) works there.
+    let r = app
+        .post(
+            "/setup",
+            &[
+                ("agency_name", "Demo Agency"),
+                ("portfolio_id", AGENCY_PORTFOLIO),
+                ("name", "Olivia Owner"),
+                ("email", "olivia@agency.example"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let (_ava, ava_id) = join(&app, "ava@agency.example", "member").await;
+    app.post("/settings/meta/sandbox", &[]).await;
+    let client = app.create_client("Messy Co", "casey@bloom.example").await;
+    // A partner request naming Ava: Latchkey assigns her to each shared asset.
+    let link = crate::approve::request(&app, client, &[("person", "ava@agency.example")]).await;
+    let shared = ["1100000000000031", "act_2200000031"];
+    crate::helpers::approve_as(&app, &link, crate::approve::CASEY, &shared).await;
+    let sandbox = app.state.sandbox.as_ref().unwrap().clone();
+    let ava_bsuid = sandbox
+        .world()
+        .members
+        .iter()
+        .find(|m| m.business_id == AGENCY_PORTFOLIO && m.person_id == "9100000000000003")
+        .unwrap()
+        .bsuid
+        .clone();
+    let assigned = |w: &latchkey::meta::sandbox::world::World| {
+        w.assignments
+            .iter()
+            .filter(|a| a.bsuid == ava_bsuid && shared.contains(&a.asset_id.as_str()))
+            .count()
+    };
+    assert_eq!(assigned(&sandbox.world()), 2, "assigned at approval");
+
+    // The blast radius, read from Meta now.
+    let confirm = app.get(&format!("/team/{ava_id}/remove")).await.body;
+    assert!(
+        confirm.contains("Client assets at Meta they are assigned to")
+            && confirm.contains("Messy Co (Facebook Page)")
+            && confirm.contains("Messy Main Ads (Ad account)"),
+        "{confirm}"
+    );
+    assert_eq!(assigned(&sandbox.world()), 2, "nothing changed yet");
+
+    let r = app.post(&format!("/team/{ava_id}/remove"), &[]).await;
+    assert_eq!(r.status, 303);
+    let result = app.get(r.location().unwrap()).await.body;
+    assert!(
+        result.contains("Their assignments on client assets at Meta"),
+        "{result}"
+    );
+    assert_eq!(result.matches("<li class=\"ok\">").count(), 2, "{result}");
+    assert!(!result.contains("Not removed"), "{result}");
+    assert_eq!(assigned(&sandbox.world()), 0, "gone at Meta");
+    // A reload shows nothing again and removes nothing more.
+    let again = app.get(r.location().unwrap()).await.body;
+    assert!(!again.contains("Their assignments on client assets"));
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'team.meta_unassigned' AND target LIKE '%: Removed'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
 }

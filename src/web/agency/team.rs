@@ -8,8 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::signed_in;
+use crate::actions::assignments::HeldAtMeta;
+use crate::actions::flash::{self, Shown};
 use crate::actions::team;
 use crate::domain::Role;
+use crate::domain::access;
 use crate::error::FieldError;
 use crate::web::AppState;
 use crate::web::error::AppResult;
@@ -43,11 +46,23 @@ struct TeamPage {
     invite_role: String,
     errors: Vec<FieldError>,
     me_role: Role,
+    /// What removing someone just did (shown once, after the redirect).
+    removed: Option<RemovedView>,
+}
+
+struct RemovedView {
+    name: String,
+    keys_revoked: u64,
+    requests_handed_over: u64,
+    at_meta: Vec<(String, String)>,
+    meta_note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct NoticeQuery {
     notice: Option<String>,
+    #[serde(default)]
+    shown: String,
 }
 
 async fn team_page(
@@ -89,6 +104,7 @@ async fn team_page(
         invite_role,
         errors,
         me_role: staff.role,
+        removed: None,
     })
 }
 
@@ -97,17 +113,32 @@ pub async fn list(
     Manager(staff): Manager,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    render(
-        &team_page(
-            &st,
-            &staff,
-            q.notice.as_deref(),
-            String::new(),
-            "member".into(),
-            vec![],
-        )
-        .await?,
+    let mut page = team_page(
+        &st,
+        &staff,
+        q.notice.as_deref(),
+        String::new(),
+        "member".into(),
+        vec![],
     )
+    .await?;
+    if let Some(Shown::TeamRemoved {
+        name,
+        keys_revoked,
+        requests_handed_over,
+        at_meta,
+        meta_note,
+    }) = flash::take(&st, staff.user_id, &q.shown).await?
+    {
+        page.removed = Some(RemovedView {
+            name,
+            keys_revoked,
+            requests_handed_over,
+            at_meta,
+            meta_note,
+        });
+    }
+    render(&page)
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,6 +209,10 @@ struct RemovePage {
     webhooks: Vec<String>,
     /// (request id, client name)
     requests: Vec<(i64, String)>,
+    /// (asset, tasks) they are assigned to at Meta: removed on confirm.
+    at_meta: Vec<(String, String)>,
+    /// What Latchkey cannot see at Meta, and the steps by hand.
+    meta_note: Option<String>,
 }
 
 pub async fn remove_confirm(
@@ -209,6 +244,23 @@ pub async fn remove_confirm(
             .into_iter()
             .map(|r| (r.id, r.client_name))
             .collect(),
+        at_meta: match &radius.meta {
+            HeldAtMeta::Assigned { assets, .. } => assets
+                .iter()
+                .map(|a| (a.label.clone(), access::task_words(&a.tasks.join(","))))
+                .collect(),
+            _ => Vec::new(),
+        },
+        meta_note: match radius.meta {
+            HeldAtMeta::NotConnected(assets) if !assets.is_empty() => Some(format!(
+                "Latchkey has no Meta connection, so it cannot see which of the {} client assets shared with your agency they are assigned to, nor remove them. Connect in Settings first, or afterwards remove them in your Meta Business Settings → Users → People.",
+                assets.len()
+            )),
+            HeldAtMeta::Unknown(why) => Some(format!(
+                "Meta did not answer ({why}); Latchkey will try again when you confirm."
+            )),
+            _ => None,
+        },
     })
 }
 
@@ -219,12 +271,16 @@ pub async fn remove(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let removed = team::remove(&st, &staff.acting(&ip), id).await?;
-    let notice = if removed.keys_revoked + removed.requests_handed_over > 0 {
-        "member_removed_with_power"
-    } else {
-        "member_removed"
+    // Post/Redirect/Get: the per-asset result waits in a flash for the team page.
+    let shown = Shown::TeamRemoved {
+        name: removed.name,
+        keys_revoked: removed.keys_revoked,
+        requests_handed_over: removed.requests_handed_over,
+        at_meta: removed.at_meta,
+        meta_note: removed.meta_note,
     };
-    Ok(Redirect::to(&format!("/team?notice={notice}")).into_response())
+    let flash = flash::put(&st, staff.user_id, &shown).await?;
+    Ok(Redirect::to(&format!("/team?notice=member_removed&shown={flash}")).into_response())
 }
 
 #[derive(Template)]
