@@ -125,11 +125,12 @@ pub struct HeldAsset {
 }
 
 /// What one person holds at Meta through the agency's portfolio.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum HeldAtMeta {
     /// No Meta connection: Latchkey cannot look; these are the assets to check by hand.
     NotConnected(Vec<HeldAsset>),
     /// The person is not among the portfolio's people (nothing of theirs there).
+    #[default]
     NotInPortfolio,
     /// Their business-scoped id in the portfolio, and the assets they are assigned to.
     Assigned {

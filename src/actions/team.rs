@@ -166,11 +166,6 @@ pub struct BlastRadius {
     pub meta: HeldAtMeta,
 }
 
-impl Default for HeldAtMeta {
-    fn default() -> Self {
-        Self::NotInPortfolio
-    }
-}
 
 /// What removing `id` would touch (the same checks as removing them).
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, user = id))]
