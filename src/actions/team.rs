@@ -166,7 +166,6 @@ pub struct BlastRadius {
     pub meta: HeldAtMeta,
 }
 
-
 /// What removing `id` would touch (the same checks as removing them).
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, user = id))]
 pub async fn blast_radius(
