@@ -71,6 +71,7 @@ pub async fn new_session(
     tx: &mut Tx,
     user_id: i64,
     agency_id: i64,
+    ip: &str,
     now: i64,
 ) -> AppResult<SecretToken> {
     let id = SecretToken::generate(SESSION_PREFIX);
@@ -80,6 +81,7 @@ pub async fn new_session(
         user_id,
         agency_id,
         &random_hex(32),
+        ip,
         now,
     )
     .await?;
@@ -160,7 +162,7 @@ pub async fn set_up(
         now,
     )
     .await?;
-    let session = new_session(&mut tx, user_id, agency_id, now).await?;
+    let session = new_session(&mut tx, user_id, agency_id, ip, now).await?;
     let who = format!("{} <{}>", name.as_str(), email.as_str());
     audit_as(
         &mut tx,
@@ -205,7 +207,7 @@ pub async fn log_in(
     old_session: Option<&str>,
     device: Option<&str>,
     ip: &str,
-) -> AppResult<Result<SignedIn, LoginRefused>> {
+) -> AppResult<Result<LoggedIn, LoginRefused>> {
     let typed: String = email
         .trim()
         .to_ascii_lowercase()
@@ -227,10 +229,18 @@ pub async fn log_in(
         None => None,
     };
     let known_device = known_user.is_some() && known_user == creds.as_ref().map(|c| c.id);
+    // With a second factor the password alone opens nothing, so strangers' guesses need
+    // not lock the account for its owner either.
+    let has_second_factor = match &creds {
+        Some(c) => crate::store::two_factor::get(&ctx.db.pool, c.id)
+            .await?
+            .is_some_and(|f| f.confirmed_at.is_some()),
+        None => false,
+    };
     let mut wait = throttle::wait_secs(&ctx.db.pool, &pair_key, now)
         .await?
         .max(throttle::wait_secs(&ctx.db.pool, &ip_key, now).await?);
-    if !known_device {
+    if !known_device && !has_second_factor {
         wait = wait.max(throttle::wait_secs(&ctx.db.pool, &acct_key, now).await?);
     }
     if wait > 0 {
@@ -259,35 +269,105 @@ pub async fn log_in(
     // The account-wide counter is not cleared: the owner signing in from their own browser
     // must not reopen the door to strangers still guessing. It fades by itself.
     throttle::clear(&mut *tx, &pair_key).await?;
-    if let Some(old) = old_session {
-        sessions::delete(&mut *tx, old).await?;
+    if has_second_factor {
+        // The password was the first step: a five-minute challenge for the second.
+        let challenge = SecretToken::generate(crate::actions::two_factor::CHALLENGE_PREFIX);
+        auth_tokens::insert(
+            &mut *tx,
+            &challenge.hash(),
+            auth_tokens::KIND_SECOND_FACTOR,
+            c.agency_id,
+            Some(c.id),
+            &typed,
+            None,
+            now + SECOND_FACTOR_TTL,
+            now,
+        )
+        .await?;
+        audit_as(
+            &mut tx,
+            Some(c.agency_id),
+            &masked,
+            ip,
+            "login.password_ok",
+            &masked,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Ok(LoggedIn::NeedsSecondFactor(challenge)));
     }
-    let session = new_session(&mut tx, c.id, c.agency_id, now).await?;
-    let new_device = if known_device {
-        if let Some(d) = &device {
-            devices::touch(&mut *tx, &d.hash(), now).await?;
-        }
-        None
-    } else {
-        let d = SecretToken::generate(DEVICE_PREFIX);
-        devices::insert(&mut *tx, &d.hash(), c.id, now).await?;
-        Some(d)
-    };
-    audit_as(
+    let raw_device = device.as_ref().map(|d| d.expose().to_owned());
+    let done = finish_sign_in(
         &mut tx,
-        Some(c.agency_id),
-        &masked,
+        ctx,
+        c.id,
+        c.agency_id,
+        old_session,
+        raw_device.as_deref(),
         ip,
-        "login.succeeded",
-        &masked,
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(Ok(SignedIn {
+    Ok(Ok(LoggedIn::Session(done)))
+}
+
+/// How long the second step of a sign-in may take.
+const SECOND_FACTOR_TTL: i64 = 5 * 60;
+
+/// What a correct password leads to.
+pub enum LoggedIn {
+    /// Signed in.
+    Session(SignedIn),
+    /// The account has a second factor: this challenge goes with the code.
+    NeedsSecondFactor(SecretToken),
+}
+
+/// The last part of every sign-in, in its transaction: the old session ends, a new one
+/// starts, the browser is remembered (a device cookie if it had none for this account),
+/// and the audit log says so.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn finish_sign_in(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    user_id: i64,
+    agency_id: i64,
+    old_session: Option<&str>,
+    device: Option<&str>,
+    ip: &str,
+    now: i64,
+) -> AppResult<SignedIn> {
+    let _ = ctx;
+    if let Some(old) = old_session {
+        sessions::delete(&mut **tx, old).await?;
+    }
+    let session = new_session(tx, user_id, agency_id, ip, now).await?;
+    let device = device.and_then(|raw| SecretToken::from_presented(DEVICE_PREFIX, raw));
+    let known = match &device {
+        Some(d) => devices::user_of(&mut **tx, &d.hash()).await? == Some(user_id),
+        None => false,
+    };
+    let new_device = match (&device, known) {
+        (Some(d), true) => {
+            devices::touch(&mut **tx, &d.hash(), now).await?;
+            None
+        }
+        _ => {
+            let d = SecretToken::generate(DEVICE_PREFIX);
+            devices::insert(&mut **tx, &d.hash(), user_id, now).await?;
+            Some(d)
+        }
+    };
+    let who = users::get(&mut **tx, agency_id, user_id)
+        .await?
+        .map(|u| mask(&u.email))
+        .unwrap_or_default();
+    audit_as(tx, Some(agency_id), &who, ip, "login.succeeded", &who, now).await?;
+    Ok(SignedIn {
         session,
         new_device,
-    }))
+    })
 }
 
 /// Ends a session (by the hash of its id).
@@ -459,4 +539,52 @@ pub async fn change_password(
     audit(&mut tx, actor, "password.changed", email, now).await?;
     tx.commit().await?;
     Ok(Ok(()))
+}
+
+/// A person's live sessions (where and when each signed in, when last used).
+pub async fn my_sessions(ctx: &Ctx, user_id: i64) -> AppResult<Vec<sessions::Seen>> {
+    Ok(sessions::for_user(&ctx.db.pool, user_id).await?)
+}
+
+/// Signs out one of the person's own sessions.
+#[tracing::instrument(skip_all)]
+pub async fn end_session(ctx: &Ctx, actor: &Actor, id_hash: &str) -> AppResult<()> {
+    let user_id = actor.user_id.ok_or(AppError::NotFound)?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    if !sessions::end_for_user(&mut *tx, user_id, id_hash).await? {
+        return Err(AppError::NotFound);
+    }
+    crate::actions::audit(&mut tx, actor, "session.ended", &actor.name, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Signs out every session of the person but `keep` (the one asking).
+#[tracing::instrument(skip_all)]
+pub async fn end_other_sessions(ctx: &Ctx, actor: &Actor, keep: &str) -> AppResult<()> {
+    let user_id = actor.user_id.ok_or(AppError::NotFound)?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    sessions::delete_for_user(&mut *tx, user_id, keep).await?;
+    crate::actions::audit(&mut tx, actor, "session.ended_elsewhere", &actor.name, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Owners choose whether everyone at the agency must sign in with a second factor.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn require_two_factor(ctx: &Ctx, actor: &Actor, on: bool) -> AppResult<()> {
+    if actor.role != crate::domain::Role::Owner {
+        return Err(AppError::Forbidden(
+            "Only owners can require two-factor sign-in.",
+        ));
+    }
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    agencies::set_require_two_factor(&mut *tx, actor.agency_id, on).await?;
+    let what = if on { "required" } else { "optional" };
+    crate::actions::audit(&mut tx, actor, "agency.two_factor", what, now).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -44,6 +44,8 @@ pub enum Shown {
         at_meta: Vec<(String, String)>,
         meta_note: Option<String>,
     },
+    /// Recovery codes for two-factor sign-in, just made.
+    RecoveryCodes { codes: Vec<String> },
     /// A webhook endpoint's signing secret: `added` with the endpoint, or rotated.
     WebhookSecret {
         endpoint_id: i64,

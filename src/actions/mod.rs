@@ -23,6 +23,7 @@ pub mod request_templates;
 pub mod requests;
 pub mod settings;
 pub mod team;
+pub mod two_factor;
 pub mod verify;
 pub mod webhooks;
 

@@ -373,7 +373,7 @@ pub async fn accept(
         }
         Err(e) => return Err(e.into()),
     };
-    let session = new_session(&mut tx, user_id, row.agency_id, now).await?;
+    let session = new_session(&mut tx, user_id, row.agency_id, ip, now).await?;
     let who = format!("{} <{}>", name.as_str(), row.email);
     audit_as(
         &mut tx,

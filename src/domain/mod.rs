@@ -13,6 +13,7 @@ pub mod request;
 pub mod role;
 pub mod text;
 pub mod token;
+pub mod two_factor;
 pub mod webhook;
 
 pub use email::EmailAddress;

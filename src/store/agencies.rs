@@ -21,6 +21,8 @@ pub struct Agency {
     pub default_level: AccessLevel,
     /// IANA name; staff pages show moments in it.
     pub time_zone: String,
+    /// 1: everyone must sign in with a second factor (those without are led to enrol).
+    pub require_two_factor: i64,
 }
 
 impl Agency {
@@ -67,7 +69,7 @@ pub async fn insert<'c>(
 pub async fn get<'c>(db: impl Exec<'c>, id: i64) -> Result<Option<Agency>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, name, portfolio_id, accent_color, reminder_days, created_at,
-                display_name, default_expiry_days, default_level, time_zone
+                display_name, default_expiry_days, default_level, time_zone, require_two_factor
          FROM agencies WHERE id = $1",
     )
     .bind(id)
@@ -95,6 +97,20 @@ pub async fn update_settings<'c>(
     .execute(db)
     .await
     .map(|_| ())
+}
+
+/// Whether everyone at the agency must sign in with a second factor.
+pub async fn set_require_two_factor<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    on: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE agencies SET require_two_factor = $2 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(on))
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 /// Branding and request defaults.

@@ -6,6 +6,8 @@ use super::Exec;
 
 pub const KIND_INVITE: &str = "invite";
 pub const KIND_RESET: &str = "reset";
+/// A sign-in waiting for its second factor (five minutes, single use).
+pub const KIND_SECOND_FACTOR: &str = "second_factor";
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AuthToken {

@@ -27,6 +27,7 @@ pub mod signals;
 pub mod statements;
 pub mod throttle;
 pub mod todo;
+pub mod two_factor;
 pub mod users;
 pub mod webhooks;
 

@@ -21,6 +21,10 @@ pub struct SessionRow {
     pub agency_name: String,
     pub accent_color: String,
     pub time_zone: String,
+    /// 1 when the agency requires two-factor sign-in…
+    pub require_two_factor: i64,
+    /// …and 1 when this person has it.
+    pub two_factor: i64,
     /// For the menu: the agency's requests still waiting for a client…
     pub nav_waiting: i64,
     /// …and its grants flagged or lapsed for a client's migration.
@@ -33,17 +37,19 @@ pub async fn insert<'c>(
     user_id: i64,
     agency_id: i64,
     csrf_token: &str,
+    ip: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, agency_id, csrf_token, created_at, last_seen_at)
-         VALUES ($1, $2, $3, $4, $5, $5)",
+        "INSERT INTO sessions (id_hash, user_id, agency_id, csrf_token, created_at, last_seen_at, ip)
+         VALUES ($1, $2, $3, $4, $5, $5, $6)",
     )
     .bind(id_hash)
     .bind(user_id)
     .bind(agency_id)
     .bind(csrf_token)
     .bind(now)
+    .bind(ip)
     .execute(db)
     .await
     .map(|_| ())
@@ -59,6 +65,9 @@ pub async fn find<'c>(
     sqlx::query_as(
         "SELECT s.id_hash, s.user_id, s.agency_id, s.csrf_token, s.created_at, s.last_seen_at,
                 u.email, u.name, u.role, a.name AS agency_name, a.accent_color, a.time_zone,
+                a.require_two_factor,
+                (SELECT COUNT(*) FROM totp_factors f
+                  WHERE f.user_id = s.user_id AND f.confirmed_at IS NOT NULL) AS two_factor,
                 (SELECT COUNT(*) FROM access_requests r
                   WHERE r.agency_id = s.agency_id AND r.revoked_at IS NULL AND r.declined_at IS NULL
                     AND r.outcome IS NULL AND r.expires_at > $2) AS nav_waiting,
@@ -74,6 +83,40 @@ pub async fn find<'c>(
     .bind(now)
     .fetch_optional(db)
     .await
+}
+
+/// One of a person's sessions, for the sessions page.
+#[derive(Debug, Clone, FromRow)]
+pub struct Seen {
+    pub id_hash: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub ip: String,
+}
+
+/// A person's live sessions, most recently used first.
+pub async fn for_user<'c>(db: impl Exec<'c>, user_id: i64) -> Result<Vec<Seen>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id_hash, created_at, last_seen_at, ip FROM sessions
+         WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Ends one of a person's sessions; false when it was not theirs (or already gone).
+pub async fn end_for_user<'c>(
+    db: impl Exec<'c>,
+    user_id: i64,
+    id_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash = $2")
+        .bind(user_id)
+        .bind(id_hash)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn touch<'c>(db: impl Exec<'c>, id_hash: &str, now: i64) -> Result<(), sqlx::Error> {

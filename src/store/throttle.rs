@@ -46,6 +46,15 @@ pub const IP: Policy = Policy {
     forget_after: 24 * 60 * 60,
 };
 
+/// Wrong second-factor codes per person: five, then locked for 15 minutes.
+pub const SECOND_FACTOR: Policy = Policy {
+    free: 5,
+    max_delay: 15 * 60,
+    lock_after: 5,
+    lock_secs: 15 * 60,
+    forget_after: 60 * 60,
+};
+
 /// Password-reset requests per typed address: 3, then none for an hour.
 pub const RESET_ACCOUNT: Policy = Policy {
     free: 3,

@@ -77,6 +77,17 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "password_changed" => "Password changed. Your other sessions were signed out.",
         "password_reset" => "Your password was reset. Log in with the new one.",
         "logged_out" => "You are logged out.",
+        "second_factor_expired" => "That sign-in took too long. Log in again.",
+        "two_factor_required" => {
+            "Your agency requires two-factor sign-in. Set it up below to continue."
+        }
+        "two_factor_on" => "Two-factor sign-in is on.",
+        "two_factor_off" => "Two-factor sign-in is off.",
+        "recovery_codes_renewed" => "New recovery codes made; the old ones no longer work.",
+        "session_ended" => "That session is signed out.",
+        "sessions_ended" => "Signed out everywhere else.",
+        "two_factor_required_on" => "Everyone at your agency must now sign in with two factors.",
+        "two_factor_required_off" => "Two-factor sign-in is now each person's choice.",
         "welcome" => "Welcome to Latchkey.",
         "verified" => "Checked with Meta: grant statuses are up to date.",
         "not_connected" => {

@@ -27,7 +27,7 @@ use crate::actions::Ctx;
 use crate::meta::sandbox::Sandbox;
 use agency::{
     api_keys, audit, auth, clients, emails, grants, home, reauth, records, request_templates,
-    requests, settings, team, verify, webhooks,
+    requests, security, settings, team, verify, webhooks,
 };
 use client::{approve, decline, link};
 
@@ -155,6 +155,7 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/setup", get(auth::setup_form).post(auth::setup)),
         ("/login", get(auth::login_form).post(auth::login)),
+        ("/login/verify", get(auth::verify_form).post(auth::verify)),
         ("/logout", post(auth::logout)),
         (
             "/password/forgot",
@@ -168,6 +169,22 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/account/password",
             get(auth::change_form).post(auth::change),
         ),
+        ("/account/security", get(security::show)),
+        ("/account/security/confirm", post(security::confirm)),
+        (
+            "/account/security/recovery-codes",
+            post(security::new_codes),
+        ),
+        ("/account/security/off", post(security::turn_off)),
+        (
+            "/account/security/sessions/end",
+            post(security::end_session),
+        ),
+        (
+            "/account/security/sessions/end-others",
+            post(security::end_others),
+        ),
+        ("/settings/two-factor", post(settings::require_two_factor)),
         ("/team", get(team::list)),
         ("/team/invite", post(team::invite)),
         ("/team/invites/revoke", post(team::revoke_invite)),

@@ -28,6 +28,9 @@ pub struct Staff {
     pub nav_at_risk: i64,
     /// The agency's time zone (IANA name).
     pub time_zone: String,
+    /// The agency requires two-factor sign-in and this person has not set it up: every
+    /// staff page but the set-up leads there.
+    pub must_enrol: bool,
 }
 
 impl Staff {
@@ -49,6 +52,7 @@ impl Staff {
             nav_waiting: row.nav_waiting,
             nav_at_risk: row.nav_at_risk,
             time_zone: row.time_zone,
+            must_enrol: row.require_two_factor != 0 && row.two_factor == 0,
         }
     }
 
@@ -106,17 +110,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Staff {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Staff>()
-            .cloned()
-            .ok_or_else(|| AppError::LoginRequired {
-                next: parts
-                    .uri
-                    .path_and_query()
-                    .map_or("/", |p| p.as_str())
-                    .to_owned(),
-            })
+        let staff =
+            parts
+                .extensions
+                .get::<Staff>()
+                .cloned()
+                .ok_or_else(|| AppError::LoginRequired {
+                    next: parts
+                        .uri
+                        .path_and_query()
+                        .map_or("/", |p| p.as_str())
+                        .to_owned(),
+                })?;
+        // Required two-factor sign-in: nothing but setting it up (or leaving) until it is.
+        let path = parts.uri.path();
+        if staff.must_enrol
+            && !path.starts_with("/account/security")
+            && path != "/account/password"
+            && path != "/logout"
+        {
+            return Err(AppError::SecondFactorRequired);
+        }
+        Ok(staff)
     }
 }
 
@@ -204,6 +219,15 @@ impl Cookies {
             "__Host-lk_session"
         } else {
             "lk_session"
+        }
+    }
+
+    /// A sign-in between its password and its second factor (five minutes).
+    pub fn challenge_name(web: &WebConfig) -> &'static str {
+        if web.https {
+            "__Host-lk_challenge"
+        } else {
+            "lk_challenge"
         }
     }
 

@@ -7,7 +7,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::actions::account::{self, LoginRefused};
+use crate::actions::account::{self, LoggedIn, LoginRefused, SignedIn};
+use crate::actions::two_factor::{self, SecondFactorRefused};
 use crate::domain::{EmailAddress, SecretToken};
 use crate::error::AppError;
 use crate::web::AppState;
@@ -150,6 +151,98 @@ pub struct LoginForm {
 /// The one answer for every failed login, whether or not the account exists.
 const LOGIN_FAILED: &str = "That e-mail and password do not match an account.";
 
+/// Redirects with the new session's cookie, and a device cookie for a browser new to the
+/// account.
+fn signed_in_on_device(st: &AppState, next: &str, done: SignedIn) -> Response {
+    let mut resp = signed_in(st, next, &done.session);
+    if let Some(d) = done.new_device {
+        let name = Cookies::device_name(&st.web);
+        let cookie = Cookies::build(&st.web, name, d.expose(), Some(DEVICE_AGE));
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    let gone = Cookies::clear(&st.web, Cookies::challenge_name(&st.web));
+    if let Ok(v) = HeaderValue::from_str(&gone) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+#[derive(Template)]
+#[template(path = "auth/verify.html")]
+struct VerifyPage {
+    layout: Layout,
+    next: String,
+    error: Option<String>,
+}
+
+/// `/login/verify`: the second step, a code from the authenticator app or a recovery code.
+pub async fn verify_form(
+    State(st): State<AppState>,
+    csrf: CsrfToken,
+    headers: axum::http::HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> AppResult<Response> {
+    let next = safe_next(q.next.as_deref());
+    if Cookies::get(&headers, Cookies::challenge_name(&st.web)).is_none() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    render(&VerifyPage {
+        layout: Layout::anon(&csrf.0, "Two-factor sign-in"),
+        next,
+        error: None,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    code: String,
+    next: Option<String>,
+}
+
+pub async fn verify(
+    State(st): State<AppState>,
+    csrf: CsrfToken,
+    ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<VerifyForm>,
+) -> AppResult<Response> {
+    let next = safe_next(form.next.as_deref());
+    let challenge = Cookies::get(&headers, Cookies::challenge_name(&st.web)).unwrap_or_default();
+    let device = Cookies::get(&headers, Cookies::device_name(&st.web));
+    let (status, error, wait) =
+        match two_factor::complete_sign_in(&st, challenge, &form.code, device, &ip).await? {
+            Ok(done) => return Ok(signed_in_on_device(&st, &next, done)),
+            Err(SecondFactorRefused::Expired) => {
+                return Ok(Redirect::to("/login?notice=second_factor_expired").into_response());
+            }
+            Err(SecondFactorRefused::Wrong) => (
+                StatusCode::UNAUTHORIZED,
+                "That code does not match. Type the 6 digits your app shows now, or one of your recovery codes.".to_owned(),
+                None,
+            ),
+            Err(SecondFactorRefused::Wait(w)) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Too many wrong codes. Wait {} and try again.", human_wait(w)),
+                Some(w),
+            ),
+        };
+    let mut resp = render_status(
+        status,
+        &VerifyPage {
+            layout: Layout::anon(&csrf.0, "Two-factor sign-in"),
+            next,
+            error: Some(error),
+        },
+    )?;
+    if let Some(v) = wait.and_then(|w| HeaderValue::from_str(&w.to_string()).ok()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    Ok(resp)
+}
+
 /// How long a browser stays known to an account after it signs in (a year).
 const DEVICE_AGE: i64 = 365 * 86_400;
 
@@ -175,15 +268,16 @@ pub async fn login(
     )
     .await?;
     let (error, status, wait) = match refused {
-        Ok(done) => {
-            let mut resp = signed_in(&st, &next, &done.session);
-            if let Some(d) = done.new_device {
-                let cookie = Cookies::build(&st.web, device_name, d.expose(), Some(DEVICE_AGE));
-                if let Ok(v) = HeaderValue::from_str(&cookie) {
-                    resp.headers_mut().append(header::SET_COOKIE, v);
-                }
-            }
-            return Ok(resp);
+        Ok(LoggedIn::Session(done)) => return Ok(signed_in_on_device(&st, &next, done)),
+        Ok(LoggedIn::NeedsSecondFactor(challenge)) => {
+            // The challenge rides in a short-lived cookie to the code form.
+            let name = Cookies::challenge_name(&st.web);
+            let cookie = Cookies::build(&st.web, name, challenge.expose(), Some(5 * 60));
+            let to = format!(
+                "/login/verify?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
+            return Ok(redirect_with_cookie(&to, &cookie));
         }
         Err(LoginRefused::NoMatch) => (LOGIN_FAILED.to_owned(), StatusCode::UNAUTHORIZED, None),
         Err(LoginRefused::Wait(wait)) => (

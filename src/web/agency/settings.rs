@@ -56,6 +56,9 @@ struct SettingsPage {
     meta_error: Option<String>,
     /// Meta set-up checked before the first link: (what, how it stands, ready).
     preflight: Vec<(String, String, bool)>,
+    /// Everyone must sign in with a second factor; only owners may change it.
+    require_two_factor: bool,
+    owner: bool,
 }
 
 /// Days before expiry from which Settings warns.
@@ -100,7 +103,10 @@ async fn page(st: &AppState, staff: &Staff) -> AppResult<SettingsPage> {
         .await?
         .ok_or(AppError::NotFound)?;
     let meta = agencies::meta_connection(&st.db.pool, staff.agency_id).await?;
+    let require_two_factor = a.require_two_factor != 0;
     Ok(SettingsPage {
+        require_two_factor,
+        owner: staff.role == crate::domain::Role::Owner,
         layout: Layout::staff(staff, "Settings", "settings"),
         form: SettingsForm {
             name: a.name,
@@ -192,4 +198,28 @@ pub async fn remove_logo(
 ) -> AppResult<Response> {
     settings::remove_logo(&st, &staff.acting(&ip), &staff.agency_name).await?;
     Ok(saved())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TwoFactorForm {
+    #[serde(default)]
+    require: Option<String>,
+}
+
+/// Owners: require two-factor sign-in of everyone (those without it are led to set it up
+/// at their next page), or leave it to each person.
+pub async fn require_two_factor(
+    State(st): State<AppState>,
+    Manager(staff): Manager,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<TwoFactorForm>,
+) -> AppResult<Response> {
+    let on = f.require.is_some();
+    crate::actions::account::require_two_factor(&st, &staff.acting(&ip), on).await?;
+    let notice = if on {
+        "two_factor_required_on"
+    } else {
+        "two_factor_required_off"
+    };
+    Ok(Redirect::to(&format!("/settings?notice={notice}")).into_response())
 }

@@ -202,7 +202,7 @@ impl From<AppError> for Problem {
                 "busy",
                 "Latchkey is busy; try again in a few seconds",
             ),
-            AppError::Csrf | AppError::LoginRequired { .. } => {
+            AppError::Csrf | AppError::LoginRequired { .. } | AppError::SecondFactorRequired => {
                 Self::unauthorized("Send the key as Authorization: Bearer <key>.")
             }
             e @ (AppError::Database(_) | AppError::Template(_) | AppError::Unexpected(_)) => {

@@ -1,0 +1,189 @@
+//! `/account/security`: a person's two-factor sign-in (enrolment with a QR code, recovery
+//! codes shown once, turning it off) and their sessions (sign out one, or all others).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::actions::flash::{self, Shown};
+use crate::actions::{account, two_factor};
+use crate::error::FieldError;
+use crate::web::AppState;
+use crate::web::error::AppResult;
+use crate::web::layout::{Layout, render, render_status};
+use crate::web::session::{ClientIp, Staff};
+
+struct SessionView {
+    id_hash: String,
+    started: String,
+    last_seen: String,
+    ip: String,
+    this_one: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account/security.html")]
+struct SecurityPage {
+    layout: Layout,
+    enrolled: bool,
+    required: bool,
+    codes_left: i64,
+    /// While setting up: the secret and its QR code.
+    secret: String,
+    qr_svg: String,
+    /// Recovery codes just made: shown this once.
+    codes: Vec<String>,
+    sessions: Vec<SessionView>,
+    errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    notice: Option<String>,
+    #[serde(default)]
+    shown: String,
+}
+
+async fn page(
+    st: &AppState,
+    staff: &Staff,
+    notice: Option<&str>,
+    codes: Vec<String>,
+    errors: Vec<FieldError>,
+) -> AppResult<SecurityPage> {
+    let status = two_factor::status(st, staff.user_id).await?;
+    let (secret, qr_svg) = if status.enrolled {
+        (String::new(), String::new())
+    } else {
+        let e = two_factor::enrolment(st, staff.user_id, &staff.email).await?;
+        (e.secret, e.qr_svg)
+    };
+    let sessions = account::my_sessions(st, staff.user_id)
+        .await?
+        .into_iter()
+        .map(|s| SessionView {
+            this_one: s.id_hash == staff.session_hash,
+            started: staff.when(s.created_at),
+            last_seen: staff.when(s.last_seen_at),
+            ip: if s.ip.is_empty() {
+                "unknown".into()
+            } else {
+                s.ip
+            },
+            id_hash: s.id_hash,
+        })
+        .collect();
+    Ok(SecurityPage {
+        layout: Layout::staff(staff, "Sign-in and sessions", "").with_notice(notice),
+        enrolled: status.enrolled,
+        required: staff.must_enrol,
+        codes_left: status.recovery_codes_left,
+        secret,
+        qr_svg,
+        codes,
+        sessions,
+        errors,
+    })
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    staff: Staff,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let codes = match flash::take(&st, staff.user_id, &q.shown).await? {
+        Some(Shown::RecoveryCodes { codes }) => codes,
+        _ => Vec::new(),
+    };
+    render(&page(&st, &staff, q.notice.as_deref(), codes, vec![]).await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// Confirms the set-up with a code from the app; the recovery codes follow, once.
+pub async fn confirm(
+    State(st): State<AppState>,
+    staff: Staff,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<CodeForm>,
+) -> AppResult<Response> {
+    match two_factor::confirm(&st, &staff.acting(&ip), &f.code).await? {
+        Ok(codes) => shown_codes(&st, &staff, codes, "two_factor_on").await,
+        Err(e) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&st, &staff, None, vec![], vec![e]).await?,
+        ),
+    }
+}
+
+async fn shown_codes(
+    st: &AppState,
+    staff: &Staff,
+    codes: Vec<String>,
+    notice: &str,
+) -> AppResult<Response> {
+    let id = flash::put(st, staff.user_id, &Shown::RecoveryCodes { codes }).await?;
+    Ok(Redirect::to(&format!("/account/security?notice={notice}&shown={id}")).into_response())
+}
+
+pub async fn new_codes(
+    State(st): State<AppState>,
+    staff: Staff,
+    ClientIp(ip): ClientIp,
+) -> AppResult<Response> {
+    let codes = two_factor::new_recovery_codes(&st, &staff.acting(&ip)).await?;
+    shown_codes(&st, &staff, codes, "recovery_codes_renewed").await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn turn_off(
+    State(st): State<AppState>,
+    staff: Staff,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
+    match two_factor::turn_off(&st, &staff.acting(&ip), &f.password).await? {
+        Ok(()) => Ok(Redirect::to("/account/security?notice=two_factor_off").into_response()),
+        Err(e) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&st, &staff, None, vec![], vec![e]).await?,
+        ),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SessionForm {
+    #[serde(default)]
+    session: String,
+}
+
+pub async fn end_session(
+    State(st): State<AppState>,
+    staff: Staff,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<SessionForm>,
+) -> AppResult<Response> {
+    account::end_session(&st, &staff.acting(&ip), &f.session).await?;
+    Ok(Redirect::to("/account/security?notice=session_ended").into_response())
+}
+
+pub async fn end_others(
+    State(st): State<AppState>,
+    staff: Staff,
+    ClientIp(ip): ClientIp,
+) -> AppResult<Response> {
+    account::end_other_sessions(&st, &staff.acting(&ip), &staff.session_hash).await?;
+    Ok(Redirect::to("/account/security?notice=sessions_ended").into_response())
+}
