@@ -1540,3 +1540,57 @@ async fn a_person_leaves_and_nothing_of_theirs_stays_behind() {
         b.client.close().await.ok();
     }
 }
+
+#[tokio::test]
+async fn two_factor_enrolment_and_sign_in_in_chromium() {
+    let Some(driver) = driver_url() else {
+        return;
+    };
+    let (base, _state) = spawn().await;
+    let a = Browser::open(&driver, "two-factor", 1280, 900).await;
+    set_up_agency(&a, &base).await;
+    a.click("security", "a[href='/account/security']").await;
+    a.expect_text("security", "Two-factor sign-in").await;
+    a.find("security", ".qr svg").await;
+    a.shot("enrol").await;
+    let secret = a
+        .find("security", "code.secret")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let now = || time::OffsetDateTime::now_utc().unix_timestamp();
+    let code = latchkey::domain::two_factor::code_at(&secret, now()).unwrap();
+    a.fill("confirm", "#code", &code).await;
+    a.click("confirm", "form[action='/account/security/confirm'] button")
+        .await;
+    a.expect_text("confirm", "Your recovery codes").await;
+    holds(
+        &a,
+        "confirm",
+        "return document.querySelectorAll('ul.codes li').length === 10;",
+        "ten recovery codes",
+    )
+    .await;
+    a.shot("recovery-codes").await;
+    a.click("logout", "form[action='/logout'] button").await;
+    a.fill("login", "#email", "ava@agency.example").await;
+    a.fill("login", "#password", PASSWORD).await;
+    a.click("login", "form[action='/login'] button[type=submit]")
+        .await;
+    a.expect_text("second-step", "Open your authenticator app")
+        .await;
+    a.shot("second-step").await;
+    // The code just used is refused; the next step's code (within the allowed skew) works.
+    a.fill("second-step", "#code", &code).await;
+    a.click("second-step", "form[action='/login/verify'] button")
+        .await;
+    a.expect_text("replay", "That code does not match").await;
+    let next = latchkey::domain::two_factor::code_at(&secret, now() + 30).unwrap();
+    a.fill("second-step", "#code", &next).await;
+    a.click("second-step", "form[action='/login/verify'] button")
+        .await;
+    a.expect_text("signed-in", "Ava Agency · Demo Agency").await;
+    a.valid_html();
+    a.client.close().await.ok();
+}
