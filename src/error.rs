@@ -29,6 +29,9 @@ pub enum AppError {
     /// The visitor must log in first; `next` is where to return.
     #[error("login required")]
     LoginRequired { next: String },
+    /// This change needs the person to prove it is them again (password or app code).
+    #[error("confirmation required")]
+    ConfirmRequired { next: String },
     /// The agency requires two-factor sign-in and this person has not set it up yet.
     #[error("two-factor sign-in required")]
     SecondFactorRequired,

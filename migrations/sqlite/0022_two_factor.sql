@@ -19,3 +19,6 @@ CREATE INDEX recovery_codes_user ON recovery_codes (user_id);
 ALTER TABLE agencies ADD COLUMN require_two_factor INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sessions ADD COLUMN ip TEXT NOT NULL DEFAULT '';
 ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+-- When the person last proved it was them (signing in, or re-entering the password): keys,
+-- webhooks, roles, removals and the Meta connection need it within 15 minutes.
+ALTER TABLE sessions ADD COLUMN confirmed_at INTEGER NOT NULL DEFAULT 0;

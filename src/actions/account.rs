@@ -588,3 +588,54 @@ pub async fn require_two_factor(ctx: &Ctx, actor: &Actor, on: bool) -> AppResult
     tx.commit().await?;
     Ok(())
 }
+
+/// The person proves it is them again, with their password or (if they have one) a code
+/// from their authenticator app; the session may then make sensitive changes for a while.
+/// Wrong answers are throttled like logins. `Err`: not confirmed (wrong, or wait).
+#[tracing::instrument(skip_all)]
+pub async fn confirm_identity(
+    ctx: &Ctx,
+    actor: &Actor,
+    session_hash: &str,
+    password: &str,
+    code: &str,
+) -> AppResult<Result<(), LoginRefused>> {
+    let user_id = actor.user_id.ok_or(AppError::NotFound)?;
+    let key = format!("confirm:{user_id}");
+    let now = ctx.clock.now();
+    let wait = throttle::wait_secs(&ctx.db.pool, &key, now).await?;
+    if wait > 0 {
+        return Ok(Err(LoginRefused::Wait(wait)));
+    }
+    let user = users::get(&ctx.db.pool, actor.agency_id, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let ok = if !code.trim().is_empty() {
+        match crate::store::two_factor::get(&ctx.db.pool, user_id).await? {
+            Some(f) if f.confirmed_at.is_some() => {
+                let secret = ctx.secrets.open(&f.secret_sealed)?;
+                match crate::domain::two_factor::check(&secret, code, now) {
+                    Some(step) => {
+                        crate::store::two_factor::take_step(&ctx.db.pool, user_id, step).await?
+                    }
+                    None => false,
+                }
+            }
+            _ => false,
+        }
+    } else {
+        let creds = users::credentials_by_email(&ctx.db.pool, &user.email).await?;
+        let stored = creds.as_ref().map(|c| c.password_hash.as_str());
+        ctx.hasher.verify(password, stored).await?
+    };
+    let mut tx = ctx.db.begin().await?;
+    if !ok {
+        throttle::record_failure(&mut tx, &key, throttle::ACCOUNT, now).await?;
+        tx.commit().await?;
+        return Ok(Err(LoginRefused::NoMatch));
+    }
+    throttle::clear(&mut *tx, &key).await?;
+    sessions::confirm(&mut *tx, session_hash, now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}

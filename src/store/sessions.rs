@@ -21,6 +21,8 @@ pub struct SessionRow {
     pub agency_name: String,
     pub accent_color: String,
     pub time_zone: String,
+    /// When the person last proved it was them in this session.
+    pub confirmed_at: i64,
     /// 1 when the agency requires two-factor sign-in…
     pub require_two_factor: i64,
     /// …and 1 when this person has it.
@@ -41,8 +43,8 @@ pub async fn insert<'c>(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, agency_id, csrf_token, created_at, last_seen_at, ip)
-         VALUES ($1, $2, $3, $4, $5, $5, $6)",
+        "INSERT INTO sessions (id_hash, user_id, agency_id, csrf_token, created_at, last_seen_at, ip, confirmed_at)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $5)",
     )
     .bind(id_hash)
     .bind(user_id)
@@ -65,7 +67,7 @@ pub async fn find<'c>(
     sqlx::query_as(
         "SELECT s.id_hash, s.user_id, s.agency_id, s.csrf_token, s.created_at, s.last_seen_at,
                 u.email, u.name, u.role, a.name AS agency_name, a.accent_color, a.time_zone,
-                a.require_two_factor,
+                a.require_two_factor, s.confirmed_at,
                 (SELECT COUNT(*) FROM totp_factors f
                   WHERE f.user_id = s.user_id AND f.confirmed_at IS NOT NULL) AS two_factor,
                 (SELECT COUNT(*) FROM access_requests r
@@ -83,6 +85,16 @@ pub async fn find<'c>(
     .bind(now)
     .fetch_optional(db)
     .await
+}
+
+/// Notes that the person just proved it was them again.
+pub async fn confirm<'c>(db: impl Exec<'c>, id_hash: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET confirmed_at = $2 WHERE id_hash = $1")
+        .bind(id_hash)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 /// One of a person's sessions, for the sessions page.

@@ -63,6 +63,10 @@ impl IntoResponse for AppError {
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::ConfirmRequired { next } => {
+                return Redirect::to(&format!("/account/confirm?next={}", urlencode(next)))
+                    .into_response();
+            }
             Self::SecondFactorRequired => {
                 return Redirect::to("/account/security?notice=two_factor_required")
                     .into_response();

@@ -85,6 +85,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "two_factor_off" => "Two-factor sign-in is off.",
         "recovery_codes_renewed" => "New recovery codes made; the old ones no longer work.",
         "session_ended" => "That session is signed out.",
+        "confirmed" => "Thank you — confirmed. Submit the form again.",
         "sessions_ended" => "Signed out everywhere else.",
         "two_factor_required_on" => "Everyone at your agency must now sign in with two factors.",
         "two_factor_required_off" => "Two-factor sign-in is now each person's choice.",

@@ -170,6 +170,10 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(auth::change_form).post(auth::change),
         ),
         ("/account/security", get(security::show)),
+        (
+            "/account/confirm",
+            get(security::confirm_form).post(security::confirm_identity),
+        ),
         ("/account/security/confirm", post(security::confirm)),
         (
             "/account/security/recovery-codes",

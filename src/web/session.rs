@@ -31,6 +31,8 @@ pub struct Staff {
     /// The agency requires two-factor sign-in and this person has not set it up: every
     /// staff page but the set-up leads there.
     pub must_enrol: bool,
+    /// When they last proved it was them (signing in, or confirming their password).
+    pub confirmed_at: i64,
 }
 
 impl Staff {
@@ -53,6 +55,7 @@ impl Staff {
             nav_at_risk: row.nav_at_risk,
             time_zone: row.time_zone,
             must_enrol: row.require_two_factor != 0 && row.two_factor == 0,
+            confirmed_at: row.confirmed_at,
         }
     }
 
@@ -147,6 +150,39 @@ impl<S: Send + Sync> FromRequestParts<S> for Manager {
                 "Only the agency's owners and admins can manage the team and settings.",
             ))
         }
+    }
+}
+
+/// A manager who proved it was them in the last [`CONFIRM_WINDOW`] seconds (their password
+/// or a code from their app): what creating API keys and webhooks, changing roles, removing
+/// people and changing the Meta connection need. Otherwise they are asked, then sent back
+/// to the page the form was on.
+#[derive(Debug, Clone)]
+pub struct ConfirmedManager(pub Staff);
+
+/// How long a confirmation lasts.
+pub const CONFIRM_WINDOW: i64 = 15 * 60;
+
+impl FromRequestParts<AppState> for ConfirmedManager {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        let Manager(staff) = Manager::from_request_parts(parts, st).await?;
+        if staff.confirmed_at >= st.clock.now() - CONFIRM_WINDOW {
+            return Ok(ConfirmedManager(staff));
+        }
+        // Back to the page holding the form, to submit it again once confirmed.
+        let path = parts.uri.path();
+        let back = if path.starts_with("/team/") && path.ends_with("/role") {
+            "/team"
+        } else if path.starts_with("/settings/meta") {
+            "/settings"
+        } else {
+            path
+        };
+        Err(AppError::ConfirmRequired {
+            next: back.to_owned(),
+        })
     }
 }
 

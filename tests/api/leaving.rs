@@ -302,3 +302,81 @@ async fn leaving_removes_their_assignments_at_meta_and_reads_each_back() {
     .unwrap();
     assert_eq!(audited, 2);
 }
+
+/// A sensitive form: where it posts, its fields, and the page it is on.
+type Attempt<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+
+#[tokio::test]
+async fn keys_webhooks_roles_removals_and_the_meta_connection_need_a_fresh_confirmation() {
+    let app = crate::helpers::spawn_app().await;
+    agency(&app).await;
+    let (_ada, ada_id) = join(&app, "ada@agency.example", "member").await;
+    // Signed in 16 minutes ago: proof enough to read, not to hand over access.
+    app.clock.advance(16 * 60);
+    assert_eq!(app.get("/settings/api-keys").await.status, 200);
+    let role = format!("/team/{ada_id}/role");
+    let remove = format!("/team/{ada_id}/remove");
+    // (where the form posts, the form, the page it is on)
+    let attempts: Vec<Attempt> = vec![
+        (
+            "/settings/api-keys",
+            vec![("name", "Late key"), ("scope", "read"), ("expires", "90")],
+            "/settings/api-keys",
+        ),
+        (
+            "/settings/webhooks",
+            vec![("url", "https://hooks.example.com/late")],
+            "/settings/webhooks",
+        ),
+        ("/settings/meta/sandbox", vec![], "/settings"),
+        (&role, vec![("role", "admin")], "/team"),
+        (&remove, vec![], &remove),
+    ];
+    for (path, form, back) in &attempts {
+        let r = app.post(path, form).await;
+        let expected = format!(
+            "/account/confirm?next={}",
+            url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
+        );
+        assert_eq!(r.location(), Some(expected.as_str()), "{path}");
+    }
+    let made: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM api_keys) + (SELECT COUNT(*) FROM webhook_endpoints)",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(made, 0, "nothing made");
+    // A wrong password is refused; the right one confirms and sends back to the form.
+    let page = app.get("/account/confirm?next=/settings/api-keys").await;
+    assert!(page.body.contains("Confirm it is you"));
+    let r = app
+        .post(
+            "/account/confirm",
+            &[
+                ("password", "not my password"),
+                ("next", "/settings/api-keys"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 401);
+    let r = app
+        .post(
+            "/account/confirm",
+            &[("password", PASSWORD), ("next", "/settings/api-keys")],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/settings/api-keys?notice=confirmed"));
+    for (path, form, _) in &attempts[..2] {
+        let r = app.post(path, form).await;
+        assert_eq!(r.status, 303, "{path}: {}", r.body);
+        assert!(
+            !r.location().unwrap().starts_with("/account/confirm"),
+            "{path}"
+        );
+    }
+    // Fifteen minutes later, again.
+    app.clock.advance(15 * 60 + 1);
+    let r = app.post(attempts[3].0, &attempts[3].1).await;
+    assert!(r.location().unwrap().starts_with("/account/confirm"));
+}

@@ -72,6 +72,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/account/password", (Staff, "GP")),
         ("/login/verify", (Public, "GP")),
         ("/account/security", (Staff, "G")),
+        ("/account/confirm", (Staff, "GP")),
         ("/account/security/confirm", (Staff, "P")),
         ("/account/security/recovery-codes", (Staff, "P")),
         ("/account/security/off", (Staff, "P")),

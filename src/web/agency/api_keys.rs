@@ -13,7 +13,7 @@ use crate::error::FieldError;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
-use crate::web::session::{ClientIp, Manager, Staff};
+use crate::web::session::{ClientIp, ConfirmedManager, Manager, Staff};
 
 struct KeyRow {
     id: i64,
@@ -153,7 +153,7 @@ pub struct KeyForm {
 
 pub async fn create(
     State(st): State<AppState>,
-    Manager(staff): Manager,
+    ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
     Form(f): Form<KeyForm>,
 ) -> AppResult<Response> {

@@ -8,12 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions::account::LoginRefused;
 use crate::actions::flash::{self, Shown};
 use crate::actions::{account, two_factor};
 use crate::error::FieldError;
 use crate::web::AppState;
-use crate::web::error::AppResult;
-use crate::web::layout::{Layout, render, render_status};
+use crate::web::error::{AppResult, human_wait};
+use crate::web::layout::{Layout, render, render_status, safe_next};
 use crate::web::session::{ClientIp, Staff};
 
 struct SessionView {
@@ -186,4 +187,82 @@ pub async fn end_others(
 ) -> AppResult<Response> {
     account::end_other_sessions(&st, &staff.acting(&ip), &staff.session_hash).await?;
     Ok(Redirect::to("/account/security?notice=sessions_ended").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account/confirm.html")]
+struct ConfirmPage {
+    layout: Layout,
+    next: String,
+    with_code: bool,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfirmQuery {
+    next: Option<String>,
+}
+
+/// `/account/confirm`: before a sensitive change, the person proves it is them again.
+pub async fn confirm_form(
+    State(st): State<AppState>,
+    staff: Staff,
+    Query(q): Query<ConfirmQuery>,
+) -> AppResult<Response> {
+    render(&ConfirmPage {
+        layout: Layout::staff(&staff, "Confirm it is you", ""),
+        next: safe_next(q.next.as_deref()),
+        with_code: two_factor::status(&st, staff.user_id).await?.enrolled,
+        error: None,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    code: String,
+    next: Option<String>,
+}
+
+pub async fn confirm_identity(
+    State(st): State<AppState>,
+    staff: Staff,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<ConfirmForm>,
+) -> AppResult<Response> {
+    let next = safe_next(f.next.as_deref());
+    let error = match account::confirm_identity(
+        &st,
+        &staff.acting(&ip),
+        &staff.session_hash,
+        &f.password,
+        &f.code,
+    )
+    .await?
+    {
+        Ok(()) => {
+            let sep = if next.contains('?') { '&' } else { '?' };
+            return Ok(Redirect::to(&format!("{next}{sep}notice=confirmed")).into_response());
+        }
+        Err(LoginRefused::Wait(w)) => {
+            format!(
+                "Too many wrong answers. Wait {} and try again.",
+                human_wait(w)
+            )
+        }
+        Err(LoginRefused::NoMatch) => {
+            "That is not right. Type your password, or a current code from your app.".to_owned()
+        }
+    };
+    render_status(
+        StatusCode::UNAUTHORIZED,
+        &ConfirmPage {
+            layout: Layout::staff(&staff, "Confirm it is you", ""),
+            next,
+            with_code: two_factor::status(&st, staff.user_id).await?.enrolled,
+            error: Some(error),
+        },
+    )
 }

@@ -17,7 +17,7 @@ use crate::error::FieldError;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
-use crate::web::session::{ClientIp, CsrfToken, Manager};
+use crate::web::session::{ClientIp, ConfirmedManager, CsrfToken, Manager};
 
 struct MemberView {
     id: i64,
@@ -188,7 +188,7 @@ pub struct RoleForm {
 
 pub async fn set_role(
     State(st): State<AppState>,
-    Manager(staff): Manager,
+    ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
     Form(form): Form<RoleForm>,
@@ -266,7 +266,7 @@ pub async fn remove_confirm(
 
 pub async fn remove(
     State(st): State<AppState>,
-    Manager(staff): Manager,
+    ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {

@@ -15,7 +15,7 @@ use crate::store::clients;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
-use crate::web::session::{ClientIp, Manager, Staff};
+use crate::web::session::{ClientIp, ConfirmedManager, Manager, Staff};
 
 #[derive(Debug, Deserialize)]
 pub struct TokenForm {
@@ -30,7 +30,7 @@ fn saved() -> Response {
 /// Stores a pasted system-user token after Meta confirms it is valid.
 pub async fn connect(
     State(st): State<AppState>,
-    Manager(staff): Manager,
+    ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
     Form(f): Form<TokenForm>,
 ) -> AppResult<Response> {
@@ -46,7 +46,7 @@ pub async fn connect(
 /// On the embedded defaults: connect the sandbox's agency system user in one click.
 pub async fn connect_sandbox(
     State(st): State<AppState>,
-    Manager(staff): Manager,
+    ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
     verify::connect_demo(&st, &staff.acting(&ip)).await?;
@@ -55,7 +55,7 @@ pub async fn connect_sandbox(
 
 pub async fn disconnect(
     State(st): State<AppState>,
-    Manager(staff): Manager,
+    ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
     verify::disconnect(&st, &staff.acting(&ip)).await?;

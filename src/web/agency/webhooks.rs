@@ -16,7 +16,7 @@ use crate::store::webhooks::Endpoint;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
-use crate::web::session::{ClientIp, Manager, Staff};
+use crate::web::session::{ClientIp, ConfirmedManager, Manager, Staff};
 
 /// Deliveries shown on an endpoint's page.
 const LOG: i64 = 50;
@@ -148,7 +148,7 @@ pub async fn list(
 
 pub async fn create(
     State(st): State<AppState>,
-    Manager(staff): Manager,
+    ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {

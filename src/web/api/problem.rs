@@ -202,7 +202,10 @@ impl From<AppError> for Problem {
                 "busy",
                 "Latchkey is busy; try again in a few seconds",
             ),
-            AppError::Csrf | AppError::LoginRequired { .. } | AppError::SecondFactorRequired => {
+            AppError::Csrf
+            | AppError::LoginRequired { .. }
+            | AppError::SecondFactorRequired
+            | AppError::ConfirmRequired { .. } => {
                 Self::unauthorized("Send the key as Authorization: Bearer <key>.")
             }
             e @ (AppError::Database(_) | AppError::Template(_) | AppError::Unexpected(_)) => {
