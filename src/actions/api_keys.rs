@@ -210,3 +210,53 @@ pub fn actor_of(key: &ApiKey, ip: &str) -> Actor {
         ip: ip.to_owned(),
     }
 }
+
+/// Days before a key's expiry that its maker is told.
+pub const EXPIRY_WARNING_DAYS: i64 = 7;
+
+/// E-mails each key's maker (or, once they left, the agency's owners and admins) a week
+/// before the key expires, once per key, whichever process gets there first.
+#[tracing::instrument(skip_all)]
+pub async fn warn_expiring(ctx: &Ctx) -> AppResult<usize> {
+    let now = ctx.clock.now();
+    let until = now + EXPIRY_WARNING_DAYS * 86_400;
+    let mut sent = 0;
+    for key in api_keys::expiring_unwarned(&ctx.db.pool, now, until).await? {
+        let Some(agency) = crate::store::agencies::get(&ctx.db.pool, key.agency_id).await? else {
+            continue;
+        };
+        let people = crate::store::users::list(&ctx.db.pool, key.agency_id).await?;
+        let to: Vec<String> = match people.iter().find(|u| Some(u.id) == key.created_by) {
+            Some(maker) => vec![maker.email.clone()],
+            None => people
+                .iter()
+                .filter(|u| u.role.can_manage())
+                .map(|u| u.email.clone())
+                .collect(),
+        };
+        let expires_on = crate::clock::format_in(key.expires_at.unwrap_or(now), &agency.time_zone);
+        let brand = crate::mail::templates::Brand::from(&agency);
+        let url = ctx.url("/settings/api-keys");
+        let mut tx = ctx.db.begin().await?;
+        if !api_keys::claim_expiry_warning(&mut *tx, key.id, now).await? {
+            continue;
+        }
+        for addr in &to {
+            let email = crate::mail::templates::api_key_expiring(
+                &brand,
+                addr,
+                &key.name,
+                &expires_on,
+                &url,
+            )?;
+            ctx.queue_mail(&mut tx, Some(key.agency_id), &email, now)
+                .await?;
+        }
+        tx.commit().await?;
+        sent += 1;
+    }
+    if sent > 0 {
+        ctx.mailer.wake();
+    }
+    Ok(sent)
+}

@@ -123,6 +123,7 @@ pub mod kinds {
     pub const ACCESS_LOST: &str = "access_lost";
     pub const CLIENT_STATEMENT: &str = "client_statement";
     pub const META_CONNECTION: &str = "meta_connection";
+    pub const API_KEY_EXPIRING: &str = "api_key_expiring";
     pub const WEBHOOK_DISABLED: &str = "webhook_disabled";
     pub const ACCESS_LAPSED: &str = "access_lapsed";
     pub const REQUEST_DECLINED: &str = "request_declined";
@@ -688,6 +689,32 @@ pub fn meta_connection(
                 "Generate a new token for the system user in Meta Business Settings → Users → System users, and connect it in Latchkey's Settings.".into(),
             ],
             button: button("Open Settings", url),
+            ..Body::default()
+        },
+    )
+}
+
+/// To a key's maker (or the agency's owners and admins once they left): the key expires in
+/// a week.
+pub fn api_key_expiring(
+    brand: &Brand,
+    to: &str,
+    key: &str,
+    expires_on: &str,
+    url: &str,
+) -> askama::Result<OutgoingEmail> {
+    build(
+        kinds::API_KEY_EXPIRING,
+        to,
+        format!("The API key “{key}” expires on {expires_on}"),
+        brand,
+        Body {
+            heading: "An API key expires in a week".into(),
+            paragraphs: vec![
+                format!("The API key “{key}” stops working on {expires_on}. Whatever uses it (a CRM sync, a Zapier step…) will then be refused."),
+                "Make a new key in Settings → API keys, put it where the integration reads its secrets, then revoke the old one.".into(),
+            ],
+            button: button("Open API keys", url),
             ..Body::default()
         },
     )

@@ -113,6 +113,40 @@ pub async fn by_hash<'c>(db: impl Exec<'c>, key_hash: &str) -> Result<Option<Api
     .await
 }
 
+/// Live keys that expire between `now` and `until` and whose maker was not warned yet.
+pub async fn expiring_unwarned<'c>(
+    db: impl Exec<'c>,
+    now: i64,
+    until: i64,
+) -> Result<Vec<ApiKey>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM {FROM}
+         WHERE k.revoked_at IS NULL AND k.expiry_warned_at IS NULL
+           AND k.expires_at > $1 AND k.expires_at <= $2
+         ORDER BY k.expires_at, k.id"
+    )))
+    .bind(now)
+    .bind(until)
+    .fetch_all(db)
+    .await
+}
+
+/// Takes the one expiry warning of a key: true for the process that gets it.
+pub async fn claim_expiry_warning<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE api_keys SET expiry_warned_at = $2 WHERE id = $1 AND expiry_warned_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Revokes every live key `user_id` made (they are leaving); how many.
 pub async fn revoke_for_creator<'c>(
     db: impl Exec<'c>,

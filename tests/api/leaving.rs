@@ -380,3 +380,59 @@ async fn keys_webhooks_roles_removals_and_the_meta_connection_need_a_fresh_confi
     let r = app.post(attempts[3].0, &attempts[3].1).await;
     assert!(r.location().unwrap().starts_with("/account/confirm"));
 }
+
+#[tokio::test]
+async fn a_key_s_maker_is_told_a_week_before_it_expires_once() {
+    let app = crate::helpers::spawn_app().await;
+    agency(&app).await;
+    let (ada, _) = join(&app, "ada@agency.example", "admin").await;
+    let r = ada
+        .post_shown(
+            "/settings/api-keys",
+            &[
+                ("name", "Monthly sync"),
+                ("scope", "read"),
+                ("expires", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    // Eight days before: nothing yet.
+    app.clock.advance(22 * 86_400);
+    assert_eq!(
+        latchkey::actions::api_keys::warn_expiring(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+    // Seven days before: Ada is told, once.
+    app.clock.advance(86_400);
+    assert_eq!(
+        latchkey::actions::api_keys::warn_expiring(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        latchkey::actions::api_keys::warn_expiring(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+    let mail = app.wait_for_emails("ada@agency.example", 2).await;
+    let warned = mail
+        .iter()
+        .find(|m| m.subject.contains("“Monthly sync” expires on"))
+        .expect("the warning");
+    assert!(
+        warned.text.contains("Settings → API keys"),
+        "{}",
+        warned.text
+    );
+    assert!(
+        app.emails_to("ava@agency.example")
+            .iter()
+            .all(|m| !m.subject.contains("Monthly sync")),
+        "only its maker"
+    );
+}
