@@ -268,3 +268,80 @@ pub fn unassign_by_hand(kind: AssetKind) -> String {
         "By hand: in your agency's Meta Business Settings, open {section}, select the asset, then remove the person under Assigned people."
     )
 }
+
+/// Someone inside the agency's portfolio assigned to a client asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub name: String,
+    /// Their e-mail in the portfolio (None for a system user).
+    pub email: Option<String>,
+    pub system: bool,
+    pub tasks: Vec<String>,
+}
+
+/// A live partner asset and who in the agency's portfolio can use it.
+#[derive(Debug, Clone)]
+pub struct AssetHolders {
+    pub client_id: i64,
+    pub label: String,
+    pub holders: Vec<Holder>,
+}
+
+/// What Meta shows of the agency's portfolio now.
+#[derive(Debug, Clone)]
+pub enum PortfolioView {
+    /// No connection: Latchkey cannot look.
+    NotConnected,
+    /// Meta did not answer.
+    Unknown(String),
+    Read(Vec<AssetHolders>),
+}
+
+/// Who in the agency's portfolio is assigned to each live partner asset, read from Meta
+/// now (one `assigned_users` per asset, a Page's with its token).
+#[tracing::instrument(skip_all, fields(agency = agency.id))]
+pub async fn portfolio_view(ctx: &Ctx, agency: &Agency) -> AppResult<PortfolioView> {
+    let (Some(token), Some(portfolio)) = (
+        agency_token(ctx, agency.id).await?,
+        agency.portfolio_id.clone(),
+    ) else {
+        return Ok(PortfolioView::NotConnected);
+    };
+    let grants = crate::store::grants::live_partner(&ctx.db.pool, agency.id).await?;
+    let graph = &ctx.graph;
+    let people = match graph.business_users(&token, &portfolio).await {
+        Ok(p) => p,
+        Err(e) => return Ok(PortfolioView::Unknown(e.plain())),
+    };
+    let emails: HashMap<String, (String, Option<String>)> = people
+        .into_iter()
+        .map(|u| (u.id, (u.name, u.email)))
+        .collect();
+    let page_tokens = page_tokens(ctx, &token).await;
+    let (token, portfolio, page_tokens, emails) = (&token, &portfolio, &page_tokens, &emails);
+    let read = bounded(grants, CONCURRENCY, |g| async move {
+        let reader = page_tokens.get(&g.asset_id).unwrap_or(token);
+        let users = graph
+            .assigned_users(reader, &g.asset_id, portfolio)
+            .await
+            .unwrap_or_default();
+        AssetHolders {
+            client_id: g.client_id,
+            label: format!("{} ({})", g.asset_name, g.kind.label()),
+            holders: users
+                .into_iter()
+                .map(|u| {
+                    let known = emails.get(&u.id);
+                    Holder {
+                        system: u.user_type.as_deref() == Some("SYSTEM_USER") || known.is_none(),
+                        name: known.map_or(u.name.clone(), |k| k.0.clone()),
+                        email: known.and_then(|k| k.1.clone()),
+                        tasks: u.tasks,
+                    }
+                })
+                .collect(),
+        }
+    })
+    .await;
+    Ok(PortfolioView::Read(read))
+}

@@ -7,6 +7,7 @@
 //! the JSON API call the same function.
 
 pub mod access;
+pub mod access_review;
 pub mod account;
 pub mod api_keys;
 pub mod approval;

@@ -51,6 +51,11 @@ pub async fn run_reminders(state: Ctx, verify_interval: i64, mut shutdown: watch
             Ok(n) => tracing::info!(count = n, "API key expiry warnings queued"),
             Err(e) => tracing::error!(error = ?e, "API key expiry job failed"),
         }
+        match crate::actions::access_review::remind_due(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(count = n, "access review reminders queued"),
+            Err(e) => tracing::error!(error = ?e, "access review reminder job failed"),
+        }
         match crate::actions::housekeeping::tidy(&state).await {
             Ok(t) if t.tokens > 0 => {
                 tracing::info!(count = t.tokens, "expired approval tokens forgotten")

@@ -124,6 +124,7 @@ pub mod kinds {
     pub const CLIENT_STATEMENT: &str = "client_statement";
     pub const META_CONNECTION: &str = "meta_connection";
     pub const API_KEY_EXPIRING: &str = "api_key_expiring";
+    pub const ACCESS_REVIEW_DUE: &str = "access_review_due";
     pub const WEBHOOK_DISABLED: &str = "webhook_disabled";
     pub const ACCESS_LAPSED: &str = "access_lapsed";
     pub const REQUEST_DECLINED: &str = "request_declined";
@@ -715,6 +716,30 @@ pub fn api_key_expiring(
                 "Make a new key in Settings → API keys, put it where the integration reads its secrets, then revoke the old one.".into(),
             ],
             button: button("Open API keys", url),
+            ..Body::default()
+        },
+    )
+}
+
+/// To the agency's owners and admins: the access review they require is due.
+pub fn access_review_due(
+    brand: &Brand,
+    to: &str,
+    every_days: i64,
+    url: &str,
+) -> askama::Result<OutgoingEmail> {
+    build(
+        kinds::ACCESS_REVIEW_DUE,
+        to,
+        "Your access review is due".to_owned(),
+        brand,
+        Body {
+            heading: "Time to review who holds what".into(),
+            paragraphs: vec![format!(
+                "{} reviews access every {every_days} days. Check who at the agency holds which client assets and API keys, remove what nobody needs, then confirm the review.",
+                brand.agency_name
+            )],
+            button: button("Open the access review", url),
             ..Body::default()
         },
     )

@@ -22,6 +22,7 @@ pub mod privacy;
 pub mod radar;
 pub mod request_templates;
 pub mod requests;
+pub mod reviews;
 pub mod sessions;
 pub mod signals;
 pub mod statements;

@@ -85,6 +85,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "two_factor_off" => "Two-factor sign-in is off.",
         "recovery_codes_renewed" => "New recovery codes made; the old ones no longer work.",
         "session_ended" => "That session is signed out.",
+        "review_confirmed" => "Review recorded.",
+        "review_schedule_saved" => "Review schedule saved.",
         "confirmed" => "Thank you — confirmed. Submit the form again.",
         "sessions_ended" => "Signed out everywhere else.",
         "two_factor_required_on" => "Everyone at your agency must now sign in with two factors.",

@@ -27,7 +27,7 @@ use crate::actions::Ctx;
 use crate::meta::sandbox::Sandbox;
 use agency::{
     api_keys, audit, auth, clients, emails, grants, home, reauth, records, request_templates,
-    requests, security, settings, team, verify, webhooks,
+    requests, review, security, settings, team, verify, webhooks,
 };
 use client::{approve, decline, link};
 
@@ -190,6 +190,10 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/settings/two-factor", post(settings::require_two_factor)),
         ("/team", get(team::list)),
+        ("/team/access-review", get(review::show)),
+        ("/team/access-review.csv", get(review::export)),
+        ("/team/access-review/confirm", post(review::confirm)),
+        ("/team/access-review/schedule", post(review::schedule)),
         ("/team/invite", post(team::invite)),
         ("/team/invites/revoke", post(team::revoke_invite)),
         ("/team/{id}/role", post(team::set_role)),

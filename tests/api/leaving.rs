@@ -436,3 +436,138 @@ async fn a_key_s_maker_is_told_a_week_before_it_expires_once() {
         "only its maker"
     );
 }
+
+#[tokio::test]
+async fn the_access_review_lists_who_holds_what_and_records_each_review() {
+    use latchkey::meta::sandbox::world::AGENCY_PORTFOLIO;
+    let app = crate::helpers::spawn_app().await;
+    let r = app
+        .post(
+            "/setup",
+            &[
+                ("agency_name", "Demo Agency"),
+                ("portfolio_id", AGENCY_PORTFOLIO),
+                ("name", "Olivia Owner"),
+                ("email", "olivia@agency.example"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let (ava, _) = join(&app, "ava@agency.example", "admin").await;
+    // Join names everyone "Ada Admin"; Ava's Meta name is what the portfolio shows.
+    let k = key(&ava, "Ava's sync", "read").await;
+    app.post("/settings/meta/sandbox", &[]).await;
+    let client = app.create_client("Messy Co", "casey@bloom.example").await;
+    let link = crate::approve::request(&app, client, &[("person", "ava@agency.example")]).await;
+    crate::helpers::approve_as(&app, &link, crate::approve::CASEY, &["1100000000000031"]).await;
+
+    let page = app.get("/team/access-review").await.body;
+    for expected in [
+        "Olivia Owner",
+        "ava@agency.example",
+        "Ava&#39;s sync",
+        "Messy Co — Messy Co (Facebook Page): Manage",
+        "Who at your agency can use it",
+        "No review confirmed yet.",
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    // The system user Latchkey assigns is listed too, as not in Latchkey.
+    assert!(
+        page.contains("In your Meta portfolio, not in Latchkey"),
+        "{page}"
+    );
+    let csv = app.get("/team/access-review.csv").await;
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(
+        csv.body.lines().any(|l| l.contains("ava@agency.example")
+            && l.contains("Client asset")
+            && l.contains("Messy Co (Facebook Page)")),
+        "{}",
+        csv.body
+    );
+    // Over the API, for a key whose maker is an admin.
+    let api = Api::new(&app, &k).await;
+    let r = api.get("/api/v1/access-review").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let ava_row = r.body["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["email"] == "ava@agency.example")
+        .unwrap()
+        .clone();
+    assert_eq!(ava_row["role"], "admin");
+    assert_eq!(ava_row["keys"][0]["name"], "Ava's sync");
+    assert_eq!(ava_row["assets"][0]["client"], "Messy Co");
+    assert!(r.body["last_review"].is_null());
+
+    // Confirmed: who and when, in the page, the API and the audit log.
+    let r = app.post("/team/access-review/confirm", &[]).await;
+    assert_eq!(
+        r.location(),
+        Some("/team/access-review?notice=review_confirmed")
+    );
+    let page = app.get("/team/access-review").await.body;
+    assert!(
+        page.contains("Olivia Owner &#60;olivia@agency.example&#62;"),
+        "{page}"
+    );
+    assert_eq!(
+        api.get("/api/v1/access-review").await.body["last_review"]["by"],
+        "Olivia Owner"
+    );
+    // Owners require one every 30 days: the managers are e-mailed when it is due, once.
+    let bad = app
+        .post("/team/access-review/schedule", &[("every_days", "2")])
+        .await;
+    assert_eq!(bad.status, 400);
+    app.post("/team/access-review/schedule", &[("every_days", "30")])
+        .await;
+    assert_eq!(
+        latchkey::actions::access_review::remind_due(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+    app.clock.advance(30 * 86_400 + 1);
+    assert_eq!(
+        latchkey::actions::access_review::remind_due(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        latchkey::actions::access_review::remind_due(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+    let mail = app.wait_for_emails("olivia@agency.example", 1).await;
+    assert!(
+        mail.iter()
+            .any(|m| m.subject == "Your access review is due")
+    );
+    // A demoted maker's key may no longer read it.
+    let ava_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'ava@agency.example'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    // (A month on, Olivia signs in again.)
+    assert_eq!(
+        app.login("olivia@agency.example", PASSWORD).await.status,
+        303
+    );
+    let r = app
+        .post(&format!("/team/{ava_id}/role"), &[("role", "member")])
+        .await;
+    assert_eq!(
+        r.location(),
+        Some("/team?notice=role_changed"),
+        "{}",
+        r.body
+    );
+    assert_eq!(api.get("/api/v1/access-review").await.status, 403);
+}

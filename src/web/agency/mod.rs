@@ -13,6 +13,7 @@ pub mod reauth;
 pub mod records;
 pub mod request_templates;
 pub mod requests;
+pub mod review;
 pub mod security;
 pub mod settings;
 pub mod team;

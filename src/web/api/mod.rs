@@ -8,6 +8,7 @@ mod migration;
 mod openapi;
 pub mod problem;
 mod requests;
+mod review;
 mod types;
 mod webhooks;
 
@@ -358,6 +359,7 @@ pub fn router(state: AppState) -> Router {
         .route("/requests/{id}/remind", post(requests::remind))
         .route("/requests/{id}/regenerate", post(requests::regenerate))
         .route("/requests/{id}/revoke", post(requests::revoke))
+        .route("/access-review", get(review::show))
         .route("/grants", get(grants::list))
         .route("/grants.csv", get(grants::csv))
         .route("/grants/{id}", get(grants::show))

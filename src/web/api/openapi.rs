@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{clients, grants, migration, problem, requests, types, webhooks};
+use super::{clients, grants, migration, problem, requests, review, types, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,7 @@ use super::{clients, grants, migration, problem, requests, types, webhooks};
         migration::show, migration::set, migration::queue, migration::fix,
         webhooks::list, webhooks::create, webhooks::show, webhooks::delete, webhooks::enable,
         webhooks::disable, webhooks::rotate, webhooks::deliveries, webhooks::redeliver,
+        review::show,
     ),
     components(schemas(
         problem::Problem, problem::ProblemError,
@@ -33,6 +34,8 @@ use super::{clients, grants, migration, problem, requests, types, webhooks};
         types::RadarOut, types::RadarList, types::FixSent,
         types::WebhookOut, types::WebhookList, types::WebhookIn, types::WebhookSecret,
         types::DeliveryOut, types::DeliveryList,
+        types::KeyHeldOut, types::HeldAssetOut, types::PersonAccessOut, types::ReviewedOut,
+        types::AccessReviewOut, types::AssetUsersOut,
     )),
     modifiers(&Bearer),
 )]

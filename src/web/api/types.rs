@@ -507,3 +507,66 @@ pub struct DeliveryList {
     pub data: Vec<DeliveryOut>,
     pub next: Option<String>,
 }
+
+/// An API key someone at the agency made and that still works.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyHeldOut {
+    pub name: String,
+    /// The key's first characters.
+    pub prefix: String,
+    pub scope: String,
+    pub last_used_at: Option<String>,
+    pub expires_at: Option<String>,
+}
+
+/// A client asset someone is assigned to at Meta.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeldAssetOut {
+    pub client: String,
+    /// "Page name (Facebook Page)".
+    pub asset: String,
+    /// The tasks, in words.
+    pub tasks: String,
+}
+
+/// A person at the agency (or in its Meta portfolio) and what they hold.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonAccessOut {
+    pub name: String,
+    /// Empty for a system user.
+    pub email: String,
+    /// `owner`, `admin`, `member`, or null for someone in the Meta portfolio but not in
+    /// Latchkey.
+    pub role: Option<String>,
+    pub keys: Vec<KeyHeldOut>,
+    pub assets: Vec<HeldAssetOut>,
+}
+
+/// Who confirmed the last review, and when.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewedOut {
+    pub by: String,
+    pub email: String,
+    pub at: String,
+}
+
+/// A client asset shared with the agency and who there can use it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AssetUsersOut {
+    pub client: String,
+    pub asset: String,
+    /// Names of the people (and system users) assigned to it in the agency's portfolio.
+    pub people: Vec<String>,
+}
+
+/// The access review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessReviewOut {
+    pub people: Vec<PersonAccessOut>,
+    pub assets: Vec<AssetUsersOut>,
+    /// Why Meta's side is missing (no connection, Meta unreachable), if it is.
+    pub meta_note: Option<String>,
+    pub last_review: Option<ReviewedOut>,
+    /// When the next review is due, if the agency requires them.
+    pub next_due: Option<String>,
+}
