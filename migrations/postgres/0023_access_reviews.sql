@@ -13,3 +13,6 @@ CREATE TABLE access_reviews (
 CREATE INDEX access_reviews_agency ON access_reviews (agency_id, confirmed_at);
 ALTER TABLE agencies ADD COLUMN review_every_days BIGINT;
 ALTER TABLE agencies ADD COLUMN review_reminded_at BIGINT;
+-- Who sent an invitation: when they leave, their pending invitations stay valid only if the
+-- person removing them says so.
+ALTER TABLE auth_tokens ADD COLUMN invited_by BIGINT;

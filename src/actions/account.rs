@@ -300,7 +300,6 @@ pub async fn log_in(
     let raw_device = device.as_ref().map(|d| d.expose().to_owned());
     let done = finish_sign_in(
         &mut tx,
-        ctx,
         c.id,
         c.agency_id,
         old_session,
@@ -330,7 +329,6 @@ pub enum LoggedIn {
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn finish_sign_in(
     tx: &mut Tx,
-    ctx: &Ctx,
     user_id: i64,
     agency_id: i64,
     old_session: Option<&str>,
@@ -338,7 +336,6 @@ pub(crate) async fn finish_sign_in(
     ip: &str,
     now: i64,
 ) -> AppResult<SignedIn> {
-    let _ = ctx;
     if let Some(old) = old_session {
         sessions::delete(&mut **tx, old).await?;
     }

@@ -41,6 +41,8 @@ pub enum Shown {
         name: String,
         keys_revoked: u64,
         requests_handed_over: u64,
+        #[serde(default)]
+        invites_withdrawn: u64,
         at_meta: Vec<(String, String)>,
         meta_note: Option<String>,
     },

@@ -73,6 +73,9 @@ pub async fn invite(
         now,
     )
     .await?;
+    if let Some(me) = actor.user_id {
+        auth_tokens::set_inviter(&mut *tx, &token.hash(), me).await?;
+    }
     let link = ctx.url(&format!("/invite/{}", token.expose()));
     let brand = templates::Brand {
         agency_name: agency.name,
@@ -164,6 +167,8 @@ pub struct BlastRadius {
     pub open_requests: Vec<store::requests::AccessRequest>,
     /// Client assets at Meta they are assigned to in the agency's portfolio: unassigned.
     pub meta: HeldAtMeta,
+    /// Invitations they sent that are still open: withdrawn unless the remover keeps them.
+    pub invites: Vec<auth_tokens::AuthToken>,
 }
 
 /// What removing `id` would touch (the same checks as removing them).
@@ -190,6 +195,8 @@ pub async fn blast_radius(
         .await?
         .ok_or(AppError::NotFound)?;
     let meta = assignments::held_by(ctx, &agency, &target.email).await?;
+    let invites =
+        auth_tokens::pending_invites_by(pool, actor.agency_id, id, ctx.clock.now()).await?;
     Ok((
         target,
         BlastRadius {
@@ -197,6 +204,7 @@ pub async fn blast_radius(
             webhooks,
             open_requests,
             meta,
+            invites,
         },
     ))
 }
@@ -207,6 +215,8 @@ pub struct Removed {
     pub name: String,
     pub keys_revoked: u64,
     pub requests_handed_over: u64,
+    /// Invitations they sent that were withdrawn (none when the remover kept them).
+    pub invites_withdrawn: u64,
     /// Per client asset at Meta: (asset, "Removed" or why not and the steps by hand).
     pub at_meta: Vec<(String, String)>,
     /// What Latchkey could not look at, and what to do (no connection, Meta unreachable).
@@ -219,7 +229,7 @@ pub struct Removed {
 /// Then, through the agency's Meta connection, their assignments on client assets in the
 /// agency's portfolio are removed and read back, each result audited.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, user = id))]
-pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<Removed> {
+pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64, keep_invites: bool) -> AppResult<Removed> {
     let target = removable(ctx, actor, id).await?;
     let agency = agencies::get(&ctx.db.pool, actor.agency_id)
         .await?
@@ -236,9 +246,15 @@ pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<Removed> {
         Some(me) => requests::hand_over(&mut *tx, actor.agency_id, target.id, me, now).await?,
         None => 0,
     };
+    // Their open invitations stay valid only if the person removing them says so.
+    let invites_withdrawn = if keep_invites {
+        0
+    } else {
+        auth_tokens::revoke_invites_by(&mut *tx, actor.agency_id, target.id, now).await?
+    };
     users::delete(&mut *tx, actor.agency_id, target.id).await?;
     let what = format!(
-        "{}: {keys_revoked} API keys revoked, {requests_handed_over} open requests handed over",
+        "{}: {keys_revoked} API keys revoked, {requests_handed_over} open requests handed over, {invites_withdrawn} invitations withdrawn",
         target.email
     );
     audit(&mut tx, actor, "team.removed", &what, now).await?;
@@ -285,6 +301,7 @@ pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<Removed> {
         name: target.name,
         keys_revoked,
         requests_handed_over,
+        invites_withdrawn,
         at_meta,
         meta_note,
     })

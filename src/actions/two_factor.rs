@@ -237,7 +237,7 @@ pub async fn complete_sign_in(
         return Ok(Err(SecondFactorRefused::Expired));
     }
     throttle::clear(&mut *tx, &key).await?;
-    let done = finish_sign_in(&mut tx, ctx, user_id, row.agency_id, None, device, ip, now).await?;
+    let done = finish_sign_in(&mut tx, user_id, row.agency_id, None, device, ip, now).await?;
     tx.commit().await?;
     Ok(Ok(done))
 }

@@ -114,6 +114,59 @@ pub async fn pending_invites<'c>(
     .await
 }
 
+/// Notes who sent an invitation.
+pub async fn set_inviter<'c>(
+    db: impl Exec<'c>,
+    token_hash: &str,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE auth_tokens SET invited_by = $2 WHERE token_hash = $1")
+        .bind(token_hash)
+        .bind(user_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// The open invitations `user_id` sent.
+pub async fn pending_invites_by<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<Vec<AuthToken>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT token_hash, kind, agency_id, user_id, email, role, expires_at, used_at, created_at
+         FROM auth_tokens WHERE agency_id = $1 AND invited_by = $2 AND kind = 'invite'
+           AND used_at IS NULL AND expires_at > $3
+         ORDER BY created_at DESC",
+    )
+    .bind(agency_id)
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(db)
+    .await
+}
+
+/// Withdraws every open invitation `user_id` sent; how many.
+pub async fn revoke_invites_by<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE auth_tokens SET used_at = $1
+         WHERE agency_id = $2 AND invited_by = $3 AND kind = 'invite' AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(agency_id)
+    .bind(user_id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected())
+}
+
 /// Withdraws an invitation (marks it used so the link dies).
 pub async fn revoke_invite<'c>(
     db: impl Exec<'c>,

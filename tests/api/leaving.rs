@@ -109,9 +109,25 @@ async fn removing_someone_shows_what_is_theirs_then_takes_their_power() {
     assert_eq!(sent.status, 201, "{}", sent.text);
     let request_id = sent.body["request"]["id"].as_i64().unwrap();
 
+    // Ada invited Carl, who has not joined yet.
+    let r = ada
+        .post(
+            "/team/invite",
+            &[("email", "carl@agency.example"), ("role", "member")],
+        )
+        .await;
+    assert_eq!(r.location(), Some("/team?notice=invited"));
+    let invite = path_of(&link_in(
+        &app.wait_for_emails("carl@agency.example", 1).await[0].text,
+        "/invite/",
+    ));
+    assert_eq!(app.get(&invite).await.status, 200);
+
     // The blast radius, before confirming.
     let confirm = app.get(&format!("/team/{ada_id}/remove")).await.body;
     for expected in [
+        "Invitations they sent that are still open",
+        "carl@agency.example",
         "API keys they made — revoked at once",
         "Ada&#39;s sync",
         "last used",
@@ -129,9 +145,13 @@ async fn removing_someone_shows_what_is_theirs_then_takes_their_power() {
     let result = app.get(r.location().unwrap()).await.body;
     assert!(
         result.contains("Ada Admin was removed")
-            && result.contains("1 API key revoked; 1 open request handed to you"),
+            && result.contains(
+                "1 API key revoked; 1 open request handed to you; 1 invitation they sent withdrawn"
+            ),
         "{result}"
     );
+    // Her invitation was withdrawn with her (nobody kept it).
+    assert_eq!(spawn_client_of(&app).get(&invite).await.status, 410);
     // The key is refused at once, and says why.
     let gone = api.get("/api/v1/clients").await;
     assert_eq!(gone.status, 401, "{}", gone.text);
@@ -164,7 +184,7 @@ async fn removing_someone_shows_what_is_theirs_then_takes_their_power() {
             .await
             .unwrap();
     assert!(
-        audit.contains("1 API keys revoked, 1 open requests handed over"),
+        audit.contains("1 API keys revoked, 1 open requests handed over, 1 invitations withdrawn"),
         "{audit}"
     );
 }
@@ -570,4 +590,27 @@ async fn the_access_review_lists_who_holds_what_and_records_each_review() {
         r.body
     );
     assert_eq!(api.get("/api/v1/access-review").await.status, 403);
+}
+
+#[tokio::test]
+async fn the_remover_may_keep_the_invitations_the_person_sent() {
+    let app = crate::helpers::spawn_app().await;
+    agency(&app).await;
+    let (ada, ada_id) = join(&app, "ada@agency.example", "admin").await;
+    ada.post(
+        "/team/invite",
+        &[("email", "dora@agency.example"), ("role", "member")],
+    )
+    .await;
+    let invite = path_of(&link_in(
+        &app.wait_for_emails("dora@agency.example", 1).await[0].text,
+        "/invite/",
+    ));
+    let r = app
+        .post(&format!("/team/{ada_id}/remove"), &[("keep_invites", "1")])
+        .await;
+    assert_eq!(r.status, 303);
+    let page = spawn_client_of(&app).get(&invite).await;
+    assert_eq!(page.status, 200, "kept: Dora can still join");
+    assert!(page.body.contains("Join"));
 }

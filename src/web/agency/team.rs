@@ -54,6 +54,7 @@ struct RemovedView {
     name: String,
     keys_revoked: u64,
     requests_handed_over: u64,
+    invites_withdrawn: u64,
     at_meta: Vec<(String, String)>,
     meta_note: Option<String>,
 }
@@ -126,6 +127,7 @@ pub async fn list(
         name,
         keys_revoked,
         requests_handed_over,
+        invites_withdrawn,
         at_meta,
         meta_note,
     }) = flash::take(&st, staff.user_id, &q.shown).await?
@@ -134,6 +136,7 @@ pub async fn list(
             name,
             keys_revoked,
             requests_handed_over,
+            invites_withdrawn,
             at_meta,
             meta_note,
         });
@@ -213,6 +216,8 @@ struct RemovePage {
     at_meta: Vec<(String, String)>,
     /// What Latchkey cannot see at Meta, and the steps by hand.
     meta_note: Option<String>,
+    /// (invited e-mail, expires) of the invitations they sent that are still open.
+    invites: Vec<(String, String)>,
 }
 
 pub async fn remove_confirm(
@@ -251,6 +256,11 @@ pub async fn remove_confirm(
                 .collect(),
             _ => Vec::new(),
         },
+        invites: radius
+            .invites
+            .iter()
+            .map(|t| (t.email.clone(), staff.when(t.expires_at)))
+            .collect(),
         meta_note: match radius.meta {
             HeldAtMeta::NotConnected(assets) if !assets.is_empty() => Some(format!(
                 "Latchkey has no Meta connection, so it cannot see which of the {} client assets shared with your agency they are assigned to, nor remove them. Connect in Settings first, or afterwards remove them in your Meta Business Settings → Users → People.",
@@ -264,18 +274,26 @@ pub async fn remove_confirm(
     })
 }
 
+#[derive(Debug, Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    keep_invites: Option<String>,
+}
+
 pub async fn remove(
     State(st): State<AppState>,
     ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
+    Form(f): Form<RemoveForm>,
 ) -> AppResult<Response> {
-    let removed = team::remove(&st, &staff.acting(&ip), id).await?;
+    let removed = team::remove(&st, &staff.acting(&ip), id, f.keep_invites.is_some()).await?;
     // Post/Redirect/Get: the per-asset result waits in a flash for the team page.
     let shown = Shown::TeamRemoved {
         name: removed.name,
         keys_revoked: removed.keys_revoked,
         requests_handed_over: removed.requests_handed_over,
+        invites_withdrawn: removed.invites_withdrawn,
         at_meta: removed.at_meta,
         meta_note: removed.meta_note,
     };
