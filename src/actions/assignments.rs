@@ -19,13 +19,7 @@ use crate::store::agencies::Agency;
 
 /// Where to assign people to a shared asset by hand, in the agency's Business Settings.
 pub fn assign_by_hand(kind: AssetKind) -> String {
-    let section = match kind {
-        AssetKind::Page => "Accounts → Pages",
-        AssetKind::AdAccount => "Accounts → Ad accounts",
-        AssetKind::Instagram => "Accounts → Instagram accounts",
-        AssetKind::Catalog => "Data sources → Catalogs",
-        AssetKind::Pixel => "Data sources → Datasets (pixels)",
-    };
+    let section = kind.settings_section();
     format!(
         "Nobody at your agency is assigned to it yet: in your Meta Business Settings, open {section}, select it and choose Assign people."
     )
@@ -89,12 +83,7 @@ pub async fn assign(
     .await;
     // A Page's people are read with that Page's token (and pages_manage_metadata), which the
     // system user holds once it is assigned to the Page: from its `/me/accounts`, read once.
-    let page_tokens: HashMap<String, AccessToken> = graph
-        .my_pages(token)
-        .await
-        .map(|pages| pages.into_iter().map(|p| (p.id, p.access_token)).collect())
-        .unwrap_or_default();
-    let page_tokens = &page_tokens;
+    let page_tokens = &page_tokens(ctx, token).await;
     let results = bounded(assets, CONCURRENCY, |asset| async move {
         let reader = page_tokens.get(&asset).unwrap_or(token);
         let names = graph
@@ -194,7 +183,7 @@ pub async fn held_by(ctx: &Ctx, agency: &Agency, email: &str) -> AppResult<HeldA
 }
 
 /// The Page tokens the agency's system user holds (`/me/accounts`), by Page id.
-async fn page_tokens(ctx: &Ctx, token: &AccessToken) -> HashMap<String, AccessToken> {
+pub(crate) async fn page_tokens(ctx: &Ctx, token: &AccessToken) -> HashMap<String, AccessToken> {
     ctx.graph
         .my_pages(token)
         .await
@@ -257,13 +246,7 @@ pub async fn unassign(
 
 /// Where to remove a person from a shared asset by hand, in the agency's Business Settings.
 pub fn unassign_by_hand(kind: AssetKind) -> String {
-    let section = match kind {
-        AssetKind::Page => "Accounts → Pages",
-        AssetKind::AdAccount => "Accounts → Ad accounts",
-        AssetKind::Instagram => "Accounts → Instagram accounts",
-        AssetKind::Catalog => "Data sources → Catalogs",
-        AssetKind::Pixel => "Data sources → Datasets (pixels)",
-    };
+    let section = kind.settings_section();
     format!(
         "By hand: in your agency's Meta Business Settings, open {section}, select the asset, then remove the person under Assigned people."
     )

@@ -490,12 +490,13 @@ const SHARED_ELSEWHERE: &str = "Another of your clients in Latchkey holds assets
 const END_BY_HAND: &str = "To end it by hand: in your agency's Meta Business Settings, open Users → Partners, select the client and choose Remove.";
 
 fn remove_by_hand(kind: AssetKind) -> String {
-    let (section, what) = match kind {
-        AssetKind::Page => ("Accounts → Pages", "Page"),
-        AssetKind::AdAccount => ("Accounts → Ad accounts", "ad account"),
-        AssetKind::Instagram => ("Accounts → Instagram accounts", "Instagram account"),
-        AssetKind::Catalog => ("Data sources → Catalogs", "catalog"),
-        AssetKind::Pixel => ("Data sources → Datasets (pixels)", "dataset"),
+    let section = kind.settings_section();
+    let what = match kind {
+        AssetKind::Page => "Page",
+        AssetKind::AdAccount => "ad account",
+        AssetKind::Instagram => "Instagram account",
+        AssetKind::Catalog => "catalog",
+        AssetKind::Pixel => "dataset",
     };
     format!(
         "To remove it by hand: in your agency's Meta Business Settings, open {section}, select the {what} and choose Remove."
@@ -539,13 +540,7 @@ pub async fn offboard(
     // has one for the Pages it was given a role on (`/me/accounts`).
     let page_tokens: HashMap<String, AccessToken> =
         if partner.iter().any(|g| g.kind == AssetKind::Page) {
-            ctx.graph
-                .my_pages(&token)
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| (p.id, p.access_token))
-                .collect()
+            crate::actions::assignments::page_tokens(ctx, &token).await
         } else {
             HashMap::new()
         };

@@ -60,6 +60,17 @@ impl AssetKind {
         }
     }
 
+    /// Where this kind is listed in Meta's Business Settings, for steps done by hand.
+    pub fn settings_section(self) -> &'static str {
+        match self {
+            Self::Page => "Accounts → Pages",
+            Self::AdAccount => "Accounts → Ad accounts",
+            Self::Instagram => "Accounts → Instagram accounts",
+            Self::Catalog => "Data sources → Catalogs",
+            Self::Pixel => "Data sources → Datasets (pixels)",
+        }
+    }
+
     /// "Facebook Pages", for headings and forms.
     pub fn plural_label(self) -> &'static str {
         match self {

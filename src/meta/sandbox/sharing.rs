@@ -200,6 +200,44 @@ pub(super) fn agencies(g: &mut Inner, call: EdgeCall<'_, '_>) -> GResult {
     }
 }
 
+/// The caller must be an admin of `business` (an existing one) to change what it holds.
+fn partner_admin(
+    w: &super::world::World,
+    c: &Caller,
+    business: &str,
+    refusal: &str,
+) -> Result<(), GErr> {
+    if w.business(business).is_none() {
+        return Err(no_object(business));
+    }
+    if w.membership(business, &c.info.person_id)
+        .is_none_or(|m| m.role != "ADMIN")
+    {
+        return Err(err(200, None, refusal));
+    }
+    Ok(())
+}
+
+/// `business` gives up `assets`: their shares with it go, and so do its people's
+/// assignments on them. How many shares went.
+fn give_up(g: &mut Inner, business: &str, assets: &[String]) -> usize {
+    let members: Vec<String> = g
+        .world
+        .members
+        .iter()
+        .filter(|m| m.business_id == business)
+        .map(|m| m.bsuid.clone())
+        .collect();
+    let before = g.world.shares.len();
+    g.world
+        .shares
+        .retain(|s| !(s.business_id == business && assets.contains(&s.asset_id)));
+    g.world
+        .assignments
+        .retain(|a| !(assets.contains(&a.asset_id) && members.contains(&a.bsuid)));
+    before - g.world.shares.len()
+}
+
 /// `DELETE /{business}/pages?page_id=…` and `…/ad_accounts?adaccount_id=…`: the partner
 /// business gives up a client's asset shared with it, by its own decision (an admin of the
 /// partner, with `business_management`). Its people's assignments on the asset go with it.
@@ -231,18 +269,12 @@ pub(super) fn leave(
         raw.clone()
     };
     let w = &g.world;
-    if w.business(business).is_none() {
-        return Err(no_object(business));
-    }
-    if w.membership(business, &c.info.person_id)
-        .is_none_or(|m| m.role != "ADMIN")
-    {
-        return Err(err(
-            200,
-            None,
-            "(#200) Only an admin of the business can remove its assets",
-        ));
-    }
+    partner_admin(
+        w,
+        c,
+        business,
+        "(#200) Only an admin of the business can remove its assets",
+    )?;
     if !w.assets.iter().any(|a| a.id == asset_id && a.kind == kind) {
         return Err(err(
             100,
@@ -250,26 +282,13 @@ pub(super) fn leave(
             "(#100) Param page_id or adaccount_id must be a valid asset id",
         ));
     }
-    let members: Vec<String> = w
-        .members
-        .iter()
-        .filter(|m| m.business_id == business)
-        .map(|m| m.bsuid.clone())
-        .collect();
-    let before = g.world.shares.len();
-    g.world
-        .shares
-        .retain(|s| !(s.asset_id == asset_id && s.business_id == business));
-    if g.world.shares.len() == before {
+    if give_up(g, business, &[asset_id]) == 0 {
         return Err(err(
             100,
             None,
             "(#100) This asset is not shared with this business",
         ));
     }
-    g.world
-        .assignments
-        .retain(|a| !(a.asset_id == asset_id && members.contains(&a.bsuid)));
     Ok(json!({"success": true}))
 }
 
@@ -313,19 +332,12 @@ pub(super) fn end_client(
     let Some(client) = p.get("business").cloned() else {
         return Err(err(100, None, "(#100) The parameter business is required"));
     };
-    let w = &g.world;
-    if w.business(business).is_none() {
-        return Err(no_object(business));
-    }
-    if w.membership(business, &c.info.person_id)
-        .is_none_or(|m| m.role != "ADMIN")
-    {
-        return Err(err(
-            200,
-            None,
-            "(#200) Only an admin of the business can end a client relationship",
-        ));
-    }
+    partner_admin(
+        &g.world,
+        c,
+        business,
+        "(#200) Only an admin of the business can end a client relationship",
+    )?;
     if !g
         .world
         .partnerships
@@ -344,19 +356,7 @@ pub(super) fn end_client(
         .filter(|a| a.owner.as_deref() == Some(client.as_str()))
         .map(|a| a.id.clone())
         .collect();
-    let members: Vec<String> = g
-        .world
-        .members
-        .iter()
-        .filter(|m| m.business_id == business)
-        .map(|m| m.bsuid.clone())
-        .collect();
-    g.world
-        .shares
-        .retain(|s| !(s.business_id == business && theirs.contains(&s.asset_id)));
-    g.world
-        .assignments
-        .retain(|a| !(theirs.contains(&a.asset_id) && members.contains(&a.bsuid)));
+    give_up(g, business, &theirs);
     Ok(json!({"success": true}))
 }
 
