@@ -77,6 +77,7 @@ impl Application {
             links: Default::default(),
             webhooks: crate::webhooks::Sender::new(sandbox.is_some()),
             webhook_bell: Default::default(),
+            passkeys: crate::passkeys::Passkeys::new(&base_url),
         });
         let state = AppState::new(AppParts {
             ctx,

@@ -33,6 +33,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod mail;
 pub mod meta;
+pub mod passkeys;
 pub mod private_files;
 pub mod store;
 pub mod web;

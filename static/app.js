@@ -1,4 +1,4 @@
-// Latchkey's only script: the "Copy" buttons, and the picker's select-all, filter and
+// Latchkey's only script: the "Copy" buttons, passkeys, and the picker's select-all, filter and
 // running count. Pages work without it (the link can be selected by hand; the picker's
 // sections open and close natively).
 document.addEventListener("click", function (event) {
@@ -65,3 +65,51 @@ document.addEventListener("change", function (event) {
   if (event.target.matches('input[name="asset"], [data-select-all]')) updateSelectedCount();
 });
 document.addEventListener("DOMContentLoaded", updateSelectedCount);
+
+// Passkeys: a form with `data-options` and a `data-passkey` button asks its URL for the
+// WebAuthn options, lets the browser talk to the authenticator, and sends the answer in the
+// form's `credential` field. The server keeps the challenge; this only carries it.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-passkey]");
+  if (!button) return;
+  event.preventDefault();
+  var form = button.form;
+  var status = form.querySelector("[data-passkey-status]");
+  var say = function (text) { if (status) status.textContent = text; };
+  if (!form.reportValidity()) return;
+  var pkc = window.PublicKeyCredential;
+  if (!pkc || !pkc.parseCreationOptionsFromJSON || !pkc.parseRequestOptionsFromJSON) {
+    say("This browser cannot use passkeys. Use a recent Chrome, Edge, Firefox or Safari, or type a code.");
+    return;
+  }
+  var body = new URLSearchParams();
+  body.set("csrf", form.elements.csrf.value);
+  button.disabled = true;
+  say("Waiting for your passkey…");
+  fetch(form.getAttribute("data-options"), { method: "POST", body: body, credentials: "same-origin" })
+    .then(function (response) {
+      return response.json().then(function (json) {
+        if (!response.ok) throw new Error(json.error || "Passkeys are not available right now.");
+        return json;
+      });
+    })
+    .then(function (options) {
+      return button.getAttribute("data-passkey") === "register"
+        ? navigator.credentials.create({ publicKey: pkc.parseCreationOptionsFromJSON(options.publicKey) })
+        : navigator.credentials.get({ publicKey: pkc.parseRequestOptionsFromJSON(options.publicKey) });
+    })
+    .then(function (credential) {
+      form.elements.credential.value = JSON.stringify(credential.toJSON());
+      form.submit();
+    })
+    .catch(function (error) {
+      button.disabled = false;
+      // The browser's own refusals (cancelled, timed out) are DOMExceptions with its words.
+      var name = error && error.name;
+      say(name === "InvalidStateError"
+        ? "This device already holds a passkey for you here."
+        : name === "NotAllowedError"
+          ? "The passkey was not used (cancelled or timed out). Try again."
+          : (error && error.message) || "The passkey did not work. Try again.");
+    });
+});

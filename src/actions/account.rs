@@ -232,9 +232,7 @@ pub async fn log_in(
     // With a second factor the password alone opens nothing, so strangers' guesses need
     // not lock the account for its owner either.
     let has_second_factor = match &creds {
-        Some(c) => crate::store::two_factor::get(&ctx.db.pool, c.id)
-            .await?
-            .is_some_and(|f| f.confirmed_at.is_some()),
+        Some(c) => crate::store::two_factor::has_any(&ctx.db.pool, c.id).await?,
         None => false,
     };
     let mut wait = throttle::wait_secs(&ctx.db.pool, &pair_key, now)

@@ -18,6 +18,7 @@ pub mod grants;
 pub mod housekeeping;
 pub mod migration;
 pub mod notifications;
+pub mod passkeys;
 pub mod privacy;
 pub mod records;
 pub mod request_templates;
@@ -80,6 +81,8 @@ pub struct CtxParts {
     pub webhooks: crate::webhooks::Sender,
     /// Rung after a transaction that queued webhook deliveries commits.
     pub webhook_bell: std::sync::Arc<tokio::sync::Notify>,
+    /// The WebAuthn relying party (none when the base URL is an IP address).
+    pub passkeys: crate::passkeys::Passkeys,
 }
 
 impl CtxParts {

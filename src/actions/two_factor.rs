@@ -9,7 +9,7 @@ use super::{Actor, Ctx, audit, audit_as};
 use crate::domain::token::hash_secret;
 use crate::domain::two_factor::{self, normalise_recovery};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::store::{auth_tokens, throttle, two_factor as store, users};
+use crate::store::{Tx, auth_tokens, throttle, two_factor as store, users};
 
 /// What the person sees while enrolling: the secret (for typing in), its QR code.
 pub struct Enrolment {
@@ -19,16 +19,38 @@ pub struct Enrolment {
 
 /// A person's two-factor state.
 pub struct Status {
-    pub enrolled: bool,
+    /// An authenticator app is set up.
+    pub app: bool,
+    pub passkeys: i64,
     pub recovery_codes_left: i64,
+}
+
+impl Status {
+    /// Signing in asks for a second factor.
+    pub fn enrolled(&self) -> bool {
+        self.app || self.passkeys > 0
+    }
 }
 
 pub async fn status(ctx: &Ctx, user_id: i64) -> AppResult<Status> {
     let f = store::get(&ctx.db.pool, user_id).await?;
     Ok(Status {
-        enrolled: f.is_some_and(|f| f.confirmed_at.is_some()),
+        app: f.is_some_and(|f| f.confirmed_at.is_some()),
+        passkeys: crate::store::passkeys::count(&ctx.db.pool, user_id).await?,
         recovery_codes_left: store::recovery_codes_left(&ctx.db.pool, user_id).await?,
     })
+}
+
+/// Ten new recovery codes in `tx` (the old ones stop working); the codes, to show once.
+pub(super) async fn fresh_recovery_codes(tx: &mut Tx, user_id: i64) -> AppResult<Vec<String>> {
+    let codes = two_factor::new_recovery_codes();
+    let hashes: Vec<String> = codes
+        .iter()
+        .filter_map(|c| normalise_recovery(c))
+        .map(|c| hash_secret(&c))
+        .collect();
+    store::set_recovery_codes(tx, user_id, &hashes).await?;
+    Ok(codes)
 }
 
 /// The enrolment in progress (its secret kept until confirmed), or a new one.
@@ -85,13 +107,7 @@ pub async fn confirm(
         return Ok(Err(wrong()));
     }
     store::confirm(&mut *tx, user_id, now).await?;
-    let codes = two_factor::new_recovery_codes();
-    let hashes: Vec<String> = codes
-        .iter()
-        .filter_map(|c| normalise_recovery(c))
-        .map(|c| hash_secret(&c))
-        .collect();
-    store::set_recovery_codes(&mut tx, user_id, &hashes).await?;
+    let codes = fresh_recovery_codes(&mut tx, user_id).await?;
     audit(&mut tx, actor, "two_factor.enabled", &actor.name, now).await?;
     tx.commit().await?;
     Ok(Ok(codes))
@@ -101,18 +117,12 @@ pub async fn confirm(
 #[tracing::instrument(skip_all, fields(user = actor.user_id))]
 pub async fn new_recovery_codes(ctx: &Ctx, actor: &Actor) -> AppResult<Vec<String>> {
     let user_id = actor.user_id.ok_or(AppError::NotFound)?;
-    if !status(ctx, user_id).await?.enrolled {
+    if !status(ctx, user_id).await?.enrolled() {
         return Err(AppError::BadRequest("Two-factor sign-in is off.".into()));
     }
-    let codes = two_factor::new_recovery_codes();
-    let hashes: Vec<String> = codes
-        .iter()
-        .filter_map(|c| normalise_recovery(c))
-        .map(|c| hash_secret(&c))
-        .collect();
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    store::set_recovery_codes(&mut tx, user_id, &hashes).await?;
+    let codes = fresh_recovery_codes(&mut tx, user_id).await?;
     audit(
         &mut tx,
         actor,
@@ -125,8 +135,9 @@ pub async fn new_recovery_codes(ctx: &Ctx, actor: &Actor) -> AppResult<Vec<Strin
     Ok(codes)
 }
 
-/// Turns two-factor sign-in off, with the person's password; refused while their agency
-/// requires it.
+/// Removes the authenticator app, with the person's password; refused while their agency
+/// requires two-factor sign-in and the app is their only factor. Recovery codes stay while
+/// passkeys do.
 #[tracing::instrument(skip_all, fields(user = actor.user_id))]
 pub async fn turn_off(
     ctx: &Ctx,
@@ -137,7 +148,8 @@ pub async fn turn_off(
     let agency = crate::store::agencies::get(&ctx.db.pool, actor.agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if agency.require_two_factor != 0 {
+    let passkeys = crate::store::passkeys::count(&ctx.db.pool, user_id).await?;
+    if agency.require_two_factor != 0 && passkeys == 0 {
         return Ok(Err(FieldError::new(
             "password",
             "Your agency requires two-factor sign-in, so it cannot be turned off.",
@@ -157,7 +169,9 @@ pub async fn turn_off(
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
     store::remove(&mut *tx, user_id).await?;
-    store::set_recovery_codes(&mut tx, user_id, &[]).await?;
+    if passkeys == 0 {
+        store::set_recovery_codes(&mut tx, user_id, &[]).await?;
+    }
     audit(&mut tx, actor, "two_factor.disabled", &actor.name, now).await?;
     tx.commit().await?;
     Ok(Ok(()))
@@ -184,42 +198,87 @@ pub async fn complete_sign_in(
     device: Option<&str>,
     ip: &str,
 ) -> AppResult<Result<SignedIn, SecondFactorRefused>> {
-    let Some(token) = crate::domain::SecretToken::from_presented(CHALLENGE_PREFIX, challenge)
-    else {
-        return Ok(Err(SecondFactorRefused::Expired));
+    let pending = match Pending::open(ctx, challenge).await? {
+        Ok(p) => p,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let user_id = pending.user_id;
+    // A person with passkeys only still has recovery codes.
+    let secret = match store::get(&ctx.db.pool, user_id).await? {
+        Some(f) if f.confirmed_at.is_some() => Some(ctx.secrets.open(&f.secret_sealed)?),
+        _ => None,
     };
     let now = ctx.clock.now();
-    let kind = auth_tokens::KIND_SECOND_FACTOR;
-    let Some(row) = auth_tokens::find_usable(&ctx.db.pool, &token.hash(), kind, now).await? else {
-        return Ok(Err(SecondFactorRefused::Expired));
-    };
-    let user_id = row.user_id.ok_or(AppError::NotFound)?;
-    let key = format!("second-factor:{user_id}");
-    let wait = throttle::wait_secs(&ctx.db.pool, &key, now).await?;
-    if wait > 0 {
-        return Ok(Err(SecondFactorRefused::Wait(wait)));
-    }
-    let Some(factor) = store::get(&ctx.db.pool, user_id).await? else {
-        return Ok(Err(SecondFactorRefused::Expired));
-    };
-    let secret = ctx.secrets.open(&factor.secret_sealed)?;
     let mut tx = ctx.db.begin().await?;
-    let accepted = match two_factor::check(&secret, code, now) {
+    let accepted = match secret.and_then(|s| two_factor::check(&s, code, now)) {
         Some(step) => store::take_step(&mut *tx, user_id, step).await?,
         None => match normalise_recovery(code) {
             Some(r) => store::use_recovery_code(&mut *tx, user_id, &hash_secret(&r), now).await?,
             None => false,
         },
     };
-    let masked = crate::domain::EmailAddress::parse(&row.email)
-        .map(|e| e.masked())
-        .unwrap_or_default();
     if !accepted {
-        throttle::record_failure(&mut tx, &key, throttle::SECOND_FACTOR, now).await?;
+        pending.refuse(ctx, tx, ip).await?;
+        return Ok(Err(SecondFactorRefused::Wrong));
+    }
+    pending.accept(ctx, tx, device, ip).await
+}
+
+/// A sign-in between its password and its second factor: the challenge's row, checked
+/// usable and not locked by wrong answers.
+pub(super) struct Pending {
+    token_hash: String,
+    pub(super) user_id: i64,
+    agency_id: i64,
+    email: String,
+    throttle_key: String,
+}
+
+impl Pending {
+    pub(super) async fn open(
+        ctx: &Ctx,
+        challenge: &str,
+    ) -> AppResult<Result<Self, SecondFactorRefused>> {
+        let Some(token) = crate::domain::SecretToken::from_presented(CHALLENGE_PREFIX, challenge)
+        else {
+            return Ok(Err(SecondFactorRefused::Expired));
+        };
+        let now = ctx.clock.now();
+        let kind = auth_tokens::KIND_SECOND_FACTOR;
+        let Some(row) = auth_tokens::find_usable(&ctx.db.pool, &token.hash(), kind, now).await?
+        else {
+            return Ok(Err(SecondFactorRefused::Expired));
+        };
+        let user_id = row.user_id.ok_or(AppError::NotFound)?;
+        let throttle_key = format!("second-factor:{user_id}");
+        let wait = throttle::wait_secs(&ctx.db.pool, &throttle_key, now).await?;
+        if wait > 0 {
+            return Ok(Err(SecondFactorRefused::Wait(wait)));
+        }
+        Ok(Ok(Self {
+            token_hash: token.hash(),
+            user_id,
+            agency_id: row.agency_id,
+            email: row.email,
+            throttle_key,
+        }))
+    }
+
+    fn masked(&self) -> String {
+        crate::domain::EmailAddress::parse(&self.email)
+            .map(|e| e.masked())
+            .unwrap_or_default()
+    }
+
+    /// A wrong answer: counted towards the lock-out, and audited.
+    pub(super) async fn refuse(&self, ctx: &Ctx, mut tx: Tx, ip: &str) -> AppResult<()> {
+        let now = ctx.clock.now();
+        throttle::record_failure(&mut tx, &self.throttle_key, throttle::SECOND_FACTOR, now).await?;
+        let masked = self.masked();
         let action = "login.second_factor_failed";
         audit_as(
             &mut tx,
-            Some(row.agency_id),
+            Some(self.agency_id),
             &masked,
             ip,
             action,
@@ -228,18 +287,32 @@ pub async fn complete_sign_in(
         )
         .await?;
         tx.commit().await?;
-        return Ok(Err(SecondFactorRefused::Wrong));
+        Ok(())
     }
-    if auth_tokens::consume(&mut *tx, &token.hash(), kind, now)
-        .await?
-        .is_none()
-    {
-        return Ok(Err(SecondFactorRefused::Expired));
+
+    /// A right answer: the challenge is used up (once, even if two answers race) and a
+    /// session starts, in `tx`.
+    pub(super) async fn accept(
+        &self,
+        ctx: &Ctx,
+        mut tx: Tx,
+        device: Option<&str>,
+        ip: &str,
+    ) -> AppResult<Result<SignedIn, SecondFactorRefused>> {
+        let now = ctx.clock.now();
+        let kind = auth_tokens::KIND_SECOND_FACTOR;
+        if auth_tokens::consume(&mut *tx, &self.token_hash, kind, now)
+            .await?
+            .is_none()
+        {
+            return Ok(Err(SecondFactorRefused::Expired));
+        }
+        throttle::clear(&mut *tx, &self.throttle_key).await?;
+        let done =
+            finish_sign_in(&mut tx, self.user_id, self.agency_id, None, device, ip, now).await?;
+        tx.commit().await?;
+        Ok(Ok(done))
     }
-    throttle::clear(&mut *tx, &key).await?;
-    let done = finish_sign_in(&mut tx, user_id, row.agency_id, None, device, ip, now).await?;
-    tx.commit().await?;
-    Ok(Ok(done))
 }
 
 /// Second-factor challenges: the token in the short-lived cookie between the two steps.

@@ -17,6 +17,7 @@ pub mod grants;
 pub mod idempotency;
 pub mod leases;
 pub mod outbox;
+pub mod passkeys;
 pub mod prefs;
 pub mod privacy;
 pub mod radar;

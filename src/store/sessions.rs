@@ -69,7 +69,8 @@ pub async fn find<'c>(
                 u.email, u.name, u.role, a.name AS agency_name, a.accent_color, a.time_zone,
                 a.require_two_factor, s.confirmed_at,
                 (SELECT COUNT(*) FROM totp_factors f
-                  WHERE f.user_id = s.user_id AND f.confirmed_at IS NOT NULL) AS two_factor,
+                  WHERE f.user_id = s.user_id AND f.confirmed_at IS NOT NULL)
+                  + (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = s.user_id) AS two_factor,
                 (SELECT COUNT(*) FROM access_requests r
                   WHERE r.agency_id = s.agency_id AND r.revoked_at IS NULL AND r.declined_at IS NULL
                     AND r.outcome IS NULL AND r.expires_at > $2) AS nav_waiting,

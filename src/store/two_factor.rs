@@ -120,3 +120,15 @@ pub async fn recovery_codes_left<'c>(db: impl Exec<'c>, user_id: i64) -> Result<
         .fetch_one(db)
         .await
 }
+
+/// Whether the person has a second factor: a confirmed authenticator app or a passkey.
+pub async fn has_any<'c>(db: impl Exec<'c>, user_id: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL)
+              + (SELECT COUNT(*) FROM passkeys WHERE user_id = $1)",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
+}

@@ -82,7 +82,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "Your agency requires two-factor sign-in. Set it up below to continue."
         }
         "two_factor_on" => "Two-factor sign-in is on.",
-        "two_factor_off" => "Two-factor sign-in is off.",
+        "two_factor_off" => "The authenticator app is removed.",
+        "passkey_added" => "Passkey added: signing in now asks for it after your password.",
+        "passkey_removed" => "Passkey removed.",
         "recovery_codes_renewed" => "New recovery codes made; the old ones no longer work.",
         "session_ended" => "That session is signed out.",
         "review_confirmed" => "Review recorded.",

@@ -156,6 +156,8 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/setup", get(auth::setup_form).post(auth::setup)),
         ("/login", get(auth::login_form).post(auth::login)),
         ("/login/verify", get(auth::verify_form).post(auth::verify)),
+        ("/login/verify/passkey", post(auth::verify)),
+        ("/login/verify/passkey/options", post(auth::passkey_options)),
         ("/logout", post(auth::logout)),
         (
             "/password/forgot",
@@ -180,6 +182,15 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(security::new_codes),
         ),
         ("/account/security/off", post(security::turn_off)),
+        ("/account/security/passkeys", post(security::add_passkey)),
+        (
+            "/account/security/passkeys/options",
+            post(security::passkey_options),
+        ),
+        (
+            "/account/security/passkeys/remove",
+            post(security::remove_passkey),
+        ),
         (
             "/account/security/sessions/end",
             post(security::end_session),

@@ -303,6 +303,25 @@ impl Browser {
 }
 
 async fn spawn() -> (String, latchkey::web::AppState) {
+    spawn_with(|_| {}).await
+}
+
+/// Latchkey at `http://localhost:<port>`: a domain name, as passkeys need (browsers refuse
+/// them for an IP address).
+async fn spawn_at_localhost() -> (String, latchkey::web::AppState) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    spawn_with(|s| {
+        s.bind = format!("127.0.0.1:{port}").parse().unwrap();
+        s.base_url = Some(format!("http://localhost:{port}"));
+    })
+    .await
+}
+
+async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> (String, latchkey::web::AppState) {
     let mut s = Settings::defaults();
     s.bind = "127.0.0.1:0".parse().unwrap();
     s.data_dir = std::env::temp_dir().join(format!(
@@ -311,6 +330,7 @@ async fn spawn() -> (String, latchkey::web::AppState) {
     ));
     s.mail_transport = MailTransportKind::File;
     s.log = "warn".into();
+    adjust(&mut s);
     let app = Application::build(s, Clock::system()).await.unwrap();
     let base = app.base_url().to_owned();
     let state = app.state().clone();
@@ -1591,6 +1611,114 @@ async fn two_factor_enrolment_and_sign_in_in_chromium() {
     a.click("second-step", "form[action='/login/verify'] button")
         .await;
     a.expect_text("signed-in", "Ava Agency · Demo Agency").await;
+    a.valid_html();
+    a.client.close().await.ok();
+}
+
+/// Chromium's virtual authenticator (the WebDriver WebAuthn extension): a platform
+/// authenticator with user verification, as a laptop's fingerprint reader is. Returns its
+/// URL under the session, for reading its credentials.
+async fn virtual_authenticator(b: &Browser) -> String {
+    let session = b.client.session_id().await.unwrap().unwrap();
+    let base = format!(
+        "{}/session/{session}/webauthn/authenticator",
+        b.driver.trim_end_matches('/')
+    );
+    let made: Value = reqwest::Client::new()
+        .post(&base)
+        .json(&json!({
+            "protocol": "ctap2", "transport": "internal", "hasResidentKey": true,
+            "hasUserVerification": true, "isUserConsenting": true, "isUserVerified": true,
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = made["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no authenticator: {made}"));
+    format!("{base}/{id}")
+}
+
+async fn authenticator_credentials(authenticator: &str) -> Vec<Value> {
+    let got: Value = reqwest::get(format!("{authenticator}/credentials"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    got["value"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_passkey_is_added_and_signs_in_in_chromium() {
+    let Some(driver) = driver_url() else {
+        return;
+    };
+    let (base, _state) = spawn_at_localhost().await;
+    let a = Browser::open(&driver, "passkey", 1280, 900).await;
+    let authenticator = virtual_authenticator(&a).await;
+    set_up_agency(&a, &base).await;
+    a.click("security", "a[href='/account/security']").await;
+    a.expect_text("security", "No passkeys yet.").await;
+    // Without a name the browser's own validation stops it, before any ceremony.
+    a.click("unnamed", "button[data-passkey=register]").await;
+    assert!(authenticator_credentials(&authenticator).await.is_empty());
+    a.fill("name", "#name", "Work laptop").await;
+    a.click("add", "button[data-passkey=register]").await;
+    a.expect_text("added", "Passkey added").await;
+    // The first second factor brings recovery codes, shown once.
+    a.expect_text("added", "Your recovery codes").await;
+    holds(
+        &a,
+        "added",
+        "return document.querySelectorAll('ul.codes li').length === 10 && document.querySelector('ul.passkeys').textContent.includes('Work laptop');",
+        "ten recovery codes and the passkey listed",
+    )
+    .await;
+    a.shot("added").await;
+    let held = authenticator_credentials(&authenticator).await;
+    assert_eq!(
+        held.len(),
+        1,
+        "the authenticator holds one passkey: {held:?}"
+    );
+    assert_eq!(held[0]["rpId"], "localhost");
+    // A second passkey from the same authenticator is refused by the browser itself: the
+    // options exclude the one it holds.
+    a.fill("again", "#name", "Same laptop").await;
+    a.click("again", "button[data-passkey=register]").await;
+    a.expect_text("again", "This device already holds a passkey for you here.")
+        .await;
+    assert_eq!(authenticator_credentials(&authenticator).await.len(), 1);
+
+    a.click("logout", "form[action='/logout'] button").await;
+    a.fill("login", "#email", "ava@agency.example").await;
+    a.fill("login", "#password", PASSWORD).await;
+    a.click("login", "form[action='/login'] button[type=submit]")
+        .await;
+    a.expect_text("second-step", "Use a passkey").await;
+    // No app: the code box takes recovery codes only, and says so.
+    a.expect_text("second-step", "Recovery code").await;
+    a.shot("second-step").await;
+    a.click("second-step", "button[data-passkey=sign-in]").await;
+    a.expect_text("signed-in", "Ava Agency · Demo Agency").await;
+    a.goto(&format!("{base}/account/security")).await;
+    a.expect_text("used", "last used").await;
+    let held = authenticator_credentials(&authenticator).await;
+    assert!(
+        held[0]["signCount"].as_u64().unwrap_or(0) >= 1,
+        "the sign-in used the authenticator: {held:?}"
+    );
+    a.click(
+        "remove",
+        "form[action='/account/security/passkeys/remove'] button",
+    )
+    .await;
+    a.expect_text("removed", "Passkey removed.").await;
+    a.expect_text("removed", "No passkeys yet.").await;
     a.valid_html();
     a.client.close().await.ok();
 }

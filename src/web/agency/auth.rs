@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::actions::account::{self, LoggedIn, LoginRefused, SignedIn};
+use crate::actions::passkeys;
 use crate::actions::two_factor::{self, SecondFactorRefused};
 use crate::domain::{EmailAddress, SecretToken};
 use crate::error::AppError;
@@ -174,10 +175,34 @@ fn signed_in_on_device(st: &AppState, next: &str, done: SignedIn) -> Response {
 struct VerifyPage {
     layout: Layout,
     next: String,
+    /// The person has an authenticator app (else only recovery codes are typed).
+    app: bool,
+    /// The person has a passkey this installation can use.
+    passkey: bool,
     error: Option<String>,
 }
 
-/// `/login/verify`: the second step, a code from the authenticator app or a recovery code.
+impl VerifyPage {
+    async fn new(
+        st: &AppState,
+        csrf: &str,
+        challenge: &str,
+        next: String,
+        error: Option<String>,
+    ) -> AppResult<Self> {
+        let methods = passkeys::methods(st, challenge).await?;
+        Ok(Self {
+            layout: Layout::anon(csrf, "Two-factor sign-in"),
+            next,
+            app: methods.app,
+            passkey: methods.passkey,
+            error,
+        })
+    }
+}
+
+/// `/login/verify`: the second step, a passkey, a code from the authenticator app or a
+/// recovery code.
 pub async fn verify_form(
     State(st): State<AppState>,
     csrf: CsrfToken,
@@ -185,62 +210,99 @@ pub async fn verify_form(
     Query(q): Query<LoginQuery>,
 ) -> AppResult<Response> {
     let next = safe_next(q.next.as_deref());
-    if Cookies::get(&headers, Cookies::challenge_name(&st.web)).is_none() {
+    let Some(challenge) = Cookies::get(&headers, Cookies::challenge_name(&st.web)) else {
         return Ok(Redirect::to("/login").into_response());
-    }
-    render(&VerifyPage {
-        layout: Layout::anon(&csrf.0, "Two-factor sign-in"),
-        next,
-        error: None,
-    })
+    };
+    render(&VerifyPage::new(&st, &csrf.0, challenge, next, None).await?)
 }
 
 #[derive(Debug, Deserialize)]
 pub struct VerifyForm {
     #[serde(default)]
     code: String,
+    /// A passkey's answer (`PublicKeyCredential.toJSON()`), instead of a code.
+    #[serde(default)]
+    credential: String,
     next: Option<String>,
 }
 
+/// The second step's answer: a code (`/login/verify`) or a passkey (`/login/verify/passkey`).
 pub async fn verify(
     State(st): State<AppState>,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
     Form(form): Form<VerifyForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
     let challenge = Cookies::get(&headers, Cookies::challenge_name(&st.web)).unwrap_or_default();
     let device = Cookies::get(&headers, Cookies::device_name(&st.web));
-    let (status, error, wait) =
-        match two_factor::complete_sign_in(&st, challenge, &form.code, device, &ip).await? {
-            Ok(done) => return Ok(signed_in_on_device(&st, &next, done)),
-            Err(SecondFactorRefused::Expired) => {
-                return Ok(Redirect::to("/login?notice=second_factor_expired").into_response());
-            }
-            Err(SecondFactorRefused::Wrong) => (
-                StatusCode::UNAUTHORIZED,
-                "That code does not match. Type the 6 digits your app shows now, or one of your recovery codes.".to_owned(),
-                None,
-            ),
-            Err(SecondFactorRefused::Wait(w)) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                format!("Too many wrong codes. Wait {} and try again.", human_wait(w)),
-                Some(w),
-            ),
-        };
-    let mut resp = render_status(
-        status,
-        &VerifyPage {
-            layout: Layout::anon(&csrf.0, "Two-factor sign-in"),
-            next,
-            error: Some(error),
-        },
-    )?;
+    let with_passkey = uri.path().ends_with("/passkey");
+    let outcome = if with_passkey {
+        passkeys::complete_sign_in(&st, challenge, &form.credential, device, &ip).await?
+    } else {
+        two_factor::complete_sign_in(&st, challenge, &form.code, device, &ip).await?
+    };
+    let (status, error, wait) = match outcome {
+        Ok(done) => return Ok(signed_in_on_device(&st, &next, done)),
+        Err(SecondFactorRefused::Expired) => {
+            return Ok(Redirect::to("/login?notice=second_factor_expired").into_response());
+        }
+        Err(SecondFactorRefused::Wrong) if with_passkey => (
+            StatusCode::UNAUTHORIZED,
+            "That passkey did not sign you in. Try it again, or type a code.".to_owned(),
+            None,
+        ),
+        Err(SecondFactorRefused::Wrong) => (
+            StatusCode::UNAUTHORIZED,
+            "That code does not match. Type the 6 digits your app shows now, or one of your recovery codes.".to_owned(),
+            None,
+        ),
+        Err(SecondFactorRefused::Wait(w)) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many wrong answers. Wait {} and try again.", human_wait(w)),
+            Some(w),
+        ),
+    };
+    let page = VerifyPage::new(&st, &csrf.0, challenge, next, Some(error)).await?;
+    let mut resp = render_status(status, &page)?;
     if let Some(v) = wait.and_then(|w| HeaderValue::from_str(&w.to_string()).ok()) {
         resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
     Ok(resp)
+}
+
+/// `POST /login/verify/passkey/options`: what the browser asks the authenticator with.
+/// JSON, for the page's script; a refusal is `{"error": …}` in words to show.
+pub async fn passkey_options(
+    State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> AppResult<Response> {
+    let challenge = Cookies::get(&headers, Cookies::challenge_name(&st.web)).unwrap_or_default();
+    Ok(match passkeys::sign_in_options(&st, challenge).await? {
+        Ok(Some(options)) => axum::Json(options).into_response(),
+        Ok(None) => passkey_error(
+            StatusCode::NOT_FOUND,
+            "You have no passkey here. Type a code instead.",
+        ),
+        Err(SecondFactorRefused::Wait(w)) => passkey_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!(
+                "Too many wrong answers. Wait {} and try again.",
+                human_wait(w)
+            ),
+        ),
+        Err(_) => passkey_error(
+            StatusCode::UNAUTHORIZED,
+            "This sign-in expired. Start again from the sign-in page.",
+        ),
+    })
+}
+
+/// A passkey ceremony that cannot start, in words for the page's script to show.
+pub(crate) fn passkey_error(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
 }
 
 /// How long a browser stays known to an account after it signs in (a year).

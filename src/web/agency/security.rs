@@ -10,12 +10,19 @@ use serde::Deserialize;
 
 use crate::actions::account::LoginRefused;
 use crate::actions::flash::{self, Shown};
-use crate::actions::{account, two_factor};
+use crate::actions::{account, passkeys, two_factor};
 use crate::error::FieldError;
 use crate::web::AppState;
 use crate::web::error::{AppResult, human_wait};
 use crate::web::layout::{Layout, render, render_status, safe_next};
 use crate::web::session::{ClientIp, Staff};
+
+struct PasskeyRow {
+    id: i64,
+    name: String,
+    added: String,
+    last_used: Option<String>,
+}
 
 struct SessionView {
     id_hash: String,
@@ -37,6 +44,9 @@ struct SecurityPage {
     qr_svg: String,
     /// Recovery codes just made: shown this once.
     codes: Vec<String>,
+    passkeys: Vec<PasskeyRow>,
+    /// The installation can offer passkeys (its base URL is a domain name).
+    passkeys_available: bool,
     sessions: Vec<SessionView>,
     errors: Vec<FieldError>,
 }
@@ -56,7 +66,7 @@ async fn page(
     errors: Vec<FieldError>,
 ) -> AppResult<SecurityPage> {
     let status = two_factor::status(st, staff.user_id).await?;
-    let (secret, qr_svg) = if status.enrolled {
+    let (secret, qr_svg) = if status.app {
         (String::new(), String::new())
     } else {
         let e = two_factor::enrolment(st, staff.user_id, &staff.email).await?;
@@ -77,9 +87,21 @@ async fn page(
             id_hash: s.id_hash,
         })
         .collect();
+    let passkeys = passkeys::list(st, staff.user_id)
+        .await?
+        .into_iter()
+        .map(|p| PasskeyRow {
+            id: p.id,
+            added: staff.when(p.created_at),
+            last_used: p.last_used_at.map(|t| staff.when(t)),
+            name: p.name,
+        })
+        .collect();
     Ok(SecurityPage {
         layout: Layout::staff(staff, "Sign-in and sessions", "").with_notice(notice),
-        enrolled: status.enrolled,
+        passkeys,
+        passkeys_available: passkeys::available(st),
+        enrolled: status.app,
         required: staff.must_enrol,
         codes_left: status.recovery_codes_left,
         secret,
@@ -212,7 +234,7 @@ pub async fn confirm_form(
     render(&ConfirmPage {
         layout: Layout::staff(&staff, "Confirm it is you", ""),
         next: safe_next(q.next.as_deref()),
-        with_code: two_factor::status(&st, staff.user_id).await?.enrolled,
+        with_code: two_factor::status(&st, staff.user_id).await?.app,
         error: None,
     })
 }
@@ -261,8 +283,67 @@ pub async fn confirm_identity(
         &ConfirmPage {
             layout: Layout::staff(&staff, "Confirm it is you", ""),
             next,
-            with_code: two_factor::status(&st, staff.user_id).await?.enrolled,
+            with_code: two_factor::status(&st, staff.user_id).await?.app,
             error: Some(error),
         },
     )
+}
+
+/// `POST /account/security/passkeys/options`: what the browser asks the authenticator
+/// with to make a passkey (JSON, for the page's script).
+pub async fn passkey_options(State(st): State<AppState>, staff: Staff) -> AppResult<Response> {
+    if !passkeys::available(&st) {
+        return Ok(super::auth::passkey_error(
+            StatusCode::CONFLICT,
+            "Passkeys need Latchkey at a domain name; this installation's address is an IP address.",
+        ));
+    }
+    let options =
+        passkeys::registration_options(&st, staff.user_id, &staff.email, &staff.name).await?;
+    Ok(axum::Json(options).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasskeyForm {
+    #[serde(default)]
+    name: String,
+    /// The authenticator's answer (`PublicKeyCredential.toJSON()`), filled in by the script.
+    #[serde(default)]
+    credential: String,
+}
+
+pub async fn add_passkey(
+    State(st): State<AppState>,
+    staff: Staff,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<PasskeyForm>,
+) -> AppResult<Response> {
+    match passkeys::register(&st, &staff.acting(&ip), &f.name, &f.credential).await? {
+        Ok(Some(codes)) => shown_codes(&st, &staff, codes, "passkey_added").await,
+        Ok(None) => Ok(Redirect::to("/account/security?notice=passkey_added").into_response()),
+        Err(e) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&st, &staff, None, vec![], vec![e]).await?,
+        ),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RemovePasskeyForm {
+    id: i64,
+}
+
+pub async fn remove_passkey(
+    State(st): State<AppState>,
+    staff: Staff,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<RemovePasskeyForm>,
+) -> AppResult<Response> {
+    match passkeys::remove(&st, &staff.acting(&ip), f.id).await? {
+        Ok(()) => Ok(Redirect::to("/account/security?notice=passkey_removed").into_response()),
+        Err(e) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&st, &staff, None, vec![], vec![e]).await?,
+        ),
+    }
 }
