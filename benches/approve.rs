@@ -98,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
     let app = Application::build(settings.clone(), Clock::system()).await?;
     let base = app.base_url().to_owned();
     let state = app.state().clone();
+    let sandbox = app.sandbox().cloned();
     tokio::spawn(app.run_until(std::future::pending()));
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -204,10 +205,7 @@ async fn main() -> anyhow::Result<()> {
         .collect();
     anyhow::ensure!(ids.len() == ASSETS, "only {} assets offered", ids.len());
 
-    let sandbox = state
-        .sandbox
-        .clone()
-        .ok_or_else(|| anyhow::anyhow!("no sandbox"))?;
+    let sandbox = sandbox.ok_or_else(|| anyhow::anyhow!("no sandbox"))?;
     sandbox.set_faults(Faults {
         latency_ms: 100,
         ..Faults::default()

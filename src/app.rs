@@ -23,6 +23,8 @@ use crate::web::{self, AppParts, AppState, WebConfig};
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    /// The built-in Meta sandbox, hosted beside the app when no Meta app is configured.
+    sandbox: Option<Sandbox>,
     port: u16,
     workers: usize,
     verify_interval: i64,
@@ -81,7 +83,6 @@ impl Application {
         });
         let state = AppState::new(AppParts {
             ctx,
-            sandbox,
             api: Default::default(),
             web: Arc::new(WebConfig {
                 loopback_only: settings.loopback_only() && addr.ip().is_loopback(),
@@ -96,6 +97,7 @@ impl Application {
         Ok(Self {
             listener,
             state,
+            sandbox,
             port: addr.port(),
             workers,
             verify_interval: settings.verify_interval_secs.max(60),
@@ -122,6 +124,11 @@ impl Application {
         &self.state
     }
 
+    /// The built-in Meta sandbox, when no Meta app is configured (tests set its faults).
+    pub fn sandbox(&self) -> Option<&Sandbox> {
+        self.sandbox.as_ref()
+    }
+
     /// Serves until SIGINT/SIGTERM; then stops accepting, finishes in-flight requests and
     /// lets the workers finish their current job.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
@@ -135,7 +142,11 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (tx, rx) = watch::channel(false);
         let workers = spawn_workers(&self.state, self.workers, self.verify_interval, rx);
-        let app = web::router(self.state.clone());
+        let hosted = self.sandbox.as_ref().map(|sb| web::Hosted {
+            public: sb.meta_router(),
+            owner_only: sb.admin_router(),
+        });
+        let app = web::router(self.state.clone(), hosted);
         let serve = axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),

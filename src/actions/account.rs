@@ -10,6 +10,14 @@ use crate::error::{AppError, AppResult};
 use crate::mail::templates;
 use crate::store::{Tx, agencies, auth_tokens, devices, sessions, throttle, users};
 
+// The read model this module returns, for the web layer to name.
+pub use crate::store::sessions::SessionRow;
+
+/// The agency that installed Latchkey (the first set up): its owner runs the sandbox.
+pub async fn installing_agency(ctx: &Ctx) -> AppResult<Option<i64>> {
+    Ok(agencies::first_id(&ctx.db.pool).await?)
+}
+
 /// Prefix of session ids.
 pub const SESSION_PREFIX: &str = "lks";
 /// Prefix of password-reset tokens.

@@ -7,7 +7,9 @@ use crate::domain::api::{ApiScope, KEY_PREFIX};
 use crate::domain::{BoundedText, Role, SecretToken};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::store::Db;
-use crate::store::api_keys::{self, ApiKey, NewKey};
+// The read model this module returns, for the web layer to name.
+pub use crate::store::api_keys::ApiKey;
+use crate::store::api_keys::{self, NewKey};
 
 /// Longest key name.
 pub const MAX_NAME: usize = 60;

@@ -3,10 +3,14 @@
 use super::{Actor, Ctx, audit};
 use crate::domain::{BoundedText, EmailAddress};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::store::clients::{self, Client, ClientFields, MigrationRow};
+// The read models this module returns, for the web layer to name.
+use crate::store::clients::{self, ClientFields};
+pub use crate::store::clients::{Client, ClientQuery, MigrationRow};
 use crate::store::grants::{self, Grant};
-use crate::store::signals::{self, Signal};
-use crate::store::statements::{self, Statement};
+use crate::store::signals;
+pub use crate::store::signals::Signal;
+use crate::store::statements;
+pub use crate::store::statements::Statement;
 
 /// The client form as typed.
 #[derive(Debug, Default, Clone)]

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use super::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::store::clients::{self, ClientQuery};
-use crate::store::grant_book::{self, Cursor, GrantQuery, Total};
-use crate::store::grants::Grant;
+use crate::store::grant_book;
+// The read models this module returns, for the web layer to name.
+pub use crate::store::grant_book::{Cursor, GrantQuery, Total};
+pub use crate::store::grants::{Grant, GrantEvent};
 
 /// Clients the dashboard's picker lists; beyond that, filter from a client's page.
 const PICKER: i64 = 300;

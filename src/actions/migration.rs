@@ -17,7 +17,9 @@ use crate::mail::templates::{self, Audience, Due};
 use crate::meta::share::PortfolioSignal;
 use crate::store::Page;
 use crate::store::grants::Grant;
-use crate::store::radar::{self, RadarCounts, RadarRow, RadarSort};
+// The read models this module returns, for the web layer to name.
+use crate::store::radar::{self, RadarRow};
+pub use crate::store::radar::{RadarCounts, RadarSort};
 use crate::store::{agencies, clients, grants, prefs, signals};
 use serde_json::json;
 

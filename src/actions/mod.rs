@@ -12,10 +12,14 @@ pub mod account;
 pub mod api_keys;
 pub mod approval;
 pub mod assignments;
+pub mod audit_log;
 pub mod clients;
+pub mod dashboard;
 pub mod flash;
 pub mod grants;
 pub mod housekeeping;
+pub mod idempotency;
+pub mod mailbox;
 pub mod migration;
 pub mod notifications;
 pub mod passkeys;
@@ -39,7 +43,7 @@ use crate::hashing::Hasher;
 use crate::mail::{Mailer, OutgoingEmail};
 use crate::meta::GraphClient;
 use crate::meta::sandbox::Demo;
-use crate::store::{Db, Tx, audit as audit_log};
+use crate::store::{Db, Tx, audit as audit_store};
 
 /// What every use case can reach. Cheap to clone (one `Arc`).
 #[derive(Clone)]
@@ -171,9 +175,9 @@ pub async fn audit_as(
     target: &str,
     now: i64,
 ) -> AppResult<()> {
-    audit_log::record(
+    audit_store::record(
         &mut **tx,
-        audit_log::Event {
+        audit_store::Event {
             agency_id,
             actor: label,
             action,

@@ -5,6 +5,26 @@ use super::{Actor, Ctx, audit};
 use crate::error::{AppError, AppResult};
 use crate::store::{Page, outbox, prefs};
 
+// The read model this module returns, for the web layer to name.
+pub use crate::store::outbox::OutboxRow;
+
+/// A message that failed and waits for its next attempt.
+pub fn is_retrying(r: &OutboxRow) -> bool {
+    r.status == outbox::QUEUED && r.attempts > 0
+}
+
+/// Each notification the person may receive: (event, its label, whether it is on).
+pub async fn preferences(
+    ctx: &Ctx,
+    user_id: i64,
+) -> AppResult<Vec<(&'static str, &'static str, bool)>> {
+    let off = prefs::disabled(&ctx.db.pool, user_id).await?;
+    Ok(prefs::EVENTS
+        .iter()
+        .map(|(event, label)| (*event, *label, !off.iter().any(|o| o == event)))
+        .collect())
+}
+
 /// A page of the agency's outbox (`status` empty: all) and its (queued, sent, dead) counts.
 #[tracing::instrument(skip_all, fields(agency = agency_id))]
 pub async fn delivery(

@@ -8,7 +8,9 @@ use crate::domain::access::{AccessLevel, Ask, AssetKind};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::Lang;
 use crate::store::is_unique_violation;
-use crate::store::request_templates::{self, NewTemplate, RequestTemplate};
+// The read model this module returns, for the web layer to name.
+pub use crate::store::request_templates::RequestTemplate;
+use crate::store::request_templates::{self, NewTemplate};
 
 /// Longest template name.
 pub const MAX_NAME: usize = 60;

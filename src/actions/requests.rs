@@ -11,7 +11,10 @@ use crate::domain::{BoundedText, SecretToken, reminder};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Lang, Text, Tr};
 use crate::mail::templates;
-use crate::store::requests::AccessRequest;
+// The read models this module returns, for the web layer to name.
+/// One line of a request's timeline, as stored (its kind parsed by the reader).
+pub use crate::store::requests::RequestEvent as TimelineRow;
+pub use crate::store::requests::{AccessRequest, LinkView, RequestQuery};
 use crate::store::{Tx, agencies, clients, requests, users};
 
 /// Longest message to the client.

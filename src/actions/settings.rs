@@ -6,6 +6,29 @@ use crate::domain::{BoundedText, PortfolioId};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::store::agencies;
 
+// The read models this module returns, for the web layer to name.
+pub use crate::store::agencies::{Agency, MetaConnection};
+
+/// The agency, or not found.
+pub async fn agency(ctx: &Ctx, id: i64) -> AppResult<Agency> {
+    agencies::get(&ctx.db.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The agency's uploaded logo: its content type and bytes.
+pub async fn logo(ctx: &Ctx, agency_id: i64) -> AppResult<Option<(String, Vec<u8>)>> {
+    Ok(agencies::logo(&ctx.db.pool, agency_id).await?)
+}
+
+pub async fn has_logo(ctx: &Ctx, agency_id: i64) -> AppResult<bool> {
+    Ok(logo(ctx, agency_id).await?.is_some())
+}
+
+pub async fn meta_connection(ctx: &Ctx, agency_id: i64) -> AppResult<MetaConnection> {
+    Ok(agencies::meta_connection(&ctx.db.pool, agency_id).await?)
+}
+
 /// Largest logo upload.
 pub const MAX_LOGO: usize = 512 * 1024;
 

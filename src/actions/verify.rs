@@ -23,7 +23,10 @@ const LEASE_SECS: i64 = 15 * 60;
 
 /// Stores a pasted system-user token after Meta confirms it is valid.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
-pub async fn connect(ctx: &Ctx, actor: &Actor, token: AccessToken) -> AppResult<()> {
+/// Connects the agency's system-user token, pasted into Settings (surrounding blanks
+/// dropped).
+pub async fn connect(ctx: &Ctx, actor: &Actor, pasted: &str) -> AppResult<()> {
+    let token = AccessToken(pasted.trim().to_owned());
     if token.expose().is_empty()
         || token.expose().len() > 1024
         || token.expose().contains(char::is_whitespace)

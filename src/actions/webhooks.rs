@@ -9,7 +9,9 @@ use crate::domain::BoundedText;
 use crate::domain::webhook::{self, EventType};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::templates;
-use crate::store::webhooks::{self as store, Delivery, Endpoint};
+// The read models this module returns, for the web layer to name.
+use crate::store::webhooks as store;
+pub use crate::store::webhooks::{Delivery, Endpoint};
 use crate::store::{Tx, agencies, prefs};
 
 /// Seconds a rotated-out secret still signs, so receivers can switch over.

@@ -91,9 +91,9 @@ pub async fn install_owner(State(st): State<AppState>, req: Request, next: Next)
         };
         return AppError::LoginRequired { next: next_path }.into_response();
     };
-    let first = match crate::store::agencies::first_id(&st.db.pool).await {
+    let first = match crate::actions::account::installing_agency(&st).await {
         Ok(id) => id,
-        Err(e) => return AppError::from(e).into_response(),
+        Err(e) => return e.into_response(),
     };
     if staff.role != crate::domain::Role::Owner || first != Some(staff.agency_id) {
         return AppError::Forbidden(

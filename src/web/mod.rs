@@ -24,7 +24,6 @@ use axum::routing::{MethodRouter, get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::actions::Ctx;
-use crate::meta::sandbox::Sandbox;
 use agency::{
     api_keys, audit, auth, clients, emails, grants, home, reauth, records, request_templates,
     requests, review, security, settings, team, verify, webhooks,
@@ -56,8 +55,6 @@ impl std::ops::Deref for AppState {
 pub struct AppParts {
     /// What the use cases reach (database, Graph, mail, clock, key, hasher).
     pub ctx: Ctx,
-    /// The built-in sandbox, when no Meta app is configured (its routes are mounted).
-    pub sandbox: Option<Sandbox>,
     pub web: Arc<WebConfig>,
     /// Each API key's use in the current rate window.
     pub api: api::ApiLimits,
@@ -289,29 +286,37 @@ fn mailbox_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// The paths the router serves in this configuration, in the order they were added.
-pub fn route_paths(sandbox: bool) -> Vec<&'static str> {
+/// The paths Latchkey's own router serves, in the order they were added; in sandbox mode
+/// with the mailbox (a hosted emulator's own paths come with it).
+pub fn route_paths(sandbox_mode: bool) -> Vec<&'static str> {
     let mut paths: Vec<&'static str> = app_routes().into_iter().map(|(p, _)| p).collect();
-    if sandbox {
+    if sandbox_mode {
         paths.extend(mailbox_routes().into_iter().map(|(p, _)| p));
-        paths.extend(Sandbox::meta_paths());
-        paths.extend(Sandbox::admin_paths());
     }
     paths
+}
+
+/// An emulator hosted beside the app (the built-in Meta sandbox), as routes: `public`
+/// stands in for the platform itself (anyone may call it), `owner_only` are its controls,
+/// which only the installation's owner may use. The composition root (`app.rs`) builds it,
+/// so the web layer names no platform.
+pub struct Hosted {
+    pub public: Router,
+    pub owner_only: Router,
 }
 
 /// The whole application's routes, with middleware in the order they apply
 /// (outermost first): the frame (error pages, security headers, request log), body limit,
 /// session with its CSRF check.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, hosted: Option<Hosted>) -> Router {
     let body_limit = state.web.body_limit;
     // The sandbox and its mailbox exist only in sandbox mode: with a real Meta app
     // configured, no `/sandbox/...` route exists at all, whatever the mail transport.
-    let sandbox = match &state.sandbox {
-        Some(sb) => sb
-            .meta_router()
+    let sandbox = match hosted {
+        Some(h) => h
+            .public
             .merge(
-                sb.admin_router()
+                h.owner_only
                     .route_layer(axum::middleware::from_fn_with_state(
                         state.clone(),
                         middleware::install_owner,

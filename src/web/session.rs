@@ -8,9 +8,9 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
 use super::{AppError, AppState, WebConfig};
+use crate::actions::account::SessionRow;
 use crate::domain::Role;
 use crate::domain::token::random_hex;
-use crate::store::sessions;
 
 /// The logged-in staff user behind a request.
 #[derive(Debug, Clone)]
@@ -41,7 +41,7 @@ impl Staff {
         crate::clock::format_in(ts, &self.time_zone)
     }
 
-    pub fn from_row(row: sessions::SessionRow) -> Self {
+    pub fn from_row(row: SessionRow) -> Self {
         Self {
             user_id: row.user_id,
             agency_id: row.agency_id,

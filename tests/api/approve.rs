@@ -325,7 +325,7 @@ async fn user_mode_assigns_the_named_agency_people() {
             ("user", "ava@agency.example", "active")
         );
     }
-    let world = app.state.sandbox.as_ref().unwrap().world();
+    let world = app.sandbox.as_ref().unwrap().world();
     assert!(
         world
             .assignments
@@ -593,7 +593,7 @@ async fn transient_graph_errors_are_retried_during_approval() {
     login(&client, &link, &ALL, "continue").await;
     let picker = client.get("/approve").await;
     let token = csrf_in(&picker.body).unwrap();
-    app.state.sandbox.as_ref().unwrap().set_faults(Faults {
+    app.sandbox.as_ref().unwrap().set_faults(Faults {
         fail_next: 2,
         ..Faults::default()
     });
@@ -716,7 +716,7 @@ async fn a_graph_outage_shares_nothing_keeps_the_link_and_can_be_retried() {
     login(&client, &link, &ALL, "continue").await;
     let picker = client.get("/approve").await;
     let token = csrf_in(&picker.body).unwrap();
-    let sandbox = app.state.sandbox.as_ref().unwrap();
+    let sandbox = app.sandbox.as_ref().unwrap();
     // Meta is down for every call.
     sandbox.set_faults(Faults {
         transient_percent: 100,
@@ -802,7 +802,7 @@ async fn a_partial_failure_says_what_was_not_shared_and_retries_only_that() {
     // One grant was recorded, so the single-use link is used up for everyone else...
     assert_eq!(spawn_client_of(&app).get(&link).await.status, 410);
     // ...but this client may retry what failed, and only that.
-    let sandbox = app.state.sandbox.as_ref().unwrap();
+    let sandbox = app.sandbox.as_ref().unwrap();
     let shares_before = sandbox.world().shares.len();
     let token = csrf_in(&done.body).unwrap();
     let r = client.post_raw("/approve/again", &[("csrf", &token)]).await;
@@ -931,7 +931,7 @@ async fn a_kind_meta_will_not_list_is_named_and_the_rest_stays_choosable() {
     login(&client, &link, &ALL, "continue").await;
     // Meta refuses to list pixels for this app (code 270), as for an app without the
     // access level that kind needs.
-    app.state.sandbox.as_ref().unwrap().set_faults(Faults {
+    app.sandbox.as_ref().unwrap().set_faults(Faults {
         refuse_edge: Some("owned_pixels".into()),
         ..Faults::default()
     });
@@ -1003,7 +1003,7 @@ async fn an_app_without_meta_s_approval_for_partner_sharing_is_the_agency_s_to_f
     login(&client, &link, &ALL, "continue").await;
     // Meta answers code 3 to `POST /{asset}/agencies` for an app it has not approved for
     // partner sharing (limited since 8 June 2021).
-    app.state.sandbox.as_ref().unwrap().set_faults(Faults {
+    app.sandbox.as_ref().unwrap().set_faults(Faults {
         no_partner_sharing: true,
         ..Faults::default()
     });

@@ -98,7 +98,7 @@ async fn with_a_real_meta_app_no_sandbox_route_exists() {
     s.meta_app_id = Some("1234567890".into());
     s.meta_app_secret = Some("a-real-looking-secret".into());
     let app = spawn_with(s).await;
-    assert!(app.state.sandbox.is_none());
+    assert!(app.sandbox.is_none());
     for path in [
         "/sandbox",
         "/sandbox/mail",
@@ -154,7 +154,7 @@ async fn the_sandbox_controls_act_only_for_the_installations_owner() {
         )
         .await;
     assert_eq!(r.status, 403);
-    assert_eq!(app.state.sandbox.as_ref().unwrap().faults().latency_ms, 0);
+    assert_eq!(app.sandbox.as_ref().unwrap().faults().latency_ms, 0);
 
     // The install's owner may.
     let r = app
@@ -439,8 +439,7 @@ async fn files_at_rest_are_private() {
         assert_eq!(mode(data.join("mail").join(n)), 0o600, "{n}");
     }
     // The sandbox's world, once it changed.
-    app.state
-        .sandbox
+    app.sandbox
         .as_ref()
         .unwrap()
         .set_migration("1000000000000003", Some(1_800_000_000));

@@ -23,6 +23,8 @@ pub struct TestApp {
     /// The configured public URL (the Origin browsers send).
     pub public: String,
     pub state: AppState,
+    /// The built-in Meta sandbox, when no Meta app is configured.
+    pub sandbox: Option<latchkey::meta::sandbox::Sandbox>,
     pub clock: Clock,
     http: reqwest::Client,
     jar: Mutex<HashMap<String, String>>,
@@ -100,11 +102,13 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
     let public = app.base_url().to_owned();
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
+    let sandbox = app.sandbox().cloned();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         base,
         public,
         state,
+        sandbox,
         clock,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -425,6 +429,7 @@ pub fn spawn_client_of(app: &TestApp) -> TestApp {
         base: app.base.clone(),
         public: app.public.clone(),
         state: app.state.clone(),
+        sandbox: app.sandbox.clone(),
         clock: app.clock.clone(),
         http: app.http.clone(),
         jar: Mutex::new(HashMap::new()),

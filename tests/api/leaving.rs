@@ -274,7 +274,7 @@ async fn leaving_removes_their_assignments_at_meta_and_reads_each_back() {
     let link = crate::approve::request(&app, client, &[("person", "ava@agency.example")]).await;
     let shared = ["1100000000000031", "act_2200000031"];
     crate::helpers::approve_as(&app, &link, crate::approve::CASEY, &shared).await;
-    let sandbox = app.state.sandbox.as_ref().unwrap().clone();
+    let sandbox = app.sandbox.as_ref().unwrap().clone();
     let ava_bsuid = sandbox
         .world()
         .members

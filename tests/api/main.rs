@@ -6,6 +6,7 @@ mod helpers;
 
 mod grants;
 mod json_api;
+mod layers;
 mod leaving;
 mod matrix;
 

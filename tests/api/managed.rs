@@ -310,7 +310,7 @@ async fn the_sandbox_migration_switch_produces_a_signal_staff_accept_with_one_cl
     let app = spawn_app().await;
     let client = agency(&app).await;
     user_grants(&app, client).await;
-    let sandbox = app.state.sandbox.clone().unwrap();
+    let sandbox = app.sandbox.clone().unwrap();
     let now = app.clock.now();
     sandbox.set_migration(MESSY, Some(now - now % DAY));
     app.drain_outbox().await;
@@ -418,7 +418,7 @@ async fn partner_assets_are_assigned_inside_the_agency_and_say_who_can_use_them(
         usable.contains("Demo Agency System User") && usable.contains("Ava Agency"),
         "{usable}"
     );
-    let world = app.state.sandbox.as_ref().unwrap().world();
+    let world = app.sandbox.as_ref().unwrap().world();
     let share = world
         .shares
         .iter()
@@ -461,7 +461,7 @@ async fn once_staff_recorded_the_move_a_signal_no_longer_asks_to_mark_it() {
         &[("status", "migrating"), ("date", &day(now - now % DAY))],
     )
     .await;
-    let sandbox = app.state.sandbox.clone().unwrap();
+    let sandbox = app.sandbox.clone().unwrap();
     sandbox.set_migration(MESSY, Some(now - now % DAY));
     let link = request(&app, client, "partner").await;
     approve_as(&app, &link, CASEY, &["act_2200000031"]).await;

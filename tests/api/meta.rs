@@ -1041,11 +1041,12 @@ async fn the_embedded_sandbox_is_mounted_with_its_admin_page() {
     assert!(admin.body.contains(APP_ID) && admin.body.contains("Northwind Retail"));
     assert!(admin.body.contains("Move the clock"));
     // The app reaches its sandbox over HTTP through the same client.
-    let token = AccessToken(app.state.sandbox.as_ref().unwrap().issue_token(
-        CASEY,
-        &ALL_SCOPES,
-        3600,
-    ));
+    let token = AccessToken(
+        app.sandbox
+            .as_ref()
+            .unwrap()
+            .issue_token(CASEY, &ALL_SCOPES, 3600),
+    );
     assert_eq!(
         app.state.graph.me(&token).await.unwrap().name,
         "Casey Client"
@@ -1068,8 +1069,7 @@ async fn the_embedded_sandbox_is_mounted_with_its_admin_page() {
         303
     );
     assert!(
-        app.state
-            .sandbox
+        app.sandbox
             .as_ref()
             .unwrap()
             .world()

@@ -293,7 +293,7 @@ async fn reauthorisation_end_to_end_through_the_sandbox_migration_switch() {
     let app = spawn_app().await;
     let client = agency(&app).await;
     user_grants(&app, client).await;
-    let sandbox = app.state.sandbox.clone().unwrap();
+    let sandbox = app.sandbox.clone().unwrap();
     let now = app.clock.now();
     let d = now - now % DAY;
     app.post(

@@ -102,13 +102,7 @@ async fn verification_confirms_finds_lost_and_recovered_grants() {
     assert!(verified.is_some());
 
     // The client removes the pixel's partner access in Meta.
-    let casey = AccessToken(
-        app.state
-            .sandbox
-            .as_ref()
-            .unwrap()
-            .issue_token(CASEY, &ALL, 3600),
-    );
+    let casey = AccessToken(app.sandbox.as_ref().unwrap().issue_token(CASEY, &ALL, 3600));
     app.state
         .graph
         .remove_partner(&casey, "1900000000000031", AGENCY_PORTFOLIO)
@@ -189,7 +183,7 @@ async fn a_pasted_token_is_checked_before_it_is_stored() {
     assert!(r.body.contains("not valid") || r.body.contains("did not accept"));
     assert!(r.body.contains("aria-describedby=\"meta-token-error\""));
     assert!(!r.body.contains("EAASnot-a-real-token"));
-    let sandbox = app.state.sandbox.as_ref().unwrap();
+    let sandbox = app.sandbox.as_ref().unwrap();
     // A person's token works today but leaves with the person (and stops at a managed-
     // account migration): refused, with why.
     let personal = sandbox.issue_token(CASEY, &ALL, 3600);
@@ -332,7 +326,7 @@ async fn offboarding_removes_partner_access_and_lists_user_access() {
             "{asset}"
         );
     }
-    let world = app.state.sandbox.as_ref().unwrap().world();
+    let world = app.sandbox.as_ref().unwrap().world();
     assert!(
         !world
             .shares
@@ -390,7 +384,7 @@ async fn the_agency_is_warned_before_its_meta_connection_expires_and_when_it_sto
             .body
             .contains("Not connected: verification")
     );
-    let sandbox = app.state.sandbox.as_ref().unwrap();
+    let sandbox = app.sandbox.as_ref().unwrap();
     let token = sandbox.issue_token(SYSTEM_USER, &ALL, 20 * 86_400);
     let r = app.post("/settings/meta", &[("token", &token)]).await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -447,8 +441,7 @@ async fn what_offboarding_cannot_remove_comes_with_the_steps_to_do_it_by_hand() 
     let client = approved(&app, "partner", &["1900000000000031"]).await;
     app.post("/settings/meta/sandbox", &[]).await;
     // Meta is down for every call: nothing can be removed through the API.
-    app.state
-        .sandbox
+    app.sandbox
         .as_ref()
         .unwrap()
         .set_faults(latchkey::meta::sandbox::Faults {
@@ -566,7 +559,7 @@ async fn staff_are_warned_sixty_days_before_meta_stops_serving_the_api_version()
 async fn an_employee_system_user_is_refused_with_how_to_fix_it() {
     let app = spawn_app().await;
     crate::approve::agency(&app).await;
-    let sandbox = app.state.sandbox.as_ref().unwrap();
+    let sandbox = app.sandbox.as_ref().unwrap();
     sandbox.set_role(AGENCY_PORTFOLIO, SYSTEM_USER, "EMPLOYEE");
     let token = sandbox.issue_token(SYSTEM_USER, &ALL, 3600);
     let r = app.post("/settings/meta", &[("token", &token)]).await;
@@ -616,7 +609,7 @@ async fn settings_show_the_meta_set_up_before_the_first_link() {
         page.contains("Ready</strong> · System user: an Admin of your portfolio"),
         "{page}"
     );
-    let sandbox = app.state.sandbox.as_ref().unwrap();
+    let sandbox = app.sandbox.as_ref().unwrap();
     sandbox.set_role(AGENCY_PORTFOLIO, SYSTEM_USER, "EMPLOYEE");
     let page = app.get("/settings").await.body;
     assert!(
@@ -633,7 +626,7 @@ async fn offboarding_removes_a_page_shared_at_advertise_level() {
     // could change the Page's partners from the owner's side.
     let link = crate::approve::request(&app, client, &[("level_page", "advertise")]).await;
     approve_as(&app, &link, crate::approve::CASEY, &["1100000000000031"]).await;
-    let world = app.state.sandbox.as_ref().unwrap().world();
+    let world = app.sandbox.as_ref().unwrap().world();
     let share = world
         .shares
         .iter()
@@ -660,7 +653,7 @@ async fn offboarding_removes_a_page_shared_at_advertise_level() {
         status_of(&app, "1100000000000031", "partner").await.0,
         "revoked"
     );
-    let world = app.state.sandbox.as_ref().unwrap().world();
+    let world = app.sandbox.as_ref().unwrap().world();
     assert!(
         !world
             .shares
@@ -674,7 +667,7 @@ async fn offboarding_removes_a_page_shared_at_advertise_level() {
 async fn offboarding_ends_the_client_relationship_which_takes_what_no_edge_could() {
     let app = spawn_app().await;
     let client = approved(&app, "partner", &["1900000000000031", "1800000000000031"]).await;
-    let sandbox = app.state.sandbox.as_ref().unwrap().clone();
+    let sandbox = app.sandbox.as_ref().unwrap().clone();
     let messy = (AGENCY_PORTFOLIO.to_owned(), MESSY.to_owned());
     assert!(sandbox.world().partnerships.contains(&messy));
     app.post("/settings/meta/sandbox", &[]).await;
@@ -743,7 +736,7 @@ async fn the_relationship_stays_when_another_client_holds_assets_of_that_busines
         "{}",
         r.body
     );
-    let world = app.state.sandbox.as_ref().unwrap().world();
+    let world = app.sandbox.as_ref().unwrap().world();
     assert!(
         world
             .partnerships

@@ -302,13 +302,13 @@ impl Browser {
     }
 }
 
-async fn spawn() -> (String, latchkey::web::AppState) {
+async fn spawn() -> Spawned {
     spawn_with(|_| {}).await
 }
 
 /// Latchkey at `http://localhost:<port>`: a domain name, as passkeys need (browsers refuse
 /// them for an IP address).
-async fn spawn_at_localhost() -> (String, latchkey::web::AppState) {
+async fn spawn_at_localhost() -> Spawned {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -321,7 +321,14 @@ async fn spawn_at_localhost() -> (String, latchkey::web::AppState) {
     .await
 }
 
-async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> (String, latchkey::web::AppState) {
+/// A running Latchkey: its address, its state, and its built-in Meta sandbox.
+type Spawned = (
+    String,
+    latchkey::web::AppState,
+    Option<latchkey::meta::sandbox::Sandbox>,
+);
+
+async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Spawned {
     let mut s = Settings::defaults();
     s.bind = "127.0.0.1:0".parse().unwrap();
     s.data_dir = std::env::temp_dir().join(format!(
@@ -334,8 +341,9 @@ async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> (String, latchkey::we
     let app = Application::build(s, Clock::system()).await.unwrap();
     let base = app.base_url().to_owned();
     let state = app.state().clone();
+    let sandbox = app.sandbox().cloned();
     tokio::spawn(app.run_until(std::future::pending()));
-    (base, state)
+    (base, state, sandbox)
 }
 
 /// chromedriver's address; without one the browser tests say they were skipped.
@@ -401,7 +409,7 @@ async fn the_whole_agency_and_client_journey() {
     let Some(driver) = driver_url() else {
         return;
     };
-    let (base, state) = spawn().await;
+    let (base, state, sandbox) = spawn().await;
     let a = Browser::open(&driver, "agency", 1280, 900).await;
 
     // Set-up creates the agency and logs in.
@@ -481,7 +489,7 @@ async fn the_whole_agency_and_client_journey() {
     }
     c.expect_text("picker", "3 assets selected").await;
     // Meta fails the first try: nothing is shared, and the retry form finishes it.
-    let sandbox = state.sandbox.as_ref().unwrap();
+    let sandbox = sandbox.as_ref().unwrap();
     sandbox.set_faults(latchkey::meta::sandbox::Faults {
         transient_percent: 100,
         ..Default::default()
@@ -750,7 +758,7 @@ async fn a_spanish_client_with_a_large_portfolio_on_a_phone() {
     let Some(driver) = driver_url() else {
         return;
     };
-    let (base, state) = spawn().await;
+    let (base, state, sandbox) = spawn().await;
     let a = Browser::open(&driver, "es-agency", 1280, 900).await;
     set_up_agency(&a, &base).await;
     a.goto(&format!("{base}/clients/new")).await;
@@ -885,7 +893,7 @@ async fn a_spanish_client_with_a_large_portfolio_on_a_phone() {
     p.shot("picker-search").await;
 
     // Meta is down: nothing is shared, and the page says so (in Spanish).
-    let sandbox = state.sandbox.as_ref().unwrap();
+    let sandbox = sandbox.as_ref().unwrap();
     sandbox.set_faults(latchkey::meta::sandbox::Faults {
         transient_percent: 100,
         ..Default::default()
@@ -1113,7 +1121,7 @@ async fn every_client_form_in_chromium_and_no_reload_repeats_a_side_effect() {
     let Some(driver) = driver_url() else {
         return;
     };
-    let (base, state) = spawn().await;
+    let (base, state, _) = spawn().await;
     let a = Browser::open(&driver, "forms-agency", 1280, 900).await;
     set_up_agency(&a, &base).await;
     a.goto(&format!("{base}/clients/new")).await;
@@ -1379,7 +1387,7 @@ async fn a_person_leaves_and_nothing_of_theirs_stays_behind() {
     let Some(driver) = driver_url() else {
         return;
     };
-    let (base, state) = spawn().await;
+    let (base, state, sandbox) = spawn().await;
     // Olivia owns the agency; Ava, a person in its Meta portfolio, is an admin there.
     let o = Browser::open(&driver, "owner", 1280, 900).await;
     o.goto(&base).await;
@@ -1538,7 +1546,7 @@ async fn a_person_leaves_and_nothing_of_theirs_stays_behind() {
         .await,
         0
     );
-    let sandbox = state.sandbox.as_ref().unwrap();
+    let sandbox = sandbox.as_ref().unwrap();
     let world = sandbox.world();
     let ava_here = world
         .members
@@ -1566,7 +1574,7 @@ async fn two_factor_enrolment_and_sign_in_in_chromium() {
     let Some(driver) = driver_url() else {
         return;
     };
-    let (base, _state) = spawn().await;
+    let (base, _state, _) = spawn().await;
     let a = Browser::open(&driver, "two-factor", 1280, 900).await;
     set_up_agency(&a, &base).await;
     a.click("security", "a[href='/account/security']").await;
@@ -1657,7 +1665,7 @@ async fn a_passkey_is_added_and_signs_in_in_chromium() {
     let Some(driver) = driver_url() else {
         return;
     };
-    let (base, _state) = spawn_at_localhost().await;
+    let (base, _state, _) = spawn_at_localhost().await;
     let a = Browser::open(&driver, "passkey", 1280, 900).await;
     let authenticator = virtual_authenticator(&a).await;
     set_up_agency(&a, &base).await;

@@ -6,5 +6,9 @@ pub mod statement;
 pub mod steps;
 
 pub use run::{Begun, begin, recover, run};
+// The read models the client's pages name: an asset offered in the picker, and the
+// approval flow of one browser.
+pub use crate::meta::share::Offered;
+pub use crate::store::flows::Flow;
 pub use statement::{state_migration, status_words};
 pub use steps::*;

@@ -6,9 +6,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::actions::audit_log::{self, AuditQuery};
 use crate::clock::format_utc;
 use crate::clock::parse_iso_day;
-use crate::store::audit::{self, AuditQuery};
 use crate::web::AppState;
 use crate::web::error::{AppResult, urlencode};
 use crate::web::layout::{Layout, render};
@@ -78,7 +78,7 @@ pub async fn list(
     Manager(staff): Manager,
     Query(f): Query<AuditFilters>,
 ) -> AppResult<Response> {
-    let page = audit::list(&st.db.pool, staff.agency_id, &f.query(), f.before, PER_PAGE).await?;
+    let page = audit_log::page(&st, staff.agency_id, &f.query(), f.before, PER_PAGE).await?;
     let older_url = if page.has_next {
         page.items
             .last()
@@ -111,7 +111,7 @@ pub async fn export(
     Manager(staff): Manager,
     Query(f): Query<AuditFilters>,
 ) -> AppResult<Response> {
-    let rows = audit::all(&st.db.pool, staff.agency_id, &f.query()).await?;
+    let rows = audit_log::all(&st, staff.agency_id, &f.query()).await?;
     let mut out = b"when_utc,actor,action,target,ip\n".to_vec();
     for e in rows {
         let fields = [format_utc(e.created_at), e.actor, e.action, e.target, e.ip];

@@ -10,16 +10,14 @@ use serde::Deserialize;
 use super::requests::GrantRow;
 use crate::actions::approval::status_words;
 use crate::actions::clients::{self as clients_uc, NotAdded};
+use crate::actions::clients::{Client, ClientQuery, Signal, Statement};
+use crate::actions::grants::Grant;
 use crate::actions::migration;
 use crate::clock::{format_day, format_iso_day};
 use crate::domain::GrantStatus;
 use crate::domain::access::GrantMode;
 use crate::domain::migration::MigrationStatus;
 use crate::error::FieldError;
-use crate::store::clients::{self, Client, ClientQuery};
-use crate::store::grants::Grant;
-use crate::store::signals::Signal;
-use crate::store::statements::Statement;
 use crate::web::AppState;
 use crate::web::error::{AppResult, urlencode};
 use crate::web::layout::{Layout, render, render_status};
@@ -71,8 +69,8 @@ pub async fn list(
     let q: String = lq.q.trim().chars().take(100).collect();
     let archived = lq.archived.as_deref() == Some("1");
     let page_no = lq.page.unwrap_or(1).clamp(1, 100_000);
-    let page = clients::list(
-        &st.db.pool,
+    let page = crate::actions::clients::list(
+        &st,
         staff.agency_id,
         &ClientQuery {
             search: q.clone(),

@@ -8,7 +8,6 @@ use serde::Deserialize;
 
 use crate::actions::notifications;
 use crate::domain::email::mask;
-use crate::store::{outbox, prefs};
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render};
@@ -73,8 +72,8 @@ pub async fn delivery(
 }
 
 impl Row {
-    fn of(staff: &Staff, r: outbox::OutboxRow) -> Self {
-        let retrying = r.status == outbox::QUEUED && r.attempts > 0;
+    fn of(staff: &Staff, r: notifications::OutboxRow) -> Self {
+        let retrying = notifications::is_retrying(&r);
         Self {
             id: r.id,
             // Recipients are masked: this page is about delivery, not an address book.
@@ -127,16 +126,12 @@ pub async fn prefs_form(
     staff: Staff,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let off = prefs::disabled(&st.db.pool, staff.user_id).await?;
     render(&PrefsPage {
         layout: Layout::staff(&staff, "Notifications", "account").with_notice(q.notice.as_deref()),
-        prefs: prefs::EVENTS
-            .iter()
-            .map(|(event, label)| Pref {
-                event,
-                label,
-                on: !off.iter().any(|o| o == event),
-            })
+        prefs: notifications::preferences(&st, staff.user_id)
+            .await?
+            .into_iter()
+            .map(|(event, label, on)| Pref { event, label, on })
             .collect(),
     })
 }

@@ -10,12 +10,11 @@ use serde::Deserialize;
 
 use super::requests::GrantRow;
 use crate::actions;
+use crate::actions::grants::{Cursor, Grant, GrantQuery, Total};
 use crate::clock::format_utc;
 use crate::clock::parse_iso_day;
 use crate::domain::GrantStatus;
 use crate::domain::access::{AssetKind, GrantMode};
-use crate::store::grant_book::{Cursor, GrantQuery, Total};
-use crate::store::grants::Grant;
 use crate::web::AppState;
 use crate::web::error::{AppResult, urlencode};
 use crate::web::layout::{Layout, render};

@@ -5,9 +5,9 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions::dashboard::{self, MetaConnection, Todo};
 use crate::clock::format_day;
 use crate::domain::migration::ConnectionWarning;
-use crate::store::{agencies, clients, todo};
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render};
@@ -28,13 +28,10 @@ struct Dashboard {
     version_warning: Option<String>,
 }
 
-/// The operator's warning about the Graph API version, from [`WARN_DAYS`] before its end.
-///
-/// [`WARN_DAYS`]: crate::meta::versions::WARN_DAYS
-fn version_warning(version: &str, now: i64) -> Option<String> {
-    let (at, days) = crate::meta::versions::warning(version, now)?;
-    let newest = crate::meta::versions::NEWEST;
-    Some(if days < 0 {
+/// The operator's warning about the Graph API version, from `meta::versions::WARN_DAYS`
+/// before its end.
+fn version_warning((at, days, version, newest): (i64, i64, String, &str)) -> String {
+    if days < 0 {
         format!(
             "Meta stopped serving Graph API {version} on {}: shares and checks fail until the operator sets LATCHKEY_META_API_VERSION={newest}.",
             format_day(at)
@@ -44,7 +41,7 @@ fn version_warning(version: &str, now: i64) -> Option<String> {
             "Meta stops serving Graph API {version} on {} (in {days} days). Ask the operator to set LATCHKEY_META_API_VERSION={newest} before then.",
             format_day(at)
         )
-    })
+    }
 }
 
 /// "3 grants", "1 grant".
@@ -57,7 +54,7 @@ fn plural(n: i64, one: &str, many: &str) -> String {
 }
 
 /// The dashboard's to-do list, most urgent first; empty when nothing needs anyone.
-fn todo_items(t: &todo::Todo, now: i64) -> Vec<(String, &'static str, bool)> {
+fn todo_items(t: &Todo, now: i64) -> Vec<(String, &'static str, bool)> {
     let age = t
         .oldest_waiting
         .map(|at| (now - at).div_euclid(86_400))
@@ -151,7 +148,7 @@ fn todo_items(t: &todo::Todo, now: i64) -> Vec<(String, &'static str, bool)> {
 }
 
 /// "Connected; the token expires on …", with whether someone must act.
-fn connection_health(c: &agencies::MetaConnection, now: i64) -> (String, bool) {
+fn connection_health(c: &MetaConnection, now: i64) -> (String, bool) {
     match (&c.sealed, c.expires_at) {
         (None, _) => (
             "Not connected: verification of your clients' access is off.".into(),
@@ -181,24 +178,22 @@ pub async fn dashboard(
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let Some(staff) = staff else {
-        let to = if agencies::any_exists(&st.db.pool).await? {
+        let to = if dashboard::installed(&st).await? {
             "/login"
         } else {
             "/setup"
         };
         return Ok(Redirect::to(to).into_response());
     };
-    let agency = agencies::get(&st.db.pool, staff.agency_id).await?;
+    let d = dashboard::load(&st, staff.agency_id).await?;
     let now = st.clock.now();
-    let todo = todo::todo(&st.db.pool, staff.agency_id, now).await?;
-    let connection = agencies::meta_connection(&st.db.pool, staff.agency_id).await?;
     render(&Dashboard {
         layout: Layout::staff(&staff, "Dashboard", "home").with_notice(q.notice.as_deref()),
-        client_count: clients::count_active(&st.db.pool, staff.agency_id).await?,
-        portfolio_missing: agency.is_none_or(|a| a.portfolio_id.is_none()),
+        client_count: d.client_count,
+        portfolio_missing: d.portfolio_missing,
         can_manage: staff.role.can_manage(),
-        connection: connection_health(&connection, now),
-        todo: todo_items(&todo, now),
-        version_warning: version_warning(&st.graph.config().version, now),
+        connection: connection_health(&d.connection, now),
+        todo: todo_items(&d.todo, now),
+        version_warning: d.version_end.map(version_warning),
     })
 }

@@ -9,9 +9,9 @@ use serde::Deserialize;
 
 use crate::actions::flash::{self, Shown};
 use crate::actions::migration::{self, MoveForm};
+use crate::actions::migration::{RadarCounts, RadarSort};
 use crate::clock::format_day;
 use crate::i18n::Tr;
-use crate::store::radar::{RadarCounts, RadarSort};
 use crate::web::AppState;
 use crate::web::agency::clients::{MigrationValues, show_with_migration_errors};
 use crate::web::client::link::PublicBrand;
@@ -256,9 +256,7 @@ async fn report_page(
         brand: PublicBrand {
             agency_id: r.agency.id,
             name: r.agency.public_name().to_owned(),
-            has_logo: crate::store::agencies::logo(&st.db.pool, r.agency.id)
-                .await?
-                .is_some(),
+            has_logo: crate::actions::settings::has_logo(st, r.agency.id).await?,
         },
         client_id: r.client.id,
         client_name: r.client.name,

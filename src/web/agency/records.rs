@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use crate::actions::records::{self, Typed};
 use crate::domain::access::AssetKind;
-use crate::store::clients;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, Staff};
@@ -51,9 +50,7 @@ async fn page(
     imported: Option<usize>,
     row_errors: Vec<(usize, String)>,
 ) -> AppResult<RecordPage> {
-    let client = clients::get(&st.db.pool, staff.agency_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let client = crate::actions::clients::get(st, staff.agency_id, id).await?;
     Ok(RecordPage {
         layout: Layout::staff(staff, "Record existing access", "clients"),
         client_id: id,
@@ -146,9 +143,7 @@ pub async fn import(
     request: axum::extract::Request,
 ) -> AppResult<Response> {
     // Another agency's client is a 404 whatever the body: look it up before reading it.
-    clients::get(&st.db.pool, staff.agency_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    crate::actions::clients::get(&st, staff.agency_id, id).await?;
     let data = uploaded_file(&st, request).await?;
     let done = records::import(&st, &staff.acting(&ip), id, &data).await?;
     let status = if done.refused.is_empty() {

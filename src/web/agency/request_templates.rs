@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::requests::{ChoiceFields, choice_fields, draft_from_pairs};
+use crate::actions::request_templates::RequestTemplate;
 use crate::actions::requests::Draft;
 use crate::actions::{self, request_templates};
 use crate::error::FieldError;
 use crate::i18n::Lang;
-use crate::store::request_templates::RequestTemplate;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::actions::{
     self,
     flash::{self, Shown},
-    requests::{Draft, Issued},
+    requests::{self, Draft, Issued},
 };
 use crate::clock::format_day;
 use crate::domain::GrantStatus;
@@ -20,11 +20,10 @@ use crate::domain::request::DeclineReason;
 use crate::domain::request::RequestStatus;
 use crate::error::FieldError;
 use crate::i18n::Lang;
-use crate::store::{clients, requests};
+use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, Staff};
-use crate::web::{AppError, AppState};
 
 const PER_PAGE: i64 = 25;
 
@@ -222,9 +221,7 @@ pub async fn new_form(
     Query(q): Query<NewQuery>,
 ) -> AppResult<Response> {
     if let Some(id) = q.client_id {
-        clients::get(&st.db.pool, staff.agency_id, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        crate::actions::clients::get(&st, staff.agency_id, id).await?;
     }
     let form = match q.template {
         Some(id) => {
@@ -393,7 +390,7 @@ pub async fn list(
         client_id: q.client_id,
         before_id: q.before,
     };
-    let page = requests::list(&st.db.pool, staff.agency_id, &query, now, PER_PAGE).await?;
+    let page = actions::requests::list(&st, staff.agency_id, &query, PER_PAGE).await?;
     let status = status.map_or("", RequestStatus::as_str).to_owned();
     let older_url = page.has_next.then(|| page.items.last()).flatten().map(|r| {
         let client = q.client_id.map(|c| format!("&client_id={c}"));
@@ -463,7 +460,7 @@ pub struct GrantRow {
 }
 
 impl GrantRow {
-    pub fn from_grant(g: &crate::store::grants::Grant) -> Self {
+    pub fn from_grant(g: &crate::actions::grants::Grant) -> Self {
         Self {
             asset_name: g.asset_name.clone(),
             kind_label: g.kind.label(),
@@ -560,7 +557,7 @@ pub async fn show(
 }
 
 impl EventRow {
-    fn of(staff: &Staff, e: requests::RequestEvent) -> Self {
+    fn of(staff: &Staff, e: crate::actions::requests::TimelineRow) -> Self {
         Self {
             when: staff.when(e.created_at),
             kind: crate::domain::request::RequestEvent::parse(&e.kind)

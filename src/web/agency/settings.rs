@@ -10,7 +10,6 @@ use serde::Deserialize;
 
 use crate::actions::settings;
 use crate::domain::access::AccessLevel;
-use crate::store::agencies;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, Manager, Staff};
@@ -99,10 +98,8 @@ pub async fn with_meta_error(st: &AppState, staff: &Staff, why: String) -> AppRe
 }
 
 async fn page(st: &AppState, staff: &Staff) -> AppResult<SettingsPage> {
-    let a = agencies::get(&st.db.pool, staff.agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let meta = agencies::meta_connection(&st.db.pool, staff.agency_id).await?;
+    let a = settings::agency(st, staff.agency_id).await?;
+    let meta = settings::meta_connection(st, staff.agency_id).await?;
     let require_two_factor = a.require_two_factor != 0;
     Ok(SettingsPage {
         require_two_factor,
@@ -120,7 +117,7 @@ async fn page(st: &AppState, staff: &Staff) -> AppResult<SettingsPage> {
         },
         errors: vec![],
         agency_id: a.id,
-        has_logo: agencies::logo(&st.db.pool, a.id).await?.is_some(),
+        has_logo: settings::has_logo(st, a.id).await?,
         levels: AccessLevel::ALL.to_vec(),
         zones: crate::clock::time_zones(),
         meta_connected: meta.connected_at.map(|t| staff.when(t)),

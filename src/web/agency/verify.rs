@@ -10,8 +10,6 @@ use serde::Deserialize;
 use crate::actions::flash::{self, Shown};
 use crate::actions::verify::{self, CheckOutcome, OffboardRefused, label};
 use crate::error::AppError;
-use crate::meta::AccessToken;
-use crate::store::clients;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
@@ -34,8 +32,7 @@ pub async fn connect(
     ClientIp(ip): ClientIp,
     Form(f): Form<TokenForm>,
 ) -> AppResult<Response> {
-    let token = AccessToken(f.token.trim().to_owned());
-    match verify::connect(&st, &staff.acting(&ip), token).await {
+    match verify::connect(&st, &staff.acting(&ip), &f.token).await {
         Ok(()) => Ok(saved()),
         // Said beside the token's field on Settings, not on a page of its own.
         Err(AppError::BadRequest(why)) => super::settings::with_meta_error(&st, &staff, why).await,
@@ -99,9 +96,7 @@ async fn offboard_page(
     results: Vec<(String, String)>,
     error: Option<String>,
 ) -> AppResult<OffboardPage> {
-    let client = clients::get(&st.db.pool, staff.agency_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let client = crate::actions::clients::get(st, staff.agency_id, id).await?;
     let (partner, user) = verify::live_grants(st, staff.agency_id, id).await?;
     Ok(OffboardPage {
         layout: Layout::staff(

@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::actions::flash::{self, Shown};
+use crate::actions::webhooks::Endpoint;
 use crate::actions::webhooks::{self, EndpointForm};
 use crate::domain::webhook::EventType;
 use crate::error::FieldError;
-use crate::store::webhooks::Endpoint;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};

@@ -8,9 +8,9 @@ use utoipa::IntoParams;
 
 use super::types::{ClientIn, ClientList, ClientOut, ClientPatch};
 use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_number, page_link};
+use crate::actions::clients::ClientQuery;
 use crate::actions::clients::{self, NotAdded, Typed};
 use crate::error::FieldError;
-use crate::store::clients::ClientQuery;
 use crate::web::AppState;
 
 /// Clients per page unless `limit` says otherwise.

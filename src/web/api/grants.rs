@@ -11,10 +11,10 @@ use super::clients::limit_of;
 use super::types::{GrantDetail, GrantHistory, GrantList, GrantOut};
 use super::{ApiQuery, ApiResult, Caller, Problem, page_link};
 use crate::actions::grants;
+use crate::actions::grants::{Cursor, GrantQuery};
 use crate::clock::parse_iso_day;
 use crate::domain::GrantStatus;
 use crate::domain::access::{AssetKind, GrantMode};
-use crate::store::grant_book::{Cursor, GrantQuery};
 use crate::web::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

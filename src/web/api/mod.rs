@@ -25,10 +25,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 
+use crate::actions::api_keys::ApiKey;
+use crate::actions::idempotency::{self, Verdict};
 use crate::actions::{Actor, api_keys};
-use crate::domain::token::hash_secret;
-use crate::store::api_keys::ApiKey;
-use crate::store::idempotency::{self, Claim};
 use crate::web::AppState;
 use crate::web::session::client_ip;
 
@@ -136,10 +135,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// Seconds an `Idempotency-Key` is held by a request that has not answered yet: after
-/// that (its process died), a retry runs it.
-const IDEMPOTENCY_LEASE: i64 = 30;
-
 /// Checks the bearer key and the key's rate; every answer carries the rate headers.
 async fn authenticate(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     let presented = req
@@ -219,32 +214,17 @@ async fn idempotent(State(st): State<AppState>, req: Request, next: Next) -> Res
         Ok(b) => b,
         Err(_) => return Problem::from(crate::error::AppError::PayloadTooLarge).into_response(),
     };
-    let fingerprint = hash_secret(&format!(
-        "{} {}\n{}",
-        parts.method,
-        parts.uri.path(),
-        String::from_utf8_lossy(&bytes)
-    ));
-    let now = st.clock.now();
-    let pool = &st.db.pool;
-    match idempotency::claim(
-        pool,
-        caller.key.id,
-        &idem,
-        &fingerprint,
-        now,
-        now + IDEMPOTENCY_LEASE,
-    )
-    .await
-    {
-        Err(e) => Problem::from(crate::error::AppError::from(e)).into_response(),
-        Ok(Claim::Mismatch) => Problem::new(
+    let key_id = caller.key.id;
+    let (method, path) = (parts.method.to_string(), parts.uri.path().to_owned());
+    match idempotency::claim(&st, key_id, &idem, &method, &path, &bytes).await {
+        Err(e) => Problem::from(e).into_response(),
+        Ok(Verdict::Mismatch) => Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency-key-reused",
             "This Idempotency-Key was used for a different request",
         )
         .into_response(),
-        Ok(Claim::Running) => Problem {
+        Ok(Verdict::Running) => Problem {
             retry_after: Some(1),
             ..Problem::new(
                 StatusCode::CONFLICT,
@@ -253,33 +233,26 @@ async fn idempotent(State(st): State<AppState>, req: Request, next: Next) -> Res
             )
         }
         .into_response(),
-        Ok(Claim::Done { status, body }) => {
-            let body = st.secrets.open(&body).unwrap_or_default();
-            replay(status, body)
-        }
-        Ok(Claim::New) => {
+        Ok(Verdict::Replay { status, body }) => replay(status, body),
+        Ok(Verdict::Run) => {
             // The request runs to its end even if the caller goes away mid-way (a dropped
             // connection drops this future, not the task): its answer is kept, and a retry
             // replays it instead of repeating the change or finding the key blocked.
-            let (st, key_id) = (st.clone(), caller.key.id);
+            let st = st.clone();
             let run = tokio::spawn(async move {
                 let resp = next
                     .run(Request::from_parts(parts, Body::from(bytes)))
                     .await;
-                let pool = &st.db.pool;
                 let status = resp.status();
                 if status.is_server_error() {
                     // Nothing was answered: a retry may run it again.
-                    idempotency::release(pool, key_id, &idem).await.ok();
+                    idempotency::release(&st, key_id, &idem).await.ok();
                     return resp;
                 }
                 let (head, body) = resp.into_parts();
                 let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                let sealed = st.secrets.seal(&text);
-                if let Err(e) =
-                    idempotency::finish(pool, key_id, &idem, i64::from(status.as_u16()), &sealed)
-                        .await
+                let text = String::from_utf8_lossy(&bytes);
+                if let Err(e) = idempotency::keep(&st, key_id, &idem, status.as_u16(), &text).await
                 {
                     tracing::error!(error = ?e, "could not keep an idempotent answer");
                 }

@@ -10,10 +10,10 @@ use utoipa::IntoParams;
 use super::clients::limit_of;
 use super::types::{EventOut, GrantOut, Issued, RequestDetail, RequestIn, RequestList, RequestOut};
 use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_number, page_link};
+use crate::actions::requests::RequestQuery;
 use crate::actions::requests::{self, Draft};
 use crate::actions::team;
 use crate::domain::request::RequestStatus;
-use crate::store::requests::RequestQuery;
 use crate::web::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -98,10 +98,7 @@ pub async fn create(
     ApiJson(body): ApiJson<RequestIn>,
 ) -> ApiResult<(StatusCode, Json<Issued>)> {
     let actor = caller.writer()?;
-    let agency = crate::store::agencies::get(&st.db.pool, caller.agency_id())
-        .await
-        .map_err(crate::error::AppError::from)?
-        .ok_or_else(Problem::not_found)?;
+    let agency = crate::actions::settings::agency(&st, caller.agency_id()).await?;
     let show_link = body.delivery == "link";
     // The same draft the web form makes, so the same rules apply.
     let draft = Draft {

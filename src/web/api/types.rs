@@ -3,10 +3,11 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::actions::clients::{Client, MigrationRow};
+use crate::actions::grants::{Grant, GrantEvent};
+use crate::actions::requests::{AccessRequest, TimelineRow as RequestEvent};
+use crate::actions::webhooks::{Delivery, Endpoint};
 use crate::domain::access::Ask;
-use crate::store::clients::{Client, MigrationRow};
-use crate::store::grants::{Grant, GrantEvent};
-use crate::store::requests::{AccessRequest, RequestEvent};
 
 /// Unix seconds as RFC 3339 (UTC).
 pub fn at(ts: i64) -> String {
@@ -418,8 +419,8 @@ pub struct WebhookOut {
     pub created_at: String,
 }
 
-impl From<&crate::store::webhooks::Endpoint> for WebhookOut {
-    fn from(e: &crate::store::webhooks::Endpoint) -> Self {
+impl From<&Endpoint> for WebhookOut {
+    fn from(e: &Endpoint) -> Self {
         Self {
             id: e.id,
             url: e.url.clone(),
@@ -483,8 +484,8 @@ pub struct DeliveryOut {
     pub created_at: String,
 }
 
-impl From<&crate::store::webhooks::Delivery> for DeliveryOut {
-    fn from(d: &crate::store::webhooks::Delivery) -> Self {
+impl From<&Delivery> for DeliveryOut {
+    fn from(d: &Delivery) -> Self {
         Self {
             id: d.id,
             message_id: d.message_id.clone(),

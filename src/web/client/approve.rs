@@ -13,14 +13,13 @@ use super::link::{PublicBrand, gone_page, token_segment};
 use crate::actions::approval::{
     self, Choice, Chose, FLOW_ABSOLUTE, LoginReturn, Problem, ProblemKind, Standing, Stop,
 };
+use crate::actions::approval::{Flow, Offered};
+use crate::actions::settings;
 use crate::domain::GrantStatus;
 use crate::domain::access::{AssetKind, GrantMode};
 use crate::domain::migration::MigrationStatus;
 use crate::error::AppError;
 use crate::i18n::{Prefs, Text, Tr};
-use crate::meta::share::Offered;
-use crate::store::agencies;
-use crate::store::flows::Flow;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::render_status;
@@ -57,13 +56,11 @@ struct ProblemPage {
 }
 
 async fn brand(st: &AppState, agency_id: i64) -> AppResult<PublicBrand> {
-    let agency = agencies::get(&st.db.pool, agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let agency = settings::agency(st, agency_id).await?;
     Ok(PublicBrand {
         agency_id,
         name: agency.public_name().to_owned(),
-        has_logo: agencies::logo(&st.db.pool, agency_id).await?.is_some(),
+        has_logo: settings::has_logo(st, agency_id).await?,
     })
 }
 

@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::link::{PublicBrand, gone_for, public_brand, token_segment};
 use crate::actions::access::{self, Declined, MAX_DECLINE_NOTE, Viewed};
+use crate::actions::requests::LinkView;
 use crate::domain::request::{Closed, DeclineReason};
 use crate::i18n::{Prefs, Tr};
-use crate::store::requests::LinkView;
 use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::render_status;

@@ -7,11 +7,11 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::actions::access::{self, Viewed};
+use crate::actions::requests::LinkView;
+use crate::actions::settings::{self, Agency};
 use crate::domain::access::{self as access_words, Ask, GrantMode};
 use crate::domain::request::Closed;
 use crate::i18n::{Prefs, Text, Tr};
-use crate::store::agencies;
-use crate::store::requests::LinkView;
 use crate::web::error::AppResult;
 use crate::web::layout::render_status;
 use crate::web::session::{ClientIp, Staff};
@@ -65,22 +65,17 @@ pub fn token_segment(uri: &Uri) -> String {
         .to_owned()
 }
 
-async fn brand_of(st: &AppState, agency: &agencies::Agency) -> AppResult<PublicBrand> {
+async fn brand_of(st: &AppState, agency: &Agency) -> AppResult<PublicBrand> {
     Ok(PublicBrand {
         agency_id: agency.id,
         name: agency.public_name().to_owned(),
-        has_logo: agencies::logo(&st.db.pool, agency.id).await?.is_some(),
+        has_logo: settings::has_logo(st, agency.id).await?,
     })
 }
 
 /// The 410 page for a link that no longer takes an answer, from the approval's steps
 /// (which know the agency, not who sent the link).
-pub async fn gone_page(
-    st: &AppState,
-    tr: Tr,
-    agency: &agencies::Agency,
-    why: Closed,
-) -> AppResult<Response> {
+pub async fn gone_page(st: &AppState, tr: Tr, agency: &Agency, why: Closed) -> AppResult<Response> {
     let brand = brand_of(st, agency).await?;
     let sender = brand.name.clone();
     gone_with(tr, brand, &sender, why)
@@ -258,9 +253,7 @@ pub async fn brand_css(
         .strip_suffix(".css")
         .and_then(|s| s.parse().ok())
         .ok_or(AppError::NotFound)?;
-    let agency = agencies::get(&st.db.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let agency = settings::agency(&st, id).await?;
     // The colour was validated as #rrggbb when saved.
     let css = format!(":root {{ --accent: {}; }}\n", agency.accent_color);
     Ok(([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css).into_response())
@@ -268,9 +261,7 @@ pub async fn brand_css(
 
 /// `/brand/<agency id>/logo`: the uploaded logo, served by Latchkey itself.
 pub async fn logo(State(st): State<AppState>, Path(id): Path<i64>) -> AppResult<Response> {
-    let (content_type, bytes) = agencies::logo(&st.db.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (content_type, bytes) = settings::logo(&st, id).await?.ok_or(AppError::NotFound)?;
     let ct = if content_type == "image/png" {
         "image/png"
     } else {
