@@ -7,8 +7,8 @@
 use std::time::Instant;
 
 use latchkey::config::{MailTransportKind, Settings};
-use latchkey::meta::sandbox::Faults;
 use latchkey::{Application, Clock};
+use meta_sandbox::Faults;
 
 const ASSETS: usize = 50;
 const PASSWORD: &str = "violet harbour lamp 42";

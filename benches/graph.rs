@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use latchkey::Clock;
 use latchkey::meta::client::bounded;
-use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, APP_ID, APP_SECRET};
-use latchkey::meta::sandbox::{Faults, Sandbox};
 use latchkey::meta::{AccessToken, GraphClient, GraphConfig};
+use meta_sandbox::world::{AGENCY_PORTFOLIO, APP_ID, APP_SECRET};
+use meta_sandbox::{Faults, Sandbox};
 
 const ASSETS: usize = 50;
 const PARALLEL: usize = 10;

@@ -14,10 +14,10 @@ use crate::config::{MailTransportKind, Settings};
 use crate::crypto::SecretBox;
 use crate::hashing::Hasher;
 use crate::mail::{self, Mailer, Transport};
-use crate::meta::sandbox::Sandbox;
 use crate::meta::{GraphClient, GraphConfig};
 use crate::store::Db;
 use crate::web::{self, AppParts, AppState, WebConfig};
+use meta_sandbox::Sandbox;
 
 /// A built application: bound, migrated, ready to serve.
 pub struct Application {
@@ -242,8 +242,8 @@ pub fn build_meta(
         sb.may_move_clock = true;
         cfg.graph_base = sb.graph_base.clone();
         cfg.dialog_base = sb.dialog_base.clone();
-        cfg.app_id = crate::meta::sandbox::world::APP_ID.to_owned();
-        cfg.app_secret = crate::meta::sandbox::world::APP_SECRET.to_owned();
+        cfg.app_id = meta_sandbox::world::APP_ID.to_owned();
+        cfg.app_secret = meta_sandbox::world::APP_SECRET.to_owned();
         Some(sb)
     } else {
         anyhow::ensure!(
@@ -288,7 +288,7 @@ fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
 }
 
 /// The built-in sandbox reads Latchkey's one clock (tests and the demo move it).
-impl crate::meta::sandbox::TimeSource for Clock {
+impl meta_sandbox::TimeSource for Clock {
     fn now(&self) -> i64 {
         Clock::now(self)
     }

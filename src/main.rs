@@ -48,7 +48,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .base_url
                 .clone()
                 .map(|b| format!("{}/oauth/callback", b.trim_end_matches('/')));
-            let mut sandbox = latchkey::meta::sandbox::Sandbox::new(
+            let mut sandbox = meta_sandbox::Sandbox::new(
                 Clock::system(),
                 &base,
                 None,
@@ -69,8 +69,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             println!(
                 "app id {}  app secret {}",
-                latchkey::meta::sandbox::world::APP_ID,
-                latchkey::meta::sandbox::world::APP_SECRET
+                meta_sandbox::world::APP_ID,
+                meta_sandbox::world::APP_SECRET
             );
             axum::serve(listener, sandbox.router()).await?;
             Ok(())

@@ -42,8 +42,8 @@ use crate::error::AppResult;
 use crate::hashing::Hasher;
 use crate::mail::{Mailer, OutgoingEmail};
 use crate::meta::GraphClient;
-use crate::meta::sandbox::Demo;
 use crate::store::{Db, Tx, audit as audit_store};
+use meta_sandbox::Demo;
 
 /// What every use case can reach. Cheap to clone (one `Arc`).
 #[derive(Clone)]

@@ -1,11 +1,10 @@
-//! Meta: the Graph API client and its error classification, the sharing algorithm as Graph
-//! calls (`share`: inventory, share, read back), and `sandbox/`, an emulator of the Graph API
-//! and the Facebook Login dialog for development, demos and tests.
+//! Meta: the Graph API client and its error classification, and the sharing algorithm as
+//! Graph calls (`share`: inventory, share, read back). The emulator that stands in for Meta
+//! is a crate of its own, `crates/meta-sandbox`.
 
 pub mod client;
 pub mod error;
 pub mod pacing;
-pub mod sandbox;
 pub mod share;
 pub mod signed_request;
 pub mod versions;

@@ -1,7 +1,7 @@
 //! The client's approval end to end, over HTTP, through the embedded sandbox.
 
-use latchkey::meta::sandbox::Faults;
-use latchkey::meta::sandbox::world::AGENCY_PORTFOLIO;
+use meta_sandbox::Faults;
+use meta_sandbox::world::AGENCY_PORTFOLIO;
 
 use crate::helpers::{
     ALL_SCOPES as ALL, PASSWORD, Resp, TestApp, csrf_in, facebook_login, path_of, spawn_app,

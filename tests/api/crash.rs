@@ -7,8 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use latchkey::Clock;
-use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, APP_ID, APP_SECRET};
-use latchkey::meta::sandbox::{Faults, Sandbox};
+use meta_sandbox::world::{AGENCY_PORTFOLIO, APP_ID, APP_SECRET};
+use meta_sandbox::{Faults, Sandbox};
 
 use crate::helpers::{ALL_SCOPES, BROWSER_UA, PASSWORD, csrf_in, test_settings};
 

@@ -50,10 +50,7 @@ async fn setup(app: &TestApp) {
             "/setup",
             &[
                 ("agency_name", "Acme Agency"),
-                (
-                    "portfolio_id",
-                    latchkey::meta::sandbox::world::AGENCY_PORTFOLIO,
-                ),
+                ("portfolio_id", meta_sandbox::world::AGENCY_PORTFOLIO),
                 ("name", "Olivia Owner"),
                 ("email", "owner@acme.test"),
                 ("password", PASSWORD),
@@ -564,7 +561,7 @@ async fn upload(app: &TestApp, client: i64, csv: &str) -> (u16, String) {
 
 #[tokio::test]
 async fn hand_records_never_overwrite_an_approved_grant_or_another_clients() {
-    use latchkey::meta::sandbox::world::AGENCY_PORTFOLIO;
+    use meta_sandbox::world::AGENCY_PORTFOLIO;
     let app = spawn_app().await;
     let r = app
         .post(

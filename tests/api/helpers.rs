@@ -24,7 +24,7 @@ pub struct TestApp {
     pub public: String,
     pub state: AppState,
     /// The built-in Meta sandbox, when no Meta app is configured.
-    pub sandbox: Option<latchkey::meta::sandbox::Sandbox>,
+    pub sandbox: Option<meta_sandbox::Sandbox>,
     pub clock: Clock,
     http: reqwest::Client,
     jar: Mutex<HashMap<String, String>>,
@@ -319,10 +319,7 @@ impl TestApp {
                 "/setup",
                 &[
                     ("agency_name", "Demo Agency"),
-                    (
-                        "portfolio_id",
-                        latchkey::meta::sandbox::world::AGENCY_PORTFOLIO,
-                    ),
+                    ("portfolio_id", meta_sandbox::world::AGENCY_PORTFOLIO),
                     ("name", "Ava Agency"),
                     ("email", "ava@agency.example"),
                     ("password", PASSWORD),

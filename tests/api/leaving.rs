@@ -250,7 +250,7 @@ async fn a_key_whose_maker_left_or_that_expired_is_refused_with_the_reason() {
 
 #[tokio::test]
 async fn leaving_removes_their_assignments_at_meta_and_reads_each_back() {
-    use latchkey::meta::sandbox::world::AGENCY_PORTFOLIO;
+    use meta_sandbox::world::AGENCY_PORTFOLIO;
     let app = crate::helpers::spawn_app().await;
     // The owner is Olivia; Ava (a person in the agency's Meta portfolio) works there.
     let r = app
@@ -283,7 +283,7 @@ async fn leaving_removes_their_assignments_at_meta_and_reads_each_back() {
         .unwrap()
         .bsuid
         .clone();
-    let assigned = |w: &latchkey::meta::sandbox::world::World| {
+    let assigned = |w: &meta_sandbox::world::World| {
         w.assignments
             .iter()
             .filter(|a| a.bsuid == ava_bsuid && shared.contains(&a.asset_id.as_str()))
@@ -459,7 +459,7 @@ async fn a_key_s_maker_is_told_a_week_before_it_expires_once() {
 
 #[tokio::test]
 async fn the_access_review_lists_who_holds_what_and_records_each_review() {
-    use latchkey::meta::sandbox::world::AGENCY_PORTFOLIO;
+    use meta_sandbox::world::AGENCY_PORTFOLIO;
     let app = crate::helpers::spawn_app().await;
     let r = app
         .post(

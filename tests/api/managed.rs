@@ -2,7 +2,7 @@
 //! flags nobody but staff clears, `replaced` only on confirmed partner access, and signals
 //! read from Meta that staff accept with one click. Time moves on the app's clock.
 
-use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, MESSY};
+use meta_sandbox::world::{AGENCY_PORTFOLIO, MESSY};
 
 use crate::helpers::{PASSWORD, TestApp, approve_as, path_of, spawn_app};
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use latchkey::meta::sandbox::world::AGENCY_PORTFOLIO;
+use meta_sandbox::world::AGENCY_PORTFOLIO;
 
 use crate::helpers::{
     PASSWORD, TestApp, csrf_in, link_in, link_request, path_of, spawn_app, spawn_client_of,
@@ -295,8 +295,8 @@ async fn every_route_is_classified_and_answers_each_visitor_as_it_should() {
     let known = classification();
     let mut paths = latchkey::web::route_paths(app.sandbox.is_some());
     // The hosted sandbox's own routes are mounted beside Latchkey's.
-    paths.extend(latchkey::meta::sandbox::Sandbox::meta_paths());
-    paths.extend(latchkey::meta::sandbox::Sandbox::admin_paths());
+    paths.extend(meta_sandbox::Sandbox::meta_paths());
+    paths.extend(meta_sandbox::Sandbox::admin_paths());
     for p in &paths {
         assert!(
             known.contains_key(p),

@@ -6,11 +6,11 @@ use std::time::Duration;
 use latchkey::Clock;
 use latchkey::domain::access::AssetKind;
 use latchkey::meta::client::{Edge, bounded};
-use latchkey::meta::sandbox::world::{
+use latchkey::meta::{AccessToken, GraphClient, GraphConfig, GraphError};
+use meta_sandbox::world::{
     AGENCY_PORTFOLIO, APP_ID, APP_SECRET, BLOOM, MESSY, NORTHWIND, SYSTEM_USER,
 };
-use latchkey::meta::sandbox::{Faults, Sandbox};
-use latchkey::meta::{AccessToken, GraphClient, GraphConfig, GraphError};
+use meta_sandbox::{Faults, Sandbox};
 use serde_json::Value;
 
 const CASEY: &str = "9100000000000001";

@@ -2,8 +2,8 @@
 //! migration switch), and deadline reminders.
 
 use latchkey::domain::access::AssetKind;
-use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, MESSY};
 use latchkey::meta::{AccessToken, client::Edge};
+use meta_sandbox::world::{AGENCY_PORTFOLIO, MESSY};
 
 use crate::helpers::{PASSWORD, TestApp, approve_as, link_in, path_of, spawn_app, spawn_client_of};
 

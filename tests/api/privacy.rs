@@ -1,8 +1,8 @@
 //! What Meta asks of an app: Facebook Login for Business, the deauthorize and data-deletion
 //! callbacks (authenticated by its signed_request), and the privacy page they point to.
 
-use latchkey::meta::sandbox::world::APP_SECRET;
 use latchkey::meta::signed_request::sign;
+use meta_sandbox::world::APP_SECRET;
 use serde_json::Value;
 
 use crate::helpers::{TestApp, approve_as, link_request, spawn_app, spawn_client_of};

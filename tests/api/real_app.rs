@@ -2,7 +2,7 @@
 //! configured with an app id and secret, talking to a standalone sandbox over HTTP, with
 //! the agency connected by a system user's token pasted into Settings.
 
-use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, SYSTEM_USER};
+use meta_sandbox::world::{AGENCY_PORTFOLIO, SYSTEM_USER};
 
 use crate::crash::{Browser, agency_with_link, facebook_login, meta, serve, wait_for};
 use crate::helpers::{csrf_in, test_settings};

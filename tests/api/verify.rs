@@ -2,7 +2,7 @@
 
 use latchkey::actions::verify::{VerifyError, verify_agency};
 use latchkey::meta::AccessToken;
-use latchkey::meta::sandbox::world::{AGENCY_PORTFOLIO, MESSY, SYSTEM_USER};
+use meta_sandbox::world::{AGENCY_PORTFOLIO, MESSY, SYSTEM_USER};
 
 use crate::helpers::{PASSWORD, TestApp, approve_as, path_of, spawn_app, spawn_client_of};
 
@@ -444,7 +444,7 @@ async fn what_offboarding_cannot_remove_comes_with_the_steps_to_do_it_by_hand() 
     app.sandbox
         .as_ref()
         .unwrap()
-        .set_faults(latchkey::meta::sandbox::Faults {
+        .set_faults(meta_sandbox::Faults {
             transient_percent: 100,
             ..Default::default()
         });
@@ -674,7 +674,7 @@ async fn offboarding_ends_the_client_relationship_which_takes_what_no_edge_could
     // Meta refuses every `/{asset}/agencies` call for this app, and a pixel and a catalog
     // have no agency-side edge: only ending the relationship can remove them, and the
     // read-back must confirm it.
-    sandbox.set_faults(latchkey::meta::sandbox::Faults {
+    sandbox.set_faults(meta_sandbox::Faults {
         refuse_edge: Some("agencies".into()),
         ..Default::default()
     });

@@ -325,7 +325,7 @@ async fn spawn_at_localhost() -> Spawned {
 type Spawned = (
     String,
     latchkey::web::AppState,
-    Option<latchkey::meta::sandbox::Sandbox>,
+    Option<meta_sandbox::Sandbox>,
 );
 
 async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Spawned {
@@ -490,7 +490,7 @@ async fn the_whole_agency_and_client_journey() {
     c.expect_text("picker", "3 assets selected").await;
     // Meta fails the first try: nothing is shared, and the retry form finishes it.
     let sandbox = sandbox.as_ref().unwrap();
-    sandbox.set_faults(latchkey::meta::sandbox::Faults {
+    sandbox.set_faults(meta_sandbox::Faults {
         transient_percent: 100,
         ..Default::default()
     });
@@ -894,7 +894,7 @@ async fn a_spanish_client_with_a_large_portfolio_on_a_phone() {
 
     // Meta is down: nothing is shared, and the page says so (in Spanish).
     let sandbox = sandbox.as_ref().unwrap();
-    sandbox.set_faults(latchkey::meta::sandbox::Faults {
+    sandbox.set_faults(meta_sandbox::Faults {
         transient_percent: 100,
         ..Default::default()
     });
@@ -1553,7 +1553,7 @@ async fn a_person_leaves_and_nothing_of_theirs_stays_behind() {
         .iter()
         .find(|m| {
             m.person_id == "9100000000000003"
-                && m.business_id == latchkey::meta::sandbox::world::AGENCY_PORTFOLIO
+                && m.business_id == meta_sandbox::world::AGENCY_PORTFOLIO
         })
         .map(|m| m.bsuid.clone());
     assert!(

@@ -2,7 +2,10 @@
 //! Latchkey (or any Graph client) can run without Meta during development, demos and tests.
 //!
 //! Mounted at `/sandbox/graph` (Graph), `/sandbox/www` (login dialog) and `/sandbox`
-//! (admin page) on the embedded defaults, or alone with `latchkey sandbox --port N`.
+//! (admin page) on Latchkey's embedded defaults, or alone with `latchkey sandbox --port N`.
+//! It depends on nothing of Latchkey's: its schema is its own data (`schema.rs`, `nodes.rs`,
+//! generated from Meta's official SDK by `scripts/sandbox-schema` and `scripts/sandbox-fields`),
+//! and its host supplies the clock ([`TimeSource`]).
 
 mod admin;
 mod dialog;
