@@ -121,8 +121,27 @@ async fn context(st: &Ctx, flow_id: i64) -> Result<Context, AppError> {
     })
 }
 
-fn parse_asset(item: &Item) -> Option<Offered> {
-    serde_json::from_str(&item.asset).ok()
+/// The asset an intent names. A row that cannot be read is an error, logged with where it
+/// is, never skipped: skipping would leave its asset neither shared nor answered.
+fn parse_asset(item: &Item) -> Result<Offered, AppError> {
+    serde_json::from_str(&item.asset).map_err(|e| unreadable(item, "asset", &e))
+}
+
+/// The outcomes recorded for an item (none while only intended).
+fn parse_outcomes(item: &Item) -> Result<Vec<Outcome>, AppError> {
+    match item.outcomes.as_deref() {
+        None => Ok(Vec::new()),
+        Some(o) => serde_json::from_str(o).map_err(|e| unreadable(item, "outcomes", &e)),
+    }
+}
+
+fn unreadable(item: &Item, what: &str, e: &serde_json::Error) -> AppError {
+    tracing::error!(item = item.id, asset = %item.asset_id, error = %e, "a stored approval {what} cannot be read");
+    AppError::Unexpected(anyhow::anyhow!(
+        "the stored {what} of approval item {} (asset {}) cannot be read: {e}",
+        item.id,
+        item.asset_id
+    ))
 }
 
 fn failed_outcomes(
@@ -162,8 +181,8 @@ async fn answer_items(
         .await?
         .into_iter()
         .filter(|i| i.attempt == attempt && i.outcomes.is_none())
-        .filter_map(|i| parse_asset(&i).map(|a| (i, a)))
-        .collect();
+        .map(|i| parse_asset(&i).map(|a| (i, a)))
+        .collect::<Result<_, _>>()?;
     if pending.is_empty() {
         return Ok(true);
     }
@@ -315,13 +334,13 @@ pub async fn recover(st: &Ctx) -> Result<usize, AppError> {
 }
 
 /// The flow's results: for each asset, the outcomes of its latest answered attempt.
-fn merged(items: &[Item]) -> Vec<Outcome> {
+fn merged(items: &[Item]) -> Result<Vec<Outcome>, AppError> {
     let mut latest: BTreeMap<&str, (i64, Vec<Outcome>)> = BTreeMap::new();
     for i in items {
-        let Some(o) = i.outcomes.as_deref() else {
+        if i.outcomes.is_none() {
             continue;
-        };
-        let outcomes: Vec<Outcome> = serde_json::from_str(o).unwrap_or_default();
+        }
+        let outcomes = parse_outcomes(i)?;
         match latest.get(i.asset_id.as_str()) {
             Some((a, _)) if *a > i.attempt => {}
             _ => {
@@ -336,11 +355,11 @@ fn merged(items: &[Item]) -> Vec<Outcome> {
             order.push(&i.asset_id);
         }
     }
-    order
+    Ok(order
         .into_iter()
         .filter_map(|id| latest.remove(id))
         .flat_map(|(_, o)| o)
-        .collect()
+        .collect())
 }
 
 /// ". Not shared — <reason>: A (Page), B (Ad account)" for the request's timeline, in the
@@ -370,13 +389,11 @@ async fn finish(
 ) -> Result<(), AppError> {
     let now = st.clock.now();
     let items = flows::items(&st.db.pool, ctx.flow.id).await?;
-    let this: Vec<Outcome> = items
-        .iter()
-        .filter(|i| i.attempt == attempt)
-        .filter_map(|i| i.outcomes.as_deref())
-        .flat_map(|o| serde_json::from_str::<Vec<Outcome>>(o).unwrap_or_default())
-        .collect();
-    let results = merged(&items);
+    let mut this: Vec<Outcome> = Vec::new();
+    for i in items.iter().filter(|i| i.attempt == attempt) {
+        this.extend(parse_outcomes(i)?);
+    }
+    let results = merged(&items)?;
     let (r, agency) = (&ctx.request, &ctx.agency);
     let approver = ctx.flow.person_name.clone().unwrap_or_default();
     let approver_id = ctx.flow.person_id.clone().unwrap_or_default();
@@ -561,4 +578,27 @@ async fn finish(
     st.mailer.wake();
     st.webhook_bell.notify_one();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: i64, attempt: i64, outcomes: Option<&str>) -> Item {
+        Item {
+            id,
+            attempt,
+            asset_id: format!("a{id}"),
+            asset: "{}".into(),
+            outcomes: outcomes.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn an_unreadable_stored_result_is_an_error_not_a_missing_asset() {
+        assert!(merged(&[item(1, 1, None), item(2, 1, Some("[]"))]).unwrap().is_empty());
+        let err = merged(&[item(1, 1, Some("[]")), item(2, 1, Some("{not json"))]).unwrap_err();
+        assert!(err.to_string().contains("approval item 2"), "{err}");
+        assert!(parse_asset(&item(3, 1, None)).is_err(), "an empty object is no asset");
+    }
 }
