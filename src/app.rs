@@ -13,7 +13,7 @@ use crate::clock::Clock;
 use crate::config::{MailTransportKind, Settings};
 use crate::crypto::SecretBox;
 use crate::hashing::Hasher;
-use crate::mail::{self, Mailer, Transport};
+use crate::mail::{Mailer, Transport};
 use crate::meta::{GraphClient, GraphConfig};
 use crate::store::Db;
 use crate::web::{self, AppParts, AppState, WebConfig};
@@ -173,27 +173,25 @@ fn spawn_workers(
     shutdown: watch::Receiver<bool>,
 ) -> Vec<JoinHandle<()>> {
     let mut jobs = Vec::new();
+    let ctx = &state.ctx;
     if senders > 0 {
-        jobs.push(tokio::spawn(crate::jobs::run_reminders(
-            state.ctx.clone(),
+        jobs.push(tokio::spawn(crate::jobs::reminders(
+            ctx.clone(),
             verify_interval,
             shutdown.clone(),
         )));
-        jobs.push(tokio::spawn(crate::jobs::run_recovery(
-            state.ctx.clone(),
+        jobs.push(tokio::spawn(crate::jobs::recovery(
+            ctx.clone(),
             shutdown.clone(),
         )));
-        jobs.push(tokio::spawn(crate::actions::webhooks::run(
-            state.ctx.clone(),
+        jobs.push(tokio::spawn(crate::jobs::webhooks(
+            ctx.clone(),
             shutdown.clone(),
         )));
     }
     for _ in 0..senders {
-        jobs.push(tokio::spawn(mail::worker::run(
-            state.db.clone(),
-            state.mailer.clone(),
-            state.secrets.clone(),
-            state.clock.clone(),
+        jobs.push(tokio::spawn(crate::jobs::outbox(
+            ctx.clone(),
             shutdown.clone(),
         )));
     }

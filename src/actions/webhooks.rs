@@ -239,7 +239,7 @@ pub async fn emit(
 }
 
 /// Delivers everything that can be claimed now, with every sender, and returns how many
-/// were attempted (the tests' and `latchkey`'s drain; the worker runs [`slot`]s instead).
+/// were attempted (the tests' and `latchkey`'s drain; `jobs::webhooks` runs senders instead).
 pub async fn deliver_due(ctx: &Ctx) -> AppResult<usize> {
     let senders = (0..CONCURRENCY).map(|_| async {
         let mut n = 0;
@@ -257,7 +257,7 @@ pub async fn deliver_due(ctx: &Ctx) -> AppResult<usize> {
 
 /// Claims one due delivery (fairly between agencies) and attempts it. Whether one was
 /// claimed.
-async fn deliver_next(ctx: &Ctx) -> AppResult<bool> {
+pub async fn deliver_next(ctx: &Ctx) -> AppResult<bool> {
     let now = ctx.clock.now();
     let Some(d) = store::claim_next(&ctx.db.pool, now, LEASE, PER_AGENCY_IN_FLIGHT).await? else {
         return Ok(false);
@@ -382,34 +382,15 @@ async fn give_up(
     Ok(())
 }
 
-/// The worker: [`CONCURRENCY`] senders, each claiming and sending one delivery at a time
-/// until `shutdown`, so a slow receiver holds only its own sender (and an agency at most
+/// How many deliveries are sent at once in a process: each sender claims and sends one at
+/// a time, so a slow receiver holds only its own sender (and an agency at most
 /// [`PER_AGENCY_IN_FLIGHT`] of them), never a batch.
-pub async fn run(ctx: Ctx, shutdown: tokio::sync::watch::Receiver<bool>) {
-    let senders = (0..CONCURRENCY).map(|_| slot(ctx.clone(), shutdown.clone()));
-    futures_util::future::join_all(senders).await;
-}
+pub const SENDERS: usize = CONCURRENCY;
 
-async fn slot(ctx: Ctx, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        if *shutdown.borrow() {
-            break;
-        }
-        match deliver_next(&ctx).await {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(e) => tracing::error!(error = ?e, "webhook worker could not reach the database"),
-        }
-        let sleep = match store::next_due(&ctx.db.pool).await {
-            Ok(Some(due)) => (due - ctx.clock.now()).clamp(0, 30),
-            _ => 30,
-        };
-        let sleep = std::time::Duration::from_secs(u64::try_from(sleep).unwrap_or(30))
-            .max(std::time::Duration::from_millis(200));
-        tokio::select! {
-            _ = ctx.webhook_bell.notified() => {}
-            _ = tokio::time::sleep(sleep) => {}
-            _ = shutdown.changed() => {}
-        }
+/// Seconds until the next delivery is due (at most 30), for an idle sender's wait.
+pub async fn next_due_in(ctx: &Ctx) -> i64 {
+    match store::next_due(&ctx.db.pool).await {
+        Ok(Some(due)) => (due - ctx.clock.now()).clamp(0, 30),
+        _ => 30,
     }
 }

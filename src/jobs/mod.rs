@@ -1,91 +1,111 @@
-//! Background jobs that run on a schedule in every process. Each is safe to run in several
-//! processes at once: the work items are claimed atomically in the database.
+//! Every background worker, on one scheduling helper ([`every`]). Each is safe to run in
+//! several processes at once: the work items are claimed atomically in the database.
+//!
+//! - `reminders`: once a minute, the timed use cases (reminders, expiry, lapses,
+//!   verification, warnings, tidying);
+//! - `recovery`: approvals whose process died, every half lease;
+//! - `outbox`: e-mail, one message at a time per worker, woken by the mailer's bell;
+//! - `webhooks`: deliveries, [`crate::actions::webhooks::SENDERS`] senders, woken by their
+//!   bell.
 
+mod outbox;
+mod recovery;
+mod reminders;
+mod webhooks;
+
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 
-use crate::actions::Ctx;
+pub use outbox::run as outbox;
+pub use recovery::run as recovery;
+pub use reminders::run as reminders;
+pub use webhooks::run as webhooks;
 
-/// How often the reminder job looks for requests to remind.
-const REMINDER_EVERY: Duration = Duration::from_secs(60);
+/// What one turn of a worker found.
+pub enum Turn {
+    /// It did something: there may be more, so go again at once.
+    Worked,
+    /// Nothing to do: wait this long (or for the bell, or shutdown).
+    Idle(Duration),
+}
 
-/// Once a minute until shutdown: automatic request reminders, deadline reminders,
-/// verification of agencies that are due, and forgetting expired approval tokens.
-#[tracing::instrument(skip_all, name = "job.reminders")]
-pub async fn run_reminders(state: Ctx, verify_interval: i64, mut shutdown: watch::Receiver<bool>) {
+/// The shortest wait after an idle turn: a due item another worker claimed first is not a
+/// reason to spin.
+const MIN_IDLE: Duration = Duration::from_millis(200);
+
+/// Runs `turn` until `shutdown` turns true: again at once after a turn that worked, else
+/// after its wait, the `bell` or shutdown, whichever comes first. A turn in progress is
+/// finished before stopping.
+pub async fn every<F, Fut>(
+    bell: Option<Arc<Notify>>,
+    mut shutdown: watch::Receiver<bool>,
+    mut turn: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Turn>,
+{
     loop {
         if *shutdown.borrow() {
             break;
         }
-        match crate::actions::requests::send_auto_reminders(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "automatic reminders queued"),
-            Err(e) => tracing::error!(error = ?e, "reminder job failed"),
-        }
-        match crate::actions::requests::note_expired(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "expired links told to webhooks"),
-            Err(e) => tracing::error!(error = ?e, "expiry job failed"),
-        }
-        // Lapse first: a grant past its deadline gets the "presumed lost" e-mail, not an
-        // "overdue" reminder as well.
-        match crate::actions::migration::lapse_overdue(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "flagged grants lapsed at their deadline"),
-            Err(e) => tracing::error!(error = ?e, "lapse job failed"),
-        }
-        match crate::actions::migration::send_deadline_reminders(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "re-authorisation deadline reminders queued"),
-            Err(e) => tracing::error!(error = ?e, "deadline reminder job failed"),
-        }
-        crate::actions::verify::verify_due(&state, verify_interval).await;
-        match crate::actions::verify::warn_expiring_connections(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "Meta connection warnings queued"),
-            Err(e) => tracing::error!(error = ?e, "connection warning job failed"),
-        }
-        match crate::actions::api_keys::warn_expiring(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "API key expiry warnings queued"),
-            Err(e) => tracing::error!(error = ?e, "API key expiry job failed"),
-        }
-        match crate::actions::access_review::remind_due(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "access review reminders queued"),
-            Err(e) => tracing::error!(error = ?e, "access review reminder job failed"),
-        }
-        match crate::actions::housekeeping::tidy(&state).await {
-            Ok(t) if t.tokens > 0 => {
-                tracing::info!(count = t.tokens, "expired approval tokens forgotten")
+        let wait = match turn().await {
+            Turn::Worked => continue,
+            Turn::Idle(wait) => wait.max(MIN_IDLE),
+        };
+        let rung = async {
+            match &bell {
+                Some(b) => b.notified().await,
+                None => std::future::pending().await,
             }
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = ?e, "housekeeping failed"),
-        }
+        };
         tokio::select! {
-            _ = tokio::time::sleep(REMINDER_EVERY) => {}
+            _ = rung => {}
+            _ = tokio::time::sleep(wait) => {}
             _ = shutdown.changed() => {}
         }
     }
 }
 
-/// Finishes approvals whose process died mid-way: at start-up, then every half lease.
-#[tracing::instrument(skip_all, name = "job.recovery")]
-pub async fn run_recovery(state: Ctx, mut shutdown: watch::Receiver<bool>) {
-    let every = Duration::from_secs((state.approval_lease / 2).max(1) as u64);
-    loop {
-        if *shutdown.borrow() {
-            break;
+/// Seconds (clamped to `0..`) as a wait.
+fn secs(n: i64) -> Duration {
+    Duration::from_secs(u64::try_from(n).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn a_worker_goes_again_while_it_works_waits_when_idle_and_stops_on_shutdown() {
+        let (stop, shutdown) = watch::channel(false);
+        let bell = Arc::new(Notify::new());
+        let turns = Arc::new(AtomicUsize::new(0));
+        let counted = turns.clone();
+        let worker = tokio::spawn(every(Some(bell.clone()), shutdown, move || {
+            let n = counted.fetch_add(1, Ordering::SeqCst);
+            // Three turns find work, then it is idle for an hour.
+            async move {
+                if n < 3 {
+                    Turn::Worked
+                } else {
+                    Turn::Idle(Duration::from_secs(3600))
+                }
+            }
+        }));
+        while turns.load(Ordering::SeqCst) < 4 {
+            tokio::task::yield_now().await;
         }
-        match crate::actions::approval::recover(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(count = n, "unfinished approvals recovered"),
-            Err(e) => tracing::error!(error = ?e, "approval recovery failed"),
+        // Idle for an hour: only the bell brings the next turn.
+        bell.notify_one();
+        while turns.load(Ordering::SeqCst) < 5 {
+            tokio::task::yield_now().await;
         }
-        tokio::select! {
-            _ = tokio::time::sleep(every) => {}
-            _ = shutdown.changed() => {}
-        }
+        stop.send(true).unwrap();
+        worker.await.unwrap();
+        assert_eq!(turns.load(Ordering::SeqCst), 5);
     }
 }

@@ -1,8 +1,5 @@
-//! The outbox worker: claims due rows with a lease, delivers, records the outcome.
-
-use std::time::Duration;
-
-use tokio::sync::watch;
+//! Delivering the outbox: claims a due row with a lease, delivers, records the outcome
+//! (`jobs::outbox` runs it).
 
 use super::Mailer;
 use crate::clock::Clock;
@@ -16,8 +13,6 @@ pub const LEASE_SECS: i64 = 120;
 pub const MAX_ATTEMPTS: i64 = 8;
 /// Longest wait between attempts.
 const MAX_BACKOFF_SECS: i64 = 6 * 60 * 60;
-/// Longest idle sleep; a wake-up normally comes much sooner.
-const IDLE_SLEEP: Duration = Duration::from_secs(30);
 
 /// Seconds to wait after the `attempts`-th failed attempt: 1 min, doubling, capped.
 pub fn backoff_secs(attempts: i64) -> i64 {
@@ -71,37 +66,12 @@ pub async fn deliver_one(
     Ok(true)
 }
 
-/// Runs until `shutdown` turns true, finishing the message in hand first.
-pub async fn run(
-    db: Db,
-    mailer: Mailer,
-    secrets: SecretBox,
-    clock: Clock,
-    mut shutdown: watch::Receiver<bool>,
-) {
-    let bell = mailer.bell();
-    loop {
-        if *shutdown.borrow() {
-            break;
-        }
-        match deliver_one(&db, &mailer, &secrets, &clock).await {
-            Ok(true) => continue,
-            Ok(false) => {}
-            Err(e) => tracing::error!(error = %e, "outbox worker could not reach the database"),
-        }
-        let sleep = match outbox::next_due(&db.pool).await {
-            Ok(Some(due)) => Duration::from_secs((due - clock.now()).clamp(0, 30) as u64),
-            _ => IDLE_SLEEP,
-        };
-        // A due row we could not claim was taken by another worker: wait a moment, not spin.
-        let sleep = sleep.max(Duration::from_millis(200));
-        tokio::select! {
-            _ = bell.notified() => {}
-            _ = tokio::time::sleep(sleep) => {}
-            _ = shutdown.changed() => {}
-        }
+/// Seconds until the next message is due (at most 30), for an idle worker's wait.
+pub async fn next_due_in(db: &Db, clock: &Clock) -> i64 {
+    match outbox::next_due(&db.pool).await {
+        Ok(Some(due)) => (due - clock.now()).clamp(0, 30),
+        _ => 30,
     }
-    tracing::info!("outbox worker stopped");
 }
 
 #[cfg(test)]

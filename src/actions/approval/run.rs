@@ -596,9 +596,16 @@ mod tests {
 
     #[test]
     fn an_unreadable_stored_result_is_an_error_not_a_missing_asset() {
-        assert!(merged(&[item(1, 1, None), item(2, 1, Some("[]"))]).unwrap().is_empty());
+        assert!(
+            merged(&[item(1, 1, None), item(2, 1, Some("[]"))])
+                .unwrap()
+                .is_empty()
+        );
         let err = merged(&[item(1, 1, Some("[]")), item(2, 1, Some("{not json"))]).unwrap_err();
         assert!(err.to_string().contains("approval item 2"), "{err}");
-        assert!(parse_asset(&item(3, 1, None)).is_err(), "an empty object is no asset");
+        assert!(
+            parse_asset(&item(3, 1, None)).is_err(),
+            "an empty object is no asset"
+        );
     }
 }
