@@ -29,8 +29,11 @@ async fn main() -> anyhow::Result<()> {
         redirect_uri: format!("{base}/oauth/callback"),
         config_id: None,
         timeout: Duration::from_secs(10),
-        max_retries: 3,
-        retry_base: Duration::from_millis(100),
+        retry: latchkey::domain::retry::Retry::Doubling {
+            first: Duration::from_millis(100),
+            longest: std::time::Duration::from_secs(30),
+            attempts: 4,
+        },
         max_throttle_wait: Duration::from_secs(60),
     })?;
     let user = AccessToken(sandbox.issue_token(

@@ -226,8 +226,11 @@ pub fn build_meta(
         redirect_uri: redirect_uri.clone(),
         config_id: settings.meta_config_id.clone(),
         timeout: std::time::Duration::from_secs(20),
-        max_retries: 3,
-        retry_base: std::time::Duration::from_millis(250),
+        retry: crate::domain::retry::Retry::Doubling {
+            first: std::time::Duration::from_millis(250),
+            longest: std::time::Duration::from_secs(30),
+            attempts: 4,
+        },
         max_throttle_wait: std::time::Duration::from_secs(60),
     };
     let sandbox = if settings.uses_sandbox() {

@@ -330,7 +330,7 @@ async fn attempt(ctx: &Ctx, e: &Endpoint, secrets: &[String], d: &Delivery) -> A
         return Ok(());
     }
     let attempts = d.attempts + 1;
-    match webhook::retry_in(attempts) {
+    match webhook::RETRY.after_secs(attempts) {
         Some(wait) => {
             store::record_attempt(
                 &ctx.db.pool,

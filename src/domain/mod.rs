@@ -10,6 +10,7 @@ pub mod password;
 pub mod portfolio;
 pub mod reminder;
 pub mod request;
+pub mod retry;
 pub mod role;
 pub mod text;
 pub mod token;

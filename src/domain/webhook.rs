@@ -1,6 +1,9 @@
 //! Webhooks as the Standard Webhooks spec has them: event types, the retry schedule, the
 //! `whsec_` secret, and the signature (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`).
 
+use std::time::Duration;
+
+use super::retry::Retry;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
@@ -95,26 +98,22 @@ impl TryFrom<String> for EventType {
     }
 }
 
-/// Seconds to wait after each failed attempt: the Standard Webhooks schedule stretched to
-/// about three days (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h).
-pub const RETRY_AFTER: [i64; 9] = [
-    5,
-    5 * 60,
-    30 * 60,
-    2 * 3600,
-    5 * 3600,
-    10 * 3600,
-    14 * 3600,
-    20 * 3600,
-    24 * 3600,
+/// The wait after each failed attempt: the Standard Webhooks schedule stretched to about
+/// three days (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h).
+pub const RETRY_AFTER: [Duration; 9] = [
+    Duration::from_secs(5),
+    Duration::from_secs(5 * 60),
+    Duration::from_secs(30 * 60),
+    Duration::from_secs(2 * 3600),
+    Duration::from_secs(5 * 3600),
+    Duration::from_secs(10 * 3600),
+    Duration::from_secs(14 * 3600),
+    Duration::from_secs(20 * 3600),
+    Duration::from_secs(24 * 3600),
 ];
 
-/// When to try again after `attempts` failed attempts; None once the schedule is spent.
-pub fn retry_in(attempts: i64) -> Option<i64> {
-    usize::try_from(attempts - 1)
-        .ok()
-        .and_then(|i| RETRY_AFTER.get(i).copied())
-}
+/// How deliveries are retried: [`RETRY_AFTER`], then given up.
+pub const RETRY: Retry = Retry::Schedule(&RETRY_AFTER);
 
 /// A fresh endpoint secret: `whsec_` and 24 random bytes in base64.
 pub fn new_secret() -> String {
@@ -163,11 +162,11 @@ mod tests {
 
     #[test]
     fn retries_span_about_three_days_then_stop() {
-        let total: i64 = RETRY_AFTER.iter().sum();
+        let total: u64 = RETRY_AFTER.iter().map(Duration::as_secs).sum();
         assert!((3 * 86_400..4 * 86_400).contains(&total), "{total}");
-        assert_eq!(retry_in(1), Some(5));
-        assert_eq!(retry_in(9), Some(24 * 3600));
-        assert_eq!(retry_in(10), None);
+        assert_eq!(RETRY.after_secs(1), Some(5));
+        assert_eq!(RETRY.after_secs(9), Some(24 * 3600));
+        assert_eq!(RETRY.after_secs(10), None);
         assert!(new_secret().starts_with("whsec_"));
         for e in EventType::ALL {
             assert_eq!(EventType::parse(e.as_str()), Some(e));

@@ -1,9 +1,12 @@
 //! Delivering the outbox: claims a due row with a lease, delivers, records the outcome
 //! (`jobs::outbox` runs it).
 
+use std::time::Duration;
+
 use super::Mailer;
 use crate::clock::Clock;
 use crate::crypto::SecretBox;
+use crate::domain::retry::Retry;
 use crate::store::Db;
 use crate::store::outbox::{self, DEAD, QUEUED};
 
@@ -11,14 +14,13 @@ use crate::store::outbox::{self, DEAD, QUEUED};
 pub const LEASE_SECS: i64 = 120;
 /// Attempts before a message is declared dead.
 pub const MAX_ATTEMPTS: i64 = 8;
-/// Longest wait between attempts.
-const MAX_BACKOFF_SECS: i64 = 6 * 60 * 60;
 
-/// Seconds to wait after the `attempts`-th failed attempt: 1 min, doubling, capped.
-pub fn backoff_secs(attempts: i64) -> i64 {
-    let exp = (attempts - 1).clamp(0, 20) as u32;
-    (60i64 << exp).min(MAX_BACKOFF_SECS)
-}
+/// How a message is retried: a minute, doubling, at most six hours apart, then dead.
+pub const RETRY: Retry = Retry::Doubling {
+    first: Duration::from_secs(60),
+    longest: Duration::from_secs(6 * 60 * 60),
+    attempts: MAX_ATTEMPTS as u32,
+};
 
 /// Delivers one due message if there is one. Returns whether it claimed one.
 pub async fn deliver_one(
@@ -56,9 +58,10 @@ pub async fn deliver_one(
         }
         Err(e) => {
             let attempts = row.attempts + 1;
-            let dead = e.permanent || attempts >= MAX_ATTEMPTS;
+            let wait = RETRY.after_secs(attempts);
+            let dead = e.permanent || wait.is_none();
             let status = if dead { DEAD } else { QUEUED };
-            let next = now + backoff_secs(attempts);
+            let next = now + wait.unwrap_or(0);
             tracing::warn!(outbox_id = row.id, attempts, dead, error = %e.message, "email delivery failed");
             outbox::mark_failed(&db.pool, row.id, status, next, &e.message).await?;
         }
@@ -71,18 +74,5 @@ pub async fn next_due_in(db: &Db, clock: &Clock) -> i64 {
     match outbox::next_due(&db.pool).await {
         Ok(Some(due)) => (due - clock.now()).clamp(0, 30),
         _ => 30,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_and_caps() {
-        assert_eq!(backoff_secs(1), 60);
-        assert_eq!(backoff_secs(2), 120);
-        assert_eq!(backoff_secs(3), 240);
-        assert_eq!(backoff_secs(50), MAX_BACKOFF_SECS);
     }
 }

@@ -51,10 +51,8 @@ pub struct GraphConfig {
     pub config_id: Option<String>,
     /// Per-request timeout.
     pub timeout: Duration,
-    /// Retries for transient errors and throttling.
-    pub max_retries: u32,
-    /// First back-off step; doubles with jitter.
-    pub retry_base: Duration,
+    /// Retries for transient errors and throttling (jittered ±50 % in use).
+    pub retry: crate::domain::retry::Retry,
     /// Longest throttling wait honoured in place; longer ones are returned to the caller.
     pub max_throttle_wait: Duration,
 }
@@ -264,11 +262,14 @@ impl GraphClient {
         token: Option<&AccessToken>,
         params: &[(String, String)],
     ) -> Result<Value, GraphError> {
-        let mut attempt = 0u32;
+        let mut failed = 0u32;
         loop {
             match self.once(&method, url, token, params).await {
-                Err(e) if e.is_retryable() && attempt < self.cfg.max_retries => {
-                    let backoff = self.cfg.retry_base * 2u32.pow(attempt);
+                Err(e) if e.is_retryable() => {
+                    failed += 1;
+                    let Some(backoff) = self.cfg.retry.after(failed) else {
+                        return Err(e);
+                    };
                     let wait = match &e {
                         GraphError::Throttled { wait, .. }
                             if *wait > self.cfg.max_throttle_wait =>
@@ -281,7 +282,6 @@ impl GraphClient {
                     // ±50 % jitter so that parallel callers do not retry in lockstep.
                     let jitter = rand::thread_rng().gen_range(0.5..1.5);
                     tokio::time::sleep(wait.mul_f64(jitter)).await;
-                    attempt += 1;
                 }
                 other => return other,
             }

@@ -119,7 +119,7 @@ async fn server_down_keeps_the_row_queued_then_delivers_once_when_back() {
     assert!(!deliver(&app).await);
     assert_eq!(sink.wait_for(1, Duration::from_secs(5)).await.len(), 1);
     // Back-off doubles: a second failure would wait two minutes.
-    assert_eq!(worker::backoff_secs(2), 120);
+    assert_eq!(worker::RETRY.after_secs(2), Some(120));
 }
 
 #[tokio::test]

@@ -42,8 +42,11 @@ fn config(base: &str, secret: &str) -> GraphConfig {
         redirect_uri: REDIRECT.into(),
         config_id: None,
         timeout: Duration::from_secs(10),
-        max_retries: 3,
-        retry_base: Duration::from_millis(5),
+        retry: latchkey::domain::retry::Retry::Doubling {
+            first: Duration::from_millis(5),
+            longest: std::time::Duration::from_secs(30),
+            attempts: 4,
+        },
         max_throttle_wait: Duration::from_secs(1),
     }
 }

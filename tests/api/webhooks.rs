@@ -331,7 +331,7 @@ async fn an_endpoint_failing_for_three_days_is_turned_off_and_the_agency_told() 
     set_move(&api, client_id, json!({"status": "invited"})).await;
     deliver(&app).await;
     for wait in latchkey::domain::webhook::RETRY_AFTER {
-        app.clock.advance(wait);
+        app.clock.advance(wait.as_secs() as i64);
         deliver(&app).await;
     }
     assert_eq!(
