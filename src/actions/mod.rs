@@ -14,6 +14,7 @@ pub mod approval;
 pub mod assignments;
 pub mod audit_log;
 pub mod clients;
+pub mod cursor;
 pub mod dashboard;
 pub mod flash;
 pub mod grants;

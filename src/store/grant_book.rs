@@ -19,8 +19,9 @@ pub struct GrantQuery {
     pub sort: String,
 }
 
-/// The position after which the next page starts: (sort value, id).
-#[derive(Debug, Clone)]
+/// The position after which the next page starts: (sort value, id). Carried in links by
+/// `actions::cursor`, sealed.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Cursor {
     Newest(i64),
     Asset(String, i64),
@@ -28,29 +29,21 @@ pub enum Cursor {
 }
 
 impl Cursor {
-    /// The cursor after `g` in `sort` order, as text for a link.
-    pub fn after(sort: &str, g: &Grant) -> String {
+    /// The position after `g` in `sort` order.
+    pub fn after(sort: &str, g: &Grant) -> Self {
         match sort {
-            "asset" => format!("a:{}:{}", g.id, g.asset_name),
-            "due" => format!(
-                "d:{}:{}",
-                g.id,
-                g.due_at.unwrap_or(9_000_000_000_000_000_000)
-            ),
-            _ => format!("n:{}", g.id),
+            "asset" => Self::Asset(g.asset_name.clone(), g.id),
+            "due" => Self::Due(g.due_at.unwrap_or(9_000_000_000_000_000_000), g.id),
+            _ => Self::Newest(g.id),
         }
     }
 
-    /// A cursor [`Cursor::after`] wrote for `sort`; anything else is None.
-    pub fn parse(sort: &str, raw: &str) -> Option<Self> {
-        let mut parts = raw.splitn(3, ':');
-        let (tag, id) = (parts.next()?, parts.next()?.parse::<i64>().ok()?);
-        match (sort, tag) {
-            ("asset", "a") => Some(Self::Asset(parts.next()?.to_owned(), id)),
-            ("due", "d") => Some(Self::Due(parts.next()?.parse().ok()?, id)),
-            ("newest", "n") => Some(Self::Newest(id)),
-            _ => None,
-        }
+    /// Whether this position belongs to `sort` order (a link's sort may have been changed).
+    pub fn fits(&self, sort: &str) -> bool {
+        matches!(
+            (sort, self),
+            ("asset", Self::Asset(..)) | ("due", Self::Due(..)) | ("newest", Self::Newest(_))
+        )
     }
 }
 

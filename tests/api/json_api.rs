@@ -379,6 +379,39 @@ async fn clients_over_the_api_with_the_web_form_s_rules_and_foreign_ids_404() {
     assert_eq!(seen, ["Acme", "Bravo", "Messy Co"]);
     assert_eq!(api.get("/api/v1/clients?limit=0").await.status, 422);
     assert_eq!(api.get("/api/v1/clients?cursor=zzz").await.status, 422);
+    // Cursors are sealed and bound to their list: one from the clients list, moved to the
+    // requests list or changed by a character, is refused; the old readable form too.
+    let first = api.get("/api/v1/clients?limit=1").await.body["next"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cursor = first
+        .split("cursor=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(cursor.starts_with("c1."), "{cursor}");
+    assert_eq!(
+        api.get(&format!("/api/v1/requests?cursor={cursor}"))
+            .await
+            .status,
+        422,
+        "another list's cursor"
+    );
+    let mut tampered = cursor.clone().into_bytes();
+    let last = tampered.len() - 2;
+    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    assert_eq!(
+        api.get(&format!("/api/v1/clients?cursor={tampered}"))
+            .await
+            .status,
+        422
+    );
+    assert_eq!(api.get("/api/v1/clients?cursor=p2").await.status, 422);
     assert_eq!(api.get("/api/v1/clients?colour=red").await.status, 400);
 
     let id = api.get("/api/v1/clients?search=acme").await.body["data"][0]["id"]

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::actions::audit_log::{self, AuditQuery};
+use crate::actions::cursor;
 use crate::clock::format_utc;
 use crate::clock::parse_iso_day;
 use crate::web::AppState;
@@ -46,7 +47,7 @@ pub struct AuditFilters {
     from: String,
     #[serde(default)]
     to: String,
-    before: Option<i64>,
+    before: Option<String>,
 }
 
 impl AuditFilters {
@@ -78,11 +79,19 @@ pub async fn list(
     Manager(staff): Manager,
     Query(f): Query<AuditFilters>,
 ) -> AppResult<Response> {
-    let page = audit_log::page(&st, staff.agency_id, &f.query(), f.before, PER_PAGE).await?;
+    let before = f
+        .before
+        .as_deref()
+        .and_then(|c| cursor::decode(&st, "audit", c));
+    let page = audit_log::page(&st, staff.agency_id, &f.query(), before, PER_PAGE).await?;
     let older_url = if page.has_next {
-        page.items
-            .last()
-            .map(|e| format!("/audit?{}&before={}", f.link(), e.id))
+        page.items.last().map(|e| {
+            format!(
+                "/audit?{}&before={}",
+                f.link(),
+                cursor::encode(&st, "audit", &e.id)
+            )
+        })
     } else {
         None
     };

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::actions::notifications;
+use crate::actions::{cursor, notifications};
 use crate::domain::email::mask;
 use crate::web::AppState;
 use crate::web::error::AppResult;
@@ -43,7 +43,7 @@ struct DeliveryPage {
 pub struct DeliveryQuery {
     #[serde(default)]
     status: String,
-    before: Option<i64>,
+    before: Option<String>,
     notice: Option<String>,
 }
 
@@ -56,10 +56,17 @@ pub async fn delivery(
         "queued" | "sent" | "dead" => q.status.clone(),
         _ => String::new(),
     };
+    let before = q
+        .before
+        .as_deref()
+        .and_then(|c| cursor::decode(&st, "emails", c));
     let (page, (queued, sent, dead)) =
-        notifications::delivery(&st, staff.agency_id, &status, q.before, PER_PAGE).await?;
+        notifications::delivery(&st, staff.agency_id, &status, before, PER_PAGE).await?;
     let older_url = page.has_next.then(|| page.items.last()).flatten();
-    let older_url = older_url.map(|r| format!("/emails?status={status}&before={}", r.id));
+    let older_url = older_url.map(|r| {
+        let at = cursor::encode(&st, "emails", &r.id);
+        format!("/emails?status={status}&before={at}")
+    });
     render(&DeliveryPage {
         layout: Layout::staff(&staff, "E-mail delivery", "emails").with_notice(q.notice.as_deref()),
         rows: page.items.into_iter().map(|r| Row::of(&staff, r)).collect(),

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::requests::GrantRow;
 use crate::actions;
+use crate::actions::cursor;
 use crate::actions::grants::{Cursor, Grant, GrantQuery, Total};
 use crate::clock::format_utc;
 use crate::clock::parse_iso_day;
@@ -110,7 +111,7 @@ pub async fn dashboard(
     Query(f): Query<Filters>,
 ) -> AppResult<Response> {
     let q = f.query();
-    let after = Cursor::parse(&q.sort, &f.after);
+    let after = cursor::decode::<Cursor>(&st, "grants", &f.after).filter(|c| c.fits(&q.sort));
     let book = actions::grants::book(&st, staff.agency_id, &q, after.as_ref(), PER_PAGE).await?;
     let rows: Vec<Row> = book
         .items
@@ -123,7 +124,7 @@ pub async fn dashboard(
         })
         .collect();
     let next_url = book.more.then(|| book.items.last()).flatten().map(|g| {
-        let after = urlencode(&Cursor::after(&q.sort, g));
+        let after = cursor::encode(&st, "grants", &Cursor::after(&q.sort, g));
         format!("/grants?{}&after={after}", f.link())
     });
     let totals = &book.totals;

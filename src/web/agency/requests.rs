@@ -357,7 +357,7 @@ pub struct ListQuery {
     #[serde(default)]
     status: String,
     client_id: Option<i64>,
-    before: Option<i64>,
+    before: Option<String>,
 }
 
 fn kinds_summary(asks: &str) -> String {
@@ -388,7 +388,10 @@ pub async fn list(
     let query = requests::RequestQuery {
         status,
         client_id: q.client_id,
-        before_id: q.before,
+        before_id: q
+            .before
+            .as_deref()
+            .and_then(|c| actions::cursor::decode(&st, "requests", c)),
     };
     let page = actions::requests::list(&st, staff.agency_id, &query, PER_PAGE).await?;
     let status = status.map_or("", RequestStatus::as_str).to_owned();
@@ -396,7 +399,7 @@ pub async fn list(
         let client = q.client_id.map(|c| format!("&client_id={c}"));
         format!(
             "/requests?status={status}&before={}{}",
-            r.id,
+            actions::cursor::encode(&st, "requests", &r.id),
             client.unwrap_or_default()
         )
     });

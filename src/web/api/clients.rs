@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::types::{ClientIn, ClientList, ClientOut, ClientPatch};
-use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_number, page_link};
+use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_of, page_link};
 use crate::actions::clients::ClientQuery;
 use crate::actions::clients::{self, NotAdded, Typed};
 use crate::error::FieldError;
@@ -40,9 +40,9 @@ pub(super) fn limit_of(limit: Option<i64>, default: i64) -> ApiResult<i64> {
     }
 }
 
-/// A page-number cursor ("p2"), or a problem.
-fn page_of(cursor: Option<&str>) -> ApiResult<i64> {
-    match cursor_number(cursor, 'p').map_err(|e| Problem::invalid(vec![e]))? {
+/// The page number a cursor holds, or a problem.
+fn page_of(st: &AppState, cursor: Option<&str>) -> ApiResult<i64> {
+    match cursor_of(st, "api.clients", cursor).map_err(|e| Problem::invalid(vec![e]))? {
         None => Ok(1),
         Some(n @ 2..=1_000_000) => Ok(n),
         Some(_) => Err(Problem::invalid(vec![
@@ -61,7 +61,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<ClientList>> {
     let limit = limit_of(q.limit, DEFAULT_LIMIT)?;
-    let page = page_of(q.cursor.as_deref())?;
+    let page = page_of(&st, q.cursor.as_deref())?;
     let query = ClientQuery {
         search: q.search.clone().unwrap_or_default(),
         archived: q.archived.unwrap_or(false),
@@ -76,7 +76,11 @@ pub async fn list(
         if q.archived == Some(true) {
             extra.push(("archived", "true".into()));
         }
-        page_link("/api/v1/clients", &format!("p{}", page + 1), &extra)
+        page_link(
+            "/api/v1/clients",
+            &crate::actions::cursor::encode(&st, "api.clients", &(page + 1)),
+            &extra,
+        )
     });
     Ok(Json(ClientList {
         data: got.items.into_iter().map(ClientOut::from).collect(),

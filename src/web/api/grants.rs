@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use super::clients::limit_of;
 use super::types::{GrantDetail, GrantHistory, GrantList, GrantOut};
-use super::{ApiQuery, ApiResult, Caller, Problem, page_link};
+use super::{ApiQuery, ApiResult, Caller, Problem, cursor_of, page_link};
 use crate::actions::grants;
 use crate::actions::grants::{Cursor, GrantQuery};
 use crate::clock::parse_iso_day;
@@ -106,20 +106,19 @@ pub async fn list(
 ) -> ApiResult<Json<GrantList>> {
     let limit = limit_of(q.limit, 50)?;
     let query = q.query()?;
-    let after = match q.cursor.as_deref() {
-        None => None,
-        Some(raw) => Some(Cursor::parse(&query.sort, raw).ok_or_else(|| {
-            Problem::invalid(vec![
-                "cursor is not one this API gave for this sort.".into(),
-            ])
-        })?),
-    };
+    let after = cursor_of::<Cursor>(&st, "api.grants", q.cursor.as_deref())
+        .map_err(|e| Problem::invalid(vec![e]))?;
+    if after.as_ref().is_some_and(|c| !c.fits(&query.sort)) {
+        return Err(Problem::invalid(vec![
+            "cursor is not one this API gave for this sort.".into(),
+        ]));
+    }
     let (items, more) =
         grants::page(&st, caller.agency_id(), &query, after.as_ref(), limit).await?;
     let next = match (more, items.last()) {
         (true, Some(last)) => Some(page_link(
             "/api/v1/grants",
-            &Cursor::after(&query.sort, last),
+            &crate::actions::cursor::encode(&st, "api.grants", &Cursor::after(&query.sort, last)),
             &q.pairs(limit),
         )),
         _ => None,

@@ -287,17 +287,18 @@ fn replay(status: i64, body: String) -> Response {
     resp
 }
 
-/// A numeric cursor this API wrote as `<tag><n>` ("r42"): None without one, or the reason
-/// it is not one of ours.
-pub(crate) fn cursor_number(raw: Option<&str>, tag: char) -> Result<Option<i64>, String> {
+/// The position in a cursor this API gave for `list` (`actions::cursor`): None without
+/// one, or the reason it is not one of ours.
+pub(crate) fn cursor_of<T: serde::de::DeserializeOwned>(
+    st: &AppState,
+    list: &str,
+    raw: Option<&str>,
+) -> Result<Option<T>, String> {
     match raw {
         None => Ok(None),
-        Some(c) => c
-            .strip_prefix(tag)
-            .and_then(|n| n.parse::<i64>().ok())
-            .filter(|n| *n > 0)
+        Some(c) => crate::actions::cursor::decode(st, list, c)
             .map(Some)
-            .ok_or_else(|| "cursor is not one this API gave.".to_owned()),
+            .ok_or_else(|| "cursor is not one this API gave for this list.".to_owned()),
     }
 }
 

@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use super::clients::limit_of;
 use super::types::{EventOut, GrantOut, Issued, RequestDetail, RequestIn, RequestList, RequestOut};
-use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_number, page_link};
+use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_of, page_link};
 use crate::actions::requests::RequestQuery;
 use crate::actions::requests::{self, Draft};
 use crate::actions::team;
@@ -50,7 +50,7 @@ pub async fn list(
             parsed
         }
     };
-    let before_id = cursor_number(q.cursor.as_deref(), 'r')
+    let before_id = cursor_of(&st, "api.requests", q.cursor.as_deref())
         .map_err(|e| errors.push(e))
         .ok()
         .flatten();
@@ -75,7 +75,7 @@ pub async fn list(
             }
             Some(page_link(
                 "/api/v1/requests",
-                &format!("r{}", last.id),
+                &crate::actions::cursor::encode(&st, "api.requests", &last.id),
                 &extra,
             ))
         }

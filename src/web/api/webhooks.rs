@@ -9,7 +9,7 @@ use utoipa::IntoParams;
 
 use super::clients::limit_of;
 use super::types::{DeliveryList, DeliveryOut, WebhookIn, WebhookList, WebhookOut, WebhookSecret};
-use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_number, page_link};
+use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_of, page_link};
 use crate::actions::webhooks::{self, EndpointForm};
 use crate::web::AppState;
 
@@ -148,14 +148,15 @@ pub async fn deliveries(
     ApiQuery(q): ApiQuery<DeliveryQuery>,
 ) -> ApiResult<Json<DeliveryList>> {
     let limit = limit_of(q.limit, 50)?;
-    let before = cursor_number(q.cursor.as_deref(), 'd').map_err(|e| Problem::invalid(vec![e]))?;
+    let before = cursor_of(&st, "api.deliveries", q.cursor.as_deref())
+        .map_err(|e| Problem::invalid(vec![e]))?;
     let mut rows = webhooks::deliveries(&st, caller.agency_id(), id, before, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(50));
     let next = match (more, rows.last()) {
         (true, Some(last)) => Some(page_link(
             &format!("/api/v1/webhooks/{id}/deliveries"),
-            &format!("d{}", last.id),
+            &crate::actions::cursor::encode(&st, "api.deliveries", &last.id),
             &[("limit", limit.to_string())],
         )),
         _ => None,
