@@ -83,7 +83,6 @@ impl Application {
         });
         let state = AppState::new(AppParts {
             ctx,
-            api: Default::default(),
             web: Arc::new(WebConfig {
                 loopback_only: settings.loopback_only() && addr.ip().is_loopback(),
                 ..WebConfig::new(&base_url, settings.trust_forwarded_for, settings.body_limit)

@@ -262,3 +262,31 @@ pub async fn warn_expiring(ctx: &Ctx) -> AppResult<usize> {
     }
     Ok(sent)
 }
+
+/// Requests each key may make per [`RATE_WINDOW`].
+pub const RATE_LIMIT: i64 = 600;
+/// The rate limit's window, in seconds.
+pub const RATE_WINDOW: i64 = 60;
+
+/// A key's use of its rate window after this request.
+pub struct RateUse {
+    /// Requests left in the window (0 when refused).
+    pub remaining: i64,
+    /// Seconds until the window ends.
+    pub reset: i64,
+    /// Over the limit: refused.
+    pub refused: bool,
+}
+
+/// Counts a request of `key_id` against its rate limit, in the database, so every process
+/// counts into the same window.
+pub async fn count_request(ctx: &Ctx, key_id: i64) -> AppResult<RateUse> {
+    let now = ctx.clock.now();
+    let start = now - now.rem_euclid(RATE_WINDOW);
+    let used = api_keys::count_request(&ctx.db.pool, key_id, start).await?;
+    Ok(RateUse {
+        remaining: (RATE_LIMIT - used).max(0),
+        reset: start + RATE_WINDOW - now,
+        refused: used > RATE_LIMIT,
+    })
+}

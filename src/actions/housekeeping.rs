@@ -24,6 +24,7 @@ pub async fn tidy(ctx: &Ctx) -> AppResult<Tidied> {
     // A day is plenty for an Idempotency-Key retry; delivered webhooks stay in the log
     // for a month.
     crate::store::idempotency::forget_before(&ctx.db.pool, now - 86_400).await?;
+    crate::store::api_keys::forget_rate_windows_before(&ctx.db.pool, now - 3600).await?;
     crate::store::webhooks::forget_delivered_before(&ctx.db.pool, now - 30 * 86_400).await?;
     crate::store::flashes::forget_expired(&ctx.db.pool, now).await?;
     // A browser unused for a year is forgotten, as its cookie is.

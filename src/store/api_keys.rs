@@ -196,3 +196,35 @@ pub async fn touch<'c>(db: impl Exec<'c>, id: i64, now: i64) -> Result<(), sqlx:
     .await?;
     Ok(())
 }
+
+/// Counts one request of key `key_id` in the window starting at `window_start`; how many
+/// the window has now, this one included. One statement, so concurrent requests in any
+/// number of processes each get their own count.
+pub async fn count_request<'c>(
+    db: impl Exec<'c>,
+    key_id: i64,
+    window_start: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO api_rate_windows (api_key_id, window_start, used) VALUES ($1, $2, 1)
+         ON CONFLICT (api_key_id, window_start)
+             DO UPDATE SET used = api_rate_windows.used + 1
+         RETURNING used",
+    )
+    .bind(key_id)
+    .bind(window_start)
+    .fetch_one(db)
+    .await
+}
+
+/// Forgets rate windows that started before `before`.
+pub async fn forget_rate_windows_before<'c>(
+    db: impl Exec<'c>,
+    before: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM api_rate_windows WHERE window_start < $1")
+        .bind(before)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

@@ -56,8 +56,6 @@ pub struct AppParts {
     /// What the use cases reach (database, Graph, mail, clock, key, hasher).
     pub ctx: Ctx,
     pub web: Arc<WebConfig>,
-    /// Each API key's use in the current rate window.
-    pub api: api::ApiLimits,
 }
 
 impl std::ops::Deref for AppParts {

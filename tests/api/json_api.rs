@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 use crate::approve::{CASEY, MESSY_ASSETS, agency, approve, request};
 use crate::helpers::{
-    ALL_SCOPES as ALL, PASSWORD, TestApp, facebook_login, spawn_app, spawn_client_of, test_settings,
+    ALL_SCOPES as ALL, PASSWORD, TestApp, facebook_login, spawn_app, spawn_client_of, spawn_with,
+    test_settings,
 };
 
 /// A key's view of the API, checking every answer against the published document.
@@ -710,6 +711,8 @@ async fn each_key_is_rate_limited_and_told_when_to_come_back() {
     agency(&app).await;
     let k = key(&app, "busy", "read").await;
     let api = Api::new(&app, &k).await;
+    // The first second of a fresh window, so the requests below stay in one.
+    app.clock.advance(61 - app.clock.now().rem_euclid(60));
     let first = api.get("/api/v1/reauth").await;
     assert!(
         first
@@ -1071,4 +1074,27 @@ async fn an_idempotency_key_whose_request_never_answered_frees_itself() {
         .await
         .unwrap();
     assert_eq!(n, 1);
+}
+
+#[tokio::test]
+async fn the_rate_limit_is_one_count_across_processes() {
+    // Two app processes on one database (and one key file), as behind a load balancer.
+    let settings = test_settings().await;
+    let a = spawn_with(settings.clone()).await;
+    let b = spawn_with(settings).await;
+    agency(&a).await;
+    let k = key(&a, "shared", "read").await;
+    let (via_a, via_b) = (Api::new(&a, &k).await, Api::new(&b, &k).await);
+    // Both at the first second of a fresh window, so the 600 requests stay in one.
+    for app in [&a, &b] {
+        app.clock.advance(61 - app.clock.now().rem_euclid(60));
+    }
+    for i in 0..600 {
+        let api = if i % 2 == 0 { &via_a } else { &via_b };
+        let r = api.get("/api/v1/reauth").await;
+        assert_eq!(r.status, 200, "request {i}: {}", r.text);
+    }
+    // 600 in the window between them: each process now refuses.
+    assert_eq!(via_a.get("/api/v1/reauth").await.status, 429);
+    assert_eq!(via_b.get("/api/v1/reauth").await.status, 429);
 }

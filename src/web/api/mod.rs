@@ -12,9 +12,6 @@ mod review;
 mod types;
 mod webhooks;
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -34,36 +31,9 @@ use crate::web::session::client_ip;
 pub use openapi::ApiDoc;
 pub use problem::{ApiResult, Problem};
 
-/// Requests per key per window.
-pub const RATE_LIMIT: u32 = 600;
-/// The window, in seconds.
-pub const RATE_WINDOW: i64 = 60;
+pub use crate::actions::api_keys::{RATE_LIMIT, RATE_WINDOW};
 /// Largest JSON body the API reads.
 pub const MAX_BODY: usize = 64 * 1024;
-
-/// Each key's use in the current window (this process's share of the limit).
-#[derive(Default)]
-pub struct ApiLimits {
-    windows: Mutex<HashMap<i64, (i64, u32)>>,
-}
-
-impl ApiLimits {
-    /// Counts a request of `key` at `now`: Ok(remaining) or Err(seconds to wait).
-    fn take(&self, key: i64, now: i64) -> (Result<u32, i64>, i64) {
-        let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        let start = now - now.rem_euclid(RATE_WINDOW);
-        let entry = w.entry(key).or_insert((start, 0));
-        if entry.0 != start {
-            *entry = (start, 0);
-        }
-        let reset = start + RATE_WINDOW - now;
-        if entry.1 >= RATE_LIMIT {
-            return (Err(reset), reset);
-        }
-        entry.1 += 1;
-        (Ok(RATE_LIMIT - entry.1), reset)
-    }
-}
 
 /// Who is calling: a live key of an agency, and the actor its changes are recorded as.
 #[derive(Clone)]
@@ -155,11 +125,13 @@ async fn authenticate(State(st): State<AppState>, mut req: Request, next: Next) 
         }
         Err(e) => return Problem::from(e).into_response(),
     };
-    let (taken, reset) = st.api.take(key.id, st.clock.now());
-    let remaining = taken.unwrap_or(0);
-    let mut resp = match taken {
-        Err(wait) => Problem {
-            retry_after: Some(wait),
+    let rate = match api_keys::count_request(&st, key.id).await {
+        Ok(r) => r,
+        Err(e) => return Problem::from(e).into_response(),
+    };
+    let mut resp = if rate.refused {
+        Problem {
+            retry_after: Some(rate.reset.max(1)),
             ..Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate-limited",
@@ -169,18 +141,18 @@ async fn authenticate(State(st): State<AppState>, mut req: Request, next: Next) 
                 "At most {RATE_LIMIT} requests per {RATE_WINDOW} seconds per key."
             ))
         }
-        .into_response(),
-        Ok(_) => {
-            let ip = client_ip(req.headers(), req.extensions().get(), &st.web);
-            let actor = api_keys::actor_of(&key, &ip);
-            req.extensions_mut().insert(Caller { key, actor });
-            next.run(req).await
-        }
+        .into_response()
+    } else {
+        let ip = client_ip(req.headers(), req.extensions().get(), &st.web);
+        let actor = api_keys::actor_of(&key, &ip);
+        req.extensions_mut().insert(Caller { key, actor });
+        next.run(req).await
     };
     let h = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&format!("\"per-key\";q={RATE_LIMIT};w={RATE_WINDOW}")) {
         h.insert("ratelimit-policy", v);
     }
+    let (remaining, reset) = (rate.remaining, rate.reset);
     if let Ok(v) = HeaderValue::from_str(&format!("\"per-key\";r={remaining};t={reset}")) {
         h.insert("ratelimit", v);
     }
