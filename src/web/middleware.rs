@@ -20,7 +20,7 @@ pub async fn session(State(st): State<AppState>, mut req: Request, next: Next) -
     let web = st.web.clone();
     let session_cookie = Cookies::session_name(&web);
     let presented = Cookies::get(req.headers(), session_cookie);
-    let (row, clear_session) = match account::resume(&st, presented).await {
+    let (row, clear_session) = match account::resume(&st, presented.as_deref()).await {
         Ok(Resumed::Live(row)) => (Some(*row), false),
         Ok(Resumed::None) => (None, false),
         Ok(Resumed::Ended) => (None, true),
@@ -34,8 +34,7 @@ pub async fn session(State(st): State<AppState>, mut req: Request, next: Next) -
     let csrf = match &staff {
         Some(s) => Some(s.csrf.clone()),
         None => Cookies::get(req.headers(), csrf_cookie)
-            .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
-            .map(str::to_owned),
+            .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())),
     };
     let fresh = match csrf {
         Some(token) => {

@@ -1,6 +1,7 @@
 //! Staff sessions and the one place that builds cookies.
 
 use crate::actions::Actor;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
@@ -286,14 +287,15 @@ impl Cookies {
 
     /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, no Domain, Secure over https.
     pub fn build(web: &WebConfig, name: &str, value: &str, max_age: Option<i64>) -> String {
-        let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
-        if web.https {
-            c.push_str("; Secure");
-        }
+        let mut c = Cookie::build((name.to_owned(), value.to_owned()))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(web.https);
         if let Some(age) = max_age {
-            c.push_str(&format!("; Max-Age={age}"));
+            c = c.max_age(time::Duration::seconds(age));
         }
-        c
+        c.build().to_string()
     }
 
     /// A `Set-Cookie` value that deletes the cookie.
@@ -301,15 +303,10 @@ impl Cookies {
         Self::build(web, name, "", Some(0))
     }
 
-    /// Reads one cookie from the request headers.
-    pub fn get<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-        headers
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v)
+    /// Reads one cookie from the request headers (through axum-extra's cookie jar).
+    pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
+        CookieJar::from_headers(headers)
+            .get(name)
+            .map(|c| c.value().to_owned())
     }
 }

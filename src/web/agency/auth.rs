@@ -213,7 +213,7 @@ pub async fn verify_form(
     let Some(challenge) = Cookies::get(&headers, Cookies::challenge_name(&st.web)) else {
         return Ok(Redirect::to("/login").into_response());
     };
-    render(&VerifyPage::new(&st, &csrf.0, challenge, next, None).await?)
+    render(&VerifyPage::new(&st, &csrf.0, &challenge, next, None).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -240,9 +240,10 @@ pub async fn verify(
     let device = Cookies::get(&headers, Cookies::device_name(&st.web));
     let with_passkey = uri.path().ends_with("/passkey");
     let outcome = if with_passkey {
-        passkeys::complete_sign_in(&st, challenge, &form.credential, device, &ip).await?
+        passkeys::complete_sign_in(&st, &challenge, &form.credential, device.as_deref(), &ip)
+            .await?
     } else {
-        two_factor::complete_sign_in(&st, challenge, &form.code, device, &ip).await?
+        two_factor::complete_sign_in(&st, &challenge, &form.code, device.as_deref(), &ip).await?
     };
     let (status, error, wait) = match outcome {
         Ok(done) => return Ok(signed_in_on_device(&st, &next, done)),
@@ -265,7 +266,7 @@ pub async fn verify(
             Some(w),
         ),
     };
-    let page = VerifyPage::new(&st, &csrf.0, challenge, next, Some(error)).await?;
+    let page = VerifyPage::new(&st, &csrf.0, &challenge, next, Some(error)).await?;
     let mut resp = render_status(status, &page)?;
     if let Some(v) = wait.and_then(|w| HeaderValue::from_str(&w.to_string()).ok()) {
         resp.headers_mut().insert(header::RETRY_AFTER, v);
@@ -280,7 +281,7 @@ pub async fn passkey_options(
     headers: axum::http::HeaderMap,
 ) -> AppResult<Response> {
     let challenge = Cookies::get(&headers, Cookies::challenge_name(&st.web)).unwrap_or_default();
-    Ok(match passkeys::sign_in_options(&st, challenge).await? {
+    Ok(match passkeys::sign_in_options(&st, &challenge).await? {
         Ok(Some(options)) => axum::Json(options).into_response(),
         Ok(None) => passkey_error(
             StatusCode::NOT_FOUND,
@@ -325,7 +326,7 @@ pub async fn login(
         &form.email,
         &form.password,
         old.as_deref(),
-        device,
+        device.as_deref(),
         &ip,
     )
     .await?;

@@ -106,7 +106,7 @@ fn tr_of(prefs: Prefs, flow: Option<&Flow>) -> Tr {
 
 /// The flow of this browser.
 async fn current_flow(st: &AppState, headers: &HeaderMap) -> AppResult<Option<Flow>> {
-    approval::current(st, Cookies::get(headers, flow_cookie_name(st))).await
+    approval::current(st, Cookies::get(headers, flow_cookie_name(st)).as_deref()).await
 }
 
 /// "Continue with Facebook": a new flow, then the login dialog.

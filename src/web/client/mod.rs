@@ -31,7 +31,7 @@ pub fn switched_to(uri: &Uri) -> Option<Lang> {
 
 /// What the request says of the reader's language.
 pub fn prefs_of(headers: &HeaderMap, uri: &Uri) -> Prefs {
-    let remembered = Cookies::get(headers, LANG_COOKIE).and_then(Lang::parse);
+    let remembered = Cookies::get(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c));
     let browser = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
