@@ -1,13 +1,10 @@
 //! Non-interactive creation of an agency and its owner (`latchkey create-owner`).
 
-use anyhow::Context;
-
-use crate::actions::audit_as;
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::domain::{BoundedText, EmailAddress, NewPassword, Role};
+use crate::domain::Role;
 use crate::hashing::Hasher;
-use crate::store::{Db, agencies, users};
+use crate::store::{Db, agencies};
 
 /// Connects, migrates, and creates the agency and owner. Returns the agency id.
 pub async fn create_owner(
@@ -35,8 +32,8 @@ pub async fn create_owner(
     Ok(agency_id)
 }
 
-/// Validates the input like `/setup` does and creates both rows in one transaction.
-/// Returns (agency id, user id).
+/// Validates the input like `/setup` does and creates both rows in one transaction
+/// (`actions::account::create_owner`). Returns (agency id, user id).
 pub async fn create_owner_in(
     db: &Db,
     hasher: &Hasher,
@@ -46,45 +43,10 @@ pub async fn create_owner_in(
     name: &str,
     password: &str,
 ) -> anyhow::Result<(i64, i64)> {
-    let agency =
-        BoundedText::parse_line(agency, "Agency name", 120, true).map_err(anyhow::Error::msg)?;
-    let email = EmailAddress::parse(email).map_err(anyhow::Error::msg)?;
-    let name = BoundedText::parse_line(name, "Name", 120, true).map_err(anyhow::Error::msg)?;
-    let password = NewPassword::parse(password, password).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let hash = hasher
-        .hash(password.expose())
+    crate::actions::account::create_owner(db, hasher, clock, agency, email, name, password)
         .await
-        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
-    let now = clock.now();
-    let mut tx = db.begin().await?;
-    if users::by_email(&mut *tx, email.as_str()).await?.is_some() {
-        anyhow::bail!("a user with that e-mail already exists");
-    }
-    let agency_id = agencies::insert(&mut *tx, agency.as_str(), None, now).await?;
-    let user_id = users::insert(
-        &mut *tx,
-        agency_id,
-        email.as_str(),
-        name.as_str(),
-        &hash,
-        Role::Owner,
-        now,
-    )
-    .await
-    .context("creating the owner")?;
-    let (who, from) = ("command line", "local");
-    audit_as(
-        &mut tx,
-        Some(agency_id),
-        who,
-        from,
-        "agency.created",
-        agency.as_str(),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((agency_id, user_id))
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(anyhow::Error::msg)
 }
 
 /// `latchkey api-key create`: a key for an agency, for scripted installs. Returns the key,

@@ -159,32 +159,95 @@ pub async fn set_up(
         return Err(AppError::NotFound);
     }
     let portfolio = portfolio.as_ref().map(|p| p.as_str());
-    let agency_id = agencies::insert(&mut *tx, agency.as_str(), portfolio, now).await?;
-    let user_id = users::insert(
-        &mut *tx,
-        agency_id,
-        email.as_str(),
-        name.as_str(),
-        &hash,
-        Role::Owner,
-        now,
-    )
-    .await?;
-    let session = new_session(&mut tx, user_id, agency_id, ip, now).await?;
     let who = format!("{} <{}>", name.as_str(), email.as_str());
-    audit_as(
-        &mut tx,
-        Some(agency_id),
-        &who,
-        ip,
-        "agency.created",
-        agency.as_str(),
-        now,
-    )
-    .await?;
+    let owner = NewOwner {
+        agency: &agency,
+        portfolio,
+        name: &name,
+        email: &email,
+        password_hash: &hash,
+    };
+    let (agency_id, user_id) = owner.insert(&mut tx, &who, ip, now).await?;
+    let session = new_session(&mut tx, user_id, agency_id, ip, now).await?;
     tx.commit().await?;
     tracing::info!(agency_id, "agency created through /setup");
     Ok(Ok(session))
+}
+
+/// An agency and its owner, checked, about to be created.
+struct NewOwner<'a> {
+    agency: &'a BoundedText,
+    portfolio: Option<&'a str>,
+    name: &'a BoundedText,
+    email: &'a EmailAddress,
+    password_hash: &'a str,
+}
+
+impl NewOwner<'_> {
+    /// Creates both rows in `tx` and audits it as `who` from `ip`: (agency id, user id).
+    async fn insert(&self, tx: &mut Tx, who: &str, ip: &str, now: i64) -> AppResult<(i64, i64)> {
+        let agency_id =
+            agencies::insert(&mut **tx, self.agency.as_str(), self.portfolio, now).await?;
+        let user_id = users::insert(
+            &mut **tx,
+            agency_id,
+            self.email.as_str(),
+            self.name.as_str(),
+            self.password_hash,
+            Role::Owner,
+            now,
+        )
+        .await?;
+        let created = self.agency.as_str();
+        audit_as(tx, Some(agency_id), who, ip, "agency.created", created, now).await?;
+        Ok((agency_id, user_id))
+    }
+}
+
+/// `latchkey create-owner`: an agency and its owner from the command line, validated as
+/// `/setup` validates them (any number of agencies). `Ok(Err(why))`: what to correct.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_owner(
+    db: &crate::store::Db,
+    hasher: &crate::hashing::Hasher,
+    clock: &crate::clock::Clock,
+    agency: &str,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> AppResult<Result<(i64, i64), String>> {
+    let agency = match BoundedText::parse_line(agency, "Agency name", 120, true) {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let email = match EmailAddress::parse(email) {
+        Ok(e) => e,
+        Err(e) => return Ok(Err(e.to_owned())),
+    };
+    let name = match BoundedText::parse_line(name, "Name", 120, true) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e)),
+    };
+    let password = match NewPassword::parse(password, password) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let hash = hasher.hash(password.expose()).await?;
+    let now = clock.now();
+    let mut tx = db.begin().await?;
+    if users::by_email(&mut *tx, email.as_str()).await?.is_some() {
+        return Ok(Err("a user with that e-mail already exists".into()));
+    }
+    let owner = NewOwner {
+        agency: &agency,
+        portfolio: None,
+        name: &name,
+        email: &email,
+        password_hash: &hash,
+    };
+    let ids = owner.insert(&mut tx, "command line", "local", now).await?;
+    tx.commit().await?;
+    Ok(Ok(ids))
 }
 
 /// Why a login did not succeed.
