@@ -4,28 +4,14 @@ use meta_sandbox::Faults;
 use meta_sandbox::world::AGENCY_PORTFOLIO;
 
 use crate::helpers::{
-    ALL_SCOPES as ALL, PASSWORD, Resp, TestApp, csrf_in, facebook_login, path_of, spawn_app,
-    spawn_client_of,
+    ALL_SCOPES as ALL, Resp, TestApp, csrf_in, facebook_login, path_of, spawn_app, spawn_client_of,
 };
 
 pub(crate) const CASEY: &str = "9100000000000001";
 
 /// An agency whose owner is the sandbox's agency person (so inventory recognises her).
 pub(crate) async fn agency(app: &TestApp) -> i64 {
-    let r = app
-        .post(
-            "/setup",
-            &[
-                ("agency_name", "Demo Agency"),
-                ("portfolio_id", AGENCY_PORTFOLIO),
-                ("name", "Ava Agency"),
-                ("email", "ava@agency.example"),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 303, "{}", r.body);
+    app.setup_demo_agency().await;
     app.create_client("Messy Co", "casey@bloom.example").await
 }
 

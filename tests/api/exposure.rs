@@ -535,48 +535,10 @@ async fn link_views_write_a_bounded_number_of_rows() {
     assert!(opened.is_some());
 }
 
-/// Uploads a CSV of grants for `client`.
-async fn upload(app: &TestApp, client: i64, csv: &str) -> (u16, String) {
-    let token = app.csrf().await;
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("grants.csv"),
-    );
-    let r = reqwest::Client::new()
-        .post(format!(
-            "{}/clients/{client}/grants/import?csrf={token}",
-            app.base
-        ))
-        .header(
-            "cookie",
-            format!("lk_session={}", app.cookie("lk_session").unwrap()),
-        )
-        .header("origin", app.public.clone())
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn hand_records_never_overwrite_an_approved_grant_or_another_clients() {
-    use meta_sandbox::world::AGENCY_PORTFOLIO;
     let app = spawn_app().await;
-    let r = app
-        .post(
-            "/setup",
-            &[
-                ("agency_name", "Demo Agency"),
-                ("portfolio_id", AGENCY_PORTFOLIO),
-                ("name", "Ava Agency"),
-                ("email", "ava@agency.example"),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 303);
+    app.setup_demo_agency().await;
     let messy = app.create_client("Messy Co", "casey@messy.test").await;
     let other = app.create_client("Other Co", "olly@other.test").await;
     let link = link_request(&app, messy, "pixel", true).await;
@@ -595,14 +557,14 @@ async fn hand_records_never_overwrite_an_approved_grant_or_another_clients() {
     // The same asset, mode and grantee by hand, on the same client and on another: refused
     // per row, the rest of the file imported.
     let csv = "kind,asset_id,asset_name,mode,person\r\npixel,1900000000000031,Hand-typed,partner,\r\npage,1100000000000077,Fine Page,user,ana@agency.example\r\n";
-    let (status, body) = upload(&app, messy, csv).await;
+    let (status, body) = app.upload_grants_csv(messy, csv).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("already recorded from a client"), "{body}");
     assert!(
         body.contains("1 row") || body.contains("Imported 1"),
         "{body}"
     );
-    let (status, body) = upload(&app, other, csv).await;
+    let (status, body) = app.upload_grants_csv(other, csv).await;
     assert_eq!(status, 422);
     assert!(body.contains("already recorded"), "{body}");
     assert_eq!(approved().await, before, "the approved grant is untouched");

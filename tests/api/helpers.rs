@@ -311,23 +311,54 @@ impl TestApp {
         .0
     }
 
-    /// Sets up agency A with owner and logs in.
-    /// Sets up the sandbox's demo agency (its portfolio, owner Ava) and signs Ava in.
+    /// Sets up the sandbox's demo agency (its portfolio, owner Ava, whom the sandbox
+    /// knows) and signs Ava in.
     pub async fn setup_demo_agency(&self) {
+        self.setup_demo_agency_as("Ava Agency", "ava@agency.example")
+            .await;
+    }
+
+    /// Sets up the sandbox's demo agency with this owner, signed in.
+    pub async fn setup_demo_agency_as(&self, name: &str, email: &str) {
         let r = self
             .post(
                 "/setup",
                 &[
                     ("agency_name", "Demo Agency"),
                     ("portfolio_id", meta_sandbox::world::AGENCY_PORTFOLIO),
-                    ("name", "Ava Agency"),
-                    ("email", "ava@agency.example"),
+                    ("name", name),
+                    ("email", email),
                     ("password", PASSWORD),
                     ("confirm", PASSWORD),
                 ],
             )
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
+    }
+
+    /// Uploads a CSV of grants for `client` (a multipart form, its CSRF token in the query
+    /// as the page sends it): (status, body).
+    pub async fn upload_grants_csv(&self, client: i64, csv: &str) -> (u16, String) {
+        let token = self.csrf().await;
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("grants.csv"),
+        );
+        let r = reqwest::Client::new()
+            .post(format!(
+                "{}/clients/{client}/grants/import?csrf={token}",
+                self.base
+            ))
+            .header(
+                "cookie",
+                format!("lk_session={}", self.cookie("lk_session").unwrap()),
+            )
+            .header("origin", self.public.clone())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
     }
 
     pub async fn setup_and_login(&self) -> Resp {

@@ -253,20 +253,8 @@ async fn leaving_removes_their_assignments_at_meta_and_reads_each_back() {
     use meta_sandbox::world::AGENCY_PORTFOLIO;
     let app = crate::helpers::spawn_app().await;
     // The owner is Olivia; Ava (a person in the agency's Meta portfolio) works there.
-    let r = app
-        .post(
-            "/setup",
-            &[
-                ("agency_name", "Demo Agency"),
-                ("portfolio_id", AGENCY_PORTFOLIO),
-                ("name", "Olivia Owner"),
-                ("email", "olivia@agency.example"),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
+    app.setup_demo_agency_as("Olivia Owner", "olivia@agency.example")
         .await;
-    assert_eq!(r.status, 303, "{}", r.body);
     let (_ava, ava_id) = join(&app, "ava@agency.example", "member").await;
     app.post("/settings/meta/sandbox", &[]).await;
     let client = app.create_client("Messy Co", "casey@bloom.example").await;
@@ -459,22 +447,9 @@ async fn a_key_s_maker_is_told_a_week_before_it_expires_once() {
 
 #[tokio::test]
 async fn the_access_review_lists_who_holds_what_and_records_each_review() {
-    use meta_sandbox::world::AGENCY_PORTFOLIO;
     let app = crate::helpers::spawn_app().await;
-    let r = app
-        .post(
-            "/setup",
-            &[
-                ("agency_name", "Demo Agency"),
-                ("portfolio_id", AGENCY_PORTFOLIO),
-                ("name", "Olivia Owner"),
-                ("email", "olivia@agency.example"),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
+    app.setup_demo_agency_as("Olivia Owner", "olivia@agency.example")
         .await;
-    assert_eq!(r.status, 303);
     let (ava, _) = join(&app, "ava@agency.example", "admin").await;
     // Join names everyone "Ada Admin"; Ava's Meta name is what the portfolio shows.
     let k = key(&ava, "Ava's sync", "read").await;

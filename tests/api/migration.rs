@@ -18,20 +18,7 @@ const ALL: [&str; 5] = [
 ];
 
 async fn agency(app: &TestApp) -> i64 {
-    let r = app
-        .post(
-            "/setup",
-            &[
-                ("agency_name", "Demo Agency"),
-                ("portfolio_id", AGENCY_PORTFOLIO),
-                ("name", "Ava Agency"),
-                ("email", "ava@agency.example"),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 303);
+    app.setup_demo_agency().await;
     app.create_client("Messy Co", "casey@messy.example").await
 }
 

@@ -1,29 +1,6 @@
 //! Hand-recorded grants, CSV import with a per-row report, and the audit log's filters.
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app, spawn_client_of};
-
-async fn upload(app: &TestApp, client: i64, csv: &str) -> (u16, String) {
-    let token = app.csrf().await;
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("grants.csv"),
-    );
-    let r = reqwest::Client::new()
-        .post(format!(
-            "{}/clients/{client}/grants/import?csrf={token}",
-            app.base
-        ))
-        .header(
-            "cookie",
-            format!("lk_session={}", app.cookie("lk_session").unwrap()),
-        )
-        .header("origin", app.public.clone())
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
+use crate::helpers::{PASSWORD, spawn_app, spawn_client_of};
 
 #[tokio::test]
 async fn existing_access_can_be_recorded_by_hand_and_imported() {
@@ -64,7 +41,7 @@ async fn existing_access_can_be_recorded_by_hand_and_imported() {
                pixel,1900000000000031,Messy Pixel,user,not-an-email\n\
                catalog,1800000000000031,Messy Catalog,user\n\
                pixel,1900000000000031,Messy Pixel,user,ava@agency.example\n";
-    let (status, body) = upload(&app, client, csv).await;
+    let (status, body) = app.upload_grants_csv(client, csv).await;
     assert_eq!(status, 422);
     assert!(body.contains("Imported 2 records."));
     assert!(body.contains("Line 3: kind must be"));
@@ -118,7 +95,7 @@ async fn a_spreadsheet_export_with_bom_crlf_and_quoted_line_breaks_imports() {
                page,1100000000000042,\"Bloom\r\nShop \"\"EU\"\"\",user,ava@agency.example\r\n\
                \r\n\
                page,x42,Broken,user,ava@agency.example\r\n";
-    let (status, body) = upload(&app, client, csv).await;
+    let (status, body) = app.upload_grants_csv(client, csv).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("Imported 2 records."), "{body}");
     assert!(body.contains("Line 6: asset id must be"), "{body}");

@@ -17,20 +17,7 @@ const ALL: [&str; 6] = [
 ];
 
 async fn approved(app: &TestApp, mode: &str, ids: &[&str]) -> i64 {
-    let r = app
-        .post(
-            "/setup",
-            &[
-                ("agency_name", "Demo Agency"),
-                ("portfolio_id", AGENCY_PORTFOLIO),
-                ("name", "Ava Agency"),
-                ("email", "ava@agency.example"),
-                ("password", PASSWORD),
-                ("confirm", PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 303);
+    app.setup_demo_agency().await;
     let client = app.create_client("Messy Co", "casey@bloom.example").await;
     let cid = client.to_string();
     let mut form: Vec<(&str, &str)> = vec![
