@@ -141,10 +141,10 @@ pub async fn set_up(
         .map_err(|e| errors.push(e.to_string()))
         .ok();
     if let Some(Some(p)) = &portfolio
-        && super::verify::check_portfolio(ctx, None, p.as_str()).await?
-            == super::verify::PortfolioCheck::NotFound
+        && super::connection::check_portfolio(ctx, None, p.as_str()).await?
+            == super::connection::PortfolioCheck::NotFound
     {
-        errors.push(super::verify::portfolio_not_found(p.as_str()));
+        errors.push(super::connection::portfolio_not_found(p.as_str()));
     }
     let (Some(agency), Some(portfolio), Some(name), Some(email), Some(password), true) =
         (agency, portfolio, name, email, password, errors.is_empty())

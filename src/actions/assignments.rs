@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::Ctx;
-use super::verify::agency_token;
+use super::connection::agency_token;
 use crate::domain::access::AssetKind;
 use crate::error::AppResult;
 use crate::meta::AccessToken;

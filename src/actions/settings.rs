@@ -1,6 +1,6 @@
 //! Agency settings: name, Meta business portfolio, brand, reminders and defaults, logo.
 
-use super::{Actor, Ctx, audit, verify};
+use super::{Actor, Ctx, audit, connection};
 use crate::domain::access::AccessLevel;
 use crate::domain::{BoundedText, PortfolioId};
 use crate::error::{AppError, AppResult, FieldError};
@@ -110,12 +110,12 @@ pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), V
         ));
     }
     if let Some(Some(p)) = &portfolio
-        && verify::check_portfolio(ctx, Some(actor.agency_id), p.as_str()).await?
-            == verify::PortfolioCheck::NotFound
+        && connection::check_portfolio(ctx, Some(actor.agency_id), p.as_str()).await?
+            == connection::PortfolioCheck::NotFound
     {
         errors.push(FieldError::new(
             "portfolio_id",
-            verify::portfolio_not_found(p.as_str()),
+            connection::portfolio_not_found(p.as_str()),
         ));
     }
     let (

@@ -46,7 +46,7 @@ pub async fn run(ctx: Ctx, verify_interval: i64, shutdown: watch::Receiver<bool>
         actions::verify::verify_due(ctx, verify_interval).await;
         report(
             "Meta connection warnings queued",
-            actions::verify::warn_expiring_connections(ctx).await,
+            actions::connection::warn_expiring_connections(ctx).await,
         );
         report(
             "API key expiry warnings queued",

@@ -381,7 +381,7 @@ async fn the_agency_is_warned_before_its_meta_connection_expires_and_when_it_sto
         !home.contains("class=\"warning\">Connected"),
         "20 days away is fine"
     );
-    let warn = || latchkey::actions::verify::warn_expiring_connections(&app.state);
+    let warn = || latchkey::actions::connection::warn_expiring_connections(&app.state);
     assert_eq!(warn().await.unwrap(), 0, "20 days away: nothing yet");
     app.clock.advance(7 * 86_400);
     assert_eq!(warn().await.unwrap(), 1, "13 days left");

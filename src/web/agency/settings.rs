@@ -125,7 +125,7 @@ async fn page(st: &AppState, staff: &Staff) -> AppResult<SettingsPage> {
         meta_expiry: token_expiry(meta.expires_at, st.clock.now()),
         sandbox: st.demo.is_some(),
         meta_error: None,
-        preflight: crate::actions::verify::preflight(st, staff.agency_id)
+        preflight: crate::actions::connection::preflight(st, staff.agency_id)
             .await?
             .into_iter()
             .map(|l| (l.what, l.state, l.ready))

@@ -7,8 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::actions::connection;
 use crate::actions::flash::{self, Shown};
-use crate::actions::verify::{self, CheckOutcome, OffboardRefused, label};
+use crate::actions::offboard::{self, OffboardRefused, label};
+use crate::actions::verify::{self, CheckOutcome};
 use crate::error::AppError;
 use crate::web::AppState;
 use crate::web::error::AppResult;
@@ -32,7 +34,7 @@ pub async fn connect(
     ClientIp(ip): ClientIp,
     Form(f): Form<TokenForm>,
 ) -> AppResult<Response> {
-    match verify::connect(&st, &staff.acting(&ip), &f.token).await {
+    match connection::connect(&st, &staff.acting(&ip), &f.token).await {
         Ok(()) => Ok(saved()),
         // Said beside the token's field on Settings, not on a page of its own.
         Err(AppError::BadRequest(why)) => super::settings::with_meta_error(&st, &staff, why).await,
@@ -46,7 +48,7 @@ pub async fn connect_sandbox(
     ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
-    verify::connect_demo(&st, &staff.acting(&ip)).await?;
+    connection::connect_demo(&st, &staff.acting(&ip)).await?;
     Ok(saved())
 }
 
@@ -55,7 +57,7 @@ pub async fn disconnect(
     ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
-    verify::disconnect(&st, &staff.acting(&ip)).await?;
+    connection::disconnect(&st, &staff.acting(&ip)).await?;
     Ok(saved())
 }
 
@@ -97,7 +99,7 @@ async fn offboard_page(
     error: Option<String>,
 ) -> AppResult<OffboardPage> {
     let client = crate::actions::clients::get(st, staff.agency_id, id).await?;
-    let (partner, user) = verify::live_grants(st, staff.agency_id, id).await?;
+    let (partner, user) = offboard::live_grants(st, staff.agency_id, id).await?;
     Ok(OffboardPage {
         layout: Layout::staff(
             staff,
@@ -111,7 +113,9 @@ async fn offboard_page(
             .iter()
             .map(|g| format!("{} — {}", label(g), g.grantee))
             .collect(),
-        connected: verify::agency_token(st, staff.agency_id).await?.is_some(),
+        connected: connection::agency_token(st, staff.agency_id)
+            .await?
+            .is_some(),
         results,
         error,
     })
@@ -151,7 +155,7 @@ pub async fn offboard(
     Path(id): Path<i64>,
     Form(f): Form<OffboardForm>,
 ) -> AppResult<Response> {
-    let error = match verify::offboard(&st, &staff.acting(&ip), id, &f.confirm_name).await? {
+    let error = match offboard::offboard(&st, &staff.acting(&ip), id, &f.confirm_name).await? {
         Ok(results) => {
             // Post/Redirect/Get: a reload of the result never removes anything again.
             let shown = Shown::Offboarded {
