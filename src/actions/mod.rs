@@ -26,6 +26,7 @@ pub mod migration;
 pub mod notifications;
 pub mod offboard;
 pub mod passkeys;
+pub mod passwords;
 pub mod privacy;
 pub mod records;
 pub mod request_templates;

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::actions::account::{self, LoggedIn, LoginRefused, SignedIn};
-use crate::actions::passkeys;
 use crate::actions::two_factor::{self, SecondFactorRefused};
+use crate::actions::{passkeys, passwords};
 use crate::domain::{EmailAddress, SecretToken};
 use crate::error::AppError;
 use crate::web::AppState;
@@ -406,7 +406,7 @@ pub async fn forgot(
     Form(form): Form<ForgotForm>,
 ) -> AppResult<Response> {
     let (sent, error, status, title) = match EmailAddress::parse(&form.email) {
-        Ok(email) => match account::forgot_password(&st, &email, &ip).await? {
+        Ok(email) => match passwords::forgot_password(&st, &email, &ip).await? {
             // The same page whether or not the address has an account.
             Ok(()) => (true, None, StatusCode::OK, "Check your e-mail"),
             Err(wait) => (
@@ -447,7 +447,7 @@ pub async fn reset_form(
     csrf: CsrfToken,
     Path(raw): Path<String>,
 ) -> AppResult<Response> {
-    let (_, row) = account::usable_reset(&st, &raw).await?;
+    let (_, row) = passwords::usable_reset(&st, &raw).await?;
     render(&ResetPage {
         layout: Layout::anon(&csrf.0, "Choose a new password"),
         email: row.email,
@@ -470,8 +470,8 @@ pub async fn reset(
     Path(raw): Path<String>,
     Form(form): Form<NewPasswordForm>,
 ) -> AppResult<Response> {
-    let (_, row) = account::usable_reset(&st, &raw).await?;
-    match account::reset_password(&st, &raw, &form.password, &form.confirm, &ip).await? {
+    let (_, row) = passwords::usable_reset(&st, &raw).await?;
+    match passwords::reset_password(&st, &raw, &form.password, &form.confirm, &ip).await? {
         Ok(()) => Ok(Redirect::to("/login?notice=password_reset").into_response()),
         Err(e) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -516,7 +516,7 @@ pub async fn change(
 ) -> AppResult<Response> {
     let actor = staff.acting(&ip);
     let (email, session) = (&staff.email, &staff.session_hash);
-    let changed = account::change_password(
+    let changed = passwords::change_password(
         &st,
         &actor,
         email,
