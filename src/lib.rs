@@ -10,7 +10,7 @@
 //! - [`actions`]: the use-case floor, one function per thing a user or a job does, with
 //!   the [`actions::Ctx`] they share (database, Graph, mail, key, clock, hasher). Each opens
 //!   its transaction, audits through one helper and returns a typed result.
-//! - [`meta`]: the Graph client, response shapes, the sharing algorithm (`meta::share`)
+//! - [`meta`]: the Graph client, response shapes, the sharing algorithm (`actions::approval`)
 //!   and the sandbox, a stand-in for Meta that imports nothing of Latchkey's.
 //! - [`mail`]: message building, transports (file, SMTP, memory) and the outbox worker.
 //! - [`store`]: every SQL statement, one file per table family, written once for SQLite

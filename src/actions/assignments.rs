@@ -13,8 +13,8 @@ use super::connection::agency_token;
 use crate::domain::access::AssetKind;
 use crate::error::AppResult;
 use crate::meta::AccessToken;
+use crate::meta::client::CONCURRENCY;
 use crate::meta::client::bounded;
-use crate::meta::share::CONCURRENCY;
 use crate::store::agencies::Agency;
 
 /// Where to assign people to a shared asset by hand, in the agency's Business Settings.

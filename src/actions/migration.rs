@@ -3,6 +3,7 @@
 
 use super::requests::{Issued, Spec, issue};
 use super::{Actor, Ctx, audit};
+use crate::actions::approval::share::PortfolioSignal;
 use crate::actions::webhooks;
 use crate::clock::{format_day, format_iso_day, parse_iso_day};
 use crate::domain::GrantStatus;
@@ -14,7 +15,6 @@ use crate::domain::webhook::EventType;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, Audience, Due};
-use crate::meta::share::PortfolioSignal;
 use crate::store::Page;
 use crate::store::grants::Grant;
 // The read models this module returns, for the web layer to name.

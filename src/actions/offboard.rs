@@ -12,8 +12,8 @@ use crate::domain::webhook::EventType;
 use crate::domain::{GrantChange, GrantStatus};
 use crate::error::{AppError, AppResult};
 use crate::meta::AccessToken;
+use crate::meta::client::CONCURRENCY;
 use crate::meta::client::bounded;
-use crate::meta::share::CONCURRENCY;
 use crate::store::grants::Grant;
 use crate::store::{agencies, clients, grants};
 

@@ -18,6 +18,8 @@ pub use super::wire::*;
 use super::wire::{DebugEnvelope, Envelope, Success, fields_for};
 use crate::domain::access::AssetKind;
 
+/// Graph calls in flight at once for one piece of work (an approval, an offboarding).
+pub const CONCURRENCY: usize = 16;
 /// An access token. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct AccessToken(pub String);

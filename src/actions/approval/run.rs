@@ -13,6 +13,8 @@
 
 use std::collections::BTreeMap;
 
+use super::inventory::Offered;
+use super::share::{self, Approval, Outcome};
 use crate::actions::webhooks;
 use crate::actions::{Ctx, audit_as};
 use crate::domain::access::{Ask, GrantMode};
@@ -25,7 +27,6 @@ use crate::mail::templates::{self, AssetOutcome};
 use crate::meta::AccessToken;
 use crate::meta::client::bounded;
 use crate::meta::error::for_agency;
-use crate::meta::share::{self, Approval, Offered, Outcome};
 use crate::store::flows::{self, Flow, Item};
 use crate::store::requests::AccessRequest;
 use crate::store::{agencies, grants, prefs, requests, users};
@@ -250,20 +251,24 @@ async fn answer_items(
     }
     let (a, prepared) = (&a, &prepared);
     let lease = st.approval_lease;
-    let results = bounded(pending, share::CONCURRENCY, |(item, asset)| async move {
-        let outcomes = if recovering {
-            share::read_back(&st.graph, a, prepared, &asset).await
-        } else {
-            Some(share::share_asset(&st.graph, a, prepared, &asset).await)
-        };
-        let Some(outcomes) = outcomes else {
-            return Ok(false);
-        };
-        let now = st.clock.now();
-        flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, now).await?;
-        flows::renew_lease(&st.db.pool, ctx.flow.id, attempt, now + lease).await?;
-        Ok::<bool, AppError>(true)
-    })
+    let results = bounded(
+        pending,
+        crate::meta::client::CONCURRENCY,
+        |(item, asset)| async move {
+            let outcomes = if recovering {
+                share::read_back(&st.graph, a, prepared, &asset).await
+            } else {
+                Some(share::share_asset(&st.graph, a, prepared, &asset).await)
+            };
+            let Some(outcomes) = outcomes else {
+                return Ok(false);
+            };
+            let now = st.clock.now();
+            flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, now).await?;
+            flows::renew_lease(&st.db.pool, ctx.flow.id, attempt, now + lease).await?;
+            Ok::<bool, AppError>(true)
+        },
+    )
     .await;
     let mut all = true;
     for r in results {

@@ -3,7 +3,9 @@
 //! organisation's migration. A flow is bound to one browser by a cookie (kept hashed) and to
 //! Facebook Login by a single-use state.
 
+use super::inventory::{self, Offered};
 use super::run::{self, Begun};
+use super::share::Outcome;
 use crate::actions::Ctx;
 use crate::actions::access::{Lookup, lookup};
 use crate::domain::access::Ask;
@@ -14,7 +16,6 @@ use crate::domain::token::{hash_secret, random_hex};
 use crate::domain::{GrantStatus, SecretToken};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Prefs, Text};
-use crate::meta::share::{self, Offered, Outcome};
 use crate::meta::{AccessToken, GraphError};
 use crate::store::flows::{self, Flow, Item};
 use crate::store::requests::AccessRequest;
@@ -122,7 +123,7 @@ pub async fn start(
         now,
     )
     .await?;
-    let scopes = share::scopes_for(&Ask::decode(&r.asks));
+    let scopes = inventory::scopes_for(&Ask::decode(&r.asks));
     let dialog = ctx.graph.dialog_url(&state, &scopes, false);
     Ok(Ok(Started { cookie, dialog }))
 }
@@ -209,10 +210,10 @@ pub async fn login(
             "login-unconfirmed-body",
         )));
     }
-    let missing: Vec<Text> = share::scopes_for(&Ask::decode(&r.asks))
+    let missing: Vec<Text> = inventory::scopes_for(&Ask::decode(&r.asks))
         .iter()
         .filter(|s| !info.scopes.iter().any(|g| g == *s))
-        .map(|s| share::scope_words(s))
+        .map(|s| inventory::scope_words(s))
         .collect();
     if !missing.is_empty() {
         return Ok(Err(Problem {
@@ -256,7 +257,7 @@ pub async fn login_again(ctx: &Ctx, flow: &Flow) -> AppResult<String> {
     let now = ctx.clock.now();
     let state = random_hex(32);
     flows::renew_state(&ctx.db.pool, flow.id, &hash_secret(&state), now + STATE_TTL).await?;
-    let scopes = share::scopes_for(&Ask::decode(&r.asks));
+    let scopes = inventory::scopes_for(&Ask::decode(&r.asks));
     Ok(ctx.graph.dialog_url(&state, &scopes, true))
 }
 
@@ -302,7 +303,7 @@ pub struct Choice {
     pub request: AccessRequest,
     pub offered: Vec<Offered>,
     /// What Meta would not list (shown with why; the rest stays choosable).
-    pub unlisted: Vec<share::Unlisted>,
+    pub unlisted: Vec<inventory::Unlisted>,
 }
 
 /// Lists what the logged-in person can share (a re-authorisation request offers exactly
@@ -323,28 +324,35 @@ pub async fn inventory(ctx: &Ctx, flow: &Flow) -> AppResult<Result<Choice, Stop>
         .filter(|s| !s.is_empty())
         .collect();
     let portfolio = agency.portfolio_id.as_deref();
-    let (offered, unlisted) =
-        match share::inventory(&ctx.graph, &token, &asks, portfolio, agency.public_name()).await {
-            // A re-authorisation request offers exactly the flagged assets.
-            Ok(inv) => (
-                inv.offered
-                    .into_iter()
-                    .filter(|a| scope.is_empty() || scope.contains(&a.id.as_str()))
-                    .collect::<Vec<_>>(),
-                inv.unlisted,
-            ),
-            Err(e) => {
-                return Ok(Err(Stop::Problem(Problem {
-                    retry: e == GraphError::TokenInvalid { subcode: None },
-                    ..Problem::said(
-                        agency.id,
-                        ProblemKind::Meta,
-                        "inventory-failed-title",
-                        e.why(),
-                    )
-                })));
-            }
-        };
+    let (offered, unlisted) = match inventory::inventory(
+        &ctx.graph,
+        &token,
+        &asks,
+        portfolio,
+        agency.public_name(),
+    )
+    .await
+    {
+        // A re-authorisation request offers exactly the flagged assets.
+        Ok(inv) => (
+            inv.offered
+                .into_iter()
+                .filter(|a| scope.is_empty() || scope.contains(&a.id.as_str()))
+                .collect::<Vec<_>>(),
+            inv.unlisted,
+        ),
+        Err(e) => {
+            return Ok(Err(Stop::Problem(Problem {
+                retry: e == GraphError::TokenInvalid { subcode: None },
+                ..Problem::said(
+                    agency.id,
+                    ProblemKind::Meta,
+                    "inventory-failed-title",
+                    e.why(),
+                )
+            })));
+        }
+    };
     let now = ctx.clock.now();
     let json = serde_json::to_string(&offered).unwrap_or_default();
     flows::set_inventory(&ctx.db.pool, flow.id, &json, now).await?;
