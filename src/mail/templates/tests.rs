@@ -1,6 +1,10 @@
 //! The templates' unit tests: every message renders, escapes, and says what it must.
 
 use super::*;
+use crate::domain::GrantStatus;
+use crate::domain::access::AssetKind;
+use crate::domain::migration::ReminderStage;
+use crate::i18n::{Text, Tr};
 
 fn brand() -> Brand {
     Brand {
