@@ -8,6 +8,7 @@
 //! and its host supplies the clock ([`TimeSource`]).
 
 mod admin;
+mod answers;
 mod dialog;
 mod graph;
 mod nodes;

@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use axum::http::Method;
 use serde_json::json;
 
-use super::graph::{
+use super::answers::{
     Caller, GErr, GResult, check_personal, err, full_control, iso, no_object, parse_list,
 };
 use super::paging::page;
 use super::schema::{self, added};
 use super::world::{Asset, Share};
 use super::{Inner, Sandbox};
-use super::{graph::fields_ok, nodes};
+use super::{answers::fields_ok, nodes};
 
 /// One call on an asset's sharing edge.
 pub(super) struct EdgeCall<'a, 'c> {

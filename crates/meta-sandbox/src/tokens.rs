@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::graph::{Caller, GResult, asset_json, err, proof};
+use super::answers::{Caller, GResult, asset_json, err, proof};
 use super::paging::page;
 use super::world::{APP_ID, APP_SECRET, SYSTEM_USER, TokenInfo};
 use super::{Inner, Sandbox};
