@@ -1,12 +1,11 @@
-//! Managed-account migration: the rule applied when staff or the client record a move, the
-//! one-click re-authorisation link, and the deadline reminders.
+//! Managed-account migration: the rule applied when staff or the client record a move,
+//! lapsing at the deadline, the one-click re-authorisation link, and the deadline
+//! reminders. The radar's reads are `radar`; Meta's signals are `signals`.
 
 use super::requests::{Issued, Spec, issue};
 use super::{Actor, Ctx, audit};
-use crate::actions::approval::share::PortfolioSignal;
 use crate::actions::webhooks;
 use crate::clock::{format_day, format_iso_day, parse_iso_day};
-use crate::domain::GrantStatus;
 use crate::domain::access::{Ask, GrantMode};
 use crate::domain::migration::{
     DueBasis, MigrationRecord, MigrationStatus, RecordSource, ReminderStage,
@@ -15,12 +14,8 @@ use crate::domain::webhook::EventType;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, Audience, Due};
-use crate::store::Page;
 use crate::store::grants::Grant;
-// The read models this module returns, for the web layer to name.
-use crate::store::radar::{self, RadarRow};
-pub use crate::store::radar::{RadarCounts, RadarSort};
-use crate::store::{agencies, clients, grants, prefs, signals};
+use crate::store::{agencies, clients, grants, prefs};
 use serde_json::json;
 
 /// What staff record about a client's move, as typed (a foreign client is a 404 before
@@ -236,85 +231,6 @@ pub async fn apply(
     Ok(flagged)
 }
 
-/// Grants per page on the radar.
-pub const RADAR_PAGE: i64 = 50;
-
-/// The managed-accounts radar: counts, and one page of flagged (or lapsed) grants.
-pub struct Radar {
-    pub counts: RadarCounts,
-    pub status: GrantStatus,
-    pub rows: Page<RadarRow>,
-}
-
-#[tracing::instrument(skip_all, fields(agency = agency_id))]
-pub async fn radar(
-    ctx: &Ctx,
-    agency_id: i64,
-    lapsed: bool,
-    sort: RadarSort,
-    page: i64,
-) -> AppResult<Radar> {
-    let status = if lapsed {
-        GrantStatus::Lapsed
-    } else {
-        GrantStatus::NeedsReauth
-    };
-    let db = &ctx.db.pool;
-    let page = page.clamp(1, 100_000);
-    let (counts, rows) = tokio::try_join!(
-        radar::counts(db, agency_id, ctx.clock.now()),
-        radar::page(db, agency_id, status, sort, page, RADAR_PAGE),
-    )?;
-    Ok(Radar {
-        counts,
-        status,
-        rows,
-    })
-}
-
-/// What a client's printable migration report shows.
-pub struct Report {
-    pub client: clients::Client,
-    pub agency: agencies::Agency,
-    pub record: Option<clients::MigrationRow>,
-    /// Flagged and lapsed grants, soonest deadline first.
-    pub at_risk: Vec<Grant>,
-}
-
-pub async fn report(ctx: &Ctx, agency_id: i64, client_id: i64) -> AppResult<Report> {
-    let db = &ctx.db.pool;
-    let client = clients::get(db, agency_id, client_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let agency = agencies::get(db, agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (record, at_risk) = tokio::try_join!(
-        clients::migration(db, agency_id, client_id),
-        grants::needing_reauth(db, agency_id, Some(client_id), true),
-    )?;
-    Ok(Report {
-        client,
-        agency,
-        record,
-        at_risk,
-    })
-}
-
-/// Every flagged and lapsed grant, for the radar's CSV.
-pub async fn radar_rows(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<(GrantStatus, RadarRow)>> {
-    let db = &ctx.db.pool;
-    let (flagged, lapsed) = tokio::try_join!(
-        radar::all(db, agency_id, GrantStatus::NeedsReauth),
-        radar::all(db, agency_id, GrantStatus::Lapsed),
-    )?;
-    Ok(flagged
-        .into_iter()
-        .map(|r| (GrantStatus::NeedsReauth, r))
-        .chain(lapsed.into_iter().map(|r| (GrantStatus::Lapsed, r)))
-        .collect())
-}
-
 /// At the deadline an unresolved flagged grant becomes `lapsed` (presumed lost): per
 /// client, one e-mail to the agency, in the transaction that changes them.
 #[tracing::instrument(skip_all)]
@@ -372,147 +288,6 @@ pub async fn lapse_overdue(ctx: &Ctx) -> AppResult<usize> {
         ctx.webhook_bell.notify_one();
     }
     Ok(lapsed)
-}
-
-/// Keeps what an approval saw of the client's portfolios (work accounts among the people,
-/// or the approver's own) as signals for staff, and tells them once per new signal. The
-/// agency's record is not touched: staff accept a signal with one click.
-pub async fn record_signals(
-    ctx: &Ctx,
-    agency: &agencies::Agency,
-    client_id: i64,
-    approver: &str,
-    seen: &[PortfolioSignal],
-) -> AppResult<usize> {
-    let seen: Vec<&PortfolioSignal> = seen.iter().filter(|s| s.says_migrating()).collect();
-    if seen.is_empty() {
-        return Ok(0);
-    }
-    let Some(client) = clients::get(&ctx.db.pool, agency.id, client_id).await? else {
-        return Ok(0);
-    };
-    // Already migrating or migrated on the agency's record: nothing new to suggest.
-    if clients::migration(&ctx.db.pool, agency.id, client_id)
-        .await?
-        .is_some_and(|r| r.migration_status.needs_day())
-    {
-        return Ok(0);
-    }
-    let now = ctx.clock.now();
-    let mut tx = ctx.db.begin().await?;
-    let mut new = 0;
-    for s in seen {
-        let fresh = signals::record(
-            &mut tx,
-            &signals::NewSignal {
-                agency_id: agency.id,
-                client_id,
-                business_id: &s.business_id,
-                business_name: &s.business_name,
-                managed: s.managed as i64,
-                people: s.people as i64,
-                approver_name: approver,
-                approver_managed: s.approver_managed,
-            },
-            now,
-        )
-        .await?;
-        if !fresh {
-            continue;
-        }
-        new += 1;
-        let evidence = format!(
-            "During {approver}'s approval, Meta listed {} of {} people in {} on managed work accounts{}.",
-            s.managed,
-            s.people,
-            s.business_name,
-            if s.approver_managed {
-                ", including the approver"
-            } else {
-                ""
-            }
-        );
-        let brand = templates::Brand::from(agency);
-        let url = ctx.url(&format!("/clients/{client_id}"));
-        for to in prefs::recipients(&mut *tx, agency.id, "migration_signal").await? {
-            let email = templates::migration_signal(&brand, &to, &client.name, &evidence, &url)?;
-            ctx.queue_mail(&mut tx, Some(agency.id), &email, now)
-                .await?;
-        }
-        super::audit_as(
-            &mut tx,
-            Some(agency.id),
-            "meta",
-            "-",
-            "client.migration_signal",
-            &format!("{}: {evidence}", client.name),
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    if new > 0 {
-        ctx.mailer.wake();
-    }
-    Ok(new)
-}
-
-/// Staff accept a signal from Meta: the record moves to "migrating" from the day it was
-/// seen (source: Meta), keeping the dates staff already have, and the rule applies.
-#[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = client_id))]
-pub async fn decide_signal(
-    ctx: &Ctx,
-    actor: &Actor,
-    client_id: i64,
-    signal_id: i64,
-    decision: &str,
-) -> AppResult<()> {
-    // A foreign client is a 404 before any form error.
-    clients::get(&ctx.db.pool, actor.agency_id, client_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let accept = match decision {
-        "accept" => true,
-        "dismiss" => false,
-        _ => return Err(AppError::BadRequest("Accept or dismiss the signal.".into())),
-    };
-    let now = ctx.clock.now();
-    let signal = signals::decide(
-        &ctx.db.pool,
-        actor.agency_id,
-        client_id,
-        signal_id,
-        accept,
-        &actor.name,
-        now,
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
-    if !accept {
-        let mut tx = ctx.db.begin().await?;
-        let target = format!("signal {} from {}", signal.id, signal.business_name);
-        audit(&mut tx, actor, "client.signal_dismissed", &target, now).await?;
-        tx.commit().await?;
-        return Ok(());
-    }
-    signals::close_open(&ctx.db.pool, actor.agency_id, client_id, &actor.name, now).await?;
-    let row = clients::migration(&ctx.db.pool, actor.agency_id, client_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut record = row.record();
-    if !record.status.needs_day() {
-        record.status = MigrationStatus::Migrating;
-        record.day = Some(signal.observed_at - signal.observed_at.rem_euclid(86_400));
-    }
-    let new = clients::NewRecord {
-        record,
-        source: RecordSource::Meta,
-        deadline_source: row.people_deadline_source,
-        activated_source: row.activated_source,
-        by: &actor.name,
-    };
-    apply(ctx, actor, client_id, &new).await?;
-    Ok(())
 }
 
 /// One click: a partner-mode request scoped exactly to the client's flagged assets,

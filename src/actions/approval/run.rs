@@ -237,7 +237,7 @@ async fn answer_items(
     if !recovering {
         let approver = ctx.flow.person_name.clone().unwrap_or_default();
         // Evidence only: a failure to record it must not stop the shares.
-        if let Err(e) = crate::actions::migration::record_signals(
+        if let Err(e) = crate::actions::signals::record_signals(
             st,
             &ctx.agency,
             ctx.request.client_id,

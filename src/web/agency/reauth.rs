@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::actions::flash::{self, Shown};
 use crate::actions::migration::{self, MoveForm};
-use crate::actions::migration::{RadarCounts, RadarSort};
+use crate::actions::radar::{self, RadarCounts, RadarSort};
 use crate::clock::format_day;
 use crate::i18n::Tr;
 use crate::web::AppState;
@@ -85,7 +85,8 @@ pub async fn decide_signal(
     Path(id): Path<i64>,
     Form(f): Form<SignalForm>,
 ) -> AppResult<Response> {
-    migration::decide_signal(&st, &staff.acting(&ip), id, f.signal, &f.decision).await?;
+    crate::actions::signals::decide_signal(&st, &staff.acting(&ip), id, f.signal, &f.decision)
+        .await?;
     Ok(Redirect::to(&format!("/clients/{id}?notice=saved")).into_response())
 }
 struct QueueRow {
@@ -133,7 +134,7 @@ pub async fn queue(
     let now = st.clock.now();
     let lapsed = q.status == "lapsed";
     let sort = RadarSort::parse(&q.sort);
-    let radar = migration::radar(&st, staff.agency_id, lapsed, sort, q.page.unwrap_or(1)).await?;
+    let radar = radar::radar(&st, staff.agency_id, lapsed, sort, q.page.unwrap_or(1)).await?;
     let rows = radar
         .rows
         .items
@@ -167,7 +168,7 @@ pub async fn queue(
 
 /// The radar as CSV: every flagged and lapsed grant with its deadline and basis.
 pub async fn export(State(st): State<AppState>, staff: Staff) -> AppResult<Response> {
-    let rows = migration::radar_rows(&st, staff.agency_id).await?;
+    let rows = radar::radar_rows(&st, staff.agency_id).await?;
     let mut body = csv::row(&[
         "client_id",
         "client",
@@ -242,7 +243,7 @@ async fn report_page(
     id: i64,
     link: Option<String>,
 ) -> AppResult<Response> {
-    let r = migration::report(st, staff.agency_id, id).await?;
+    let r = radar::report(st, staff.agency_id, id).await?;
     let rec = r.record.as_ref().map(|m| m.record());
     let status = rec.map_or_else(
         || "Not started".to_owned(),

@@ -62,7 +62,7 @@ pub async fn set(
     responses((status = 200, body = RadarList)),
     security(("bearer" = [])))]
 pub async fn queue(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<RadarList>> {
-    let rows = migration::radar_rows(&st, caller.agency_id()).await?;
+    let rows = crate::actions::radar::radar_rows(&st, caller.agency_id()).await?;
     Ok(Json(RadarList {
         data: rows
             .into_iter()
