@@ -12,7 +12,8 @@ use crate::domain::{BoundedText, SecretToken};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Text;
 use crate::mail::templates;
-use crate::store::requests::{AccessRequest, LinkView};
+use crate::store::links::{self, LinkView};
+use crate::store::requests::AccessRequest;
 use crate::store::{agencies, prefs, requests, throttle};
 
 /// Failed link lookups per IP: 20 free, then growing delays (a guessing brake).
@@ -181,7 +182,7 @@ pub async fn view(ctx: &Ctx, ip: &str, raw: &str, user_agent: Option<&str>) -> A
 /// no token, no open recorded, whatever the link's state.
 #[tracing::instrument(skip_all, fields(agency = agency_id, request = id))]
 pub async fn preview(ctx: &Ctx, agency_id: i64, id: i64) -> AppResult<Box<LinkView>> {
-    requests::link_view_by_id(&ctx.db.pool, agency_id, id)
+    links::link_view_by_id(&ctx.db.pool, agency_id, id)
         .await?
         .map(Box::new)
         .ok_or(AppError::NotFound)
@@ -196,7 +197,7 @@ async fn live_view(
 ) -> AppResult<Result<Box<LinkView>, (Box<LinkView>, Closed)>> {
     let now = ctx.clock.now();
     let view = match SecretToken::from_presented(LINK_PREFIX, raw) {
-        Some(token) => requests::link_view(&ctx.db.pool, &token.hash()).await?,
+        Some(token) => links::link_view(&ctx.db.pool, &token.hash()).await?,
         None => None,
     };
     let Some(view) = view else {
@@ -234,7 +235,7 @@ pub async fn reauth_assets(ctx: &Ctx, view: &LinkView) -> AppResult<Vec<Text>> {
 /// real link, so it is no guess); anything else counts against the address as a guess.
 async fn replaced(ctx: &Ctx, ip: &str, raw: &str, now: i64) -> AppResult<(Box<LinkView>, Closed)> {
     let view = match SecretToken::from_presented(LINK_PREFIX, raw) {
-        Some(token) => requests::replaced_link_view(&ctx.db.pool, &token.hash()).await?,
+        Some(token) => links::replaced_link_view(&ctx.db.pool, &token.hash()).await?,
         None => None,
     };
     match view {
@@ -306,7 +307,7 @@ pub async fn decline(
         return Ok(Declined::Invalid(view, errors));
     };
     let mut tx = ctx.db.begin().await?;
-    if !requests::decline(&mut *tx, view.id, reason.as_str(), note.as_str(), now).await? {
+    if !links::decline(&mut *tx, view.id, reason.as_str(), note.as_str(), now).await? {
         return Ok(Declined::Gone(view, Closed::Declined));
     }
     let said = if note.as_str().is_empty() {
@@ -369,15 +370,15 @@ async fn record_open(ctx: &Ctx, view: &LinkView, ip: &str, user_agent: &str) -> 
     if ctx.links.seen(view.id, visitor, hour) {
         return Ok(());
     }
-    if requests::visit_seen(&ctx.db.pool, view.id, visitor, hour).await? {
+    if links::visit_seen(&ctx.db.pool, view.id, visitor, hour).await? {
         ctx.links.remember(view.id, visitor, hour);
         return Ok(());
     }
     let mut tx = ctx.db.begin().await?;
-    if !requests::record_visit(&mut tx, view.id, visitor, hour, VISITS_PER_HOUR).await? {
+    if !links::record_visit(&mut tx, view.id, visitor, hour, VISITS_PER_HOUR).await? {
         return Ok(());
     }
-    let first = requests::record_open(&mut tx, view.id, now).await?;
+    let first = links::record_open(&mut tx, view.id, now).await?;
     requests::add_event(&mut *tx, view.id, RequestEvent::Opened, &ua, now).await?;
     let target = format!("{} ({})", view.client_name, view.token_prefix);
     audit_as(

@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use crate::error::AppResult;
-use crate::store::{flows, requests};
+use crate::store::{flows, links};
 
 /// What one pass forgot.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub async fn tidy(ctx: &Ctx) -> AppResult<Tidied> {
     }
     let now = ctx.clock.now();
     let tokens = flows::purge_tokens(&ctx.db.pool, now).await?;
-    requests::purge_visits(&ctx.db.pool, now / 3600 - 1).await?;
+    links::purge_visits(&ctx.db.pool, now / 3600 - 1).await?;
     // A day is plenty for an Idempotency-Key retry; delivered webhooks stay in the log
     // for a month.
     crate::store::idempotency::forget_before(&ctx.db.pool, now - 86_400).await?;

@@ -12,9 +12,10 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Lang, Text, Tr};
 use crate::mail::templates;
 // The read models this module returns, for the web layer to name.
+pub use crate::store::links::LinkView;
 /// One line of a request's timeline, as stored (its kind parsed by the reader).
 pub use crate::store::requests::RequestEvent as TimelineRow;
-pub use crate::store::requests::{AccessRequest, LinkView, RequestQuery};
+pub use crate::store::requests::{AccessRequest, RequestQuery};
 use crate::store::{Tx, agencies, clients, requests, users};
 
 /// Longest message to the client.

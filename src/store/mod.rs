@@ -16,6 +16,7 @@ pub mod grant_book;
 pub mod grants;
 pub mod idempotency;
 pub mod leases;
+pub mod links;
 pub mod outbox;
 pub mod passkeys;
 pub mod prefs;

@@ -1,0 +1,211 @@
+//! The client's link: everything its page shows in one read (by token, by replaced token,
+//! or by id for the agency's preview), the decline, and the opens and visits it records.
+
+use sqlx::FromRow;
+
+use super::Exec;
+use crate::domain::access::GrantMode;
+use crate::i18n::Lang;
+
+/// Everything the client's link page shows, in one read: the request, its client, the
+/// agency's public name, the sender and whether there is a logo. Read on every view (never
+/// cached), so a revoked or expired link is refused on the very next request.
+#[derive(Debug, Clone, FromRow)]
+pub struct LinkView {
+    pub id: i64,
+    pub agency_id: i64,
+    pub client_id: i64,
+    pub token_prefix: String,
+    #[sqlx(try_from = "String")]
+    pub mode: GrantMode,
+    pub asks: String,
+    pub message: String,
+    pub single_use: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub declined_at: Option<i64>,
+    pub outcome: Option<String>,
+    /// `reauth` for a re-authorisation link (explained to the client), else `access`.
+    pub purpose: String,
+    /// Comma-separated asset ids a re-authorisation link is limited to.
+    pub scope_assets: String,
+    pub client_name: String,
+    pub agency_name: String,
+    pub agency_display_name: String,
+    pub sender: Option<String>,
+    pub has_logo: i64,
+    pub language: Option<String>,
+}
+
+impl LinkView {
+    /// The language the agency set for this request, if any.
+    pub fn lang(&self) -> Option<Lang> {
+        self.language.as_deref().and_then(Lang::parse)
+    }
+
+    /// The agency's name as clients see it.
+    pub fn public_name(&self) -> &str {
+        if self.agency_display_name.is_empty() {
+            &self.agency_name
+        } else {
+            &self.agency_display_name
+        }
+    }
+}
+
+/// What a link's pages show, read with the agency, client, sender and logo in one query.
+const LINK_VIEW: &str =
+    "SELECT r.id, r.agency_id, r.client_id, r.token_prefix, r.mode, r.asks, r.message,
+        r.single_use, r.expires_at, r.used_at, r.revoked_at, r.declined_at, r.outcome,
+        r.purpose, r.scope_assets, r.language, c.name AS client_name,
+        a.name AS agency_name, a.display_name AS agency_display_name, u.name AS sender,
+        CASE WHEN EXISTS (SELECT 1 FROM agency_logos l WHERE l.agency_id = r.agency_id)
+             THEN 1 ELSE 0 END AS has_logo
+    FROM access_requests r
+    JOIN clients c ON c.id = r.client_id
+    JOIN agencies a ON a.id = r.agency_id
+    LEFT JOIN users u ON u.id = r.created_by AND u.agency_id = r.agency_id";
+
+pub async fn link_view<'c>(
+    db: impl Exec<'c>,
+    token_hash: &str,
+) -> Result<Option<LinkView>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LINK_VIEW} WHERE r.token_hash = $1"
+    )))
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await
+}
+
+/// The request a replaced link belonged to (a reminder or a fresh link took its place).
+pub async fn replaced_link_view<'c>(
+    db: impl Exec<'c>,
+    token_hash: &str,
+) -> Result<Option<LinkView>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LINK_VIEW} JOIN replaced_links x ON x.request_id = r.id WHERE x.token_hash = $1"
+    )))
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await
+}
+
+/// A request's link view for its agency's staff (the preview of the client's page).
+pub async fn link_view_by_id<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    id: i64,
+) -> Result<Option<LinkView>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{LINK_VIEW} WHERE r.id = $1 AND r.agency_id = $2"
+    )))
+    .bind(id)
+    .bind(agency_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Records a client's "no" on a request still open to them; false when it was not (already
+/// declined, revoked or completed in the meantime).
+pub async fn decline<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    reason: &str,
+    note: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE access_requests SET declined_at = $1, decline_reason = $2, decline_note = $3
+         WHERE id = $4 AND declined_at IS NULL AND revoked_at IS NULL AND outcome IS NULL
+           AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(note)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Counts an open; returns true when it was the first.
+pub async fn record_open(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let first = sqlx::query(
+        "UPDATE access_requests SET first_opened_at = $1 WHERE id = $2 AND first_opened_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    sqlx::query("UPDATE access_requests SET open_count = open_count + 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(first)
+}
+
+/// Whether this visitor's open of this link was already recorded in this hour (a read:
+/// repeated views write nothing).
+pub async fn visit_seen<'c>(
+    db: impl Exec<'c>,
+    request_id: i64,
+    visitor: &str,
+    hour: i64,
+) -> Result<bool, sqlx::Error> {
+    let n: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM link_visits WHERE request_id = $1 AND visitor = $2 AND hour = $3",
+    )
+    .bind(request_id)
+    .bind(visitor)
+    .bind(hour)
+    .fetch_optional(db)
+    .await?;
+    Ok(n.is_some())
+}
+
+/// Records one visit per link, visitor and hour, and at most `cap` visitors per link and
+/// hour. True when this call recorded it (the caller then records the open).
+pub async fn record_visit(
+    conn: &mut sqlx::AnyConnection,
+    request_id: i64,
+    visitor: &str,
+    hour: i64,
+    cap: i64,
+) -> Result<bool, sqlx::Error> {
+    let seen: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM link_visits WHERE request_id = $1 AND hour = $2")
+            .bind(request_id)
+            .bind(hour)
+            .fetch_one(&mut *conn)
+            .await?;
+    if seen >= cap {
+        return Ok(false);
+    }
+    let r = sqlx::query(
+        "INSERT INTO link_visits (request_id, visitor, hour) VALUES ($1, $2, $3)
+         ON CONFLICT (request_id, visitor, hour) DO NOTHING",
+    )
+    .bind(request_id)
+    .bind(visitor)
+    .bind(hour)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Forgets visits from before `hour`: they only guard the current hour.
+pub async fn purge_visits<'c>(db: impl Exec<'c>, before_hour: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM link_visits WHERE hour < $1")
+        .bind(before_hour)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected())
+}
