@@ -222,7 +222,7 @@ pub async fn reauth_assets(ctx: &Ctx, view: &LinkView) -> AppResult<Vec<Text>> {
         .filter(|s| !s.is_empty())
         .collect();
     Ok(
-        crate::store::grants::user_assets_named(&ctx.db.pool, view.agency_id, &ids)
+        crate::store::reauth::user_assets_named(&ctx.db.pool, view.agency_id, &ids)
             .await?
             .into_iter()
             .map(|(name, kind)| asset_words(&name, kind))

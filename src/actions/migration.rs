@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, Audience, Due};
 use crate::store::grants::Grant;
-use crate::store::{agencies, clients, grants, prefs};
+use crate::store::{agencies, clients, prefs, reauth};
 use serde_json::json;
 
 /// What staff record about a client's move, as typed (a foreign client is a 404 before
@@ -154,8 +154,8 @@ pub async fn apply(
     let mut flagged = 0;
     match rec.people_due() {
         Some((due, basis)) => {
-            grants::retire_covered_user_grants(&mut tx, agency_id, client_id, now).await?;
-            let list = grants::flag_user_grants(&mut tx, agency_id, client_id, due, now).await?;
+            reauth::retire_covered_user_grants(&mut tx, agency_id, client_id, now).await?;
+            let list = reauth::flag_user_grants(&mut tx, agency_id, client_id, due, now).await?;
             flagged = list.len();
             for g in &list {
                 let data = json!({
@@ -202,7 +202,7 @@ pub async fn apply(
         }
         // Not started: nothing is at risk any more.
         None if !rec.status.at_risk() => {
-            grants::unflag_user_grants(&mut tx, agency_id, client_id, now).await?;
+            reauth::unflag_user_grants(&mut tx, agency_id, client_id, now).await?;
         }
         // At risk but no date to count from yet: flags stay as they were.
         None => {}
@@ -237,7 +237,7 @@ pub async fn apply(
 pub async fn lapse_overdue(ctx: &Ctx) -> AppResult<usize> {
     let now = ctx.clock.now();
     let mut lapsed = 0;
-    for (agency_id, client_id) in grants::clients_past_deadline(&ctx.db.pool, now).await? {
+    for (agency_id, client_id) in reauth::clients_past_deadline(&ctx.db.pool, now).await? {
         let Some(client) = clients::get(&ctx.db.pool, agency_id, client_id).await? else {
             continue;
         };
@@ -246,7 +246,7 @@ pub async fn lapse_overdue(ctx: &Ctx) -> AppResult<usize> {
         };
         let mut tx = ctx.db.begin().await?;
         // Claimed by the update itself: a second process finds nothing left to lapse.
-        let list = grants::lapse_past_deadline(&mut tx, agency_id, client_id, now).await?;
+        let list = reauth::lapse_past_deadline(&mut tx, agency_id, client_id, now).await?;
         if list.is_empty() {
             continue;
         }
@@ -315,7 +315,7 @@ pub async fn reauth_link(
         return Err(AppError::BadRequest("Partner access needs your agency's Meta business portfolio ID. Add it in Settings first.".into()));
     }
     let flagged =
-        grants::needing_reauth(&ctx.db.pool, actor.agency_id, Some(client_id), true).await?;
+        reauth::needing_reauth(&ctx.db.pool, actor.agency_id, Some(client_id), true).await?;
     if flagged.is_empty() {
         return Err(AppError::BadRequest(
             "This client has no grants that need re-authorisation.".into(),
@@ -384,7 +384,7 @@ pub async fn reauth_link(
 pub async fn send_deadline_reminders(ctx: &Ctx) -> AppResult<usize> {
     let now = ctx.clock.now();
     let mut sent = 0;
-    for (agency_id, client_id, due, last) in grants::reauth_deadlines(&ctx.db.pool).await? {
+    for (agency_id, client_id, due, last) in reauth::reauth_deadlines(&ctx.db.pool).await? {
         // Each stage once, in order: a later stage is never followed by an earlier one.
         let Some(stage) = ReminderStage::due(due, now).filter(|s| Some(*s) > last) else {
             continue;
@@ -395,7 +395,7 @@ pub async fn send_deadline_reminders(ctx: &Ctx) -> AppResult<usize> {
         let Some(agency) = agencies::get(&ctx.db.pool, agency_id).await? else {
             continue;
         };
-        let count = grants::needing_reauth(&ctx.db.pool, agency_id, Some(client_id), false)
+        let count = reauth::needing_reauth(&ctx.db.pool, agency_id, Some(client_id), false)
             .await?
             .len();
         let mut tx = ctx.db.begin().await?;

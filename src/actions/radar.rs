@@ -9,7 +9,7 @@ use crate::store::grants::Grant;
 use crate::store::radar::{self, RadarRow};
 // The read models this module returns, for the web layer to name.
 pub use crate::store::radar::{RadarCounts, RadarSort};
-use crate::store::{agencies, clients, grants};
+use crate::store::{agencies, clients, reauth};
 
 /// Grants per page on the radar.
 pub const RADAR_PAGE: i64 = 50;
@@ -66,7 +66,7 @@ pub async fn report(ctx: &Ctx, agency_id: i64, client_id: i64) -> AppResult<Repo
         .ok_or(AppError::NotFound)?;
     let (record, at_risk) = tokio::try_join!(
         clients::migration(db, agency_id, client_id),
-        grants::needing_reauth(db, agency_id, Some(client_id), true),
+        reauth::needing_reauth(db, agency_id, Some(client_id), true),
     )?;
     Ok(Report {
         client,

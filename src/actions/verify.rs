@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::mail::templates;
 use crate::meta::client::{Edge, pending_edge};
 use crate::meta::{AccessToken, GraphError};
-use crate::store::{agencies, clients, grants, leases, prefs};
+use crate::store::{agencies, clients, grants, leases, prefs, reauth};
 
 /// How long one verification run may hold its lease.
 const LEASE_SECS: i64 = 15 * 60;
@@ -147,7 +147,7 @@ async fn reconcile(
             grants::set_status(&mut tx, g.id, new, "Confirmed by Meta.", true, now).await?;
             // Confirmed partner access now covers flagged user-based access on the asset.
             if new == GrantStatus::Active {
-                grants::replace_user_grants(&mut tx, agency.id, &g.asset_id, now).await?;
+                reauth::replace_user_grants(&mut tx, agency.id, &g.asset_id, now).await?;
             }
             report.confirmed += 1;
         }

@@ -22,6 +22,7 @@ pub mod passkeys;
 pub mod prefs;
 pub mod privacy;
 pub mod radar;
+pub mod reauth;
 pub mod request_templates;
 pub mod requests;
 pub mod reviews;

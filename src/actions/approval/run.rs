@@ -29,7 +29,7 @@ use crate::meta::client::bounded;
 use crate::meta::error::for_agency;
 use crate::store::flows::{self, Flow, Item};
 use crate::store::requests::AccessRequest;
-use crate::store::{agencies, grants, prefs, requests, users};
+use crate::store::{agencies, grants, prefs, reauth, requests, users};
 
 /// How `begin` ended.
 pub enum Begun {
@@ -493,7 +493,7 @@ async fn finish(
         .iter()
         .filter(|o| o.mode == GrantMode::Partner && o.status == GrantStatus::Active && o.verified)
     {
-        grants::replace_user_grants(&mut tx, agency.id, &o.asset_id, now).await?;
+        reauth::replace_user_grants(&mut tx, agency.id, &o.asset_id, now).await?;
     }
     let shared_total = results
         .iter()
