@@ -25,8 +25,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::actions::Ctx;
 use agency::{
-    api_keys, audit, auth, clients, emails, grants, home, reauth, records, request_templates,
-    requests, review, security, settings, team, verify, webhooks,
+    api_keys, audit, auth, clients, emails, grants, home, new_request, reauth, records,
+    request_templates, requests, review, security, settings, team, verify, webhooks,
 };
 use client::{approve, decline, link};
 
@@ -126,8 +126,8 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/approve/again", post(approve::retry_failed)),
         ("/approve/done", get(approve::done)),
         ("/approve/migration", post(approve::migration)),
-        ("/requests", get(requests::list).post(requests::create)),
-        ("/requests/new", get(requests::new_form)),
+        ("/requests", get(requests::list).post(new_request::create)),
+        ("/requests/new", get(new_request::new_form)),
         (
             "/requests/templates",
             get(request_templates::list).post(request_templates::create),
@@ -138,7 +138,7 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/requests/{id}", get(requests::show)),
         ("/requests/{id}/preview", get(link::preview)),
-        ("/requests/{id}/link", get(requests::link)),
+        ("/requests/{id}/link", get(new_request::link)),
         ("/requests/{id}/remind", post(requests::remind)),
         (
             "/requests/{id}/regenerate",

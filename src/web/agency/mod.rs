@@ -9,6 +9,7 @@ pub mod clients;
 pub mod emails;
 pub mod grants;
 pub mod home;
+pub mod new_request;
 pub mod reauth;
 pub mod records;
 pub mod request_templates;

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::requests::{ChoiceFields, choice_fields, draft_from_pairs};
+use super::new_request::{ChoiceFields, choice_fields, draft_from_pairs};
 use crate::actions::request_templates::RequestTemplate;
 use crate::actions::requests::Draft;
 use crate::actions::{self, request_templates};
