@@ -30,6 +30,7 @@ pub mod passwords;
 pub mod privacy;
 pub mod radar;
 pub mod records;
+pub mod reminders;
 pub mod request_templates;
 pub mod requests;
 pub mod settings;

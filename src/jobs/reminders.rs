@@ -27,11 +27,11 @@ pub async fn run(ctx: Ctx, verify_interval: i64, shutdown: watch::Receiver<bool>
         let ctx = &ctx;
         report(
             "automatic reminders queued",
-            actions::requests::send_auto_reminders(ctx).await,
+            actions::reminders::send_auto_reminders(ctx).await,
         );
         report(
             "expired links told to webhooks",
-            actions::requests::note_expired(ctx).await,
+            actions::reminders::note_expired(ctx).await,
         );
         // Lapse first: a grant past its deadline gets the "presumed lost" e-mail, not an
         // "overdue" reminder as well.

@@ -430,17 +430,17 @@ async fn reminders_are_limited_to_one_a_day_and_sent_automatically_when_unopened
         }
     };
     app.clock.advance(2 * ONE_DAY);
-    latchkey::actions::requests::send_auto_reminders(&app.state)
+    latchkey::actions::reminders::send_auto_reminders(&app.state)
         .await
         .unwrap();
     assert_eq!(auto_events(&app).await, 0, "not yet: only two days");
     app.clock.advance(ONE_DAY + 60);
-    latchkey::actions::requests::send_auto_reminders(&app.state)
+    latchkey::actions::reminders::send_auto_reminders(&app.state)
         .await
         .unwrap();
     assert_eq!(auto_events(&app).await, 1);
     app.clock.advance(ONE_DAY);
-    latchkey::actions::requests::send_auto_reminders(&app.state)
+    latchkey::actions::reminders::send_auto_reminders(&app.state)
         .await
         .unwrap();
     assert_eq!(auto_events(&app).await, 1, "only once");
@@ -659,7 +659,7 @@ async fn a_client_can_decline_with_a_reason_and_the_agency_is_told() {
     assert_eq!(r.status, 303);
     app.clock.advance(4 * ONE_DAY);
     assert_eq!(
-        latchkey::actions::requests::send_auto_reminders(&app.state)
+        latchkey::actions::reminders::send_auto_reminders(&app.state)
             .await
             .unwrap(),
         0

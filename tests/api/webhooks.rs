@@ -692,13 +692,13 @@ async fn a_request_s_life_is_told_created_declined_expired() {
     // job runs.
     app.clock.advance(2 * 86_400);
     assert_eq!(
-        latchkey::actions::requests::note_expired(&app.state)
+        latchkey::actions::reminders::note_expired(&app.state)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        latchkey::actions::requests::note_expired(&app.state)
+        latchkey::actions::reminders::note_expired(&app.state)
             .await
             .unwrap(),
         0

@@ -274,7 +274,7 @@ pub async fn remind(
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    actions::requests::remind(&st, &staff.acting(&ip), id).await?;
+    actions::reminders::remind(&st, &staff.acting(&ip), id).await?;
     Ok(Redirect::to(&format!("/requests/{id}?notice=reminded")).into_response())
 }
 

@@ -168,7 +168,7 @@ pub async fn remind(
     let actor = team::speaker(&st, actor, None)
         .await?
         .map_err(|e| Problem::fields(vec![e]))?;
-    requests::remind(&st, &actor, id).await?;
+    crate::actions::reminders::remind(&st, &actor, id).await?;
     current(&st, &caller, id).await
 }
 
