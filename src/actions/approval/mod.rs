@@ -2,6 +2,7 @@
 //! client does; `run` is the crash-safe part (intent journal, lease, recovery).
 
 pub mod inventory;
+mod results;
 mod run;
 pub mod share;
 pub mod statement;
