@@ -21,8 +21,9 @@ pub async fn logo(ctx: &Ctx, agency_id: i64) -> AppResult<Option<(String, Vec<u8
     Ok(agencies::logo(&ctx.db.pool, agency_id).await?)
 }
 
+/// Whether the agency has a logo, for pages that link to it (the bytes stay unread).
 pub async fn has_logo(ctx: &Ctx, agency_id: i64) -> AppResult<bool> {
-    Ok(logo(ctx, agency_id).await?.is_some())
+    Ok(agencies::has_logo(&ctx.db.pool, agency_id).await?)
 }
 
 pub async fn meta_connection(ctx: &Ctx, agency_id: i64) -> AppResult<MetaConnection> {

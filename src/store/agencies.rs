@@ -170,6 +170,15 @@ pub async fn remove_logo<'c>(db: impl Exec<'c>, id: i64) -> Result<(), sqlx::Err
         .map(|_| ())
 }
 
+/// Whether the agency uploaded a logo (without reading it).
+pub async fn has_logo<'c>(db: impl Exec<'c>, id: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agency_logos WHERE agency_id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await?;
+    Ok(n > 0)
+}
+
 /// (content type, bytes) of the agency's logo.
 pub async fn logo<'c>(
     db: impl Exec<'c>,
