@@ -97,7 +97,7 @@ async fn main() -> anyhow::Result<()> {
     settings.log = "warn".into();
     let app = Application::build(settings.clone(), Clock::system()).await?;
     let base = app.base_url().to_owned();
-    let state = app.state().clone();
+    let state = app.ctx().clone();
     let sandbox = app.sandbox().cloned();
     tokio::spawn(app.run_until(std::future::pending()));
     let http = reqwest::Client::builder()

@@ -55,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
     settings.log = "warn".into();
     let app = Application::build(settings.clone(), Clock::system()).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state().clone();
+    let state = app.ctx().clone();
     tokio::spawn(app.run_until(std::future::pending()));
 
     let (agency, _) = latchkey::bootstrap::create_owner_in(

@@ -152,7 +152,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let app = Application::build(settings, Clock::system()).await?;
     let addr = format!("127.0.0.1:{}", app.port());
-    let state = app.state().clone();
+    let state = app.ctx().clone();
     tokio::spawn(app.run_until(std::future::pending()));
 
     // The yardstick: the same bytes from a bare router in this process.

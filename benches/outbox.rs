@@ -31,7 +31,7 @@ async fn main() -> anyhow::Result<()> {
     let senders = settings.mail_senders;
 
     let app = Application::build(settings.clone(), Clock::system()).await?;
-    let state = app.state().clone();
+    let state = app.ctx().clone();
     tokio::spawn(app.run_until(std::future::pending()));
 
     let start = Instant::now();

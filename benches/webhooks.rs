@@ -68,7 +68,7 @@ async fn main() -> anyhow::Result<()> {
         "PostgreSQL"
     };
     let app = Application::build(settings.clone(), Clock::system()).await?;
-    let state = app.state().clone();
+    let state = app.ctx().clone();
     tokio::spawn(app.run_until(std::future::pending()));
     let (agency, _) = latchkey::bootstrap::create_owner_in(
         &state.db,

@@ -141,7 +141,7 @@ async fn main() -> anyhow::Result<()> {
         "PostgreSQL"
     };
     let app = Application::build(settings.clone(), Clock::system()).await?;
-    let state = app.state().clone();
+    let state = app.ctx().clone();
     tokio::spawn(app.run_until(std::future::pending()));
     let mut agencies = Vec::new();
     for (name, email) in [("Agency A", "a@bench.test"), ("Agency B", "b@bench.test")] {

@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::actions::{Ctx, CtxParts};
+use crate::actions::Ctx;
 use crate::clock::Clock;
 use crate::config::{MailTransportKind, Settings};
 use crate::crypto::SecretBox;
@@ -16,7 +16,7 @@ use crate::hashing::Hasher;
 use crate::mail::{Mailer, Transport};
 use crate::meta::{GraphClient, GraphConfig};
 use crate::store::Db;
-use crate::web::{self, AppParts, AppState, WebConfig};
+use crate::web::{self, AppState, WebConfig};
 use meta_sandbox::Sandbox;
 
 /// A built application: bound, migrated, ready to serve.
@@ -66,7 +66,7 @@ impl Application {
         }
         tracing::info!(transport = %mailer.transport.describe(), "mail transport");
 
-        let ctx = Ctx::new(CtxParts {
+        let ctx = Arc::new(Ctx {
             db,
             graph,
             mailer,
@@ -81,13 +81,13 @@ impl Application {
             webhook_bell: Default::default(),
             passkeys: crate::passkeys::Passkeys::new(&base_url),
         });
-        let state = AppState::new(AppParts {
+        let state = AppState {
             ctx,
             web: Arc::new(WebConfig {
                 loopback_only: settings.loopback_only() && addr.ip().is_loopback(),
                 ..WebConfig::new(&base_url, settings.trust_forwarded_for, settings.body_limit)
             }),
-        });
+        };
         let workers = if settings.workers {
             settings.mail_senders.max(1)
         } else {
@@ -115,12 +115,12 @@ impl Application {
     }
 
     pub fn base_url(&self) -> &str {
-        &self.state.base_url
+        &self.state.ctx.base_url
     }
 
-    /// The shared state (tests reach the database, mailer and clock through it).
-    pub fn state(&self) -> &AppState {
-        &self.state
+    /// The use cases' context (tests reach the database, mailer and clock through it).
+    pub fn ctx(&self) -> &Arc<Ctx> {
+        &self.state.ctx
     }
 
     /// The built-in Meta sandbox, when no Meta app is configured (tests set its faults).

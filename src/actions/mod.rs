@@ -40,8 +40,6 @@ pub mod two_factor;
 pub mod verify;
 pub mod webhooks;
 
-use std::sync::Arc;
-
 use crate::clock::Clock;
 use crate::crypto::SecretBox;
 use crate::domain::Role;
@@ -52,26 +50,9 @@ use crate::meta::GraphClient;
 use crate::store::{Db, Tx, audit as audit_store};
 use meta_sandbox::Demo;
 
-/// What every use case can reach. Cheap to clone (one `Arc`).
-#[derive(Clone)]
-pub struct Ctx(Arc<CtxParts>);
-
-impl Ctx {
-    pub fn new(parts: CtxParts) -> Self {
-        Self(Arc::new(parts))
-    }
-}
-
-impl std::ops::Deref for Ctx {
-    type Target = CtxParts;
-
-    fn deref(&self) -> &CtxParts {
-        &self.0
-    }
-}
-
-/// The parts of [`Ctx`].
-pub struct CtxParts {
+/// What every use case can reach, passed by reference (`&Ctx`). The process holds one, in an
+/// `Arc` that the web state and each background job share.
+pub struct Ctx {
     pub db: Db,
     /// The Graph API client (to Meta, or to the sandbox over HTTP).
     pub graph: GraphClient,
@@ -96,7 +77,7 @@ pub struct CtxParts {
     pub passkeys: crate::passkeys::Passkeys,
 }
 
-impl CtxParts {
+impl Ctx {
     /// Queues an e-mail inside `tx`, sealed with the installation's key; the caller wakes the
     /// mailer after commit.
     pub async fn queue_mail(

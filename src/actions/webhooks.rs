@@ -200,7 +200,7 @@ pub async fn redeliver(ctx: &Ctx, actor: &Actor, endpoint_id: i64, id: i64) -> A
 
 /// Queues `event` for every live endpoint of the agency that wants it, inside the
 /// transaction that made the change (so an event exists exactly when the change does).
-/// `data` names ids only. The caller rings [`CtxParts::webhook_bell`] after commit.
+/// `data` names ids only. The caller rings [`Ctx::webhook_bell`] after commit.
 pub async fn emit(
     tx: &mut Tx,
     agency_id: i64,

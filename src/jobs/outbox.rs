@@ -1,6 +1,8 @@
 //! E-mail: one worker delivers one message at a time (several run per process), woken by
 //! the mailer's bell when a transaction queues mail, else when the next retry is due.
 
+use std::sync::Arc;
+
 use tokio::sync::watch;
 
 use super::{Turn, every, secs};
@@ -8,7 +10,7 @@ use crate::actions::Ctx;
 use crate::mail::worker;
 
 #[tracing::instrument(skip_all, name = "job.outbox")]
-pub async fn run(ctx: Ctx, shutdown: watch::Receiver<bool>) {
+pub async fn run(ctx: Arc<Ctx>, shutdown: watch::Receiver<bool>) {
     every(Some(ctx.mailer.bell()), shutdown, || async {
         match worker::deliver_one(&ctx.db, &ctx.mailer, &ctx.secrets, &ctx.clock).await {
             Ok(true) => return Turn::Worked,

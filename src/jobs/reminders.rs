@@ -2,6 +2,8 @@
 //! reminders, verification of agencies that are due, expiry warnings, access-review
 //! reminders, and tidying.
 
+use std::sync::Arc;
+
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -22,7 +24,7 @@ fn report(what: &str, done: AppResult<usize>) {
 }
 
 #[tracing::instrument(skip_all, name = "job.reminders")]
-pub async fn run(ctx: Ctx, verify_interval: i64, shutdown: watch::Receiver<bool>) {
+pub async fn run(ctx: Arc<Ctx>, verify_interval: i64, shutdown: watch::Receiver<bool>) {
     every(None, shutdown, || async {
         let ctx = &ctx;
         report(

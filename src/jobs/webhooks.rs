@@ -2,6 +2,8 @@
 //! sending one delivery at a time, woken by the bell a transaction rings when it queues
 //! deliveries, else when the next retry is due.
 
+use std::sync::Arc;
+
 use tokio::sync::watch;
 
 use super::{Turn, every, secs};
@@ -9,7 +11,7 @@ use crate::actions::Ctx;
 use crate::actions::webhooks::{SENDERS, deliver_next, next_due_in};
 
 #[tracing::instrument(skip_all, name = "job.webhooks")]
-pub async fn run(ctx: Ctx, shutdown: watch::Receiver<bool>) {
+pub async fn run(ctx: Arc<Ctx>, shutdown: watch::Receiver<bool>) {
     let senders = (0..SENDERS).map(|_| {
         let (ctx, shutdown) = (ctx.clone(), shutdown.clone());
         async move {

@@ -1,10 +1,13 @@
 //! The stylesheet, robots.txt, the health check and the 404 fallback.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::{AppError, AppState};
+use super::AppError;
 
 pub async fn stylesheet() -> Response {
     (
@@ -44,7 +47,7 @@ pub async fn robots() -> Response {
 }
 
 /// 200 when the database answers, 503 otherwise.
-pub async fn healthz(State(st): State<AppState>) -> Response {
+pub async fn healthz(State(st): State<Arc<Ctx>>) -> Response {
     match st.db.ping().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {

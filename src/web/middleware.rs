@@ -1,5 +1,9 @@
 //! Middleware: sessions, CSRF, security headers, and error pages for bare statuses.
 
+use crate::actions::Ctx;
+use crate::web::WebConfig;
+use std::sync::Arc;
+
 use crate::actions::account::{self, Resumed};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -8,16 +12,20 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use subtle::ConstantTimeEq;
 
+use super::AppError;
 use super::client::{LANG_COOKIE, is_client_path, prefs_of, switched_to};
 use super::error::ErrorPage;
 use super::session::{self, Cookies, CsrfToken, Staff};
-use super::{AppError, AppState};
 use crate::i18n;
 
 /// Resolves the staff session (if any) and the CSRF token for this request, and refuses a
 /// state-changing request that does not carry that token.
-pub async fn session(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
-    let web = st.web.clone();
+pub async fn session(
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let session_cookie = Cookies::session_name(&web);
     let presented = Cookies::get(req.headers(), session_cookie);
     let (row, clear_session) = match account::resume(&st, presented.as_deref()).await {
@@ -53,7 +61,7 @@ pub async fn session(State(st): State<AppState>, mut req: Request, next: Next) -
 
     // CSRF is checked here, in the same layer, once the session (and so the expected
     // token) is known.
-    let mut resp = match check_csrf(&st, req).await {
+    let mut resp = match check_csrf(&web, req).await {
         Ok(req) => next.run(req).await,
         Err(refused) => refused,
     };
@@ -81,7 +89,7 @@ fn append_cookie(resp: &mut Response, value: &str) {
 
 /// The sandbox's controls (clock, faults, migration switch, reset) act for the world of
 /// every agency on this installation: only an owner of its first agency may use them.
-pub async fn install_owner(State(st): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn install_owner(State(st): State<Arc<Ctx>>, req: Request, next: Next) -> Response {
     let Some(staff) = req.extensions().get::<Staff>().cloned() else {
         let next_path = if req.method() == Method::GET {
             req.uri().path().to_owned()
@@ -105,7 +113,7 @@ pub async fn install_owner(State(st): State<AppState>, req: Request, next: Next)
 
 /// Every state-changing request must come from our own pages (Origin / Sec-Fetch-Site)
 /// and carry the request's CSRF token in its form, compared in constant time.
-async fn check_csrf(st: &AppState, req: Request) -> Result<Request, Response> {
+async fn check_csrf(web: &WebConfig, req: Request) -> Result<Request, Response> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(req);
     }
@@ -129,7 +137,7 @@ async fn check_csrf(st: &AppState, req: Request) -> Result<Request, Response> {
     // cross-site browser still says so in `Sec-Fetch-Site` above.
     if let Some(origin) = headers.get(header::ORIGIN)
         && origin.as_bytes() != b"null"
-        && origin.as_bytes() != st.web.origin.as_bytes()
+        && origin.as_bytes() != web.origin.as_bytes()
     {
         return Err(AppError::Csrf.into_response());
     }
@@ -155,7 +163,7 @@ async fn check_csrf(st: &AppState, req: Request) -> Result<Request, Response> {
         return Ok(req);
     }
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, st.web.body_limit).await {
+    let bytes = match to_bytes(body, web.body_limit).await {
         Ok(b) => b,
         Err(_) => return Err(AppError::PayloadTooLarge.into_response()),
     };
@@ -278,7 +286,12 @@ pub fn redact_path(path: &str) -> String {
 /// the security headers of SECURITY.md, and one log line (method, path with capability
 /// tokens redacted, status, time; no query strings, which may carry CSRF tokens or Meta
 /// codes) when info logging is on.
-pub async fn frame(State(st): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn frame(
+    State(_st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path();
     let (is_link, is_static, is_health, is_api) = (
         path.starts_with("/r/"),
@@ -307,12 +320,12 @@ pub async fn frame(State(st): State<AppState>, req: Request, next: Next) -> Resp
         None => answer.await,
     };
     if let Some((_, Some(lang))) = client {
-        let cookie = Cookies::build(&st.web, LANG_COOKIE, lang.code(), Some(365 * 86_400));
+        let cookie = Cookies::build(&web, LANG_COOKIE, lang.code(), Some(365 * 86_400));
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
     }
-    add_security_headers(&mut resp, is_link, is_static, st.web.https);
+    add_security_headers(&mut resp, is_link, is_static, web.https);
     if let Some((method, path, started)) = log {
         tracing::info!(
             %method,

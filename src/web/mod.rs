@@ -1,9 +1,9 @@
 //! The web layer: axum router, middleware, sessions, error pages and layout, and the pages
 //! by audience: `agency/` (staff) and `client/` (the capability link and the approval).
 //!
-//! Handlers are thin: parse the request, call one use case in `crate::actions` (or read a
-//! page's rows from `store`), render or redirect. No transaction is opened here. Tenant data
-//! is always read through the session's agency id.
+//! Handlers are thin: parse the request, call one use case in `crate::actions`, render or
+//! redirect. No transaction is opened here. Tenant data is always read through the session's
+//! agency id.
 
 mod agency;
 pub mod api;
@@ -16,14 +16,12 @@ mod meta_callbacks;
 mod middleware;
 mod sandbox_mail;
 pub mod session;
-
-use std::sync::Arc;
+mod state;
 
 use axum::Router;
 use axum::routing::{MethodRouter, get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::actions::Ctx;
 use agency::{
     api_keys, audit, auth, clients, emails, grants, home, new_request, reauth, records,
     request_templates, requests, review, security, settings, team, verify, webhooks,
@@ -31,68 +29,7 @@ use agency::{
 use client::{approve, decline, link};
 
 pub use error::AppError;
-
-/// What every handler can reach: one `Arc`, so the clone that every middleware layer and
-/// every `State` extractor makes is a single counter increment, not one per field.
-#[derive(Clone)]
-pub struct AppState(Arc<AppParts>);
-
-impl AppState {
-    pub fn new(parts: AppParts) -> Self {
-        Self(Arc::new(parts))
-    }
-}
-
-impl std::ops::Deref for AppState {
-    type Target = AppParts;
-
-    fn deref(&self) -> &AppParts {
-        &self.0
-    }
-}
-
-/// The parts of [`AppState`]: the use cases' context plus what only the web needs.
-pub struct AppParts {
-    /// What the use cases reach (database, Graph, mail, clock, key, hasher).
-    pub ctx: Ctx,
-    pub web: Arc<WebConfig>,
-}
-
-impl std::ops::Deref for AppParts {
-    type Target = Ctx;
-
-    fn deref(&self) -> &Ctx {
-        &self.ctx
-    }
-}
-
-/// Settings the web layer needs, resolved at start-up.
-#[derive(Debug, Clone)]
-pub struct WebConfig {
-    /// `scheme://host[:port]` of the base URL, for the Origin check.
-    pub origin: String,
-    pub https: bool,
-    pub trust_forwarded_for: bool,
-    pub body_limit: usize,
-    /// Only this machine can reach the app (loopback bind and base URL): the sandbox's
-    /// mailbox may then show client mail to anyone, as a local demo.
-    pub loopback_only: bool,
-}
-
-impl WebConfig {
-    pub fn new(base_url: &str, trust_forwarded_for: bool, body_limit: usize) -> Self {
-        let origin = url::Url::parse(base_url)
-            .map(|u| u.origin().ascii_serialization())
-            .unwrap_or_else(|_| base_url.to_owned());
-        Self {
-            origin,
-            https: base_url.starts_with("https://"),
-            trust_forwarded_for,
-            body_limit,
-            loopback_only: false,
-        }
-    }
-}
+pub use state::{AppState, WebConfig};
 
 /// Every route of Latchkey itself, as (path, methods). The router is built from this list,
 /// and the route-matrix test enumerates it, so no route escapes that test.

@@ -2,11 +2,15 @@
 //! read (`actions::mailbox` decides which), newest first, with their links clickable, so a
 //! newcomer can follow an access link.
 
+use crate::web::WebConfig;
+
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::AppState;
 use super::error::AppResult;
 use super::layout::render;
 use super::session::{MaybeStaff, Staff};
@@ -42,19 +46,20 @@ struct ShowPage {
     lines: Vec<Vec<Segment>>,
 }
 
-fn reader<'a>(st: &AppState, staff: Option<&'a Staff>) -> Reader<'a> {
+fn reader<'a>(web: &WebConfig, staff: Option<&'a Staff>) -> Reader<'a> {
     Reader {
         email: staff.map(|s| s.email.as_str()),
         agency_id: staff.map(|s| s.agency_id),
-        loopback_only: st.web.loopback_only,
+        loopback_only: web.loopback_only,
     }
 }
 
 pub async fn list(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
     MaybeStaff(staff): MaybeStaff,
 ) -> AppResult<Response> {
-    let items = mailbox::list(&st, &reader(&st, staff.as_ref()))
+    let items = mailbox::list(&st, &reader(&web, staff.as_ref()))
         .await?
         .into_iter()
         .map(|(name, p)| Item {
@@ -99,11 +104,12 @@ fn segments(line: &str) -> Vec<Segment> {
 }
 
 pub async fn show(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
     MaybeStaff(staff): MaybeStaff,
     Path(name): Path<String>,
 ) -> AppResult<Response> {
-    let p = mailbox::open(&st, &reader(&st, staff.as_ref()), &name).await?;
+    let p = mailbox::open(&st, &reader(&web, staff.as_ref()), &name).await?;
     render(&ShowPage {
         lines: p.text.lines().map(segments).collect(),
         subject: p.subject,

@@ -169,7 +169,7 @@ impl FromRequestParts<AppState> for ConfirmedManager {
 
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
         let Manager(staff) = Manager::from_request_parts(parts, st).await?;
-        if staff.confirmed_at >= st.clock.now() - CONFIRM_WINDOW {
+        if staff.confirmed_at >= st.ctx.clock.now() - CONFIRM_WINDOW {
             return Ok(ConfirmedManager(staff));
         }
         // Back to the page holding the form, to submit it again once confirmed.

@@ -4,11 +4,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use latchkey::actions::Ctx;
 use latchkey::config::{MailTransportKind, Settings};
 use latchkey::mail::SentMail;
-use latchkey::web::AppState;
 use latchkey::{Application, Clock};
 use reqwest::header::{COOKIE, HeaderMap, LOCATION, SET_COOKIE};
+use std::sync::Arc;
 
 /// What a person's browser sends.
 pub const BROWSER_UA: &str =
@@ -22,7 +23,7 @@ pub struct TestApp {
     pub base: String,
     /// The configured public URL (the Origin browsers send).
     pub public: String,
-    pub state: AppState,
+    pub state: Arc<Ctx>,
     /// The built-in Meta sandbox, when no Meta app is configured.
     pub sandbox: Option<meta_sandbox::Sandbox>,
     pub clock: Clock,
@@ -101,7 +102,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         .expect("app builds");
     let public = app.base_url().to_owned();
     let base = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state().clone();
+    let state = app.ctx().clone();
     let sandbox = app.sandbox().cloned();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {

@@ -232,7 +232,7 @@ async fn two_workers_never_send_the_same_row_twice() {
     for n in 0..60 {
         enqueue(&app, &format!("c{n}@bloom.test"), n).await;
     }
-    let run = |st: latchkey::web::AppState, clock: latchkey::Clock| async move {
+    let run = |st: std::sync::Arc<latchkey::actions::Ctx>, clock: latchkey::Clock| async move {
         let mut sent = 0;
         let mut idle = 0;
         // "No row" can mean a lost race: stop only after several empty claims in a row.

@@ -265,7 +265,7 @@ async fn a_job_lease_is_held_by_one_process_at_a_time() {
         .unwrap();
     // A second, independent pool on the same database plays the second process.
     let other = latchkey::store::Db::connect(&s).await.unwrap();
-    let db = &app.state().db;
+    let db = &app.ctx().db;
     let now = 1_000_000;
     assert!(
         leases::acquire(&db.pool, "verify", "agency:1", "process-a", now, now + 300)
@@ -398,7 +398,7 @@ async fn a_database_newer_than_the_binary_is_refused() {
          VALUES (99990101, 'from the future', CURRENT_TIMESTAMP, TRUE, $1, 0)",
     )
     .bind(vec![0u8; 48])
-    .execute(&app.state().db.pool)
+    .execute(&app.ctx().db.pool)
     .await
     .unwrap();
     let err = match latchkey::Application::build(s, latchkey::Clock::system()).await {

@@ -324,7 +324,7 @@ async fn spawn_at_localhost() -> Spawned {
 /// A running Latchkey: its address, its state, and its built-in Meta sandbox.
 type Spawned = (
     String,
-    latchkey::web::AppState,
+    std::sync::Arc<latchkey::actions::Ctx>,
     Option<meta_sandbox::Sandbox>,
 );
 
@@ -340,7 +340,7 @@ async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Spawned {
     adjust(&mut s);
     let app = Application::build(s, Clock::system()).await.unwrap();
     let base = app.base_url().to_owned();
-    let state = app.state().clone();
+    let state = app.ctx().clone();
     let sandbox = app.sandbox().cloned();
     tokio::spawn(app.run_until(std::future::pending()));
     (base, state, sandbox)
@@ -1080,7 +1080,7 @@ async fn fits_phone(b: &Browser, label: &str) {
 }
 
 /// One number from the database, for counting what a reload must not repeat.
-async fn count(state: &latchkey::web::AppState, sql: &str) -> i64 {
+async fn count(state: &latchkey::actions::Ctx, sql: &str) -> i64 {
     sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
         .fetch_one(&state.db.pool)
         .await
@@ -1090,7 +1090,7 @@ async fn count(state: &latchkey::web::AppState, sql: &str) -> i64 {
 /// Reloads the page as a person would, then checks nothing was made or sent again.
 async fn reload_repeats_nothing(
     b: &Browser,
-    state: &latchkey::web::AppState,
+    state: &latchkey::actions::Ctx,
     label: &str,
     counted: &[&str],
 ) {

@@ -11,6 +11,8 @@
 //! (on start-up and periodically) reads back what Meta holds for every asset without an
 //! answer, records it, and marks the rest failed with the reason.
 
+use std::sync::Arc;
+
 use super::results::{merged, not_shared, parse_asset, parse_outcomes};
 
 use super::inventory::Offered;
@@ -262,7 +264,7 @@ fn to_json(outcomes: &[Outcome]) -> Result<String, AppError> {
 /// Runs a claimed attempt to its end: shares, then records. The lease is renewed in the
 /// background while Meta is slow, so only a dead process lets it run out.
 #[tracing::instrument(skip_all, fields(flow = flow_id, attempt))]
-pub async fn run(st: Ctx, flow_id: i64, attempt: i64, ip: String) -> Result<(), AppError> {
+pub async fn run(st: Arc<Ctx>, flow_id: i64, attempt: i64, ip: String) -> Result<(), AppError> {
     let heartbeat = {
         let st = st.clone();
         tokio::spawn(async move {

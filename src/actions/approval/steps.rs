@@ -3,6 +3,8 @@
 //! organisation's migration. A flow is bound to one browser by a cookie (kept hashed) and to
 //! Facebook Login by a single-use state.
 
+use std::sync::Arc;
+
 use super::inventory::{self, Offered};
 use super::run::{self, Begun};
 use super::share::Outcome;
@@ -382,7 +384,8 @@ fn offered_of(flow: &Flow) -> Vec<Offered> {
 
 /// The client approves the ticked assets (ids from the list this flow was shown).
 #[tracing::instrument(skip_all, fields(flow = flow.id, agency = flow.agency_id))]
-pub async fn choose(ctx: &Ctx, flow: &Flow, ids: &[String], ip: &str) -> AppResult<Chose> {
+/// `ctx` is the process's shared context: the shares run in a task that outlives the request.
+pub async fn choose(ctx: &Arc<Ctx>, flow: &Flow, ids: &[String], ip: &str) -> AppResult<Chose> {
     if flow.approved_at.is_some() {
         // A second submit (double click, back button): the first one's results stand.
         return Ok(Chose::Started);
@@ -414,7 +417,7 @@ pub async fn choose(ctx: &Ctx, flow: &Flow, ids: &[String], ip: &str) -> AppResu
 /// Claims an attempt with its intent, runs it in the background (a closed browser or a
 /// slow Meta does not stop it), and waits a little for it.
 async fn attempt(
-    ctx: &Ctx,
+    ctx: &Arc<Ctx>,
     flow: &Flow,
     r: &AccessRequest,
     agency: agencies::Agency,
@@ -432,7 +435,7 @@ async fn attempt(
             })));
         }
     };
-    let job = tokio::spawn(run::run(ctx.clone(), flow.id, attempt, ip.to_owned()));
+    let job = tokio::spawn(run::run(Arc::clone(ctx), flow.id, attempt, ip.to_owned()));
     match tokio::time::timeout(WAIT_FOR_SHARES, job).await {
         Ok(Ok(Err(e))) => tracing::error!(error = ?e, flow_id = flow.id, "approval failed"),
         Ok(Err(e)) => tracing::error!(error = %e, flow_id = flow.id, "approval task failed"),
@@ -450,7 +453,7 @@ fn outcomes_of(flow: &Flow) -> Vec<Outcome> {
 
 /// Tries again for the assets of this flow that were not shared.
 #[tracing::instrument(skip_all, fields(flow = flow.id, agency = flow.agency_id))]
-pub async fn retry_failed(ctx: &Ctx, flow: &Flow, ip: &str) -> AppResult<Chose> {
+pub async fn retry_failed(ctx: &Arc<Ctx>, flow: &Flow, ip: &str) -> AppResult<Chose> {
     if flow.in_progress() || flow.approved_at.is_none() {
         return Ok(Chose::Started);
     }

@@ -1,5 +1,8 @@
 //! Settings → API keys: owners and admins create (shown once), list and revoke keys.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -10,7 +13,6 @@ use serde::Deserialize;
 use crate::actions::api_keys;
 use crate::actions::flash::{self, Shown};
 use crate::error::FieldError;
-use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, ConfirmedManager, Manager, Staff};
@@ -54,7 +56,7 @@ struct RevokePage {
 }
 
 async fn page(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     created: Option<(String, String)>,
     name: String,
@@ -119,7 +121,7 @@ pub struct NoticeQuery {
 }
 
 pub async fn list(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
@@ -152,7 +154,7 @@ pub struct KeyForm {
 }
 
 pub async fn create(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
     Form(f): Form<KeyForm>,
@@ -175,7 +177,7 @@ pub async fn create(
 }
 
 pub async fn revoke_confirm(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
@@ -193,7 +195,7 @@ pub async fn revoke_confirm(
 }
 
 pub async fn revoke(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,

@@ -1,5 +1,8 @@
 //! The audit log page (owners and admins): filters and CSV export.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -10,7 +13,6 @@ use crate::actions::audit_log::{self, AuditQuery};
 use crate::actions::cursor;
 use crate::clock::format_utc;
 use crate::clock::parse_iso_day;
-use crate::web::AppState;
 use crate::web::error::{AppResult, urlencode};
 use crate::web::layout::{Layout, render};
 use crate::web::session::Manager;
@@ -75,7 +77,7 @@ impl AuditFilters {
 }
 
 pub async fn list(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Query(f): Query<AuditFilters>,
 ) -> AppResult<Response> {
@@ -116,7 +118,7 @@ pub async fn list(
 }
 
 pub async fn export(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Query(f): Query<AuditFilters>,
 ) -> AppResult<Response> {

@@ -1,5 +1,10 @@
 //! Set-up, login, logout and passwords: the pages around `actions::account`.
 
+use crate::actions::Ctx;
+
+use crate::web::WebConfig;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -12,7 +17,6 @@ use crate::actions::two_factor::{self, SecondFactorRefused};
 use crate::actions::{passkeys, passwords};
 use crate::domain::{EmailAddress, SecretToken};
 use crate::error::AppError;
-use crate::web::AppState;
 use crate::web::error::{AppResult, human_wait};
 use crate::web::layout::{Layout, render, render_status, safe_next};
 use crate::web::session::{ClientIp, Cookies, CsrfToken, MaybeStaff, Staff};
@@ -42,7 +46,7 @@ pub struct SetupForm {
     confirm: String,
 }
 
-fn setup_page(st: &AppState, csrf: &str, form: SetupForm, errors: Vec<String>) -> SetupPage {
+fn setup_page(st: &Ctx, csrf: &str, form: SetupForm, errors: Vec<String>) -> SetupPage {
     SetupPage {
         layout: Layout::anon(csrf, "Set up Latchkey"),
         form,
@@ -51,7 +55,7 @@ fn setup_page(st: &AppState, csrf: &str, form: SetupForm, errors: Vec<String>) -
     }
 }
 
-pub async fn setup_form(State(st): State<AppState>, csrf: CsrfToken) -> AppResult<Response> {
+pub async fn setup_form(State(st): State<Arc<Ctx>>, csrf: CsrfToken) -> AppResult<Response> {
     if !account::setup_open(&st).await? {
         return Err(AppError::NotFound);
     }
@@ -69,7 +73,8 @@ pub async fn setup_form(State(st): State<AppState>, csrf: CsrfToken) -> AppResul
 }
 
 pub async fn setup(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     Form(mut form): Form<SetupForm>,
@@ -83,7 +88,7 @@ pub async fn setup(
         confirm: std::mem::take(&mut form.confirm),
     };
     match account::set_up(&st, &typed, &ip).await? {
-        Ok(session) => Ok(signed_in(&st, "/?notice=welcome", &session)),
+        Ok(session) => Ok(signed_in(&web, "/?notice=welcome", &session)),
         Err(errors) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &setup_page(&st, &csrf.0, form, errors),
@@ -100,9 +105,9 @@ fn redirect_with_cookie(to: &str, cookie: &str) -> Response {
 }
 
 /// Redirects with the cookie of a new session.
-pub fn signed_in(st: &AppState, to: &str, session: &SecretToken) -> Response {
-    let name = Cookies::session_name(&st.web);
-    redirect_with_cookie(to, &Cookies::build(&st.web, name, session.expose(), None))
+pub fn signed_in(web: &WebConfig, to: &str, session: &SecretToken) -> Response {
+    let name = Cookies::session_name(web);
+    redirect_with_cookie(to, &Cookies::build(web, name, session.expose(), None))
 }
 
 #[derive(Template)]
@@ -122,7 +127,7 @@ pub struct LoginQuery {
 }
 
 pub async fn login_form(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     csrf: CsrfToken,
     MaybeStaff(staff): MaybeStaff,
     Query(q): Query<LoginQuery>,
@@ -154,16 +159,16 @@ const LOGIN_FAILED: &str = "That e-mail and password do not match an account.";
 
 /// Redirects with the new session's cookie, and a device cookie for a browser new to the
 /// account.
-fn signed_in_on_device(st: &AppState, next: &str, done: SignedIn) -> Response {
-    let mut resp = signed_in(st, next, &done.session);
+fn signed_in_on_device(web: &WebConfig, next: &str, done: SignedIn) -> Response {
+    let mut resp = signed_in(web, next, &done.session);
     if let Some(d) = done.new_device {
-        let name = Cookies::device_name(&st.web);
-        let cookie = Cookies::build(&st.web, name, d.expose(), Some(DEVICE_AGE));
+        let name = Cookies::device_name(web);
+        let cookie = Cookies::build(web, name, d.expose(), Some(DEVICE_AGE));
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
     }
-    let gone = Cookies::clear(&st.web, Cookies::challenge_name(&st.web));
+    let gone = Cookies::clear(web, Cookies::challenge_name(web));
     if let Ok(v) = HeaderValue::from_str(&gone) {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -184,7 +189,7 @@ struct VerifyPage {
 
 impl VerifyPage {
     async fn new(
-        st: &AppState,
+        st: &Ctx,
         csrf: &str,
         challenge: &str,
         next: String,
@@ -204,13 +209,14 @@ impl VerifyPage {
 /// `/login/verify`: the second step, a passkey, a code from the authenticator app or a
 /// recovery code.
 pub async fn verify_form(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
     csrf: CsrfToken,
     headers: axum::http::HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> AppResult<Response> {
     let next = safe_next(q.next.as_deref());
-    let Some(challenge) = Cookies::get(&headers, Cookies::challenge_name(&st.web)) else {
+    let Some(challenge) = Cookies::get(&headers, Cookies::challenge_name(&web)) else {
         return Ok(Redirect::to("/login").into_response());
     };
     render(&VerifyPage::new(&st, &csrf.0, &challenge, next, None).await?)
@@ -228,7 +234,8 @@ pub struct VerifyForm {
 
 /// The second step's answer: a code (`/login/verify`) or a passkey (`/login/verify/passkey`).
 pub async fn verify(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     headers: axum::http::HeaderMap,
@@ -236,8 +243,8 @@ pub async fn verify(
     Form(form): Form<VerifyForm>,
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
-    let challenge = Cookies::get(&headers, Cookies::challenge_name(&st.web)).unwrap_or_default();
-    let device = Cookies::get(&headers, Cookies::device_name(&st.web));
+    let challenge = Cookies::get(&headers, Cookies::challenge_name(&web)).unwrap_or_default();
+    let device = Cookies::get(&headers, Cookies::device_name(&web));
     let with_passkey = uri.path().ends_with("/passkey");
     let outcome = if with_passkey {
         passkeys::complete_sign_in(&st, &challenge, &form.credential, device.as_deref(), &ip)
@@ -246,7 +253,7 @@ pub async fn verify(
         two_factor::complete_sign_in(&st, &challenge, &form.code, device.as_deref(), &ip).await?
     };
     let (status, error, wait) = match outcome {
-        Ok(done) => return Ok(signed_in_on_device(&st, &next, done)),
+        Ok(done) => return Ok(signed_in_on_device(&web, &next, done)),
         Err(SecondFactorRefused::Expired) => {
             return Ok(Redirect::to("/login?notice=second_factor_expired").into_response());
         }
@@ -277,10 +284,11 @@ pub async fn verify(
 /// `POST /login/verify/passkey/options`: what the browser asks the authenticator with.
 /// JSON, for the page's script; a refusal is `{"error": …}` in words to show.
 pub async fn passkey_options(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
     headers: axum::http::HeaderMap,
 ) -> AppResult<Response> {
-    let challenge = Cookies::get(&headers, Cookies::challenge_name(&st.web)).unwrap_or_default();
+    let challenge = Cookies::get(&headers, Cookies::challenge_name(&web)).unwrap_or_default();
     Ok(match passkeys::sign_in_options(&st, &challenge).await? {
         Ok(Some(options)) => axum::Json(options).into_response(),
         Ok(None) => passkey_error(
@@ -310,7 +318,8 @@ pub(crate) fn passkey_error(status: StatusCode, message: &str) -> Response {
 const DEVICE_AGE: i64 = 365 * 86_400;
 
 pub async fn login(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
     csrf: CsrfToken,
     MaybeStaff(old): MaybeStaff,
     ClientIp(ip): ClientIp,
@@ -319,7 +328,7 @@ pub async fn login(
 ) -> AppResult<Response> {
     let next = safe_next(form.next.as_deref());
     let old = old.map(|s| s.session_hash);
-    let device_name = Cookies::device_name(&st.web);
+    let device_name = Cookies::device_name(&web);
     let device = Cookies::get(&headers, device_name);
     let refused = account::log_in(
         &st,
@@ -331,11 +340,11 @@ pub async fn login(
     )
     .await?;
     let (error, status, wait) = match refused {
-        Ok(LoggedIn::Session(done)) => return Ok(signed_in_on_device(&st, &next, done)),
+        Ok(LoggedIn::Session(done)) => return Ok(signed_in_on_device(&web, &next, done)),
         Ok(LoggedIn::NeedsSecondFactor(challenge)) => {
             // The challenge rides in a short-lived cookie to the code form.
-            let name = Cookies::challenge_name(&st.web);
-            let cookie = Cookies::build(&st.web, name, challenge.expose(), Some(5 * 60));
+            let name = Cookies::challenge_name(&web);
+            let cookie = Cookies::build(&web, name, challenge.expose(), Some(5 * 60));
             let to = format!(
                 "/login/verify?next={}",
                 url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
@@ -367,13 +376,14 @@ pub async fn login(
 }
 
 pub async fn logout(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
     MaybeStaff(staff): MaybeStaff,
 ) -> AppResult<Response> {
     if let Some(s) = staff {
         account::log_out(&st, &s.session_hash).await?;
     }
-    let clear = Cookies::clear(&st.web, Cookies::session_name(&st.web));
+    let clear = Cookies::clear(&web, Cookies::session_name(&web));
     Ok(redirect_with_cookie("/login?notice=logged_out", &clear))
 }
 
@@ -400,7 +410,7 @@ pub struct ForgotForm {
 }
 
 pub async fn forgot(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     Form(form): Form<ForgotForm>,
@@ -443,7 +453,7 @@ struct ResetPage {
 }
 
 pub async fn reset_form(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     csrf: CsrfToken,
     Path(raw): Path<String>,
 ) -> AppResult<Response> {
@@ -464,7 +474,7 @@ pub struct NewPasswordForm {
 }
 
 pub async fn reset(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     Path(raw): Path<String>,
@@ -509,7 +519,7 @@ pub struct ChangeForm {
 }
 
 pub async fn change(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Form(f): Form<ChangeForm>,

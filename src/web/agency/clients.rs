@@ -1,5 +1,8 @@
 //! Clients: list with search and pages, create, edit, archive and restore.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -18,7 +21,6 @@ use crate::domain::GrantStatus;
 use crate::domain::access::GrantMode;
 use crate::domain::migration::MigrationStatus;
 use crate::error::FieldError;
-use crate::web::AppState;
 use crate::web::error::{AppResult, urlencode};
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, Staff};
@@ -62,7 +64,7 @@ fn list_url(q: &str, archived: bool, page: i64) -> String {
 }
 
 pub async fn list(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Response> {
@@ -143,7 +145,7 @@ pub async fn new_form(staff: Staff) -> AppResult<Response> {
 }
 
 pub async fn create(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Form(form): Form<ClientForm>,
@@ -225,7 +227,7 @@ pub struct MigrationValues {
     pub activated_source: String,
 }
 
-async fn load(st: &AppState, staff: &Staff, id: i64) -> AppResult<Client> {
+async fn load(st: &Ctx, staff: &Staff, id: i64) -> AppResult<Client> {
     clients_uc::get(st, staff.agency_id, id).await
 }
 
@@ -235,7 +237,7 @@ pub struct NoticeQuery {
 }
 
 pub async fn show(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
@@ -248,7 +250,7 @@ pub async fn show(
 /// The client's page again, with the migration form as sent and each error beside its
 /// field (422): nothing typed is lost.
 pub async fn show_with_migration_errors(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     id: i64,
     sent: MigrationValues,
@@ -266,7 +268,7 @@ pub async fn show_with_migration_errors(
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-async fn show_page(st: &AppState, staff: &Staff, id: i64) -> AppResult<ShowPage> {
+async fn show_page(st: &Ctx, staff: &Staff, id: i64) -> AppResult<ShowPage> {
     let o = clients_uc::overview(st, staff.agency_id, id).await?;
     let live_in = |mode: GrantMode| {
         let live = |g: &&Grant| g.status.is_live() && g.mode == mode;
@@ -372,7 +374,7 @@ fn history_row(staff: &Staff, (asset, status, detail, at): (String, String, Stri
 type Row4 = (String, String, String, String);
 
 pub async fn edit_form(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
@@ -393,7 +395,7 @@ pub async fn edit_form(
 }
 
 pub async fn update(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -422,7 +424,7 @@ struct ArchivePage {
 }
 
 pub async fn archive_confirm(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
@@ -434,7 +436,7 @@ pub async fn archive_confirm(
 }
 
 async fn set_archived(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     ip: &str,
     id: i64,
@@ -450,7 +452,7 @@ async fn set_archived(
 }
 
 pub async fn archive(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -459,7 +461,7 @@ pub async fn archive(
 }
 
 pub async fn restore(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,

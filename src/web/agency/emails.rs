@@ -1,5 +1,9 @@
 //! The e-mail delivery page (owners and admins) and each user's notification preferences.
 
+use crate::actions::Ctx;
+
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -8,7 +12,6 @@ use serde::Deserialize;
 
 use crate::actions::{cursor, notifications};
 use crate::domain::email::mask;
-use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render};
 use crate::web::session::{ClientIp, Manager, Staff};
@@ -48,7 +51,7 @@ pub struct DeliveryQuery {
 }
 
 pub async fn delivery(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Query(q): Query<DeliveryQuery>,
 ) -> AppResult<Response> {
@@ -101,7 +104,7 @@ impl Row {
 }
 
 pub async fn retry(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -129,7 +132,7 @@ pub struct NoticeQuery {
 }
 
 pub async fn prefs_form(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
@@ -144,7 +147,7 @@ pub async fn prefs_form(
 }
 
 pub async fn prefs_save(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Form(form): Form<Vec<(String, String)>>,

@@ -1,5 +1,8 @@
 //! The grants dashboard: filters, totals, keyset pages, and a streamed CSV export.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
@@ -16,7 +19,6 @@ use crate::clock::format_utc;
 use crate::clock::parse_iso_day;
 use crate::domain::GrantStatus;
 use crate::domain::access::{AssetKind, GrantMode};
-use crate::web::AppState;
 use crate::web::error::{AppResult, urlencode};
 use crate::web::layout::{Layout, render};
 use crate::web::session::Staff;
@@ -106,7 +108,7 @@ struct Dashboard {
 }
 
 pub async fn dashboard(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Query(f): Query<Filters>,
 ) -> AppResult<Response> {
@@ -183,7 +185,7 @@ fn csv_row(g: Grant) -> Bytes {
 
 /// The filtered set as CSV, streamed row by row: memory does not grow with the row count.
 pub async fn export(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Query(f): Query<Filters>,
 ) -> AppResult<Response> {

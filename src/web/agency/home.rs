@@ -1,5 +1,8 @@
 //! The dashboard, and where a first visit is sent.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -8,7 +11,6 @@ use serde::Deserialize;
 use crate::actions::dashboard::{self, MetaConnection, Todo};
 use crate::clock::format_day;
 use crate::domain::migration::ConnectionWarning;
-use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render};
 use crate::web::session::MaybeStaff;
@@ -173,7 +175,7 @@ pub struct NoticeQuery {
 
 /// `/`: set-up on a fresh install, the login page for visitors, the dashboard for staff.
 pub async fn dashboard(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     MaybeStaff(staff): MaybeStaff,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {

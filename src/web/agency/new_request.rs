@@ -1,6 +1,10 @@
 //! A new access request, agency side: the form (from a client, a template or nothing),
 //! creating it, and the link shown once after (Post/Redirect/Get).
 
+use crate::actions::Ctx;
+
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -16,7 +20,6 @@ use crate::actions::{
 use crate::domain::access::{AccessLevel, AssetKind, GrantMode};
 use crate::error::FieldError;
 use crate::i18n::Lang;
-use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, Staff};
@@ -106,7 +109,7 @@ pub(crate) fn draft_from_pairs(pairs: &[(String, String)]) -> Draft {
 }
 
 async fn new_page(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     form: Draft,
     errors: Vec<FieldError>,
@@ -210,7 +213,7 @@ pub struct NewQuery {
 }
 
 pub async fn new_form(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Query(q): Query<NewQuery>,
 ) -> AppResult<Response> {
@@ -243,7 +246,7 @@ struct LinkPage {
 }
 
 pub async fn create(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -260,7 +263,7 @@ pub async fn create(
 
 /// Post/Redirect/Get: the link waits in a flash for the page the POST redirects to.
 pub(super) async fn show_once(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     issued: Issued,
     fresh: bool,
@@ -285,7 +288,7 @@ pub struct ShownQuery {
 
 /// `/requests/<id>/link`: the link a POST just made, shown once; afterwards, where it went.
 pub async fn link(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Path(id): Path<i64>,
     Query(q): Query<ShownQuery>,

@@ -1,6 +1,9 @@
 //! Managed-account migration, agency side: recording a client's move, the re-authorisation
 //! queue and the one-click link.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -12,7 +15,6 @@ use crate::actions::migration::{self, MoveForm};
 use crate::actions::radar::{self, RadarCounts, RadarSort};
 use crate::clock::format_day;
 use crate::i18n::Tr;
-use crate::web::AppState;
 use crate::web::agency::clients::{MigrationValues, show_with_migration_errors};
 use crate::web::client::link::PublicBrand;
 use crate::web::csv;
@@ -47,7 +49,7 @@ pub struct SignalForm {
 
 /// Staff record the client's migration.
 pub async fn set_migration(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -79,7 +81,7 @@ pub async fn set_migration(
 
 /// Staff accept or dismiss a signal from Meta.
 pub async fn decide_signal(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -127,7 +129,7 @@ pub struct RadarQuery {
 
 /// The radar: every flagged (or lapsed) user-based grant with its deadline, soonest first.
 pub async fn queue(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Query(q): Query<RadarQuery>,
 ) -> AppResult<Response> {
@@ -167,7 +169,7 @@ pub async fn queue(
 }
 
 /// The radar as CSV: every flagged and lapsed grant with its deadline and basis.
-pub async fn export(State(st): State<AppState>, staff: Staff) -> AppResult<Response> {
+pub async fn export(State(st): State<Arc<Ctx>>, staff: Staff) -> AppResult<Response> {
     let rows = radar::radar_rows(&st, staff.agency_id).await?;
     let mut body = csv::row(&[
         "client_id",
@@ -210,7 +212,7 @@ pub async fn export(State(st): State<AppState>, staff: Staff) -> AppResult<Respo
 /// One click: a partner-mode request scoped exactly to the client's flagged assets,
 /// e-mailed to the client.
 pub async fn send_link(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -238,7 +240,7 @@ struct ReportPage {
 }
 
 async fn report_page(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     id: i64,
     link: Option<String>,
@@ -286,7 +288,7 @@ async fn report_page(
 /// A printable report for one client, in the agency's branding: what is at risk, why, and
 /// (once made) the one link that fixes it.
 pub async fn report(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Path(id): Path<i64>,
     Query(q): Query<ShownQuery>,
@@ -307,7 +309,7 @@ pub struct ShownQuery {
 /// Makes the report's fix link (a partner-access request for exactly the assets at risk,
 /// not e-mailed: staff send the report themselves) and shows it once.
 pub async fn report_link(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,

@@ -1,5 +1,8 @@
 //! Grants recorded by hand and their CSV import, agency side.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
@@ -9,10 +12,10 @@ use serde::Deserialize;
 
 use crate::actions::records::{self, Typed};
 use crate::domain::access::AssetKind;
+use crate::web::AppError;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, Staff};
-use crate::web::{AppError, AppState};
 
 #[derive(Template)]
 #[template(path = "clients/record.html")]
@@ -42,7 +45,7 @@ pub struct RecordForm {
 }
 
 async fn page(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     id: i64,
     form: RecordForm,
@@ -67,7 +70,7 @@ async fn page(
 }
 
 pub async fn form(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
@@ -89,7 +92,7 @@ pub async fn form(
 }
 
 pub async fn create(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -112,11 +115,10 @@ pub async fn create(
 }
 
 /// The uploaded file's bytes (field `file`).
-async fn uploaded_file(st: &AppState, request: axum::extract::Request) -> AppResult<Vec<u8>> {
-    let mut multipart =
-        <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, st)
-            .await
-            .map_err(|_| AppError::BadRequest("Choose a CSV file to upload.".into()))?;
+async fn uploaded_file(request: axum::extract::Request) -> AppResult<Vec<u8>> {
+    let mut multipart = <Multipart as axum::extract::FromRequest<()>>::from_request(request, &())
+        .await
+        .map_err(|_| AppError::BadRequest("Choose a CSV file to upload.".into()))?;
     let mut data = Vec::new();
     while let Some(field) = multipart
         .next_field()
@@ -136,7 +138,7 @@ async fn uploaded_file(st: &AppState, request: axum::extract::Request) -> AppRes
 
 /// CSV import: good rows are imported; each bad row is reported with its line and reason.
 pub async fn import(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -144,7 +146,7 @@ pub async fn import(
 ) -> AppResult<Response> {
     // Another agency's client is a 404 whatever the body: look it up before reading it.
     crate::actions::clients::get(&st, staff.agency_id, id).await?;
-    let data = uploaded_file(&st, request).await?;
+    let data = uploaded_file(request).await?;
     let done = records::import(&st, &staff.acting(&ip), id, &data).await?;
     let status = if done.refused.is_empty() {
         StatusCode::OK

@@ -1,5 +1,9 @@
 //! `/requests/templates`: the agency's saved request templates — list, add, delete.
 
+use crate::actions::Ctx;
+
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -13,7 +17,6 @@ use crate::actions::requests::Draft;
 use crate::actions::{self, request_templates};
 use crate::error::FieldError;
 use crate::i18n::Lang;
-use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, Staff};
@@ -61,7 +64,7 @@ fn row(t: RequestTemplate) -> Row {
 }
 
 async fn page(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     name: String,
     form: Draft,
@@ -88,7 +91,7 @@ pub struct NoticeQuery {
 }
 
 pub async fn list(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
@@ -98,7 +101,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -120,7 +123,7 @@ pub async fn create(
 }
 
 pub async fn delete_confirm(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
@@ -133,7 +136,7 @@ pub async fn delete_confirm(
 }
 
 pub async fn delete(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,

@@ -1,6 +1,10 @@
 //! Access requests, agency side: the list, the detail with its timeline, remind,
 //! regenerate and revoke. Creating one is `new_request`.
 
+use crate::actions::Ctx;
+
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,7 +20,6 @@ use crate::domain::access::{self, Ask, GrantMode};
 use crate::domain::reminder;
 use crate::domain::request::DeclineReason;
 use crate::domain::request::RequestStatus;
-use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render};
 use crate::web::session::{ClientIp, Staff};
@@ -69,7 +72,7 @@ fn kinds_summary(asks: &str) -> String {
 }
 
 pub async fn list(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
@@ -206,16 +209,12 @@ pub struct NoticeQuery {
     notice: Option<String>,
 }
 
-pub(super) async fn load(
-    st: &AppState,
-    staff: &Staff,
-    id: i64,
-) -> AppResult<requests::AccessRequest> {
+pub(super) async fn load(st: &Ctx, staff: &Staff, id: i64) -> AppResult<requests::AccessRequest> {
     actions::requests::get(st, staff.agency_id, id).await
 }
 
 pub async fn show(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
@@ -269,7 +268,7 @@ impl EventRow {
 }
 
 pub async fn remind(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -287,7 +286,7 @@ struct ConfirmPage {
 }
 
 pub async fn regenerate_confirm(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
@@ -300,7 +299,7 @@ pub async fn regenerate_confirm(
 }
 
 pub async fn revoke_confirm(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
@@ -313,7 +312,7 @@ pub async fn revoke_confirm(
 }
 
 pub async fn regenerate(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -323,7 +322,7 @@ pub async fn regenerate(
 }
 
 pub async fn revoke(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,

@@ -1,6 +1,9 @@
 //! `/team/access-review`: who at the agency holds what, per person and per client asset, its
 //! CSV, confirming a review, and (owners) how often one is required.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -10,7 +13,6 @@ use serde::Deserialize;
 
 use crate::actions::access_review::{self, PersonAccess};
 use crate::domain::Role;
-use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render};
 use crate::web::session::{ClientIp, Manager};
@@ -45,7 +47,7 @@ fn role_words(p: &PersonAccess) -> String {
     )
 }
 
-pub async fn show(State(st): State<AppState>, Manager(staff): Manager) -> AppResult<Response> {
+pub async fn show(State(st): State<Arc<Ctx>>, Manager(staff): Manager) -> AppResult<Response> {
     let r = access_review::build(&st, staff.agency_id).await?;
     let now = st.clock.now();
     render(&ReviewPage {
@@ -104,7 +106,7 @@ pub async fn show(State(st): State<AppState>, Manager(staff): Manager) -> AppRes
     })
 }
 
-pub async fn export(State(st): State<AppState>, Manager(staff): Manager) -> AppResult<Response> {
+pub async fn export(State(st): State<Arc<Ctx>>, Manager(staff): Manager) -> AppResult<Response> {
     let r = access_review::build(&st, staff.agency_id).await?;
     let mut out = b"person,email,role,holds,detail\n".to_vec();
     for p in &r.people {
@@ -149,7 +151,7 @@ pub async fn export(State(st): State<AppState>, Manager(staff): Manager) -> AppR
 }
 
 pub async fn confirm(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
@@ -164,7 +166,7 @@ pub struct ScheduleForm {
 }
 
 pub async fn schedule(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Form(f): Form<ScheduleForm>,

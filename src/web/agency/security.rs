@@ -1,6 +1,10 @@
 //! `/account/security`: a person's two-factor sign-in (enrolment with a QR code, recovery
 //! codes shown once, turning it off) and their sessions (sign out one, or all others).
 
+use crate::actions::Ctx;
+
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -12,7 +16,6 @@ use crate::actions::account::LoginRefused;
 use crate::actions::flash::{self, Shown};
 use crate::actions::{account, passkeys, two_factor};
 use crate::error::FieldError;
-use crate::web::AppState;
 use crate::web::error::{AppResult, human_wait};
 use crate::web::layout::{Layout, render, render_status, safe_next};
 use crate::web::session::{ClientIp, Staff};
@@ -59,7 +62,7 @@ pub struct PageQuery {
 }
 
 async fn page(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     notice: Option<&str>,
     codes: Vec<String>,
@@ -113,7 +116,7 @@ async fn page(
 }
 
 pub async fn show(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
@@ -132,7 +135,7 @@ pub struct CodeForm {
 
 /// Confirms the set-up with a code from the app; the recovery codes follow, once.
 pub async fn confirm(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Form(f): Form<CodeForm>,
@@ -147,7 +150,7 @@ pub async fn confirm(
 }
 
 async fn shown_codes(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     codes: Vec<String>,
     notice: &str,
@@ -157,7 +160,7 @@ async fn shown_codes(
 }
 
 pub async fn new_codes(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
@@ -172,7 +175,7 @@ pub struct PasswordForm {
 }
 
 pub async fn turn_off(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Form(f): Form<PasswordForm>,
@@ -193,7 +196,7 @@ pub struct SessionForm {
 }
 
 pub async fn end_session(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Form(f): Form<SessionForm>,
@@ -203,7 +206,7 @@ pub async fn end_session(
 }
 
 pub async fn end_others(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
@@ -227,7 +230,7 @@ pub struct ConfirmQuery {
 
 /// `/account/confirm`: before a sensitive change, the person proves it is them again.
 pub async fn confirm_form(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     Query(q): Query<ConfirmQuery>,
 ) -> AppResult<Response> {
@@ -249,7 +252,7 @@ pub struct ConfirmForm {
 }
 
 pub async fn confirm_identity(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Form(f): Form<ConfirmForm>,
@@ -291,7 +294,7 @@ pub async fn confirm_identity(
 
 /// `POST /account/security/passkeys/options`: what the browser asks the authenticator
 /// with to make a passkey (JSON, for the page's script).
-pub async fn passkey_options(State(st): State<AppState>, staff: Staff) -> AppResult<Response> {
+pub async fn passkey_options(State(st): State<Arc<Ctx>>, staff: Staff) -> AppResult<Response> {
     if !passkeys::available(&st) {
         return Ok(super::auth::passkey_error(
             StatusCode::CONFLICT,
@@ -313,7 +316,7 @@ pub struct PasskeyForm {
 }
 
 pub async fn add_passkey(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Form(f): Form<PasskeyForm>,
@@ -334,7 +337,7 @@ pub struct RemovePasskeyForm {
 }
 
 pub async fn remove_passkey(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Form(f): Form<RemovePasskeyForm>,

@@ -1,5 +1,8 @@
 //! Agency settings: name, Meta business portfolio, brand colour, reminders.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use crate::error::FieldError;
 use askama::Template;
 use axum::Form;
@@ -10,10 +13,10 @@ use serde::Deserialize;
 
 use crate::actions::settings;
 use crate::domain::access::AccessLevel;
+use crate::web::AppError;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, Manager, Staff};
-use crate::web::{AppError, AppState};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct SettingsForm {
@@ -81,7 +84,7 @@ pub struct NoticeQuery {
 }
 
 pub async fn form(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
@@ -91,13 +94,13 @@ pub async fn form(
 }
 
 /// Settings again (422) with the reason a Meta token was refused beside its field.
-pub async fn with_meta_error(st: &AppState, staff: &Staff, why: String) -> AppResult<Response> {
+pub async fn with_meta_error(st: &Ctx, staff: &Staff, why: String) -> AppResult<Response> {
     let mut page = page(st, staff).await?;
     page.meta_error = Some(why);
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-async fn page(st: &AppState, staff: &Staff) -> AppResult<SettingsPage> {
+async fn page(st: &Ctx, staff: &Staff) -> AppResult<SettingsPage> {
     let a = settings::agency(st, staff.agency_id).await?;
     let meta = settings::meta_connection(st, staff.agency_id).await?;
     let require_two_factor = a.require_two_factor != 0;
@@ -134,7 +137,7 @@ async fn page(st: &AppState, staff: &Staff) -> AppResult<SettingsPage> {
 }
 
 pub async fn save(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Form(form): Form<SettingsForm>,
@@ -165,7 +168,7 @@ fn saved() -> Response {
 }
 
 pub async fn upload_logo(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     mut multipart: axum::extract::Multipart,
@@ -189,7 +192,7 @@ pub async fn upload_logo(
 }
 
 pub async fn remove_logo(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
@@ -206,7 +209,7 @@ pub struct TwoFactorForm {
 /// Owners: require two-factor sign-in of everyone (those without it are led to set it up
 /// at their next page), or leave it to each person.
 pub async fn require_two_factor(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Form(f): Form<TwoFactorForm>,

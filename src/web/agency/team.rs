@@ -1,5 +1,9 @@
 //! The agency's team pages: members, invitations, roles, removal, joining.
 
+use crate::actions::Ctx;
+use crate::web::WebConfig;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -14,7 +18,6 @@ use crate::actions::team;
 use crate::domain::Role;
 use crate::domain::access;
 use crate::error::FieldError;
-use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, ConfirmedManager, CsrfToken, Manager};
@@ -67,7 +70,7 @@ pub struct NoticeQuery {
 }
 
 async fn team_page(
-    st: &AppState,
+    st: &Ctx,
     staff: &crate::web::session::Staff,
     notice: Option<&str>,
     invite_email: String,
@@ -110,7 +113,7 @@ async fn team_page(
 }
 
 pub async fn list(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
@@ -153,7 +156,7 @@ pub struct InviteForm {
 }
 
 pub async fn invite(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Form(form): Form<InviteForm>,
@@ -174,7 +177,7 @@ pub struct RevokeForm {
 }
 
 pub async fn revoke_invite(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Form(form): Form<RevokeForm>,
@@ -190,7 +193,7 @@ pub struct RoleForm {
 }
 
 pub async fn set_role(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -221,7 +224,7 @@ struct RemovePage {
 }
 
 pub async fn remove_confirm(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -281,7 +284,7 @@ pub struct RemoveForm {
 }
 
 pub async fn remove(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -313,7 +316,7 @@ struct AcceptPage {
 }
 
 pub async fn accept_form(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     csrf: CsrfToken,
     Path(raw): Path<String>,
 ) -> AppResult<Response> {
@@ -339,7 +342,8 @@ pub struct AcceptForm {
 }
 
 pub async fn accept(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     Path(raw): Path<String>,
@@ -347,7 +351,7 @@ pub async fn accept(
 ) -> AppResult<Response> {
     let (_, row, agency) = team::usable_invite(&st, &raw).await?;
     let errors = match team::accept(&st, &raw, &f.name, &f.password, &f.confirm, &ip).await? {
-        Ok(session) => return Ok(signed_in(&st, "/?notice=welcome", &session)),
+        Ok(session) => return Ok(signed_in(&web, "/?notice=welcome", &session)),
         Err(errors) => errors,
     };
     let page = AcceptPage {

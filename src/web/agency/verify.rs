@@ -1,5 +1,8 @@
 //! The agency's Meta connection, "check now" and offboarding, agency side.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -12,7 +15,6 @@ use crate::actions::flash::{self, Shown};
 use crate::actions::offboard::{self, OffboardRefused, label};
 use crate::actions::verify::{self, CheckOutcome};
 use crate::error::AppError;
-use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, ConfirmedManager, Manager, Staff};
@@ -29,7 +31,7 @@ fn saved() -> Response {
 
 /// Stores a pasted system-user token after Meta confirms it is valid.
 pub async fn connect(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
     Form(f): Form<TokenForm>,
@@ -44,7 +46,7 @@ pub async fn connect(
 
 /// On the embedded defaults: connect the sandbox's agency system user in one click.
 pub async fn connect_sandbox(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
@@ -53,7 +55,7 @@ pub async fn connect_sandbox(
 }
 
 pub async fn disconnect(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
@@ -63,7 +65,7 @@ pub async fn disconnect(
 
 /// "Check now" on a client page.
 pub async fn check_now(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -92,7 +94,7 @@ struct OffboardPage {
 
 /// The confirmation page, with what offboarding will remove and what must be removed by hand.
 async fn offboard_page(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     id: i64,
     results: Vec<(String, String)>,
@@ -123,7 +125,7 @@ async fn offboard_page(
 
 /// The confirmation, or (`?shown=`, after the POST) what offboarding did, shown once.
 pub async fn offboard_confirm(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Path(id): Path<i64>,
     Query(q): Query<ShownQuery>,
@@ -149,7 +151,7 @@ pub struct OffboardForm {
 
 /// Ends the partnership; the page shows the result per asset.
 pub async fn offboard(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,

@@ -1,6 +1,9 @@
 //! Settings → Webhooks: endpoints (add, turn on and off, rotate the secret, delete) and each
 //! endpoint's delivery log with its answers and a redelivery button.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -13,7 +16,6 @@ use crate::actions::webhooks::Endpoint;
 use crate::actions::webhooks::{self, EndpointForm};
 use crate::domain::webhook::EventType;
 use crate::error::FieldError;
-use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::{Layout, render, render_status};
 use crate::web::session::{ClientIp, ConfirmedManager, Manager, Staff};
@@ -109,7 +111,7 @@ fn event_boxes(ticked: &[String]) -> Vec<(&'static str, &'static str, bool)> {
 }
 
 async fn list_page(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     form: EndpointForm,
     errors: Vec<FieldError>,
@@ -137,7 +139,7 @@ pub struct NoticeQuery {
 }
 
 pub async fn list(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
@@ -147,7 +149,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     ConfirmedManager(staff): ConfirmedManager,
     ClientIp(ip): ClientIp,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -178,7 +180,7 @@ pub async fn create(
 }
 
 async fn endpoint_page(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     id: i64,
     secret: Option<(String, bool)>,
@@ -217,7 +219,7 @@ async fn endpoint_page(
 }
 
 pub async fn show(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
@@ -242,7 +244,7 @@ pub struct ToggleForm {
 }
 
 pub async fn toggle(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -253,7 +255,7 @@ pub async fn toggle(
 }
 
 pub async fn rotate(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,
@@ -264,7 +266,7 @@ pub async fn rotate(
 
 /// Post/Redirect/Get: a new secret waits in a flash for the endpoint's page.
 async fn show_secret(
-    st: &AppState,
+    st: &Ctx,
     staff: &Staff,
     endpoint_id: i64,
     secret: String,
@@ -280,7 +282,7 @@ async fn show_secret(
 }
 
 pub async fn redeliver(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Path((id, delivery)): Path<(i64, i64)>,
@@ -290,7 +292,7 @@ pub async fn redeliver(
 }
 
 pub async fn delete_confirm(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
@@ -303,7 +305,7 @@ pub async fn delete_confirm(
 }
 
 pub async fn delete(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     ClientIp(ip): ClientIp,
     Path(id): Path<i64>,

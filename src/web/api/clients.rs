@@ -1,5 +1,8 @@
 //! `/api/v1/clients`: list, create, show, update, archive.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -11,7 +14,6 @@ use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_of, page_link}
 use crate::actions::clients::ClientQuery;
 use crate::actions::clients::{self, NotAdded, Typed};
 use crate::error::FieldError;
-use crate::web::AppState;
 
 /// Clients per page unless `limit` says otherwise.
 const DEFAULT_LIMIT: i64 = 50;
@@ -41,7 +43,7 @@ pub(super) fn limit_of(limit: Option<i64>, default: i64) -> ApiResult<i64> {
 }
 
 /// The page number a cursor holds, or a problem.
-fn page_of(st: &AppState, cursor: Option<&str>) -> ApiResult<i64> {
+fn page_of(st: &Ctx, cursor: Option<&str>) -> ApiResult<i64> {
     match cursor_of(st, "api.clients", cursor).map_err(|e| Problem::invalid(vec![e]))? {
         None => Ok(1),
         Some(n @ 2..=1_000_000) => Ok(n),
@@ -56,7 +58,7 @@ fn page_of(st: &AppState, cursor: Option<&str>) -> ApiResult<i64> {
     responses((status = 200, body = ClientList), (status = 401, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<ClientList>> {
@@ -94,7 +96,7 @@ pub async fn list(
     responses((status = 201, body = ClientOut), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     ApiJson(body): ApiJson<ClientIn>,
 ) -> ApiResult<(StatusCode, Json<ClientOut>)> {
@@ -131,7 +133,7 @@ pub async fn create(
     responses((status = 200, body = ClientOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn show(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<ClientOut>> {
@@ -146,7 +148,7 @@ pub async fn show(
     responses((status = 200, body = ClientOut), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn update(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
     ApiJson(patch): ApiJson<ClientPatch>,
@@ -173,7 +175,7 @@ pub async fn update(
     responses((status = 200, body = ClientOut), (status = 403, body = Problem), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn archive(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<ClientOut>> {

@@ -1,6 +1,9 @@
 //! `/api/v1/grants`: the book with every filter the dashboard has, one grant with its
 //! history, and the CSV export.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -15,7 +18,6 @@ use crate::actions::grants::{Cursor, GrantQuery};
 use crate::clock::parse_iso_day;
 use crate::domain::GrantStatus;
 use crate::domain::access::{AssetKind, GrantMode};
-use crate::web::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -100,7 +102,7 @@ impl ListQuery {
     responses((status = 200, body = GrantList), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<GrantList>> {
@@ -134,7 +136,7 @@ pub async fn list(
     responses((status = 200, body = GrantDetail), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn show(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<GrantDetail>> {
@@ -150,7 +152,7 @@ pub async fn show(
     responses((status = 200, content_type = "text/csv", body = String), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn csv(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Response> {

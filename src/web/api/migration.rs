@@ -1,6 +1,9 @@
 //! A client's migration record (read and set), the re-authorisation queue, and the
 //! one-click fix.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -9,14 +12,13 @@ use super::types::{FixSent, MigrationIn, MigrationOut, MigrationSet, RadarList, 
 use super::{ApiJson, ApiResult, Caller, Problem};
 use crate::actions::migration::{self, MoveForm};
 use crate::error::FieldError;
-use crate::web::AppState;
 
 #[utoipa::path(get, path = "/api/v1/clients/{id}/migration", operation_id = "getMigration", summary = "Read a client's migration record",
     description = "What the agency has recorded of the client's move to managed Meta accounts, and the due date it gives user-based grants.", tag = "migration", params(("id" = i64, Path)),
     responses((status = 200, body = MigrationOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn show(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<MigrationOut>> {
@@ -30,7 +32,7 @@ pub async fn show(
     responses((status = 200, body = MigrationSet), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn set(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<MigrationIn>,
@@ -61,7 +63,7 @@ pub async fn set(
     description = "User-based grants that must be re-authorised, soonest deadline first, with lapsed ones.", tag = "migration",
     responses((status = 200, body = RadarList)),
     security(("bearer" = [])))]
-pub async fn queue(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<RadarList>> {
+pub async fn queue(State(st): State<Arc<Ctx>>, caller: Caller) -> ApiResult<Json<RadarList>> {
     let rows = crate::actions::radar::radar_rows(&st, caller.agency_id()).await?;
     Ok(Json(RadarList {
         data: rows
@@ -86,7 +88,7 @@ pub async fn queue(State(st): State<AppState>, caller: Caller) -> ApiResult<Json
     responses((status = 201, body = FixSent), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn fix(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<(StatusCode, Json<FixSent>)> {

@@ -2,6 +2,11 @@
 //! key (Settings → API keys) acts for its agency only; errors are problem details; lists are
 //! cursor-paginated; every POST honours `Idempotency-Key`; each key is rate-limited.
 
+use crate::actions::Ctx;
+
+use crate::web::WebConfig;
+use std::sync::Arc;
+
 mod clients;
 mod grants;
 mod migration;
@@ -106,7 +111,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// Checks the bearer key and the key's rate; every answer carries the rate headers.
-async fn authenticate(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+async fn authenticate(
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let presented = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -143,7 +153,7 @@ async fn authenticate(State(st): State<AppState>, mut req: Request, next: Next) 
         }
         .into_response()
     } else {
-        let ip = client_ip(req.headers(), req.extensions().get(), &st.web);
+        let ip = client_ip(req.headers(), req.extensions().get(), &web);
         let actor = api_keys::actor_of(&key, &ip);
         req.extensions_mut().insert(Caller { key, actor });
         next.run(req).await
@@ -163,7 +173,7 @@ async fn authenticate(State(st): State<AppState>, mut req: Request, next: Next) 
 /// it may hold a link); a retry with the same key and body gets that answer again, never a
 /// second change or e-mail. The same key with another body is refused; while the first is
 /// still running, a retry is told to wait.
-async fn idempotent(State(st): State<AppState>, req: Request, next: Next) -> Response {
+async fn idempotent(State(st): State<Arc<Ctx>>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST {
         return next.run(req).await;
     }
@@ -262,7 +272,7 @@ fn replay(status: i64, body: String) -> Response {
 /// The position in a cursor this API gave for `list` (`actions::cursor`): None without
 /// one, or the reason it is not one of ours.
 pub(crate) fn cursor_of<T: serde::de::DeserializeOwned>(
-    st: &AppState,
+    st: &Ctx,
     list: &str,
     raw: Option<&str>,
 ) -> Result<Option<T>, String> {

@@ -1,6 +1,9 @@
 //! `/api/v1/requests`: create (the link once, or e-mailed), list with status filters, show
 //! with its timeline and grants, remind, regenerate, revoke.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,7 +17,6 @@ use crate::actions::requests::RequestQuery;
 use crate::actions::requests::{self, Draft};
 use crate::actions::team;
 use crate::domain::request::RequestStatus;
-use crate::web::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -34,7 +36,7 @@ pub struct ListQuery {
     responses((status = 200, body = RequestList), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn list(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<RequestList>> {
@@ -93,7 +95,7 @@ pub async fn list(
     responses((status = 201, body = Issued), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     ApiJson(body): ApiJson<RequestIn>,
 ) -> ApiResult<(StatusCode, Json<Issued>)> {
@@ -137,7 +139,7 @@ pub async fn create(
     responses((status = 200, body = RequestDetail), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn show(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<RequestDetail>> {
@@ -150,7 +152,7 @@ pub async fn show(
 }
 
 /// The request as it stands now.
-async fn current(st: &AppState, caller: &Caller, id: i64) -> ApiResult<Json<RequestOut>> {
+async fn current(st: &Ctx, caller: &Caller, id: i64) -> ApiResult<Json<RequestOut>> {
     let r = requests::get(st, caller.agency_id(), id).await?;
     Ok(Json(RequestOut::of(&r, st.clock.now())))
 }
@@ -160,7 +162,7 @@ async fn current(st: &AppState, caller: &Caller, id: i64) -> ApiResult<Json<Requ
     responses((status = 200, body = RequestOut), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn remind(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<RequestOut>> {
@@ -177,7 +179,7 @@ pub async fn remind(
     responses((status = 200, body = Issued), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn regenerate(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Issued>> {
@@ -196,7 +198,7 @@ pub async fn regenerate(
     responses((status = 200, body = RequestOut), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn revoke(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<RequestOut>> {

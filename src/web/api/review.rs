@@ -1,5 +1,8 @@
 //! `GET /api/v1/access-review`: the access review, for an agency's compliance tooling.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,13 +12,12 @@ use super::types::{
 };
 use super::{ApiResult, Caller, Problem};
 use crate::actions::access_review;
-use crate::web::AppState;
 
 #[utoipa::path(get, path = "/api/v1/access-review", operation_id = "getAccessReview", summary = "Read the access review",
     description = "Per person at the agency: role, live API keys, and the client assets assigned to them at Meta with their tasks (read from Meta now); per client asset, who at the agency can use it; and the last confirmed review. Only keys whose maker is an owner or admin now may read it.", tag = "team",
     responses((status = 200, body = AccessReviewOut), (status = 403, body = Problem)),
     security(("bearer" = [])))]
-pub async fn show(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<AccessReviewOut>> {
+pub async fn show(State(st): State<Arc<Ctx>>, caller: Caller) -> ApiResult<Json<AccessReviewOut>> {
     // A key made on the command line is the operator's; any other acts with its maker's
     // role now.
     if caller.key.creator_role.0.is_some_and(|r| !r.can_manage()) {

@@ -1,6 +1,9 @@
 //! `/api/v1/webhooks`: endpoints (make, read, turn on and off, rotate the secret, delete),
 //! their delivery log, and redelivery.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -11,12 +14,11 @@ use super::clients::limit_of;
 use super::types::{DeliveryList, DeliveryOut, WebhookIn, WebhookList, WebhookOut, WebhookSecret};
 use super::{ApiJson, ApiQuery, ApiResult, Caller, Problem, cursor_of, page_link};
 use crate::actions::webhooks::{self, EndpointForm};
-use crate::web::AppState;
 
 #[utoipa::path(get, path = "/api/v1/webhooks", operation_id = "listWebhooks", summary = "List webhook endpoints",
     description = "The agency's endpoints with the events each receives.", tag = "webhooks",
     responses((status = 200, body = WebhookList)), security(("bearer" = [])))]
-pub async fn list(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<WebhookList>> {
+pub async fn list(State(st): State<Arc<Ctx>>, caller: Caller) -> ApiResult<Json<WebhookList>> {
     let all = webhooks::list(&st, caller.agency_id()).await?;
     Ok(Json(WebhookList {
         data: all.iter().map(WebhookOut::from).collect(),
@@ -29,7 +31,7 @@ pub async fn list(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<
     responses((status = 201, body = WebhookSecret), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     ApiJson(body): ApiJson<WebhookIn>,
 ) -> ApiResult<(StatusCode, Json<WebhookSecret>)> {
@@ -57,7 +59,7 @@ pub async fn create(
     responses((status = 200, body = WebhookOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn show(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<WebhookOut>> {
@@ -71,7 +73,7 @@ pub async fn show(
     responses((status = 204), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn delete(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
@@ -79,7 +81,7 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn switch(st: &AppState, caller: &Caller, id: i64, on: bool) -> ApiResult<Json<WebhookOut>> {
+async fn switch(st: &Ctx, caller: &Caller, id: i64, on: bool) -> ApiResult<Json<WebhookOut>> {
     webhooks::set_enabled(st, caller.writer()?, id, on).await?;
     Ok(Json(WebhookOut::from(
         &webhooks::get(st, caller.agency_id(), id).await?,
@@ -91,7 +93,7 @@ async fn switch(st: &AppState, caller: &Caller, id: i64, on: bool) -> ApiResult<
     responses((status = 200, body = WebhookOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn enable(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<WebhookOut>> {
@@ -103,7 +105,7 @@ pub async fn enable(
     responses((status = 200, body = WebhookOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn disable(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<WebhookOut>> {
@@ -115,7 +117,7 @@ pub async fn disable(
     responses((status = 200, body = WebhookSecret), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn rotate(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<WebhookSecret>> {
@@ -142,7 +144,7 @@ pub struct DeliveryQuery {
     responses((status = 200, body = DeliveryList), (status = 404, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn deliveries(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<DeliveryQuery>,
@@ -173,7 +175,7 @@ pub async fn deliveries(
     responses((status = 202, body = DeliveryOut), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 pub async fn redeliver(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     caller: Caller,
     Path((id, delivery_id)): Path<(i64, i64)>,
 ) -> ApiResult<(StatusCode, Json<DeliveryOut>)> {

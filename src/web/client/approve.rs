@@ -2,10 +2,14 @@
 //! pages. Each handler reads the flow cookie, calls one step of `actions::approval`, and
 //! renders what it returned.
 
+use crate::actions::Ctx;
+use crate::web::WebConfig;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -24,12 +28,28 @@ use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::render_status;
 use crate::web::session::{ClientIp, Cookies, CsrfToken};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 
-fn flow_cookie_name(st: &AppState) -> &'static str {
-    if st.web.https {
+fn flow_cookie_name(web: &WebConfig) -> &'static str {
+    if web.https {
         "__Host-lk_flow"
     } else {
         "lk_flow"
+    }
+}
+
+/// The approval's flow cookie, whose name depends on whether the installation is on HTTPS.
+pub struct FlowCookie(Option<String>);
+
+impl FromRequestParts<AppState> for FlowCookie {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self(Cookies::get(
+            &parts.headers,
+            flow_cookie_name(&st.web),
+        )))
     }
 }
 
@@ -55,7 +75,7 @@ struct ProblemPage {
     missing: Vec<String>,
 }
 
-async fn brand(st: &AppState, agency_id: i64) -> AppResult<PublicBrand> {
+async fn brand(st: &Ctx, agency_id: i64) -> AppResult<PublicBrand> {
     let agency = settings::agency(st, agency_id).await?;
     Ok(PublicBrand {
         agency_id,
@@ -64,7 +84,7 @@ async fn brand(st: &AppState, agency_id: i64) -> AppResult<PublicBrand> {
     })
 }
 
-async fn problem(st: &AppState, tr: Tr, p: Problem) -> AppResult<Response> {
+async fn problem(st: &Ctx, tr: Tr, p: Problem) -> AppResult<Response> {
     let status = match p.kind {
         ProblemKind::Declined => StatusCode::OK,
         ProblemKind::Meta => StatusCode::BAD_GATEWAY,
@@ -91,7 +111,7 @@ fn session_over() -> AppResult<Response> {
 }
 
 /// The page for a step that could not go on.
-async fn stopped(st: &AppState, tr: Tr, stop: Stop) -> AppResult<Response> {
+async fn stopped(st: &Ctx, tr: Tr, stop: Stop) -> AppResult<Response> {
     match stop {
         Stop::SessionOver => session_over(),
         Stop::Gone(agency, why) => gone_page(st, tr, &agency, why).await,
@@ -105,13 +125,14 @@ fn tr_of(prefs: Prefs, flow: Option<&Flow>) -> Tr {
 }
 
 /// The flow of this browser.
-async fn current_flow(st: &AppState, headers: &HeaderMap) -> AppResult<Option<Flow>> {
-    approval::current(st, Cookies::get(headers, flow_cookie_name(st)).as_deref()).await
+async fn current_flow(st: &Ctx, cookie: FlowCookie) -> AppResult<Option<Flow>> {
+    approval::current(st, cookie.0.as_deref()).await
 }
 
 /// "Continue with Facebook": a new flow, then the login dialog.
 pub async fn start(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
     ClientIp(ip): ClientIp,
     prefs: Prefs,
     uri: Uri,
@@ -120,8 +141,8 @@ pub async fn start(
         Ok(s) => s,
         Err(stop) => return stopped(&st, tr_of(prefs, None), stop).await,
     };
-    let name = flow_cookie_name(&st);
-    let set = Cookies::build(&st.web, name, started.cookie.expose(), Some(FLOW_ABSOLUTE));
+    let name = flow_cookie_name(&web);
+    let set = Cookies::build(&web, name, started.cookie.expose(), Some(FLOW_ABSOLUTE));
     Ok(with_cookie(
         Redirect::to(&started.dialog).into_response(),
         &set,
@@ -137,12 +158,12 @@ pub struct CallbackQuery {
 
 /// Where Facebook Login sends the browser back.
 pub async fn callback(
-    State(st): State<AppState>,
-    headers: HeaderMap,
+    State(st): State<Arc<Ctx>>,
+    cookie: FlowCookie,
     prefs: Prefs,
     Query(q): Query<CallbackQuery>,
 ) -> AppResult<Response> {
-    let mine = current_flow(&st, &headers).await?;
+    let mine = current_flow(&st, cookie).await?;
     let tr = tr_of(prefs, mine.as_ref());
     let back = LoginReturn {
         state: q.state.unwrap_or_default(),
@@ -156,8 +177,8 @@ pub async fn callback(
 }
 
 /// Another try at Facebook Login in the same flow, asking again for declined permissions.
-pub async fn retry(State(st): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
-    let Some(flow) = current_flow(&st, &headers).await? else {
+pub async fn retry(State(st): State<Arc<Ctx>>, cookie: FlowCookie) -> AppResult<Response> {
+    let Some(flow) = current_flow(&st, cookie).await? else {
         return session_over();
     };
     to(&approval::login_again(&st, &flow).await?)
@@ -261,7 +282,7 @@ fn kinds_label(tr: Tr, kind: AssetKind) -> String {
 }
 
 async fn picker_page(
-    st: &AppState,
+    st: &Ctx,
     tr: Tr,
     csrf: String,
     flow: &Flow,
@@ -292,12 +313,12 @@ async fn picker_page(
 }
 
 pub async fn picker(
-    State(st): State<AppState>,
-    headers: HeaderMap,
+    State(st): State<Arc<Ctx>>,
+    cookie: FlowCookie,
     prefs: Prefs,
     csrf: CsrfToken,
 ) -> AppResult<Response> {
-    let Some(flow) = current_flow(&st, &headers).await? else {
+    let Some(flow) = current_flow(&st, cookie).await? else {
         return session_over();
     };
     if flow.approved_at.is_some() {
@@ -311,7 +332,7 @@ pub async fn picker(
 }
 
 /// What choosing led to, as a page.
-async fn chose(st: &AppState, tr: Tr, csrf: String, flow: &Flow, c: Chose) -> AppResult<Response> {
+async fn chose(st: &Ctx, tr: Tr, csrf: String, flow: &Flow, c: Chose) -> AppResult<Response> {
     match c {
         Chose::Started => to("/approve/done"),
         Chose::NothingChosen(choice) => {
@@ -323,14 +344,14 @@ async fn chose(st: &AppState, tr: Tr, csrf: String, flow: &Flow, c: Chose) -> Ap
 }
 
 pub async fn approve(
-    State(st): State<AppState>,
-    headers: HeaderMap,
+    State(st): State<Arc<Ctx>>,
+    cookie: FlowCookie,
     prefs: Prefs,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     Form(form): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let Some(flow) = current_flow(&st, &headers).await? else {
+    let Some(flow) = current_flow(&st, cookie).await? else {
         return session_over();
     };
     let ids: Vec<String> = form
@@ -344,13 +365,13 @@ pub async fn approve(
 
 /// Tries again for the assets of this flow that were not shared.
 pub async fn retry_failed(
-    State(st): State<AppState>,
-    headers: HeaderMap,
+    State(st): State<Arc<Ctx>>,
+    cookie: FlowCookie,
     prefs: Prefs,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
 ) -> AppResult<Response> {
-    let Some(flow) = current_flow(&st, &headers).await? else {
+    let Some(flow) = current_flow(&st, cookie).await? else {
         return session_over();
     };
     let c = approval::retry_failed(&st, &flow, &ip).await?;
@@ -398,13 +419,13 @@ pub struct DoneQuery {
 }
 
 pub async fn done(
-    State(st): State<AppState>,
-    headers: HeaderMap,
+    State(st): State<Arc<Ctx>>,
+    cookie: FlowCookie,
     prefs: Prefs,
     csrf: CsrfToken,
     Query(q): Query<DoneQuery>,
 ) -> AppResult<Response> {
-    let Some(flow) = current_flow(&st, &headers).await? else {
+    let Some(flow) = current_flow(&st, cookie).await? else {
         return session_over();
     };
     let tr = tr_of(prefs, Some(&flow));
@@ -475,14 +496,14 @@ pub struct MigrationForm {
 
 /// The client's statement about their organisation's move (never the agency's record).
 pub async fn migration(
-    State(st): State<AppState>,
-    headers: HeaderMap,
+    State(st): State<Arc<Ctx>>,
+    cookie: FlowCookie,
     prefs: Prefs,
     csrf: CsrfToken,
     ClientIp(ip): ClientIp,
     Form(f): Form<MigrationForm>,
 ) -> AppResult<Response> {
-    let Some(flow) = current_flow(&st, &headers).await? else {
+    let Some(flow) = current_flow(&st, cookie).await? else {
         return session_over();
     };
     let tr = tr_of(prefs, Some(&flow));

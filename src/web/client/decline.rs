@@ -1,6 +1,9 @@
 //! "This isn't for me / not now": the client declines a request from its link, with an
 //! optional note. The landing stays cookie-free; this page carries the form's CSRF token.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -13,7 +16,6 @@ use crate::actions::access::{self, Declined, MAX_DECLINE_NOTE, Viewed};
 use crate::actions::requests::LinkView;
 use crate::domain::request::{Closed, DeclineReason};
 use crate::i18n::{Prefs, Tr};
-use crate::web::AppState;
 use crate::web::error::AppResult;
 use crate::web::layout::render_status;
 use crate::web::session::{ClientIp, CsrfToken};
@@ -56,7 +58,7 @@ fn reasons(tr: Tr) -> Vec<(&'static str, String)> {
 
 /// The form. Viewing it is not an open: no user agent is passed.
 pub async fn form(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     ClientIp(ip): ClientIp,
     prefs: Prefs,
     csrf: CsrfToken,
@@ -87,7 +89,7 @@ pub async fn form(
 /// `/r/<token>/declined`: the client's "no", confirmed. A link still open goes back to its
 /// page; one closed for another reason says that reason.
 pub async fn declined(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     ClientIp(ip): ClientIp,
     prefs: Prefs,
     uri: Uri,
@@ -107,7 +109,7 @@ pub async fn declined(
 }
 
 pub async fn submit(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     ClientIp(ip): ClientIp,
     prefs: Prefs,
     csrf: CsrfToken,

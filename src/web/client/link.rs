@@ -1,6 +1,9 @@
 //! The client's side of a capability link: `/r/<token>`. No account, phone-first.
 //! Looking the link up and recording an open are `actions::access`; this renders them.
 
+use crate::actions::Ctx;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
@@ -12,10 +15,10 @@ use crate::actions::settings::{self, Agency};
 use crate::domain::access::{self as access_words, Ask, GrantMode};
 use crate::domain::request::Closed;
 use crate::i18n::{Prefs, Text, Tr};
+use crate::web::AppError;
 use crate::web::error::AppResult;
 use crate::web::layout::render_status;
 use crate::web::session::{ClientIp, Staff};
-use crate::web::{AppError, AppState};
 
 /// The agency as the client sees it.
 pub struct PublicBrand {
@@ -65,7 +68,7 @@ pub fn token_segment(uri: &Uri) -> String {
         .to_owned()
 }
 
-async fn brand_of(st: &AppState, agency: &Agency) -> AppResult<PublicBrand> {
+async fn brand_of(st: &Ctx, agency: &Agency) -> AppResult<PublicBrand> {
     Ok(PublicBrand {
         agency_id: agency.id,
         name: agency.public_name().to_owned(),
@@ -75,7 +78,7 @@ async fn brand_of(st: &AppState, agency: &Agency) -> AppResult<PublicBrand> {
 
 /// The 410 page for a link that no longer takes an answer, from the approval's steps
 /// (which know the agency, not who sent the link).
-pub async fn gone_page(st: &AppState, tr: Tr, agency: &Agency, why: Closed) -> AppResult<Response> {
+pub async fn gone_page(st: &Ctx, tr: Tr, agency: &Agency, why: Closed) -> AppResult<Response> {
     let brand = brand_of(st, agency).await?;
     let sender = brand.name.clone();
     gone_with(tr, brand, &sender, why)
@@ -157,7 +160,7 @@ pub fn is_person(headers: &HeaderMap) -> bool {
 }
 
 pub async fn landing(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     ClientIp(ip): ClientIp,
     prefs: Prefs,
     method: Method,
@@ -182,7 +185,7 @@ pub async fn landing(
 
 /// The landing for a link's view: the client's, or (with `preview`) staff's look at it.
 async fn landing_page(
-    st: &AppState,
+    st: &Ctx,
     tr: Tr,
     view: &LinkView,
     raw: String,
@@ -224,7 +227,7 @@ async fn landing_page(
 /// staff, without the link (which only the client holds) and without counting an open. The
 /// language is the request's (or `?lang=`), never the staff member's browser's.
 pub async fn preview(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     staff: Staff,
     prefs: Prefs,
     Path(id): Path<i64>,
@@ -246,7 +249,7 @@ pub fn public_brand(view: &LinkView) -> PublicBrand {
 /// `/brand/<agency id>.css`: the agency's accent colour as a CSS variable, so pages can
 /// use it without inline styles (the CSP forbids them).
 pub async fn brand_css(
-    State(st): State<AppState>,
+    State(st): State<Arc<Ctx>>,
     Path(file): Path<String>,
 ) -> AppResult<Response> {
     let id: i64 = file
@@ -260,7 +263,7 @@ pub async fn brand_css(
 }
 
 /// `/brand/<agency id>/logo`: the uploaded logo, served by Latchkey itself.
-pub async fn logo(State(st): State<AppState>, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn logo(State(st): State<Arc<Ctx>>, Path(id): Path<i64>) -> AppResult<Response> {
     let (content_type, bytes) = settings::logo(&st, id).await?.ok_or(AppError::NotFound)?;
     let ct = if content_type == "image/png" {
         "image/png"
