@@ -27,6 +27,7 @@ pub mod notifications;
 pub mod offboard;
 pub mod passkeys;
 pub mod passwords;
+pub mod platforms;
 pub mod privacy;
 pub mod radar;
 pub mod records;

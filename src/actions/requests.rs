@@ -7,7 +7,7 @@ use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::request::RequestEvent;
 use crate::domain::token::LINK_PREFIX;
 use crate::domain::webhook::EventType;
-use crate::domain::{BoundedText, SecretToken};
+use crate::domain::{BoundedText, Platform, SecretToken};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Lang, Text, Tr};
 use crate::mail::templates;
@@ -97,6 +97,7 @@ pub(crate) async fn issue(
             token_prefix: &prefix,
             mode: spec.mode,
             asks: &Ask::encode(spec.asks),
+            platforms: &Platform::encode(&Platform::of_kinds(spec.asks.iter().map(|a| a.kind))),
             user_people: &spec.people.join(","),
             message: spec.message,
             single_use: spec.single_use,

@@ -1,21 +1,18 @@
-//! Verification of partner grants against what Meta lists on the agency's `client_*`
-//! edges: periodically for every connected agency, and "check now" for one client. The
-//! connection itself is `connection`; offboarding is `offboard`.
+//! Verification of partner grants against what each platform lists as shared with the
+//! agency (`platforms`; for Meta, the agency's `client_*` edges): periodically for every
+//! connected agency, and "check now" for one client. The connection itself is
+//! `connection`; offboarding is `offboard`.
 
 use std::collections::HashMap;
 
-use super::connection::{agency_token, warn_connection};
 use super::offboard::label;
+use super::platforms::{self, Holdings, PlatformError};
 use super::{Actor, Ctx, audit_as};
 use crate::actions::webhooks;
-use crate::domain::access::AssetKind;
-use crate::domain::migration::ConnectionWarning;
 use crate::domain::webhook::EventType;
-use crate::domain::{GrantChange, GrantStatus};
+use crate::domain::{GrantChange, GrantStatus, Platform};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
-use crate::meta::client::{Edge, pending_edge};
-use crate::meta::{AccessToken, GraphError};
 use crate::store::{agencies, clients, grants, leases, prefs, reauth};
 
 /// How long one verification run may hold its lease.
@@ -35,8 +32,22 @@ pub enum VerifyError {
     NotConnected,
     /// Another process (or request) is verifying this agency right now.
     AlreadyRunning,
-    Meta(GraphError),
+    /// A platform refused or failed (in plain words); the next run starts again.
+    Platform {
+        platform: Platform,
+        why: String,
+    },
     App(AppError),
+}
+
+impl From<PlatformError> for VerifyError {
+    fn from(e: PlatformError) -> Self {
+        match e {
+            PlatformError::NotConnected(_) => Self::NotConnected,
+            PlatformError::Failed { platform, why, .. } => Self::Platform { platform, why },
+            PlatformError::App(e) => Self::App(e),
+        }
+    }
 }
 
 impl From<AppError> for VerifyError {
@@ -55,15 +66,8 @@ impl From<sqlx::Error> for VerifyError {
 /// run never overlaps itself across processes; a crashed run's lease simply expires.
 #[tracing::instrument(skip_all, fields(agency = agency_id))]
 pub async fn verify_agency(ctx: &Ctx, agency_id: i64) -> Result<VerifyReport, VerifyError> {
-    let token = agency_token(ctx, agency_id)
-        .await?
-        .ok_or(VerifyError::NotConnected)?;
     let agency = agencies::get(&ctx.db.pool, agency_id)
         .await?
-        .ok_or(VerifyError::NotConnected)?;
-    let portfolio = agency
-        .portfolio_id
-        .clone()
         .ok_or(VerifyError::NotConnected)?;
     let holder = crate::domain::token::random_hex(8);
     let scope = format!("agency:{agency_id}");
@@ -80,59 +84,56 @@ pub async fn verify_agency(ctx: &Ctx, agency_id: i64) -> Result<VerifyReport, Ve
     {
         return Err(VerifyError::AlreadyRunning);
     }
-    let result = reconcile(ctx, &agency, &portfolio, &token).await;
+    let result = reconcile(ctx, &agency).await;
     leases::release(&ctx.db.pool, "verify", &scope, &holder).await?;
-    // Meta refused the agency's own token: tell the agency at once, not at the deadline.
-    if let Err(VerifyError::Meta(GraphError::TokenInvalid { .. })) = &result {
-        warn_connection(ctx, &agency, ConnectionWarning::Lost).await?;
-    }
     result
 }
 
-async fn reconcile(
+/// What every platform lists now. Meta is always asked (it is the connection a run needs);
+/// another platform only when the agency holds grants on it.
+async fn holdings(
     ctx: &Ctx,
     agency: &agencies::Agency,
-    portfolio: &str,
-    token: &AccessToken,
-) -> Result<VerifyReport, VerifyError> {
-    // Asset id → whether the share still waits for the owner's answer. `client_*` lists
-    // what the agency holds; `pending_client_*` (Pages and ad accounts only) what waits.
-    let mut found: HashMap<String, bool> = HashMap::new();
-    for kind in AssetKind::ALL {
+    grants: &[grants::Grant],
+) -> Result<HashMap<Platform, Holdings>, VerifyError> {
+    let mut all = HashMap::new();
+    for platform in Platform::ALL {
+        if platform != Platform::Meta && !grants.iter().any(|g| g.platform == platform) {
+            continue;
+        }
         // Throttling or an outage stops the run; the next one picks up from scratch.
-        let rows = ctx
-            .graph
-            .business_assets(token, portfolio, kind, Edge::Client)
-            .await
-            .map_err(VerifyError::Meta)?;
-        found.extend(rows.into_iter().map(|r| (r.id, false)));
-        let waiting = ctx
-            .graph
-            .pending_client_assets(token, portfolio, kind)
-            .await
-            .map_err(VerifyError::Meta)?;
-        found.extend(waiting.into_iter().map(|id| (id, true)));
+        all.insert(
+            platform,
+            platforms::api(platform).holdings(ctx, agency).await?,
+        );
     }
+    Ok(all)
+}
+
+async fn reconcile(ctx: &Ctx, agency: &agencies::Agency) -> Result<VerifyReport, VerifyError> {
+    let partner = grants::partner_grants(&ctx.db.pool, agency.id).await?;
+    let found = holdings(ctx, agency, &partner).await?;
     let now = ctx.clock.now();
     let mut report = VerifyReport::default();
     let mut lost_by_client: HashMap<i64, Vec<String>> = HashMap::new();
     let mut tx = ctx.db.begin().await?;
     for g in grants::partner_grants(&mut *tx, agency.id).await? {
-        let change = match found.get(&g.asset_id) {
-            Some(pending) => GrantChange::Seen { pending: *pending },
-            // Meta lists no waiting shares of the other kinds: a pending one that is not
-            // listed yet is still waiting, not lost.
-            None if g.status == GrantStatus::Pending && pending_edge(g.kind).is_none() => {
-                continue;
-            }
-            None => GrantChange::Missing,
+        let Some(held) = found.get(&g.platform) else {
+            continue;
+        };
+        // A waiting share the platform does not list is still waiting, not lost.
+        let Some(change) = held.change_for(&g) else {
+            continue;
         };
         let Some(new) = g.status.after(change) else {
             continue;
         };
         if change == GrantChange::Missing {
-            let why = "Meta no longer lists this asset as shared with the agency.";
-            grants::set_status(&mut tx, g.id, new, why, false, now).await?;
+            let why = format!(
+                "{} no longer lists this asset as shared with the agency.",
+                g.platform
+            );
+            grants::set_status(&mut tx, g.id, new, &why, false, now).await?;
             let data = serde_json::json!({"grant_id": g.id, "client_id": g.client_id});
             webhooks::emit(&mut tx, agency.id, EventType::GrantLost, data, now).await?;
             lost_by_client
@@ -144,7 +145,8 @@ async fn reconcile(
             if g.status == GrantStatus::Lost {
                 report.recovered += 1;
             }
-            grants::set_status(&mut tx, g.id, new, "Confirmed by Meta.", true, now).await?;
+            let why = format!("Confirmed by {}.", g.platform);
+            grants::set_status(&mut tx, g.id, new, &why, true, now).await?;
             // Confirmed partner access now covers flagged user-based access on the asset.
             if new == GrantStatus::Active {
                 reauth::replace_user_grants(&mut tx, agency.id, &g.asset_id, now).await?;
@@ -214,8 +216,8 @@ pub async fn check_now(ctx: &Ctx, actor: &Actor, client_id: i64) -> AppResult<Ch
         Ok(_) => CheckOutcome::Verified,
         Err(VerifyError::NotConnected) => CheckOutcome::NotConnected,
         Err(VerifyError::AlreadyRunning) => CheckOutcome::AlreadyRunning,
-        Err(VerifyError::Meta(e)) => {
-            tracing::warn!(error = ?e, "check now failed");
+        Err(VerifyError::Platform { platform, why }) => {
+            tracing::warn!(%platform, why, "check now failed");
             CheckOutcome::MetaFailed
         }
         Err(VerifyError::App(e)) => return Err(e),

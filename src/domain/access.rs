@@ -60,6 +60,15 @@ impl AssetKind {
         }
     }
 
+    /// The platform whose assets are of this kind.
+    pub fn platform(self) -> super::Platform {
+        match self {
+            Self::Page | Self::AdAccount | Self::Instagram | Self::Catalog | Self::Pixel => {
+                super::Platform::Meta
+            }
+        }
+    }
+
     /// Where this kind is listed in Meta's Business Settings, for steps done by hand.
     pub fn settings_section(self) -> &'static str {
         match self {

@@ -3,8 +3,8 @@
 use sqlx::FromRow;
 
 use super::Exec;
-use crate::domain::GrantStatus;
 use crate::domain::access::{AssetKind, GrantMode};
+use crate::domain::{GrantStatus, Platform};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Grant {
@@ -12,6 +12,8 @@ pub struct Grant {
     pub agency_id: i64,
     pub client_id: i64,
     pub request_id: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub platform: Platform,
     #[sqlx(try_from = "String")]
     pub kind: AssetKind,
     pub asset_id: String,
@@ -34,7 +36,7 @@ pub struct Grant {
     pub usable_by: String,
 }
 
-pub(super) const COLUMNS: &str = "id, agency_id, client_id, request_id, kind, asset_id, asset_name, owner_portfolio_id, mode, grantee, tasks, status, status_reason, approved_by_name, approved_by_id, created_at, updated_at, verified_at, due_at, usable_by";
+pub(super) const COLUMNS: &str = "id, agency_id, client_id, request_id, platform, kind, asset_id, asset_name, owner_portfolio_id, mode, grantee, tasks, status, status_reason, approved_by_name, approved_by_id, created_at, updated_at, verified_at, due_at, usable_by";
 
 /// A grant as an approval records it.
 #[derive(Debug, Clone)]
@@ -187,8 +189,9 @@ pub async fn upsert(
         None => {
             sqlx::query_scalar(
                 "INSERT INTO grants (agency_id, client_id, request_id, kind, asset_id, asset_name, owner_portfolio_id,
-                     mode, grantee, tasks, status, status_reason, approved_by_name, approved_by_id, created_at, updated_at, verified_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)
+                     mode, grantee, tasks, status, status_reason, approved_by_name, approved_by_id, created_at, updated_at, verified_at,
+                     platform)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17)
                  RETURNING id",
             )
             .bind(g.agency_id)
@@ -207,6 +210,7 @@ pub async fn upsert(
             .bind(g.approved_by_id)
             .bind(now)
             .bind(verified_at)
+            .bind(g.kind.platform().as_str())
             .fetch_one(&mut *conn)
             .await?
         }

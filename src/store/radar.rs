@@ -5,8 +5,8 @@
 use sqlx::FromRow;
 
 use super::{Exec, Page};
-use crate::domain::GrantStatus;
 use crate::domain::access::AssetKind;
+use crate::domain::{GrantStatus, Platform};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct RadarRow {
@@ -14,6 +14,8 @@ pub struct RadarRow {
     pub client_id: i64,
     pub client_name: String,
     pub asset_name: String,
+    #[sqlx(try_from = "String")]
+    pub platform: Platform,
     #[sqlx(try_from = "String")]
     pub kind: AssetKind,
     pub grantee: String,
@@ -68,7 +70,7 @@ impl RadarSort {
 }
 
 const ROW: &str =
-    "SELECT g.id, g.client_id, c.name AS client_name, g.asset_name, g.kind, g.grantee, g.due_at,
+    "SELECT g.id, g.client_id, c.name AS client_name, g.asset_name, g.platform, g.kind, g.grantee, g.due_at,
                 CASE WHEN c.people_deadline IS NULL THEN 0 ELSE 1 END AS deadline_known
          FROM grants g JOIN clients c ON c.id = g.client_id AND c.agency_id = g.agency_id";
 

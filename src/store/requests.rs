@@ -18,6 +18,8 @@ pub struct AccessRequest {
     #[sqlx(try_from = "String")]
     pub mode: GrantMode,
     pub asks: String,
+    /// The platforms the asks cover, `meta` or `meta,google`.
+    pub platforms: String,
     pub user_people: String,
     pub message: String,
     pub single_use: i64,
@@ -48,7 +50,7 @@ pub struct AccessRequest {
 }
 
 const SELECT: &str =
-    "SELECT r.id, r.agency_id, r.client_id, r.token_prefix, r.mode, r.asks, r.user_people,
+    "SELECT r.id, r.agency_id, r.client_id, r.token_prefix, r.mode, r.asks, r.platforms, r.user_people,
         r.message, r.single_use, r.expires_at, r.created_by, r.created_at, r.emailed_at,
         r.first_opened_at, r.open_count, r.used_at, r.completed_at, r.outcome, r.revoked_at,
         r.last_reminder_at, r.auto_reminded_at, r.scope_assets, r.purpose, r.declined_at,
@@ -111,6 +113,8 @@ pub struct NewRequest<'a> {
     pub token_prefix: &'a str,
     pub mode: GrantMode,
     pub asks: &'a str,
+    /// The platforms the asks cover, `meta` or `meta,google` (see `Platform::encode`).
+    pub platforms: &'a str,
     pub user_people: &'a str,
     pub message: &'a str,
     pub single_use: bool,
@@ -130,8 +134,8 @@ pub async fn insert<'c>(
     sqlx::query_scalar(
         "INSERT INTO access_requests (agency_id, client_id, token_hash, token_prefix, mode, asks,
              user_people, message, single_use, expires_at, created_by, created_at, scope_assets, purpose,
-             language)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+             language, platforms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(r.agency_id)
     .bind(r.client_id)
@@ -148,6 +152,7 @@ pub async fn insert<'c>(
     .bind(r.scope_assets)
     .bind(r.purpose)
     .bind(r.language.map(Lang::code))
+    .bind(r.platforms)
     .fetch_one(db)
     .await
 }

@@ -151,7 +151,8 @@ async fn csv_export_parses_back() {
     let mut lines = r.body.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(header[0], "id");
-    assert_eq!(header.len(), 16);
+    assert_eq!(header[2], "platform");
+    assert_eq!(header.len(), 17);
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 20, "30 grants, 10 of them user-based");
     // The quoted approver name survives a round trip.
@@ -171,9 +172,10 @@ async fn csv_export_parses_back() {
         }
     }
     fields.push(cur);
-    assert_eq!(fields.len(), 16);
-    assert_eq!(fields[6], "partner");
-    assert_eq!(fields[11], "Casey, \"the\" client");
+    assert_eq!(fields.len(), 17);
+    assert_eq!(fields[2], "meta");
+    assert_eq!(fields[7], "partner");
+    assert_eq!(fields[12], "Casey, \"the\" client");
 }
 
 #[tokio::test]

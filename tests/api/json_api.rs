@@ -528,6 +528,7 @@ async fn requests_and_grants_over_the_api_with_retries_that_change_nothing_twice
     }
     let id = created[0].body["request"]["id"].as_i64().unwrap();
     assert!(created.iter().all(|a| a.body["request"]["id"] == id));
+    assert_eq!(created[0].body["request"]["platforms"], json!(["meta"]));
     assert_eq!(created[0].body["link"], Value::Null, "e-mailed, not shown");
     let again = api
         .call(
@@ -599,9 +600,10 @@ async fn requests_and_grants_over_the_api_with_retries_that_change_nothing_twice
     let gid = grants.body["data"][0]["id"].as_i64().unwrap();
     let one = api.get(&format!("/api/v1/grants/{gid}")).await;
     assert_eq!(one.body["grant"]["status"], "active", "{}", one.text);
+    assert_eq!(one.body["grant"]["platform"], "meta", "{}", one.text);
     assert!(!one.body["history"].as_array().unwrap().is_empty());
     let csv = api.get("/api/v1/grants.csv?mode=partner").await;
-    assert!(csv.text.starts_with("id,client_id,kind"));
+    assert!(csv.text.starts_with("id,client_id,platform,kind"));
     for bad in [
         "kind=planet",
         "status=fine",

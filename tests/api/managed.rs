@@ -202,7 +202,7 @@ async fn only_staff_clear_a_flag_a_user_mode_reapproval_does_not() {
     assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
     assert!(
         csv.body
-            .starts_with("client_id,client,asset,kind,through,status,deadline,basis\n")
+            .starts_with("client_id,client,asset,platform,kind,through,status,deadline,basis\n")
     );
     assert_eq!(csv.body.lines().count(), 3, "{}", csv.body);
     assert!(csv.body.contains("Messy Main Ads") && csv.body.contains(",estimate"));

@@ -407,7 +407,7 @@ async fn the_agency_is_warned_before_its_meta_connection_expires_and_when_it_sto
     // Meta refuses the token: verification warns at once, and only once.
     sandbox.expire_tokens();
     let e = verify_agency(&app.state, 1).await.unwrap_err();
-    assert!(matches!(e, VerifyError::Meta(_)), "{e:?}");
+    assert!(matches!(e, VerifyError::Platform { .. }), "{e:?}");
     assert!(verify_agency(&app.state, 1).await.is_err());
     let mail = app.wait_for_emails("ava@agency.example", 3).await;
     let stopped = mail

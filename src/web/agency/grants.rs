@@ -165,6 +165,7 @@ fn csv_row(g: Grant) -> Bytes {
     let fields = [
         g.id.to_string(),
         g.client_id.to_string(),
+        g.platform.as_str().to_owned(),
         g.kind.as_str().to_owned(),
         g.asset_id,
         g.asset_name,
@@ -197,7 +198,7 @@ pub async fn export(
 pub(crate) fn csv_response(
     rows: impl futures_util::Stream<Item = Result<Grant, sqlx::Error>> + Send + 'static,
 ) -> Response {
-    let header_line = "id,client_id,kind,asset_id,asset_name,owner_portfolio_id,mode,grantee,tasks,status,status_reason,approved_by,created_at,updated_at,verified_at,due_at\n";
+    let header_line = "id,client_id,platform,kind,asset_id,asset_name,owner_portfolio_id,mode,grantee,tasks,status,status_reason,approved_by,created_at,updated_at,verified_at,due_at\n";
     let body = futures_util::stream::once(async move {
         Ok::<Bytes, sqlx::Error>(Bytes::from_static(header_line.as_bytes()))
     })

@@ -165,12 +165,16 @@ pub async fn offboard(
                 results,
             };
             let flash = flash::put(&st, staff.user_id, &shown).await?;
-            return Ok(Redirect::to(&format!("/clients/{id}/offboard?shown={flash}")).into_response());
+            return Ok(
+                Redirect::to(&format!("/clients/{id}/offboard?shown={flash}")).into_response(),
+            );
         }
         Err(OffboardRefused::NameMismatch(name)) => {
             format!("Type the client's name, {name}, exactly to confirm.")
         }
-        Err(OffboardRefused::NotConnected) => "Connect your agency's Meta account in Settings first: removing partner access is done with it.".into(),
+        Err(OffboardRefused::NotConnected(platform)) => format!(
+            "Connect your agency's {platform} account in Settings first: removing partner access is done with it."
+        ),
     };
     let page = offboard_page(&st, &staff, id, vec![], Some(error)).await?;
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)

@@ -73,6 +73,7 @@ pub async fn queue(State(st): State<Arc<Ctx>>, caller: Caller) -> ApiResult<Json
                 client_id: r.client_id,
                 client_name: r.client_name,
                 asset_name: r.asset_name,
+                platform: r.platform.as_str().to_owned(),
                 kind: r.kind.as_str().to_owned(),
                 grantee: r.grantee,
                 status: status.as_str().to_owned(),

@@ -2,6 +2,8 @@
 
 use axum::Json;
 use serde_json::{Value, json};
+
+use crate::domain::Platform;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -154,7 +156,11 @@ fn closed_sets() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
     .map(|b| b.as_str())
     .collect();
     let given_by = vec!["staff", "client"];
+    let platforms: Vec<_> = Platform::ALL.iter().map(|p| p.as_str()).collect();
     vec![
+        ("GrantOut", "platform", platforms.clone()),
+        ("RequestOut", "platforms", platforms.clone()),
+        ("RadarOut", "platform", platforms),
         ("AskIo", "kind", kinds.clone()),
         ("AskIo", "level", levels),
         ("RequestOut", "status", request_statuses),

@@ -103,6 +103,8 @@ pub struct RequestOut {
     pub status: String,
     /// `partner` or `user`.
     pub mode: String,
+    /// The platforms the asks cover (`meta`).
+    pub platforms: Vec<String>,
     pub asks: Vec<AskIo>,
     pub single_use: bool,
     pub message: String,
@@ -128,6 +130,12 @@ impl RequestOut {
             client_name: r.client_name.clone(),
             status: r.status(now).as_str().to_owned(),
             mode: r.mode.as_str().to_owned(),
+            platforms: r
+                .platforms
+                .split(',')
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect(),
             asks: Ask::decode(&r.asks)
                 .into_iter()
                 .map(|a| AskIo {
@@ -225,6 +233,8 @@ pub struct GrantOut {
     pub id: i64,
     pub client_id: i64,
     pub request_id: Option<i64>,
+    /// The platform the asset is on: `meta`.
+    pub platform: String,
     /// `page`, `ad_account`, `instagram`, `catalog` or `pixel`.
     pub kind: String,
     pub asset_id: String,
@@ -253,6 +263,7 @@ impl From<&Grant> for GrantOut {
             id: g.id,
             client_id: g.client_id,
             request_id: g.request_id,
+            platform: g.platform.as_str().to_owned(),
             kind: g.kind.as_str().to_owned(),
             asset_id: g.asset_id.clone(),
             asset_name: g.asset_name.clone(),
@@ -385,6 +396,8 @@ pub struct RadarOut {
     pub client_id: i64,
     pub client_name: String,
     pub asset_name: String,
+    /// The platform the asset is on: `meta`.
+    pub platform: String,
     pub kind: String,
     pub grantee: String,
     /// `needs_reauth` or `lapsed`.
