@@ -3,7 +3,7 @@
 
 use super::migration::apply;
 use super::{Actor, Ctx, audit};
-use crate::actions::approval::share::PortfolioSignal;
+use crate::actions::platforms::meta::PortfolioSignal;
 use crate::domain::migration::{MigrationStatus, RecordSource};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;

@@ -4,7 +4,6 @@
 pub mod inventory;
 mod results;
 mod run;
-pub mod share;
 pub mod statement;
 pub mod steps;
 

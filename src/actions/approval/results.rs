@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::inventory::Offered;
-use super::share::Outcome;
+use crate::actions::platforms::Outcome;
 use crate::domain::GrantStatus;
 use crate::error::AppError;
 use crate::meta::error::for_agency;

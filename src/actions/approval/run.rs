@@ -16,13 +16,13 @@ use std::sync::Arc;
 use super::results::{merged, not_shared, parse_asset, parse_outcomes};
 
 use super::inventory::Offered;
-use super::share::{self, Approval, Outcome};
+use crate::actions::platforms::{self, Approval, Outcome, Sharing};
 use crate::actions::webhooks;
 use crate::actions::{Ctx, audit_as};
 use crate::domain::access::{Ask, GrantMode};
 use crate::domain::request::RequestEvent;
 use crate::domain::webhook::EventType;
-use crate::domain::{GrantStatus, Tally};
+use crate::domain::{GrantStatus, Platform, Tally};
 use crate::error::AppError;
 use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, AssetOutcome};
@@ -149,8 +149,8 @@ fn failed_outcomes(
 }
 
 /// Shares (or, recovering, reads back) every item of `attempt` that has no answer yet,
-/// writing each answer as it comes back. False when a read-back could not reach Meta:
-/// the attempt is left for a later recovery.
+/// through the platform each asset is on. False when a read-back could not reach a
+/// platform: the attempt is left for a later recovery.
 async fn answer_items(
     st: &Ctx,
     ctx: &Context,
@@ -186,58 +186,89 @@ async fn answer_items(
         } else {
             "reason-session-ended"
         });
-        for (item, asset) in &pending {
-            let outcomes = failed_outcomes(asset, mode, &grantees, &reason);
-            flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, st.clock.now()).await?;
-        }
+        fail_all(st, &pending, mode, &grantees, &reason).await?;
         return Ok(true);
     };
     let asks = Ask::decode(&ctx.request.asks);
-    let a = Approval {
-        token,
-        mode,
-        asks: &asks,
-        agency_portfolio: &portfolio,
-        staff_emails: &ctx.staff_emails,
-        people: &people,
-    };
-    let assets: Vec<Offered> = pending.iter().map(|(_, a)| a.clone()).collect();
-    let prepared = match share::prepare(&st.graph, token, &assets).await {
-        Ok(p) => p,
-        Err(_) if recovering => return Ok(false),
-        Err(e) => {
-            for (item, asset) in &pending {
-                let outcomes = failed_outcomes(asset, mode, &grantees, &e.why());
-                flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, st.clock.now()).await?;
+    let approver = ctx.flow.person_name.clone().unwrap_or_default();
+    let mut all = true;
+    for (platform, pending) in by_platform(pending) {
+        let a = Approval {
+            agency: &ctx.agency,
+            client_id: ctx.request.client_id,
+            token,
+            mode,
+            asks: &asks,
+            staff_emails: &ctx.staff_emails,
+            people: &people,
+            approver: &approver,
+            recovering,
+        };
+        let assets: Vec<Offered> = pending.iter().map(|(_, a)| a.clone()).collect();
+        let sharing = match platforms::api(platform).sharing(st, a, &assets).await {
+            Ok(s) => s,
+            Err(_) if recovering => {
+                all = false;
+                continue;
             }
-            return Ok(true);
-        }
-    };
-    if !recovering {
-        let approver = ctx.flow.person_name.clone().unwrap_or_default();
-        // Evidence only: a failure to record it must not stop the shares.
-        if let Err(e) = crate::actions::signals::record_signals(
-            st,
-            &ctx.agency,
-            ctx.request.client_id,
-            &approver,
-            &prepared.signals,
-        )
-        .await
-        {
-            tracing::warn!(error = ?e, "migration signals not recorded");
+            Err(why) => {
+                fail_all(st, &pending, mode, &grantees, &why).await?;
+                continue;
+            }
+        };
+        all &= answer_each(st, ctx, attempt, recovering, sharing.as_ref(), pending).await?;
+    }
+    Ok(all)
+}
+
+/// Answers every item as failed for every grantee, with `reason`.
+async fn fail_all(
+    st: &Ctx,
+    pending: &[(Item, Offered)],
+    mode: GrantMode,
+    grantees: &[String],
+    reason: &Text,
+) -> Result<(), AppError> {
+    for (item, asset) in pending {
+        let outcomes = failed_outcomes(asset, mode, grantees, reason);
+        flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, st.clock.now()).await?;
+    }
+    Ok(())
+}
+
+/// The chosen assets of an attempt by platform.
+fn by_platform(items: Vec<(Item, Offered)>) -> Vec<(Platform, Vec<(Item, Offered)>)> {
+    let mut groups: Vec<(Platform, Vec<(Item, Offered)>)> = Vec::new();
+    for (item, asset) in items {
+        let p = asset.kind.platform();
+        match groups.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, list)) => list.push((item, asset)),
+            None => groups.push((p, vec![(item, asset)])),
         }
     }
-    let (a, prepared) = (&a, &prepared);
+    groups
+}
+
+/// Shares (or reads back) each asset with bounded concurrency, writing each answer as it
+/// comes back and renewing the lease. False when some read-back could not reach the
+/// platform.
+async fn answer_each(
+    st: &Ctx,
+    ctx: &Context,
+    attempt: i64,
+    recovering: bool,
+    sharing: &dyn Sharing,
+    pending: Vec<(Item, Offered)>,
+) -> Result<bool, AppError> {
     let lease = st.approval_lease;
     let results = bounded(
         pending,
         crate::meta::client::CONCURRENCY,
         |(item, asset)| async move {
             let outcomes = if recovering {
-                share::read_back(&st.graph, a, prepared, &asset).await
+                sharing.read_back(&asset).await
             } else {
-                Some(share::share_asset(&st.graph, a, prepared, &asset).await)
+                Some(sharing.share(&asset).await)
             };
             let Some(outcomes) = outcomes else {
                 return Ok(false);
@@ -345,10 +376,10 @@ async fn finish(
 
     // The agency's own people get the newly shared assets inside its portfolio (before
     // recording, so the grants say at once who can use them).
-    let targets: Vec<(String, Vec<String>)> = made
+    let targets: Vec<(String, Vec<String>, Platform)> = made
         .iter()
         .filter(|o| o.mode == GrantMode::Partner && o.status == GrantStatus::Active && o.verified)
-        .map(|o| (o.asset_id.clone(), o.tasks.clone()))
+        .map(|o| (o.asset_id.clone(), o.tasks.clone(), o.kind.platform()))
         .collect();
     let staff: Vec<String> = r
         .user_people
@@ -356,12 +387,18 @@ async fn finish(
         .filter(|p| !p.is_empty())
         .map(str::to_owned)
         .collect();
-    let usable = crate::actions::assignments::assign(st, agency, &staff, targets)
-        .await
-        .unwrap_or_else(|e| {
-            tracing::warn!(error = ?e, "partner assets not assigned inside the agency");
-            Default::default()
-        });
+    let mut usable = std::collections::HashMap::new();
+    for platform in Platform::of_kinds(made.iter().map(|o| o.kind)) {
+        let mine: Vec<_> = targets
+            .iter()
+            .filter(|(_, _, p)| *p == platform)
+            .map(|(id, tasks, _)| (id.clone(), tasks.clone()))
+            .collect();
+        if !mine.is_empty() {
+            let api = platforms::api(platform);
+            usable.extend(api.arrange_for_staff(st, agency, &staff, mine).await);
+        }
+    }
 
     let mut tx = st.db.begin().await?;
     if !flows::finish_attempt(

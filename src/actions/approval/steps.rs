@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use super::inventory::{self, Offered};
 use super::run::{self, Begun};
-use super::share::Outcome;
 use crate::actions::Ctx;
 use crate::actions::access::{Lookup, lookup};
+use crate::actions::platforms::Outcome;
 use crate::domain::access::Ask;
 use crate::domain::migration::MigrationStatus;
 use crate::domain::request::Closed;

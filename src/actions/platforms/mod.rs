@@ -1,18 +1,81 @@
-//! The platform seam: what verification and offboarding ask of a platform whose assets a
-//! client shared with the agency. Each platform implements [`PlatformApi`] in its own module
-//! (`meta` today); the use cases group an agency's grants by `grants.platform` and call the
-//! platform each belongs to, so a second platform slots in beside Meta without touching
+//! The platform seam: what the approval, verification and offboarding ask of a platform
+//! whose assets a client shares with the agency. Each platform implements [`PlatformApi`]
+//! in its own module (`meta` today); the use cases group assets and grants by platform and
+//! call the one each belongs to, so a second platform slots in beside Meta without touching
 //! them or the web layer.
 
-mod meta;
+pub mod meta;
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::Ctx;
-use crate::domain::access::AssetKind;
+use super::approval::inventory::Offered;
+use crate::domain::access::{Ask, AssetKind, GrantMode};
 use crate::domain::{GrantChange, GrantStatus, Platform};
+use crate::i18n::Text;
+use crate::meta::AccessToken;
 use crate::store::agencies::Agency;
 use crate::store::grants::Grant;
+
+/// What happened to one asset for one grantee: what an approval records as a grant.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Outcome {
+    pub kind: AssetKind,
+    pub asset_id: String,
+    pub asset_name: String,
+    pub owner: Option<String>,
+    pub mode: GrantMode,
+    /// The agency's portfolio id (partner) or the person's e-mail (user).
+    pub grantee: String,
+    pub tasks: Vec<String>,
+    /// Active, pending or failed.
+    pub status: GrantStatus,
+    pub reason: Text,
+    /// Recorded from what the platform already had (inventory), not made by this approval.
+    pub existing: bool,
+    /// The platform's read-back confirmed it.
+    pub verified: bool,
+}
+
+/// One approval attempt's inputs, whatever the platform.
+pub struct Approval<'a> {
+    pub agency: &'a Agency,
+    pub client_id: i64,
+    /// The client's session with the platform, from their sign-in.
+    pub token: &'a AccessToken,
+    pub mode: GrantMode,
+    pub asks: &'a [Ask],
+    /// Agency staff e-mails: to recognise existing user-based access.
+    pub staff_emails: &'a [String],
+    /// For user mode: the agency people to give access.
+    pub people: &'a [String],
+    /// The approving person's name, as the platform gave it.
+    pub approver: &'a str,
+    /// Recovering after a crash: read back only, record no new evidence.
+    pub recovering: bool,
+}
+
+impl Approval<'_> {
+    /// The agency's business (for Meta, its portfolio id); empty when not connected.
+    pub fn agency_portfolio(&self) -> &str {
+        self.agency.portfolio_id.as_deref().unwrap_or_default()
+    }
+}
+
+/// The shares of one approval attempt on one platform, with what every share needs read
+/// once beforehand.
+#[async_trait::async_trait]
+pub trait Sharing: Send + Sync {
+    /// Shares one asset and reads the grant back.
+    async fn share(&self, asset: &Offered) -> Vec<Outcome>;
+
+    /// Reads back what the platform holds for an asset whose share may or may not have
+    /// happened (a process died mid-approval): found is a grant, not found is a failure,
+    /// nothing is sent. None when the platform could not be read: nothing may be concluded.
+    async fn read_back(&self, asset: &Offered) -> Option<Vec<Outcome>>;
+}
 
 /// What a platform lists now as held by the agency.
 #[derive(Debug, Default)]
@@ -77,6 +140,26 @@ pub struct Removal {
 pub trait PlatformApi: Send + Sync {
     /// Which platform this is.
     fn platform(&self) -> Platform;
+
+    /// Prepares the shares of an approval attempt for `assets` (all on this platform), or
+    /// says in the client's words why none can be made.
+    async fn sharing<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        a: Approval<'a>,
+        assets: &[Offered],
+    ) -> Result<Box<dyn Sharing + 'a>, Text>;
+
+    /// After an approval: makes the newly shared assets (asset id, tasks) usable by the
+    /// agency's own people inside the agency, and says who can use each (asset id → names).
+    /// Best effort: the grants stand either way.
+    async fn arrange_for_staff(
+        &self,
+        ctx: &Ctx,
+        agency: &Agency,
+        staff: &[String],
+        shared: Vec<(String, Vec<String>)>,
+    ) -> HashMap<String, String>;
 
     /// Whether the agency has connected this platform (what removal needs).
     async fn connected(&self, ctx: &Ctx, agency: &Agency) -> crate::error::AppResult<bool>;

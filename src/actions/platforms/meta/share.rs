@@ -1,49 +1,16 @@
-//! Sharing what the client ticked (partner or user mode) with bounded concurrency, and
-//! reading every grant back: the approval itself, as Graph calls. No SQL and no HTTP types:
-//! `run` records what this returns, crash-safely.
+//! Meta's half of an approval: sharing what the client ticked (partner or user mode) and
+//! reading every grant back, as Graph calls. No SQL and no HTTP types: `approval::run`
+//! records what this returns, crash-safely.
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Serialize};
-
-use super::inventory::Offered;
+use crate::actions::approval::inventory::Offered;
+use crate::actions::platforms::{Approval, Outcome, Sharing};
 use crate::domain::GrantStatus;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::i18n::Text;
 use crate::meta::client::{CONCURRENCY, PageAccount, bounded};
 use crate::meta::{AccessToken, GraphClient, GraphError};
-
-/// What happened to one asset for one grantee.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Outcome {
-    pub kind: AssetKind,
-    pub asset_id: String,
-    pub asset_name: String,
-    pub owner: Option<String>,
-    pub mode: GrantMode,
-    /// The agency's portfolio id (partner) or the person's e-mail (user).
-    pub grantee: String,
-    pub tasks: Vec<String>,
-    /// Active, pending or failed.
-    pub status: GrantStatus,
-    pub reason: Text,
-    /// Recorded from what Meta already had (inventory), not made by this approval.
-    pub existing: bool,
-    /// Meta's read-back confirmed it.
-    pub verified: bool,
-}
-
-/// The approval's inputs.
-pub struct Approval<'a> {
-    pub token: &'a AccessToken,
-    pub mode: GrantMode,
-    pub asks: &'a [Ask],
-    pub agency_portfolio: &'a str,
-    /// Agency staff e-mails: to recognise existing user-based access.
-    pub staff_emails: &'a [String],
-    /// For user mode: the agency people to give access.
-    pub people: &'a [String],
-}
 
 fn level_for(asks: &[Ask], kind: AssetKind) -> AccessLevel {
     asks.iter()
@@ -154,42 +121,38 @@ pub async fn prepare(
     })
 }
 
-/// Shares one asset and reads the grant back.
-pub async fn share_asset(
-    graph: &GraphClient,
-    a: &Approval<'_>,
-    p: &Prepared,
-    asset: &Offered,
-) -> Vec<Outcome> {
-    share_one(graph, a, p, asset, Step::Share).await.0
+/// One attempt's shares at Meta: the client's session, and what `prepare` read.
+pub struct MetaSharing<'a> {
+    pub graph: &'a GraphClient,
+    pub approval: Approval<'a>,
+    pub prepared: Prepared,
 }
 
-/// Reads back what Meta holds for an asset whose share may or may not have happened (a
-/// process died mid-approval): found is a grant, not found is a failure, nothing is sent.
-/// None when Meta could not be read: then nothing may be concluded yet.
-pub async fn read_back(
-    graph: &GraphClient,
-    a: &Approval<'_>,
-    p: &Prepared,
-    asset: &Offered,
-) -> Option<Vec<Outcome>> {
-    let (outcomes, read_ok) = share_one(graph, a, p, asset, Step::ReadBack).await;
-    read_ok.then_some(outcomes)
-}
+#[async_trait::async_trait]
+impl Sharing for MetaSharing<'_> {
+    async fn share(&self, asset: &Offered) -> Vec<Outcome> {
+        share_one(
+            self.graph,
+            &self.approval,
+            &self.prepared,
+            asset,
+            Step::Share,
+        )
+        .await
+        .0
+    }
 
-/// Shares the selected assets and reads each grant back; records existing access found.
-pub async fn approve(
-    graph: &GraphClient,
-    a: &Approval<'_>,
-    selected: Vec<Offered>,
-) -> Result<Vec<Outcome>, GraphError> {
-    let prepared = prepare(graph, a.token, &selected).await?;
-    let prepared = &prepared;
-    let per_asset = bounded(selected, CONCURRENCY, |asset| async move {
-        share_asset(graph, a, prepared, &asset).await
-    })
-    .await;
-    Ok(per_asset.into_iter().flatten().collect())
+    async fn read_back(&self, asset: &Offered) -> Option<Vec<Outcome>> {
+        let (outcomes, read_ok) = share_one(
+            self.graph,
+            &self.approval,
+            &self.prepared,
+            asset,
+            Step::ReadBack,
+        )
+        .await;
+        read_ok.then_some(outcomes)
+    }
 }
 
 /// Whether to make the change at Meta, or only read back what is there.
@@ -257,16 +220,16 @@ async fn share_one(
     // 1. The change itself (or, reading back, who it was meant for).
     let mut made: Vec<(String, Option<Text>)> = Vec::new(); // (grantee, failure reason)
     match (a.mode, step) {
-        (GrantMode::Partner, Step::ReadBack) => made.push((a.agency_portfolio.to_owned(), None)),
+        (GrantMode::Partner, Step::ReadBack) => made.push((a.agency_portfolio().to_owned(), None)),
         (GrantMode::User, Step::ReadBack) => {
             made.extend(a.people.iter().map(|e| (e.clone(), None)));
         }
         (GrantMode::Partner, Step::Share) => {
             let r = graph
-                .share_partner(token, &asset.id, a.agency_portfolio, tasks)
+                .share_partner(token, &asset.id, a.agency_portfolio(), tasks)
                 .await;
             made.push((
-                a.agency_portfolio.to_owned(),
+                a.agency_portfolio().to_owned(),
                 match r {
                     Ok(()) | Err(GraphError::AlreadyShared) => None,
                     Err(e) => Some(e.why()),
@@ -383,12 +346,12 @@ async fn share_one(
     }
     // Existing partner access of another mode, and existing user-based access of agency staff.
     if a.mode == GrantMode::User
-        && let Some(p) = partners.iter().find(|p| p.id == a.agency_portfolio)
+        && let Some(p) = partners.iter().find(|p| p.id == a.agency_portfolio())
     {
         out.push(outcome(
             asset,
             GrantMode::Partner,
-            a.agency_portfolio,
+            a.agency_portfolio(),
             &p.permitted_tasks,
             GrantStatus::Active,
             Text::msg("reason-found-partner"),

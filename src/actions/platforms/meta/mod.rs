@@ -2,14 +2,20 @@
 //! of partner access (the agency's side, then the owner's side where the agency can, then
 //! the client relationship itself), each read back.
 
+mod share;
+
 use std::collections::HashMap;
 
-use super::{Holdings, Line, PlatformApi, PlatformError, Removal};
+pub use share::PortfolioSignal;
+
+use super::{Approval, Holdings, Line, PlatformApi, PlatformError, Removal, Sharing};
 use crate::actions::Ctx;
+use crate::actions::approval::inventory::Offered;
 use crate::actions::connection::{agency_token, warn_connection};
 use crate::domain::Platform;
 use crate::domain::access::AssetKind;
 use crate::domain::migration::ConnectionWarning;
+use crate::i18n::Text;
 use crate::meta::client::{CONCURRENCY, Edge, bounded, pending_edge};
 use crate::meta::{AccessToken, GraphError};
 use crate::store::agencies::Agency;
@@ -62,6 +68,51 @@ fn failed(e: &GraphError) -> PlatformError {
 impl PlatformApi for Meta {
     fn platform(&self) -> Platform {
         Platform::Meta
+    }
+
+    async fn sharing<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        a: Approval<'a>,
+        assets: &[Offered],
+    ) -> Result<Box<dyn Sharing + 'a>, Text> {
+        let prepared = share::prepare(&ctx.graph, a.token, assets)
+            .await
+            .map_err(|e| e.why())?;
+        if !a.recovering {
+            // Evidence only: a failure to record it must not stop the shares.
+            let recorded = crate::actions::signals::record_signals(
+                ctx,
+                a.agency,
+                a.client_id,
+                a.approver,
+                &prepared.signals,
+            )
+            .await;
+            if let Err(e) = recorded {
+                tracing::warn!(error = ?e, "migration signals not recorded");
+            }
+        }
+        Ok(Box::new(share::MetaSharing {
+            graph: &ctx.graph,
+            approval: a,
+            prepared,
+        }))
+    }
+
+    async fn arrange_for_staff(
+        &self,
+        ctx: &Ctx,
+        agency: &Agency,
+        staff: &[String],
+        shared: Vec<(String, Vec<String>)>,
+    ) -> HashMap<String, String> {
+        crate::actions::assignments::assign(ctx, agency, staff, shared)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = ?e, "partner assets not assigned inside the agency");
+                HashMap::new()
+            })
     }
 
     async fn connected(&self, ctx: &Ctx, agency: &Agency) -> crate::error::AppResult<bool> {
