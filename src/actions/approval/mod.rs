@@ -1,7 +1,6 @@
 //! The client's approval: from Facebook Login to recorded grants. `steps` are what the
 //! client does; `run` is the crash-safe part (intent journal, lease, recovery).
 
-pub mod inventory;
 mod results;
 mod run;
 pub mod statement;
@@ -10,7 +9,7 @@ pub mod steps;
 pub use run::{Begun, begin, recover, run};
 // The read models the client's pages name: an asset offered in the picker, and the
 // approval flow of one browser.
+pub use crate::actions::platforms::{Offered, Unlisted};
 pub use crate::store::flows::Flow;
-pub use inventory::Offered;
 pub use statement::{state_migration, status_words};
 pub use steps::*;

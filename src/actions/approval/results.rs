@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::inventory::Offered;
+use crate::actions::platforms::Offered;
 use crate::actions::platforms::Outcome;
 use crate::domain::GrantStatus;
 use crate::error::AppError;

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::results::{merged, not_shared, parse_asset, parse_outcomes};
 
-use super::inventory::Offered;
+use crate::actions::platforms::Offered;
 use crate::actions::platforms::{self, Approval, Outcome, Sharing};
 use crate::actions::webhooks;
 use crate::actions::{Ctx, audit_as};

@@ -5,11 +5,12 @@
 
 use std::sync::Arc;
 
-use super::inventory::{self, Offered};
 use super::run::{self, Begun};
 use crate::actions::Ctx;
 use crate::actions::access::{Lookup, lookup};
 use crate::actions::platforms::Outcome;
+use crate::actions::platforms::{self, Offered, PlatformApi, SignInRefused, Unlisted};
+use crate::domain::Platform;
 use crate::domain::access::Ask;
 use crate::domain::migration::MigrationStatus;
 use crate::domain::request::Closed;
@@ -18,7 +19,7 @@ use crate::domain::token::{hash_secret, random_hex};
 use crate::domain::{GrantStatus, SecretToken};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Prefs, Text};
-use crate::meta::{AccessToken, GraphError};
+use crate::meta::AccessToken;
 use crate::store::flows::{self, Flow, Item};
 use crate::store::requests::AccessRequest;
 use crate::store::{agencies, requests, statements};
@@ -125,8 +126,7 @@ pub async fn start(
         now,
     )
     .await?;
-    let scopes = inventory::scopes_for(&Ask::decode(&r.asks));
-    let dialog = ctx.graph.dialog_url(&state, &scopes, false);
+    let dialog = platform_of(&r).sign_in_url(ctx, &Ask::decode(&r.asks), &state, false);
     Ok(Ok(Started { cookie, dialog }))
 }
 
@@ -188,55 +188,56 @@ pub async fn login(
             "login-declined-body",
         )));
     }
-    let meta_failed = |e: GraphError| {
-        tracing::warn!(error = ?e, "facebook login could not be completed");
-        Problem::said(agency_id, ProblemKind::Meta, "login-failed-title", e.why())
-    };
-    let code = back.code.unwrap_or_default();
-    let token = match ctx.graph.exchange_code(&code).await {
-        Ok(t) => t.access_token,
-        Err(e) => return Ok(Err(meta_failed(e))),
-    };
-    let info = match ctx.graph.debug_token(&token).await {
-        Ok(i) => i,
-        Err(e) => return Ok(Err(meta_failed(e))),
-    };
     let r = requests::get(&ctx.db.pool, agency_id, flow.request_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !info.is_valid || info.app_id != ctx.graph.config().app_id {
-        return Ok(Err(Problem::new(
-            agency_id,
-            ProblemKind::Invalid,
-            "login-failed-title",
-            "login-unconfirmed-body",
-        )));
-    }
-    let missing: Vec<Text> = inventory::scopes_for(&Ask::decode(&r.asks))
-        .iter()
-        .filter(|s| !info.scopes.iter().any(|g| g == *s))
-        .map(|s| inventory::scope_words(s))
-        .collect();
-    if !missing.is_empty() {
-        return Ok(Err(Problem {
-            missing,
-            ..Problem::new(
+    let code = back.code.unwrap_or_default();
+    let refused = |p: Problem| Ok(Err(p));
+    let me = match platform_of(&r)
+        .signed_in(ctx, &Ask::decode(&r.asks), &code)
+        .await?
+    {
+        Ok(me) => me,
+        Err(SignInRefused::Failed(why)) => {
+            return refused(Problem::said(
                 agency_id,
-                ProblemKind::Declined,
-                "permission-missing-title",
-                "permission-missing-body",
-            )
-        }));
-    }
-    let me = ctx
-        .graph
-        .me(&token)
-        .await
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("/me failed: {e}")))?;
-    let sealed = ctx.secrets.seal(token.expose());
+                ProblemKind::Meta,
+                "login-failed-title",
+                why,
+            ));
+        }
+        Err(SignInRefused::Unconfirmed) => {
+            return refused(Problem::new(
+                agency_id,
+                ProblemKind::Invalid,
+                "login-failed-title",
+                "login-unconfirmed-body",
+            ));
+        }
+        Err(SignInRefused::Missing(missing)) => {
+            return refused(Problem {
+                missing,
+                ..Problem::new(
+                    agency_id,
+                    ProblemKind::Declined,
+                    "permission-missing-title",
+                    "permission-missing-body",
+                )
+            });
+        }
+    };
+    let sealed = ctx.secrets.seal(me.token.expose());
     let mut tx = ctx.db.begin().await?;
-    flows::set_login(&mut *tx, flow.id, &sealed, &me.id, &me.name, now).await?;
-    let detail = format!("{} logged in with Facebook", me.name);
+    flows::set_login(
+        &mut *tx,
+        flow.id,
+        &sealed,
+        &me.person_id,
+        &me.person_name,
+        now,
+    )
+    .await?;
+    let detail = format!("{} logged in with Facebook", me.person_name);
     requests::add_event(
         &mut *tx,
         flow.request_id,
@@ -259,8 +260,15 @@ pub async fn login_again(ctx: &Ctx, flow: &Flow) -> AppResult<String> {
     let now = ctx.clock.now();
     let state = random_hex(32);
     flows::renew_state(&ctx.db.pool, flow.id, &hash_secret(&state), now + STATE_TTL).await?;
-    let scopes = inventory::scopes_for(&Ask::decode(&r.asks));
-    Ok(ctx.graph.dialog_url(&state, &scopes, true))
+    Ok(platform_of(&r).sign_in_url(ctx, &Ask::decode(&r.asks), &state, true))
+}
+
+/// The platform a request's flow signs in with. Every request is Meta's until a second
+/// platform arrives; then each platform of a request gets a flow of its own (issue 27).
+fn platform_of(r: &AccessRequest) -> &'static dyn PlatformApi {
+    let kinds = Ask::decode(&r.asks).into_iter().map(|a| a.kind);
+    let first = Platform::of_kinds(kinds).into_iter().next();
+    platforms::api(first.unwrap_or(Platform::Meta))
 }
 
 /// The request must still be open when the client acts on it.
@@ -305,7 +313,7 @@ pub struct Choice {
     pub request: AccessRequest,
     pub offered: Vec<Offered>,
     /// What Meta would not list (shown with why; the rest stays choosable).
-    pub unlisted: Vec<inventory::Unlisted>,
+    pub unlisted: Vec<Unlisted>,
 }
 
 /// Lists what the logged-in person can share (a re-authorisation request offers exactly
@@ -325,16 +333,7 @@ pub async fn inventory(ctx: &Ctx, flow: &Flow) -> AppResult<Result<Choice, Stop>
         .split(',')
         .filter(|s| !s.is_empty())
         .collect();
-    let portfolio = agency.portfolio_id.as_deref();
-    let (offered, unlisted) = match inventory::inventory(
-        &ctx.graph,
-        &token,
-        &asks,
-        portfolio,
-        agency.public_name(),
-    )
-    .await
-    {
+    let (offered, unlisted) = match platform_of(&r).inventory(ctx, &token, &asks, &agency).await {
         // A re-authorisation request offers exactly the flagged assets.
         Ok(inv) => (
             inv.offered
@@ -345,12 +344,12 @@ pub async fn inventory(ctx: &Ctx, flow: &Flow) -> AppResult<Result<Choice, Stop>
         ),
         Err(e) => {
             return Ok(Err(Stop::Problem(Problem {
-                retry: e == GraphError::TokenInvalid { subcode: None },
+                retry: e.sign_in_again,
                 ..Problem::said(
                     agency.id,
                     ProblemKind::Meta,
                     "inventory-failed-title",
-                    e.why(),
+                    e.why,
                 )
             })));
         }

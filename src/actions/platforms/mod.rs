@@ -11,13 +11,41 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::Ctx;
-use super::approval::inventory::Offered;
 use crate::domain::access::{Ask, AssetKind, GrantMode};
 use crate::domain::{GrantChange, GrantStatus, Platform};
 use crate::i18n::Text;
 use crate::meta::AccessToken;
 use crate::store::agencies::Agency;
 use crate::store::grants::Grant;
+
+/// One asset as the picker offers it, on any platform.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Offered {
+    pub kind: AssetKind,
+    pub id: String,
+    pub name: String,
+    /// The owning business portfolio, if any.
+    pub owner: Option<String>,
+    pub owner_name: String,
+    pub shareable: bool,
+    /// Why it cannot be shared, in plain words.
+    pub reason: Option<Text>,
+}
+
+/// A portfolio's kind of asset that Meta would not list, and why in plain words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unlisted {
+    pub owner_name: String,
+    pub kind: AssetKind,
+    pub reason: Text,
+}
+
+/// What the client can choose from, and what could not be listed.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    pub offered: Vec<Offered>,
+    pub unlisted: Vec<Unlisted>,
+}
 
 /// What happened to one asset for one grantee: what an approval records as a grant.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -37,6 +65,33 @@ pub struct Outcome {
     pub existing: bool,
     /// The platform's read-back confirmed it.
     pub verified: bool,
+}
+
+/// The client's session with a platform, once its sign-in dialog came back with a code.
+pub struct SignedIn {
+    pub token: AccessToken,
+    /// The person's id and name at the platform.
+    pub person_id: String,
+    pub person_name: String,
+}
+
+/// Why a sign-in did not give a session Latchkey can use.
+#[derive(Debug)]
+pub enum SignInRefused {
+    /// The platform failed or refused the code; its words.
+    Failed(Text),
+    /// The session is not valid, or not for this installation's app.
+    Unconfirmed,
+    /// The client left out permissions the request needs; their plain names.
+    Missing(Vec<Text>),
+}
+
+/// Why the client's assets could not be listed.
+#[derive(Debug)]
+pub struct NotListed {
+    pub why: Text,
+    /// The session is no longer accepted: signing in again may help.
+    pub sign_in_again: bool,
 }
 
 /// One approval attempt's inputs, whatever the platform.
@@ -140,6 +195,29 @@ pub struct Removal {
 pub trait PlatformApi: Send + Sync {
     /// Which platform this is.
     fn platform(&self) -> Platform;
+
+    /// Where the client's browser goes to sign in for `asks`, carrying `state`; `again`
+    /// asks once more for permissions the client declined.
+    fn sign_in_url(&self, ctx: &Ctx, asks: &[Ask], state: &str, again: bool) -> String;
+
+    /// Completes the sign-in: exchanges the code and checks the session and its
+    /// permissions against `asks`.
+    async fn signed_in(
+        &self,
+        ctx: &Ctx,
+        asks: &[Ask],
+        code: &str,
+    ) -> crate::error::AppResult<Result<SignedIn, SignInRefused>>;
+
+    /// What the signed-in client can share of the asked kinds (the picker), each with
+    /// whether it can be shared and why not.
+    async fn inventory(
+        &self,
+        ctx: &Ctx,
+        token: &AccessToken,
+        asks: &[Ask],
+        agency: &Agency,
+    ) -> Result<Inventory, NotListed>;
 
     /// Prepares the shares of an approval attempt for `assets` (all on this platform), or
     /// says in the client's words why none can be made.

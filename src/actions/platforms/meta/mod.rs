@@ -2,17 +2,22 @@
 //! of partner access (the agency's side, then the owner's side where the agency can, then
 //! the client relationship itself), each read back.
 
+pub mod inventory;
 mod share;
 
 use std::collections::HashMap;
 
 pub use share::PortfolioSignal;
 
-use super::{Approval, Holdings, Line, PlatformApi, PlatformError, Removal, Sharing};
+use super::{
+    Approval, Holdings, Inventory, Line, NotListed, PlatformApi, PlatformError, Removal, Sharing,
+    SignInRefused, SignedIn,
+};
 use crate::actions::Ctx;
-use crate::actions::approval::inventory::Offered;
 use crate::actions::connection::{agency_token, warn_connection};
+use crate::actions::platforms::Offered;
 use crate::domain::Platform;
+use crate::domain::access::Ask;
 use crate::domain::access::AssetKind;
 use crate::domain::migration::ConnectionWarning;
 use crate::i18n::Text;
@@ -68,6 +73,67 @@ fn failed(e: &GraphError) -> PlatformError {
 impl PlatformApi for Meta {
     fn platform(&self) -> Platform {
         Platform::Meta
+    }
+
+    fn sign_in_url(&self, ctx: &Ctx, asks: &[Ask], state: &str, again: bool) -> String {
+        ctx.graph
+            .dialog_url(state, &inventory::scopes_for(asks), again)
+    }
+
+    async fn signed_in(
+        &self,
+        ctx: &Ctx,
+        asks: &[Ask],
+        code: &str,
+    ) -> crate::error::AppResult<Result<SignedIn, SignInRefused>> {
+        let refused = |e: GraphError| {
+            tracing::warn!(error = ?e, "facebook login could not be completed");
+            SignInRefused::Failed(e.why())
+        };
+        let token = match ctx.graph.exchange_code(code).await {
+            Ok(t) => t.access_token,
+            Err(e) => return Ok(Err(refused(e))),
+        };
+        let info = match ctx.graph.debug_token(&token).await {
+            Ok(i) => i,
+            Err(e) => return Ok(Err(refused(e))),
+        };
+        if !info.is_valid || info.app_id != ctx.graph.config().app_id {
+            return Ok(Err(SignInRefused::Unconfirmed));
+        }
+        let missing: Vec<Text> = inventory::scopes_for(asks)
+            .iter()
+            .filter(|s| !info.scopes.iter().any(|g| g == *s))
+            .map(|s| inventory::scope_words(s))
+            .collect();
+        if !missing.is_empty() {
+            return Ok(Err(SignInRefused::Missing(missing)));
+        }
+        let me =
+            ctx.graph.me(&token).await.map_err(|e| {
+                crate::error::AppError::Unexpected(anyhow::anyhow!("/me failed: {e}"))
+            })?;
+        Ok(Ok(SignedIn {
+            token,
+            person_id: me.id,
+            person_name: me.name,
+        }))
+    }
+
+    async fn inventory(
+        &self,
+        ctx: &Ctx,
+        token: &AccessToken,
+        asks: &[Ask],
+        agency: &Agency,
+    ) -> Result<Inventory, NotListed> {
+        let portfolio = agency.portfolio_id.as_deref();
+        inventory::inventory(&ctx.graph, token, asks, portfolio, agency.public_name())
+            .await
+            .map_err(|e| NotListed {
+                sign_in_again: e == GraphError::TokenInvalid { subcode: None },
+                why: e.why(),
+            })
     }
 
     async fn sharing<'a>(

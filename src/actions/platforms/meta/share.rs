@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::actions::approval::inventory::Offered;
+use crate::actions::platforms::Offered;
 use crate::actions::platforms::{Approval, Outcome, Sharing};
 use crate::domain::GrantStatus;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};

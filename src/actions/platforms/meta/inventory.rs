@@ -1,29 +1,15 @@
-//! What the client can share: the picker's inventory of their Pages, ad accounts, Instagram
-//! accounts, catalogs and datasets, each with whether it can be shared and why not, and the
-//! login scopes a request needs. Graph calls only; the steps record what this returns.
+//! What the client can share at Meta: the picker's inventory of their Pages, ad accounts,
+//! Instagram accounts, catalogs and datasets, each with whether it can be shared and why
+//! not, and the Facebook Login scopes a request needs. Graph calls only; the approval's
+//! steps record what this returns.
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
+use crate::actions::platforms::{Inventory, Offered, Unlisted};
 use crate::domain::access::{Ask, AssetKind};
 use crate::i18n::Text;
 use crate::meta::client::{CONCURRENCY, Edge, PageAccount, bounded};
 use crate::meta::{AccessToken, GraphClient, GraphError};
-
-/// One asset as the picker offers it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Offered {
-    pub kind: AssetKind,
-    pub id: String,
-    pub name: String,
-    /// The owning business portfolio, if any.
-    pub owner: Option<String>,
-    pub owner_name: String,
-    pub shareable: bool,
-    /// Why it cannot be shared, in plain words.
-    pub reason: Option<Text>,
-}
 
 /// The tasks that mean full control of a kind (what sharing needs).
 fn full_control(kind: AssetKind) -> &'static str {
@@ -58,21 +44,6 @@ pub fn scope_words(scope: &str) -> Text {
         "catalog_management" => "scope-catalog_management",
         _ => "scope-other",
     })
-}
-
-/// A portfolio's kind of asset that Meta would not list, and why in plain words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unlisted {
-    pub owner_name: String,
-    pub kind: AssetKind,
-    pub reason: Text,
-}
-
-/// What the client can choose from, and what could not be listed.
-#[derive(Debug, Clone, Default)]
-pub struct Inventory {
-    pub offered: Vec<Offered>,
-    pub unlisted: Vec<Unlisted>,
 }
 
 /// Everything the client could share of the requested kinds, grouped later by portfolio.
