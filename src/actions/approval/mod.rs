@@ -1,6 +1,7 @@
 //! The client's approval: from Facebook Login to recorded grants. `steps` are what the
 //! client does; `run` is the crash-safe part (intent journal, lease, recovery).
 
+mod finish;
 mod results;
 mod run;
 pub mod statement;

@@ -13,25 +13,22 @@
 
 use std::sync::Arc;
 
-use super::results::{merged, not_shared, parse_asset, parse_outcomes};
+use super::finish::finish;
+use super::results::parse_asset;
 
+use crate::actions::Ctx;
 use crate::actions::platforms::Offered;
 use crate::actions::platforms::{self, Approval, Outcome, Sharing};
-use crate::actions::webhooks;
-use crate::actions::{Ctx, audit_as};
 use crate::domain::access::{Ask, GrantMode};
 use crate::domain::request::RequestEvent;
-use crate::domain::webhook::EventType;
-use crate::domain::{GrantStatus, Platform, Tally};
+use crate::domain::{GrantStatus, Platform};
 use crate::error::AppError;
-use crate::i18n::{Text, Tr};
-use crate::mail::templates::{self, AssetOutcome};
+use crate::i18n::Text;
 use crate::meta::AccessToken;
 use crate::meta::client::bounded;
-use crate::meta::error::for_agency;
 use crate::store::flows::{self, Flow, Item};
 use crate::store::requests::AccessRequest;
-use crate::store::{agencies, grants, prefs, reauth, requests, users};
+use crate::store::{agencies, requests, users};
 
 /// How `begin` ended.
 pub enum Begun {
@@ -87,12 +84,12 @@ pub async fn begin(
 }
 
 /// What the shares of one flow need, loaded once.
-struct Context {
-    flow: Flow,
-    request: AccessRequest,
-    agency: agencies::Agency,
-    token: Option<AccessToken>,
-    staff_emails: Vec<String>,
+pub(super) struct Context {
+    pub(super) flow: Flow,
+    pub(super) request: AccessRequest,
+    pub(super) agency: agencies::Agency,
+    pub(super) token: Option<AccessToken>,
+    pub(super) staff_emails: Vec<String>,
 }
 
 async fn context(st: &Ctx, flow_id: i64) -> Result<Context, AppError> {
@@ -287,7 +284,7 @@ async fn answer_each(
     Ok(all)
 }
 
-fn to_json(outcomes: &[Outcome]) -> Result<String, AppError> {
+pub(super) fn to_json(outcomes: &[Outcome]) -> Result<String, AppError> {
     serde_json::to_string(outcomes)
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("outcomes json: {e}")))
 }
@@ -346,212 +343,4 @@ pub async fn recover(st: &Ctx) -> Result<usize, AppError> {
         tracing::info!(flow_id, attempt, "unfinished approval recovered");
         done += 1;
     }
-}
-
-/// Records one attempt in one transaction: grants, the link used up only by a recorded
-/// grant, the request's outcome, e-mails and the audit entry.
-async fn finish(
-    st: &Ctx,
-    ctx: &Context,
-    attempt: i64,
-    ip: &str,
-    recovered: bool,
-) -> Result<(), AppError> {
-    let now = st.clock.now();
-    let items = flows::items(&st.db.pool, ctx.flow.id).await?;
-    let mut this: Vec<Outcome> = Vec::new();
-    for i in items.iter().filter(|i| i.attempt == attempt) {
-        this.extend(parse_outcomes(i)?);
-    }
-    let results = merged(&items)?;
-    let (r, agency) = (&ctx.request, &ctx.agency);
-    let approver = ctx.flow.person_name.clone().unwrap_or_default();
-    let approver_id = ctx.flow.person_id.clone().unwrap_or_default();
-    let made: Vec<&Outcome> = this.iter().filter(|o| !o.existing).collect();
-    let tally = Tally::of(made.iter().map(|o| o.status));
-    let recorded = tally.shared();
-    let still_failed = results
-        .iter()
-        .any(|o| !o.existing && o.status == GrantStatus::Failed);
-
-    // The agency's own people get the newly shared assets inside its portfolio (before
-    // recording, so the grants say at once who can use them).
-    let targets: Vec<(String, Vec<String>, Platform)> = made
-        .iter()
-        .filter(|o| o.mode == GrantMode::Partner && o.status == GrantStatus::Active && o.verified)
-        .map(|o| (o.asset_id.clone(), o.tasks.clone(), o.kind.platform()))
-        .collect();
-    let staff: Vec<String> = r
-        .user_people
-        .split(',')
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let mut usable = std::collections::HashMap::new();
-    for platform in Platform::of_kinds(made.iter().map(|o| o.kind)) {
-        let mine: Vec<_> = targets
-            .iter()
-            .filter(|(_, _, p)| *p == platform)
-            .map(|(id, tasks, _)| (id.clone(), tasks.clone()))
-            .collect();
-        if !mine.is_empty() {
-            let api = platforms::api(platform);
-            usable.extend(api.arrange_for_staff(st, agency, &staff, mine).await);
-        }
-    }
-
-    let mut tx = st.db.begin().await?;
-    if !flows::finish_attempt(
-        &mut tx,
-        ctx.flow.id,
-        attempt,
-        &to_json(&results)?,
-        still_failed,
-        now,
-    )
-    .await?
-    {
-        // Recorded already (the recovery job and a slow process met): nothing to add.
-        return Ok(());
-    }
-    for o in this.iter().filter(|o| o.status == GrantStatus::Failed) {
-        let data = serde_json::json!({
-            "request_id": r.id, "client_id": r.client_id, "asset_id": o.asset_id,
-            "kind": o.kind.as_str(), "mode": o.mode.as_str(),
-        });
-        webhooks::emit(&mut tx, agency.id, EventType::GrantFailed, data, now).await?;
-    }
-    for o in this.iter().filter(|o| o.status != GrantStatus::Failed) {
-        let tasks = o.tasks.join(",");
-        let grant_id = grants::upsert(
-            &mut tx,
-            &grants::GrantRecord {
-                agency_id: agency.id,
-                client_id: r.client_id,
-                request_id: Some(r.id),
-                kind: o.kind,
-                asset_id: &o.asset_id,
-                asset_name: &o.asset_name,
-                owner_portfolio_id: o.owner.as_deref(),
-                mode: o.mode,
-                grantee: &o.grantee,
-                tasks: &tasks,
-                status: o.status,
-                status_reason: &for_agency(&o.reason),
-                approved_by_name: &approver,
-                approved_by_id: &approver_id,
-                verified: o.verified,
-                existing: o.existing,
-            },
-            now,
-        )
-        .await?;
-        if !o.existing {
-            let data = serde_json::json!({
-                "grant_id": grant_id, "request_id": r.id, "client_id": r.client_id,
-                "status": o.status.as_str(), "mode": o.mode.as_str(),
-            });
-            webhooks::emit(&mut tx, agency.id, EventType::GrantCreated, data, now).await?;
-        }
-    }
-    for (asset, names) in &usable {
-        let portfolio = agency.portfolio_id.as_deref().unwrap_or_default();
-        grants::set_usable_by(&mut *tx, agency.id, asset, portfolio, names).await?;
-    }
-    // Partner access replaces flagged user-based access on the same assets once Meta
-    // confirms it by read-back: a share still pending does not cover anyone yet.
-    for o in this
-        .iter()
-        .filter(|o| o.mode == GrantMode::Partner && o.status == GrantStatus::Active && o.verified)
-    {
-        reauth::replace_user_grants(&mut tx, agency.id, &o.asset_id, now).await?;
-    }
-    let shared_total = results
-        .iter()
-        .filter(|o| !o.existing && o.status != GrantStatus::Failed)
-        .count();
-    flows::release_request(&mut *tx, r.id, ctx.flow.id).await?;
-    if recorded > 0 && r.single_use == 1 {
-        // A capability is used up only by a recorded success.
-        requests::mark_used(&mut *tx, r.id, now).await?;
-    }
-    if shared_total > 0 {
-        let outcome = if still_failed { "partial" } else { "completed" };
-        requests::complete(&mut *tx, r.id, outcome, now).await?;
-        let data =
-            serde_json::json!({"request_id": r.id, "client_id": r.client_id, "outcome": outcome});
-        webhooks::emit(&mut tx, agency.id, EventType::RequestCompleted, data, now).await?;
-    }
-    let how = if recovered {
-        " (recovered after an interruption)"
-    } else {
-        ""
-    };
-    requests::add_event(
-        &mut *tx,
-        r.id,
-        if recorded > 0 {
-            RequestEvent::Approved
-        } else {
-            RequestEvent::ApprovalFailed
-        },
-        &format!(
-            "by {approver}: {}{how}{}",
-            tally.summary(),
-            not_shared(&made)
-        ),
-        now,
-    )
-    .await?;
-    let who = format!("{approver} (client, Facebook id {approver_id})");
-    let action = match (recorded > 0, recovered) {
-        (true, false) => "request.approved",
-        (true, true) => "request.approval_recovered",
-        (false, _) => "request.approval_failed",
-    };
-    let target = format!("{} ({})", r.client_name, r.token_prefix);
-    audit_as(&mut tx, Some(agency.id), &who, ip, action, &target, now).await?;
-    let summary: Vec<AssetOutcome> = made
-        .iter()
-        .map(|o| AssetOutcome {
-            asset_name: o.asset_name.clone(),
-            kind: o.kind,
-            status: o.status,
-            reason: (o.status != GrantStatus::Active).then(|| o.reason.clone()),
-        })
-        .collect();
-    // The agency reads each reason as what it can do about it.
-    let for_staff: Vec<AssetOutcome> = summary
-        .iter()
-        .map(|o| AssetOutcome {
-            reason: o.reason.as_ref().map(|t| Text::from(for_agency(t))),
-            ..o.clone()
-        })
-        .collect();
-    let brand_mail = templates::Brand::from(agency);
-    let url = format!("{}/requests/{}", st.base_url, r.id);
-    for to in prefs::recipients(&mut *tx, agency.id, "access_approved").await? {
-        let email = templates::access_approved(&brand_mail, &to, &r.client_name, &for_staff, &url)?;
-        st.queue_mail(&mut tx, Some(agency.id), &email, now).await?;
-    }
-    if recorded > 0 {
-        // The client's receipt lists what this attempt shared and what it did not.
-        let receipt = templates::approval_receipt(
-            Tr::new(ctx.flow.lang().unwrap_or_else(|| r.mail_lang())),
-            &brand_mail,
-            &r.client_email,
-            &r.client_name,
-            &summary,
-        )?
-        .on_behalf_of(
-            &brand_mail.agency_name,
-            crate::actions::requests::sender_address(&mut *tx, agency.id, r.created_by).await?,
-        );
-        st.queue_mail(&mut tx, Some(agency.id), &receipt, now)
-            .await?;
-    }
-    tx.commit().await?;
-    st.mailer.wake();
-    st.webhook_bell.notify_one();
-    Ok(())
 }
