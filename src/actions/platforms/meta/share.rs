@@ -10,6 +10,7 @@ use crate::domain::GrantStatus;
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::i18n::Text;
 use crate::meta::client::{CONCURRENCY, PageAccount, bounded};
+use crate::meta::wire::{AssignedUser, PartnerRow};
 use crate::meta::{AccessToken, GraphClient, GraphError};
 
 fn level_for(asks: &[Ask], kind: AssetKind) -> AccessLevel {
@@ -165,33 +166,68 @@ enum Step {
 /// Said of an asset whose share was interrupted and that Meta does not hold.
 pub const INTERRUPTED: &str = "reason-interrupted";
 
-// A private constructor; every field is named at the call sites' positions below.
-#[allow(clippy::too_many_arguments)]
-fn outcome(
-    asset: &Offered,
-    mode: GrantMode,
-    grantee: &str,
-    tasks: &[String],
-    status: GrantStatus,
-    reason: Text,
-    existing: bool,
-    verified: bool,
-) -> Outcome {
-    Outcome {
-        kind: asset.kind,
-        asset_id: asset.id.clone(),
-        asset_name: asset.name.clone(),
-        owner: asset.owner.clone(),
-        mode,
-        grantee: grantee.to_owned(),
-        tasks: tasks.to_vec(),
-        status,
-        reason,
-        existing,
-        verified,
+/// What Meta lists on an asset after the change: its partners, the people assigned
+/// inside the owner's portfolio, and that portfolio's people (business-scoped id, e-mail).
+struct Held {
+    partners: Vec<PartnerRow>,
+    assigned: Vec<AssignedUser>,
+    members: Vec<(String, String)>,
+}
+
+impl Held {
+    /// The business-scoped id of the portfolio member with this e-mail.
+    fn member_id(&self, email: &str) -> Option<&str> {
+        let email = email.to_lowercase();
+        self.members
+            .iter()
+            .find(|(_, e)| *e == email)
+            .map(|(id, _)| id.as_str())
     }
 }
 
+/// One asset's outcome for one grantee, as `share_one` judges it.
+struct Judged<'a> {
+    asset: &'a Offered,
+    mode: GrantMode,
+    tasks: &'a [String],
+}
+
+impl Judged<'_> {
+    fn outcome(&self, grantee: &str, status: GrantStatus, reason: Text, verified: bool) -> Outcome {
+        Outcome {
+            kind: self.asset.kind,
+            asset_id: self.asset.id.clone(),
+            asset_name: self.asset.name.clone(),
+            owner: self.asset.owner.clone(),
+            mode: self.mode,
+            grantee: grantee.to_owned(),
+            tasks: self.tasks.to_vec(),
+            status,
+            reason,
+            existing: false,
+            verified,
+        }
+    }
+
+    /// Access found on the asset rather than made by this approval.
+    fn found(
+        &self,
+        mode: GrantMode,
+        grantee: &str,
+        tasks: &[String],
+        reason: &'static str,
+    ) -> Outcome {
+        Outcome {
+            mode,
+            tasks: tasks.to_vec(),
+            existing: true,
+            ..self.outcome(grantee, GrantStatus::Active, Text::msg(reason), true)
+        }
+    }
+}
+
+/// Shares one asset (or, reading back, only looks), then reads what Meta holds: the
+/// outcome per grantee, access the agency already had, and whether Meta could be read.
 async fn share_one(
     graph: &GraphClient,
     a: &Approval<'_>,
@@ -200,61 +236,21 @@ async fn share_one(
     step: Step,
 ) -> (Vec<Outcome>, bool) {
     let kind = asset.kind;
-    let tasks: Vec<&str> = access::tasks(kind, level_for(a.asks, kind)).to_vec();
-    let tasks = tasks.as_slice();
-    let token = if kind == AssetKind::Page {
-        p.page_tokens
-            .get(&asset.id)
-            .map_or(a.token, |p| &p.access_token)
-    } else {
-        a.token
+    let tasks: Vec<String> = access::tasks(kind, level_for(a.asks, kind))
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect();
+    let token = match p.page_tokens.get(&asset.id) {
+        Some(page) if kind == AssetKind::Page => &page.access_token,
+        _ => a.token,
     };
-    let owned_tasks: Vec<String> = tasks.iter().map(|t| (*t).to_owned()).collect();
     let members = asset
         .owner
         .as_ref()
         .and_then(|o| p.people.get(o))
         .cloned()
         .unwrap_or_default();
-    let mut out = Vec::new();
-    // 1. The change itself (or, reading back, who it was meant for).
-    let mut made: Vec<(String, Option<Text>)> = Vec::new(); // (grantee, failure reason)
-    match (a.mode, step) {
-        (GrantMode::Partner, Step::ReadBack) => made.push((a.agency_portfolio().to_owned(), None)),
-        (GrantMode::User, Step::ReadBack) => {
-            made.extend(a.people.iter().map(|e| (e.clone(), None)));
-        }
-        (GrantMode::Partner, Step::Share) => {
-            let r = graph
-                .share_partner(token, &asset.id, a.agency_portfolio(), tasks)
-                .await;
-            made.push((
-                a.agency_portfolio().to_owned(),
-                match r {
-                    Ok(()) | Err(GraphError::AlreadyShared) => None,
-                    Err(e) => Some(e.why()),
-                },
-            ));
-        }
-        (GrantMode::User, Step::Share) => {
-            for email in a.people {
-                let bsuid = members
-                    .iter()
-                    .find(|(_, e)| e == &email.to_lowercase())
-                    .map(|(id, _)| id.clone());
-                let failure = match bsuid {
-                    None => Some(Text::msg("reason-not-member").arg("email", email)),
-                    Some(id) => graph
-                        .assign_user(token, &asset.id, &id, tasks)
-                        .await
-                        .err()
-                        .map(|e| e.why()),
-                };
-                made.push((email.clone(), failure));
-            }
-        }
-    }
-    // 2. Read back, and take inventory of what the agency already had on the asset.
+    let made = change(graph, a, asset, step, token, &tasks, &members).await;
     let owner = asset.owner.clone().unwrap_or_default();
     let (partners, assigned) = tokio::join!(graph.partners(token, &asset.id), async {
         if owner.is_empty() {
@@ -264,119 +260,150 @@ async fn share_one(
         }
     });
     let read_ok = partners.is_ok() && assigned.is_ok();
-    let partners = partners.unwrap_or_default();
-    let assigned = assigned.unwrap_or_default();
-    for (grantee, failure) in &made {
-        // Meta's code for "already shared" is not documented (3946/3989 are the ones seen):
-        // whatever the refusal said, a partner Meta lists on the asset holds the access.
-        let failure = failure.as_ref().filter(|_| {
-            !(a.mode == GrantMode::Partner && partners.iter().any(|p| &p.id == grantee))
-        });
-        if let Some(reason) = failure {
-            out.push(outcome(
-                asset,
-                a.mode,
-                grantee,
-                &owned_tasks,
-                GrantStatus::Failed,
-                reason.clone(),
-                false,
-                false,
-            ));
-            continue;
+    let held = Held {
+        partners: partners.unwrap_or_default(),
+        assigned: assigned.unwrap_or_default(),
+        members,
+    };
+    let j = Judged {
+        asset,
+        mode: a.mode,
+        tasks: &tasks,
+    };
+    let mut out: Vec<Outcome> = made
+        .iter()
+        .map(|(grantee, failure)| judge(&j, step, &held, grantee, failure.as_ref()))
+        .collect();
+    out.extend(found_existing(a, &j, &held, &made));
+    (out, read_ok)
+}
+
+/// The change itself (or, reading back, who it was meant for): (grantee, why it failed).
+async fn change(
+    graph: &GraphClient,
+    a: &Approval<'_>,
+    asset: &Offered,
+    step: Step,
+    token: &AccessToken,
+    tasks: &[String],
+    members: &[(String, String)],
+) -> Vec<(String, Option<Text>)> {
+    let tasks: Vec<&str> = tasks.iter().map(String::as_str).collect();
+    match (a.mode, step) {
+        (GrantMode::Partner, Step::ReadBack) => vec![(a.agency_portfolio().to_owned(), None)],
+        (GrantMode::User, Step::ReadBack) => a.people.iter().map(|e| (e.clone(), None)).collect(),
+        (GrantMode::Partner, Step::Share) => {
+            let r = graph
+                .share_partner(token, &asset.id, a.agency_portfolio(), &tasks)
+                .await;
+            let failure = match r {
+                Ok(()) | Err(GraphError::AlreadyShared) => None,
+                Err(e) => Some(e.why()),
+            };
+            vec![(a.agency_portfolio().to_owned(), failure)]
         }
-        let confirmed = match a.mode {
-            GrantMode::Partner => partners
-                .iter()
-                .find(|p| &p.id == grantee)
-                .map(|p| p.access_status.clone().unwrap_or_default()),
-            GrantMode::User => {
-                let bsuid = members
-                    .iter()
-                    .find(|(_, e)| e == &grantee.to_lowercase())
-                    .map(|(id, _)| id.as_str());
-                assigned
-                    .iter()
-                    .find(|u| Some(u.id.as_str()) == bsuid)
-                    .map(|_| "CONFIRMED".to_owned())
+        (GrantMode::User, Step::Share) => {
+            let mut made = Vec::new();
+            for email in a.people {
+                let lower = email.to_lowercase();
+                let bsuid = members.iter().find(|(_, e)| *e == lower).map(|(id, _)| id);
+                let failure = match bsuid {
+                    None => Some(Text::msg("reason-not-member").arg("email", email)),
+                    Some(id) => graph
+                        .assign_user(token, &asset.id, id, &tasks)
+                        .await
+                        .err()
+                        .map(|e| e.why()),
+                };
+                made.push((email.clone(), failure));
             }
-        };
-        match confirmed.as_deref() {
-            Some("CONFIRMED") => out.push(outcome(
-                asset,
-                a.mode,
-                grantee,
-                &owned_tasks,
-                GrantStatus::Active,
-                Text::msg("reason-confirmed"),
-                false,
-                true,
-            )),
-            Some(_) => out.push(outcome(
-                asset,
-                a.mode,
-                grantee,
-                &owned_tasks,
-                GrantStatus::Pending,
-                Text::msg("reason-waiting-agency"),
-                false,
-                true,
-            )),
-            None if step == Step::ReadBack => out.push(outcome(
-                asset,
-                a.mode,
-                grantee,
-                &owned_tasks,
-                GrantStatus::Failed,
-                Text::msg(INTERRUPTED),
-                false,
-                false,
-            )),
-            None => out.push(outcome(
-                asset,
-                a.mode,
-                grantee,
-                &owned_tasks,
-                GrantStatus::Pending,
-                Text::msg("reason-unconfirmed"),
-                false,
-                false,
-            )),
+            made
         }
     }
-    // Existing partner access of another mode, and existing user-based access of agency staff.
-    if a.mode == GrantMode::User
-        && let Some(p) = partners.iter().find(|p| p.id == a.agency_portfolio())
-    {
-        out.push(outcome(
-            asset,
-            GrantMode::Partner,
-            a.agency_portfolio(),
-            &p.permitted_tasks,
+}
+
+/// One grantee's outcome from the change's answer and Meta's read-back.
+fn judge(
+    j: &Judged<'_>,
+    step: Step,
+    held: &Held,
+    grantee: &str,
+    failure: Option<&Text>,
+) -> Outcome {
+    // Meta's code for "already shared" is not documented (3946/3989 are the ones seen):
+    // whatever the refusal said, a partner Meta lists on the asset holds the access.
+    let listed_partner =
+        j.mode == GrantMode::Partner && held.partners.iter().any(|p| p.id == grantee);
+    if let Some(reason) = failure.filter(|_| !listed_partner) {
+        return j.outcome(grantee, GrantStatus::Failed, reason.clone(), false);
+    }
+    let confirmed = match j.mode {
+        GrantMode::Partner => held
+            .partners
+            .iter()
+            .find(|p| p.id == grantee)
+            .map(|p| p.access_status.clone().unwrap_or_default()),
+        GrantMode::User => {
+            let bsuid = held.member_id(grantee);
+            held.assigned
+                .iter()
+                .find(|u| Some(u.id.as_str()) == bsuid)
+                .map(|_| "CONFIRMED".to_owned())
+        }
+    };
+    match confirmed.as_deref() {
+        Some("CONFIRMED") => j.outcome(
+            grantee,
             GrantStatus::Active,
-            Text::msg("reason-found-partner"),
+            Text::msg("reason-confirmed"),
             true,
+        ),
+        Some(_) => j.outcome(
+            grantee,
+            GrantStatus::Pending,
+            Text::msg("reason-waiting-agency"),
             true,
+        ),
+        None if step == Step::ReadBack => {
+            j.outcome(grantee, GrantStatus::Failed, Text::msg(INTERRUPTED), false)
+        }
+        None => j.outcome(
+            grantee,
+            GrantStatus::Pending,
+            Text::msg("reason-unconfirmed"),
+            false,
+        ),
+    }
+}
+
+/// Existing partner access of another mode, and existing user-based access of agency staff.
+fn found_existing(
+    a: &Approval<'_>,
+    j: &Judged<'_>,
+    held: &Held,
+    made: &[(String, Option<Text>)],
+) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    if a.mode == GrantMode::User
+        && let Some(p) = held.partners.iter().find(|p| p.id == a.agency_portfolio())
+    {
+        let portfolio = a.agency_portfolio();
+        out.push(j.found(
+            GrantMode::Partner,
+            portfolio,
+            &p.permitted_tasks,
+            "reason-found-partner",
         ));
     }
-    for u in &assigned {
-        let Some((_, email)) = members.iter().find(|(id, _)| id == &u.id) else {
+    for u in &held.assigned {
+        let Some((_, email)) = held.members.iter().find(|(id, _)| id == &u.id) else {
             continue;
         };
         let is_staff = a.staff_emails.iter().any(|s| s.eq_ignore_ascii_case(email));
         let already = made.iter().any(|(g, _)| g.eq_ignore_ascii_case(email));
         if is_staff && !already {
-            out.push(outcome(
-                asset,
-                GrantMode::User,
-                email,
-                &u.tasks,
-                GrantStatus::Active,
-                Text::msg("reason-found-person"),
-                true,
-                true,
-            ));
+            out.push(j.found(GrantMode::User, email, &u.tasks, "reason-found-person"));
         }
     }
-    (out, read_ok)
+    out
 }
