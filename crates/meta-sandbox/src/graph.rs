@@ -11,11 +11,12 @@ use serde_json::{Value, json};
 
 use super::answers::*;
 use super::nodes;
-use super::schema::{added, asset_node, edge_kind};
+use super::schema::{added, edge_kind};
 use super::world::World;
 use super::{Inner, Sandbox};
 
-use super::paging::{page, pick, uncursor};
+use super::paging::{page, uncursor};
+use super::reads::{self, Read};
 use super::sharing::{EdgeCall, agencies, assigned_users, clients, end_client, leave};
 use super::tokens::{debug_token, me_accounts, oauth_token};
 
@@ -279,253 +280,106 @@ fn dispatch(
         }
         (m, segs) => {
             let caller = authenticate(g, p, now)?;
-            let w = &g.world;
-            match (m, segs) {
-                (Method::GET, ["me"]) => {
-                    fields_ok(p, nodes::USER, added::NONE)?;
-                    let person = w
-                        .person(&caller.info.person_id)
-                        .ok_or_else(|| no_object("me"))?;
-                    read(Ok(pick(
-                        json!({"id": person.id, "name": person.name, "email": person.email}),
-                        Some(p.get("fields").unwrap_or(&"id,name".to_owned())),
-                    )))
-                }
-                (Method::GET, ["me", "businesses"]) => {
-                    caller.need("business_management")?;
-                    fields_ok(p, nodes::BUSINESS, added::NONE)?;
-                    let items = w
-                        .members
-                        .iter()
-                        .filter(|m| m.person_id == caller.info.person_id && !w.personal_access_ended(&m.person_id, &m.business_id, now))
-                        .filter_map(|m| w.business(&m.business_id))
-                        .map(|b| json!({"id": b.id, "name": b.name, "verification_status": "verified"}))
-                        .collect();
-                    read(Ok(page(items, p, &sb.graph_base, version, "me/businesses")))
-                }
-                (Method::GET, ["me", "accounts"]) => {
-                    caller.need("pages_show_list")?;
-                    fields_ok(p, nodes::PAGE, added::USER_ACCOUNTS)?;
-                    me_accounts(g, sb, &caller, p, version, now).map(|v| (v, true))
-                }
-                (Method::GET, [id]) => {
-                    if let Some(b) = w.business(id) {
-                        fields_ok(p, nodes::BUSINESS, added::NONE)?;
-                        read(Ok(pick(
-                            json!({"id": b.id, "name": b.name, "verification_status": "verified"}),
-                            p.get("fields"),
-                        )))
-                    } else if let Some(a) = w.asset(id) {
-                        fields_ok(p, asset_node(&a.kind), added::NONE)?;
-                        read(Ok(pick(asset_json(w, id), p.get("fields"))))
-                    } else {
-                        Err(no_object(id))
-                    }
-                }
-                (Method::GET, ["me", "business_users"]) => {
-                    caller.need("business_management")?;
-                    fields_ok(p, nodes::BUSINESS_USER, added::NONE)?;
-                    let items = w
-                        .members
-                        .iter()
-                        .filter(|m| m.person_id == caller.info.person_id)
-                        .filter(|m| !w.personal_access_ended(&m.person_id, &m.business_id, now))
-                        .filter_map(|m| {
-                            let b = w.business(&m.business_id)?;
-                            let kind = w.account_type(m);
-                            Some(json!({"id": m.bsuid, "name": w.person(&m.person_id)?.name, "role": m.role,
-                                        "business": {"id": b.id, "name": b.name}, "invited_user_type": [kind]}))
-                        })
-                        .collect();
-                    read(Ok(page(
-                        items,
-                        p,
-                        &sb.graph_base,
-                        version,
-                        "me/business_users",
-                    )))
-                }
-                (Method::GET, [business, "system_users"]) => {
-                    caller.need("business_management")?;
-                    fields_ok(p, nodes::SYSTEM_USER, added::NONE)?;
-                    if w.membership(business, &caller.info.person_id)
-                        .is_none_or(|m| m.role != "ADMIN")
-                    {
-                        return Err(err(
-                            200,
-                            None,
-                            "(#200) Only an admin of the business can see its system users",
-                        ));
-                    }
-                    let items = w
-                        .members
-                        .iter()
-                        .filter(|m| m.business_id == *business && m.person_id == super::world::SYSTEM_USER)
-                        .filter_map(|m| Some(json!({"id": m.bsuid, "name": w.person(&m.person_id)?.name, "role": m.role})))
-                        .collect();
-                    read(Ok(page(
-                        items,
-                        p,
-                        &sb.graph_base,
-                        version,
-                        &format!("{business}/system_users"),
-                    )))
-                }
-                (Method::GET, [business, "business_users"]) => {
-                    caller.need("business_management")?;
-                    fields_ok(p, nodes::BUSINESS_USER, added::NONE)?;
-                    member_of(w, &caller, business, "people")?;
-                    check_personal(w, &caller, Some(business), now)?;
-                    let items = w
-                        .members
-                        .iter()
-                        .filter(|m| m.business_id == *business)
-                        .filter_map(|m| {
-                            let person = w.person(&m.person_id)?;
-                            let kind = w.account_type(m);
-                            Some(json!({"id": m.bsuid, "name": person.name, "email": person.email, "role": m.role, "invited_user_type": [kind]}))
-                        })
-                        .collect();
-                    read(Ok(page(
-                        items,
-                        p,
-                        &sb.graph_base,
-                        version,
-                        &format!("{business}/business_users"),
-                    )))
-                }
-                (
-                    Method::GET,
-                    [
-                        business,
-                        edge @ ("pending_client_ad_accounts" | "pending_client_pages"),
-                    ],
-                ) => {
-                    caller.need("business_management")?;
-                    let (kind, node, field) = if *edge == "pending_client_pages" {
-                        ("page", nodes::PAGE_REQUEST, "page")
-                    } else {
-                        ("ad_account", nodes::AD_ACCOUNT_REQUEST, "ad_account")
-                    };
-                    fields_ok(p, node, added::CLIENT_ASSETS)?;
-                    member_of(w, &caller, business, "assets")?;
-                    let items: Vec<Value> = w
-                        .shares
-                        .iter()
-                        .filter(|s| s.business_id == *business && s.status == "PENDING")
-                        .filter(|s| w.asset(&s.asset_id).is_some_and(|a| a.kind == kind))
-                        .map(|s| {
-                            json!({"id": format!("{}_{}", s.asset_id, s.business_id), field: asset_json(w, &s.asset_id),
-                                   "permitted_tasks": s.tasks})
-                        })
-                        .collect();
-                    read(Ok(page(
-                        items,
-                        p,
-                        &sb.graph_base,
-                        version,
-                        &format!("{business}/{edge}"),
-                    )))
-                }
-                (Method::DELETE, [business, edge @ ("pages" | "ad_accounts")]) => {
-                    leave(g, &caller, business, edge, p).map(|v| (v, true))
-                }
-                (Method::DELETE, [business, "clients"]) => {
-                    end_client(g, &caller, business, p).map(|v| (v, true))
-                }
-                (Method::GET, [business, "clients"]) => {
-                    fields_ok(p, nodes::BUSINESS, added::NONE)?;
-                    let items = clients(g, &caller, business)?;
-                    read(Ok(page(
-                        items,
-                        p,
-                        &sb.graph_base,
-                        version,
-                        &format!("{business}/clients"),
-                    )))
-                }
-                (Method::GET, [business, edge]) if edge_kind(edge).is_some() => {
-                    caller.need("business_management")?;
-                    let (kind, client) = edge_kind(edge).expect("checked");
-                    let edge_adds = if client {
-                        added::CLIENT_ASSETS
-                    } else {
-                        added::NONE
-                    };
-                    fields_ok(p, asset_node(kind), edge_adds)?;
-                    member_of(w, &caller, business, "assets")?;
-                    check_personal(w, &caller, Some(business), now)?;
-                    let items: Vec<Value> = if client {
-                        // Only shares the partner holds; requests still waiting for the
-                        // owner's answer are on `pending_client_*`.
-                        w.shares
-                            .iter()
-                            .filter(|s| s.business_id == *business && s.status == "CONFIRMED")
-                            .filter(|s| w.asset(&s.asset_id).is_some_and(|a| a.kind == kind))
-                            .map(|s| {
-                                let mut v = asset_json(w, &s.asset_id);
-                                v["permitted_tasks"] = json!(s.tasks);
-                                v
-                            })
-                            .collect()
-                    } else {
-                        w.assets
-                            .iter()
-                            .filter(|a| a.owner.as_deref() == Some(business) && a.kind == kind)
-                            .map(|a| {
-                                let mut v = asset_json(w, &a.id);
-                                // `AdAccount.user_tasks`: the only owned kind whose node type
-                                // tells the caller's own tasks.
-                                if kind == "ad_account" {
-                                    v["user_tasks"] =
-                                        json!(w.tasks_of(&caller.info.person_id, &a.id));
-                                }
-                                v
-                            })
-                            .collect()
-                    };
-                    read(Ok(page(
-                        items,
-                        p,
-                        &sb.graph_base,
-                        version,
-                        &format!("{business}/{edge}"),
-                    )))
-                }
-                (m, [asset, edge @ ("agencies" | "assigned_users")]) => {
-                    let mutated = m != Method::GET;
-                    let call = EdgeCall {
-                        sb,
-                        c: &caller,
-                        m,
-                        asset_id: asset,
-                        p,
-                        version,
-                        now,
-                    };
-                    let answer = if *edge == "agencies" {
-                        agencies(g, call)
-                    } else {
-                        assigned_users(g, call)
-                    };
-                    answer.map(|v| (v, mutated))
-                }
-                // An edge Graph does not have, in Meta's words.
-                (Method::GET, [_, rest @ ..]) if !rest.is_empty() => Err(err(
-                    2500,
-                    None,
-                    &format!("Unknown path components: /{}", rest.join("/")),
-                )),
-                _ => Err(err(
-                    100,
-                    None,
-                    &format!(
-                        "Unsupported request - method type: {}",
-                        method.as_str().to_lowercase()
-                    ),
-                )),
-            }
+            authenticated(g, sb, &caller, m, segs, p, version, now)
         }
+    }
+}
+
+/// Routes a call whose token was accepted.
+// The route's parts, each named where it is matched on.
+#[allow(clippy::too_many_arguments)]
+fn authenticated(
+    g: &mut Inner,
+    sb: &Sandbox,
+    caller: &Caller,
+    method: Method,
+    segs: &[&str],
+    p: &BTreeMap<String, String>,
+    version: &str,
+    now: i64,
+) -> Result<(Value, bool), GErr> {
+    let r = Read {
+        w: &g.world,
+        sb,
+        caller,
+        p,
+        version,
+        now,
+    };
+    let read = match (&method, segs) {
+        (&Method::GET, ["me"]) => Some(reads::me(&r)),
+        (&Method::GET, ["me", "businesses"]) => Some(reads::my_businesses(&r)),
+        (&Method::GET, ["me", "business_users"]) => Some(reads::my_business_users(&r)),
+        (&Method::GET, [id]) => Some(reads::node(&r, id)),
+        (&Method::GET, [business, "system_users"]) => Some(reads::system_users(&r, business)),
+        (&Method::GET, [business, "business_users"]) => Some(reads::business_users(&r, business)),
+        (
+            &Method::GET,
+            [
+                business,
+                edge @ ("pending_client_ad_accounts" | "pending_client_pages"),
+            ],
+        ) => Some(reads::pending_clients(&r, business, edge)),
+        (&Method::GET, [business, "clients"]) => Some(
+            fields_ok(p, nodes::BUSINESS, added::NONE)
+                .and_then(|()| clients(g, caller, business))
+                .map(|items| {
+                    let path = format!("{business}/clients");
+                    page(items, p, &sb.graph_base, version, &path)
+                }),
+        ),
+        (&Method::GET, [business, edge]) if edge_kind(edge).is_some() => {
+            Some(reads::business_assets(&r, business, edge))
+        }
+        _ => None,
+    };
+    if let Some(answer) = read {
+        return answer.map(|v| (v, false));
+    }
+    match (method, segs) {
+        (Method::GET, ["me", "accounts"]) => {
+            caller.need("pages_show_list")?;
+            fields_ok(p, nodes::PAGE, added::USER_ACCOUNTS)?;
+            me_accounts(g, sb, caller, p, version, now).map(|v| (v, true))
+        }
+        (Method::DELETE, [business, edge @ ("pages" | "ad_accounts")]) => {
+            leave(g, caller, business, edge, p).map(|v| (v, true))
+        }
+        (Method::DELETE, [business, "clients"]) => {
+            end_client(g, caller, business, p).map(|v| (v, true))
+        }
+        (m, [asset, edge @ ("agencies" | "assigned_users")]) => {
+            let mutated = m != Method::GET;
+            let call = EdgeCall {
+                sb,
+                c: caller,
+                m,
+                asset_id: asset,
+                p,
+                version,
+                now,
+            };
+            let answer = if *edge == "agencies" {
+                agencies(g, call)
+            } else {
+                assigned_users(g, call)
+            };
+            answer.map(|v| (v, mutated))
+        }
+        // An edge Graph does not have, in Meta's words.
+        (Method::GET, [_, rest @ ..]) if !rest.is_empty() => Err(err(
+            2500,
+            None,
+            &format!("Unknown path components: /{}", rest.join("/")),
+        )),
+        (m, _) => Err(err(
+            100,
+            None,
+            &format!(
+                "Unsupported request - method type: {}",
+                m.as_str().to_lowercase()
+            ),
+        )),
     }
 }
 

@@ -13,6 +13,7 @@ mod dialog;
 mod graph;
 mod nodes;
 mod paging;
+mod reads;
 pub mod schema;
 mod sharing;
 mod tokens;
