@@ -45,84 +45,127 @@ pub async fn handle(
     let mut g = sb.lock();
     g.calls += 1;
     let calls = g.calls;
-    let mut throttled = false;
-    let result = if !is_version(&version) {
-        Err(err(
+    let refused = refusal(&mut g, &version, &path, &method, &p, now, calls);
+    let throttled = refused.as_ref().is_some_and(|e| e.code == 80001);
+    let result = match refused {
+        Some(e) => Err(e),
+        None => {
+            let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+            let out = dispatch(&mut g, &sb, &method, &version, &segs, &p, now);
+            if out.as_ref().is_ok_and(|(_, mutated)| *mutated) {
+                let w = g.world.clone();
+                g.persistence.save(&w);
+            }
+            out.map(|(v, _)| v)
+        }
+    };
+    let usage = Usage {
+        calls,
+        throttled,
+        regain: g.faults.throttle_regain_minutes,
+        bucket: usage_bucket(&g.world, &path),
+    };
+    drop(g);
+    let mut resp = answer(result);
+    usage.write(resp.headers_mut(), &path);
+    if let Ok(v) = HeaderValue::from_str(&version) {
+        resp.headers_mut().insert("facebook-api-version", v);
+    }
+    resp
+}
+
+/// Why Graph refuses a call before looking at what it asks: an unknown version or cursor,
+/// a version past its end, or a fault the sandbox's operator switched on.
+// The call's parts, each named where it is checked.
+#[allow(clippy::too_many_arguments)]
+fn refusal(
+    g: &mut Inner,
+    version: &str,
+    path: &str,
+    method: &Method,
+    p: &BTreeMap<String, String>,
+    now: i64,
+    calls: u64,
+) -> Option<GErr> {
+    if !is_version(version) {
+        return Some(err(
             2500,
             None,
             &format!("Unknown path components: /{version}/{path}"),
-        ))
-    } else if ["after", "before"]
+        ));
+    }
+    if ["after", "before"]
         .iter()
         .any(|k| p.get(*k).is_some_and(|c| uncursor(c).is_none()))
     {
         // A cursor Graph did not hand out is an error, never a quiet first page.
-        Err(err(
+        return Some(err(
             100,
             None,
             "(#100) Invalid cursor: use the cursors Graph returned",
-        ))
-    } else if version_gone(&version, now) {
+        ));
+    }
+    if version_gone(version, now) {
         // A version past its date, on the sandbox's clock, as Meta answers it.
-        Err(err(
+        return Some(err(
             2635,
             None,
             &format!(
                 "(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: {}.",
                 NEWEST_VERSION
             ),
-        ))
-    } else if g.faults.throttle_next > 0 {
-        g.faults.throttle_next -= 1;
-        throttled = true;
-        Err(err(
+        ));
+    }
+    fault(g, path, method, calls)
+}
+
+/// A fault the sandbox's operator switched on, for this call.
+fn fault(g: &mut Inner, path: &str, method: &Method, calls: u64) -> Option<GErr> {
+    let f = &mut g.faults;
+    if f.throttle_next > 0 {
+        f.throttle_next -= 1;
+        return Some(err(
             80001,
             None,
             "(#80001) There have been too many calls to this Page account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
-        ))
-    } else if g.faults.fail_next > 0
-        || (g.faults.transient_percent > 0
-            && (calls * 37 % 100) < u64::from(g.faults.transient_percent))
+        ));
+    }
+    if f.fail_next > 0
+        || (f.transient_percent > 0 && (calls * 37 % 100) < u64::from(f.transient_percent))
     {
-        g.faults.fail_next = g.faults.fail_next.saturating_sub(1);
-        Err(err(
+        f.fail_next = f.fail_next.saturating_sub(1);
+        return Some(err(
             2,
             None,
             "An unexpected error has occurred. Please retry your request later.",
-        ))
-    } else if g
-        .faults
-        .refuse_edge
+        ));
+    }
+    if f.refuse_edge
         .as_deref()
         .is_some_and(|edge| path.split('/').nth(1) == Some(edge))
     {
-        Err(err(
+        return Some(err(
             270,
             None,
             "(#270) This Ads API request is not allowed for apps with development access level (Development access is by default for all apps, please request for upgrade).",
-        ))
-    } else if g.faults.no_partner_sharing
-        && method == Method::POST
+        ));
+    }
+    if f.no_partner_sharing
+        && *method == Method::POST
         && path.trim_end_matches('/').ends_with("/agencies")
     {
-        Err(err(
+        return Some(err(
             3,
             None,
             "(#3) Application does not have the capability to make this API call.",
-        ))
-    } else {
-        let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let out = dispatch(&mut g, &sb, &method, &version, &segs, &p, now);
-        if out.as_ref().is_ok_and(|(_, mutated)| *mutated) {
-            let w = g.world.clone();
-            g.persistence.save(&w);
-        }
-        out.map(|(v, _)| v)
-    };
-    let regain = g.faults.throttle_regain_minutes;
-    let bucket = usage_bucket(&g.world, &path);
-    drop(g);
+        ));
+    }
+    None
+}
 
+/// The answer in Graph's envelope: the body, or `{"error": {…}}` with Meta's fields (and
+/// the OAuth challenge for a token Graph cannot use).
+fn answer(result: GResult) -> Response {
     let (status, body) = match result {
         Ok(v) => (StatusCode::OK, v),
         Err(e) => {
@@ -141,57 +184,70 @@ pub async fn handle(
     };
     let bad_token = body["error"]["code"] == 190;
     let mut resp = (status, axum::Json(body)).into_response();
-    let h = resp.headers_mut();
-    // A token Graph cannot use is answered with its challenge too, as Meta does.
     if bad_token {
-        h.insert(
+        resp.headers_mut().insert(
             "www-authenticate",
             HeaderValue::from_static(
                 "OAuth \"Facebook Platform\" \"invalid_token\" \"Invalid OAuth access token - Cannot parse access token\"",
             ),
         );
     }
-    // The app as a whole stays below its limit: the throttling emulated is the business
-    // use case's (or the ad account's), which is what Meta applies to these calls.
-    let pct = (calls % 50) as i64;
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        r#"{{"call_count":{pct},"total_time":{pct},"total_cputime":{pct}}}"#
-    )) {
-        h.insert("x-app-usage", v);
-    }
-    // Business use case usage is counted per business: the one called, or the one that
-    // owns the asset called, under the use case of the asset's kind.
-    if let Some((business, use_case)) = bucket {
-        let (count, regain) = if throttled { (100, regain) } else { (pct, 0) };
-        // Meta documents `ads_api_access_tier` for the ads_* types only.
-        let tier = if use_case.starts_with("ads_") {
-            r#","ads_api_access_tier":"standard_access""#
-        } else {
-            ""
-        };
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            r#"{{"{business}":[{{"type":"{use_case}","call_count":{count},"total_cputime":{count},"total_time":{count},"estimated_time_to_regain_access":{regain}{tier}}}]}}"#
-        )) {
-            h.insert("x-business-use-case-usage", v);
-        }
-    }
-    // The ad account called has its own meter (`reset_time_duration` in seconds).
-    if path.starts_with("act_") {
-        let (util, reset) = if throttled {
-            (100, regain * 60)
-        } else {
-            (pct, 0)
-        };
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            r#"{{"acc_id_util_pct":{util},"reset_time_duration":{reset}}}"#
-        )) {
-            h.insert("x-ad-account-usage", v);
-        }
-    }
-    if let Ok(v) = HeaderValue::from_str(&version) {
-        h.insert("facebook-api-version", v);
-    }
     resp
+}
+
+/// What the usage headers of one answer say.
+struct Usage {
+    calls: u64,
+    throttled: bool,
+    /// Minutes until a throttled caller regains access.
+    regain: i64,
+    bucket: Option<(String, &'static str)>,
+}
+
+impl Usage {
+    fn write(&self, h: &mut HeaderMap, path: &str) {
+        // The app as a whole stays below its limit: the throttling emulated is the business
+        // use case's (or the ad account's), which is what Meta applies to these calls.
+        let pct = (self.calls % 50) as i64;
+        if let Ok(v) = HeaderValue::from_str(&format!(
+            r#"{{"call_count":{pct},"total_time":{pct},"total_cputime":{pct}}}"#
+        )) {
+            h.insert("x-app-usage", v);
+        }
+        // Business use case usage is counted per business: the one called, or the one that
+        // owns the asset called, under the use case of the asset's kind.
+        if let Some((business, use_case)) = &self.bucket {
+            let (count, regain) = if self.throttled {
+                (100, self.regain)
+            } else {
+                (pct, 0)
+            };
+            // Meta documents `ads_api_access_tier` for the ads_* types only.
+            let tier = if use_case.starts_with("ads_") {
+                r#","ads_api_access_tier":"standard_access""#
+            } else {
+                ""
+            };
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                r#"{{"{business}":[{{"type":"{use_case}","call_count":{count},"total_cputime":{count},"total_time":{count},"estimated_time_to_regain_access":{regain}{tier}}}]}}"#
+            )) {
+                h.insert("x-business-use-case-usage", v);
+            }
+        }
+        // The ad account called has its own meter (`reset_time_duration` in seconds).
+        if path.starts_with("act_") {
+            let (util, reset) = if self.throttled {
+                (100, self.regain * 60)
+            } else {
+                (pct, 0)
+            };
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                r#"{{"acc_id_util_pct":{util},"reset_time_duration":{reset}}}"#
+            )) {
+                h.insert("x-ad-account-usage", v);
+            }
+        }
+    }
 }
 
 /// (business id, use case) a call counts against: the business in the path, or the owner
