@@ -166,135 +166,157 @@ const PAGE_MANAGE: [&str; 6] = [
     "ANALYZE",
 ];
 
-impl World {
-    /// The deterministic demo world.
-    pub fn seed() -> Self {
-        let people = vec![
-            Person {
-                id: "9100000000000001".into(),
-                name: "Casey Client".into(),
-                email: "casey@bloom.example".into(),
-            },
-            Person {
-                id: "9100000000000002".into(),
-                name: "Dana Analyst".into(),
-                email: "dana@messy.example".into(),
-            },
-            Person {
-                id: "9100000000000003".into(),
-                name: "Ava Agency".into(),
-                email: "ava@agency.example".into(),
-            },
-            Person {
-                id: "9100000000000004".into(),
-                name: "Morgan Manager".into(),
-                email: "morgan@northwind.example".into(),
-            },
-            // Casey's managed work account at Messy Co, for after its migration.
-            Person {
-                id: "9100000000000005".into(),
-                name: "Casey Client (work account)".into(),
-                email: "casey@messy.example".into(),
-            },
-            // The agency's system user: what "connect Meta" in Latchkey's settings uses.
-            Person {
-                id: SYSTEM_USER.into(),
-                name: "Demo Agency System User".into(),
-                email: "system@agency.example".into(),
-            },
-        ];
-        let (casey, dana, ava, morgan) = (
-            "9100000000000001",
-            "9100000000000002",
-            "9100000000000003",
-            "9100000000000004",
-        );
-        let casey_work = "9100000000000005";
-        let businesses = vec![
-            Business {
-                id: AGENCY_PORTFOLIO.into(),
-                name: "Demo Agency Portfolio".into(),
-            },
-            Business {
-                id: BLOOM.into(),
-                name: "Bloom Bakery".into(),
-            },
-            Business {
-                id: NORTHWIND.into(),
-                name: "Northwind Retail".into(),
-            },
-            Business {
-                id: MESSY.into(),
-                name: "Messy Co".into(),
-            },
-        ];
-        let member = |b: &str, p: &str, role: &str| Member {
-            business_id: b.into(),
-            person_id: p.into(),
-            bsuid: format!("7{}{}", &b[b.len() - 2..], &p[p.len() - 4..]),
-            role: role.into(),
-            // Work accounts and system users are not personal accounts.
-            managed: p == "9100000000000005" || p == SYSTEM_USER,
-        };
-        let members = vec![
-            member(AGENCY_PORTFOLIO, ava, "ADMIN"),
-            member(BLOOM, casey, "ADMIN"),
-            member(NORTHWIND, casey, "ADMIN"),
-            member(NORTHWIND, morgan, "ADMIN"),
-            member(MESSY, casey, "ADMIN"),
-            member(MESSY, dana, "EMPLOYEE"),
-            // An agency person inside the client's portfolio: user-based access lives here.
-            member(MESSY, ava, "EMPLOYEE"),
-            member(MESSY, casey_work, "ADMIN"),
-            member(AGENCY_PORTFOLIO, SYSTEM_USER, "ADMIN"),
-        ];
-        let mut assets = Vec::new();
-        let mut roles = Vec::new();
-        let mut add =
-            |id: String, kind: &str, name: String, owner: Option<&str>, who: &[(&str, &[&str])]| {
-                for (p, t) in who {
-                    roles.push(Role {
-                        asset_id: id.clone(),
-                        person_id: (*p).into(),
-                        tasks: tasks(t),
-                    });
-                }
-                assets.push(Asset {
-                    id,
-                    kind: kind.into(),
-                    name,
-                    owner: owner.map(Into::into),
-                });
-            };
-        // Bloom Bakery: tidy.
-        add(
+/// The demo people's ids.
+const CASEY: &str = "9100000000000001";
+const DANA: &str = "9100000000000002";
+const AVA: &str = "9100000000000003";
+const MORGAN: &str = "9100000000000004";
+/// Casey's managed work account at Messy Co, for after its migration.
+const CASEY_WORK: &str = "9100000000000005";
+
+fn seed_people() -> Vec<Person> {
+    vec![
+        Person {
+            id: CASEY.into(),
+            name: "Casey Client".into(),
+            email: "casey@bloom.example".into(),
+        },
+        Person {
+            id: DANA.into(),
+            name: "Dana Analyst".into(),
+            email: "dana@messy.example".into(),
+        },
+        Person {
+            id: AVA.into(),
+            name: "Ava Agency".into(),
+            email: "ava@agency.example".into(),
+        },
+        Person {
+            id: MORGAN.into(),
+            name: "Morgan Manager".into(),
+            email: "morgan@northwind.example".into(),
+        },
+        // Casey's managed work account at Messy Co, for after its migration.
+        Person {
+            id: CASEY_WORK.into(),
+            name: "Casey Client (work account)".into(),
+            email: "casey@messy.example".into(),
+        },
+        // The agency's system user: what "connect Meta" in Latchkey's settings uses.
+        Person {
+            id: SYSTEM_USER.into(),
+            name: "Demo Agency System User".into(),
+            email: "system@agency.example".into(),
+        },
+    ]
+}
+
+fn seed_businesses() -> Vec<Business> {
+    vec![
+        Business {
+            id: AGENCY_PORTFOLIO.into(),
+            name: "Demo Agency Portfolio".into(),
+        },
+        Business {
+            id: BLOOM.into(),
+            name: "Bloom Bakery".into(),
+        },
+        Business {
+            id: NORTHWIND.into(),
+            name: "Northwind Retail".into(),
+        },
+        Business {
+            id: MESSY.into(),
+            name: "Messy Co".into(),
+        },
+    ]
+}
+
+fn seed_members() -> Vec<Member> {
+    let member = |b: &str, p: &str, role: &str| Member {
+        business_id: b.into(),
+        person_id: p.into(),
+        bsuid: format!("7{}{}", &b[b.len() - 2..], &p[p.len() - 4..]),
+        role: role.into(),
+        // Work accounts and system users are not personal accounts.
+        managed: p == CASEY_WORK || p == SYSTEM_USER,
+    };
+    vec![
+        member(AGENCY_PORTFOLIO, AVA, "ADMIN"),
+        member(BLOOM, CASEY, "ADMIN"),
+        member(NORTHWIND, CASEY, "ADMIN"),
+        member(NORTHWIND, MORGAN, "ADMIN"),
+        member(MESSY, CASEY, "ADMIN"),
+        member(MESSY, DANA, "EMPLOYEE"),
+        // An agency person inside the client's portfolio: user-based access lives here.
+        member(MESSY, AVA, "EMPLOYEE"),
+        member(MESSY, CASEY_WORK, "ADMIN"),
+        member(AGENCY_PORTFOLIO, SYSTEM_USER, "ADMIN"),
+    ]
+}
+
+/// Builds the demo world's assets and who holds which tasks on them.
+#[derive(Default)]
+struct Seeder {
+    assets: Vec<Asset>,
+    roles: Vec<Role>,
+}
+
+impl Seeder {
+    fn add(
+        &mut self,
+        id: String,
+        kind: &str,
+        name: String,
+        owner: Option<&str>,
+        who: &[(&str, &[&str])],
+    ) {
+        for (p, t) in who {
+            self.roles.push(Role {
+                asset_id: id.clone(),
+                person_id: (*p).into(),
+                tasks: tasks(t),
+            });
+        }
+        self.assets.push(Asset {
+            id,
+            kind: kind.into(),
+            name,
+            owner: owner.map(Into::into),
+        });
+    }
+
+    /// Bloom Bakery: tidy.
+    fn bloom(&mut self) {
+        let s = self;
+        s.add(
             "1100000000000011".into(),
             "page",
             "Bloom Bakery".into(),
             Some(BLOOM),
-            &[(casey, &PAGE_MANAGE)],
+            &[(CASEY, &PAGE_MANAGE)],
         );
-        add(
+        s.add(
             "1100000000000012".into(),
             "page",
             "Bloom Bakery Catering".into(),
             Some(BLOOM),
-            &[(casey, &PAGE_MANAGE)],
+            &[(CASEY, &PAGE_MANAGE)],
         );
-        add(
+        s.add(
             "act_2200000011".into(),
             "ad_account",
             "Bloom Bakery Ads".into(),
             Some(BLOOM),
-            &[(casey, &["MANAGE", "ADVERTISE", "ANALYZE"])],
+            &[(CASEY, &["MANAGE", "ADVERTISE", "ANALYZE"])],
         );
-        add(
+        s.add(
             "1700000000000011".into(),
             "instagram",
             "bloombakery".into(),
             Some(BLOOM),
             &[(
-                casey,
+                CASEY,
                 &[
                     "CONTENT",
                     "COMMUNITY_ACTIVITY",
@@ -304,78 +326,86 @@ impl World {
                 ],
             )],
         );
-        // Northwind Retail: large, for pagination.
+    }
+
+    /// Northwind Retail: large, for pagination.
+    fn northwind(&mut self) {
+        let s = self;
         for i in 1..=120 {
-            add(
+            s.add(
                 format!("12000000000{i:05}"),
                 "page",
                 format!("Northwind Store #{i:03}"),
                 Some(NORTHWIND),
-                &[(casey, &PAGE_MANAGE), (morgan, &PAGE_MANAGE)],
+                &[(CASEY, &PAGE_MANAGE), (MORGAN, &PAGE_MANAGE)],
             );
         }
         for i in 1..=65 {
-            add(
+            s.add(
                 format!("act_23000{i:05}"),
                 "ad_account",
                 format!("Northwind Ads {i:02}"),
                 Some(NORTHWIND),
                 &[
-                    (casey, &["MANAGE", "ADVERTISE", "ANALYZE"]),
-                    (morgan, &["MANAGE", "ADVERTISE", "ANALYZE"]),
+                    (CASEY, &["MANAGE", "ADVERTISE", "ANALYZE"]),
+                    (MORGAN, &["MANAGE", "ADVERTISE", "ANALYZE"]),
                 ],
             );
         }
-        // Messy Co: every awkward case.
-        add(
+    }
+
+    /// Messy Co: every awkward case.
+    fn messy(&mut self) {
+        let s = self;
+        s.add(
             "1100000000000031".into(),
             "page",
             "Messy Co".into(),
             Some(MESSY),
-            &[(casey, &PAGE_MANAGE), (dana, &["ANALYZE"])],
+            &[(CASEY, &PAGE_MANAGE), (DANA, &["ANALYZE"])],
         );
-        add(
+        s.add(
             "1100000000000032".into(),
             "page",
             "Messy Co Old Page".into(),
             None,
-            &[(casey, &PAGE_MANAGE)],
+            &[(CASEY, &PAGE_MANAGE)],
         );
-        add(
+        s.add(
             "act_2200000031".into(),
             "ad_account",
             "Messy Main Ads".into(),
             Some(MESSY),
-            &[(casey, &["MANAGE", "ADVERTISE", "ANALYZE"])],
+            &[(CASEY, &["MANAGE", "ADVERTISE", "ANALYZE"])],
         );
-        add(
+        s.add(
             "act_2200000032".into(),
             "ad_account",
             "Messy Analyst-only Ads".into(),
             Some(MESSY),
-            &[(casey, &["ANALYZE"])],
+            &[(CASEY, &["ANALYZE"])],
         );
-        add(
+        s.add(
             "1800000000000031".into(),
             "catalog",
             "Messy Product Catalog".into(),
             Some(MESSY),
-            &[(casey, &["MANAGE", "ADVERTISE"])],
+            &[(CASEY, &["MANAGE", "ADVERTISE"])],
         );
-        add(
+        s.add(
             "1900000000000031".into(),
             "pixel",
             "Messy Pixel".into(),
             Some(MESSY),
-            &[(casey, &["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"])],
+            &[(CASEY, &["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"])],
         );
-        add(
+        s.add(
             "1700000000000031".into(),
             "instagram",
             "messyco".into(),
             Some(MESSY),
             &[(
-                casey,
+                CASEY,
                 &[
                     "CONTENT",
                     "COMMUNITY_ACTIVITY",
@@ -385,27 +415,37 @@ impl World {
                 ],
             )],
         );
+    }
+}
 
+impl World {
+    /// The deterministic demo world.
+    pub fn seed() -> Self {
+        let mut s = Seeder::default();
+        s.bloom();
+        s.northwind();
+        s.messy();
+        let Seeder { assets, mut roles } = s;
         // Casey's work account has the same roles at Messy Co as her personal one.
         let work_roles: Vec<Role> = roles
             .iter()
             .filter(|r| {
-                r.person_id == casey
+                r.person_id == CASEY
                     && assets
                         .iter()
                         .any(|a| a.id == r.asset_id && a.owner.as_deref() == Some(MESSY))
             })
             .map(|r| Role {
-                person_id: casey_work.into(),
+                person_id: CASEY_WORK.into(),
                 ..r.clone()
             })
             .collect();
         roles.extend(work_roles);
-        let ava_in_messy = format!("7{}{}", &MESSY[MESSY.len() - 2..], &ava[ava.len() - 4..]);
+        let ava_in_messy = format!("7{}{}", &MESSY[MESSY.len() - 2..], &AVA[AVA.len() - 4..]);
         Self {
-            people,
-            businesses,
-            members,
+            people: seed_people(),
+            businesses: seed_businesses(),
+            members: seed_members(),
             assets,
             roles,
             // Already shared before the demo starts, so the picker can say so.
