@@ -57,31 +57,95 @@ pub async fn inventory(
     agency_portfolio: Option<&str>,
     agency_name: &str,
 ) -> Result<Inventory, GraphError> {
-    let businesses = graph.my_businesses(token).await?;
     let kinds: Vec<AssetKind> = asks.iter().map(|a| a.kind).collect();
-    // What Meta tells about the person's own rights: Page tasks from `/me/accounts`, the
-    // portfolio role for the kinds whose node type has no per-person tasks.
-    let my_pages = if kinds.contains(&AssetKind::Page) {
-        graph.my_pages(token).await?
-    } else {
-        Vec::new()
-    };
-    let needs_role = kinds.iter().any(|k| {
-        matches!(
-            k,
-            AssetKind::Instagram | AssetKind::Catalog | AssetKind::Pixel
+    let rights = Rights::read(graph, token, &kinds).await?;
+    let (mut offered, unlisted) = listed(graph, token, &kinds, &rights).await?;
+    if kinds.contains(&AssetKind::Page) {
+        // Pages the person manages that no portfolio owns cannot go to a partner.
+        for p in rights.pages.iter().cloned() {
+            if !offered.iter().any(|o| o.id == p.id) {
+                offered.push(Offered {
+                    kind: AssetKind::Page,
+                    id: p.id,
+                    name: p.name,
+                    owner: None,
+                    owner_name: Text::msg("owner-no-portfolio").en(),
+                    shareable: false,
+                    reason: Some(Text::msg("reason-no-portfolio")),
+                });
+            }
+        }
+    }
+    if let Some(agency) = agency_portfolio {
+        mark_already_shared(
+            graph,
+            token,
+            &rights.pages,
+            &mut offered,
+            agency,
+            agency_name,
         )
+        .await;
+    }
+    offered.sort_by(|a, b| {
+        (a.owner.is_none(), &a.owner_name, &a.kind, &a.name).cmp(&(
+            b.owner.is_none(),
+            &b.owner_name,
+            &b.kind,
+            &b.name,
+        ))
     });
-    let roles: HashMap<String, String> = if needs_role {
-        graph
-            .my_roles(token)
-            .await?
-            .into_iter()
-            .map(|r| (r.business.id, r.role.unwrap_or_default()))
-            .collect()
-    } else {
-        HashMap::new()
-    };
+    Ok(Inventory { offered, unlisted })
+}
+
+/// What Meta tells about the person's own rights: Page tasks from `/me/accounts`, the
+/// portfolio role for the kinds whose node type has no per-person tasks.
+struct Rights {
+    pages: Vec<PageAccount>,
+    /// Business id → the person's role in it.
+    roles: HashMap<String, String>,
+}
+
+impl Rights {
+    async fn read(
+        graph: &GraphClient,
+        token: &AccessToken,
+        kinds: &[AssetKind],
+    ) -> Result<Self, GraphError> {
+        let pages = if kinds.contains(&AssetKind::Page) {
+            graph.my_pages(token).await?
+        } else {
+            Vec::new()
+        };
+        let needs_role = kinds.iter().any(|k| {
+            matches!(
+                k,
+                AssetKind::Instagram | AssetKind::Catalog | AssetKind::Pixel
+            )
+        });
+        let roles = if needs_role {
+            graph
+                .my_roles(token)
+                .await?
+                .into_iter()
+                .map(|r| (r.business.id, r.role.unwrap_or_default()))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        Ok(Self { pages, roles })
+    }
+}
+
+/// Every portfolio's assets of every asked kind, each judged shareable or not; a listing
+/// Meta refuses is reported as unlisted (only a token it no longer accepts fails it all).
+async fn listed(
+    graph: &GraphClient,
+    token: &AccessToken,
+    kinds: &[AssetKind],
+    rights: &Rights,
+) -> Result<(Vec<Offered>, Vec<Unlisted>), GraphError> {
+    let businesses = graph.my_businesses(token).await?;
     let jobs: Vec<(String, String, AssetKind)> = businesses
         .iter()
         .flat_map(|b| {
@@ -112,7 +176,8 @@ pub async fn inventory(
             }
         };
         for row in rows {
-            let reason = why_not_shareable(kind, &row, &my_pages, roles.get(&bid), &bname);
+            let reason =
+                why_not_shareable(kind, &row, &rights.pages, rights.roles.get(&bid), &bname);
             offered.push(Offered {
                 kind,
                 name: row.display_name(),
@@ -124,71 +189,52 @@ pub async fn inventory(
             });
         }
     }
-    if kinds.contains(&AssetKind::Page) {
-        // Pages the person manages that no portfolio owns cannot go to a partner.
-        for p in my_pages.iter().cloned() {
-            if !offered.iter().any(|o| o.id == p.id) {
-                offered.push(Offered {
-                    kind: AssetKind::Page,
-                    id: p.id,
-                    name: p.name,
-                    owner: None,
-                    owner_name: Text::msg("owner-no-portfolio").en(),
-                    shareable: false,
-                    reason: Some(Text::msg("reason-no-portfolio")),
-                });
-            }
-        }
-    }
-    // Mark what the agency already has: one read per shareable asset, in parallel.
-    if let Some(agency) = agency_portfolio {
-        let candidates: Vec<usize> = (0..offered.len())
-            .filter(|i| offered[*i].shareable)
-            .collect();
-        // Each read uses the token Meta requires: the Page's for a Page (without one the
-        // person cannot share it anyway), the person's for the other kinds.
-        let ids: Vec<(usize, String, AccessToken)> = candidates
-            .iter()
-            .filter_map(|i| {
-                let o = &offered[*i];
-                let t = match o.kind {
-                    AssetKind::Page => my_pages
-                        .iter()
-                        .find(|p| p.id == o.id)
-                        .map(|p| p.access_token.clone())?,
-                    _ => token.clone(),
-                };
-                Some((*i, o.id.clone(), t))
-            })
-            .collect();
-        let shared = bounded(ids, CONCURRENCY, |(i, id, t)| async move {
-            (
-                i,
-                graph
-                    .partners(&t, &id)
-                    .await
-                    .map(|rows| rows.iter().any(|r| r.id == agency))
-                    .unwrap_or(false),
-            )
+    Ok((offered, unlisted))
+}
+
+/// Marks what the agency already has: one read per shareable asset, in parallel. Each
+/// read uses the token Meta requires: the Page's for a Page (without one the person cannot
+/// share it anyway), the person's for the other kinds.
+async fn mark_already_shared(
+    graph: &GraphClient,
+    token: &AccessToken,
+    pages: &[PageAccount],
+    offered: &mut [Offered],
+    agency: &str,
+    agency_name: &str,
+) {
+    let ids: Vec<(usize, String, AccessToken)> = offered
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.shareable)
+        .filter_map(|(i, o)| {
+            let t = match o.kind {
+                AssetKind::Page => pages
+                    .iter()
+                    .find(|p| p.id == o.id)
+                    .map(|p| p.access_token.clone())?,
+                _ => token.clone(),
+            };
+            Some((i, o.id.clone(), t))
         })
-        .await;
-        for (i, already) in shared {
-            if already {
-                offered[i].shareable = false;
-                offered[i].reason =
-                    Some(Text::msg("reason-already-shared").arg("agency", agency_name));
-            }
+        .collect();
+    let shared = bounded(ids, CONCURRENCY, |(i, id, t)| async move {
+        (
+            i,
+            graph
+                .partners(&t, &id)
+                .await
+                .map(|rows| rows.iter().any(|r| r.id == agency))
+                .unwrap_or(false),
+        )
+    })
+    .await;
+    for (i, already) in shared {
+        if already {
+            offered[i].shareable = false;
+            offered[i].reason = Some(Text::msg("reason-already-shared").arg("agency", agency_name));
         }
     }
-    offered.sort_by(|a, b| {
-        (a.owner.is_none(), &a.owner_name, &a.kind, &a.name).cmp(&(
-            b.owner.is_none(),
-            &b.owner_name,
-            &b.kind,
-            &b.name,
-        ))
-    });
-    Ok(Inventory { offered, unlisted })
 }
 
 /// Why the person may not share an asset, from what Meta exposes of their rights: a
