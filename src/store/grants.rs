@@ -132,26 +132,7 @@ pub async fn upsert(
     });
     if let (true, Some((id, status))) = (g.existing, &previous) {
         let found_again = flagged && status == GrantStatus::Lapsed.as_str();
-        sqlx::query(
-            "UPDATE grants SET verified_at = COALESCE($1, verified_at),
-                    status = CASE WHEN $2 = 1 THEN 'needs_reauth' ELSE status END
-             WHERE id = $3",
-        )
-        .bind(verified_at)
-        .bind(i64::from(found_again))
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-        if found_again {
-            add_events(
-                conn,
-                &[*id],
-                "needs_reauth",
-                "Access found again after the deadline",
-                now,
-            )
-            .await?;
-        }
+        refresh_found(conn, *id, verified_at, found_again, now).await?;
         return Ok(*id);
     }
     let (status, reason) = if flagged {
@@ -164,56 +145,10 @@ pub async fn upsert(
     };
     let id = match &previous {
         Some((id, _)) => {
-            sqlx::query(
-                "UPDATE grants SET status = $1, status_reason = $2, tasks = $3, asset_name = $4, request_id = $5,
-                        approved_by_name = $6, approved_by_id = $7, updated_at = $8,
-                        verified_at = COALESCE($9, verified_at),
-                        due_at = CASE WHEN $11 = 1 THEN due_at ELSE NULL END
-                 WHERE id = $10",
-            )
-            .bind(status.as_str())
-            .bind(reason)
-            .bind(g.tasks)
-            .bind(g.asset_name)
-            .bind(g.request_id)
-            .bind(g.approved_by_name)
-            .bind(g.approved_by_id)
-            .bind(now)
-            .bind(verified_at)
-            .bind(id)
-            .bind(i64::from(flagged))
-            .execute(&mut *conn)
-            .await?;
+            update(conn, *id, g, (status, reason), flagged, verified_at, now).await?;
             *id
         }
-        None => {
-            sqlx::query_scalar(
-                "INSERT INTO grants (agency_id, client_id, request_id, kind, asset_id, asset_name, owner_portfolio_id,
-                     mode, grantee, tasks, status, status_reason, approved_by_name, approved_by_id, created_at, updated_at, verified_at,
-                     platform)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17)
-                 RETURNING id",
-            )
-            .bind(g.agency_id)
-            .bind(g.client_id)
-            .bind(g.request_id)
-            .bind(g.kind.as_str())
-            .bind(g.asset_id)
-            .bind(g.asset_name)
-            .bind(g.owner_portfolio_id)
-            .bind(g.mode.as_str())
-            .bind(g.grantee)
-            .bind(g.tasks)
-            .bind(g.status.as_str())
-            .bind(g.status_reason)
-            .bind(g.approved_by_name)
-            .bind(g.approved_by_id)
-            .bind(now)
-            .bind(verified_at)
-            .bind(g.kind.platform().as_str())
-            .fetch_one(&mut *conn)
-            .await?
-        }
+        None => insert(conn, g, verified_at, now).await?,
     };
     if previous
         .as_ref()
@@ -222,6 +157,100 @@ pub async fn upsert(
         add_events(conn, &[id], g.status.as_str(), g.status_reason, now).await?;
     }
     Ok(id)
+}
+
+/// Refreshes a grant found on the asset rather than made: its read-back time, and a
+/// lapsed flagged grant found again is flagged once more.
+async fn refresh_found(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    verified_at: Option<i64>,
+    found_again: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE grants SET verified_at = COALESCE($1, verified_at),
+                status = CASE WHEN $2 = 1 THEN 'needs_reauth' ELSE status END
+         WHERE id = $3",
+    )
+    .bind(verified_at)
+    .bind(i64::from(found_again))
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if found_again {
+        let why = "Access found again after the deadline";
+        add_events(conn, &[id], "needs_reauth", why, now).await?;
+    }
+    Ok(())
+}
+
+/// Rewrites an existing grant from a new approval (a flagged one keeps its deadline).
+async fn update(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    g: &GrantRecord<'_>,
+    (status, reason): (GrantStatus, &str),
+    flagged: bool,
+    verified_at: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE grants SET status = $1, status_reason = $2, tasks = $3, asset_name = $4, request_id = $5,
+                approved_by_name = $6, approved_by_id = $7, updated_at = $8,
+                verified_at = COALESCE($9, verified_at),
+                due_at = CASE WHEN $11 = 1 THEN due_at ELSE NULL END
+         WHERE id = $10",
+    )
+    .bind(status.as_str())
+    .bind(reason)
+    .bind(g.tasks)
+    .bind(g.asset_name)
+    .bind(g.request_id)
+    .bind(g.approved_by_name)
+    .bind(g.approved_by_id)
+    .bind(now)
+    .bind(verified_at)
+    .bind(id)
+    .bind(i64::from(flagged))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A new grant row.
+async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    g: &GrantRecord<'_>,
+    verified_at: Option<i64>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO grants (agency_id, client_id, request_id, kind, asset_id, asset_name, owner_portfolio_id,
+             mode, grantee, tasks, status, status_reason, approved_by_name, approved_by_id, created_at, updated_at, verified_at,
+             platform)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17)
+         RETURNING id",
+    )
+    .bind(g.agency_id)
+    .bind(g.client_id)
+    .bind(g.request_id)
+    .bind(g.kind.as_str())
+    .bind(g.asset_id)
+    .bind(g.asset_name)
+    .bind(g.owner_portfolio_id)
+    .bind(g.mode.as_str())
+    .bind(g.grantee)
+    .bind(g.tasks)
+    .bind(g.status.as_str())
+    .bind(g.status_reason)
+    .bind(g.approved_by_name)
+    .bind(g.approved_by_id)
+    .bind(now)
+    .bind(verified_at)
+    .bind(g.kind.platform().as_str())
+    .fetch_one(&mut *conn)
+    .await
 }
 
 pub async fn for_request<'c>(

@@ -34,8 +34,20 @@ pub use state::{AppState, WebConfig};
 /// Every route of Latchkey itself, as (path, methods). The router is built from this list,
 /// and the route-matrix test enumerates it, so no route escapes that test.
 fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    [
+        public_routes(),
+        client_routes(),
+        account_routes(),
+        work_routes(),
+        settings_routes(),
+    ]
+    .concat()
+}
+
+/// Routes anyone may reach: health, robots, the privacy page, Meta's callbacks and the
+/// static files.
+fn public_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
-        ("/", get(home::dashboard)),
         ("/healthz", get(assets::healthz)),
         ("/robots.txt", get(assets::robots)),
         ("/privacy", get(meta_callbacks::policy)),
@@ -48,6 +60,12 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/static/app.css", get(assets::stylesheet)),
         ("/static/app.js", get(assets::script)),
         ("/favicon.ico", get(assets::favicon)),
+    ]
+}
+
+/// The client's routes: the capability link, branding, and the approval.
+fn client_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
         ("/brand/{file}", get(link::brand_css)),
         ("/brand/{id}/logo", get(link::logo)),
         ("/r/{token}", get(link::landing)),
@@ -63,28 +81,12 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/approve/again", post(approve::retry_failed)),
         ("/approve/done", get(approve::done)),
         ("/approve/migration", post(approve::migration)),
-        ("/requests", get(requests::list).post(new_request::create)),
-        ("/requests/new", get(new_request::new_form)),
-        (
-            "/requests/templates",
-            get(request_templates::list).post(request_templates::create),
-        ),
-        (
-            "/requests/templates/{id}/delete",
-            get(request_templates::delete_confirm).post(request_templates::delete),
-        ),
-        ("/requests/{id}", get(requests::show)),
-        ("/requests/{id}/preview", get(link::preview)),
-        ("/requests/{id}/link", get(new_request::link)),
-        ("/requests/{id}/remind", post(requests::remind)),
-        (
-            "/requests/{id}/regenerate",
-            get(requests::regenerate_confirm).post(requests::regenerate),
-        ),
-        (
-            "/requests/{id}/revoke",
-            get(requests::revoke_confirm).post(requests::revoke),
-        ),
+    ]
+}
+
+/// Signing in and out, passwords, invitations, and each person's own security.
+fn account_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
         ("/setup", get(auth::setup_form).post(auth::setup)),
         ("/login", get(auth::login_form).post(auth::login)),
         ("/login/verify", get(auth::verify_form).post(auth::verify)),
@@ -132,6 +134,41 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             post(security::end_others),
         ),
         ("/settings/two-factor", post(settings::require_two_factor)),
+        ("/invite/{token}", get(team::accept_form).post(team::accept)),
+        (
+            "/account/notifications",
+            get(emails::prefs_form).post(emails::prefs_save),
+        ),
+    ]
+}
+
+/// The agency's daily work: dashboard, requests and templates, clients, grants, the
+/// radar, the team and the access review.
+fn work_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/", get(home::dashboard)),
+        ("/requests", get(requests::list).post(new_request::create)),
+        ("/requests/new", get(new_request::new_form)),
+        (
+            "/requests/templates",
+            get(request_templates::list).post(request_templates::create),
+        ),
+        (
+            "/requests/templates/{id}/delete",
+            get(request_templates::delete_confirm).post(request_templates::delete),
+        ),
+        ("/requests/{id}", get(requests::show)),
+        ("/requests/{id}/preview", get(link::preview)),
+        ("/requests/{id}/link", get(new_request::link)),
+        ("/requests/{id}/remind", post(requests::remind)),
+        (
+            "/requests/{id}/regenerate",
+            get(requests::regenerate_confirm).post(requests::regenerate),
+        ),
+        (
+            "/requests/{id}/revoke",
+            get(requests::revoke_confirm).post(requests::revoke),
+        ),
         ("/team", get(team::list)),
         ("/team/access-review", get(review::show)),
         ("/team/access-review.csv", get(review::export)),
@@ -144,7 +181,6 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/team/{id}/remove",
             get(team::remove_confirm).post(team::remove),
         ),
-        ("/invite/{token}", get(team::accept_form).post(team::accept)),
         ("/clients", get(clients::list).post(clients::create)),
         ("/clients/new", get(clients::new_form)),
         ("/clients/{id}", get(clients::show).post(clients::update)),
@@ -167,15 +203,21 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/clients/{id}/grants", post(records::create)),
         ("/clients/{id}/grants/new", get(records::form)),
         ("/clients/{id}/grants/import", post(records::import)),
-        ("/settings/meta", post(verify::connect)),
-        ("/settings/meta/sandbox", post(verify::connect_sandbox)),
-        ("/settings/meta/disconnect", post(verify::disconnect)),
         ("/clients/{id}/verify", post(verify::check_now)),
         (
             "/clients/{id}/offboard",
             get(verify::offboard_confirm).post(verify::offboard),
         ),
         ("/grants.csv", get(grants::export)),
+    ]
+}
+
+/// Settings (agency, Meta connection, webhooks, API keys), the audit log and e-mail.
+fn settings_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/settings/meta", post(verify::connect)),
+        ("/settings/meta/sandbox", post(verify::connect_sandbox)),
+        ("/settings/meta/disconnect", post(verify::disconnect)),
         (
             "/settings/webhooks",
             get(webhooks::list).post(webhooks::create),
@@ -206,10 +248,6 @@ fn app_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/audit.csv", get(audit::export)),
         ("/emails", get(emails::delivery)),
         ("/emails/{id}/retry", post(emails::retry)),
-        (
-            "/account/notifications",
-            get(emails::prefs_form).post(emails::prefs_save),
-        ),
     ]
 }
 
