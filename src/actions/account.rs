@@ -280,9 +280,7 @@ pub async fn log_in(
         .chars()
         .take(254)
         .collect();
-    let acct_key = format!("acct:{typed}");
-    let pair_key = format!("acct-ip:{typed}|{ip}");
-    let ip_key = format!("ip:{ip}");
+    let keys = ThrottleKeys::new(&typed, ip);
     let now = ctx.clock.now();
     let device = device.and_then(|raw| SecretToken::from_presented(DEVICE_PREFIX, raw));
     let known_user = match &device {
@@ -301,12 +299,9 @@ pub async fn log_in(
         Some(c) => crate::store::two_factor::has_any(&ctx.db.pool, c.id).await?,
         None => false,
     };
-    let mut wait = throttle::wait_secs(&ctx.db.pool, &pair_key, now)
-        .await?
-        .max(throttle::wait_secs(&ctx.db.pool, &ip_key, now).await?);
-    if !known_device && !has_second_factor {
-        wait = wait.max(throttle::wait_secs(&ctx.db.pool, &acct_key, now).await?);
-    }
+    let wait = keys
+        .wait(ctx, !known_device && !has_second_factor, now)
+        .await?;
     if wait > 0 {
         return Ok(Err(LoginRefused::Wait(wait)));
     }
@@ -317,9 +312,7 @@ pub async fn log_in(
     let masked = mask(&typed);
     let mut tx = ctx.db.begin().await?;
     let Some(c) = creds.filter(|_| ok) else {
-        throttle::record_failure(&mut tx, &pair_key, throttle::ACCOUNT, now).await?;
-        throttle::record_failure(&mut tx, &acct_key, throttle::ACCOUNT_WIDE, now).await?;
-        throttle::record_failure(&mut tx, &ip_key, throttle::IP, now).await?;
+        keys.record_failure(&mut tx, now).await?;
         let agency = match &parsed {
             Some(e) => users::by_email(&mut *tx, e.as_str())
                 .await?
@@ -332,32 +325,9 @@ pub async fn log_in(
     };
     // The account-wide counter is not cleared: the owner signing in from their own browser
     // must not reopen the door to strangers still guessing. It fades by itself.
-    throttle::clear(&mut *tx, &pair_key).await?;
+    throttle::clear(&mut *tx, &keys.pair).await?;
     if has_second_factor {
-        // The password was the first step: a five-minute challenge for the second.
-        let challenge = SecretToken::generate(crate::actions::two_factor::CHALLENGE_PREFIX);
-        auth_tokens::insert(
-            &mut *tx,
-            &challenge.hash(),
-            auth_tokens::KIND_SECOND_FACTOR,
-            c.agency_id,
-            Some(c.id),
-            &typed,
-            None,
-            now + SECOND_FACTOR_TTL,
-            now,
-        )
-        .await?;
-        audit_as(
-            &mut tx,
-            Some(c.agency_id),
-            &masked,
-            ip,
-            "login.password_ok",
-            &masked,
-            now,
-        )
-        .await?;
+        let challenge = second_step(&mut tx, &c, &typed, &masked, ip, now).await?;
         tx.commit().await?;
         return Ok(Ok(LoggedIn::NeedsSecondFactor(challenge)));
     }
@@ -374,6 +344,71 @@ pub async fn log_in(
     .await?;
     tx.commit().await?;
     Ok(Ok(LoggedIn::Session(done)))
+}
+
+/// The counters a login is throttled by: per (account, address), per address, and per
+/// account from every address together.
+struct ThrottleKeys {
+    acct: String,
+    pair: String,
+    ip: String,
+}
+
+impl ThrottleKeys {
+    fn new(typed: &str, ip: &str) -> Self {
+        Self {
+            acct: format!("acct:{typed}"),
+            pair: format!("acct-ip:{typed}|{ip}"),
+            ip: format!("ip:{ip}"),
+        }
+    }
+
+    /// Seconds to wait before another try; the account-wide counter only when
+    /// `account_wide` (strangers may trip it on purpose).
+    async fn wait(&self, ctx: &Ctx, account_wide: bool, now: i64) -> AppResult<i64> {
+        let pool = &ctx.db.pool;
+        let mut wait = throttle::wait_secs(pool, &self.pair, now)
+            .await?
+            .max(throttle::wait_secs(pool, &self.ip, now).await?);
+        if account_wide {
+            wait = wait.max(throttle::wait_secs(pool, &self.acct, now).await?);
+        }
+        Ok(wait)
+    }
+
+    async fn record_failure(&self, tx: &mut Tx, now: i64) -> AppResult<()> {
+        throttle::record_failure(tx, &self.pair, throttle::ACCOUNT, now).await?;
+        throttle::record_failure(tx, &self.acct, throttle::ACCOUNT_WIDE, now).await?;
+        throttle::record_failure(tx, &self.ip, throttle::IP, now).await?;
+        Ok(())
+    }
+}
+
+/// The password was the first step: a five-minute challenge for the second.
+async fn second_step(
+    tx: &mut Tx,
+    c: &users::Credentials,
+    typed: &str,
+    masked: &str,
+    ip: &str,
+    now: i64,
+) -> AppResult<SecretToken> {
+    let challenge = SecretToken::generate(crate::actions::two_factor::CHALLENGE_PREFIX);
+    auth_tokens::insert(
+        &mut **tx,
+        &challenge.hash(),
+        auth_tokens::KIND_SECOND_FACTOR,
+        c.agency_id,
+        Some(c.id),
+        typed,
+        None,
+        now + SECOND_FACTOR_TTL,
+        now,
+    )
+    .await?;
+    let agency = Some(c.agency_id);
+    audit_as(tx, agency, masked, ip, "login.password_ok", masked, now).await?;
+    Ok(challenge)
 }
 
 /// How long the second step of a sign-in may take.

@@ -77,6 +77,44 @@ pub(crate) struct Spec<'a> {
     pub action: &'static str,
 }
 
+/// E-mails a new link to the client, on behalf of the agency and with the sender's
+/// Reply-To, and notes it on the request. Returns the address it went to.
+// The request's parts as `issue` holds them.
+#[allow(clippy::too_many_arguments)]
+async fn email_link(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    actor: &Actor,
+    agency: &agencies::Agency,
+    spec: &Spec<'_>,
+    id: i64,
+    lines: &[Text],
+    link: &str,
+    now: i64,
+) -> AppResult<String> {
+    let client = spec.client;
+    let ask = templates::AccessAsk {
+        client_name: client.name.clone(),
+        // A person speaks for themselves; a key that named nobody speaks as the agency.
+        sender_name: actor.user_id.map(|_| actor.name.clone()),
+        asks: lines.to_vec(),
+        message: (!spec.message.is_empty()).then(|| spec.message.to_owned()),
+        link: link.to_owned(),
+        expires_at: spec.expires_at,
+        reauth: spec.purpose == "reauth",
+    };
+    let brand = templates::Brand::from(agency);
+    let reply_to = sender_address(&mut **tx, agency.id, actor.user_id).await?;
+    let tr = Tr::new(spec.language.or(client.lang()).unwrap_or_default());
+    let email = templates::access_link(tr, &brand, &client.contact_email, &ask)?
+        .on_behalf_of(&brand.agency_name, reply_to);
+    ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
+    requests::mark_emailed(&mut **tx, id, now).await?;
+    let to = format!("to {}", client.contact_email);
+    requests::add_event(&mut **tx, id, RequestEvent::Emailed, &to, now).await?;
+    Ok(client.contact_email.clone())
+}
+
 /// Inserts a request and its events, e-mails the link when asked, and audits: the one way
 /// a link comes into being. Runs in the caller's transaction.
 pub(crate) async fn issue(
@@ -127,29 +165,9 @@ pub(crate) async fn issue(
     });
     webhooks::emit(tx, agency.id, EventType::RequestCreated, data, now).await?;
     let link = ctx.link_url(&token);
-    let emailed_to = match spec.email_lines {
+    let emailed_to = match &spec.email_lines {
         Some(lines) => {
-            let client = spec.client;
-            let ask = templates::AccessAsk {
-                client_name: client.name.clone(),
-                // A person speaks for themselves; a key that named nobody speaks as the agency.
-                sender_name: actor.user_id.map(|_| actor.name.clone()),
-                asks: lines,
-                message: (!spec.message.is_empty()).then(|| spec.message.to_owned()),
-                link: link.clone(),
-                expires_at: spec.expires_at,
-                reauth: spec.purpose == "reauth",
-            };
-            let brand = templates::Brand::from(agency);
-            let reply_to = sender_address(&mut **tx, agency.id, actor.user_id).await?;
-            let tr = Tr::new(spec.language.or(client.lang()).unwrap_or_default());
-            let email = templates::access_link(tr, &brand, &client.contact_email, &ask)?
-                .on_behalf_of(&brand.agency_name, reply_to);
-            ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
-            requests::mark_emailed(&mut **tx, id, now).await?;
-            let to = format!("to {}", client.contact_email);
-            requests::add_event(&mut **tx, id, RequestEvent::Emailed, &to, now).await?;
-            Some(client.contact_email.clone())
+            Some(email_link(ctx, tx, actor, agency, &spec, id, lines, &link, now).await?)
         }
         None => None,
     };
@@ -164,54 +182,42 @@ pub(crate) async fn issue(
     })
 }
 
-/// Creates a request from staff's form and sends or shows its link. `Err(errors)` lists
-/// what to correct, in plain words; nothing is stored then.
-#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
-pub async fn create(
+/// The draft's client: a foreign or unknown id is a 404, not a form error; none, or an
+/// archived one, is.
+async fn draft_client(
     ctx: &Ctx,
     actor: &Actor,
     draft: &Draft,
-) -> AppResult<Result<Issued, Vec<FieldError>>> {
-    let agency = agencies::get(&ctx.db.pool, actor.agency_id)
+    errors: &mut Vec<FieldError>,
+) -> AppResult<Option<clients::Client>> {
+    let Some(id) = draft.client_id else {
+        errors.push(FieldError::new(
+            "client_id",
+            "Choose the client this request is for.",
+        ));
+        return Ok(None);
+    };
+    let client = clients::get(&ctx.db.pool, actor.agency_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut errors = Vec::new();
-    // A foreign or unknown client id is a 404, not a form error.
-    let client = match draft.client_id {
-        Some(id) => Some(
-            clients::get(&ctx.db.pool, actor.agency_id, id)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        ),
-        None => {
-            errors.push(FieldError::new(
-                "client_id",
-                "Choose the client this request is for.",
-            ));
-            None
-        }
-    };
-    if client.as_ref().is_some_and(|c| c.archived_at.is_some()) {
+    if client.archived_at.is_some() {
         errors.push(FieldError::new(
             "client_id",
             "That client is archived. Restore it first.",
         ));
     }
-    let Choices {
-        asks,
-        mode,
-        days,
-        message,
-        language,
-    } = parse_choices(draft, &mut errors);
-    if mode == Some(GrantMode::Partner) && agency.portfolio_id.is_none() {
-        errors.push(FieldError::new(
-            "mode",
-            "Partner access needs your agency's Meta business portfolio ID. Add it in Settings, or choose user access.",
-        ));
-    }
-    // User access goes to the people named; partner access is assigned to them inside the
-    // agency's portfolio once shared.
+    Ok(Some(client))
+}
+
+/// User access goes to the people named; partner access is assigned to them inside the
+/// agency's portfolio once shared. Only the agency's own people can be named.
+async fn check_people(
+    ctx: &Ctx,
+    actor: &Actor,
+    draft: &Draft,
+    mode: Option<GrantMode>,
+    errors: &mut Vec<FieldError>,
+) -> AppResult<()> {
     if mode == Some(GrantMode::User) && draft.people.is_empty() {
         errors.push(FieldError::new(
             "people",
@@ -231,6 +237,36 @@ pub async fn create(
             ));
         }
     }
+    Ok(())
+}
+
+/// Creates a request from staff's form and sends or shows its link. `Err(errors)` lists
+/// what to correct, in plain words; nothing is stored then.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn create(
+    ctx: &Ctx,
+    actor: &Actor,
+    draft: &Draft,
+) -> AppResult<Result<Issued, Vec<FieldError>>> {
+    let agency = agencies::get(&ctx.db.pool, actor.agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = Vec::new();
+    let client = draft_client(ctx, actor, draft, &mut errors).await?;
+    let Choices {
+        asks,
+        mode,
+        days,
+        message,
+        language,
+    } = parse_choices(draft, &mut errors);
+    if mode == Some(GrantMode::Partner) && agency.portfolio_id.is_none() {
+        errors.push(FieldError::new(
+            "mode",
+            "Partner access needs your agency's Meta business portfolio ID. Add it in Settings, or choose user access.",
+        ));
+    }
+    check_people(ctx, actor, draft, mode, &mut errors).await?;
     let by_email = match draft.delivery.as_str() {
         "email" => true,
         "link" => false,
