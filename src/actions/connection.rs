@@ -237,8 +237,7 @@ pub struct PreflightLine {
 #[tracing::instrument(skip_all, fields(agency = agency_id))]
 pub async fn preflight(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<PreflightLine>> {
     let cfg = ctx.graph.config();
-    let mut lines = Vec::new();
-    lines.push(PreflightLine {
+    let mut lines = vec![PreflightLine {
         what: "Meta app".into(),
         state: if ctx.demo.is_some() {
             format!("the built-in sandbox app ({})", cfg.app_id)
@@ -246,10 +245,16 @@ pub async fn preflight(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<PreflightLine
             format!("app {}", cfg.app_id)
         },
         ready: !cfg.app_id.is_empty(),
-    });
-    let now = ctx.clock.now();
-    let version = &cfg.version;
-    lines.push(match crate::meta::versions::warning(version, now) {
+    }];
+    lines.push(version_line(&cfg.version, ctx.clock.now()));
+    lines.extend(permission_lines(ctx).await);
+    lines.push(system_user_line(ctx, agency_id).await?);
+    Ok(lines)
+}
+
+/// Whether Meta still serves the configured Graph API version, and until when.
+fn version_line(version: &str, now: i64) -> PreflightLine {
+    match crate::meta::versions::warning(version, now) {
         Some((at, days)) if days < 0 => PreflightLine {
             what: "Graph API version".into(),
             state: format!(
@@ -273,7 +278,12 @@ pub async fn preflight(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<PreflightLine
             state: format!("{version}: served (no end date announced)"),
             ready: true,
         },
-    });
+    }
+}
+
+/// Each permission Latchkey asks for, with its access level at Meta.
+async fn permission_lines(ctx: &Ctx) -> Vec<PreflightLine> {
+    let mut lines = Vec::new();
     match ctx.graph.app_permissions().await {
         Ok(granted) => {
             for needed in crate::meta::client::ASKED_SCOPES {
@@ -305,36 +315,43 @@ pub async fn preflight(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<PreflightLine
             ready: false,
         }),
     }
+    lines
+}
+
+/// The system user's connection and its role in the agency's portfolio.
+async fn system_user_line(ctx: &Ctx, agency_id: i64) -> AppResult<PreflightLine> {
     let agency = agencies::get(&ctx.db.pool, agency_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let system_user = match (agency_token(ctx, agency_id).await?, agency.portfolio_id) {
-        (None, _) => PreflightLine {
-            what: "System user".into(),
-            state: "not connected: connect an Admin system user's token below".into(),
-            ready: false,
-        },
-        (Some(_), None) => PreflightLine {
-            what: "System user".into(),
-            state: "connected; add your business portfolio ID above to check its role".into(),
-            ready: false,
-        },
-        (Some(token), Some(portfolio)) => match ctx.graph.system_users(&token, &portfolio).await {
-            Ok(_) => PreflightLine {
+    Ok(
+        match (agency_token(ctx, agency_id).await?, agency.portfolio_id) {
+            (None, _) => PreflightLine {
                 what: "System user".into(),
-                state: "an Admin of your portfolio: it can assign your people".into(),
-                ready: true,
-            },
-            Err(e) => PreflightLine {
-                what: "System user".into(),
-                state: format!(
-                    "cannot list your portfolio's system users ({}): give it the Admin role",
-                    e.plain()
-                ),
+                state: "not connected: connect an Admin system user's token below".into(),
                 ready: false,
             },
+            (Some(_), None) => PreflightLine {
+                what: "System user".into(),
+                state: "connected; add your business portfolio ID above to check its role".into(),
+                ready: false,
+            },
+            (Some(token), Some(portfolio)) => {
+                match ctx.graph.system_users(&token, &portfolio).await {
+                    Ok(_) => PreflightLine {
+                        what: "System user".into(),
+                        state: "an Admin of your portfolio: it can assign your people".into(),
+                        ready: true,
+                    },
+                    Err(e) => PreflightLine {
+                        what: "System user".into(),
+                        state: format!(
+                            "cannot list your portfolio's system users ({}): give it the Admin role",
+                            e.plain()
+                        ),
+                        ready: false,
+                    },
+                }
+            }
         },
-    };
-    lines.push(system_user);
-    Ok(lines)
+    )
 }

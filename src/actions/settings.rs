@@ -59,58 +59,96 @@ fn days_in(s: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
     s.trim().parse::<i64>().ok().filter(|d| range.contains(d))
 }
 
-/// Saves the agency's settings. `Err(errors)`: what to correct; nothing is saved then.
-#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
-pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), Vec<FieldError>>> {
-    let mut errors = Vec::new();
+/// The settings form, each field parsed.
+struct Checked<'a> {
+    name: BoundedText,
+    portfolio: Option<PortfolioId>,
+    color: String,
+    reminder_days: i64,
+    display: BoundedText,
+    expiry: i64,
+    level: AccessLevel,
+    time_zone: &'a str,
+}
+
+/// `v`, or an error for `field` in the form's words.
+fn or_error<T>(
+    v: Option<T>,
+    errors: &mut Vec<FieldError>,
+    field: &'static str,
+    words: &str,
+) -> Option<T> {
+    if v.is_none() {
+        errors.push(FieldError::new(field, words));
+    }
+    v
+}
+
+/// Parses every field, naming each one that is wrong; None when any is.
+fn check<'a>(f: &'a Typed, errors: &mut Vec<FieldError>) -> Option<Checked<'a>> {
     let name = BoundedText::parse_line(&f.name, "Agency name", 120, true)
         .map_err(|e| errors.push(FieldError::new("name", e)))
         .ok();
     let portfolio = PortfolioId::parse_optional(&f.portfolio_id)
         .map_err(|e| errors.push(FieldError::new("portfolio_id", e)))
         .ok();
-    let color = parse_color(&f.accent_color);
-    if color.is_none() {
-        errors.push(FieldError::new(
-            "accent_color",
-            "Brand colour must look like #2f5bea.",
-        ));
-    }
-    let days = days_in(&f.reminder_days, 1..=30);
-    if days.is_none() {
-        errors.push(FieldError::new(
-            "reminder_days",
-            "Reminder after must be a whole number of days from 1 to 30.",
-        ));
-    }
+    let color = or_error(
+        parse_color(&f.accent_color),
+        errors,
+        "accent_color",
+        "Brand colour must look like #2f5bea.",
+    );
+    let reminder_days = or_error(
+        days_in(&f.reminder_days, 1..=30),
+        errors,
+        "reminder_days",
+        "Reminder after must be a whole number of days from 1 to 30.",
+    );
     let display = BoundedText::parse_line(&f.display_name, "Display name", 120, false)
         .map_err(|e| errors.push(FieldError::new("display_name", e)))
         .ok();
-    let expiry = days_in(&f.default_expiry_days, 1..=90);
-    if expiry.is_none() {
-        errors.push(FieldError::new(
-            "default_expiry_days",
-            "Default link expiry must be 1 to 90 days.",
-        ));
-    }
-    let level = AccessLevel::parse(&f.default_level);
-    if level.is_none() {
-        errors.push(FieldError::new(
-            "default_level",
-            "Choose manage, advertise or view as the default level.",
-        ));
-    }
+    let expiry = or_error(
+        days_in(&f.default_expiry_days, 1..=90),
+        errors,
+        "default_expiry_days",
+        "Default link expiry must be 1 to 90 days.",
+    );
+    let level = or_error(
+        AccessLevel::parse(&f.default_level),
+        errors,
+        "default_level",
+        "Choose manage, advertise or view as the default level.",
+    );
     let time_zone = match f.time_zone.trim() {
         "" => "UTC",
         z => z,
     };
-    if !crate::clock::is_time_zone(time_zone) {
-        errors.push(FieldError::new(
-            "time_zone",
-            "Choose a time zone from the list, like Europe/Amsterdam.",
-        ));
-    }
-    if let Some(Some(p)) = &portfolio
+    let time_zone = or_error(
+        crate::clock::is_time_zone(time_zone).then_some(time_zone),
+        errors,
+        "time_zone",
+        "Choose a time zone from the list, like Europe/Amsterdam.",
+    );
+    Some(Checked {
+        name: name?,
+        portfolio: portfolio?,
+        color: color?,
+        reminder_days: reminder_days?,
+        display: display?,
+        expiry: expiry?,
+        level: level?,
+        time_zone: time_zone?,
+    })
+}
+
+/// Saves the agency's settings. `Err(errors)`: what to correct; nothing is saved then.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), Vec<FieldError>>> {
+    let mut errors = Vec::new();
+    let checked = check(f, &mut errors);
+    // A portfolio id Meta does not know is an error beside the field, like a typo.
+    let portfolio = PortfolioId::parse_optional(&f.portfolio_id).ok().flatten();
+    if let Some(p) = &portfolio
         && connection::check_portfolio(ctx, Some(actor.agency_id), p.as_str()).await?
             == connection::PortfolioCheck::NotFound
     {
@@ -119,48 +157,29 @@ pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), V
             connection::portfolio_not_found(p.as_str()),
         ));
     }
-    let (
-        Some(name),
-        Some(portfolio),
-        Some(color),
-        Some(days),
-        Some(display),
-        Some(expiry),
-        Some(level),
-        true,
-    ) = (
-        name,
-        portfolio,
-        color,
-        days,
-        display,
-        expiry,
-        level,
-        errors.is_empty(),
-    )
-    else {
+    let (Some(c), true) = (checked, errors.is_empty()) else {
         return Ok(Err(errors));
     };
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    let portfolio = portfolio.as_ref().map(|p| p.as_str());
+    let portfolio = c.portfolio.as_ref().map(|p| p.as_str());
     agencies::update_settings(
         &mut *tx,
         actor.agency_id,
-        name.as_str(),
+        c.name.as_str(),
         portfolio,
-        &color,
-        days,
+        &c.color,
+        c.reminder_days,
     )
     .await?;
     let branding = agencies::Branding {
-        display_name: display.as_str(),
-        default_expiry_days: expiry,
-        default_level: level.as_str(),
-        time_zone,
+        display_name: c.display.as_str(),
+        default_expiry_days: c.expiry,
+        default_level: c.level.as_str(),
+        time_zone: c.time_zone,
     };
     agencies::update_branding(&mut *tx, actor.agency_id, &branding).await?;
-    audit(&mut tx, actor, "settings.updated", name.as_str(), now).await?;
+    audit(&mut tx, actor, "settings.updated", c.name.as_str(), now).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }

@@ -7,8 +7,10 @@ use crate::domain::migration::MigrationStatus;
 use crate::domain::request::RequestEvent;
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
+use crate::store::agencies::Agency;
 use crate::store::flows::{self, Flow};
-use crate::store::{prefs, requests, statements, throttle};
+use crate::store::requests::AccessRequest;
+use crate::store::{Tx, prefs, requests, statements, throttle};
 
 /// Statements per flow before the client must wait: enough to correct a slip.
 const STATEMENTS: throttle::Policy = throttle::Policy {
@@ -40,31 +42,21 @@ pub async fn state_migration(
         Ok(x) => x,
         Err(stop) => return Ok(Err(stop)),
     };
-    // A refusal on the client's own page, in their language; nothing is recorded.
-    let refuse = |message: &'static str| {
-        Ok(Err(Stop::Problem(Problem {
-            retry: false,
-            ..Problem::new(
-                flow.agency_id,
-                ProblemKind::Invalid,
-                "error-400-title",
-                message,
-            )
-        })))
+    let (status, date) = match said(status, date) {
+        Ok(x) => x,
+        // A refusal on the client's own page, in their language; nothing is recorded.
+        Err(message) => {
+            return Ok(Err(Stop::Problem(Problem {
+                retry: false,
+                ..Problem::new(
+                    flow.agency_id,
+                    ProblemKind::Invalid,
+                    "error-400-title",
+                    message,
+                )
+            })));
+        }
     };
-    let Some(status) = MigrationStatus::parse(status) else {
-        return refuse("move-error-choose");
-    };
-    let date = match date.trim() {
-        "" => None,
-        d => match crate::clock::parse_iso_day(d) {
-            Some(day) => Some(day),
-            None => return refuse("move-error-date"),
-        },
-    };
-    if status.needs_day() && date.is_none() {
-        return refuse("move-error-date-needed");
-    }
     let now = ctx.clock.now();
     let key = format!("statement:{}", flow.id);
     let wait = throttle::wait_secs(&ctx.db.pool, &key, now).await?;
@@ -109,18 +101,44 @@ pub async fn state_migration(
         now,
     )
     .await?;
-    let brand = templates::Brand::from(&agency);
-    let url = ctx.url(&format!("/clients/{}", r.client_id));
-    for to in prefs::recipients(&mut *tx, agency.id, templates::kinds::CLIENT_STATEMENT).await? {
-        let email =
-            templates::client_statement(&brand, &to, &r.client_name, &person_name, &said, &url)?;
-        ctx.queue_mail(&mut tx, Some(agency.id), &email, now)
-            .await?;
-    }
+    tell_agency(ctx, &mut tx, &agency, &r, &person_name, &said, now).await?;
     flows::touch(&mut *tx, flow.id, now).await?;
     tx.commit().await?;
     ctx.mailer.wake();
     Ok(Ok(()))
+}
+
+/// The status and day a client chose, or the message (a key) saying what to correct.
+fn said(status: &str, date: &str) -> Result<(MigrationStatus, Option<i64>), &'static str> {
+    let status = MigrationStatus::parse(status).ok_or("move-error-choose")?;
+    let date = match date.trim() {
+        "" => None,
+        d => Some(crate::clock::parse_iso_day(d).ok_or("move-error-date")?),
+    };
+    if status.needs_day() && date.is_none() {
+        return Err("move-error-date-needed");
+    }
+    Ok((status, date))
+}
+
+/// E-mails the agency's people who asked for clients' statements.
+async fn tell_agency(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    agency: &Agency,
+    r: &AccessRequest,
+    person_name: &str,
+    said: &str,
+    now: i64,
+) -> AppResult<()> {
+    let brand = templates::Brand::from(agency);
+    let url = ctx.url(&format!("/clients/{}", r.client_id));
+    for to in prefs::recipients(&mut **tx, agency.id, templates::kinds::CLIENT_STATEMENT).await? {
+        let email =
+            templates::client_statement(&brand, &to, &r.client_name, person_name, said, &url)?;
+        ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
+    }
+    Ok(())
 }
 
 /// A migration status as a client's words.
