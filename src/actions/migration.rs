@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, Audience, Due};
 use crate::store::grants::Grant;
-use crate::store::{agencies, clients, prefs, reauth};
+use crate::store::{Tx, agencies, clients, prefs, reauth};
 use serde_json::json;
 
 /// What staff record about a client's move, as typed (a foreign client is a 404 before
@@ -165,39 +165,11 @@ pub async fn apply(
                 webhooks::emit(&mut tx, agency_id, EventType::GrantNeedsReauth, data, now).await?;
             }
             if !list.is_empty() {
-                let brand = templates::Brand::from(&agency);
-                let assets: Vec<Text> = list.iter().map(asset_line).collect();
                 let due = Due {
                     at: due,
                     estimate: basis.is_estimate(),
                 };
-                let queue = ctx.url("/reauth");
-                for to in prefs::recipients(&mut *tx, agency_id, "reauth_needed").await? {
-                    let email = templates::reauth_needed(
-                        Tr::EN,
-                        &brand,
-                        &to,
-                        Audience::Agency,
-                        &client.name,
-                        &assets,
-                        due,
-                        Some(&queue),
-                    )?;
-                    ctx.queue_mail(&mut tx, Some(agency_id), &email, now)
-                        .await?;
-                }
-                let email = templates::reauth_needed(
-                    Tr::new(client.lang().unwrap_or_default()),
-                    &brand,
-                    &client.contact_email,
-                    Audience::Client,
-                    &client.name,
-                    &assets,
-                    due,
-                    None,
-                )?;
-                ctx.queue_mail(&mut tx, Some(agency_id), &email, now)
-                    .await?;
+                tell_flagged(ctx, &mut tx, &agency, &client, &list, due, now).await?;
             }
         }
         // Not started: nothing is at risk any more.
@@ -229,6 +201,47 @@ pub async fn apply(
     // A deadline already in the past lapses now, not at the next job run.
     lapse_overdue(ctx).await?;
     Ok(flagged)
+}
+
+/// E-mails the agency's people (with the re-approval queue) and the client that these
+/// user-based grants need re-approving by `due`.
+async fn tell_flagged(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    agency: &agencies::Agency,
+    client: &clients::Client,
+    list: &[Grant],
+    due: Due,
+    now: i64,
+) -> AppResult<()> {
+    let brand = templates::Brand::from(agency);
+    let assets: Vec<Text> = list.iter().map(asset_line).collect();
+    let queue = ctx.url("/reauth");
+    for to in prefs::recipients(&mut **tx, agency.id, "reauth_needed").await? {
+        let email = templates::reauth_needed(
+            Tr::EN,
+            &brand,
+            &to,
+            Audience::Agency,
+            &client.name,
+            &assets,
+            due,
+            Some(&queue),
+        )?;
+        ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
+    }
+    let email = templates::reauth_needed(
+        Tr::new(client.lang().unwrap_or_default()),
+        &brand,
+        &client.contact_email,
+        Audience::Client,
+        &client.name,
+        &assets,
+        due,
+        None,
+    )?;
+    ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
+    Ok(())
 }
 
 /// At the deadline an unresolved flagged grant becomes `lapsed` (presumed lost): per

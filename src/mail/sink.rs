@@ -124,6 +124,7 @@ impl SmtpSink {
     }
 }
 
+/// One SMTP conversation: the envelope of each message, then its body after DATA.
 async fn session(stream: TcpStream, shared: Arc<Shared>) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
@@ -145,75 +146,94 @@ async fn session(stream: TcpStream, shared: Arc<Shared>) {
         }
         let cmd = line.trim_end().to_owned();
         let upper = cmd.to_ascii_uppercase();
-        let reply: &[u8] = if upper.starts_with("EHLO") {
-            b"250-latchkey-sink\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 PIPELINING\r\n"
-        } else if upper.starts_with("HELO") {
-            b"250 latchkey-sink\r\n"
-        } else if upper.starts_with("MAIL FROM:") {
-            from = angle(&cmd[10..]);
-            rcpts.clear();
-            b"250 OK\r\n"
-        } else if upper.starts_with("RCPT TO:") {
-            let rcpt = angle(&cmd[8..]);
-            let refused = shared
-                .refuse
-                .lock()
-                .map(|r| r.contains(&rcpt.to_ascii_lowercase()))
-                .unwrap_or(false);
-            if refused {
-                b"550 5.1.1 mailbox unavailable\r\n"
-            } else {
-                rcpts.push(rcpt);
-                b"250 OK\r\n"
+        let reply: &[u8] = if upper == "DATA" && !rcpts.is_empty() {
+            if write
+                .write_all(b"354 end with <CRLF>.<CRLF>\r\n")
+                .await
+                .is_err()
+            {
+                return;
             }
-        } else if upper == "DATA" {
-            if rcpts.is_empty() {
-                b"554 no valid recipients\r\n"
-            } else {
-                if write
-                    .write_all(b"354 end with <CRLF>.<CRLF>\r\n")
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
-                let mut data = String::new();
-                loop {
-                    line.clear();
-                    match lines.read_line(&mut line).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(_) => {}
-                    }
-                    if line == ".\r\n" || line == ".\n" {
-                        break;
-                    }
-                    let unstuffed = line.strip_prefix('.').unwrap_or(&line);
-                    data.push_str(unstuffed);
-                }
-                if let Ok(mut r) = shared.received.lock() {
-                    r.push(Received {
-                        mail_from: from.clone(),
-                        rcpt_to: std::mem::take(&mut rcpts),
-                        data,
-                    });
-                }
-                shared.arrived.notify_waiters();
-                b"250 OK queued\r\n"
+            let Some(data) = read_data(&mut lines).await else {
+                return;
+            };
+            if let Ok(mut r) = shared.received.lock() {
+                r.push(Received {
+                    mail_from: from.clone(),
+                    rcpt_to: std::mem::take(&mut rcpts),
+                    data,
+                });
             }
-        } else if upper == "RSET" {
-            rcpts.clear();
-            b"250 OK\r\n"
-        } else if upper == "NOOP" {
-            b"250 OK\r\n"
+            shared.arrived.notify_waiters();
+            b"250 OK queued\r\n"
         } else if upper == "QUIT" {
             let _ = write.write_all(b"221 bye\r\n").await;
             return;
         } else {
-            b"502 command not implemented\r\n"
+            envelope(&shared, &cmd, &upper, &mut from, &mut rcpts)
         };
         if write.write_all(reply).await.is_err() {
             return;
         }
+    }
+}
+
+/// The answer to a command outside DATA, keeping the envelope (sender, recipients).
+fn envelope(
+    shared: &Shared,
+    cmd: &str,
+    upper: &str,
+    from: &mut String,
+    rcpts: &mut Vec<String>,
+) -> &'static [u8] {
+    if upper.starts_with("EHLO") {
+        b"250-latchkey-sink\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 PIPELINING\r\n"
+    } else if upper.starts_with("HELO") {
+        b"250 latchkey-sink\r\n"
+    } else if upper.starts_with("MAIL FROM:") {
+        *from = angle(&cmd[10..]);
+        rcpts.clear();
+        b"250 OK\r\n"
+    } else if upper.starts_with("RCPT TO:") {
+        let rcpt = angle(&cmd[8..]);
+        let refused = shared
+            .refuse
+            .lock()
+            .map(|r| r.contains(&rcpt.to_ascii_lowercase()))
+            .unwrap_or(false);
+        if refused {
+            b"550 5.1.1 mailbox unavailable\r\n"
+        } else {
+            rcpts.push(rcpt);
+            b"250 OK\r\n"
+        }
+    } else if upper == "DATA" {
+        b"554 no valid recipients\r\n"
+    } else if upper == "RSET" {
+        rcpts.clear();
+        b"250 OK\r\n"
+    } else if upper == "NOOP" {
+        b"250 OK\r\n"
+    } else {
+        b"502 command not implemented\r\n"
+    }
+}
+
+/// The message after DATA, up to the lone dot, with dot-stuffing undone; None when the
+/// connection ends first.
+async fn read_data(lines: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> Option<String> {
+    let mut data = String::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match lines.read_line(&mut line).await {
+            Ok(0) | Err(_) => return None,
+            Ok(_) => {}
+        }
+        if line == ".\r\n" || line == ".\n" {
+            return Some(data);
+        }
+        data.push_str(line.strip_prefix('.').unwrap_or(&line));
     }
 }
 

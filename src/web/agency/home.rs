@@ -55,95 +55,98 @@ fn plural(n: i64, one: &str, many: &str) -> String {
     }
 }
 
+/// The to-do lines, in the order shown: (one, many, what, link, urgent). `{oldest}` is
+/// the age of the oldest request waiting.
+const TODO: [(&str, &str, &str, &str, bool); 9] = [
+    (
+        "grant",
+        "grants",
+        "lapsed at a client's migration deadline: send a partner-access link",
+        "/reauth?status=lapsed",
+        true,
+    ),
+    (
+        "grant",
+        "grants",
+        "due for re-authorisation within 7 days",
+        "/reauth",
+        true,
+    ),
+    (
+        "grant",
+        "grants",
+        "found lost by verification",
+        "/grants?status=lost",
+        true,
+    ),
+    (
+        "share is",
+        "shares are",
+        "waiting for your agency to accept at Meta: in Meta Business Settings, open \
+         Requests → Received, accept each one, then press \"Check now\" on the client",
+        "/grants?status=pending",
+        true,
+    ),
+    (
+        "request was",
+        "requests were",
+        "only partly approved",
+        "/requests?status=partially_completed",
+        false,
+    ),
+    (
+        "asset",
+        "assets",
+        "could not be shared",
+        "/grants?status=failed",
+        false,
+    ),
+    (
+        "request",
+        "requests",
+        "declined by the client in the last 30 days",
+        "/requests?status=declined",
+        false,
+    ),
+    (
+        "request",
+        "requests",
+        "waiting for the client (oldest: {oldest})",
+        "/requests",
+        false,
+    ),
+    (
+        "more grant",
+        "more grants",
+        "need re-authorisation before a client's migration deadline",
+        "/reauth",
+        false,
+    ),
+];
+
 /// The dashboard's to-do list, most urgent first; empty when nothing needs anyone.
 fn todo_items(t: &Todo, now: i64) -> Vec<(String, &'static str, bool)> {
     let age = t
         .oldest_waiting
         .map(|at| (now - at).div_euclid(86_400))
         .unwrap_or(0);
-    let waiting = format!(
-        "waiting for the client (oldest: {})",
-        plural(age, "day", "days")
-    );
-    // (count, one, many, what, link, urgent), in the order shown.
-    let rows: [(i64, &str, &str, &str, &'static str, bool); 9] = [
-        (
-            t.lapsed,
-            "grant",
-            "grants",
-            "lapsed at a client's migration deadline: send a partner-access link",
-            "/reauth?status=lapsed",
-            true,
-        ),
-        (
-            t.due_within_week,
-            "grant",
-            "grants",
-            "due for re-authorisation within 7 days",
-            "/reauth",
-            true,
-        ),
-        (
-            t.lost_grants,
-            "grant",
-            "grants",
-            "found lost by verification",
-            "/grants?status=lost",
-            true,
-        ),
-        (
-            t.pending_grants,
-            "share is",
-            "shares are",
-            "waiting for your agency to accept at Meta: in Meta Business Settings, open \
-             Requests → Received, accept each one, then press \"Check now\" on the client",
-            "/grants?status=pending",
-            true,
-        ),
-        (
-            t.partial,
-            "request was",
-            "requests were",
-            "only partly approved",
-            "/requests?status=partially_completed",
-            false,
-        ),
-        (
-            t.failed_grants,
-            "asset",
-            "assets",
-            "could not be shared",
-            "/grants?status=failed",
-            false,
-        ),
-        (
-            t.declined,
-            "request",
-            "requests",
-            "declined by the client in the last 30 days",
-            "/requests?status=declined",
-            false,
-        ),
-        (
-            t.waiting,
-            "request",
-            "requests",
-            &waiting,
-            "/requests",
-            false,
-        ),
-        (
-            t.flagged - t.due_within_week,
-            "more grant",
-            "more grants",
-            "need re-authorisation before a client's migration deadline",
-            "/reauth",
-            false,
-        ),
+    let counts = [
+        t.lapsed,
+        t.due_within_week,
+        t.lost_grants,
+        t.pending_grants,
+        t.partial,
+        t.failed_grants,
+        t.declined,
+        t.waiting,
+        t.flagged - t.due_within_week,
     ];
-    rows.into_iter()
-        .filter(|r| r.0 > 0)
-        .map(|(n, one, many, what, href, urgent)| {
+    counts
+        .into_iter()
+        .zip(TODO)
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, (one, many, what, href, urgent))| {
+            let what = what.replace("{oldest}", &plural(age, "day", "days"));
             (format!("{} {what}", plural(n, one, many)), href, urgent)
         })
         .collect()
