@@ -40,41 +40,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sandbox {
             port,
             redirect_uris,
-        } => {
-            let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-            let listener = tokio::net::TcpListener::bind(addr).await?;
-            let base = format!("http://{}", listener.local_addr()?);
-            let redirect = settings
-                .base_url
-                .clone()
-                .map(|b| format!("{}/oauth/callback", b.trim_end_matches('/')));
-            let mut sandbox = meta_sandbox::Sandbox::new(
-                Clock::system(),
-                &base,
-                None,
-                redirect.into_iter().chain(redirect_uris).collect(),
-            );
-            sandbox.development_mode = true;
-            println!(
-                "Meta sandbox: Graph API at {base}/sandbox/graph/{v}/, login dialog at {base}/sandbox/www/{v}/dialog/oauth, admin at {base}/sandbox",
-                v = latchkey::meta::versions::NEWEST,
-            );
-            println!(
-                "redirect URIs: {} (and any http://localhost or http://127.0.0.1 one)",
-                if sandbox.redirect_uris.is_empty() {
-                    "none registered".to_owned()
-                } else {
-                    sandbox.redirect_uris.join(", ")
-                }
-            );
-            println!(
-                "app id {}  app secret {}",
-                meta_sandbox::world::APP_ID,
-                meta_sandbox::world::APP_SECRET
-            );
-            axum::serve(listener, sandbox.router()).await?;
-            Ok(())
-        }
+        } => serve_sandbox(settings.base_url.as_deref(), port, redirect_uris).await,
         Command::Migrate => {
             let db = latchkey::store::Db::connect(&settings).await?;
             db.migrate().await?;
@@ -108,4 +74,42 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `latchkey sandbox`: the Meta sandbox alone, for trying a Graph client against it.
+async fn serve_sandbox(
+    base_url: Option<&str>,
+    port: u16,
+    redirect_uris: Vec<String>,
+) -> anyhow::Result<()> {
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let redirect = base_url.map(|b| format!("{}/oauth/callback", b.trim_end_matches('/')));
+    let mut sandbox = meta_sandbox::Sandbox::new(
+        Clock::system(),
+        &base,
+        None,
+        redirect.into_iter().chain(redirect_uris).collect(),
+    );
+    sandbox.development_mode = true;
+    println!(
+        "Meta sandbox: Graph API at {base}/sandbox/graph/{v}/, login dialog at {base}/sandbox/www/{v}/dialog/oauth, admin at {base}/sandbox",
+        v = latchkey::meta::versions::NEWEST,
+    );
+    println!(
+        "redirect URIs: {} (and any http://localhost or http://127.0.0.1 one)",
+        if sandbox.redirect_uris.is_empty() {
+            "none registered".to_owned()
+        } else {
+            sandbox.redirect_uris.join(", ")
+        }
+    );
+    println!(
+        "app id {}  app secret {}",
+        meta_sandbox::world::APP_ID,
+        meta_sandbox::world::APP_SECRET
+    );
+    axum::serve(listener, sandbox.router()).await?;
+    Ok(())
 }

@@ -64,17 +64,9 @@ pub struct Review {
     pub due_at: Option<i64>,
 }
 
-/// Builds the review from Latchkey's records and Meta's answers now.
-#[tracing::instrument(skip_all, fields(agency = agency_id))]
-pub async fn build(ctx: &Ctx, agency_id: i64) -> AppResult<Review> {
-    let pool = &ctx.db.pool;
-    let agency = agencies::get(pool, agency_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let staff = users::list(pool, agency_id).await?;
-    let keys = api_keys::list(pool, agency_id).await?;
-    let now = ctx.clock.now();
-    let mut people: Vec<PersonAccess> = staff
+/// Each person of the agency with their role and live keys (assets come from Meta).
+fn staff_access(staff: &[users::User], keys: &[api_keys::ApiKey], now: i64) -> Vec<PersonAccess> {
+    staff
         .iter()
         .map(|u| PersonAccess {
             name: u.name.clone(),
@@ -94,7 +86,48 @@ pub async fn build(ctx: &Ctx, agency_id: i64) -> AppResult<Review> {
                 .collect(),
             assets: Vec::new(),
         })
-        .collect();
+        .collect()
+}
+
+/// Adds one client asset to each person Meta shows assigned to it; someone in the
+/// portfolio but not in Latchkey (the system user, a stranger) gets a line of their own.
+fn add_holders(people: &mut Vec<PersonAccess>, client: &str, h: assignments::AssetHolders) {
+    for holder in h.holders {
+        let line = AssetLine {
+            client: client.to_owned(),
+            asset: h.label.clone(),
+            tasks: task_words(&holder.tasks.join(",")),
+        };
+        let at = people.iter().position(|p| {
+            holder
+                .email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(&p.email))
+                || (holder.system && p.email.is_empty() && p.name == holder.name)
+        });
+        match at {
+            Some(i) => people[i].assets.push(line),
+            None => people.push(PersonAccess {
+                name: holder.name.clone(),
+                email: holder.email.clone().unwrap_or_default(),
+                role: None,
+                keys: Vec::new(),
+                assets: vec![line],
+            }),
+        }
+    }
+}
+
+/// Builds the review from Latchkey's records and Meta's answers now.
+#[tracing::instrument(skip_all, fields(agency = agency_id))]
+pub async fn build(ctx: &Ctx, agency_id: i64) -> AppResult<Review> {
+    let pool = &ctx.db.pool;
+    let agency = agencies::get(pool, agency_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let staff = users::list(pool, agency_id).await?;
+    let keys = api_keys::list(pool, agency_id).await?;
+    let mut people = staff_access(&staff, &keys, ctx.clock.now());
     let mut assets = Vec::new();
     let meta_note = match assignments::portfolio_view(ctx, &agency).await? {
         PortfolioView::NotConnected => Some(
@@ -114,30 +147,7 @@ pub async fn build(ctx: &Ctx, agency_id: i64) -> AppResult<Review> {
                     asset: h.label.clone(),
                     people: h.holders.iter().map(|p| p.name.clone()).collect(),
                 });
-                for holder in h.holders {
-                    let line = AssetLine {
-                        client: client.clone(),
-                        asset: h.label.clone(),
-                        tasks: task_words(&holder.tasks.join(",")),
-                    };
-                    let at = people.iter().position(|p| {
-                        holder
-                            .email
-                            .as_deref()
-                            .is_some_and(|e| e.eq_ignore_ascii_case(&p.email))
-                            || (holder.system && p.email.is_empty() && p.name == holder.name)
-                    });
-                    match at {
-                        Some(i) => people[i].assets.push(line),
-                        None => people.push(PersonAccess {
-                            name: holder.name.clone(),
-                            email: holder.email.clone().unwrap_or_default(),
-                            role: None,
-                            keys: Vec::new(),
-                            assets: vec![line],
-                        }),
-                    }
-                }
+                add_holders(&mut people, &client, h);
             }
             None
         }

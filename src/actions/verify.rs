@@ -13,7 +13,7 @@ use crate::domain::webhook::EventType;
 use crate::domain::{GrantChange, GrantStatus, Platform};
 use crate::error::{AppError, AppResult};
 use crate::mail::templates;
-use crate::store::{agencies, clients, grants, leases, prefs, reauth};
+use crate::store::{Tx, agencies, clients, grants, leases, prefs, reauth};
 
 /// How long one verification run may hold its lease.
 const LEASE_SECS: i64 = 15 * 60;
@@ -154,20 +154,7 @@ async fn reconcile(ctx: &Ctx, agency: &agencies::Agency) -> Result<VerifyReport,
             report.confirmed += 1;
         }
     }
-    let brand = templates::Brand::from(agency);
-    for (client_id, assets) in &lost_by_client {
-        let name = clients::get(&mut *tx, agency.id, *client_id)
-            .await?
-            .map(|c| c.name)
-            .unwrap_or_default();
-        let url = ctx.url(&format!("/clients/{client_id}"));
-        for to in prefs::recipients(&mut *tx, agency.id, "access_lost").await? {
-            let email =
-                templates::access_lost(&brand, &to, &name, assets, &url).map_err(AppError::from)?;
-            ctx.queue_mail(&mut tx, Some(agency.id), &email, now)
-                .await?;
-        }
-    }
+    tell_lost(ctx, &mut tx, agency, &lost_by_client, now).await?;
     agencies::mark_verified(&mut *tx, agency.id, now).await?;
     let what = format!("{} confirmed, {} lost", report.confirmed, report.lost);
     audit_as(
@@ -195,6 +182,29 @@ async fn reconcile(ctx: &Ctx, agency: &agencies::Agency) -> Result<VerifyReport,
     ctx.mailer.wake();
     ctx.webhook_bell.notify_one();
     Ok(report)
+}
+
+/// One e-mail per client with lost grants, to the agency's people who asked for them.
+async fn tell_lost(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    agency: &agencies::Agency,
+    lost_by_client: &HashMap<i64, Vec<String>>,
+    now: i64,
+) -> AppResult<()> {
+    let brand = templates::Brand::from(agency);
+    for (client_id, assets) in lost_by_client {
+        let name = clients::get(&mut **tx, agency.id, *client_id)
+            .await?
+            .map(|c| c.name)
+            .unwrap_or_default();
+        let url = ctx.url(&format!("/clients/{client_id}"));
+        for to in prefs::recipients(&mut **tx, agency.id, "access_lost").await? {
+            let email = templates::access_lost(&brand, &to, &name, assets, &url)?;
+            ctx.queue_mail(tx, Some(agency.id), &email, now).await?;
+        }
+    }
+    Ok(())
 }
 
 /// How a "check now" ended, for the page that follows.
