@@ -341,6 +341,37 @@ fn dispatch(
     }
 }
 
+/// A read route, when `segs` names one.
+fn read(g: &Inner, r: &Read, method: &Method, segs: &[&str]) -> Option<GResult> {
+    match (method, segs) {
+        (&Method::GET, ["me"]) => Some(reads::me(r)),
+        (&Method::GET, ["me", "businesses"]) => Some(reads::my_businesses(r)),
+        (&Method::GET, ["me", "business_users"]) => Some(reads::my_business_users(r)),
+        (&Method::GET, [id]) => Some(reads::node(r, id)),
+        (&Method::GET, [business, "system_users"]) => Some(reads::system_users(r, business)),
+        (&Method::GET, [business, "business_users"]) => Some(reads::business_users(r, business)),
+        (
+            &Method::GET,
+            [
+                business,
+                edge @ ("pending_client_ad_accounts" | "pending_client_pages"),
+            ],
+        ) => Some(reads::pending_clients(r, business, edge)),
+        (&Method::GET, [business, "clients"]) => Some(
+            fields_ok(r.p, nodes::BUSINESS, added::NONE)
+                .and_then(|()| clients(g, r.caller, business))
+                .map(|items| {
+                    let path = format!("{business}/clients");
+                    page(items, r.p, &r.sb.graph_base, r.version, &path)
+                }),
+        ),
+        (&Method::GET, [business, edge]) if edge_kind(edge).is_some() => {
+            Some(reads::business_assets(r, business, edge))
+        }
+        _ => None,
+    }
+}
+
 /// Routes a call whose token was accepted.
 // The route's parts, each named where it is matched on.
 #[allow(clippy::too_many_arguments)]
@@ -362,34 +393,7 @@ fn authenticated(
         version,
         now,
     };
-    let read = match (&method, segs) {
-        (&Method::GET, ["me"]) => Some(reads::me(&r)),
-        (&Method::GET, ["me", "businesses"]) => Some(reads::my_businesses(&r)),
-        (&Method::GET, ["me", "business_users"]) => Some(reads::my_business_users(&r)),
-        (&Method::GET, [id]) => Some(reads::node(&r, id)),
-        (&Method::GET, [business, "system_users"]) => Some(reads::system_users(&r, business)),
-        (&Method::GET, [business, "business_users"]) => Some(reads::business_users(&r, business)),
-        (
-            &Method::GET,
-            [
-                business,
-                edge @ ("pending_client_ad_accounts" | "pending_client_pages"),
-            ],
-        ) => Some(reads::pending_clients(&r, business, edge)),
-        (&Method::GET, [business, "clients"]) => Some(
-            fields_ok(p, nodes::BUSINESS, added::NONE)
-                .and_then(|()| clients(g, caller, business))
-                .map(|items| {
-                    let path = format!("{business}/clients");
-                    page(items, p, &sb.graph_base, version, &path)
-                }),
-        ),
-        (&Method::GET, [business, edge]) if edge_kind(edge).is_some() => {
-            Some(reads::business_assets(&r, business, edge))
-        }
-        _ => None,
-    };
-    if let Some(answer) = read {
+    if let Some(answer) = read(g, &r, &method, segs) {
         return answer.map(|v| (v, false));
     }
     match (method, segs) {

@@ -192,39 +192,12 @@ pub async fn login(
         .await?
         .ok_or(AppError::NotFound)?;
     let code = back.code.unwrap_or_default();
-    let refused = |p: Problem| Ok(Err(p));
     let me = match platform_of(&r)
         .signed_in(ctx, &Ask::decode(&r.asks), &code)
         .await?
     {
         Ok(me) => me,
-        Err(SignInRefused::Failed(why)) => {
-            return refused(Problem::said(
-                agency_id,
-                ProblemKind::Meta,
-                "login-failed-title",
-                why,
-            ));
-        }
-        Err(SignInRefused::Unconfirmed) => {
-            return refused(Problem::new(
-                agency_id,
-                ProblemKind::Invalid,
-                "login-failed-title",
-                "login-unconfirmed-body",
-            ));
-        }
-        Err(SignInRefused::Missing(missing)) => {
-            return refused(Problem {
-                missing,
-                ..Problem::new(
-                    agency_id,
-                    ProblemKind::Declined,
-                    "permission-missing-title",
-                    "permission-missing-body",
-                )
-            });
-        }
+        Err(refused) => return Ok(Err(sign_in_problem(agency_id, refused))),
     };
     let sealed = ctx.secrets.seal(me.token.expose());
     let mut tx = ctx.db.begin().await?;
@@ -248,6 +221,30 @@ pub async fn login(
     .await?;
     tx.commit().await?;
     Ok(Ok(()))
+}
+
+/// What the client reads when the platform's sign-in gave no usable session.
+fn sign_in_problem(agency_id: i64, refused: SignInRefused) -> Problem {
+    match refused {
+        SignInRefused::Failed(why) => {
+            Problem::said(agency_id, ProblemKind::Meta, "login-failed-title", why)
+        }
+        SignInRefused::Unconfirmed => Problem::new(
+            agency_id,
+            ProblemKind::Invalid,
+            "login-failed-title",
+            "login-unconfirmed-body",
+        ),
+        SignInRefused::Missing(missing) => Problem {
+            missing,
+            ..Problem::new(
+                agency_id,
+                ProblemKind::Declined,
+                "permission-missing-title",
+                "permission-missing-body",
+            )
+        },
+    }
 }
 
 /// Another try at Facebook Login in the same flow, asking again for declined permissions.

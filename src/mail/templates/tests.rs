@@ -13,9 +13,8 @@ fn brand() -> Brand {
     }
 }
 
-#[test]
-fn every_template_renders_and_escapes_html() {
-    let b = brand();
+/// One message of every template, in English.
+fn every_message(b: &Brand) -> Vec<OutgoingEmail> {
     let ask = AccessAsk {
         client_name: "Bloom".into(),
         sender_name: Some("Olivia".into()),
@@ -35,24 +34,17 @@ fn every_template_renders_and_escapes_html() {
         at: 1_798_761_600, // 1 January 2027
         estimate: false,
     };
-    let all = vec![
-        invite(&b, "a@x.test", "Olivia", "Member", "http://x.test/invite/t").unwrap(),
-        password_reset(&b, "a@x.test", "http://x.test/password/reset/t").unwrap(),
-        access_link(Tr::EN, &b, "a@x.test", &ask).unwrap(),
-        request_reminder(Tr::EN, &b, "a@x.test", &ask).unwrap(),
-        request_opened(&b, "a@x.test", "Bloom", "http://x.test/requests/1").unwrap(),
-        access_approved(
-            &b,
-            "a@x.test",
-            "Bloom",
-            &results,
-            "http://x.test/requests/1",
-        )
-        .unwrap(),
-        approval_receipt(Tr::EN, &b, "a@x.test", "Bloom", &results).unwrap(),
+    vec![
+        invite(b, "a@x.test", "Olivia", "Member", "http://x.test/invite/t").unwrap(),
+        password_reset(b, "a@x.test", "http://x.test/password/reset/t").unwrap(),
+        access_link(Tr::EN, b, "a@x.test", &ask).unwrap(),
+        request_reminder(Tr::EN, b, "a@x.test", &ask).unwrap(),
+        request_opened(b, "a@x.test", "Bloom", "http://x.test/requests/1").unwrap(),
+        access_approved(b, "a@x.test", "Bloom", &results, "http://x.test/requests/1").unwrap(),
+        approval_receipt(Tr::EN, b, "a@x.test", "Bloom", &results).unwrap(),
         reauth_needed(
             Tr::EN,
-            &b,
+            b,
             "a@x.test",
             Audience::Agency,
             "Bloom",
@@ -63,7 +55,7 @@ fn every_template_renders_and_escapes_html() {
         .unwrap(),
         reauth_needed(
             Tr::EN,
-            &b,
+            b,
             "a@x.test",
             Audience::Client,
             "Bloom",
@@ -73,7 +65,7 @@ fn every_template_renders_and_escapes_html() {
         )
         .unwrap(),
         deadline_reminder(
-            &b,
+            b,
             "a@x.test",
             ReminderStage::SevenDays,
             "Bloom",
@@ -83,7 +75,7 @@ fn every_template_renders_and_escapes_html() {
         )
         .unwrap(),
         deadline_reminder(
-            &b,
+            b,
             "a@x.test",
             ReminderStage::Overdue,
             "Bloom",
@@ -93,14 +85,19 @@ fn every_template_renders_and_escapes_html() {
         )
         .unwrap(),
         access_lost(
-            &b,
+            b,
             "a@x.test",
             "Bloom",
             &["Bloom Page".into()],
             "http://x.test/clients/1",
         )
         .unwrap(),
-    ];
+    ]
+}
+
+#[test]
+fn every_template_renders_and_escapes_html() {
+    let all = every_message(&brand());
     for m in &all {
         assert!(!m.subject.is_empty());
         assert!(
