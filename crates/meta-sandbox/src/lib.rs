@@ -15,6 +15,7 @@ mod nodes;
 mod paging;
 mod reads;
 pub mod schema;
+mod seed;
 mod sharing;
 mod tokens;
 pub mod world;

@@ -3,6 +3,7 @@
 
 use super::steps::{Problem, ProblemKind, Stop, still_open};
 use crate::actions::{Ctx, audit_as};
+use crate::clock::format_iso_day;
 use crate::domain::migration::MigrationStatus;
 use crate::domain::request::RequestEvent;
 use crate::error::{AppError, AppResult};
@@ -64,11 +65,7 @@ pub async fn state_migration(
         return Err(AppError::TooManyRequests { retry_after: wait });
     }
     let said = match date {
-        Some(d) => format!(
-            "{} ({})",
-            status_words(status),
-            crate::clock::format_iso_day(d)
-        ),
+        Some(d) => format!("{} ({})", status_words(status), format_iso_day(d)),
         None => status_words(status).to_owned(),
     };
     let mut tx = ctx.db.begin().await?;
@@ -91,16 +88,8 @@ pub async fn state_migration(
     requests::add_event(&mut *tx, r.id, RequestEvent::Statement, &detail, now).await?;
     let who = format!("{person_name} (client, Facebook id {person_id})");
     let target = format!("{}: {said}", r.client_name);
-    audit_as(
-        &mut tx,
-        Some(agency.id),
-        &who,
-        ip,
-        "client.statement",
-        &target,
-        now,
-    )
-    .await?;
+    let action = "client.statement";
+    audit_as(&mut tx, Some(agency.id), &who, ip, action, &target, now).await?;
     tell_agency(ctx, &mut tx, &agency, &r, &person_name, &said, now).await?;
     flows::touch(&mut *tx, flow.id, now).await?;
     tx.commit().await?;
