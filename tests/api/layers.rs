@@ -188,16 +188,26 @@ fn the_size_checker_counts_code_not_strings_or_comments() {
 }
 
 /// Product code (the product and its emulators) stays readable: no file over 600 lines
-/// and no function over 80 (issue 26). Tests are journeys and are not held to it.
+/// and no function over 80 (issue 26). Test files are held to the 600 lines too; a test
+/// function is a journey read top to bottom and may be longer.
 #[test]
-fn no_product_file_over_600_lines_or_function_over_80() {
+fn no_file_over_600_lines_and_no_product_function_over_80() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
     for krate in std::fs::read_dir(root.join("crates")).unwrap() {
         rust_files(&krate.unwrap().path().join("src"), &mut files);
     }
+    let mut tests = Vec::new();
+    rust_files(&root.join("tests"), &mut tests);
+    rust_files(&root.join("benches"), &mut tests);
     let mut over = Vec::new();
+    for file in tests {
+        let lines = std::fs::read_to_string(&file).unwrap().lines().count();
+        if lines > 600 {
+            over.push(format!("{}: {lines} lines", file.display()));
+        }
+    }
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         let name = file.strip_prefix(root).unwrap().display().to_string();
