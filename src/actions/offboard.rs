@@ -64,7 +64,7 @@ pub async fn offboard(
     let total = partner.len();
     // A platform that is not connected stops the whole offboarding before anything is
     // removed anywhere; then each platform removes its own grants and reads them back.
-    let groups = platforms::by_platform(partner);
+    let groups = platforms::by_platform(partner, |g| g.platform);
     for (platform, _) in &groups {
         if !platforms::api(*platform).connected(ctx, &agency).await? {
             return Ok(Err(OffboardRefused::NotConnected(*platform)));

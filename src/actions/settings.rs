@@ -85,11 +85,17 @@ fn or_error<T>(
 }
 
 /// Parses every field, naming each one that is wrong; None when any is.
-fn check<'a>(f: &'a Typed, errors: &mut Vec<FieldError>) -> Option<Checked<'a>> {
+/// `portfolio` is the portfolio field as parsed (once, by the caller, who also asks Meta).
+fn check<'a>(
+    f: &'a Typed,
+    portfolio: &Result<Option<PortfolioId>, &'static str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<Checked<'a>> {
     let name = BoundedText::parse_line(&f.name, "Agency name", 120, true)
         .map_err(|e| errors.push(FieldError::new("name", e)))
         .ok();
-    let portfolio = PortfolioId::parse_optional(&f.portfolio_id)
+    let portfolio = portfolio
+        .clone()
         .map_err(|e| errors.push(FieldError::new("portfolio_id", e)))
         .ok();
     let color = or_error(
@@ -145,10 +151,10 @@ fn check<'a>(f: &'a Typed, errors: &mut Vec<FieldError>) -> Option<Checked<'a>> 
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
 pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), Vec<FieldError>>> {
     let mut errors = Vec::new();
-    let checked = check(f, &mut errors);
+    let portfolio = PortfolioId::parse_optional(&f.portfolio_id);
+    let checked = check(f, &portfolio, &mut errors);
     // A portfolio id Meta does not know is an error beside the field, like a typo.
-    let portfolio = PortfolioId::parse_optional(&f.portfolio_id).ok().flatten();
-    if let Some(p) = &portfolio
+    if let Ok(Some(p)) = &portfolio
         && connection::check_portfolio(ctx, Some(actor.agency_id), p.as_str()).await?
             == connection::PortfolioCheck::NotFound
     {

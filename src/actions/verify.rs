@@ -89,8 +89,9 @@ pub async fn verify_agency(ctx: &Ctx, agency_id: i64) -> Result<VerifyReport, Ve
     result
 }
 
-/// What every platform lists now. Meta is always asked (it is the connection a run needs);
-/// another platform only when the agency holds grants on it.
+/// What every platform lists now: each one that holds grants (not connected: the run
+/// cannot judge them), and each connected one (so a connection that stopped working is
+/// noticed even before its first grant). With no platform to ask, there is nothing to run.
 async fn holdings(
     ctx: &Ctx,
     agency: &agencies::Agency,
@@ -98,14 +99,16 @@ async fn holdings(
 ) -> Result<HashMap<Platform, Holdings>, VerifyError> {
     let mut all = HashMap::new();
     for platform in Platform::ALL {
-        if platform != Platform::Meta && !grants.iter().any(|g| g.platform == platform) {
+        let api = platforms::api(platform);
+        let holds = grants.iter().any(|g| g.platform == platform);
+        if !holds && !api.connected(ctx, agency).await? {
             continue;
         }
         // Throttling or an outage stops the run; the next one picks up from scratch.
-        all.insert(
-            platform,
-            platforms::api(platform).holdings(ctx, agency).await?,
-        );
+        all.insert(platform, api.holdings(ctx, agency).await?);
+    }
+    if all.is_empty() {
+        return Err(VerifyError::NotConnected);
     }
     Ok(all)
 }

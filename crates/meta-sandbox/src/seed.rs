@@ -140,29 +140,28 @@ impl Seeder {
 
     /// Bloom Bakery: tidy.
     fn bloom(&mut self) {
-        let s = self;
-        s.add(
+        self.add(
             "1100000000000011".into(),
             "page",
             "Bloom Bakery".into(),
             Some(BLOOM),
             &[(CASEY, &PAGE_MANAGE)],
         );
-        s.add(
+        self.add(
             "1100000000000012".into(),
             "page",
             "Bloom Bakery Catering".into(),
             Some(BLOOM),
             &[(CASEY, &PAGE_MANAGE)],
         );
-        s.add(
+        self.add(
             "act_2200000011".into(),
             "ad_account",
             "Bloom Bakery Ads".into(),
             Some(BLOOM),
             &[(CASEY, &["MANAGE", "ADVERTISE", "ANALYZE"])],
         );
-        s.add(
+        self.add(
             "1700000000000011".into(),
             "instagram",
             "bloombakery".into(),
@@ -182,9 +181,8 @@ impl Seeder {
 
     /// Northwind Retail: large, for pagination.
     fn northwind(&mut self) {
-        let s = self;
         for i in 1..=120 {
-            s.add(
+            self.add(
                 format!("12000000000{i:05}"),
                 "page",
                 format!("Northwind Store #{i:03}"),
@@ -193,7 +191,7 @@ impl Seeder {
             );
         }
         for i in 1..=65 {
-            s.add(
+            self.add(
                 format!("act_23000{i:05}"),
                 "ad_account",
                 format!("Northwind Ads {i:02}"),
@@ -208,50 +206,49 @@ impl Seeder {
 
     /// Messy Co: every awkward case.
     fn messy(&mut self) {
-        let s = self;
-        s.add(
+        self.add(
             "1100000000000031".into(),
             "page",
             "Messy Co".into(),
             Some(MESSY),
             &[(CASEY, &PAGE_MANAGE), (DANA, &["ANALYZE"])],
         );
-        s.add(
+        self.add(
             "1100000000000032".into(),
             "page",
             "Messy Co Old Page".into(),
             None,
             &[(CASEY, &PAGE_MANAGE)],
         );
-        s.add(
+        self.add(
             "act_2200000031".into(),
             "ad_account",
             "Messy Main Ads".into(),
             Some(MESSY),
             &[(CASEY, &["MANAGE", "ADVERTISE", "ANALYZE"])],
         );
-        s.add(
+        self.add(
             "act_2200000032".into(),
             "ad_account",
             "Messy Analyst-only Ads".into(),
             Some(MESSY),
             &[(CASEY, &["ANALYZE"])],
         );
-        s.add(
+        self.add(
             "1800000000000031".into(),
             "catalog",
             "Messy Product Catalog".into(),
             Some(MESSY),
             &[(CASEY, &["MANAGE", "ADVERTISE"])],
         );
-        s.add(
+        self.add(
             "1900000000000031".into(),
             "pixel",
             "Messy Pixel".into(),
             Some(MESSY),
             &[(CASEY, &["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"])],
         );
-        s.add(
+        self.add(
             "1700000000000031".into(),
             "instagram",
             "messyco".into(),

@@ -12,7 +12,7 @@ use crate::actions::{Ctx, audit_as};
 use crate::domain::access::GrantMode;
 use crate::domain::request::RequestEvent;
 use crate::domain::webhook::EventType;
-use crate::domain::{GrantStatus, Platform, Tally};
+use crate::domain::{GrantStatus, Tally};
 use crate::error::AppError;
 use crate::i18n::{Text, Tr};
 use crate::mail::templates::{self, AssetOutcome};
@@ -32,6 +32,11 @@ impl Results {
     /// What this attempt made (not what it found already there).
     fn made(&self) -> Vec<&Outcome> {
         self.this.iter().filter(|o| !o.existing).collect()
+    }
+
+    /// How this attempt's new grants came out.
+    fn tally(&self) -> Tally {
+        Tally::of(self.this.iter().filter(|o| !o.existing).map(|o| o.status))
     }
 
     /// Whether an asset of the flow still failed after every attempt.
@@ -90,17 +95,15 @@ async fn arrange_for_staff(st: &Ctx, ctx: &Context, made: &[&Outcome]) -> HashMa
         .filter(|p| !p.is_empty())
         .map(str::to_owned)
         .collect();
+    let confirmed: Vec<&&Outcome> = made.iter().filter(|o| confirmed_partner(o)).collect();
     let mut usable = HashMap::new();
-    for platform in Platform::of_kinds(made.iter().map(|o| o.kind)) {
-        let shared: Vec<(String, Vec<String>)> = made
+    for (platform, shared) in platforms::by_platform(confirmed, |o| o.kind.platform()) {
+        let shared = shared
             .iter()
-            .filter(|o| o.kind.platform() == platform && confirmed_partner(o))
             .map(|o| (o.asset_id.clone(), o.tasks.clone()))
             .collect();
-        if !shared.is_empty() {
-            let api = platforms::api(platform);
-            usable.extend(api.arrange_for_staff(st, &ctx.agency, &staff, shared).await);
-        }
+        let api = platforms::api(platform);
+        usable.extend(api.arrange_for_staff(st, &ctx.agency, &staff, shared).await);
     }
     usable
 }
@@ -183,7 +186,7 @@ async fn close_request(
 ) -> Result<(), AppError> {
     let r = &ctx.request;
     let made = results.made();
-    let tally = Tally::of(made.iter().map(|o| o.status));
+    let tally = results.tally();
     let recorded = tally.shared();
     flows::release_request(&mut **tx, r.id, ctx.flow.id).await?;
     if recorded > 0 && r.single_use == 1 {
@@ -238,7 +241,7 @@ async fn tell(
 ) -> Result<(), AppError> {
     let (r, agency) = (&ctx.request, &ctx.agency);
     let made = results.made();
-    let recorded = Tally::of(made.iter().map(|o| o.status)).shared();
+    let recorded = results.tally().shared();
     let approver = ctx.flow.person_name.clone().unwrap_or_default();
     let approver_id = ctx.flow.person_id.clone().unwrap_or_default();
     let who = format!("{approver} (client, Facebook id {approver_id})");

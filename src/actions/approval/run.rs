@@ -19,9 +19,9 @@ use super::results::parse_asset;
 use crate::actions::Ctx;
 use crate::actions::platforms::Offered;
 use crate::actions::platforms::{self, Approval, Outcome, Sharing};
+use crate::domain::GrantStatus;
 use crate::domain::access::{Ask, GrantMode};
 use crate::domain::request::RequestEvent;
-use crate::domain::{GrantStatus, Platform};
 use crate::error::AppError;
 use crate::i18n::Text;
 use crate::meta::AccessToken;
@@ -189,7 +189,7 @@ async fn answer_items(
     let asks = Ask::decode(&ctx.request.asks);
     let approver = ctx.flow.person_name.clone().unwrap_or_default();
     let mut all = true;
-    for (platform, pending) in by_platform(pending) {
+    for (platform, pending) in platforms::by_platform(pending, |(_, a)| a.kind.platform()) {
         let a = Approval {
             agency: &ctx.agency,
             client_id: ctx.request.client_id,
@@ -231,19 +231,6 @@ async fn fail_all(
         flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, st.clock.now()).await?;
     }
     Ok(())
-}
-
-/// The chosen assets of an attempt by platform.
-fn by_platform(items: Vec<(Item, Offered)>) -> Vec<(Platform, Vec<(Item, Offered)>)> {
-    let mut groups: Vec<(Platform, Vec<(Item, Offered)>)> = Vec::new();
-    for (item, asset) in items {
-        let p = asset.kind.platform();
-        match groups.iter_mut().find(|(q, _)| *q == p) {
-            Some((_, list)) => list.push((item, asset)),
-            None => groups.push((p, vec![(item, asset)])),
-        }
-    }
-    groups
 }
 
 /// Shares (or reads back) each asset with bounded concurrency, writing each answer as it

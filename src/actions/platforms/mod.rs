@@ -263,13 +263,15 @@ pub fn api(platform: Platform) -> &'static dyn PlatformApi {
     }
 }
 
-/// Grants grouped by platform, in `Platform` order.
-pub fn by_platform(grants: Vec<Grant>) -> Vec<(Platform, Vec<Grant>)> {
-    let mut groups: Vec<(Platform, Vec<Grant>)> = Vec::new();
-    for g in grants {
-        match groups.iter_mut().find(|(p, _)| *p == g.platform) {
-            Some((_, list)) => list.push(g),
-            None => groups.push((g.platform, vec![g])),
+/// `items` grouped by the platform `of` each, in `Platform` order (each group keeps the
+/// items' order): how the use cases hand each platform its own assets or grants.
+pub fn by_platform<T>(items: Vec<T>, of: impl Fn(&T) -> Platform) -> Vec<(Platform, Vec<T>)> {
+    let mut groups: Vec<(Platform, Vec<T>)> = Vec::new();
+    for item in items {
+        let p = of(&item);
+        match groups.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, list)) => list.push(item),
+            None => groups.push((p, vec![item])),
         }
     }
     groups.sort_by_key(|(p, _)| *p);
