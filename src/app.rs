@@ -80,6 +80,7 @@ impl Application {
             webhooks: crate::webhooks::Sender::new(sandbox.is_some()),
             webhook_bell: Default::default(),
             passkeys: crate::passkeys::Passkeys::new(&base_url),
+            platforms: Default::default(),
         });
         let state = AppState {
             ctx,
@@ -101,6 +102,15 @@ impl Application {
             workers,
             verify_interval: settings.verify_interval_secs.max(60),
         })
+    }
+
+    /// Registers a platform implementation beside the built-in ones (before the app runs):
+    /// how the tests prove the platform seam with a second, scripted platform.
+    pub fn register_platform(&mut self, api: Arc<dyn crate::actions::platforms::PlatformApi>) {
+        Arc::get_mut(&mut self.state.ctx)
+            .expect("platforms are registered before the app runs")
+            .platforms
+            .register(api);
     }
 
     /// The address actually bound.

@@ -26,11 +26,13 @@ kind-ad_account = Werbekonto
 kind-instagram = Instagram-Konto
 kind-catalog = Produktkatalog
 kind-pixel = Pixel / Datensatz
+kind-ga4_property = Google-Analytics-Property
 kinds-page = Facebook-Seiten
 kinds-ad_account = Werbekonten
 kinds-instagram = Instagram-Konten
 kinds-catalog = Produktkataloge
 kinds-pixel = Pixel und Datensätze
+kinds-ga4_property = Google-Analytics-Properties
 
 ## Was angefragt wird
 ask-page-manage = Ihre Facebook-Seiten verwalten: posten, auf Nachrichten und Kommentare antworten, Werbung schalten, Statistiken sehen
@@ -48,6 +50,9 @@ ask-catalog-view = Ihre Produktkataloge ansehen: Katalogleistung sehen
 ask-pixel-manage = Ihre Pixel und Datensätze verwalten: das Pixel bearbeiten, Ereignisse hochladen, es in Anzeigen nutzen, seine Daten sehen
 ask-pixel-advertise = Mit Ihren Pixeln und Datensätzen werben: sie in Anzeigen nutzen und ihre Daten sehen
 ask-pixel-view = Ihre Pixel und Datensätze ansehen: ihre Daten sehen
+ask-ga4_property-manage = Ihre Google-Analytics-Properties bearbeiten: Einstellungen, Zielgruppen und Berichte ändern
+ask-ga4_property-advertise = Ihre Google-Analytics-Properties analysieren: Berichte und explorative Datenanalysen erstellen
+ask-ga4_property-view = Ihre Google-Analytics-Properties ansehen: Berichte sehen
 
 ## Die Seite des Links
 landing-title = Zugriff teilen
@@ -69,6 +74,11 @@ mode-user-body = Bestimmte Personen bei { $agency } erhalten Zugriff über ihre 
 landing-expires = Dieser Link läuft am { $date } ab.
 landing-completed = Über diesen Link wurde bereits Zugriff freigegeben. Sie können ihn erneut nutzen, um mehr zu teilen.
 landing-continue = Weiter mit Facebook
+landing-continue-google = Weiter mit Google
+landing-continue-meta = Weiter mit Facebook
+landing-platforms = Teilen Sie mit { $agency } auf jeder Plattform unten, in beliebiger Reihenfolge.
+landing-platform-done = Geteilt
+done-next = Auch auf { $platform } teilen
 landing-decline-question = Nicht für Sie, oder nicht jetzt?
 landing-decline-link = Diese Anfrage ablehnen
 landing-not-expecting = Nicht erwartet? Teilen Sie nichts: Fragen Sie zuerst bei { $agency } nach, oder lehnen Sie ab.
@@ -298,6 +308,7 @@ asset-line = { $name } ({ $kind ->
     [ad_account] Werbekonto
     [instagram] Instagram-Konto
     [catalog] Produktkatalog
+    [ga4_property] Google-Analytics-Property
    *[pixel] Pixel / Datensatz
   })
 decline-error-note-chars = Die Notiz enthält nicht erlaubte Zeichen.

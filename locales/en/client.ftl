@@ -27,11 +27,13 @@ kind-ad_account = Ad account
 kind-instagram = Instagram account
 kind-catalog = Product catalog
 kind-pixel = Pixel / dataset
+kind-ga4_property = Google Analytics property
 kinds-page = Facebook Pages
 kinds-ad_account = Ad accounts
 kinds-instagram = Instagram accounts
 kinds-catalog = Product catalogs
 kinds-pixel = Pixels and datasets
+kinds-ga4_property = Google Analytics properties
 
 ## What is asked, per kind and level
 ask-page-manage = Manage your Facebook Pages: post, reply to messages and comments, run ads, see insights
@@ -49,6 +51,9 @@ ask-catalog-view = View your product catalogs: see catalog performance
 ask-pixel-manage = Manage your pixels and datasets: edit the pixel, upload events, use it in ads, see its data
 ask-pixel-advertise = Advertise with your pixels and datasets: use it in ads and see its data
 ask-pixel-view = View your pixels and datasets: see its data
+ask-ga4_property-manage = Edit your Google Analytics properties: change settings, audiences and reports
+ask-ga4_property-advertise = Analyse your Google Analytics properties: build reports and explorations
+ask-ga4_property-view = View your Google Analytics properties: see reports
 
 ## The link's landing page
 landing-title = Share access
@@ -70,6 +75,11 @@ mode-user-body = Named people at { $agency } get access through their own accoun
 landing-expires = This link expires on { $date }.
 landing-completed = Access was already approved through this link. You can use it again to share more.
 landing-continue = Continue with Facebook
+landing-continue-google = Continue with Google
+landing-continue-meta = Continue with Facebook
+landing-platforms = Share with { $agency } on each platform below, in any order.
+landing-platform-done = Shared
+done-next = Also share on { $platform }
 landing-decline-question = Not for you, or not now?
 landing-decline-link = Decline this request
 landing-not-expecting = Not expecting this? Don't share anything: check with { $agency } first, or decline.
@@ -299,6 +309,7 @@ asset-line = { $name } ({ $kind ->
     [ad_account] Ad account
     [instagram] Instagram account
     [catalog] Product catalog
+    [ga4_property] Google Analytics property
    *[pixel] Pixel / dataset
   })
 decline-error-note-chars = The note contains characters that are not allowed.

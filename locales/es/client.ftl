@@ -26,11 +26,13 @@ kind-ad_account = Cuenta publicitaria
 kind-instagram = Cuenta de Instagram
 kind-catalog = Catálogo de productos
 kind-pixel = Píxel / conjunto de datos
+kind-ga4_property = Propiedad de Google Analytics
 kinds-page = Páginas de Facebook
 kinds-ad_account = Cuentas publicitarias
 kinds-instagram = Cuentas de Instagram
 kinds-catalog = Catálogos de productos
 kinds-pixel = Píxeles y conjuntos de datos
+kinds-ga4_property = Propiedades de Google Analytics
 
 ## Lo que se pide
 ask-page-manage = Administrar tus páginas de Facebook: publicar, responder mensajes y comentarios, crear anuncios, ver estadísticas
@@ -48,6 +50,9 @@ ask-catalog-view = Ver tus catálogos de productos: ver el rendimiento del catá
 ask-pixel-manage = Administrar tus píxeles y conjuntos de datos: editar el píxel, subir eventos, usarlo en anuncios, ver sus datos
 ask-pixel-advertise = Anunciar con tus píxeles y conjuntos de datos: usarlo en anuncios y ver sus datos
 ask-pixel-view = Ver tus píxeles y conjuntos de datos: ver sus datos
+ask-ga4_property-manage = Editar tus propiedades de Google Analytics: cambiar la configuración, las audiencias y los informes
+ask-ga4_property-advertise = Analizar tus propiedades de Google Analytics: crear informes y exploraciones
+ask-ga4_property-view = Ver tus propiedades de Google Analytics: ver los informes
 
 ## Página del enlace
 landing-title = Compartir acceso
@@ -69,6 +74,11 @@ mode-user-body = Personas concretas de { $agency } obtienen acceso con sus propi
 landing-expires = Este enlace caduca el { $date }.
 landing-completed = El acceso ya se aprobó con este enlace. Puedes volver a usarlo para compartir más.
 landing-continue = Continuar con Facebook
+landing-continue-google = Continuar con Google
+landing-continue-meta = Continuar con Facebook
+landing-platforms = Comparte con { $agency } en cada plataforma de abajo, en el orden que quieras.
+landing-platform-done = Compartido
+done-next = Compartir también en { $platform }
 landing-decline-question = ¿No es para ti, o no ahora?
 landing-decline-link = Rechazar esta solicitud
 landing-not-expecting = ¿No esperabas esto? No compartas nada: consulta antes con { $agency } o rechaza la solicitud.
@@ -298,6 +308,7 @@ asset-line = { $name } ({ $kind ->
     [ad_account] Cuenta publicitaria
     [instagram] Cuenta de Instagram
     [catalog] Catálogo de productos
+    [ga4_property] Propiedad de Google Analytics
    *[pixel] Píxel / conjunto de datos
   })
 decline-error-note-chars = La nota contiene caracteres no permitidos.

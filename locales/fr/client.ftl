@@ -29,11 +29,13 @@ kind-ad_account = Compte publicitaire
 kind-instagram = Compte Instagram
 kind-catalog = Catalogue de produits
 kind-pixel = Pixel / jeu de données
+kind-ga4_property = Propriété Google Analytics
 kinds-page = Pages Facebook
 kinds-ad_account = Comptes publicitaires
 kinds-instagram = Comptes Instagram
 kinds-catalog = Catalogues de produits
 kinds-pixel = Pixels et jeux de données
+kinds-ga4_property = Propriétés Google Analytics
 
 ## Ce qui est demandé
 ask-page-manage = Gérer vos Pages Facebook : publier, répondre aux messages et commentaires, diffuser des publicités, voir les statistiques
@@ -51,6 +53,9 @@ ask-catalog-view = Consulter vos catalogues de produits : voir les performances 
 ask-pixel-manage = Gérer vos pixels et jeux de données : modifier le pixel, importer des événements, l’utiliser dans les publicités, voir ses données
 ask-pixel-advertise = Faire de la publicité avec vos pixels et jeux de données : les utiliser dans les publicités et voir leurs données
 ask-pixel-view = Consulter vos pixels et jeux de données : voir leurs données
+ask-ga4_property-manage = Modifier vos propriétés Google Analytics : changer les paramètres, les audiences et les rapports
+ask-ga4_property-advertise = Analyser vos propriétés Google Analytics : créer des rapports et des explorations
+ask-ga4_property-view = Consulter vos propriétés Google Analytics : voir les rapports
 
 ## La page du lien
 landing-title = Partager l’accès
@@ -72,6 +77,11 @@ mode-user-body = Des personnes nommées de { $agency } obtiennent l’accès via
 landing-expires = Ce lien expire le { $date }.
 landing-completed = L’accès a déjà été approuvé avec ce lien. Vous pouvez le réutiliser pour partager davantage.
 landing-continue = Continuer avec Facebook
+landing-continue-google = Continuer avec Google
+landing-continue-meta = Continuer avec Facebook
+landing-platforms = Partagez avec { $agency } sur chaque plateforme ci-dessous, dans l’ordre que vous voulez.
+landing-platform-done = Partagé
+done-next = Partager aussi sur { $platform }
 landing-decline-question = Pas pour vous, ou pas maintenant ?
 landing-decline-link = Refuser cette demande
 landing-not-expecting = Vous ne vous y attendiez pas ? Ne partagez rien : vérifiez d’abord auprès de { $agency }, ou refusez.
@@ -301,6 +311,7 @@ asset-line = { $name } ({ $kind ->
     [ad_account] Compte publicitaire
     [instagram] Compte Instagram
     [catalog] Catalogue de produits
+    [ga4_property] Propriété Google Analytics
    *[pixel] Pixel / jeu de données
   })
 decline-error-note-chars = La note contient des caractères non autorisés.

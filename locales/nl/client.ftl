@@ -26,11 +26,13 @@ kind-ad_account = Advertentieaccount
 kind-instagram = Instagram-account
 kind-catalog = Productcatalogus
 kind-pixel = Pixel / dataset
+kind-ga4_property = Google Analytics-property
 kinds-page = Facebook-pagina's
 kinds-ad_account = Advertentieaccounts
 kinds-instagram = Instagram-accounts
 kinds-catalog = Productcatalogi
 kinds-pixel = Pixels en datasets
+kinds-ga4_property = Google Analytics-property's
 
 ## Wat er gevraagd wordt
 ask-page-manage = Je Facebook-pagina's beheren: berichten plaatsen, reageren op berichten en opmerkingen, adverteren, statistieken bekijken
@@ -48,6 +50,9 @@ ask-catalog-view = Je productcatalogi bekijken: catalogusprestaties bekijken
 ask-pixel-manage = Je pixels en datasets beheren: de pixel bewerken, events uploaden, in advertenties gebruiken, de gegevens bekijken
 ask-pixel-advertise = Adverteren met je pixels en datasets: in advertenties gebruiken en de gegevens bekijken
 ask-pixel-view = Je pixels en datasets bekijken: de gegevens bekijken
+ask-ga4_property-manage = Je Google Analytics-property's bewerken: instellingen, doelgroepen en rapporten wijzigen
+ask-ga4_property-advertise = Je Google Analytics-property's analyseren: rapporten en verkenningen maken
+ask-ga4_property-view = Je Google Analytics-property's bekijken: rapporten zien
 
 ## De pagina van de link
 landing-title = Toegang delen
@@ -69,6 +74,11 @@ mode-user-body = Bepaalde personen bij { $agency } krijgen toegang via hun eigen
 landing-expires = Deze link verloopt op { $date }.
 landing-completed = Via deze link is al toegang goedgekeurd. Je kunt hem opnieuw gebruiken om meer te delen.
 landing-continue = Doorgaan met Facebook
+landing-continue-google = Doorgaan met Google
+landing-continue-meta = Doorgaan met Facebook
+landing-platforms = Deel met { $agency } op elk platform hieronder, in willekeurige volgorde.
+landing-platform-done = Gedeeld
+done-next = Deel ook op { $platform }
 landing-decline-question = Niet voor jou, of niet nu?
 landing-decline-link = Dit verzoek afwijzen
 landing-not-expecting = Verwachtte je dit niet? Deel niets: vraag het eerst na bij { $agency }, of wijs het af.
@@ -298,6 +308,7 @@ asset-line = { $name } ({ $kind ->
     [ad_account] Advertentieaccount
     [instagram] Instagram-account
     [catalog] Productcatalogus
+    [ga4_property] Google Analytics-property
    *[pixel] Pixel / dataset
   })
 decline-error-note-chars = De notitie bevat tekens die niet zijn toegestaan.

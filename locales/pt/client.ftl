@@ -26,11 +26,13 @@ kind-ad_account = Conta de anúncios
 kind-instagram = Conta do Instagram
 kind-catalog = Catálogo de produtos
 kind-pixel = Pixel / conjunto de dados
+kind-ga4_property = Propriedade do Google Analytics
 kinds-page = Páginas do Facebook
 kinds-ad_account = Contas de anúncios
 kinds-instagram = Contas do Instagram
 kinds-catalog = Catálogos de produtos
 kinds-pixel = Pixels e conjuntos de dados
+kinds-ga4_property = Propriedades do Google Analytics
 
 ## O que é pedido
 ask-page-manage = Gerenciar suas Páginas do Facebook: publicar, responder mensagens e comentários, veicular anúncios, ver estatísticas
@@ -48,6 +50,9 @@ ask-catalog-view = Ver seus catálogos de produtos: ver o desempenho do catálog
 ask-pixel-manage = Gerenciar seus pixels e conjuntos de dados: editar o pixel, enviar eventos, usá-lo em anúncios, ver seus dados
 ask-pixel-advertise = Anunciar com seus pixels e conjuntos de dados: usá-los em anúncios e ver seus dados
 ask-pixel-view = Ver seus pixels e conjuntos de dados: ver seus dados
+ask-ga4_property-manage = Editar suas propriedades do Google Analytics: alterar configurações, públicos e relatórios
+ask-ga4_property-advertise = Analisar suas propriedades do Google Analytics: criar relatórios e explorações
+ask-ga4_property-view = Ver suas propriedades do Google Analytics: ver relatórios
 
 ## A página do link
 landing-title = Compartilhar acesso
@@ -69,6 +74,11 @@ mode-user-body = Pessoas específicas de { $agency } recebem acesso pelas própr
 landing-expires = Este link expira em { $date }.
 landing-completed = O acesso já foi aprovado por este link. Você pode usá-lo de novo para compartilhar mais.
 landing-continue = Continuar com o Facebook
+landing-continue-google = Continuar com o Google
+landing-continue-meta = Continuar com o Facebook
+landing-platforms = Compartilhe com { $agency } em cada plataforma abaixo, na ordem que quiser.
+landing-platform-done = Compartilhado
+done-next = Compartilhar também no { $platform }
 landing-decline-question = Não é para você, ou não agora?
 landing-decline-link = Recusar este pedido
 landing-not-expecting = Não esperava isto? Não compartilhe nada: confirme antes com { $agency } ou recuse.
@@ -298,6 +308,7 @@ asset-line = { $name } ({ $kind ->
     [ad_account] Conta de anúncios
     [instagram] Conta do Instagram
     [catalog] Catálogo de produtos
+    [ga4_property] Propriedade do Google Analytics
    *[pixel] Pixel / conjunto de dados
   })
 decline-error-note-chars = A nota contém caracteres não permitidos.

@@ -8,7 +8,7 @@ use crate::domain::request::RequestEvent;
 use crate::domain::request::{Closed, DeclineReason};
 use crate::domain::token::{LINK_PREFIX, hash_secret};
 use crate::domain::webhook::EventType;
-use crate::domain::{BoundedText, SecretToken};
+use crate::domain::{BoundedText, Platform, SecretToken};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Text;
 use crate::mail::templates;
@@ -208,6 +208,17 @@ async fn live_view(
         Some(why) => Err((Box::new(view), why)),
         None => Ok(Box::new(view)),
     })
+}
+
+/// For a link covering several platforms: each with whether something is shared on it
+/// already (the landing offers the rest). Empty for a one-platform link: no read then.
+pub async fn platforms_shared(ctx: &Ctx, view: &LinkView) -> AppResult<Vec<(Platform, bool)>> {
+    let all = view.platforms();
+    if all.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let shared = crate::store::grants::platforms_shared(&ctx.db.pool, view.id).await?;
+    Ok(all.into_iter().map(|p| (p, shared.contains(&p))).collect())
 }
 
 /// The assets a re-authorisation link is about, named ("Messy Main Ads (Ad account)"), so

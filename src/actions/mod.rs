@@ -76,6 +76,8 @@ pub struct Ctx {
     pub webhook_bell: std::sync::Arc<tokio::sync::Notify>,
     /// The WebAuthn relying party (none when the base URL is an IP address).
     pub passkeys: crate::passkeys::Passkeys,
+    /// The platforms this installation shares on (Meta built in).
+    pub platforms: platforms::Platforms,
 }
 
 impl Ctx {

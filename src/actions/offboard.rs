@@ -66,13 +66,20 @@ pub async fn offboard(
     // removed anywhere; then each platform removes its own grants and reads them back.
     let groups = platforms::by_platform(partner, |g| g.platform);
     for (platform, _) in &groups {
-        if !platforms::api(*platform).connected(ctx, &agency).await? {
+        if !ctx
+            .platforms
+            .api(*platform)?
+            .connected(ctx, &agency)
+            .await?
+        {
             return Ok(Err(OffboardRefused::NotConnected(*platform)));
         }
     }
     let mut removals = Vec::new();
     for (platform, grants) in groups {
-        match platforms::api(platform)
+        match ctx
+            .platforms
+            .api(platform)?
             .remove(ctx, &agency, client_id, grants)
             .await
         {

@@ -34,7 +34,7 @@ pub async fn save(
         days,
         message,
         language,
-    } = parse_choices(draft, &mut errors);
+    } = parse_choices(draft, &mut errors, &ctx.platforms);
     let (Some(name), Some(mode), Some(days), Some(message), true) =
         (name, mode, days, message, errors.is_empty())
     else {

@@ -2,6 +2,7 @@
 //! `reminders`. The re-authorisation link (`actions::migration`) issues its request through
 //! the same `issue`.
 
+use super::platforms::Platforms;
 use super::{Actor, Ctx, audit, webhooks};
 use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
 use crate::domain::request::RequestEvent;
@@ -259,7 +260,7 @@ pub async fn create(
         days,
         message,
         language,
-    } = parse_choices(draft, &mut errors);
+    } = parse_choices(draft, &mut errors, &ctx.platforms);
     if mode == Some(GrantMode::Partner) && agency.portfolio_id.is_none() {
         errors.push(FieldError::new(
             "mode",
@@ -332,8 +333,12 @@ pub(crate) struct Choices {
 }
 
 /// Reads the choices a request form and a template form share, listing what is wrong.
-pub(crate) fn parse_choices(draft: &Draft, errors: &mut Vec<FieldError>) -> Choices {
-    let asks = parse_asks(&draft.kinds, errors);
+pub(crate) fn parse_choices(
+    draft: &Draft,
+    errors: &mut Vec<FieldError>,
+    platforms: &Platforms,
+) -> Choices {
+    let asks = parse_asks(&draft.kinds, errors, platforms);
     let mode = GrantMode::parse(&draft.mode);
     if mode.is_none() {
         errors.push(FieldError::new("mode", "Choose partner or user access."));
@@ -375,10 +380,22 @@ pub(crate) fn parse_choices(draft: &Draft, errors: &mut Vec<FieldError>) -> Choi
     }
 }
 
-fn parse_asks(kinds: &[(String, String)], errors: &mut Vec<FieldError>) -> Vec<Ask> {
+fn parse_asks(
+    kinds: &[(String, String)],
+    errors: &mut Vec<FieldError>,
+    platforms: &Platforms,
+) -> Vec<Ask> {
     let mut asks: Vec<Ask> = Vec::new();
     for (k, l) in kinds {
         match (AssetKind::parse(k), AccessLevel::parse(l)) {
+            (Some(kind), _) if !platforms.has(kind.platform()) => errors.push(FieldError::new(
+                "asks",
+                format!(
+                    "{} is not set up on this installation, so {} cannot be asked for.",
+                    kind.platform(),
+                    kind.plural_label().to_lowercase()
+                ),
+            )),
             (Some(kind), Some(level)) if !asks.iter().any(|a| a.kind == kind) => {
                 asks.push(Ask { kind, level })
             }
@@ -407,6 +424,8 @@ pub struct FormContext {
     pub agency: agencies::Agency,
     pub clients: Vec<clients::Client>,
     pub team: Vec<users::User>,
+    /// The kinds this installation's platforms offer.
+    pub kinds: Vec<AssetKind>,
 }
 
 /// The request form's choices.
@@ -427,6 +446,7 @@ pub async fn form_context(ctx: &Ctx, agency_id: i64) -> AppResult<FormContext> {
         agency: agency.ok_or(AppError::NotFound)?,
         clients: active.items,
         team,
+        kinds: ctx.platforms.kinds(),
     })
 }
 

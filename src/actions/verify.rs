@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::offboard::label;
-use super::platforms::{self, Holdings, PlatformError};
+use super::platforms::{Holdings, PlatformError};
 use super::{Actor, Ctx, audit_as};
 use crate::actions::webhooks;
 use crate::domain::webhook::EventType;
@@ -98,8 +98,8 @@ async fn holdings(
     grants: &[grants::Grant],
 ) -> Result<HashMap<Platform, Holdings>, VerifyError> {
     let mut all = HashMap::new();
-    for platform in Platform::ALL {
-        let api = platforms::api(platform);
+    for platform in ctx.platforms.available() {
+        let api = ctx.platforms.api(platform)?;
         let holds = grants.iter().any(|g| g.platform == platform);
         if !holds && !api.connected(ctx, agency).await? {
             continue;

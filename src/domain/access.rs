@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::UnknownValue;
 use crate::i18n::Text;
 
-/// A kind of Meta business asset.
+/// A kind of business asset a client can share: Meta's, and Google's (one kind so far:
+/// the platform seam's second platform; issue 27 adds Ads and Tag Manager).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssetKind {
@@ -17,6 +18,8 @@ pub enum AssetKind {
     Instagram,
     Catalog,
     Pixel,
+    /// A Google Analytics 4 property (access by an Admin API access binding).
+    Ga4Property,
 }
 
 /// How much access: the agency picks one per kind.
@@ -38,12 +41,13 @@ pub enum GrantMode {
 }
 
 impl AssetKind {
-    pub const ALL: [AssetKind; 5] = [
+    pub const ALL: [AssetKind; 6] = [
         Self::Page,
         Self::AdAccount,
         Self::Instagram,
         Self::Catalog,
         Self::Pixel,
+        Self::Ga4Property,
     ];
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -57,6 +61,7 @@ impl AssetKind {
             Self::Instagram => "instagram",
             Self::Catalog => "catalog",
             Self::Pixel => "pixel",
+            Self::Ga4Property => "ga4_property",
         }
     }
 
@@ -66,6 +71,7 @@ impl AssetKind {
             Self::Page | Self::AdAccount | Self::Instagram | Self::Catalog | Self::Pixel => {
                 super::Platform::Meta
             }
+            Self::Ga4Property => super::Platform::Google,
         }
     }
 
@@ -77,6 +83,7 @@ impl AssetKind {
             Self::Instagram => "Accounts → Instagram accounts",
             Self::Catalog => "Data sources → Catalogs",
             Self::Pixel => "Data sources → Datasets (pixels)",
+            Self::Ga4Property => "Admin → Property access management",
         }
     }
 
@@ -88,6 +95,7 @@ impl AssetKind {
             Self::Instagram => "Instagram accounts",
             Self::Catalog => "Product catalogs",
             Self::Pixel => "Pixels and datasets",
+            Self::Ga4Property => "Google Analytics properties",
         }
     }
 
@@ -99,6 +107,7 @@ impl AssetKind {
             Self::Instagram => "Instagram account",
             Self::Catalog => "Product catalog",
             Self::Pixel => "Pixel / dataset",
+            Self::Ga4Property => "Google Analytics property",
         }
     }
 
@@ -110,6 +119,7 @@ impl AssetKind {
             Self::Instagram => "Instagram account",
             Self::Catalog => "product catalog",
             Self::Pixel => "pixel",
+            Self::Ga4Property => "Analytics property",
         }
     }
 
@@ -124,6 +134,10 @@ impl AssetKind {
             Self::Instagram => &["instagram_basic"],
             Self::Catalog => &["catalog_management"],
             Self::Pixel => &["ads_management"],
+            Self::Ga4Property => &[
+                "https://www.googleapis.com/auth/analytics.readonly",
+                "https://www.googleapis.com/auth/analytics.manage.users",
+            ],
         }
     }
 }
@@ -177,7 +191,8 @@ impl GrantMode {
     }
 }
 
-/// The single table: Meta tasks for each kind at each level.
+/// The single table: what each kind at each level grants — Meta's task names, and for a
+/// GA4 property the Admin API's predefined role.
 pub fn tasks(kind: AssetKind, level: AccessLevel) -> &'static [&'static str] {
     use AccessLevel::*;
     use AssetKind::*;
@@ -210,6 +225,9 @@ pub fn tasks(kind: AssetKind, level: AccessLevel) -> &'static [&'static str] {
         (Pixel, Manage) => &["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"],
         (Pixel, Advertise) => &["ADVERTISE", "ANALYZE"],
         (Pixel, View) => &["ANALYZE"],
+        (Ga4Property, Manage) => &["predefinedRoles/editor"],
+        (Ga4Property, Advertise) => &["predefinedRoles/analyst"],
+        (Ga4Property, View) => &["predefinedRoles/viewer"],
     }
 }
 

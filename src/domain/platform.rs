@@ -12,10 +12,12 @@ use super::access::AssetKind;
 pub enum Platform {
     /// Facebook Pages, ad accounts, Instagram, catalogs and datasets, through the Graph API.
     Meta,
+    /// Google Analytics properties (Ads and Tag Manager follow), through Google's APIs.
+    Google,
 }
 
 impl Platform {
-    pub const ALL: [Platform; 1] = [Self::Meta];
+    pub const ALL: [Platform; 2] = [Self::Meta, Self::Google];
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.as_str() == s)
@@ -24,6 +26,7 @@ impl Platform {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Meta => "meta",
+            Self::Google => "google",
         }
     }
 
@@ -31,7 +34,16 @@ impl Platform {
     pub fn label(self) -> &'static str {
         match self {
             Self::Meta => "Meta",
+            Self::Google => "Google",
         }
+    }
+
+    /// The asset kinds on this platform.
+    pub fn kinds(self) -> Vec<AssetKind> {
+        AssetKind::ALL
+            .into_iter()
+            .filter(|k| k.platform() == self)
+            .collect()
     }
 
     /// The platforms of a list of asset kinds, once each, in a fixed order: what a request
@@ -85,5 +97,7 @@ mod tests {
         assert_eq!(Platform::of_kinds(kinds), vec![Platform::Meta]);
         assert_eq!(Platform::encode(&Platform::of_kinds(kinds)), "meta");
         assert!(Platform::of_kinds([]).is_empty());
+        let both = [AssetKind::Ga4Property, AssetKind::Page];
+        assert_eq!(Platform::encode(&Platform::of_kinds(both)), "meta,google");
     }
 }

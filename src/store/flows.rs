@@ -3,12 +3,16 @@
 use sqlx::FromRow;
 
 use super::Exec;
+use crate::domain::Platform;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct Flow {
     pub id: i64,
     pub request_id: i64,
     pub agency_id: i64,
+    /// The platform this flow signs in with and shares on.
+    #[sqlx(try_from = "String")]
+    pub platform: Platform,
     pub state_expires_at: i64,
     pub state_used_at: Option<i64>,
     pub token_sealed: Option<String>,
@@ -42,13 +46,14 @@ impl Flow {
     }
 }
 
-const COLUMNS: &str = "id, request_id, agency_id, state_expires_at, state_used_at, token_sealed, person_id, person_name, inventory, results, created_at, last_seen_at, expires_at, approved_at, attempt, lease_until, finished_at, language";
+const COLUMNS: &str = "id, request_id, agency_id, platform, state_expires_at, state_used_at, token_sealed, person_id, person_name, inventory, results, created_at, last_seen_at, expires_at, approved_at, attempt, lease_until, finished_at, language";
 
 #[allow(clippy::too_many_arguments)]
 pub async fn insert<'c>(
     db: impl Exec<'c>,
     request_id: i64,
     agency_id: i64,
+    platform: Platform,
     cookie_hash: &str,
     state_hash: &str,
     state_expires_at: i64,
@@ -57,8 +62,8 @@ pub async fn insert<'c>(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO approval_flows (request_id, agency_id, cookie_hash, state_hash, state_expires_at, created_at, last_seen_at, expires_at, language)
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id",
+        "INSERT INTO approval_flows (request_id, agency_id, cookie_hash, state_hash, state_expires_at, created_at, last_seen_at, expires_at, language, platform)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9) RETURNING id",
     )
     .bind(request_id)
     .bind(agency_id)
@@ -68,6 +73,7 @@ pub async fn insert<'c>(
     .bind(now)
     .bind(expires_at)
     .bind(language.code())
+    .bind(platform.as_str())
     .fetch_one(db)
     .await
 }

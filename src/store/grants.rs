@@ -442,3 +442,20 @@ pub async fn get<'c>(
     .fetch_optional(db)
     .await
 }
+
+/// The platforms on which a request's approvals shared something (active or waiting): a
+/// link for several platforms is used up once each of them has.
+pub async fn platforms_shared<'c>(
+    db: impl Exec<'c>,
+    request_id: i64,
+) -> Result<Vec<Platform>, sqlx::Error> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT platform FROM grants WHERE request_id = $1 AND status IN ($2, $3)",
+    )
+    .bind(request_id)
+    .bind(GrantStatus::Active.as_str())
+    .bind(GrantStatus::Pending.as_str())
+    .fetch_all(db)
+    .await?;
+    Ok(rows.iter().filter_map(|p| Platform::parse(p)).collect())
+}

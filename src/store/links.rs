@@ -36,9 +36,19 @@ pub struct LinkView {
     pub sender: Option<String>,
     pub has_logo: i64,
     pub language: Option<String>,
+    /// The platforms the asks cover, `meta` or `meta,google`.
+    pub platforms: String,
 }
 
 impl LinkView {
+    /// The platforms the asks cover, in `Platform` order.
+    pub fn platforms(&self) -> Vec<crate::domain::Platform> {
+        self.platforms
+            .split(',')
+            .filter_map(crate::domain::Platform::parse)
+            .collect()
+    }
+
     /// The language the agency set for this request, if any.
     pub fn lang(&self) -> Option<Lang> {
         self.language.as_deref().and_then(Lang::parse)
@@ -58,7 +68,7 @@ impl LinkView {
 const LINK_VIEW: &str =
     "SELECT r.id, r.agency_id, r.client_id, r.token_prefix, r.mode, r.asks, r.message,
         r.single_use, r.expires_at, r.used_at, r.revoked_at, r.declined_at, r.outcome,
-        r.purpose, r.scope_assets, r.language, c.name AS client_name,
+        r.purpose, r.scope_assets, r.language, r.platforms, c.name AS client_name,
         a.name AS agency_name, a.display_name AS agency_display_name, u.name AS sender,
         CASE WHEN EXISTS (SELECT 1 FROM agency_logos l WHERE l.agency_id = r.agency_id)
              THEN 1 ELSE 0 END AS has_logo

@@ -60,6 +60,14 @@ const SELECT: &str =
 
 /// The status of a request at `now`, as the list shows it.
 impl AccessRequest {
+    /// The platforms the asks cover, in `Platform` order.
+    pub fn platforms(&self) -> Vec<crate::domain::Platform> {
+        self.platforms
+            .split(',')
+            .filter_map(crate::domain::Platform::parse)
+            .collect()
+    }
+
     /// The language the agency set for this request, if any.
     pub fn lang(&self) -> Option<Lang> {
         self.language.as_deref().and_then(Lang::parse)

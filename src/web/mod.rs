@@ -80,6 +80,7 @@ fn client_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/approve/retry", get(approve::retry)),
         ("/approve/again", post(approve::retry_failed)),
         ("/approve/done", get(approve::done)),
+        ("/approve/next/{platform}", get(approve::next)),
         ("/approve/migration", post(approve::migration)),
     ]
 }

@@ -20,6 +20,7 @@ mod mail;
 mod managed;
 mod meta;
 mod migration;
+mod platforms;
 mod privacy;
 mod processes;
 mod real_app;

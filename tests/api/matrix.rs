@@ -53,6 +53,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/approve/retry", (ClientFlow, "G")),
         ("/approve/again", (ClientFlow, "P")),
         ("/approve/done", (ClientFlow, "G")),
+        ("/approve/next/{platform}", (ClientFlow, "G")),
         ("/approve/migration", (ClientFlow, "P")),
         ("/requests", (Staff, "GP")),
         ("/requests/new", (Staff, "G")),
@@ -187,6 +188,7 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{delivery}", "1")
         .replace("{file}", &format!("{}.css", ids.agency))
         .replace("{token}", &ids.link_token)
+        .replace("{platform}", "google")
         .replace("{name}", "000000000001-00000001.eml")
         .replace("{version}", "v27.0")
         .replace("{*path}", "me")

@@ -102,7 +102,9 @@ async fn arrange_for_staff(st: &Ctx, ctx: &Context, made: &[&Outcome]) -> HashMa
             .iter()
             .map(|o| (o.asset_id.clone(), o.tasks.clone()))
             .collect();
-        let api = platforms::api(platform);
+        let Some(api) = st.platforms.get(platform) else {
+            continue;
+        };
         usable.extend(api.arrange_for_staff(st, &ctx.agency, &staff, shared).await);
     }
     usable
@@ -189,7 +191,11 @@ async fn close_request(
     let tally = results.tally();
     let recorded = tally.shared();
     flows::release_request(&mut **tx, r.id, ctx.flow.id).await?;
-    if recorded > 0 && r.single_use == 1 {
+    // A link for several platforms is used up, and the request complete, once each of its
+    // platforms has shared something; until then the client can go on with the others.
+    let covered = grants::platforms_shared(&mut **tx, r.id).await?;
+    let every_platform = r.platforms().iter().all(|p| covered.contains(p));
+    if recorded > 0 && r.single_use == 1 && every_platform {
         requests::mark_used(&mut **tx, r.id, now).await?;
     }
     let shared_total = results
@@ -198,7 +204,7 @@ async fn close_request(
         .filter(|o| !o.existing && o.status != GrantStatus::Failed)
         .count();
     if shared_total > 0 {
-        let outcome = if results.still_failed() {
+        let outcome = if results.still_failed() || !every_platform {
             "partial"
         } else {
             "completed"

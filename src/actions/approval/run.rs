@@ -202,7 +202,7 @@ async fn answer_items(
             recovering,
         };
         let assets: Vec<Offered> = pending.iter().map(|(_, a)| a.clone()).collect();
-        let sharing = match platforms::api(platform).sharing(st, a, &assets).await {
+        let sharing = match st.platforms.api(platform)?.sharing(st, a, &assets).await {
             Ok(s) => s,
             Err(_) if recovering => {
                 all = false;

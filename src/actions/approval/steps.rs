@@ -9,7 +9,7 @@ use super::run::{self, Begun};
 use crate::actions::Ctx;
 use crate::actions::access::{Lookup, lookup};
 use crate::actions::platforms::Outcome;
-use crate::actions::platforms::{self, Offered, PlatformApi, SignInRefused, Unlisted};
+use crate::actions::platforms::{Offered, SignInRefused, Unlisted};
 use crate::domain::Platform;
 use crate::domain::access::Ask;
 use crate::domain::migration::MigrationStatus;
@@ -22,7 +22,7 @@ use crate::i18n::{Prefs, Text};
 use crate::meta::AccessToken;
 use crate::store::flows::{self, Flow, Item};
 use crate::store::requests::AccessRequest;
-use crate::store::{agencies, requests, statements};
+use crate::store::{agencies, grants, requests, statements};
 
 /// Prefix of flow cookies.
 pub const FLOW_PREFIX: &str = "lkf";
@@ -98,36 +98,78 @@ pub struct Started {
     pub dialog: String,
 }
 
-/// "Continue with Facebook" on a live link. The approval keeps the language the reader's
-/// preferences and the request's own language settle on.
+/// "Continue with Facebook" (or with another platform the request asks for) on a live
+/// link. The approval keeps the language the reader's preferences and the request's own
+/// language settle on.
 #[tracing::instrument(skip_all)]
 pub async fn start(
     ctx: &Ctx,
     ip: &str,
     raw: &str,
     prefs: Prefs,
+    platform: Option<Platform>,
 ) -> AppResult<Result<Started, Stop>> {
     let (r, agency) = match lookup(ctx, ip, raw).await? {
         Lookup::Live(r, a) => (r, a),
         Lookup::Gone(agency, why) => return Ok(Err(Stop::Gone(Box::new(agency), why))),
     };
+    let lang = prefs.pick(r.lang());
+    new_flow(ctx, &r, agency.id, platform, lang).await.map(Ok)
+}
+
+/// From the done page of one platform's approval: the next platform the same request asks
+/// for, in a flow of its own (the browser's flow cookie stands for the link here).
+#[tracing::instrument(skip_all, fields(flow = flow.id))]
+pub async fn start_next(
+    ctx: &Ctx,
+    flow: &Flow,
+    platform: Platform,
+) -> AppResult<Result<Started, Stop>> {
+    let (r, agency) = match still_open(ctx, flow).await? {
+        Ok(x) => x,
+        Err(stop) => return Ok(Err(stop)),
+    };
+    let lang = flow.lang().unwrap_or_else(|| r.mail_lang());
+    new_flow(ctx, &r, agency.id, Some(platform), lang)
+        .await
+        .map(Ok)
+}
+
+/// A flow for one platform of `r` (the asked one if the request covers it, else its first),
+/// and that platform's sign-in dialog.
+async fn new_flow(
+    ctx: &Ctx,
+    r: &AccessRequest,
+    agency_id: i64,
+    platform: Option<Platform>,
+    lang: crate::i18n::Lang,
+) -> AppResult<Started> {
+    let covered = r.platforms();
+    let platform = platform
+        .filter(|p| covered.contains(p))
+        .or(covered.first().copied())
+        .unwrap_or(Platform::Meta);
     let now = ctx.clock.now();
     let cookie = SecretToken::generate(FLOW_PREFIX);
     let state = random_hex(32);
     flows::insert(
         &ctx.db.pool,
         r.id,
-        agency.id,
+        agency_id,
+        platform,
         &cookie.hash(),
         &hash_secret(&state),
         now + STATE_TTL,
         now + FLOW_ABSOLUTE,
-        prefs.pick(r.lang()),
+        lang,
         now,
     )
     .await?;
-    let dialog = platform_of(&r).sign_in_url(ctx, &Ask::decode(&r.asks), &state, false);
-    Ok(Ok(Started { cookie, dialog }))
+    let dialog =
+        ctx.platforms
+            .api(platform)?
+            .sign_in_url(ctx, &asks_on(r, platform), &state, false);
+    Ok(Started { cookie, dialog })
 }
 
 /// The flow of the browser that presents this cookie, if it is still within its limits.
@@ -192,8 +234,10 @@ pub async fn login(
         .await?
         .ok_or(AppError::NotFound)?;
     let code = back.code.unwrap_or_default();
-    let me = match platform_of(&r)
-        .signed_in(ctx, &Ask::decode(&r.asks), &code)
+    let me = match ctx
+        .platforms
+        .api(flow.platform)?
+        .signed_in(ctx, &asks_on(&r, flow.platform), &code)
         .await?
     {
         Ok(me) => me,
@@ -210,7 +254,7 @@ pub async fn login(
         now,
     )
     .await?;
-    let detail = format!("{} logged in with Facebook", me.person_name);
+    let detail = format!("{} signed in with {}", me.person_name, flow.platform);
     requests::add_event(
         &mut *tx,
         flow.request_id,
@@ -257,15 +301,16 @@ pub async fn login_again(ctx: &Ctx, flow: &Flow) -> AppResult<String> {
     let now = ctx.clock.now();
     let state = random_hex(32);
     flows::renew_state(&ctx.db.pool, flow.id, &hash_secret(&state), now + STATE_TTL).await?;
-    Ok(platform_of(&r).sign_in_url(ctx, &Ask::decode(&r.asks), &state, true))
+    let api = ctx.platforms.api(flow.platform)?;
+    Ok(api.sign_in_url(ctx, &asks_on(&r, flow.platform), &state, true))
 }
 
-/// The platform a request's flow signs in with. Every request is Meta's until a second
-/// platform arrives; then each platform of a request gets a flow of its own (issue 27).
-fn platform_of(r: &AccessRequest) -> &'static dyn PlatformApi {
-    let kinds = Ask::decode(&r.asks).into_iter().map(|a| a.kind);
-    let first = Platform::of_kinds(kinds).into_iter().next();
-    platforms::api(first.unwrap_or(Platform::Meta))
+/// What `r` asks of one platform: a flow signs in, lists and shares for these only.
+fn asks_on(r: &AccessRequest, platform: Platform) -> Vec<Ask> {
+    Ask::decode(&r.asks)
+        .into_iter()
+        .filter(|a| a.kind.platform() == platform)
+        .collect()
 }
 
 /// The request must still be open when the client acts on it.
@@ -324,13 +369,14 @@ pub async fn inventory(ctx: &Ctx, flow: &Flow) -> AppResult<Result<Choice, Stop>
     let Some(token) = open_token(ctx, flow) else {
         return Ok(Err(Stop::SessionOver));
     };
-    let asks = Ask::decode(&r.asks);
+    let asks = asks_on(&r, flow.platform);
     let scope: Vec<&str> = r
         .scope_assets
         .split(',')
         .filter(|s| !s.is_empty())
         .collect();
-    let (offered, unlisted) = match platform_of(&r).inventory(ctx, &token, &asks, &agency).await {
+    let api = ctx.platforms.api(flow.platform)?;
+    let (offered, unlisted) = match api.inventory(ctx, &token, &asks, &agency).await {
         // A re-authorisation request offers exactly the flagged assets.
         Ok(inv) => (
             inv.offered
@@ -495,6 +541,11 @@ pub struct Finished {
     pub can_retry: bool,
     /// Nothing was recorded, so the link still works for another try.
     pub link_open: bool,
+    /// The platform this approval was on.
+    pub platform: Platform,
+    /// The request's other platforms on which nothing is shared yet: the client goes on
+    /// with them from here.
+    pub next: Vec<Platform>,
 }
 
 /// The result of this flow's approval.
@@ -521,7 +572,18 @@ pub async fn standing(ctx: &Ctx, flow: &Flow) -> AppResult<Standing> {
     let any_failed = outcomes.iter().any(|o| o.status == GrantStatus::Failed);
     let any_shared = outcomes.iter().any(|o| o.status != GrantStatus::Failed);
     let live = r.revoked_at.is_none() && r.expires_at > ctx.clock.now();
+    let next = if live && r.declined_at.is_none() {
+        let covered = grants::platforms_shared(&ctx.db.pool, r.id).await?;
+        r.platforms()
+            .into_iter()
+            .filter(|p| *p != flow.platform && !covered.contains(p))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Standing::Finished(Finished {
+        platform: flow.platform,
+        next,
         can_retry: any_failed && live && flow.token_sealed.is_some(),
         link_open: live && !any_shared && (r.single_use == 0 || r.used_at.is_none()),
         outcomes,

@@ -1,12 +1,14 @@
 //! The platform seam: what the approval, verification and offboarding ask of a platform
 //! whose assets a client shares with the agency. Each platform implements [`PlatformApi`]
-//! in its own module (`meta` today); the use cases group assets and grants by platform and
-//! call the one each belongs to, so a second platform slots in beside Meta without touching
-//! them or the web layer.
+//! in its own module (`meta` today) and is registered in [`Platforms`], which `Ctx` holds;
+//! the use cases group assets and grants by platform and call the one each belongs to, so a
+//! second platform slots in beside Meta without touching them or the web layer. The tests
+//! register a second, scripted platform (`tests/api/platforms`) to prove it.
 
 pub mod meta;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +16,8 @@ use super::Ctx;
 use crate::domain::access::{Ask, AssetKind, GrantMode};
 use crate::domain::{GrantChange, GrantStatus, Platform};
 use crate::i18n::Text;
-use crate::meta::AccessToken;
+/// A client's (or the agency's) session token with a platform, kept sealed at rest.
+pub use crate::meta::AccessToken;
 use crate::store::agencies::Agency;
 use crate::store::grants::Grant;
 
@@ -256,10 +259,60 @@ pub trait PlatformApi: Send + Sync {
     ) -> Result<Removal, PlatformError>;
 }
 
-/// The implementation of `platform`.
-pub fn api(platform: Platform) -> &'static dyn PlatformApi {
-    match platform {
-        Platform::Meta => &meta::Meta,
+/// The platforms this installation shares on, each with its implementation. Built in:
+/// Meta. A platform that is not registered is not offered: its kinds are left out of the
+/// request form and refused by the API.
+#[derive(Clone)]
+pub struct Platforms(Vec<Arc<dyn PlatformApi>>);
+
+impl Default for Platforms {
+    fn default() -> Self {
+        Self(vec![Arc::new(meta::Meta)])
+    }
+}
+
+impl Platforms {
+    /// Registers `api` for its platform, in place of any other implementation of it.
+    pub fn register(&mut self, api: Arc<dyn PlatformApi>) {
+        self.0.retain(|p| p.platform() != api.platform());
+        self.0.push(api);
+        self.0.sort_by_key(|p| p.platform());
+    }
+
+    /// The implementation of `platform`, if this installation has one.
+    pub fn get(&self, platform: Platform) -> Option<&dyn PlatformApi> {
+        self.0
+            .iter()
+            .find(|p| p.platform() == platform)
+            .map(|p| p.as_ref())
+    }
+
+    /// The implementation of `platform`; a platform recorded but not available here (grants
+    /// of a platform removed from the installation) is an error in plain words.
+    pub fn api(&self, platform: Platform) -> Result<&dyn PlatformApi, crate::error::AppError> {
+        self.get(platform).ok_or_else(|| {
+            crate::error::AppError::Unexpected(anyhow::anyhow!(
+                "{platform} is not available on this installation"
+            ))
+        })
+    }
+
+    /// Whether `platform` is available.
+    pub fn has(&self, platform: Platform) -> bool {
+        self.get(platform).is_some()
+    }
+
+    /// The available platforms, in `Platform` order.
+    pub fn available(&self) -> Vec<Platform> {
+        self.0.iter().map(|p| p.platform()).collect()
+    }
+
+    /// The asset kinds of the available platforms: what a request may ask for.
+    pub fn kinds(&self) -> Vec<AssetKind> {
+        AssetKind::ALL
+            .into_iter()
+            .filter(|k| self.has(k.platform()))
+            .collect()
     }
 }
 

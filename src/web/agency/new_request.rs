@@ -165,7 +165,7 @@ pub(crate) fn choice_fields(
     for_template: bool,
 ) -> ChoiceFields {
     ChoiceFields {
-        kinds: kind_rows(&form, fresh, c.agency.default_level),
+        kinds: kind_rows(&form, fresh, c),
         levels: AccessLevel::ALL.to_vec(),
         people: c
             .team
@@ -189,8 +189,9 @@ pub(crate) fn choice_fields(
 
 /// One row per asset kind, as ticked (a fresh form asks for Pages and ad accounts, the
 /// common case, at the agency's default level).
-fn kind_rows(form: &Draft, fresh: bool, default_level: AccessLevel) -> Vec<KindRow> {
-    AssetKind::ALL
+fn kind_rows(form: &Draft, fresh: bool, c: &actions::requests::FormContext) -> Vec<KindRow> {
+    let default_level = c.agency.default_level;
+    c.kinds
         .iter()
         .map(|k| {
             let chosen = form.kinds.iter().find(|(kk, _)| kk == k.as_str());

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -19,9 +19,9 @@ use crate::actions::approval::{
 };
 use crate::actions::approval::{Flow, Offered};
 use crate::actions::settings;
-use crate::domain::GrantStatus;
 use crate::domain::access::{AssetKind, GrantMode};
 use crate::domain::migration::MigrationStatus;
+use crate::domain::{GrantStatus, Platform};
 use crate::error::AppError;
 use crate::i18n::{Prefs, Text, Tr};
 use crate::web::AppState;
@@ -129,24 +129,54 @@ async fn current_flow(st: &Ctx, cookie: FlowCookie) -> AppResult<Option<Flow>> {
     approval::current(st, cookie.0.as_deref()).await
 }
 
-/// "Continue with Facebook": a new flow, then the login dialog.
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    /// Which of the request's platforms to sign in with (`meta`, `google`); the first when
+    /// absent or not one of them.
+    platform: Option<String>,
+}
+
+/// "Continue with Facebook" (or Google): a new flow, then the platform's sign-in dialog.
 pub async fn start(
     State(st): State<Arc<Ctx>>,
     State(web): State<Arc<WebConfig>>,
     ClientIp(ip): ClientIp,
     prefs: Prefs,
     uri: Uri,
+    Query(q): Query<StartQuery>,
 ) -> AppResult<Response> {
-    let started = match approval::start(&st, &ip, &token_segment(&uri), prefs).await? {
+    let platform = q.platform.as_deref().and_then(Platform::parse);
+    let raw = token_segment(&uri);
+    let started = match approval::start(&st, &ip, &raw, prefs, platform).await? {
         Ok(s) => s,
         Err(stop) => return stopped(&st, tr_of(prefs, None), stop).await,
     };
-    let name = flow_cookie_name(&web);
-    let set = Cookies::build(&web, name, started.cookie.expose(), Some(FLOW_ABSOLUTE));
-    Ok(with_cookie(
-        Redirect::to(&started.dialog).into_response(),
-        &set,
-    ))
+    Ok(to_dialog(&web, started))
+}
+
+/// From the done page: go on with the request's next platform, in a new flow.
+pub async fn next(
+    State(st): State<Arc<Ctx>>,
+    State(web): State<Arc<WebConfig>>,
+    cookie: FlowCookie,
+    prefs: Prefs,
+    Path(platform): Path<String>,
+) -> AppResult<Response> {
+    let Some(flow) = current_flow(&st, cookie).await? else {
+        return session_over();
+    };
+    let platform = Platform::parse(&platform).ok_or(AppError::NotFound)?;
+    match approval::start_next(&st, &flow, platform).await? {
+        Ok(started) => Ok(to_dialog(&web, started)),
+        Err(stop) => stopped(&st, tr_of(prefs, Some(&flow)), stop).await,
+    }
+}
+
+/// Sets the new flow's cookie and sends the browser to the platform's sign-in dialog.
+fn to_dialog(web: &WebConfig, started: approval::Started) -> Response {
+    let name = flow_cookie_name(web);
+    let set = Cookies::build(web, name, started.cookie.expose(), Some(FLOW_ABSOLUTE));
+    with_cookie(Redirect::to(&started.dialog).into_response(), &set)
 }
 
 #[derive(Debug, Deserialize)]
@@ -402,6 +432,10 @@ struct Done {
     can_retry: bool,
     /// Nothing was recorded, so the link still works for another try.
     link_open: bool,
+    /// A Meta approval: the managed-accounts question and Meta's removal steps apply.
+    meta: bool,
+    /// The request's platforms still to go: (slug, "Also share on Google").
+    next: Vec<(&'static str, String)>,
 }
 
 #[derive(Template)]
@@ -469,6 +503,12 @@ fn done_page(tr: Tr, f: approval::Finished, brand: PublicBrand, csrf: String, sa
         None => ("", None),
     };
     Done {
+        meta: f.platform == Platform::Meta,
+        next: f
+            .next
+            .iter()
+            .map(|p| (p.as_str(), tr.t1("done-next", "platform", p.label())))
+            .collect(),
         tr,
         can_retry: f.can_retry,
         link_open: f.link_open,

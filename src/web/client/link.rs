@@ -45,6 +45,9 @@ struct Landing {
     reauth: Option<Vec<String>>,
     /// Staff's preview: the buttons are inert and a banner says so.
     preview: Option<i64>,
+    /// A link for several platforms: one button each — (slug, "Continue with Google", whether
+    /// something is shared there already). Empty: the one "Continue with Facebook".
+    platforms: Vec<(&'static str, String, bool)>,
 }
 
 #[derive(Template)]
@@ -198,7 +201,16 @@ async fn landing_page(
     } else {
         None
     };
+    let platforms = access::platforms_shared(st, view)
+        .await?
+        .into_iter()
+        .map(|(p, shared)| {
+            let words = tr.t(&format!("landing-continue-{}", p.as_str()));
+            (p.as_str(), words, shared)
+        })
+        .collect();
     Ok(Landing {
+        platforms,
         tr,
         preview,
         token: raw,

@@ -44,6 +44,7 @@ fn remove_by_hand(kind: AssetKind) -> String {
         AssetKind::Instagram => "Instagram account",
         AssetKind::Catalog => "catalog",
         AssetKind::Pixel => "dataset",
+        AssetKind::Ga4Property => "asset",
     };
     format!(
         "To remove it by hand: in your agency's Meta Business Settings, open {section}, select the {what} and choose Remove."
@@ -201,7 +202,8 @@ impl PlatformApi for Meta {
         Ok(Holdings {
             held,
             // Meta lists waiting shares only for Pages and ad accounts.
-            unlisted_waiting: AssetKind::ALL
+            unlisted_waiting: Platform::Meta
+                .kinds()
                 .into_iter()
                 .filter(|k| pending_edge(*k).is_none())
                 .collect(),
@@ -262,7 +264,7 @@ async fn listed(
     portfolio: &str,
 ) -> Result<HashMap<String, bool>, PlatformError> {
     let mut found = HashMap::new();
-    for kind in AssetKind::ALL {
+    for kind in Platform::Meta.kinds() {
         // Throttling or an outage stops the run; the next one picks up from scratch.
         let rows = ctx
             .graph
