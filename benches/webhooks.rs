@@ -4,6 +4,8 @@
 //! Run: `cargo bench --bench webhooks` (SQLite in a temp dir; set
 //! `LATCHKEY_BENCH_DATABASE_URL=postgres://…` to measure on PostgreSQL instead).
 
+mod support;
+
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -12,12 +14,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use latchkey::actions::Actor;
 use latchkey::actions::webhooks::{self, EndpointForm};
-use latchkey::config::{MailTransportKind, Settings};
-use latchkey::domain::Role;
-use latchkey::domain::webhook::EventType;
-use latchkey::{Application, Clock};
 use tokio::sync::Notify;
 
 const N: usize = 1000;
@@ -55,21 +52,11 @@ async fn main() -> anyhow::Result<()> {
         .with_state(seen.clone());
     tokio::spawn(async move { axum::serve(listener, receiver).await });
 
-    let mut settings = Settings::defaults();
-    settings.bind = "127.0.0.1:0".parse()?;
-    settings.data_dir =
-        std::env::temp_dir().join(format!("latchkey-bench-hooks-{}", std::process::id()));
-    settings.database_url = std::env::var("LATCHKEY_BENCH_DATABASE_URL").ok();
-    settings.mail_transport = MailTransportKind::Memory;
-    settings.log = "warn".into();
-    let backend = if settings.uses_sqlite() {
-        "SQLite"
-    } else {
-        "PostgreSQL"
-    };
-    let app = Application::build(settings.clone(), Clock::system()).await?;
-    let state = app.ctx().clone();
-    tokio::spawn(app.run_until(std::future::pending()));
+    let support::BenchApp {
+        ctx: state,
+        backend,
+        data_dir,
+    } = support::running_app("hooks", "warn").await?;
     let (agency, _) = latchkey::bootstrap::create_owner_in(
         &state.db,
         &state.hasher,
@@ -80,14 +67,7 @@ async fn main() -> anyhow::Result<()> {
         "violet harbour lamp 42",
     )
     .await?;
-    let owner = Actor {
-        agency_id: agency,
-        user_id: None,
-        label: "bench".into(),
-        name: "bench".into(),
-        role: Role::Owner,
-        ip: "local".into(),
-    };
+    let owner = support::owner(agency);
     let form = EndpointForm {
         url: format!("http://{addr}/hook"),
         description: "bench".into(),
@@ -99,18 +79,7 @@ async fn main() -> anyhow::Result<()> {
 
     let start = Instant::now();
     for n in 0..N {
-        let mut tx = state.db.begin().await?;
-        let data = serde_json::json!({"client_id": 1, "request_id": n});
-        webhooks::emit(
-            &mut tx,
-            agency,
-            EventType::RequestOpened,
-            data,
-            state.clock.now(),
-        )
-        .await?;
-        tx.commit().await?;
-        state.webhook_bell.notify_one();
+        support::emit_event(&state, agency, n as i64).await?;
     }
     let emitted = start.elapsed();
     tokio::time::timeout(Duration::from_secs(120), seen.all.notified())
@@ -134,7 +103,7 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("  recorded as delivered so far: {delivered}");
     if std::env::var("LATCHKEY_BENCH_KEEP").is_err() {
-        let _ = std::fs::remove_dir_all(&settings.data_dir);
+        let _ = std::fs::remove_dir_all(&data_dir);
     }
     Ok(())
 }

@@ -5,6 +5,8 @@
 //! Run: `cargo bench --bench webhooks_fair` (SQLite in a temp dir; set
 //! `LATCHKEY_BENCH_DATABASE_URL=postgres://…` for PostgreSQL).
 
+mod support;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,12 +16,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
-use latchkey::actions::Actor;
 use latchkey::actions::webhooks::{self, EndpointForm};
-use latchkey::config::{MailTransportKind, Settings};
-use latchkey::domain::Role;
-use latchkey::domain::webhook::EventType;
-use latchkey::{Application, Clock};
 
 /// Events A sends in each phase, one every `PACE`.
 const EVENTS: usize = 200;
@@ -50,33 +47,6 @@ async fn serve(router: Router) -> anyhow::Result<String> {
     Ok(format!("http://{addr}"))
 }
 
-fn actor(agency: i64) -> Actor {
-    Actor {
-        agency_id: agency,
-        user_id: None,
-        label: "bench".into(),
-        name: "bench".into(),
-        role: Role::Owner,
-        ip: "local".into(),
-    }
-}
-
-async fn emit(state: &latchkey::actions::Ctx, agency: i64, n: i64) -> anyhow::Result<()> {
-    let mut tx = state.db.begin().await?;
-    let data = serde_json::json!({"client_id": 1, "request_id": n});
-    webhooks::emit(
-        &mut tx,
-        agency,
-        EventType::RequestOpened,
-        data,
-        state.clock.now(),
-    )
-    .await?;
-    tx.commit().await?;
-    state.webhook_bell.notify_one();
-    Ok(())
-}
-
 /// A's p95 latency (ms) for events numbered from `first`.
 async fn phase(
     state: &latchkey::actions::Ctx,
@@ -87,7 +57,7 @@ async fn phase(
     let mut sent = HashMap::new();
     for n in first..first + EVENTS as i64 {
         sent.insert(n, Instant::now());
-        emit(state, a, n).await?;
+        support::emit_event(state, a, n).await?;
         tokio::time::sleep(PACE).await;
     }
     let until = Instant::now() + Duration::from_secs(60);
@@ -128,21 +98,11 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     let hang_base = serve(Router::new().route("/hook/{n}", post(hang))).await?;
 
-    let mut settings = Settings::defaults();
-    settings.bind = "127.0.0.1:0".parse()?;
-    settings.data_dir =
-        std::env::temp_dir().join(format!("latchkey-bench-fair-{}", std::process::id()));
-    settings.database_url = std::env::var("LATCHKEY_BENCH_DATABASE_URL").ok();
-    settings.mail_transport = MailTransportKind::Memory;
-    settings.log = "error".into();
-    let backend = if settings.uses_sqlite() {
-        "SQLite"
-    } else {
-        "PostgreSQL"
-    };
-    let app = Application::build(settings.clone(), Clock::system()).await?;
-    let state = app.ctx().clone();
-    tokio::spawn(app.run_until(std::future::pending()));
+    let support::BenchApp {
+        ctx: state,
+        backend,
+        data_dir,
+    } = support::running_app("fair", "error").await?;
     let mut agencies = Vec::new();
     for (name, email) in [("Agency A", "a@bench.test"), ("Agency B", "b@bench.test")] {
         let (id, _) = latchkey::bootstrap::create_owner_in(
@@ -163,20 +123,28 @@ async fn main() -> anyhow::Result<()> {
         description: "bench".into(),
         events: Vec::new(),
     };
-    webhooks::create(&state, &actor(a), &form(format!("{fast_base}/hook")))
+    webhooks::create(
+        &state,
+        &support::owner(a),
+        &form(format!("{fast_base}/hook")),
+    )
+    .await?
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    for n in 0..webhooks::MAX_ENDPOINTS {
+        webhooks::create(
+            &state,
+            &support::owner(b),
+            &form(format!("{hang_base}/hook/{n}")),
+        )
         .await?
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    for n in 0..webhooks::MAX_ENDPOINTS {
-        webhooks::create(&state, &actor(b), &form(format!("{hang_base}/hook/{n}")))
-            .await?
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     }
 
     let quiet = phase(&state, a, &arrivals, 0).await?;
     // B: 5 events to 20 hanging endpoints, 100 deliveries, each holding a sender until the
     // timeout (10 s), longer than A's whole phase.
     for n in 0..5 {
-        emit(&state, b, 100_000 + n).await?;
+        support::emit_event(&state, b, 100_000 + n).await?;
     }
     tokio::time::sleep(Duration::from_millis(1000)).await;
     if std::env::var("FAIR_DEBUG").is_ok() {
@@ -215,7 +183,7 @@ async fn main() -> anyhow::Result<()> {
         if ratio <= 2.0 { "met" } else { "NOT met" }
     );
     if std::env::var("LATCHKEY_BENCH_KEEP").is_err() {
-        let _ = std::fs::remove_dir_all(&settings.data_dir);
+        let _ = std::fs::remove_dir_all(&data_dir);
     }
     Ok(())
 }

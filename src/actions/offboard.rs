@@ -2,7 +2,7 @@
 //! platform it is on (`platforms`), each removal read back and recorded per asset, with the
 //! manual steps where the platform refused.
 
-use super::platforms::{self, PlatformError};
+use super::platforms::{self, PlatformError, Removal};
 use super::{Actor, Ctx, audit};
 use crate::actions::webhooks;
 use crate::domain::access::GrantMode;
@@ -42,6 +42,38 @@ pub enum OffboardRefused {
     NotConnected(Platform),
 }
 
+/// Each platform removes its own grants and reads them back. A platform that is not
+/// connected stops the whole offboarding before anything is removed anywhere.
+async fn remove_everywhere(
+    ctx: &Ctx,
+    agency: &agencies::Agency,
+    client_id: i64,
+    partner: Vec<Grant>,
+) -> AppResult<Result<Vec<Removal>, OffboardRefused>> {
+    let groups = platforms::by_platform(partner, |g| g.platform);
+    for (platform, _) in &groups {
+        let api = ctx.platforms.api(*platform)?;
+        if !api.connected(ctx, agency).await? {
+            return Ok(Err(OffboardRefused::NotConnected(*platform)));
+        }
+    }
+    let mut removals = Vec::new();
+    for (platform, grants) in groups {
+        let api = ctx.platforms.api(platform)?;
+        match api.remove(ctx, agency, client_id, grants).await {
+            Ok(r) => removals.push(r),
+            Err(PlatformError::NotConnected(p)) => {
+                return Ok(Err(OffboardRefused::NotConnected(p)));
+            }
+            Err(PlatformError::Failed { why, .. }) => {
+                return Err(AppError::Unexpected(anyhow::anyhow!("{platform}: {why}")));
+            }
+            Err(PlatformError::App(e)) => return Err(e),
+        }
+    }
+    Ok(Ok(removals))
+}
+
 /// Ends the partnership: removes partner access on every live partner grant and records
 /// the result per asset as (asset, outcome) lines.
 #[tracing::instrument(skip_all, fields(agency = actor.agency_id, client = client_id))]
@@ -62,37 +94,10 @@ pub async fn offboard(
     }
     let (partner, _) = live_grants(ctx, actor.agency_id, client_id).await?;
     let total = partner.len();
-    // A platform that is not connected stops the whole offboarding before anything is
-    // removed anywhere; then each platform removes its own grants and reads them back.
-    let groups = platforms::by_platform(partner, |g| g.platform);
-    for (platform, _) in &groups {
-        if !ctx
-            .platforms
-            .api(*platform)?
-            .connected(ctx, &agency)
-            .await?
-        {
-            return Ok(Err(OffboardRefused::NotConnected(*platform)));
-        }
-    }
-    let mut removals = Vec::new();
-    for (platform, grants) in groups {
-        match ctx
-            .platforms
-            .api(platform)?
-            .remove(ctx, &agency, client_id, grants)
-            .await
-        {
-            Ok(r) => removals.push(r),
-            Err(PlatformError::NotConnected(p)) => {
-                return Ok(Err(OffboardRefused::NotConnected(p)));
-            }
-            Err(PlatformError::Failed { why, .. }) => {
-                return Err(AppError::Unexpected(anyhow::anyhow!("{platform}: {why}")));
-            }
-            Err(PlatformError::App(e)) => return Err(e),
-        }
-    }
+    let removals = match remove_everywhere(ctx, &agency, client_id, partner).await? {
+        Ok(r) => r,
+        Err(refused) => return Ok(Err(refused)),
+    };
     let now = ctx.clock.now();
     let mut results = Vec::new();
     let mut tx = ctx.db.begin().await?;

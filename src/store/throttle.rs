@@ -17,63 +17,53 @@ pub struct Policy {
     pub forget_after: i64,
 }
 
+const MINUTE: i64 = 60;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+
 /// Per (account, address): 5 free tries, then 1 s, 2 s, 4 s … up to 15 min; locked for an
 /// hour at 100.
-pub const ACCOUNT: Policy = Policy {
-    free: 5,
-    max_delay: 15 * 60,
-    lock_after: 100,
-    lock_secs: 60 * 60,
-    forget_after: 24 * 60 * 60,
-};
+pub const ACCOUNT: Policy = Policy::growing(5, 100, HOUR, DAY);
 
 /// Per account from every address together (a distributed guess): 20 free tries, then
 /// growing delays, locked for an hour at 100. A browser that signed in before is exempt.
-pub const ACCOUNT_WIDE: Policy = Policy {
-    free: 20,
-    max_delay: 15 * 60,
-    lock_after: 100,
-    lock_secs: 60 * 60,
-    forget_after: 24 * 60 * 60,
-};
+pub const ACCOUNT_WIDE: Policy = Policy::growing(20, 100, HOUR, DAY);
 
 /// Per IP: more room, since offices share addresses.
-pub const IP: Policy = Policy {
-    free: 20,
-    max_delay: 15 * 60,
-    lock_after: 1000,
-    lock_secs: 60 * 60,
-    forget_after: 24 * 60 * 60,
-};
+pub const IP: Policy = Policy::growing(20, 1000, HOUR, DAY);
 
 /// Wrong second-factor codes per person: five, then locked for 15 minutes.
-pub const SECOND_FACTOR: Policy = Policy {
-    free: 5,
-    max_delay: 15 * 60,
-    lock_after: 5,
-    lock_secs: 15 * 60,
-    forget_after: 60 * 60,
-};
+pub const SECOND_FACTOR: Policy = Policy::growing(5, 5, 15 * MINUTE, HOUR);
 
 /// Password-reset requests per typed address: 3, then none for an hour.
-pub const RESET_ACCOUNT: Policy = Policy {
-    free: 3,
-    max_delay: 60 * 60,
-    lock_after: 3,
-    lock_secs: 60 * 60,
-    forget_after: 60 * 60,
-};
+pub const RESET_ACCOUNT: Policy = Policy::capped(3);
 
 /// Password-reset requests per client address: 10, then none for an hour.
-pub const RESET_IP: Policy = Policy {
-    free: 10,
-    max_delay: 60 * 60,
-    lock_after: 10,
-    lock_secs: 60 * 60,
-    forget_after: 60 * 60,
-};
+pub const RESET_IP: Policy = Policy::capped(10);
 
 impl Policy {
+    /// Free tries, then delays doubling up to 15 minutes, locked at `lock_after`.
+    const fn growing(free: i64, lock_after: i64, lock_secs: i64, forget_after: i64) -> Self {
+        Self {
+            free,
+            max_delay: 15 * MINUTE,
+            lock_after,
+            lock_secs,
+            forget_after,
+        }
+    }
+
+    /// `n` in an hour, then none until the hour is over.
+    const fn capped(n: i64) -> Self {
+        Self {
+            free: n,
+            max_delay: HOUR,
+            lock_after: n,
+            lock_secs: HOUR,
+            forget_after: HOUR,
+        }
+    }
+
     /// Seconds the key must wait after its `failures`-th failure.
     pub fn delay_after(&self, failures: i64) -> i64 {
         if failures >= self.lock_after {

@@ -1,5 +1,6 @@
 //! Settings → API keys: owners and admins create (shown once), list and revoke keys.
 
+use super::NoticeQuery;
 use crate::actions::Ctx;
 use std::sync::Arc;
 
@@ -110,14 +111,6 @@ async fn page(
         expiry_choices: &api_keys::EXPIRY_CHOICES,
         errors,
     })
-}
-
-#[derive(Debug, Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-    /// A key just made, waiting in a flash (Post/Redirect/Get).
-    #[serde(default)]
-    shown: String,
 }
 
 pub async fn list(

@@ -1,5 +1,6 @@
 //! Clients: list with search and pages, create, edit, archive and restore.
 
+use super::NoticeQuery;
 use crate::actions::Ctx;
 use std::sync::Arc;
 
@@ -229,11 +230,6 @@ pub struct MigrationValues {
 
 async fn load(st: &Ctx, staff: &Staff, id: i64) -> AppResult<Client> {
     clients_uc::get(st, staff.agency_id, id).await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 pub async fn show(

@@ -1,5 +1,6 @@
 //! The e-mail delivery page (owners and admins) and each user's notification preferences.
 
+use super::NoticeQuery;
 use crate::actions::Ctx;
 
 use std::sync::Arc;
@@ -124,11 +125,6 @@ struct Pref {
 struct PrefsPage {
     layout: Layout,
     prefs: Vec<Pref>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 pub async fn prefs_form(

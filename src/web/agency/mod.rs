@@ -20,3 +20,14 @@ pub mod settings;
 pub mod team;
 pub mod verify;
 pub mod webhooks;
+
+use serde::Deserialize;
+
+/// What a page reached by Post/Redirect/Get is told: a notice to show, and the id of a
+/// flash holding what was just made (a key, a secret) to show once.
+#[derive(Debug, Default, Deserialize)]
+pub struct NoticeQuery {
+    pub(super) notice: Option<String>,
+    #[serde(default)]
+    pub(super) shown: String,
+}

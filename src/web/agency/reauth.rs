@@ -1,6 +1,7 @@
 //! Managed-account migration, agency side: recording a client's move, the re-authorisation
 //! queue and the one-click link.
 
+use super::NoticeQuery;
 use crate::actions::Ctx;
 use std::sync::Arc;
 
@@ -293,19 +294,13 @@ pub async fn report(
     State(st): State<Arc<Ctx>>,
     staff: Staff,
     Path(id): Path<i64>,
-    Query(q): Query<ShownQuery>,
+    Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let link = match flash::take(&st, staff.user_id, &q.shown).await? {
         Some(Shown::ReportLink { client_id, link }) if client_id == id => Some(link),
         _ => None,
     };
     report_page(&st, &staff, id, link).await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ShownQuery {
-    #[serde(default)]
-    shown: String,
 }
 
 /// Makes the report's fix link (a partner-access request for exactly the assets at risk,

@@ -1,5 +1,6 @@
 //! `/requests/templates`: the agency's saved request templates — list, add, delete.
 
+use super::NoticeQuery;
 use crate::actions::Ctx;
 
 use std::sync::Arc;
@@ -9,7 +10,6 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::new_request::{ChoiceFields, choice_fields, draft_from_pairs};
 use crate::actions::request_templates::RequestTemplate;
@@ -83,11 +83,6 @@ async fn page(
         choice: choice_fields(form, fresh, &c, String::new(), true),
         errors,
     })
-}
-
-#[derive(Debug, Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 pub async fn list(

@@ -1,6 +1,7 @@
 //! Access requests, agency side: the list, the detail with its timeline, remind,
 //! regenerate and revoke. Creating one is `new_request`.
 
+use super::NoticeQuery;
 use crate::actions::Ctx;
 
 use std::sync::Arc;
@@ -202,11 +203,6 @@ struct ShowPage {
     grants: Vec<GrantRow>,
     /// The client's "no": reason, note, when.
     declined: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
 }
 
 pub(super) async fn load(st: &Ctx, staff: &Staff, id: i64) -> AppResult<requests::AccessRequest> {

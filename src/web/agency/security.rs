@@ -1,6 +1,7 @@
 //! `/account/security`: a person's two-factor sign-in (enrolment with a QR code, recovery
 //! codes shown once, turning it off) and their sessions (sign out one, or all others).
 
+use super::NoticeQuery;
 use crate::actions::Ctx;
 
 use std::sync::Arc;
@@ -52,13 +53,6 @@ struct SecurityPage {
     passkeys_available: bool,
     sessions: Vec<SessionView>,
     errors: Vec<FieldError>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct PageQuery {
-    notice: Option<String>,
-    #[serde(default)]
-    shown: String,
 }
 
 async fn page(
@@ -118,7 +112,7 @@ async fn page(
 pub async fn show(
     State(st): State<Arc<Ctx>>,
     staff: Staff,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let codes = match flash::take(&st, staff.user_id, &q.shown).await? {
         Some(Shown::RecoveryCodes { codes }) => codes,

@@ -1,5 +1,6 @@
 //! The agency's Meta connection, "check now" and offboarding, agency side.
 
+use super::NoticeQuery;
 use crate::actions::Ctx;
 use std::sync::Arc;
 
@@ -128,19 +129,13 @@ pub async fn offboard_confirm(
     State(st): State<Arc<Ctx>>,
     Manager(staff): Manager,
     Path(id): Path<i64>,
-    Query(q): Query<ShownQuery>,
+    Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let results = match flash::take(&st, staff.user_id, &q.shown).await? {
         Some(Shown::Offboarded { client_id, results }) if client_id == id => results,
         _ => vec![],
     };
     render(&offboard_page(&st, &staff, id, results, None).await?)
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ShownQuery {
-    #[serde(default)]
-    shown: String,
 }
 
 #[derive(Debug, Deserialize)]

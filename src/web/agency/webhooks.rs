@@ -1,6 +1,7 @@
 //! Settings → Webhooks: endpoints (add, turn on and off, rotate the secret, delete) and each
 //! endpoint's delivery log with its answers and a redelivery button.
 
+use super::NoticeQuery;
 use crate::actions::Ctx;
 use std::sync::Arc;
 
@@ -128,14 +129,6 @@ async fn list_page(
         description: form.description,
         errors,
     })
-}
-
-#[derive(Debug, Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-    /// A secret just made, waiting in a flash (Post/Redirect/Get).
-    #[serde(default)]
-    shown: String,
 }
 
 pub async fn list(
