@@ -1,7 +1,9 @@
 //! The client's steps before and after the crash-safe run: start a flow, come back from
-//! Facebook Login, list the assets, choose, retry, read the result, and state the
-//! organisation's migration. A flow is bound to one browser by a cookie (kept hashed) and to
-//! Facebook Login by a single-use state.
+//! the platform's sign-in (Facebook Login for Meta), list the assets, choose, retry, read the
+//! result, and state the organisation's migration. A flow is for one platform of the
+//! request (a link for Meta and Google has one flow each, started from the landing or the
+//! done page); it is bound to one browser by a cookie (kept hashed) and to the sign-in by a
+//! single-use state.
 
 use std::sync::Arc;
 
