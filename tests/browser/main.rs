@@ -18,7 +18,12 @@ mod forms;
 mod journey;
 mod leaving;
 mod phone;
+mod platforms;
 mod sign_in;
+
+/// The scripted second platform the API tests use, here for the client's pages in Chromium.
+#[path = "../api/platforms/scripted.rs"]
+mod scripted;
 
 const PASSWORD: &str = "violet harbour lamp 42";
 const WAIT: Duration = Duration::from_secs(15);
@@ -335,6 +340,14 @@ type Spawned = (
 );
 
 async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Spawned {
+    spawn_registered(adjust, None).await
+}
+
+/// [`spawn_with`], with a further platform registered beside Meta.
+async fn spawn_registered(
+    adjust: impl FnOnce(&mut Settings),
+    platform: Option<std::sync::Arc<dyn latchkey::actions::platforms::PlatformApi>>,
+) -> Spawned {
     let mut s = Settings::defaults();
     s.bind = "127.0.0.1:0".parse().unwrap();
     s.data_dir = std::env::temp_dir().join(format!(
@@ -344,7 +357,10 @@ async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Spawned {
     s.mail_transport = MailTransportKind::File;
     s.log = "warn".into();
     adjust(&mut s);
-    let app = Application::build(s, Clock::system()).await.unwrap();
+    let mut app = Application::build(s, Clock::system()).await.unwrap();
+    if let Some(api) = platform {
+        app.register_platform(api);
+    }
     let base = app.base_url().to_owned();
     let state = app.ctx().clone();
     let sandbox = app.sandbox().cloned();
@@ -388,7 +404,12 @@ async fn link_from_mailbox(b: &Browser, base: &str, subject: &str, label: &str) 
 /// the dialog's `scope` (classic login) must carry `pages_manage_metadata`, which reading a
 /// Page's people needs at Meta.
 async fn sandbox_login(c: &Browser, person_css: &str, label: &str) {
-    c.click(label, ".cta a.button").await;
+    sandbox_login_from(c, ".cta a.button", person_css, label).await;
+}
+
+/// [`sandbox_login`] from the button `button_css` (a link for several platforms has one each).
+async fn sandbox_login_from(c: &Browser, button_css: &str, person_css: &str, label: &str) {
+    c.click(label, button_css).await;
     c.find(label, "form[action='/sandbox/www/dialog/oauth/confirm']")
         .await;
     let dialog = c.client.current_url().await.expect("dialog url");

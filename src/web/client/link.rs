@@ -48,6 +48,9 @@ struct Landing {
     /// A link for several platforms: one button each — (slug, "Continue with Google", whether
     /// something is shared there already). Empty: the one "Continue with Facebook".
     platforms: Vec<(&'static str, String, bool)>,
+    /// The intro's message ids (with a sender, without): one platform is named in it;
+    /// several are named by their buttons.
+    intro: (&'static str, &'static str),
 }
 
 #[derive(Template)]
@@ -208,8 +211,13 @@ async fn landing_page(
             let words = tr.t(&format!("landing-continue-{}", p.as_str()));
             (p.as_str(), words, shared)
         })
-        .collect();
+        .collect::<Vec<_>>();
     Ok(Landing {
+        intro: if platforms.is_empty() {
+            ("landing-intro", "landing-intro-agency")
+        } else {
+            ("landing-intro-multi", "landing-intro-agency-multi")
+        },
         platforms,
         tr,
         preview,
