@@ -4,8 +4,9 @@
 //! recorded, viewed by the same person again). Each is loaded by 32 keep-alive connections
 //! for 8 s, in three interleaved rounds; the median round is reported with its p99.
 //!
-//! Goals ("link page at line rate" issue): `/r/` ≥ 50 % of the static route, p99 ≤ 10 ms;
-//! the static route ≥ 70 % of the bare router; peak RSS ≤ 50 MB.
+//! Goals ("speed at the limit" issue): `/r/` ≥ 80 % of `/healthz` (one `SELECT 1` through the
+//! pool, loaded in the same rounds), p99 ≤ 5 ms; the static route ≥ 70 % of the bare router;
+//! peak RSS ≤ 50 MB.
 //!
 //! Run: `cargo bench --bench link_page` (SQLite), and with
 //! `LATCHKEY_BENCH_DATABASE_URL=postgres://…` for PostgreSQL.
@@ -274,16 +275,18 @@ async fn main() -> anyhow::Result<()> {
     };
     let rows_before = writes(state.db.pool.clone()).await;
 
-    let (mut bare_r, mut static_r, mut link_r) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut bare_r, mut static_r, mut link_r, mut health_r) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         bare_r.push(load(bare_addr.clone(), "/robots.txt".into()).await);
         static_r.push(load(addr.clone(), "/robots.txt".into()).await);
         link_r.push(load(addr.clone(), link.clone()).await);
+        // The yardstick for a view: one trivial query per request through the same pool.
+        health_r.push(load(addr.clone(), "/healthz".into()).await);
     }
-    // For reference: one trivial query per request through the same pool.
-    let health = load(addr.clone(), "/healthz".into()).await;
     let rows_after = writes(state.db.pool.clone()).await;
     let (bare, stat, link_m) = (median(bare_r), median(static_r), median(link_r));
+    let health = median(health_r);
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
         "link page on {backend}: {CONNECTIONS} connections, {} s rounds, median of {ROUNDS}",
@@ -300,12 +303,12 @@ async fn main() -> anyhow::Result<()> {
         ms(stat.1)
     );
     println!(
-        "  Latchkey /r/<token>:     {:>8.0} req/s  p99 {:.2} ms   (goal p99 ≤ 10 ms)",
+        "  Latchkey /r/<token>:     {:>8.0} req/s  p99 {:.2} ms   (goal p99 ≤ 5 ms)",
         link_m.0,
         ms(link_m.1)
     );
     println!(
-        "  Latchkey /healthz:       {:>8.0} req/s  p99 {:.2} ms   (one SELECT 1, for reference)",
+        "  Latchkey /healthz:       {:>8.0} req/s  p99 {:.2} ms   (one SELECT 1 through the pool)",
         health.0,
         ms(health.1)
     );
@@ -314,8 +317,12 @@ async fn main() -> anyhow::Result<()> {
         stat.0 / bare.0 * 100.0
     );
     println!(
-        "  link / static:           {:>7.1} %   (goal ≥ 50 %)",
+        "  link / static:           {:>7.1} %",
         link_m.0 / stat.0 * 100.0
+    );
+    println!(
+        "  link / healthz:          {:>7.1} %   (goal ≥ 80 %: a view costs one read)",
+        link_m.0 / health.0 * 100.0
     );
     println!(
         "  peak RSS:                {:>7.1} MB  (goal ≤ 50 MB)",

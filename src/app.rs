@@ -88,6 +88,7 @@ impl Application {
                 loopback_only: settings.loopback_only() && addr.ip().is_loopback(),
                 ..WebConfig::new(&base_url, settings.trust_forwarded_for, settings.body_limit)
             }),
+            landing: Default::default(),
         };
         let workers = if settings.workers {
             settings.mail_senders.max(1)

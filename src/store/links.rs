@@ -10,7 +10,7 @@ use crate::i18n::Lang;
 /// Everything the client's link page shows, in one read: the request, its client, the
 /// agency's public name, the sender and whether there is a logo. Read on every view (never
 /// cached), so a revoked or expired link is refused on the very next request.
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone, Hash, FromRow)]
 pub struct LinkView {
     pub id: i64,
     pub agency_id: i64,

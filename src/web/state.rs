@@ -15,6 +15,8 @@ pub struct AppState {
     /// What the use cases reach (database, Graph, mail, clock, key, hasher).
     pub ctx: Arc<Ctx>,
     pub web: Arc<WebConfig>,
+    /// Rendered link pages (one read per view, no rendering while nothing changed).
+    pub landing: Arc<crate::web::client::landing_cache::LandingCache>,
 }
 
 /// Settings the web layer needs, resolved at start-up.

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::landing_cache::{LandingCache, TOKEN_MARK};
 
 use crate::actions::access::{self, Viewed};
 use crate::actions::requests::LinkView;
@@ -167,6 +169,7 @@ pub fn is_person(headers: &HeaderMap) -> bool {
 
 pub async fn landing(
     State(st): State<Arc<Ctx>>,
+    State(pages): State<Arc<LandingCache>>,
     ClientIp(ip): ClientIp,
     prefs: Prefs,
     method: Method,
@@ -185,8 +188,27 @@ pub async fn landing(
         Viewed::Live(view) => view,
         Viewed::Gone(view, why) => return gone_for(Tr::new(prefs.pick(view.lang())), &view, why),
     };
-    let page = landing_page(&st, Tr::new(prefs.pick(view.lang())), &view, raw, None).await?;
-    render_status(StatusCode::OK, &page)
+    let lang = prefs.pick(view.lang());
+    // A page that needs a further read (a re-authorisation's assets, several platforms'
+    // states) is rendered each time; the usual one is rendered once per change.
+    let reusable = view.purpose != "reauth" && view.platforms().len() < 2;
+    if reusable && let Some(html) = pages.get(&view, lang, &raw) {
+        return Ok((StatusCode::OK, Html(html)).into_response());
+    }
+    let token = if reusable {
+        TOKEN_MARK.to_owned()
+    } else {
+        raw.clone()
+    };
+    let html = landing_page(&st, Tr::new(lang), &view, token, None)
+        .await?
+        .render()?;
+    if !reusable {
+        return Ok((StatusCode::OK, Html(html)).into_response());
+    }
+    let page = html.replace(TOKEN_MARK, &raw);
+    pages.put(&view, lang, html);
+    Ok((StatusCode::OK, Html(page)).into_response())
 }
 
 /// The landing for a link's view: the client's, or (with `preview`) staff's look at it.

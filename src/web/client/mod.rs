@@ -3,6 +3,7 @@
 
 pub mod approve;
 pub mod decline;
+pub mod landing_cache;
 pub mod link;
 
 use std::convert::Infallible;

@@ -4,6 +4,7 @@
 use crate::helpers::{PASSWORD, TestApp, link_in, path_of, spawn_app, spawn_client_of};
 
 mod decline;
+mod landing;
 mod templates;
 
 const ONE_DAY: i64 = 86_400;
