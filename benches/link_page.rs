@@ -243,6 +243,17 @@ async fn main() -> anyhow::Result<()> {
             ("csrf", &csrf),
         ])
         .send()
+        .await?;
+    // Post/Redirect/Get: the link is shown once on the page the form redirects to.
+    let shown = page
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let page = http
+        .get(format!("{base}{shown}"))
+        .send()
         .await?
         .text()
         .await?;

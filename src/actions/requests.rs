@@ -393,7 +393,7 @@ fn parse_asks(
                 format!(
                     "{} is not set up on this installation, so {} cannot be asked for.",
                     kind.platform(),
-                    kind.plural_label().to_lowercase()
+                    kind.plural_label()
                 ),
             )),
             (Some(kind), Some(level)) if !asks.iter().any(|a| a.kind == kind) => {

@@ -10,13 +10,7 @@ async fn every_client_form_in_chromium_and_no_reload_repeats_a_side_effect() {
     let (base, state, _) = spawn().await;
     let a = Browser::open(&driver, "forms-agency", 1280, 900).await;
     set_up_agency(&a, &base).await;
-    a.goto(&format!("{base}/clients/new")).await;
-    a.fill("client", "#name", "Messy Co").await;
-    a.fill("client", "#contact_email", "casey@bloom.example")
-        .await;
-    a.click("client", "form[action='/clients'] button[type=submit]")
-        .await;
-    a.expect_text("client", "Client added.").await;
+    add_client(&a, &base, "Messy Co", "casey@bloom.example").await;
 
     // A request in Spanish, e-mailed. The link page is reached by a redirect: reloading it
     // and going back make no second request and send no second e-mail.

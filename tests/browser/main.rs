@@ -445,6 +445,16 @@ async fn set_up_agency(a: &Browser, base: &str) {
     a.expect_text("setup", "Welcome to Latchkey.").await;
 }
 
+/// Adds a client through the form, as staff do.
+async fn add_client(a: &Browser, base: &str, name: &str, email: &str) {
+    a.goto(&format!("{base}/clients/new")).await;
+    a.fill("client", "#name", name).await;
+    a.fill("client", "#contact_email", email).await;
+    a.click("client", "form[action='/clients'] button[type=submit]")
+        .await;
+    a.expect_text("client", "Client added.").await;
+}
+
 /// A true/false question to the page, failing the step when the answer is false.
 async fn holds(b: &Browser, label: &str, js: &str, why: &str) {
     let answer = b.script(js).await;

@@ -10,13 +10,7 @@ async fn a_spanish_client_with_a_large_portfolio_on_a_phone() {
     let (base, state, sandbox) = spawn().await;
     let a = Browser::open(&driver, "es-agency", 1280, 900).await;
     set_up_agency(&a, &base).await;
-    a.goto(&format!("{base}/clients/new")).await;
-    a.fill("client", "#name", "Northwind Retail").await;
-    a.fill("client", "#contact_email", "casey@bloom.example")
-        .await;
-    a.click("client", "form[action='/clients'] button[type=submit]")
-        .await;
-    a.expect_text("client", "Client added.").await;
+    add_client(&a, &base, "Northwind Retail", "casey@bloom.example").await;
 
     // A template for Spanish-speaking clients: Pages and ad accounts, in Spanish.
     a.goto(&format!("{base}/requests/templates")).await;

@@ -16,13 +16,7 @@ async fn one_link_for_meta_and_a_second_platform_on_a_phone_in_spanish() {
     let (base, _state, _sandbox) = spawn_registered(|_| {}, Some(Arc::new(google.clone()))).await;
     let a = Browser::open(&driver, "two-agency", 1280, 900).await;
     set_up_agency(&a, &base).await;
-    a.goto(&format!("{base}/clients/new")).await;
-    a.fill("client", "#name", "Messy Co").await;
-    a.fill("client", "#contact_email", "casey@bloom.example")
-        .await;
-    a.click("client", "form[action='/clients'] button[type=submit]")
-        .await;
-    a.expect_text("client", "Client added.").await;
+    add_client(&a, &base, "Messy Co", "casey@bloom.example").await;
 
     // Pages (ticked on a fresh form) and an Analytics property, in Spanish, as a link.
     a.click("request", "a[href^='/requests/new?client_id=']")

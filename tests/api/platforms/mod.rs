@@ -226,7 +226,9 @@ async fn an_installation_without_the_platform_neither_offers_nor_accepts_its_kin
         )
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains("Google is not set up on this installation"));
+    assert!(r.body.contains(
+        "Google is not set up on this installation, so Google Analytics properties cannot be asked for."
+    ));
     assert!(r.body.contains("keep me"), "what was typed is kept");
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM access_requests")
         .fetch_one(&app.state.db.pool)

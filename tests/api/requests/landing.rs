@@ -2,7 +2,7 @@
 //! rendered page only while nothing it shows has changed, so a rename shows at once and a
 //! revoked link is gone at once.
 
-use super::{create_request, ready};
+use super::{create_request, ready, set_agency};
 use crate::helpers::{spawn_app, spawn_client_of};
 
 #[tokio::test]
@@ -40,21 +40,7 @@ async fn a_reused_page_follows_every_change_and_a_revoked_link_is_gone_at_once()
     );
 
     // The agency renames itself: the next view shows it.
-    let r = app
-        .post(
-            "/settings",
-            &[
-                ("name", "Acme Agency"),
-                ("portfolio_id", "1000000001"),
-                ("accent_color", "#aa3366"),
-                ("reminder_days", "3"),
-                ("display_name", "Acme Studio"),
-                ("default_expiry_days", "14"),
-                ("default_level", "manage"),
-            ],
-        )
-        .await;
-    assert_eq!(r.location(), Some("/settings?notice=saved"), "{}", r.body);
+    set_agency(&app, "Acme Studio").await;
     let renamed = client.get(&link).await;
     assert!(
         renamed.body.contains("Acme Studio asks for access"),

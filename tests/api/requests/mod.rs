@@ -10,6 +10,11 @@ mod templates;
 const ONE_DAY: i64 = 86_400;
 
 async fn set_portfolio(app: &TestApp) {
+    set_agency(app, "Acme Digital").await;
+}
+
+/// Saves the agency's settings with the name clients see.
+async fn set_agency(app: &TestApp, display_name: &str) {
     let r = app
         .post(
             "/settings",
@@ -18,7 +23,7 @@ async fn set_portfolio(app: &TestApp) {
                 ("portfolio_id", "1000000001"),
                 ("accent_color", "#aa3366"),
                 ("reminder_days", "3"),
-                ("display_name", "Acme Digital"),
+                ("display_name", display_name),
                 ("default_expiry_days", "14"),
                 ("default_level", "manage"),
             ],
