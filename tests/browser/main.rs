@@ -445,6 +445,23 @@ async fn set_up_agency(a: &Browser, base: &str) {
     a.expect_text("setup", "Welcome to Latchkey.").await;
 }
 
+/// Sends the request form as it stands with the link shown rather than e-mailed; returns
+/// the link.
+async fn send_as_link(a: &Browser) -> String {
+    a.click("request", "input[name=delivery][value=link]").await;
+    a.shot("request-form").await;
+    a.click("request", "form[action='/requests'] button[type=submit]")
+        .await;
+    a.expect_text("request", "This is the only time the link is shown")
+        .await;
+    a.find("request", "input[value*='/r/lkr_']")
+        .await
+        .attr("value")
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 /// Adds a client through the form, as staff do.
 async fn add_client(a: &Browser, base: &str, name: &str, email: &str) {
     a.goto(&format!("{base}/clients/new")).await;

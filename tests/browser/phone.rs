@@ -48,19 +48,7 @@ async fn a_spanish_client_with_a_large_portfolio_on_a_phone() {
         .select_by_label("Northwind Retail")
         .await
         .unwrap();
-    a.click("request", "input[name=delivery][value=link]").await;
-    a.shot("request-form").await;
-    a.click("request", "form[action='/requests'] button[type=submit]")
-        .await;
-    a.expect_text("request", "This is the only time the link is shown")
-        .await;
-    let link = a
-        .find("request", "input[value*='/r/lkr_']")
-        .await
-        .attr("value")
-        .await
-        .unwrap()
-        .unwrap();
+    let link = send_as_link(&a).await;
     a.shot("request-link").await;
 
     // The client, on a phone, in Spanish.

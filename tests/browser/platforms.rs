@@ -28,19 +28,7 @@ async fn one_link_for_meta_and_a_second_platform_on_a_phone_in_spanish() {
         .select_by_value("es")
         .await
         .unwrap();
-    a.click("request", "input[name=delivery][value=link]").await;
-    a.shot("request-form").await;
-    a.click("request", "form[action='/requests'] button[type=submit]")
-        .await;
-    a.expect_text("request", "This is the only time the link is shown")
-        .await;
-    let link = a
-        .find("request", "input[value*='/r/lkr_']")
-        .await
-        .attr("value")
-        .await
-        .unwrap()
-        .unwrap();
+    let link = send_as_link(&a).await;
 
     // The client's landing: a button per platform, on the phone's first screen.
     let p = Browser::open(&driver, "two-phone", 375, 812).await;
