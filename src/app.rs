@@ -12,6 +12,7 @@ use crate::actions::Ctx;
 use crate::clock::Clock;
 use crate::config::{MailTransportKind, Settings};
 use crate::crypto::SecretBox;
+use crate::google::{GoogleClient, GoogleConfig};
 use crate::hashing::Hasher;
 use crate::mail::{Mailer, Transport};
 use crate::meta::{GraphClient, GraphConfig};
@@ -25,6 +26,8 @@ pub struct Application {
     state: AppState,
     /// The built-in Meta sandbox, hosted beside the app when no Meta app is configured.
     sandbox: Option<Sandbox>,
+    /// The built-in Google sandbox, hosted beside it on the embedded defaults.
+    google_sandbox: Option<google_sandbox::Sandbox>,
     port: u16,
     workers: usize,
     verify_interval: i64,
@@ -64,7 +67,12 @@ impl Application {
         if sandbox.is_some() {
             tracing::info!(url = %format!("{base_url}/sandbox"), "no Meta app configured: using the built-in Meta sandbox");
         }
+        let (google, google_sandbox) = build_google(&settings, &base_url, &clock)?;
         tracing::info!(transport = %mailer.transport.describe(), "mail transport");
+        let mut platforms = crate::actions::platforms::Platforms::default();
+        if google.is_some() {
+            platforms.register(Arc::new(crate::actions::platforms::google::Google));
+        }
 
         let ctx = Arc::new(Ctx {
             db,
@@ -80,7 +88,8 @@ impl Application {
             webhooks: crate::webhooks::Sender::new(sandbox.is_some()),
             webhook_bell: Default::default(),
             passkeys: crate::passkeys::Passkeys::new(&base_url),
-            platforms: Default::default(),
+            platforms,
+            google,
         });
         let state = AppState {
             ctx,
@@ -99,6 +108,7 @@ impl Application {
             listener,
             state,
             sandbox,
+            google_sandbox,
             port: addr.port(),
             workers,
             verify_interval: settings.verify_interval_secs.max(60),
@@ -139,6 +149,11 @@ impl Application {
         self.sandbox.as_ref()
     }
 
+    /// The built-in Google sandbox, on the embedded defaults (tests change its world).
+    pub fn google_sandbox(&self) -> Option<&google_sandbox::Sandbox> {
+        self.google_sandbox.as_ref()
+    }
+
     /// Serves until SIGINT/SIGTERM; then stops accepting, finishes in-flight requests and
     /// lets the workers finish their current job.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
@@ -152,8 +167,12 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (tx, rx) = watch::channel(false);
         let workers = spawn_workers(&self.state, self.workers, self.verify_interval, rx);
+        let google = self.google_sandbox.as_ref().map(|g| g.router());
         let hosted = self.sandbox.as_ref().map(|sb| web::Hosted {
-            public: sb.meta_router(),
+            public: match google {
+                Some(g) => sb.meta_router().merge(g),
+                None => sb.meta_router(),
+            },
             owner_only: sb.admin_router(),
         });
         let app = web::router(self.state.clone(), hosted);
@@ -268,6 +287,56 @@ pub fn build_meta(
     Ok((graph, sandbox))
 }
 
+/// The Google client, pointed at Google (with the installation's OAuth client), at the
+/// built-in Google sandbox on the embedded defaults, or None: Google not offered.
+pub fn build_google(
+    settings: &Settings,
+    base_url: &str,
+    clock: &Clock,
+) -> anyhow::Result<(Option<GoogleClient>, Option<google_sandbox::Sandbox>)> {
+    let mut cfg = GoogleConfig {
+        accounts_base: settings.google_accounts_url.clone(),
+        oauth_base: settings.google_oauth_url.clone(),
+        analytics_admin_base: settings.google_analytics_admin_url.clone(),
+        client_id: settings.google_client_id.clone().unwrap_or_default(),
+        client_secret: settings.google_client_secret.clone().unwrap_or_default(),
+        timeout: std::time::Duration::from_secs(20),
+        retry: crate::domain::retry::Retry::Doubling {
+            first: std::time::Duration::from_millis(250),
+            longest: std::time::Duration::from_secs(10),
+            attempts: 4,
+        },
+    };
+    let sandbox = if settings.uses_google_sandbox() {
+        let sb = google_sandbox::Sandbox::new(
+            clock.clone(),
+            base_url,
+            Some(settings.data_dir.join("google-sandbox.json")),
+            vec![
+                format!("{base_url}/oauth/callback"),
+                format!("{base_url}/settings/google/callback"),
+            ],
+        );
+        cfg.accounts_base = sb.accounts_base();
+        cfg.oauth_base = sb.oauth_base();
+        cfg.analytics_admin_base = sb.analytics_admin_base();
+        cfg.client_id = google_sandbox::world::CLIENT_ID.to_owned();
+        cfg.client_secret = google_sandbox::world::CLIENT_SECRET.to_owned();
+        Some(sb)
+    } else if settings.google_client_id.is_some() && !settings.google_disabled {
+        anyhow::ensure!(
+            settings.google_client_secret.is_some(),
+            "LATCHKEY_GOOGLE_CLIENT_ID needs LATCHKEY_GOOGLE_CLIENT_SECRET"
+        );
+        None
+    } else {
+        return Ok((None, None));
+    };
+    let client = GoogleClient::new(cfg)
+        .map_err(|e| anyhow::anyhow!("cannot build the Google client: {e}"))?;
+    Ok((Some(client), sandbox))
+}
+
 fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
     let transport = match (settings.mail_transport, &settings.smtp_url) {
         (MailTransportKind::Memory, _) => Transport::Memory(Default::default()),
@@ -296,6 +365,13 @@ fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
         None => None,
     };
     Ok(Mailer::new(transport, from, reply_to))
+}
+
+/// The built-in Google sandbox reads the same clock.
+impl google_sandbox::TimeSource for Clock {
+    fn now(&self) -> i64 {
+        Clock::now(self)
+    }
 }
 
 /// The built-in sandbox reads Latchkey's one clock (tests and the demo move it).

@@ -26,10 +26,11 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Run only the Meta sandbox (Graph API and login dialog emulator) on its own port, for
-    /// any client. Like a Meta app in development mode, it accepts the redirect URIs given
-    /// with --redirect-uri (matched exactly) and any http://localhost or http://127.0.0.1
-    /// redirect.
+    /// Run only the platform sandboxes (Meta's Graph API and login dialog, Google's consent
+    /// screen, token endpoints and Analytics Admin API) on their own port, for any client.
+    /// Like a Meta app in development mode (and a Google "Desktop" OAuth client), they accept
+    /// the redirect URIs given with --redirect-uri (matched exactly) and any
+    /// http://localhost or http://127.0.0.1 redirect.
     Sandbox {
         /// Port to listen on (loopback).
         #[arg(long, default_value_t = 8090)]
@@ -145,6 +146,44 @@ pub struct Settings {
     /// dialog uses instead of a scope list. Unset: classic Facebook Login with `scope`.
     #[arg(long, env = "LATCHKEY_META_CONFIG_ID")]
     pub meta_config_id: Option<String>,
+
+    /// Google OAuth client id (the installation's own Google Cloud client). When unset and
+    /// Meta is the built-in sandbox, Latchkey uses its built-in Google sandbox too (mounted at
+    /// /sandbox/google); when unset with a real Meta app, Google is not offered.
+    #[arg(long, env = "LATCHKEY_GOOGLE_CLIENT_ID")]
+    pub google_client_id: Option<String>,
+
+    /// Offer no Google at all, even on the embedded defaults.
+    #[arg(long, env = "LATCHKEY_GOOGLE_DISABLED", default_value_t = false)]
+    pub google_disabled: bool,
+
+    /// Google OAuth client secret (required with LATCHKEY_GOOGLE_CLIENT_ID).
+    #[arg(long, env = "LATCHKEY_GOOGLE_CLIENT_SECRET")]
+    pub google_client_secret: Option<String>,
+
+    /// Google's consent screen host.
+    #[arg(
+        long,
+        env = "LATCHKEY_GOOGLE_ACCOUNTS_URL",
+        default_value = "https://accounts.google.com"
+    )]
+    pub google_accounts_url: String,
+
+    /// Google's OAuth token host.
+    #[arg(
+        long,
+        env = "LATCHKEY_GOOGLE_OAUTH_URL",
+        default_value = "https://oauth2.googleapis.com"
+    )]
+    pub google_oauth_url: String,
+
+    /// Google Analytics Admin API host.
+    #[arg(
+        long,
+        env = "LATCHKEY_GOOGLE_ANALYTICS_ADMIN_URL",
+        default_value = "https://analyticsadmin.googleapis.com"
+    )]
+    pub google_analytics_admin_url: String,
 
     /// Seconds between verifications of each agency's grants with Meta.
     #[arg(long, env = "LATCHKEY_VERIFY_INTERVAL", default_value_t = 6 * 60 * 60)]
@@ -263,6 +302,11 @@ impl Settings {
     /// Whether Latchkey talks to the built-in sandbox instead of a real Meta app.
     pub fn uses_sandbox(&self) -> bool {
         self.meta_app_id.is_none()
+    }
+
+    /// The built-in Google sandbox stands in for Google on the embedded defaults only.
+    pub fn uses_google_sandbox(&self) -> bool {
+        self.uses_sandbox() && self.google_client_id.is_none() && !self.google_disabled
     }
 
     pub fn is_https(&self) -> bool {

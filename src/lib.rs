@@ -28,6 +28,7 @@ pub mod config;
 pub mod crypto;
 pub mod domain;
 pub mod error;
+pub mod google;
 pub mod hashing;
 pub mod i18n;
 pub mod jobs;

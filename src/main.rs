@@ -76,7 +76,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// `latchkey sandbox`: the Meta sandbox alone, for trying a Graph client against it.
+/// `latchkey sandbox`: the Meta and Google sandboxes alone, for trying a Graph or Google
+/// client against them.
 async fn serve_sandbox(
     base_url: Option<&str>,
     port: u16,
@@ -110,6 +111,17 @@ async fn serve_sandbox(
         meta_sandbox::world::APP_ID,
         meta_sandbox::world::APP_SECRET
     );
-    axum::serve(listener, sandbox.router()).await?;
+    let mut google =
+        google_sandbox::Sandbox::new(Clock::system(), &base, None, sandbox.redirect_uris.clone());
+    google.loopback_redirects = true;
+    println!(
+        "Google sandbox: consent at {}/o/oauth2/v2/auth, tokens at {}/token, Analytics Admin API at {}/v1alpha/; OAuth client id {}  secret {}",
+        google.accounts_base(),
+        google.oauth_base(),
+        google.analytics_admin_base(),
+        google_sandbox::world::CLIENT_ID,
+        google_sandbox::world::CLIENT_SECRET
+    );
+    axum::serve(listener, sandbox.router().merge(google.router())).await?;
     Ok(())
 }

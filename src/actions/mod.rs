@@ -18,6 +18,7 @@ pub mod connection;
 pub mod cursor;
 pub mod dashboard;
 pub mod flash;
+pub mod google_connection;
 pub mod grants;
 pub mod housekeeping;
 pub mod idempotency;
@@ -78,6 +79,9 @@ pub struct Ctx {
     pub passkeys: crate::passkeys::Passkeys,
     /// The platforms this installation shares on (Meta built in).
     pub platforms: platforms::Platforms,
+    /// The Google client (to Google, or to the built-in Google sandbox over HTTP); None when
+    /// this installation has no Google OAuth client (then Google is not offered).
+    pub google: Option<crate::google::GoogleClient>,
 }
 
 impl Ctx {

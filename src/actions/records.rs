@@ -146,6 +146,7 @@ async fn save(
                 approved_by_id: "",
                 verified: false,
                 existing: false,
+                platform_ref: "",
             },
             now,
         )

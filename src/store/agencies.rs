@@ -305,3 +305,48 @@ pub async fn due_for_verification<'c>(
     .fetch_all(db)
     .await
 }
+
+/// The agency's Google connection.
+#[derive(Debug, Clone, FromRow)]
+pub struct GoogleConnection {
+    #[sqlx(rename = "google_refresh_sealed")]
+    pub sealed: Option<String>,
+    /// The connected Google account's address: what Analytics access is given to.
+    #[sqlx(rename = "google_email")]
+    pub email: Option<String>,
+    #[sqlx(rename = "google_connected_at")]
+    pub connected_at: Option<i64>,
+}
+
+pub async fn google_connection<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+) -> Result<GoogleConnection, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT google_refresh_sealed, google_email, google_connected_at FROM agencies WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
+}
+
+/// Stores (or, with None, forgets) the agency's Google account: (sealed refresh token, its
+/// address).
+pub async fn set_google<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    connection: Option<(&str, &str)>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE agencies SET google_refresh_sealed = $1, google_email = $2, google_connected_at = $3
+         WHERE id = $4",
+    )
+    .bind(connection.map(|c| c.0))
+    .bind(connection.map(|c| c.1))
+    .bind(connection.map(|_| now))
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}

@@ -34,9 +34,11 @@ pub struct Grant {
     pub due_at: Option<i64>,
     /// Partner grants: who at the agency Meta shows assigned to the asset.
     pub usable_by: String,
+    /// The platform's name for the grant itself (a GA4 access binding); empty for Meta.
+    pub platform_ref: String,
 }
 
-pub(super) const COLUMNS: &str = "id, agency_id, client_id, request_id, platform, kind, asset_id, asset_name, owner_portfolio_id, mode, grantee, tasks, status, status_reason, approved_by_name, approved_by_id, created_at, updated_at, verified_at, due_at, usable_by";
+pub(super) const COLUMNS: &str = "id, agency_id, client_id, request_id, platform, kind, asset_id, asset_name, owner_portfolio_id, mode, grantee, tasks, status, status_reason, approved_by_name, approved_by_id, created_at, updated_at, verified_at, due_at, usable_by, platform_ref";
 
 /// A grant as an approval records it.
 #[derive(Debug, Clone)]
@@ -56,8 +58,10 @@ pub struct GrantRecord<'a> {
     pub status_reason: &'a str,
     pub approved_by_name: &'a str,
     pub approved_by_id: &'a str,
-    /// Set when Meta's read-back confirmed it.
+    /// Set when the platform's read-back confirmed it.
     pub verified: bool,
+    /// The platform's name for the grant (empty: none, or keep the one recorded).
+    pub platform_ref: &'a str,
     /// Found on the asset rather than made by this approval: an existing row keeps its
     /// status (a flagged grant stays flagged) and only gets `verified_at` refreshed.
     pub existing: bool,
@@ -199,7 +203,8 @@ async fn update(
         "UPDATE grants SET status = $1, status_reason = $2, tasks = $3, asset_name = $4, request_id = $5,
                 approved_by_name = $6, approved_by_id = $7, updated_at = $8,
                 verified_at = COALESCE($9, verified_at),
-                due_at = CASE WHEN $11 = 1 THEN due_at ELSE NULL END
+                due_at = CASE WHEN $11 = 1 THEN due_at ELSE NULL END,
+                platform_ref = CASE WHEN $12 = '' THEN platform_ref ELSE $12 END
          WHERE id = $10",
     )
     .bind(status.as_str())
@@ -213,6 +218,7 @@ async fn update(
     .bind(verified_at)
     .bind(id)
     .bind(i64::from(flagged))
+    .bind(g.platform_ref)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -228,8 +234,8 @@ async fn insert(
     sqlx::query_scalar(
         "INSERT INTO grants (agency_id, client_id, request_id, kind, asset_id, asset_name, owner_portfolio_id,
              mode, grantee, tasks, status, status_reason, approved_by_name, approved_by_id, created_at, updated_at, verified_at,
-             platform)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17)
+             platform, platform_ref)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18)
          RETURNING id",
     )
     .bind(g.agency_id)
@@ -249,6 +255,7 @@ async fn insert(
     .bind(now)
     .bind(verified_at)
     .bind(g.kind.platform().as_str())
+    .bind(g.platform_ref)
     .fetch_one(&mut *conn)
     .await
 }

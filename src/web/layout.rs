@@ -67,6 +67,10 @@ impl Layout {
 fn notice_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "saved" => "Saved.",
+        "google_connected" => {
+            "Google connected. Clients can now share Google Analytics properties with your agency."
+        }
+        "google_disconnected" => "Google disconnected.",
         "client_created" => "Client added.",
         "client_archived" => "Client archived. You can restore it from the archived list.",
         "client_restored" => "Client restored.",

@@ -23,7 +23,7 @@ use axum::routing::{MethodRouter, get, post};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use agency::{
-    api_keys, audit, auth, clients, emails, grants, home, new_request, reauth, records,
+    api_keys, audit, auth, clients, emails, google, grants, home, new_request, reauth, records,
     request_templates, requests, review, security, settings, team, verify, webhooks,
 };
 use client::{approve, decline, link};
@@ -219,6 +219,9 @@ fn settings_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/settings/meta", post(verify::connect)),
         ("/settings/meta/sandbox", post(verify::connect_sandbox)),
         ("/settings/meta/disconnect", post(verify::disconnect)),
+        ("/settings/google/connect", post(google::connect)),
+        ("/settings/google/callback", get(google::callback)),
+        ("/settings/google/disconnect", post(google::disconnect)),
         (
             "/settings/webhooks",
             get(webhooks::list).post(webhooks::create),

@@ -176,7 +176,7 @@ impl FromRequestParts<AppState> for ConfirmedManager {
         let path = parts.uri.path();
         let back = if path.starts_with("/team/") && path.ends_with("/role") {
             "/team"
-        } else if path.starts_with("/settings/meta") {
+        } else if path.starts_with("/settings/meta") || path.starts_with("/settings/google") {
             "/settings"
         } else {
             path

@@ -44,6 +44,7 @@ async fn seed(app: &TestApp, agency_id: i64, client_id: i64, n: usize) {
                 approved_by_id: "9100000000000001",
                 verified: true,
                 existing: false,
+                platform_ref: "",
             },
             app.clock.now() + i as i64,
         )

@@ -26,8 +26,9 @@ enum Who {
     LinkHolder,
     /// The client's approval flow (flow cookie after Facebook Login).
     ClientFlow,
-    /// The Meta stand-in (Graph API, login dialog): reachable by anyone, like Meta.
-    MetaStandIn,
+    /// The platforms' stand-ins (Graph API and login dialog, Google's OAuth and Analytics
+    /// Admin API): reachable by anyone, like Meta and Google.
+    StandIn,
     /// Meta's servers calling back: authenticated by a `signed_request`, not a session.
     MetaCallback,
 }
@@ -114,6 +115,9 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/settings/meta", (Manager, "P")),
         ("/settings/meta/sandbox", (Manager, "P")),
         ("/settings/meta/disconnect", (Manager, "P")),
+        ("/settings/google/connect", (Manager, "P")),
+        ("/settings/google/callback", (Manager, "G")),
+        ("/settings/google/disconnect", (Manager, "P")),
         ("/clients/{id}/verify", (Staff, "P")),
         ("/clients/{id}/offboard", (Manager, "GP")),
         ("/grants.csv", (Staff, "G")),
@@ -142,9 +146,26 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/meta/data-deletion/{code}", (Public, "G")),
         ("/sandbox/mail", (Public, "G")),
         ("/sandbox/mail/{name}", (Public, "G")),
-        ("/sandbox/graph/{version}/{*path}", (MetaStandIn, "GP")),
-        ("/sandbox/www/{version}/dialog/oauth", (MetaStandIn, "G")),
-        ("/sandbox/www/dialog/oauth/confirm", (MetaStandIn, "P")),
+        ("/sandbox/graph/{version}/{*path}", (StandIn, "GP")),
+        ("/sandbox/www/{version}/dialog/oauth", (StandIn, "G")),
+        ("/sandbox/www/dialog/oauth/confirm", (StandIn, "P")),
+        ("/sandbox/google/accounts/o/oauth2/v2/auth", (StandIn, "G")),
+        ("/sandbox/google/accounts/consent", (StandIn, "P")),
+        ("/sandbox/google/oauth2/token", (StandIn, "P")),
+        ("/sandbox/google/oauth2/tokeninfo", (StandIn, "GP")),
+        (
+            "/sandbox/google/analyticsadmin/v1alpha/accountSummaries",
+            (StandIn, "G"),
+        ),
+        (
+            "/sandbox/google/analyticsadmin/v1alpha/{collection}/{id}/accessBindings",
+            (StandIn, "GP"),
+        ),
+        (
+            "/sandbox/google/analyticsadmin/v1alpha/{collection}/{id}/accessBindings/{binding}",
+            (StandIn, "G"),
+        ),
+        ("/sandbox/google/analyticsadmin/{*rest}", (StandIn, "GP")),
         ("/sandbox", (InstallOwner, "G")),
         ("/sandbox/admin/faults", (InstallOwner, "P")),
         ("/sandbox/admin/migration", (InstallOwner, "P")),
@@ -189,9 +210,12 @@ fn concrete(path: &str, ids: &Ids) -> String {
         .replace("{file}", &format!("{}.css", ids.agency))
         .replace("{token}", &ids.link_token)
         .replace("{platform}", "google")
+        .replace("{collection}", "properties")
+        .replace("{binding}", "1")
         .replace("{name}", "000000000001-00000001.eml")
         .replace("{version}", "v27.0")
         .replace("{*path}", "me")
+        .replace("{*rest}", "v1alpha/unknownThings")
         .replace("{code}", "18c2f5a1b00-0000000000000000")
 }
 
@@ -299,6 +323,7 @@ async fn every_route_is_classified_and_answers_each_visitor_as_it_should() {
     // The hosted sandbox's own routes are mounted beside Latchkey's.
     paths.extend(meta_sandbox::Sandbox::meta_paths());
     paths.extend(meta_sandbox::Sandbox::admin_paths());
+    paths.extend(google_sandbox::Sandbox::paths());
     for p in &paths {
         assert!(
             known.contains_key(p),
@@ -348,7 +373,7 @@ async fn every_route_is_classified_and_answers_each_visitor_as_it_should() {
                     let bogus = anon.get(&path.replace("{token}", "lkr_bogus")).await;
                     assert_eq!(bogus.status, 404, "GET {path} with a made-up token");
                 }
-                Who::Public | Who::MetaStandIn | Who::MetaCallback => {}
+                Who::Public | Who::StandIn | Who::MetaCallback => {}
             }
             let b = beta.get(&url).await;
             let m = member.get(&url).await;
@@ -390,7 +415,7 @@ async fn every_route_is_classified_and_answers_each_visitor_as_it_should() {
             checked += 1;
             continue;
         }
-        if methods.contains('P') && *who != Who::MetaStandIn {
+        if methods.contains('P') && *who != Who::StandIn {
             // Forgeries, with agency A's owner session: all refused before any handler.
             let valid = app.csrf().await;
             let beta_token = beta.csrf().await;

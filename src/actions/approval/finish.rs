@@ -154,6 +154,7 @@ async fn record_grants(
             approved_by_id: &approver_id,
             verified: o.verified,
             existing: o.existing,
+            platform_ref: &o.platform_ref,
         };
         let grant_id = grants::upsert(tx, &record, now).await?;
         if !o.existing {

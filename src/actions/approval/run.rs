@@ -141,6 +141,7 @@ fn failed_outcomes(
             reason: reason.clone(),
             existing: false,
             verified: false,
+            platform_ref: String::new(),
         })
         .collect()
 }

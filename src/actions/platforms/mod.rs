@@ -5,6 +5,7 @@
 //! second platform slots in beside Meta without touching them or the web layer. The tests
 //! register a second, scripted platform (`tests/api/platforms`) to prove it.
 
+pub mod google;
 pub mod meta;
 
 use std::collections::HashMap;
@@ -68,6 +69,10 @@ pub struct Outcome {
     pub existing: bool,
     /// The platform's read-back confirmed it.
     pub verified: bool,
+    /// The platform's name for the grant itself (a GA4 access binding's resource name),
+    /// kept to remove it by name; empty when the platform needs none (Meta).
+    #[serde(default)]
+    pub platform_ref: String,
 }
 
 /// The client's session with a platform, once its sign-in dialog came back with a code.

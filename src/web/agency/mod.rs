@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod emails;
+pub mod google;
 pub mod grants;
 pub mod home;
 pub mod new_request;

@@ -58,6 +58,11 @@ struct SettingsPage {
     meta_error: Option<String>,
     /// Meta set-up checked before the first link: (what, how it stands, ready).
     preflight: Vec<(String, String, bool)>,
+    /// Google: offered on this installation; the connected account and since when; why a
+    /// connection just failed.
+    google_offered: bool,
+    google_connected: Option<(String, String)>,
+    google_error: Option<String>,
     /// Everyone must sign in with a second factor; only owners may change it.
     require_two_factor: bool,
     owner: bool,
@@ -100,6 +105,18 @@ pub async fn with_meta_error(st: &Ctx, staff: &Staff, why: String) -> AppResult<
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
+/// Settings again with the reason Google was not connected beside its section.
+pub async fn with_google_error(
+    st: &Ctx,
+    staff: &Staff,
+    why: String,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let mut page = page(st, staff).await?;
+    page.google_error = Some(why);
+    render_status(status, &page)
+}
+
 async fn page(st: &Ctx, staff: &Staff) -> AppResult<SettingsPage> {
     let a = settings::agency(st, staff.agency_id).await?;
     let meta = settings::meta_connection(st, staff.agency_id).await?;
@@ -128,6 +145,11 @@ async fn page(st: &Ctx, staff: &Staff) -> AppResult<SettingsPage> {
         meta_expiry: token_expiry(meta.expires_at, st.clock.now()),
         sandbox: st.demo.is_some(),
         meta_error: None,
+        google_offered: st.google.is_some(),
+        google_connected: crate::actions::google_connection::connected(st, staff.agency_id)
+            .await?
+            .map(|(email, at)| (email, staff.when(at))),
+        google_error: None,
         preflight: crate::actions::connection::preflight(st, staff.agency_id)
             .await?
             .into_iter()

@@ -106,3 +106,55 @@ pub async fn link_request(app: &TestApp, client: i64, kind: &str, single_use: bo
     let at = r.body.find("value=\"http").unwrap() + 7;
     path_of(r.body[at..].split('"').next().unwrap())
 }
+
+/// Goes through the Google sandbox's consent screen at `consent` (an absolute URL the app
+/// redirected to) as `person`, leaving `grants` ticked, and follows Google's redirect back
+/// (to whichever callback the app asked for). Returns the callback's answer.
+pub async fn google_consent(
+    browser: &TestApp,
+    consent: &str,
+    person: &str,
+    grants: &[&str],
+) -> Resp {
+    let at = url::Url::parse(consent).unwrap();
+    assert!(at.path().ends_with("/o/oauth2/v2/auth"), "{at}");
+    let q: Vec<(String, String)> = at.query_pairs().into_owned().collect();
+    let get = |k: &str| {
+        q.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let page = browser
+        .get(&format!("{}?{}", at.path(), at.query().unwrap()))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(person), "{}", page.body);
+    let mut form: Vec<(&str, String)> = [
+        "client_id",
+        "redirect_uri",
+        "scope",
+        "state",
+        "include_granted_scopes",
+        "access_type",
+    ]
+    .into_iter()
+    .map(|k| (k, get(k)))
+    .collect();
+    form.push(("person", person.into()));
+    form.push(("action", "allow".into()));
+    for g in grants {
+        form.push(("grant", (*g).into()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let back = browser
+        .post_raw("/sandbox/google/accounts/consent", &pairs)
+        .await;
+    let location = back
+        .location()
+        .unwrap_or_else(|| panic!("{} {}", back.status, back.body));
+    let cb = url::Url::parse(location).unwrap();
+    browser
+        .get(&format!("{}?{}", cb.path(), cb.query().unwrap()))
+        .await
+}

@@ -29,6 +29,8 @@ pub struct TestApp {
     pub state: Arc<Ctx>,
     /// The built-in Meta sandbox, when no Meta app is configured.
     pub sandbox: Option<meta_sandbox::Sandbox>,
+    /// The built-in Google sandbox, on the embedded defaults.
+    pub google: Option<google_sandbox::Sandbox>,
     pub clock: Clock,
     http: reqwest::Client,
     jar: Mutex<HashMap<String, String>>,
@@ -117,12 +119,14 @@ pub async fn spawn_with_platform(
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.ctx().clone();
     let sandbox = app.sandbox().cloned();
+    let google = app.google_sandbox().cloned();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         base,
         public,
         state,
         sandbox,
+        google,
         clock,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -472,6 +476,7 @@ pub fn spawn_client_of(app: &TestApp) -> TestApp {
         public: app.public.clone(),
         state: app.state.clone(),
         sandbox: app.sandbox.clone(),
+        google: app.google.clone(),
         clock: app.clock.clone(),
         http: app.http.clone(),
         jar: Mutex::new(HashMap::new()),

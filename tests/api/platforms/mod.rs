@@ -3,6 +3,7 @@
 //! in the same browser, recorded with each grant's platform, verified and offboarded — and
 //! an installation without the second platform neither offers nor accepts its kinds.
 
+mod google;
 mod scripted;
 
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use latchkey::domain::access::AssetKind;
 use scripted::{AGENCY_EMAIL, Scripted};
 
 use crate::helpers::{
-    ALL_SCOPES, TestApp, csrf_in, facebook_login, path_of, spawn_app, spawn_client_of,
+    ALL_SCOPES, TestApp, csrf_in, facebook_login, path_of, spawn_client_of, spawn_with,
     spawn_with_platform, test_settings,
 };
 
@@ -22,7 +23,7 @@ const PAGE: &str = "1100000000000031";
 const PROPERTY: &str = "properties/4001";
 
 /// A single-use partner link for Messy Co's Page (manage) and an Analytics property (view).
-async fn two_platform_link(app: &TestApp) -> (i64, String) {
+pub(super) async fn two_platform_link(app: &TestApp) -> (i64, String) {
     app.setup_demo_agency().await;
     let client = app.create_client("Messy Co", "casey@bloom.example").await;
     let cid = client.to_string();
@@ -49,7 +50,7 @@ async fn two_platform_link(app: &TestApp) -> (i64, String) {
 }
 
 /// Ticks `id` on this browser's picker and approves; returns the done page.
-async fn pick(client: &TestApp, id: &str) -> String {
+pub(super) async fn pick(client: &TestApp, id: &str) -> String {
     let picker = client.get("/approve").await;
     assert!(
         picker.body.contains(&format!("value=\"{id}\"")),
@@ -201,7 +202,9 @@ async fn one_link_for_two_platforms_is_approved_on_each_then_verified_and_offboa
 
 #[tokio::test]
 async fn an_installation_without_the_platform_neither_offers_nor_accepts_its_kinds() {
-    let app = spawn_app().await;
+    let mut settings = test_settings().await;
+    settings.google_disabled = true;
+    let app = spawn_with(settings).await;
     app.setup_demo_agency().await;
     let client = app.create_client("Messy Co", "casey@bloom.example").await;
     let form = app.get("/requests/new").await;

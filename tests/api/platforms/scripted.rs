@@ -63,6 +63,7 @@ impl Scripted {
             reason: Text::from("Read back from the property's access bindings."),
             existing: false,
             verified: status == GrantStatus::Active,
+            platform_ref: String::new(),
         }
     }
 }

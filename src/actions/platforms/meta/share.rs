@@ -206,6 +206,7 @@ impl Judged<'_> {
             reason,
             existing: false,
             verified,
+            platform_ref: String::new(),
         }
     }
 

@@ -1,0 +1,218 @@
+//! The Google sandbox: Google's OAuth consent screen and token endpoints and the Analytics
+//! Admin API (v1alpha: account summaries and access bindings), speaking Google's wire
+//! format, so Latchkey (or any Google client) can run without Google during development,
+//! demos and tests.
+//!
+//! Mounted under `/sandbox/google` on Latchkey's embedded defaults (`…/accounts` stands in
+//! for accounts.google.com, `…/oauth2` for oauth2.googleapis.com, `…/analyticsadmin` for
+//! analyticsadmin.googleapis.com), or alone with `latchkey sandbox --port N`. It depends on
+//! nothing of Latchkey's: its schema is its own data (`schema.rs`, generated from Google's
+//! discovery document by `scripts/google-sandbox-schema`), and its host supplies the clock.
+
+mod analytics;
+mod consent;
+mod errors;
+pub mod schema;
+mod tokens;
+pub mod world;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use world::World;
+
+/// Where the sandbox reads the time (Unix seconds). The host supplies it, so the stand-in
+/// and the app share one clock in tests.
+pub trait TimeSource: Send + Sync {
+    fn now(&self) -> i64;
+}
+
+/// Fault injection knobs (tests and benchmarks).
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Added to every API call.
+    pub latency_ms: u64,
+    /// The next N API calls fail with 503 UNAVAILABLE.
+    pub fail_next: u32,
+    /// The next N API calls fail with 429 RESOURCE_EXHAUSTED (quota).
+    pub quota_next: u32,
+}
+
+pub(crate) struct Inner {
+    pub world: World,
+    pub faults: Faults,
+    pub state_file: Option<PathBuf>,
+    pub calls: u64,
+}
+
+impl Inner {
+    /// Keeps the world between runs (best effort: a demo, not a database).
+    pub fn save(&self) {
+        if let Some(file) = &self.state_file
+            && let Ok(json) = serde_json::to_vec(&self.world)
+        {
+            let _ = std::fs::write(file, json);
+        }
+    }
+}
+
+/// A running sandbox's shared state. Cheap to clone.
+#[derive(Clone)]
+pub struct Sandbox {
+    inner: Arc<Mutex<Inner>>,
+    pub clock: Arc<dyn TimeSource>,
+    /// Where the paths are reachable, e.g. `http://127.0.0.1:8080/sandbox/google`.
+    pub base: String,
+    /// The redirect URIs registered for the built-in OAuth client (exact match, as Google
+    /// does).
+    pub redirect_uris: Vec<String>,
+    /// Like an OAuth client of type "Desktop": any `http://127.0.0.1` or `http://localhost`
+    /// redirect is accepted (the standalone `latchkey sandbox`).
+    pub loopback_redirects: bool,
+}
+
+impl Sandbox {
+    /// `public_base` is where the host serves, e.g. `http://127.0.0.1:8080`; `state_file`
+    /// keeps the world between runs (None: memory only).
+    pub fn new(
+        clock: impl TimeSource + 'static,
+        public_base: &str,
+        state_file: Option<PathBuf>,
+        redirect_uris: Vec<String>,
+    ) -> Self {
+        let world = state_file
+            .as_ref()
+            .and_then(|f| std::fs::read(f).ok())
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_else(World::demo);
+        Self {
+            inner: Arc::new(Mutex::new(Inner {
+                world,
+                faults: Faults::default(),
+                state_file,
+                calls: 0,
+            })),
+            clock: Arc::new(clock),
+            base: format!("{}/sandbox/google", public_base.trim_end_matches('/')),
+            redirect_uris,
+            loopback_redirects: false,
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves plain data behind; keep serving.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Stands in for accounts.google.com (the consent screen).
+    pub fn accounts_base(&self) -> String {
+        format!("{}/accounts", self.base)
+    }
+
+    /// Stands in for oauth2.googleapis.com (token and tokeninfo).
+    pub fn oauth_base(&self) -> String {
+        format!("{}/oauth2", self.base)
+    }
+
+    /// Stands in for analyticsadmin.googleapis.com.
+    pub fn analytics_admin_base(&self) -> String {
+        format!("{}/analyticsadmin", self.base)
+    }
+
+    /// The paths the router serves.
+    pub fn paths() -> [&'static str; 8] {
+        [
+            "/sandbox/google/accounts/o/oauth2/v2/auth",
+            "/sandbox/google/accounts/consent",
+            "/sandbox/google/oauth2/token",
+            "/sandbox/google/oauth2/tokeninfo",
+            "/sandbox/google/analyticsadmin/v1alpha/accountSummaries",
+            "/sandbox/google/analyticsadmin/v1alpha/{collection}/{id}/accessBindings",
+            "/sandbox/google/analyticsadmin/v1alpha/{collection}/{id}/accessBindings/{binding}",
+            "/sandbox/google/analyticsadmin/{*rest}",
+        ]
+    }
+
+    /// What stands in for Google: like Google's own hosts, anyone may call them.
+    pub fn router(&self) -> Router {
+        let [
+            auth,
+            consent,
+            token,
+            tokeninfo,
+            summaries,
+            bindings,
+            binding,
+            other,
+        ] = Self::paths();
+        Router::new()
+            .route(auth, get(consent::show))
+            .route(consent, post(consent::confirm))
+            .route(token, post(tokens::token))
+            .route(tokeninfo, get(tokens::tokeninfo).post(tokens::tokeninfo))
+            .route(summaries, get(analytics::account_summaries))
+            .route(
+                bindings,
+                get(analytics::list_bindings).post(analytics::create_binding),
+            )
+            .route(
+                binding,
+                get(analytics::get_binding).delete(analytics::delete_binding),
+            )
+            // Anything else of the API: Google's 404, in Google's shape.
+            .route(other, get(errors::not_found).post(errors::not_found))
+            .with_state(self.clone())
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        self.lock().faults = faults;
+    }
+
+    /// Changes the world as an administrator would in Google Analytics (tests: remove a
+    /// binding by hand, make someone an administrator).
+    pub fn change(&self, f: impl FnOnce(&mut World)) {
+        let mut g = self.lock();
+        f(&mut g.world);
+        g.save();
+    }
+
+    /// A copy of the world as it is now.
+    pub fn world(&self) -> World {
+        self.lock().world.clone()
+    }
+
+    /// How many Analytics Admin API calls were answered.
+    pub fn calls(&self) -> u64 {
+        self.lock().calls
+    }
+
+    /// Issues an access token directly, as if `email` had consented to `scopes` for the
+    /// built-in client (tests and the independent client checks).
+    pub fn issue_token(&self, email: &str, scopes: &[&str]) -> String {
+        let now = self.clock.now();
+        let token = format!("ya29.{}", random_hex(24));
+        let mut g = self.lock();
+        g.world.access_tokens.insert(
+            token.clone(),
+            world::Token {
+                email: email.to_owned(),
+                scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+                client_id: world::CLIENT_ID.to_owned(),
+                expires_at: now + tokens::ACCESS_TOKEN_SECS,
+            },
+        );
+        g.save();
+        token
+    }
+}
+
+/// `n` random bytes as hex (codes and tokens).
+pub(crate) fn random_hex(n: usize) -> String {
+    use rand::RngCore;
+    let mut bytes = vec![0u8; n];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}

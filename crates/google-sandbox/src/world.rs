@@ -1,0 +1,236 @@
+//! The Google sandbox's demo world: people, Analytics accounts and properties, who holds
+//! which role where (access bindings), and the OAuth codes and tokens handed out.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The built-in OAuth client (an installation's own Google Cloud client in production).
+pub const CLIENT_ID: &str = "100000000001-sandbox.apps.googleusercontent.com";
+pub const CLIENT_SECRET: &str = "sandbox-google-secret-not-for-production";
+
+pub const SCOPE_ANALYTICS_READONLY: &str = "https://www.googleapis.com/auth/analytics.readonly";
+pub const SCOPE_MANAGE_USERS: &str = "https://www.googleapis.com/auth/analytics.manage.users";
+pub const SCOPE_MANAGE_USERS_READONLY: &str =
+    "https://www.googleapis.com/auth/analytics.manage.users.readonly";
+/// Basic sign-in scopes: granted with any consent, never offered as a checkbox.
+pub const SCOPE_EMAIL: &str = "https://www.googleapis.com/auth/userinfo.email";
+
+/// The demo agency's Google account: the address an agency gives Analytics access to.
+pub const AGENCY_EMAIL: &str = "analytics@agency.example";
+/// The demo client, administrator of the Messy Co Analytics account.
+pub const CLIENT_EMAIL: &str = "casey@messyco.example";
+/// A client's colleague who may only view one property: nothing they can share.
+pub const VIEWER_EMAIL: &str = "vic@messyco.example";
+
+pub const ADMIN: &str = "predefinedRoles/admin";
+pub const VIEWER: &str = "predefinedRoles/viewer";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Person {
+    /// The stable subject id (`sub`).
+    pub sub: String,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Account {
+    /// `accounts/{id}`.
+    pub name: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Property {
+    /// `properties/{id}`.
+    pub name: String,
+    pub display_name: String,
+    /// `accounts/{id}`.
+    pub parent: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Binding {
+    /// `{parent}/accessBindings/{id}`.
+    pub name: String,
+    /// `accounts/{id}` or `properties/{id}`.
+    pub parent: String,
+    pub user: String,
+    pub roles: Vec<String>,
+}
+
+/// A consent's single-use code (ten minutes).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Code {
+    pub email: String,
+    pub scopes: Vec<String>,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub expires_at: i64,
+    pub offline: bool,
+}
+
+/// An access token (an hour) or a refresh token (until revoked).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Token {
+    pub email: String,
+    pub scopes: Vec<String>,
+    pub client_id: String,
+    /// 0 for refresh tokens.
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct World {
+    pub people: Vec<Person>,
+    pub accounts: Vec<Account>,
+    pub properties: Vec<Property>,
+    pub bindings: Vec<Binding>,
+    pub next_id: u64,
+    pub codes: BTreeMap<String, Code>,
+    pub access_tokens: BTreeMap<String, Token>,
+    pub refresh_tokens: BTreeMap<String, Token>,
+    /// What each person granted each client so far ("{email} {client_id}" → scopes), for
+    /// incremental consent (`include_granted_scopes=true`).
+    pub granted: BTreeMap<String, Vec<String>>,
+}
+
+impl World {
+    /// The demo world: the agency's account, a tidy client (two properties, an administrator)
+    /// and a colleague who may only view one property.
+    pub fn demo() -> Self {
+        let person = |sub: &str, name: &str, email: &str| Person {
+            sub: sub.into(),
+            name: name.into(),
+            email: email.into(),
+        };
+        let property = |id: &str, name: &str, parent: &str| Property {
+            name: format!("properties/{id}"),
+            display_name: name.into(),
+            parent: format!("accounts/{parent}"),
+        };
+        let mut w = Self {
+            people: vec![
+                person("110000000000000000001", "Casey Client", CLIENT_EMAIL),
+                person("110000000000000000002", "Vic Viewer", VIEWER_EMAIL),
+                person("110000000000000000003", "Agency Analytics", AGENCY_EMAIL),
+            ],
+            accounts: vec![Account {
+                name: "accounts/3001".into(),
+                display_name: "Messy Co".into(),
+            }],
+            properties: vec![
+                property("4001", "Messy Web (GA4)", "3001"),
+                property("4002", "Messy App (GA4)", "3001"),
+            ],
+            next_id: 9000,
+            ..Default::default()
+        };
+        w.bind("accounts/3001", CLIENT_EMAIL, &[ADMIN]);
+        w.bind("properties/4001", VIEWER_EMAIL, &[VIEWER]);
+        w
+    }
+
+    /// Adds a binding (as an administrator would) and returns it.
+    pub fn bind(&mut self, parent: &str, user: &str, roles: &[&str]) -> Binding {
+        self.next_id += 1;
+        let b = Binding {
+            name: format!("{parent}/accessBindings/{}", self.next_id),
+            parent: parent.to_owned(),
+            user: user.to_owned(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        };
+        self.bindings.push(b.clone());
+        b
+    }
+
+    pub fn person(&self, email: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.email == email)
+    }
+
+    /// The account a resource (`accounts/…` or `properties/…`) belongs to.
+    pub fn account_of(&self, resource: &str) -> Option<String> {
+        if resource.starts_with("accounts/") {
+            return Some(resource.to_owned());
+        }
+        self.properties
+            .iter()
+            .find(|p| p.name == resource)
+            .map(|p| p.parent.clone())
+    }
+
+    pub fn exists(&self, resource: &str) -> bool {
+        self.accounts.iter().any(|a| a.name == resource)
+            || self.properties.iter().any(|p| p.name == resource)
+    }
+
+    /// The roles `email` holds on `resource`, its own and those inherited from its account.
+    pub fn roles_on(&self, email: &str, resource: &str) -> Vec<String> {
+        let account = self.account_of(resource);
+        self.bindings
+            .iter()
+            .filter(|b| b.user == email)
+            .filter(|b| b.parent == resource || Some(&b.parent) == account.as_ref())
+            .flat_map(|b| b.roles.iter().cloned())
+            .collect()
+    }
+
+    /// Whether `email` may see `resource` at all.
+    pub fn can_see(&self, email: &str, resource: &str) -> bool {
+        let account = resource.starts_with("accounts/");
+        !self.roles_on(email, resource).is_empty()
+            || (account
+                && self
+                    .properties
+                    .iter()
+                    .any(|p| p.parent == resource && !self.roles_on(email, &p.name).is_empty()))
+    }
+
+    /// Whether `email` may manage users on `resource` (administrators only, as in Google
+    /// Analytics: "Users with the Administrator role can manage users").
+    pub fn is_admin(&self, email: &str, resource: &str) -> bool {
+        self.roles_on(email, resource).iter().any(|r| r == ADMIN)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_inherited_from_the_account_and_only_administrators_manage_users() {
+        let mut w = World::demo();
+        assert!(
+            w.is_admin(CLIENT_EMAIL, "properties/4001"),
+            "from the account"
+        );
+        assert!(w.can_see(VIEWER_EMAIL, "properties/4001"));
+        assert!(!w.can_see(VIEWER_EMAIL, "properties/4002"));
+        assert!(
+            w.can_see(VIEWER_EMAIL, "accounts/3001"),
+            "through a property"
+        );
+        assert!(!w.is_admin(VIEWER_EMAIL, "properties/4001"));
+        assert!(!w.can_see(AGENCY_EMAIL, "properties/4001"));
+        let b = w.bind("properties/4002", AGENCY_EMAIL, &[VIEWER]);
+        assert!(b.name.starts_with("properties/4002/accessBindings/"));
+        assert_eq!(w.roles_on(AGENCY_EMAIL, "properties/4002"), vec![VIEWER]);
+        assert!(w.roles_on(AGENCY_EMAIL, "properties/4001").is_empty());
+    }
+
+    #[test]
+    fn the_schema_is_google_s() {
+        use crate::schema;
+        assert!(schema::ROLES.contains(&ADMIN) && schema::ROLES.contains(&VIEWER));
+        assert_eq!(schema::ACCESS_BINDING_FIELDS, ["name", "roles", "user"]);
+        assert!(
+            schema::scopes("analyticsadmin.properties.accessBindings.create")
+                .contains(&SCOPE_MANAGE_USERS)
+        );
+        assert!(
+            !schema::scopes("analyticsadmin.properties.accessBindings.list")
+                .contains(&SCOPE_ANALYTICS_READONLY)
+        );
+    }
+}

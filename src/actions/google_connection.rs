@@ -1,0 +1,147 @@
+//! The agency's own Google connection: a Google account an owner or manager signs in with
+//! (offline access, so Latchkey keeps a refresh token, sealed). Its address is the one
+//! clients give Analytics access to; its token reads back what the agency holds
+//! (verification) and removes it (offboarding).
+
+use super::{Actor, Ctx, audit};
+use crate::error::{AppError, AppResult};
+use crate::google::{GoogleClient, scopes};
+use crate::store::agencies;
+
+/// What the agency's Google account is asked for: to see the properties it was given
+/// (verification) and to remove its own access where Google lets it (offboarding).
+pub const AGENCY_SCOPES: [&str; 3] = [
+    scopes::EMAIL,
+    scopes::ANALYTICS_READONLY,
+    scopes::MANAGE_USERS,
+];
+
+/// How long a started connection may take at Google's consent screen.
+const STATE_TTL: i64 = 15 * 60;
+
+/// The Google client, or a plain refusal when this installation has none.
+pub fn client(ctx: &Ctx) -> AppResult<&GoogleClient> {
+    ctx.google
+        .as_ref()
+        .ok_or_else(|| AppError::BadRequest("Google is not set up on this installation.".into()))
+}
+
+/// Where Google sends the agency's browser back.
+pub fn redirect_uri(ctx: &Ctx) -> String {
+    ctx.url("/settings/google/callback")
+}
+
+/// The consent screen's address for `actor`. The state is sealed with the installation's
+/// key and names the person and a deadline, so a callback is only accepted for the person
+/// who started it (no one can connect their own Google account to someone else's agency by
+/// sending them a link).
+pub fn start(ctx: &Ctx, actor: &Actor) -> AppResult<String> {
+    let google = client(ctx)?;
+    let user = actor.user_id.ok_or(AppError::Forbidden(
+        "Only a person of the agency can connect Google.",
+    ))?;
+    let deadline = ctx.clock.now() + STATE_TTL;
+    let state = ctx
+        .secrets
+        .seal(&format!("{}:{user}:{deadline}", actor.agency_id));
+    Ok(google.consent_url(&redirect_uri(ctx), &AGENCY_SCOPES, &state, true))
+}
+
+/// Completes the connection from Google's answer; a refusal is said in plain words.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn finish(
+    ctx: &Ctx,
+    actor: &Actor,
+    state: &str,
+    code: Option<&str>,
+    error: Option<&str>,
+) -> AppResult<Result<String, String>> {
+    let google = client(ctx)?;
+    let expected = format!("{}:{}:", actor.agency_id, actor.user_id.unwrap_or_default());
+    let fresh = ctx.secrets.open(state).ok().is_some_and(|s| {
+        s.strip_prefix(&expected)
+            .and_then(|d| d.parse::<i64>().ok())
+            .is_some_and(|deadline| deadline >= ctx.clock.now())
+    });
+    if !fresh {
+        return Ok(Err(
+            "That Google sign-in was not started here, or took too long. Connect Google again."
+                .into(),
+        ));
+    }
+    let Some(code) = code.filter(|_| error.is_none()) else {
+        return Ok(Err(
+            "Google was not connected: the sign-in was cancelled.".into()
+        ));
+    };
+    let answer = match google.exchange(code, &redirect_uri(ctx)).await {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e.plain())),
+    };
+    let info = match google.tokeninfo(&answer.access_token).await {
+        Ok(i) => i,
+        Err(e) => return Ok(Err(e.plain())),
+    };
+    let (Some(refresh), Some(email)) = (answer.refresh_token, info.email.clone()) else {
+        return Ok(Err(
+            "Google did not give lasting access or the account's address. Connect Google again and allow both.".into(),
+        ));
+    };
+    if info.aud != google.config().client_id {
+        return Ok(Err("That sign-in was for another app.".into()));
+    }
+    if !info.has_scope(scopes::ANALYTICS_READONLY) {
+        return Ok(Err("Google was connected without \"See your Google Analytics data\", which Latchkey needs to check what clients shared. Connect Google again and leave it ticked.".into()));
+    }
+    let now = ctx.clock.now();
+    let sealed = ctx.secrets.seal(&refresh);
+    let mut tx = ctx.db.begin().await?;
+    agencies::set_google(&mut *tx, actor.agency_id, Some((&sealed, &email)), now).await?;
+    audit(&mut tx, actor, "settings.google_connected", &email, now).await?;
+    tx.commit().await?;
+    Ok(Ok(email))
+}
+
+/// Forgets the agency's Google account.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn disconnect(ctx: &Ctx, actor: &Actor) -> AppResult<()> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    agencies::set_google(&mut *tx, actor.agency_id, None, now).await?;
+    audit(
+        &mut tx,
+        actor,
+        "settings.google_disconnected",
+        "Google account",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The agency's Google account: (its address, a fresh access token), or None when not
+/// connected. Google refusing the refresh token means the connection was revoked.
+pub async fn agency_access(
+    ctx: &Ctx,
+    agency_id: i64,
+) -> AppResult<Option<(String, Result<String, crate::google::GoogleError>)>> {
+    let Some(google) = ctx.google.as_ref() else {
+        return Ok(None);
+    };
+    let c = agencies::google_connection(&ctx.db.pool, agency_id).await?;
+    let (Some(sealed), Some(email)) = (c.sealed, c.email) else {
+        return Ok(None);
+    };
+    let Ok(refresh) = ctx.secrets.open(&sealed) else {
+        return Ok(None);
+    };
+    let token = google.refresh(&refresh).await.map(|a| a.access_token);
+    Ok(Some((email, token)))
+}
+
+/// The connected account's address and since when (Settings).
+pub async fn connected(ctx: &Ctx, agency_id: i64) -> AppResult<Option<(String, i64)>> {
+    let c = agencies::google_connection(&ctx.db.pool, agency_id).await?;
+    Ok(c.email.zip(c.connected_at))
+}

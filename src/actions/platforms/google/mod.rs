@@ -1,0 +1,275 @@
+//! Google on the platform seam: Google Analytics 4 properties, shared by an Admin API access
+//! binding that gives the agency's Google account (connected in Settings) the asked role.
+//! The client signs in with Google (incremental consent; they may untick scopes, which is
+//! checked), the picker lists their properties from `accountSummaries` (only those they
+//! administer can be shared), each share is read back from the property's bindings, and
+//! verification and offboarding use the agency's own Google connection.
+
+mod share;
+
+use std::collections::HashMap;
+
+use super::{
+    AccessToken, Approval, Holdings, Inventory, NotListed, Offered, PlatformApi, PlatformError,
+    Removal, Sharing, SignInRefused, SignedIn,
+};
+use crate::actions::{Ctx, google_connection};
+use crate::domain::Platform;
+use crate::domain::access::{Ask, AssetKind, tasks};
+use crate::error::AppResult;
+use crate::google::{GoogleClient, GoogleError, scopes};
+use crate::i18n::Text;
+use crate::store::agencies::{self, Agency};
+use crate::store::grants::Grant;
+
+pub struct Google;
+
+fn client(ctx: &Ctx) -> AppResult<&GoogleClient> {
+    google_connection::client(ctx)
+}
+
+/// Where Google sends the client's browser back: the same callback as every platform's.
+fn callback(ctx: &Ctx) -> String {
+    ctx.url("/oauth/callback")
+}
+
+/// The scopes a client's sign-in asks for: who they are, and each asked kind's.
+fn scopes_for(asks: &[Ask]) -> Vec<&'static str> {
+    let mut all = vec![scopes::EMAIL];
+    for s in asks.iter().flat_map(|a| a.kind.scopes()) {
+        if !all.contains(s) {
+            all.push(s);
+        }
+    }
+    all
+}
+
+/// A scope as Google's consent screen words it.
+fn scope_words(scope: &str) -> Text {
+    match scope {
+        scopes::ANALYTICS_READONLY => Text::from("See your Google Analytics data"),
+        scopes::MANAGE_USERS => Text::from("Manage your Google Analytics account users"),
+        other => Text::from(other),
+    }
+}
+
+fn failed(e: &GoogleError) -> PlatformError {
+    PlatformError::Failed {
+        platform: Platform::Google,
+        why: e.plain(),
+        connection_lost: matches!(e, GoogleError::OAuth { .. }),
+    }
+}
+
+/// The agency's Google account and a fresh token for it (verification, offboarding).
+async fn agency_access(ctx: &Ctx, agency: &Agency) -> Result<(String, String), PlatformError> {
+    match google_connection::agency_access(ctx, agency.id).await? {
+        None => Err(PlatformError::NotConnected(Platform::Google)),
+        Some((_, Err(e))) => Err(failed(&e)),
+        Some((email, Ok(token))) => Ok((email, token)),
+    }
+}
+
+/// Every property the token's person can see, by id: (name, account id, account name).
+async fn properties(
+    google: &GoogleClient,
+    token: &str,
+) -> Result<Vec<(String, String, String, String)>, GoogleError> {
+    Ok(google
+        .account_summaries(token)
+        .await?
+        .into_iter()
+        .flat_map(|a| {
+            a.property_summaries.into_iter().map(move |p| {
+                (
+                    p.property,
+                    p.display_name,
+                    a.account.clone(),
+                    a.display_name.clone(),
+                )
+            })
+        })
+        .collect())
+}
+
+#[async_trait::async_trait]
+impl PlatformApi for Google {
+    fn platform(&self) -> Platform {
+        Platform::Google
+    }
+
+    fn sign_in_url(&self, ctx: &Ctx, asks: &[Ask], state: &str, _again: bool) -> String {
+        // Incremental consent asks again for whatever is missing; nothing else to add.
+        match client(ctx) {
+            Ok(g) => g.consent_url(&callback(ctx), &scopes_for(asks), state, false),
+            Err(_) => ctx.url("/approve"),
+        }
+    }
+
+    async fn signed_in(
+        &self,
+        ctx: &Ctx,
+        asks: &[Ask],
+        code: &str,
+    ) -> AppResult<Result<SignedIn, SignInRefused>> {
+        let google = client(ctx)?;
+        let refused = |e: GoogleError| {
+            tracing::warn!(error = ?e, "google sign-in could not be completed");
+            SignInRefused::Failed(Text::from(e.plain()))
+        };
+        let answer = match google.exchange(code, &callback(ctx)).await {
+            Ok(a) => a,
+            Err(e) => return Ok(Err(refused(e))),
+        };
+        let info = match google.tokeninfo(&answer.access_token).await {
+            Ok(i) => i,
+            Err(e) => return Ok(Err(refused(e))),
+        };
+        if info.aud != google.config().client_id {
+            return Ok(Err(SignInRefused::Unconfirmed));
+        }
+        let missing: Vec<Text> = scopes_for(asks)
+            .into_iter()
+            .filter(|s| *s != scopes::EMAIL && !info.has_scope(s))
+            .map(scope_words)
+            .collect();
+        if !missing.is_empty() {
+            return Ok(Err(SignInRefused::Missing(missing)));
+        }
+        let email = info.email.clone().unwrap_or_default();
+        Ok(Ok(SignedIn {
+            token: AccessToken(answer.access_token),
+            person_id: info.sub,
+            person_name: email,
+        }))
+    }
+
+    async fn inventory(
+        &self,
+        ctx: &Ctx,
+        token: &AccessToken,
+        asks: &[Ask],
+        _agency: &Agency,
+    ) -> Result<Inventory, NotListed> {
+        let not_listed = |e: GoogleError| NotListed {
+            why: Text::from(e.plain()),
+            sign_in_again: e.status() == Some("UNAUTHENTICATED"),
+        };
+        let google = client(ctx).map_err(|e| NotListed {
+            why: Text::from(e.to_string()),
+            sign_in_again: false,
+        })?;
+        if !asks.iter().any(|a| a.kind == AssetKind::Ga4Property) {
+            return Ok(Inventory::default());
+        }
+        let found = properties(google, token.expose())
+            .await
+            .map_err(not_listed)?;
+        // Only an administrator may give access: listing a property's bindings is how
+        // Google says who is one (`canEdit` is an editor's right, not a user manager's).
+        let offered = crate::meta::client::bounded(found, 4, |(id, name, account, account_name)| async move {
+            let (shareable, reason) = match google.bindings(token.expose(), &id).await {
+                Ok(_) => (true, None),
+                Err(e) if e.status() == Some("PERMISSION_DENIED") => (
+                    false,
+                    Some(Text::from(
+                        "You need the Administrator role on this property (or its account) to give access.",
+                    )),
+                ),
+                Err(e) => (false, Some(Text::from(e.plain()))),
+            };
+            Offered {
+                kind: AssetKind::Ga4Property,
+                id,
+                name,
+                owner: Some(account),
+                owner_name: account_name,
+                shareable,
+                reason,
+            }
+        })
+        .await;
+        Ok(Inventory {
+            offered,
+            unlisted: Vec::new(),
+        })
+    }
+
+    async fn sharing<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        a: Approval<'a>,
+        assets: &[Offered],
+    ) -> Result<Box<dyn Sharing + 'a>, Text> {
+        let unready = || {
+            Text::from(format!(
+                "{} has not finished setting up Google in Latchkey, so nothing could be shared. They have been told; try again later.",
+                a.agency.public_name()
+            ))
+        };
+        let google = client(ctx).map_err(|_| unready())?;
+        let connection = agencies::google_connection(&ctx.db.pool, a.agency.id)
+            .await
+            .map_err(|_| unready())?;
+        let email = connection.email.ok_or_else(unready)?;
+        let level = a
+            .asks
+            .iter()
+            .find(|k| k.kind == AssetKind::Ga4Property)
+            .map(|k| k.level)
+            .ok_or_else(|| Text::from("Google Analytics was not asked for."))?;
+        debug_assert!(assets.iter().all(|x| x.kind == AssetKind::Ga4Property));
+        Ok(Box::new(share::Shares {
+            google,
+            token: a.token.expose().to_owned(),
+            email,
+            role: tasks(AssetKind::Ga4Property, level)[0],
+            recovering: a.recovering,
+        }))
+    }
+
+    async fn arrange_for_staff(
+        &self,
+        _ctx: &Ctx,
+        _agency: &Agency,
+        _staff: &[String],
+        _shared: Vec<(String, Vec<String>)>,
+    ) -> HashMap<String, String> {
+        // The agency's Google account holds the access; who at the agency uses it is the
+        // agency's own arrangement (a shared account or a Google group).
+        HashMap::new()
+    }
+
+    async fn connected(&self, ctx: &Ctx, agency: &Agency) -> AppResult<bool> {
+        let c = agencies::google_connection(&ctx.db.pool, agency.id).await?;
+        Ok(ctx.google.is_some() && c.sealed.is_some() && c.email.is_some())
+    }
+
+    async fn holdings(&self, ctx: &Ctx, agency: &Agency) -> Result<Holdings, PlatformError> {
+        let google = client(ctx)?;
+        let (_, token) = agency_access(ctx, agency).await?;
+        let found = properties(google, &token).await.map_err(|e| failed(&e))?;
+        Ok(Holdings {
+            held: found.into_iter().map(|(id, ..)| (id, false)).collect(),
+            unlisted_waiting: Vec::new(),
+        })
+    }
+
+    async fn remove(
+        &self,
+        ctx: &Ctx,
+        agency: &Agency,
+        _client_id: i64,
+        grants: Vec<Grant>,
+    ) -> Result<Removal, PlatformError> {
+        let google = client(ctx)?;
+        let (email, token) = agency_access(ctx, agency).await?;
+        let mut removal = Removal::default();
+        for g in grants {
+            let result =
+                share::remove_own(google, &token, &email, &g.asset_id, &g.platform_ref).await;
+            removal.grants.push((g, result));
+        }
+        Ok(removal)
+    }
+}

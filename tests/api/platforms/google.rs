@@ -1,0 +1,215 @@
+//! Google Analytics through the built-in Google sandbox, over HTTP as with Google: the
+//! agency connects its Google account on Settings (consent screen, code, refresh token),
+//! a client approves a link for a Meta Page and a GA4 property on each platform, the access
+//! binding is read back, verified with the agency's account, found lost when the client
+//! removes it, and removed by the agency at offboarding.
+
+use google_sandbox::world::{AGENCY_EMAIL, CLIENT_EMAIL, VIEWER, VIEWER_EMAIL};
+use latchkey::actions::verify::verify_agency;
+
+use crate::helpers::{
+    ALL_SCOPES, TestApp, facebook_login, google_consent, path_of, spawn_app, spawn_client_of,
+};
+
+const READ: &str = "https://www.googleapis.com/auth/analytics.readonly";
+const MANAGE: &str = "https://www.googleapis.com/auth/analytics.manage.users";
+const CASEY: &str = "9100000000000001";
+const PAGE: &str = "1100000000000031";
+const PROPERTY: &str = "properties/4001";
+
+/// Settings → Connect Google, as the agency's Google account.
+async fn connect_google(app: &TestApp) {
+    let r = app.post("/settings/google/connect", &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let consent = r.location().unwrap().to_owned();
+    assert!(consent.contains("access_type=offline"), "{consent}");
+    let back = google_consent(app, &consent, AGENCY_EMAIL, &[READ, MANAGE]).await;
+    assert_eq!(
+        back.location(),
+        Some("/settings?notice=google_connected"),
+        "{}",
+        back.body
+    );
+    let settings = app.get("/settings?notice=google_connected").await;
+    assert!(
+        settings
+            .body
+            .contains(&format!("Connected as <strong>{AGENCY_EMAIL}</strong>")),
+        "{}",
+        settings.body
+    );
+}
+
+/// The Google grant: (status, tasks, platform_ref).
+async fn google_grant(app: &TestApp) -> (String, String, String) {
+    sqlx::query_as("SELECT status, tasks, platform_ref FROM grants WHERE platform = 'google'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// A link for Google Analytics only (view).
+async fn analytics_link(app: &TestApp) -> String {
+    app.setup_demo_agency().await;
+    let client = app.create_client("Messy Co", "casey@messyco.example").await;
+    let cid = client.to_string();
+    let r = app
+        .post_shown(
+            "/requests",
+            &[
+                ("client_id", cid.as_str()),
+                ("kind", "ga4_property"),
+                ("level_ga4_property", "view"),
+                ("mode", "partner"),
+                ("expiry_days", "14"),
+                ("message", ""),
+                ("delivery", "link"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let at = r.body.find("value=\"http").unwrap() + 7;
+    path_of(r.body[at..].split('"').next().unwrap())
+}
+
+#[tokio::test]
+async fn one_link_shares_a_page_and_a_ga4_property_then_both_are_verified_and_offboarded() {
+    let app = spawn_app().await;
+    let google = app
+        .google
+        .clone()
+        .expect("the embedded defaults host the Google sandbox");
+    let (client_id, link) = super::two_platform_link(&app).await;
+    connect_google(&app).await;
+    app.post("/settings/meta/sandbox", &[]).await;
+
+    let client = spawn_client_of(&app);
+    let cb = facebook_login(&client, &link, CASEY, &ALL_SCOPES, "continue").await;
+    assert_eq!(cb.location(), Some("/approve"), "{}", cb.body);
+    super::pick(&client, PAGE).await;
+    let next = client.get("/approve/next/google").await;
+    assert_eq!(next.status, 303, "{}", next.body);
+    let consent = next.location().unwrap().to_owned();
+    assert!(consent.contains("include_granted_scopes=true"), "{consent}");
+    let cb = google_consent(&client, &consent, CLIENT_EMAIL, &[READ, MANAGE]).await;
+    assert_eq!(cb.location(), Some("/approve"), "{}", cb.body);
+    let picker = client.get("/approve").await;
+    assert!(picker.body.contains("Messy App (GA4)"), "{}", picker.body);
+    let done = super::pick(&client, PROPERTY).await;
+    assert!(done.contains("Messy Web (GA4)"), "{done}");
+
+    // Recorded from Google's own read-back: the binding's role and its resource name.
+    let (status, tasks, binding) = google_grant(&app).await;
+    assert_eq!((status.as_str(), tasks.as_str()), ("active", VIEWER));
+    assert!(
+        binding.starts_with("properties/4001/accessBindings/"),
+        "{binding}"
+    );
+    let held = google.world().bindings;
+    assert!(
+        held.iter()
+            .any(|b| b.name == binding && b.user == AGENCY_EMAIL && b.roles == [VIEWER]),
+        "{held:?}"
+    );
+    assert_eq!(
+        client.get(&link).await.status,
+        410,
+        "used up on both platforms"
+    );
+
+    // Verified with the agency's own Google account (its refresh token, sealed at rest).
+    let sealed: String = sqlx::query_scalar("SELECT google_refresh_sealed FROM agencies")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(
+        !sealed.contains("1//0"),
+        "the refresh token is not stored in the clear"
+    );
+    let report = verify_agency(&app.state, 1).await.unwrap();
+    assert_eq!((report.confirmed, report.lost), (2, 0));
+
+    // Offboarded: the agency removes its own binding (no administrator role needed) and
+    // reads back that its account no longer sees the property.
+    let (_, r) = app
+        .post_shown_at(
+            &format!("/clients/{client_id}/offboard"),
+            &[("confirm_name", "Messy Co")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Messy Web (GA4)"), "{}", r.body);
+    assert!(
+        !google
+            .world()
+            .bindings
+            .iter()
+            .any(|b| b.user == AGENCY_EMAIL),
+        "the binding is gone at Google"
+    );
+    let (status, ..) = google_grant(&app).await;
+    assert_eq!(status, "revoked");
+}
+
+#[tokio::test]
+async fn unticked_scopes_a_viewer_and_a_removed_binding_are_each_said_plainly() {
+    let app = spawn_app().await;
+    let google = app.google.clone().unwrap();
+    let link = analytics_link(&app).await;
+    connect_google(&app).await;
+
+    // A client who unticks "manage users" is told what is missing, and nothing is shared.
+    let client = spawn_client_of(&app);
+    let start = client.get(&format!("{link}/start")).await;
+    assert_eq!(start.status, 303, "{}", start.body);
+    let consent = start.location().unwrap().to_owned();
+    let cb = google_consent(&client, &consent, CLIENT_EMAIL, &[READ]).await;
+    let page = if cb.status == 303 {
+        client.get(cb.location().unwrap()).await
+    } else {
+        cb
+    };
+    assert!(
+        page.body
+            .contains("Manage your Google Analytics account users"),
+        "{}",
+        page.body
+    );
+    assert!(
+        google
+            .world()
+            .bindings
+            .iter()
+            .all(|b| b.user != AGENCY_EMAIL)
+    );
+
+    // A colleague who may only view a property sees it, and why it cannot be shared.
+    let viewer = spawn_client_of(&app);
+    let start = viewer.get(&format!("{link}/start")).await;
+    let consent = start.location().unwrap().to_owned();
+    let cb = google_consent(&viewer, &consent, VIEWER_EMAIL, &[READ, MANAGE]).await;
+    assert_eq!(cb.location(), Some("/approve"), "{}", cb.body);
+    let picker = viewer.get("/approve").await;
+    assert!(picker.body.contains("Messy Web (GA4)"), "{}", picker.body);
+    assert!(
+        picker
+            .body
+            .contains("You need the Administrator role on this property"),
+        "{}",
+        picker.body
+    );
+
+    // The administrator shares; later they remove the agency in Google Analytics:
+    // verification finds the grant lost.
+    let admin = spawn_client_of(&app);
+    let start = admin.get(&format!("{link}/start")).await;
+    let consent = start.location().unwrap().to_owned();
+    let cb = google_consent(&admin, &consent, CLIENT_EMAIL, &[READ, MANAGE]).await;
+    assert_eq!(cb.location(), Some("/approve"), "{}", cb.body);
+    super::pick(&admin, PROPERTY).await;
+    assert_eq!(google_grant(&app).await.0, "active");
+    google.change(|w| w.bindings.retain(|b| b.user != AGENCY_EMAIL));
+    let report = verify_agency(&app.state, 1).await.unwrap();
+    assert_eq!((report.confirmed, report.lost), (0, 1));
+    assert_eq!(google_grant(&app).await.0, "lost");
+}
