@@ -15,6 +15,7 @@ use latchkey::{Application, Clock};
 use serde_json::{Value, json};
 
 mod forms;
+mod google;
 mod journey;
 mod leaving;
 mod phone;

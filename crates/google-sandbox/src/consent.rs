@@ -57,8 +57,8 @@ struct PersonView {
 struct ConsentPage {
     q: AuthQuery,
     people: Vec<PersonView>,
-    /// The scopes a person may untick.
-    optional: Vec<String>,
+    /// The scopes a person may untick, each with Google's words for it.
+    optional: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -158,7 +158,17 @@ pub async fn show(State(sb): State<Sandbox>, Query(q): Query<AuthQuery>) -> Resp
             },
         })
         .collect();
-    let optional = scopes.into_iter().filter(|s| !basic(s)).collect();
+    let optional = scopes
+        .into_iter()
+        .filter(|s| !basic(s))
+        .map(|s| {
+            let words = super::schema::SCOPE_WORDS
+                .iter()
+                .find(|(k, _)| *k == s)
+                .map_or_else(|| s.clone(), |(_, w)| (*w).to_owned());
+            (s, words)
+        })
+        .collect();
     let page = ConsentPage {
         q,
         people,

@@ -30,6 +30,26 @@ pub const PROPERTY_TYPES: &[&str] = &[
     "PROPERTY_TYPE_ROLLUP",
 ];
 
+/// Each scope of the API with the words Google's consent screen shows for it.
+pub const SCOPE_WORDS: &[(&str, &str)] = &[
+    (
+        "https://www.googleapis.com/auth/analytics.edit",
+        "Edit Google Analytics management entities",
+    ),
+    (
+        "https://www.googleapis.com/auth/analytics.manage.users",
+        "Manage Google Analytics Account users by email address",
+    ),
+    (
+        "https://www.googleapis.com/auth/analytics.manage.users.readonly",
+        "View Google Analytics user permissions",
+    ),
+    (
+        "https://www.googleapis.com/auth/analytics.readonly",
+        "See and download your Google Analytics data",
+    ),
+];
+
 /// The OAuth scopes that each method accepts (any one of them).
 pub fn scopes(method: &str) -> &'static [&'static str] {
     match method {

@@ -251,6 +251,8 @@ struct Picker {
     groups: Vec<Group>,
     total: usize,
     partner: bool,
+    /// A Google flow: access goes to the agency's Google account, not a Meta portfolio.
+    google: bool,
     error: Option<String>,
     /// (portfolio, kinds, why) for each listing Meta refused.
     unlisted: Vec<(String, String, String)>,
@@ -332,6 +334,7 @@ async fn picker_page(
         total: choice.offered.len(),
         groups: groups_of(tr, &choice.offered),
         partner: choice.request.mode == GrantMode::Partner,
+        google: flow.platform == crate::domain::Platform::Google,
         error,
         unlisted: choice
             .unlisted

@@ -171,7 +171,7 @@ async fn unticked_scopes_a_viewer_and_a_removed_binding_are_each_said_plainly() 
     };
     assert!(
         page.body
-            .contains("Manage your Google Analytics account users"),
+            .contains("Manage Google Analytics Account users by email address"),
         "{}",
         page.body
     );

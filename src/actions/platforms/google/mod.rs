@@ -44,11 +44,14 @@ fn scopes_for(asks: &[Ask]) -> Vec<&'static str> {
     all
 }
 
-/// A scope as Google's consent screen words it.
+/// A scope in the words Google's consent screen shows for it (the discovery document's),
+/// so the client recognises the box they unticked.
 fn scope_words(scope: &str) -> Text {
     match scope {
-        scopes::ANALYTICS_READONLY => Text::from("See your Google Analytics data"),
-        scopes::MANAGE_USERS => Text::from("Manage your Google Analytics account users"),
+        scopes::ANALYTICS_READONLY => Text::from("See and download your Google Analytics data"),
+        scopes::MANAGE_USERS => {
+            Text::from("Manage Google Analytics Account users by email address")
+        }
         other => Text::from(other),
     }
 }
@@ -167,27 +170,28 @@ impl PlatformApi for Google {
             .map_err(not_listed)?;
         // Only an administrator may give access: listing a property's bindings is how
         // Google says who is one (`canEdit` is an editor's right, not a user manager's).
-        let offered = crate::meta::client::bounded(found, 4, |(id, name, account, account_name)| async move {
-            let (shareable, reason) = match google.bindings(token.expose(), &id).await {
-                Ok(_) => (true, None),
-                Err(e) if e.status() == Some("PERMISSION_DENIED") => (
-                    false,
-                    Some(Text::from(
-                        "You need the Administrator role on this property (or its account) to give access.",
-                    )),
-                ),
-                Err(e) => (false, Some(Text::from(e.plain()))),
-            };
-            Offered {
-                kind: AssetKind::Ga4Property,
-                id,
-                name,
-                owner: Some(account),
-                owner_name: account_name,
-                shareable,
-                reason,
-            }
-        })
+        let offered = crate::meta::client::bounded(
+            found,
+            4,
+            |(id, name, account, account_name)| async move {
+                let (shareable, reason) = match google.bindings(token.expose(), &id).await {
+                    Ok(_) => (true, None),
+                    Err(e) if e.status() == Some("PERMISSION_DENIED") => {
+                        (false, Some(Text::msg("google-not-admin")))
+                    }
+                    Err(e) => (false, Some(Text::from(e.plain()))),
+                };
+                Offered {
+                    kind: AssetKind::Ga4Property,
+                    id,
+                    name,
+                    owner: Some(account),
+                    owner_name: account_name,
+                    shareable,
+                    reason,
+                }
+            },
+        )
         .await;
         Ok(Inventory {
             offered,

@@ -1,0 +1,143 @@
+//! Google for real (the built-in Google sandbox, over HTTP as with Google): the agency
+//! connects its Google account from Settings, a client on a phone in Spanish opens one link
+//! for a Facebook Page and a Google Analytics property, starts with Google (any order),
+//! unticks nothing on Google's consent screen, shares the property, goes on to Facebook from
+//! the done page and shares the Page; staff see both grants, then end the partnership and
+//! Latchkey removes both, reading each back.
+
+use super::*;
+
+#[tokio::test]
+async fn one_link_for_facebook_and_google_analytics_on_a_phone_then_offboarded() {
+    let Some(driver) = driver_url() else {
+        return;
+    };
+    let (base, state, _sandbox) = spawn().await;
+    let a = Browser::open(&driver, "google-agency", 1280, 900).await;
+    set_up_agency(&a, &base).await;
+
+    // Settings → Connect Google, as the agency's own Google account.
+    a.goto(&format!("{base}/settings")).await;
+    a.click(
+        "settings",
+        "form[action='/settings/google/connect'] button[type=submit]",
+    )
+    .await;
+    a.find("consent", "form[action='/sandbox/google/accounts/consent']")
+        .await;
+    a.shot("consent").await;
+    a.click(
+        "consent",
+        "input[name=person][value='analytics@agency.example']",
+    )
+    .await;
+    a.click("consent", "button[value=allow]").await;
+    a.expect_text("settings", "Google connected.").await;
+    a.expect_text("settings", "Connected as analytics@agency.example")
+        .await;
+    a.click(
+        "settings",
+        "form[action='/settings/meta/sandbox'] button[type=submit]",
+    )
+    .await;
+
+    add_client(&a, &base, "Messy Co", "casey@messyco.example").await;
+    a.click("request", "a[href^='/requests/new?client_id=']")
+        .await;
+    a.click("request", "input[name=kind][value=ga4_property]")
+        .await;
+    a.find("request", "#language")
+        .await
+        .select_by_value("es")
+        .await
+        .unwrap();
+    let link = send_as_link(&a).await;
+
+    // Google first, on the phone.
+    let p = Browser::open(&driver, "google-phone", 375, 812).await;
+    p.goto(&link).await;
+    p.expect_text("landing", "Continuar con Google").await;
+    p.click("landing", "a[href$='start?platform=google']").await;
+    p.find("consent", "form[action='/sandbox/google/accounts/consent']")
+        .await;
+    holds(
+        &p,
+        "consent",
+        "return [...document.querySelectorAll('input[name=grant]')].map(i => i.value).join(' ') === \
+         'https://www.googleapis.com/auth/analytics.readonly https://www.googleapis.com/auth/analytics.manage.users';",
+        "Google's consent screen does not ask for exactly the Analytics scopes",
+    )
+    .await;
+    fits_phone(&p, "consent").await;
+    p.shot("consent").await;
+    p.click(
+        "consent",
+        "input[name=person][value='casey@messyco.example']",
+    )
+    .await;
+    p.click("consent", "button[value=allow]").await;
+    p.expect_text("picker-google", "Messy App (GA4)").await;
+    p.expect_text("picker-google", "la cuenta de Google de Demo Agency")
+        .await;
+    fits_phone(&p, "picker-google").await;
+    p.shot("picker-google").await;
+    p.click(
+        "picker-google",
+        "input[name=asset][value='properties/4001']",
+    )
+    .await;
+    p.click(
+        "picker-google",
+        "form[action='/approve'] button[type=submit]",
+    )
+    .await;
+    p.expect_text("done-google", "Messy Web (GA4)").await;
+    p.shot("done-google").await;
+
+    // Then Facebook, from the done page.
+    sandbox_login_from(
+        &p,
+        "a[href='/approve/next/meta']",
+        "input[name=person][value='9100000000000001']",
+        "login",
+    )
+    .await;
+    p.click("picker", "input[name=asset][value='1100000000000031']")
+        .await;
+    p.click("picker", "form[action='/approve'] button[type=submit]")
+        .await;
+    p.expect_text("done-meta", "¡Listo, gracias!").await;
+    p.shot("done-meta").await;
+    let bound = count(
+        &state,
+        "SELECT COUNT(*) FROM grants WHERE platform = 'google' AND status = 'active' \
+         AND platform_ref LIKE 'properties/4001/accessBindings/%'",
+    )
+    .await;
+    assert_eq!(bound, 1, "the Google grant carries its access binding");
+
+    // Staff: both grants, then the partnership ends and both are removed.
+    a.goto(&format!("{base}/grants")).await;
+    a.expect_text("grants", "Messy Web (GA4)").await;
+    a.expect_text("grants", "Google Analytics property").await;
+    a.shot("grants").await;
+    a.goto(&format!("{base}/clients/1/offboard")).await;
+    a.fill("offboard", "#confirm_name", "Messy Co").await;
+    a.click(
+        "offboard",
+        "form[action='/clients/1/offboard'] button[type=submit]",
+    )
+    .await;
+    a.expect_text("offboarded", "Messy Web (GA4)").await;
+    a.shot("offboarded").await;
+    let left = count(
+        &state,
+        "SELECT COUNT(*) FROM grants WHERE mode = 'partner' AND status <> 'revoked'",
+    )
+    .await;
+    assert_eq!(left, 0, "every partner grant removed and read back");
+    for b in [a, p] {
+        b.valid_html();
+        b.client.close().await.ok();
+    }
+}
