@@ -26,10 +26,12 @@ const LOOKUPS: throttle::Policy = throttle::Policy {
 };
 
 /// What this process remembers between link views so that a repeated view costs one
-/// read: addresses it saw throttled, and the visits it already recorded this hour. Neither
-/// is a cache of the link itself, which is read on every view.
+/// read: addresses it saw throttled, the visits it already recorded this hour, and what the
+/// page shows of the agency, client and sender (for a second). None is a cache of the link
+/// itself, whose row is read on every view.
 #[derive(Default)]
 pub struct LinkMemo {
+    pub faces: super::link_faces::LinkFaces,
     blocked: std::sync::Mutex<std::collections::HashMap<String, i64>>,
     seen: std::sync::Mutex<(i64, std::collections::HashSet<(i64, u128)>)>,
 }
@@ -196,11 +198,14 @@ async fn live_view(
     raw: &str,
 ) -> AppResult<Result<Box<LinkView>, (Box<LinkView>, Closed)>> {
     let now = ctx.clock.now();
-    let view = match SecretToken::from_presented(LINK_PREFIX, raw) {
-        Some(token) => links::link_view(&ctx.db.pool, &token.hash()).await?,
+    let head = match SecretToken::from_presented(LINK_PREFIX, raw) {
+        Some(token) => links::link_head(&ctx.db.pool, &token.hash()).await?,
         None => None,
     };
-    let Some(view) = view else {
+    let Some(head) = head else {
+        return Ok(Err(replaced(ctx, ip, raw, now).await?));
+    };
+    let Some(view) = with_face(ctx, head).await? else {
         return Ok(Err(replaced(ctx, ip, raw, now).await?));
     };
     throttled(ctx, ip, now)?;
@@ -208,6 +213,23 @@ async fn live_view(
         Some(why) => Err((Box::new(view), why)),
         None => Ok(Box::new(view)),
     })
+}
+
+/// The request's row with what its page shows of the agency, client and sender: kept for
+/// a second per process (`link_faces`), else read. None if the client is gone.
+async fn with_face(ctx: &Ctx, head: links::LinkHead) -> AppResult<Option<LinkView>> {
+    let key = (head.agency_id, head.client_id, head.created_by);
+    let faces = &ctx.links.faces;
+    let now = ctx.clock.now();
+    if let Some(face) = faces.get(key, now) {
+        return Ok(Some(LinkView::of(head, face)));
+    }
+    let generation = faces.generation();
+    let Some(face) = links::link_face(&ctx.db.pool, key.0, key.1, key.2).await? else {
+        return Ok(None);
+    };
+    faces.put(key, generation, now, face.clone());
+    Ok(Some(LinkView::of(head, face)))
 }
 
 /// For a link covering several platforms: each with whether something is shared on it

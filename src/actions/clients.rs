@@ -137,6 +137,8 @@ pub async fn update(
     }
     audit(&mut tx, actor, "client.updated", valid.name.as_str(), now).await?;
     tx.commit().await?;
+    // Link pages show it: this process shows the change at once (others within a second).
+    ctx.links.faces.forget();
     Ok(Ok(()))
 }
 

@@ -22,6 +22,7 @@ pub mod google_connection;
 pub mod grants;
 pub mod housekeeping;
 pub mod idempotency;
+pub mod link_faces;
 pub mod mailbox;
 pub mod migration;
 pub mod notifications;

@@ -187,6 +187,8 @@ pub async fn save(ctx: &Ctx, actor: &Actor, f: &Typed) -> AppResult<Result<(), V
     agencies::update_branding(&mut *tx, actor.agency_id, &branding).await?;
     audit(&mut tx, actor, "settings.updated", c.name.as_str(), now).await?;
     tx.commit().await?;
+    // Link pages show it: this process shows the change at once (others within a second).
+    ctx.links.faces.forget();
     Ok(Ok(()))
 }
 
@@ -218,6 +220,8 @@ pub async fn upload_logo(ctx: &Ctx, actor: &Actor, bytes: &[u8]) -> AppResult<()
     agencies::set_logo(&mut *tx, actor.agency_id, content_type, bytes, now).await?;
     audit(&mut tx, actor, "settings.logo_uploaded", content_type, now).await?;
     tx.commit().await?;
+    // Link pages show it: this process shows the change at once (others within a second).
+    ctx.links.faces.forget();
     Ok(())
 }
 
@@ -229,6 +233,8 @@ pub async fn remove_logo(ctx: &Ctx, actor: &Actor, agency_name: &str) -> AppResu
     agencies::remove_logo(&mut *tx, actor.agency_id).await?;
     audit(&mut tx, actor, "settings.logo_removed", agency_name, now).await?;
     tx.commit().await?;
+    // Link pages show it: this process shows the change at once (others within a second).
+    ctx.links.faces.forget();
     Ok(())
 }
 

@@ -259,6 +259,8 @@ pub async fn remove(ctx: &Ctx, actor: &Actor, id: i64, keep_invites: bool) -> Ap
     );
     audit(&mut tx, actor, "team.removed", &what, now).await?;
     tx.commit().await?;
+    // Link pages show it: this process shows the change at once (others within a second).
+    ctx.links.faces.forget();
 
     let (at_meta, meta_note) = match held {
         HeldAtMeta::Assigned { person, assets } => {

@@ -1,5 +1,7 @@
-//! The client's link: everything its page shows in one read (by token, by replaced token,
-//! or by id for the agency's preview), the decline, and the opens and visits it records.
+//! The client's link: what its page shows (by token: the request's own row in one read,
+//! the agency's, client's and sender's part apart, for a per-process cache; by replaced
+//! token or by id for the agency's preview: everything in one read), the decline, and the
+//! opens and visits it records.
 
 use sqlx::FromRow;
 
@@ -7,9 +9,9 @@ use super::Exec;
 use crate::domain::access::GrantMode;
 use crate::i18n::Lang;
 
-/// Everything the client's link page shows, in one read: the request, its client, the
-/// agency's public name, the sender and whether there is a logo. Read on every view (never
-/// cached), so a revoked or expired link is refused on the very next request.
+/// Everything the client's link page shows: the request, its client, the agency's public
+/// name, the sender and whether there is a logo. The request's part is read on every view,
+/// so a revoked or expired link is refused on the very next request.
 #[derive(Debug, Clone, Hash, FromRow)]
 pub struct LinkView {
     pub id: i64,
@@ -77,14 +79,107 @@ const LINK_VIEW: &str =
     JOIN agencies a ON a.id = r.agency_id
     LEFT JOIN users u ON u.id = r.created_by AND u.agency_id = r.agency_id";
 
-pub async fn link_view<'c>(
+/// The request's own part of a link view: what decides whether the link is live, and what
+/// the page says of the request. One indexed read of one table, on every view.
+#[derive(Debug, Clone, FromRow)]
+pub struct LinkHead {
+    pub id: i64,
+    pub agency_id: i64,
+    pub client_id: i64,
+    pub created_by: Option<i64>,
+    pub token_prefix: String,
+    #[sqlx(try_from = "String")]
+    pub mode: GrantMode,
+    pub asks: String,
+    pub message: String,
+    pub single_use: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub declined_at: Option<i64>,
+    pub outcome: Option<String>,
+    pub purpose: String,
+    pub scope_assets: String,
+    pub language: Option<String>,
+    pub platforms: String,
+}
+
+/// What a link page shows of the agency, the client and the sender: the part that may be a
+/// second stale (see `actions::access::LinkMemo`).
+#[derive(Debug, Clone, FromRow)]
+pub struct LinkFace {
+    pub client_name: String,
+    pub agency_name: String,
+    pub agency_display_name: String,
+    pub sender: Option<String>,
+    pub has_logo: i64,
+}
+
+impl LinkView {
+    /// A view from its two parts.
+    pub fn of(h: LinkHead, f: LinkFace) -> Self {
+        Self {
+            id: h.id,
+            agency_id: h.agency_id,
+            client_id: h.client_id,
+            token_prefix: h.token_prefix,
+            mode: h.mode,
+            asks: h.asks,
+            message: h.message,
+            single_use: h.single_use,
+            expires_at: h.expires_at,
+            used_at: h.used_at,
+            revoked_at: h.revoked_at,
+            declined_at: h.declined_at,
+            outcome: h.outcome,
+            purpose: h.purpose,
+            scope_assets: h.scope_assets,
+            client_name: f.client_name,
+            agency_name: f.agency_name,
+            agency_display_name: f.agency_display_name,
+            sender: f.sender,
+            has_logo: f.has_logo,
+            language: h.language,
+            platforms: h.platforms,
+        }
+    }
+}
+
+/// The request behind a link token, from `access_requests` alone.
+pub async fn link_head<'c>(
     db: impl Exec<'c>,
     token_hash: &str,
-) -> Result<Option<LinkView>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{LINK_VIEW} WHERE r.token_hash = $1"
-    )))
+) -> Result<Option<LinkHead>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, agency_id, client_id, created_by, token_prefix, mode, asks, message,
+            single_use, expires_at, used_at, revoked_at, declined_at, outcome, purpose,
+            scope_assets, language, platforms
+         FROM access_requests WHERE token_hash = $1",
+    )
     .bind(token_hash)
+    .fetch_optional(db)
+    .await
+}
+
+/// The agency's public name and logo, the client's name and the sender's, for a link page.
+pub async fn link_face<'c>(
+    db: impl Exec<'c>,
+    agency_id: i64,
+    client_id: i64,
+    sender: Option<i64>,
+) -> Result<Option<LinkFace>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.name AS client_name, a.name AS agency_name,
+            a.display_name AS agency_display_name,
+            (SELECT u.name FROM users u WHERE u.id = $3 AND u.agency_id = a.id) AS sender,
+            CASE WHEN EXISTS (SELECT 1 FROM agency_logos l WHERE l.agency_id = a.id)
+                 THEN 1 ELSE 0 END AS has_logo
+         FROM agencies a JOIN clients c ON c.agency_id = a.id AND c.id = $2
+         WHERE a.id = $1",
+    )
+    .bind(agency_id)
+    .bind(client_id)
+    .bind(sender)
     .fetch_optional(db)
     .await
 }
