@@ -32,6 +32,7 @@ const LOOKUPS: throttle::Policy = throttle::Policy {
 #[derive(Default)]
 pub struct LinkMemo {
     pub faces: super::link_faces::LinkFaces,
+    pub words: super::link_faces::LinkWordsKept,
     blocked: std::sync::Mutex<std::collections::HashMap<String, i64>>,
     seen: std::sync::Mutex<(i64, std::collections::HashSet<(i64, u128)>)>,
 }
@@ -215,21 +216,30 @@ async fn live_view(
     })
 }
 
-/// The request's row with what its page shows of the agency, client and sender: kept for
-/// a second per process (`link_faces`), else read. None if the client is gone.
+/// The request's row with its words (kept for good: they never change) and what its page
+/// shows of the agency, client and sender (kept for a second per process, `link_faces`).
+/// None if the client is gone.
 async fn with_face(ctx: &Ctx, head: links::LinkHead) -> AppResult<Option<LinkView>> {
+    let words = match ctx.links.words.get(head.id) {
+        Some(w) => w,
+        None => {
+            let w = links::link_words(&ctx.db.pool, head.id).await?;
+            ctx.links.words.put(head.id, w.clone());
+            w
+        }
+    };
     let key = (head.agency_id, head.client_id, head.created_by);
     let faces = &ctx.links.faces;
     let now = ctx.clock.now();
     if let Some(face) = faces.get(key, now) {
-        return Ok(Some(LinkView::of(head, face)));
+        return Ok(Some(LinkView::of(head, words, face)));
     }
     let generation = faces.generation();
     let Some(face) = links::link_face(&ctx.db.pool, key.0, key.1, key.2).await? else {
         return Ok(None);
     };
     faces.put(key, generation, now, face.clone());
-    Ok(Some(LinkView::of(head, face)))
+    Ok(Some(LinkView::of(head, words, face)))
 }
 
 /// For a link covering several platforms: each with whether something is shared on it

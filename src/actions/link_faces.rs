@@ -10,13 +10,32 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::store::links::LinkFace;
+use crate::store::links::{LinkFace, LinkWords};
 
 /// Faces kept at most; past that the cache starts afresh (it is only a shortcut).
 const CAP: usize = 4096;
 
 /// (agency, client, sender).
 type Key = (i64, i64, Option<i64>);
+
+/// Each request's words, which never change once written: kept for good (up to [`CAP`]).
+#[derive(Default)]
+pub struct LinkWordsKept(Mutex<HashMap<i64, LinkWords>>);
+
+impl LinkWordsKept {
+    pub fn get(&self, id: i64) -> Option<LinkWords> {
+        self.0.lock().ok()?.get(&id).cloned()
+    }
+
+    pub fn put(&self, id: i64, words: LinkWords) {
+        if let Ok(mut kept) = self.0.lock() {
+            if kept.len() >= CAP {
+                kept.clear();
+            }
+            kept.insert(id, words);
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct LinkFaces {

@@ -79,8 +79,8 @@ const LINK_VIEW: &str =
     JOIN agencies a ON a.id = r.agency_id
     LEFT JOIN users u ON u.id = r.created_by AND u.agency_id = r.agency_id";
 
-/// The request's own part of a link view: what decides whether the link is live, and what
-/// the page says of the request. One indexed read of one table, on every view.
+/// The request's changing part of a link view: what decides whether the link is live and
+/// whose page it is. One indexed read of one table, on every view.
 #[derive(Debug, Clone, FromRow)]
 pub struct LinkHead {
     pub id: i64,
@@ -88,16 +88,22 @@ pub struct LinkHead {
     pub client_id: i64,
     pub created_by: Option<i64>,
     pub token_prefix: String,
-    #[sqlx(try_from = "String")]
-    pub mode: GrantMode,
-    pub asks: String,
-    pub message: String,
-    pub single_use: i64,
     pub expires_at: i64,
     pub used_at: Option<i64>,
     pub revoked_at: Option<i64>,
     pub declined_at: Option<i64>,
     pub outcome: Option<String>,
+}
+
+/// What a request asks, in whose words: written once when the request is made and never
+/// changed, so a process may keep it for good.
+#[derive(Debug, Clone, FromRow)]
+pub struct LinkWords {
+    #[sqlx(try_from = "String")]
+    pub mode: GrantMode,
+    pub asks: String,
+    pub message: String,
+    pub single_use: i64,
     pub purpose: String,
     pub scope_assets: String,
     pub language: Option<String>,
@@ -116,31 +122,31 @@ pub struct LinkFace {
 }
 
 impl LinkView {
-    /// A view from its two parts.
-    pub fn of(h: LinkHead, f: LinkFace) -> Self {
+    /// A view from its three parts.
+    pub fn of(h: LinkHead, w: LinkWords, f: LinkFace) -> Self {
         Self {
             id: h.id,
             agency_id: h.agency_id,
             client_id: h.client_id,
             token_prefix: h.token_prefix,
-            mode: h.mode,
-            asks: h.asks,
-            message: h.message,
-            single_use: h.single_use,
+            mode: w.mode,
+            asks: w.asks,
+            message: w.message,
+            single_use: w.single_use,
             expires_at: h.expires_at,
             used_at: h.used_at,
             revoked_at: h.revoked_at,
             declined_at: h.declined_at,
             outcome: h.outcome,
-            purpose: h.purpose,
-            scope_assets: h.scope_assets,
+            purpose: w.purpose,
+            scope_assets: w.scope_assets,
             client_name: f.client_name,
             agency_name: f.agency_name,
             agency_display_name: f.agency_display_name,
             sender: f.sender,
             has_logo: f.has_logo,
-            language: h.language,
-            platforms: h.platforms,
+            language: w.language,
+            platforms: w.platforms,
         }
     }
 }
@@ -151,13 +157,23 @@ pub async fn link_head<'c>(
     token_hash: &str,
 ) -> Result<Option<LinkHead>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, agency_id, client_id, created_by, token_prefix, mode, asks, message,
-            single_use, expires_at, used_at, revoked_at, declined_at, outcome, purpose,
-            scope_assets, language, platforms
+        "SELECT id, agency_id, client_id, created_by, token_prefix, expires_at, used_at,
+            revoked_at, declined_at, outcome
          FROM access_requests WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(db)
+    .await
+}
+
+/// A request's words (see [`LinkWords`]).
+pub async fn link_words<'c>(db: impl Exec<'c>, id: i64) -> Result<LinkWords, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT mode, asks, message, single_use, purpose, scope_assets, language, platforms
+         FROM access_requests WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(db)
     .await
 }
 
