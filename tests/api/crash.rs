@@ -163,6 +163,9 @@ pub(crate) fn local(url: &str) -> String {
     }
 }
 
+/// Pages the killed approval is for.
+const PICKED: usize = 100;
+
 pub(crate) async fn wait_for(what: &str, secs: u64, mut check: impl AsyncFnMut() -> bool) {
     let until = Instant::now() + Duration::from_secs(secs);
     while Instant::now() < until {
@@ -283,7 +286,8 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
     let staff = Browser::new();
     let (_, link) = agency_with_link(&staff, &first.base, "manage").await;
 
-    // The client logs in with "Facebook" and picks 40 Pages.
+    // The client logs in with "Facebook" and picks 100 Pages: more than an approval shares
+    // at once, so a second wave is still to come when the process is killed.
     let client = Browser::new();
     facebook_login(&client, &first.base, &meta_base, &link).await;
     let picker = client.get(&format!("{}/approve", first.base)).await;
@@ -294,9 +298,9 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
         .skip(1)
         .map(|s| s.split('"').next().unwrap().to_owned())
         .filter(|id| id.starts_with("120000000000"))
-        .take(40)
+        .take(PICKED)
         .collect();
-    assert_eq!(chosen.len(), 40);
+    assert_eq!(chosen.len(), PICKED);
     let mut form: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
     form.extend(chosen.iter().map(|id| ("asset", id.as_str())));
     let form: Vec<(String, String)> = form
@@ -306,7 +310,7 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
 
     // Meta is slow: the approval takes long enough to be killed in the middle.
     sandbox.set_faults(Faults {
-        latency_ms: 150,
+        latency_ms: 400,
         ..Faults::default()
     });
     let submitting = {
@@ -340,8 +344,8 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
     submitting.abort();
     let at_kill = shared_at_meta().len();
     assert!(
-        at_kill < 40,
-        "killed in the middle ({at_kill} of 40 shared)"
+        at_kill < PICKED,
+        "killed in the middle ({at_kill} of {PICKED} shared)"
     );
 
     sqlx::any::install_default_drivers();
@@ -354,7 +358,10 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
         .fetch_one(&db)
         .await
         .unwrap();
-    assert_eq!(intents, 40, "the intent was written before the first share");
+    assert_eq!(
+        intents, PICKED as i64,
+        "the intent was written before the first share"
+    );
     assert!(
         (grants_now as usize) < at_kill,
         "the crash left shares unrecorded"

@@ -160,6 +160,9 @@ pub struct FaultsForm {
     no_partner_sharing: Option<String>,
     #[serde(default)]
     expire_tokens: Option<String>,
+    /// Business use case usage to report, 0–99; empty: the sandbox's own count.
+    #[serde(default)]
+    usage_percent: String,
 }
 
 pub async fn faults(
@@ -178,6 +181,12 @@ pub async fn faults(
         throttle_regain_minutes: f.throttle_regain_minutes.clamp(0, 60),
         refuse_edge: None,
         no_partner_sharing: f.no_partner_sharing.is_some(),
+        usage_percent: f
+            .usage_percent
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .map(|p| p.min(99)),
     });
     if f.expire_tokens.is_some() {
         sb.expire_tokens();

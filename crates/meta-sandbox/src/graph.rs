@@ -64,6 +64,7 @@ pub async fn handle(
         throttled,
         regain: g.faults.throttle_regain_minutes,
         bucket: usage_bucket(&g.world, &path),
+        busy: g.faults.usage_percent,
     };
     drop(g);
     let mut resp = answer(result);
@@ -202,6 +203,8 @@ struct Usage {
     /// Minutes until a throttled caller regains access.
     regain: i64,
     bucket: Option<(String, &'static str)>,
+    /// The business use case's usage, when a fault sets it.
+    busy: Option<u32>,
 }
 
 impl Usage {
@@ -217,10 +220,10 @@ impl Usage {
         // Business use case usage is counted per business: the one called, or the one that
         // owns the asset called, under the use case of the asset's kind.
         if let Some((business, use_case)) = &self.bucket {
-            let (count, regain) = if self.throttled {
-                (100, self.regain)
-            } else {
-                (pct, 0)
+            let (count, regain) = match (self.throttled, self.busy) {
+                (true, _) => (100, self.regain),
+                (false, Some(busy)) => (i64::from(busy.min(99)), 0),
+                (false, None) => (pct, 0),
             };
             // Meta documents `ads_api_access_tier` for the ads_* types only.
             let tier = if use_case.starts_with("ads_") {

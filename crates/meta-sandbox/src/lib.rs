@@ -49,6 +49,9 @@ pub struct Faults {
     pub throttle_next: u32,
     /// What the throttling headers say to wait, in minutes.
     pub throttle_regain_minutes: i64,
+    /// Every business use case's usage reported at this percent (calls still answered):
+    /// a business near its limit, which a well-behaved caller slows down for.
+    pub usage_percent: Option<u32>,
     /// A business edge (e.g. `owned_pixels`) Meta refuses to list for this app, as it does
     /// for an app without the access level an asset kind needs (code 270).
     pub refuse_edge: Option<String>,

@@ -234,6 +234,11 @@ async fn fail_all(
     Ok(())
 }
 
+/// Shares of one approval in flight at once. Each is a few dependent calls on its own asset;
+/// the platforms limit calls per hour per business (which their pacers follow from the usage
+/// they report), not calls in flight, so an approval of 50 assets runs as one wave.
+const SHARE_CONCURRENCY: usize = 64;
+
 /// Shares (or reads back) each asset with bounded concurrency, writing each answer as it
 /// comes back and renewing the lease. False when some read-back could not reach the
 /// platform.
@@ -246,24 +251,20 @@ async fn answer_each(
     pending: Vec<(Item, Offered)>,
 ) -> Result<bool, AppError> {
     let lease = st.approval_lease;
-    let results = bounded(
-        pending,
-        crate::meta::client::CONCURRENCY,
-        |(item, asset)| async move {
-            let outcomes = if recovering {
-                sharing.read_back(&asset).await
-            } else {
-                Some(sharing.share(&asset).await)
-            };
-            let Some(outcomes) = outcomes else {
-                return Ok(false);
-            };
-            let now = st.clock.now();
-            flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, now).await?;
-            flows::renew_lease(&st.db.pool, ctx.flow.id, attempt, now + lease).await?;
-            Ok::<bool, AppError>(true)
-        },
-    )
+    let results = bounded(pending, SHARE_CONCURRENCY, |(item, asset)| async move {
+        let outcomes = if recovering {
+            sharing.read_back(&asset).await
+        } else {
+            Some(sharing.share(&asset).await)
+        };
+        let Some(outcomes) = outcomes else {
+            return Ok(false);
+        };
+        let now = st.clock.now();
+        flows::answer(&st.db.pool, item.id, &to_json(&outcomes)?, now).await?;
+        flows::renew_lease(&st.db.pool, ctx.flow.id, attempt, now + lease).await?;
+        Ok::<bool, AppError>(true)
+    })
     .await;
     let mut all = true;
     for r in results {

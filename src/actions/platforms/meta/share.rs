@@ -52,22 +52,21 @@ fn is_work_account(types: &[String]) -> bool {
     types.iter().any(|t| t == "MWA")
 }
 
-/// Reads what every asset's share needs. Fails only when the Pages cannot be listed.
+/// Reads what every asset's share needs. Fails only when the Pages cannot be listed. The
+/// three reads are independent, so they go out together: an approval's first shares wait
+/// for one round trip (and the Pages' paging), not three.
 pub async fn prepare(
     graph: &GraphClient,
     token: &AccessToken,
     selected: &[Offered],
 ) -> Result<Prepared, GraphError> {
     let needs_pages = selected.iter().any(|s| s.kind == AssetKind::Page);
-    let page_tokens: HashMap<String, PageAccount> = if needs_pages {
-        graph
-            .my_pages(token)
-            .await?
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect()
-    } else {
-        HashMap::new()
+    let pages = async {
+        if needs_pages {
+            graph.my_pages(token).await
+        } else {
+            Ok(Vec::new())
+        }
     };
     let owners: Vec<String> = {
         let mut o: Vec<String> = selected.iter().filter_map(|s| s.owner.clone()).collect();
@@ -75,15 +74,17 @@ pub async fn prepare(
         o.dedup();
         o
     };
-    let people_lists = bounded(owners, CONCURRENCY, |b| async move {
+    let people = bounded(owners, CONCURRENCY, |b| async move {
         (
             b.clone(),
             graph.business_users(token, &b).await.unwrap_or_default(),
         )
-    })
-    .await;
+    });
     // The approver's own account type per portfolio: best effort, a signal is optional.
-    let mine = graph.my_roles(token).await.unwrap_or_default();
+    let roles = async { graph.my_roles(token).await.unwrap_or_default() };
+    let (pages, people_lists, mine) = tokio::join!(pages, people, roles);
+    let page_tokens: HashMap<String, PageAccount> =
+        pages?.into_iter().map(|p| (p.id.clone(), p)).collect();
     let signals = people_lists
         .iter()
         .map(|(b, users)| PortfolioSignal {
