@@ -293,13 +293,17 @@ pub async fn mark_verified<'c>(db: impl Exec<'c>, id: i64, now: i64) -> Result<(
         .map(|_| ())
 }
 
-/// Agencies with a Meta connection whose last verification is older than `before`.
+/// Agencies with a platform connection (Meta or Google) whose last verification is older
+/// than `before`.
 pub async fn due_for_verification<'c>(
     db: impl Exec<'c>,
     before: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT id FROM agencies WHERE meta_token_sealed IS NOT NULL AND (last_verified_at IS NULL OR last_verified_at < $1) ORDER BY id",
+        "SELECT id FROM agencies
+         WHERE (meta_token_sealed IS NOT NULL OR google_refresh_sealed IS NOT NULL)
+           AND (last_verified_at IS NULL OR last_verified_at < $1)
+         ORDER BY id",
     )
     .bind(before)
     .fetch_all(db)
