@@ -306,6 +306,7 @@ pub fn build_google(
             longest: std::time::Duration::from_secs(10),
             attempts: 4,
         },
+        sandbox: false,
     };
     let sandbox = if settings.uses_google_sandbox() {
         let sb = google_sandbox::Sandbox::new(
@@ -322,6 +323,7 @@ pub fn build_google(
         cfg.analytics_admin_base = sb.analytics_admin_base();
         cfg.client_id = google_sandbox::world::CLIENT_ID.to_owned();
         cfg.client_secret = google_sandbox::world::CLIENT_SECRET.to_owned();
+        cfg.sandbox = true;
         Some(sb)
     } else if settings.google_client_id.is_some() && !settings.google_disabled {
         anyhow::ensure!(

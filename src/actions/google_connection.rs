@@ -145,3 +145,47 @@ pub async fn connected(ctx: &Ctx, agency_id: i64) -> AppResult<Option<(String, i
     let c = agencies::google_connection(&ctx.db.pool, agency_id).await?;
     Ok(c.email.zip(c.connected_at))
 }
+
+/// One line of Google's set-up as Settings shows it.
+pub struct PreflightLine {
+    pub what: String,
+    pub state: String,
+    pub ready: bool,
+}
+
+/// What Google needs before a link can ask for Google assets, as it stands: the
+/// installation's OAuth client (and the redirect URIs to register with it) and the agency's
+/// account. Read from configuration and the database only: no call to Google.
+pub async fn preflight(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<PreflightLine>> {
+    let Some(google) = ctx.google.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let sandbox = google.config().sandbox;
+    let client = PreflightLine {
+        what: "Google OAuth client".into(),
+        state: if sandbox {
+            "the built-in Google sandbox (no Google Cloud project needed to try it)".into()
+        } else {
+            format!(
+                "{}; its authorised redirect URIs must be exactly {} and {}",
+                google.config().client_id,
+                ctx.url("/oauth/callback"),
+                redirect_uri(ctx)
+            )
+        },
+        ready: true,
+    };
+    let account = match connected(ctx, agency_id).await? {
+        Some((email, _)) => PreflightLine {
+            what: "Your agency's Google account".into(),
+            state: format!("{email}: clients give Analytics access to it"),
+            ready: true,
+        },
+        None => PreflightLine {
+            what: "Your agency's Google account".into(),
+            state: "not connected: clients cannot share Google assets until it is".into(),
+            ready: false,
+        },
+    };
+    Ok(vec![client, account])
+}

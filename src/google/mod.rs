@@ -34,6 +34,8 @@ pub struct GoogleConfig {
     pub client_secret: String,
     pub timeout: Duration,
     pub retry: Retry,
+    /// The built-in Google sandbox stands in for Google (the embedded defaults).
+    pub sandbox: bool,
 }
 
 /// Why Google did not answer as hoped.

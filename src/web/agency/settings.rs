@@ -63,6 +63,8 @@ struct SettingsPage {
     google_offered: bool,
     google_connected: Option<(String, String)>,
     google_error: Option<String>,
+    /// Google set-up: (what, how it stands, ready).
+    google_preflight: Vec<(String, String, bool)>,
     /// Everyone must sign in with a second factor; only owners may change it.
     require_two_factor: bool,
     owner: bool,
@@ -150,6 +152,11 @@ async fn page(st: &Ctx, staff: &Staff) -> AppResult<SettingsPage> {
             .await?
             .map(|(email, at)| (email, staff.when(at))),
         google_error: None,
+        google_preflight: crate::actions::google_connection::preflight(st, staff.agency_id)
+            .await?
+            .into_iter()
+            .map(|l| (l.what, l.state, l.ready))
+            .collect(),
         preflight: crate::actions::connection::preflight(st, staff.agency_id)
             .await?
             .into_iter()

@@ -34,6 +34,13 @@ async fn connect_google(app: &TestApp) {
     assert!(
         settings
             .body
+            .contains("Ready</strong> · Your agency&#39;s Google account"),
+        "{}",
+        settings.body
+    );
+    assert!(
+        settings
+            .body
             .contains(&format!("Connected as <strong>{AGENCY_EMAIL}</strong>")),
         "{}",
         settings.body
@@ -210,6 +217,10 @@ async fn unticked_scopes_a_viewer_and_a_removed_binding_are_each_said_plainly() 
     assert_eq!(google_grant(&app).await.0, "active");
     // The periodic job picks an agency connected to Google alone (no Meta connection here).
     google.change(|w| w.bindings.retain(|b| b.user != AGENCY_EMAIL));
-    assert_eq!(verify_due(&app.state, 0).await, 1, "the agency was verified");
+    assert_eq!(
+        verify_due(&app.state, 0).await,
+        1,
+        "the agency was verified"
+    );
     assert_eq!(google_grant(&app).await.0, "lost");
 }
