@@ -183,6 +183,7 @@ picker-logged-in = Angemeldet als { $person }.
 picker-partner-note = Jedes Asset wird mit dem Business-Portfolio von { $agency } geteilt; Sie können es jederzeit in den Meta-Unternehmenseinstellungen entfernen.
 picker-google-note = Jede Property gibt dem Google-Konto von { $agency } Zugriff; Sie können ihn jederzeit in Google Analytics unter Verwaltung → Zugriffsverwaltung für die Property entfernen.
 google-not-admin = Sie benötigen die Administratorrolle für diese Property (oder ihr Konto), um Zugriff zu gewähren.
+google-unready = { $agency } hat Google in Latchkey noch nicht fertig eingerichtet, daher konnte auf Google noch nichts geteilt werden. Die Agentur weiß Bescheid; versuchen Sie es später erneut.
 picker-user-note = Bestimmte Personen bei { $agency } erhalten Zugriff auf jedes Asset.
 picker-unlisted-intro = Einige Assets konnten nicht aufgelistet werden; Sie können den Rest jetzt teilen und die anderen später.
 picker-unlisted-line = { $kinds } von { $owner }: konnten nicht aufgelistet werden — { $why }

@@ -184,6 +184,7 @@ picker-logged-in = Logged in as { $person }.
 picker-partner-note = Each asset is shared with { $agency }'s business portfolio; you can remove it any time in Meta Business Settings.
 picker-google-note = Each property gives { $agency }'s Google account access; you can remove it any time in Google Analytics under Admin → Property access management.
 google-not-admin = You need the Administrator role on this property (or its account) to give access.
+google-unready = { $agency } has not finished setting up Google in Latchkey, so nothing could be shared on Google yet. They have been told; try again later.
 picker-user-note = Named people at { $agency } get access to each asset.
 picker-unlisted-intro = Some assets could not be listed; you can share the rest now and the others later.
 picker-unlisted-line = { $kinds } of { $owner }: couldn't be listed — { $why }

@@ -183,6 +183,7 @@ picker-logged-in = Has iniciado sesión como { $person }.
 picker-partner-note = Cada activo se comparte con la cartera comercial de { $agency }; puedes quitarlo cuando quieras en la configuración del negocio de Meta.
 picker-google-note = Cada propiedad da acceso a la cuenta de Google de { $agency }; puedes quitarlo cuando quieras en Google Analytics, en Administrar → Gestión de acceso a la propiedad.
 google-not-admin = Necesitas el rol de administrador en esta propiedad (o en su cuenta) para dar acceso.
+google-unready = { $agency } aún no ha terminado de configurar Google en Latchkey, así que todavía no se ha podido compartir nada en Google. Ya lo saben; inténtalo más tarde.
 picker-user-note = Personas concretas de { $agency } obtienen acceso a cada activo.
 picker-unlisted-intro = Algunos activos no se pudieron mostrar; puedes compartir el resto ahora y los demás más tarde.
 picker-unlisted-line = { $kinds } de { $owner }: no se pudieron mostrar — { $why }

@@ -186,6 +186,7 @@ picker-logged-in = Connecté en tant que { $person }.
 picker-partner-note = Chaque actif est partagé avec le portefeuille business de { $agency } ; vous pouvez le retirer à tout moment dans les paramètres business de Meta.
 picker-google-note = Chaque propriété donne accès au compte Google de { $agency } ; vous pouvez le retirer à tout moment dans Google Analytics, sous Administration → Gestion des accès à la propriété.
 google-not-admin = Il vous faut le rôle Administrateur sur cette propriété (ou son compte) pour donner l'accès.
+google-unready = { $agency } n'a pas fini de configurer Google dans Latchkey : rien n'a donc encore pu être partagé sur Google. L'agence est prévenue ; réessayez plus tard.
 picker-user-note = Des personnes nommées de { $agency } obtiennent l’accès à chaque actif.
 picker-unlisted-intro = Certains actifs n’ont pas pu être listés ; vous pouvez partager le reste maintenant et les autres plus tard.
 picker-unlisted-line = { $kinds } de { $owner } : impossible de les lister — { $why }

@@ -183,6 +183,7 @@ picker-logged-in = Aangemeld als { $person }.
 picker-partner-note = Elke asset wordt gedeeld met het bedrijfsportfolio van { $agency }; je kunt het altijd verwijderen in de Meta-bedrijfsinstellingen.
 picker-google-note = Elke property geeft het Google-account van { $agency } toegang; je kunt die altijd verwijderen in Google Analytics onder Beheer → Toegangsbeheer voor property.
 google-not-admin = Je hebt de beheerdersrol voor deze property (of het account ervan) nodig om toegang te geven.
+google-unready = { $agency } heeft Google in Latchkey nog niet helemaal ingesteld, dus er kon nog niets op Google worden gedeeld. Het bureau weet ervan; probeer het later opnieuw.
 picker-user-note = Bepaalde personen bij { $agency } krijgen toegang tot elke asset.
 picker-unlisted-intro = Sommige assets konden niet worden opgehaald; je kunt de rest nu delen en de andere later.
 picker-unlisted-line = { $kinds } van { $owner }: konden niet worden opgehaald — { $why }

@@ -183,6 +183,7 @@ picker-logged-in = Conectado como { $person }.
 picker-partner-note = Cada ativo é compartilhado com o portfólio empresarial de { $agency }; você pode removê-lo a qualquer momento nas configurações do negócio da Meta.
 picker-google-note = Cada propriedade dá acesso à conta Google de { $agency }; você pode removê-lo a qualquer momento no Google Analytics, em Administrador → Gerenciamento de acesso à propriedade.
 google-not-admin = Você precisa da função de administrador nesta propriedade (ou na conta dela) para dar acesso.
+google-unready = { $agency } ainda não terminou de configurar o Google no Latchkey, por isso nada pôde ser compartilhado no Google ainda. A agência já sabe; tente novamente mais tarde.
 picker-user-note = Pessoas específicas de { $agency } recebem acesso a cada ativo.
 picker-unlisted-intro = Alguns ativos não puderam ser listados; você pode compartilhar o resto agora e os outros depois.
 picker-unlisted-line = { $kinds } de { $owner }: não puderam ser listados — { $why }

@@ -224,3 +224,36 @@ async fn unticked_scopes_a_viewer_and_a_removed_binding_are_each_said_plainly() 
     );
     assert_eq!(google_grant(&app).await.0, "lost");
 }
+
+#[tokio::test]
+async fn an_agency_without_its_google_account_fails_the_share_in_the_client_s_words() {
+    let app = spawn_app().await;
+    let link = analytics_link(&app).await;
+    let client = spawn_client_of(&app);
+    let start = client.get(&format!("{link}/start?lang=es")).await;
+    let consent = start.location().unwrap().to_owned();
+    let cb = google_consent(&client, &consent, CLIENT_EMAIL, &[READ, MANAGE]).await;
+    assert_eq!(cb.location(), Some("/approve"), "{}", cb.body);
+    let done = super::pick(&client, PROPERTY).await;
+    assert!(
+        done.contains("aún no ha terminado de configurar Google"),
+        "{done}"
+    );
+    let failed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM grants WHERE platform = 'google' AND status = 'active'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(failed, 0, "nothing recorded as shared");
+    assert!(
+        app.google
+            .as_ref()
+            .unwrap()
+            .world()
+            .bindings
+            .iter()
+            .all(|b| b.user != AGENCY_EMAIL),
+        "nothing shared at Google"
+    );
+}

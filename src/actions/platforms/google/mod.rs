@@ -205,12 +205,7 @@ impl PlatformApi for Google {
         a: Approval<'a>,
         assets: &[Offered],
     ) -> Result<Box<dyn Sharing + 'a>, Text> {
-        let unready = || {
-            Text::from(format!(
-                "{} has not finished setting up Google in Latchkey, so nothing could be shared. They have been told; try again later.",
-                a.agency.public_name()
-            ))
-        };
+        let unready = || Text::msg("google-unready").arg("agency", a.agency.public_name());
         let google = client(ctx).map_err(|_| unready())?;
         let connection = agencies::google_connection(&ctx.db.pool, a.agency.id)
             .await
