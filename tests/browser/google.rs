@@ -40,18 +40,11 @@ async fn one_link_for_facebook_and_google_analytics_on_a_phone_then_offboarded()
         "form[action='/settings/meta/sandbox'] button[type=submit]",
     )
     .await;
+    // Wait for the connection's own page before going on (no navigation may overtake it).
+    a.expect_text("settings", "Saved.").await;
 
     add_client(&a, &base, "Messy Co", "casey@messyco.example").await;
-    a.click("request", "a[href^='/requests/new?client_id=']")
-        .await;
-    a.click("request", "input[name=kind][value=ga4_property]")
-        .await;
-    a.find("request", "#language")
-        .await
-        .select_by_value("es")
-        .await
-        .unwrap();
-    let link = send_as_link(&a).await;
+    let link = pages_and_analytics_in_spanish(&a).await;
 
     // Google first, on the phone.
     let p = Browser::open(&driver, "google-phone", 375, 812).await;

@@ -463,6 +463,21 @@ async fn send_as_link(a: &Browser) -> String {
         .unwrap()
 }
 
+/// From the client's page: a request for Pages (ticked on a fresh form) and Google Analytics
+/// properties, in Spanish, sent as a link; returns the link.
+async fn pages_and_analytics_in_spanish(a: &Browser) -> String {
+    a.click("request", "a[href^='/requests/new?client_id=']")
+        .await;
+    a.click("request", "input[name=kind][value=ga4_property]")
+        .await;
+    a.find("request", "#language")
+        .await
+        .select_by_value("es")
+        .await
+        .unwrap();
+    send_as_link(a).await
+}
+
 /// Adds a client through the form, as staff do.
 async fn add_client(a: &Browser, base: &str, name: &str, email: &str) {
     a.goto(&format!("{base}/clients/new")).await;

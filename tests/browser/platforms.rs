@@ -19,16 +19,7 @@ async fn one_link_for_meta_and_a_second_platform_on_a_phone_in_spanish() {
     add_client(&a, &base, "Messy Co", "casey@bloom.example").await;
 
     // Pages (ticked on a fresh form) and an Analytics property, in Spanish, as a link.
-    a.click("request", "a[href^='/requests/new?client_id=']")
-        .await;
-    a.click("request", "input[name=kind][value=ga4_property]")
-        .await;
-    a.find("request", "#language")
-        .await
-        .select_by_value("es")
-        .await
-        .unwrap();
-    let link = send_as_link(&a).await;
+    let link = pages_and_analytics_in_spanish(&a).await;
 
     // The client's landing: a button per platform, on the phone's first screen.
     let p = Browser::open(&driver, "two-phone", 375, 812).await;

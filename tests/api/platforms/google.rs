@@ -8,7 +8,7 @@ use google_sandbox::world::{AGENCY_EMAIL, CLIENT_EMAIL, VIEWER, VIEWER_EMAIL};
 use latchkey::actions::verify::{verify_agency, verify_due};
 
 use crate::helpers::{
-    ALL_SCOPES, TestApp, facebook_login, google_consent, path_of, spawn_app, spawn_client_of,
+    ALL_SCOPES, TestApp, facebook_login, google_consent, spawn_app, spawn_client_of,
 };
 
 const READ: &str = "https://www.googleapis.com/auth/analytics.readonly";
@@ -57,26 +57,8 @@ async fn google_grant(app: &TestApp) -> (String, String, String) {
 
 /// A link for Google Analytics only (view).
 async fn analytics_link(app: &TestApp) -> String {
-    app.setup_demo_agency().await;
-    let client = app.create_client("Messy Co", "casey@messyco.example").await;
-    let cid = client.to_string();
-    let r = app
-        .post_shown(
-            "/requests",
-            &[
-                ("client_id", cid.as_str()),
-                ("kind", "ga4_property"),
-                ("level_ga4_property", "view"),
-                ("mode", "partner"),
-                ("expiry_days", "14"),
-                ("message", ""),
-                ("delivery", "link"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let at = r.body.find("value=\"http").unwrap() + 7;
-    path_of(r.body[at..].split('"').next().unwrap())
+    let asks = [("kind", "ga4_property"), ("level_ga4_property", "view")];
+    super::partner_link(app, &asks).await.1
 }
 
 #[tokio::test]

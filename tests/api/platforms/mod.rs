@@ -24,26 +24,30 @@ const PROPERTY: &str = "properties/4001";
 
 /// A single-use partner link for Messy Co's Page (manage) and an Analytics property (view).
 pub(super) async fn two_platform_link(app: &TestApp) -> (i64, String) {
+    let asks = [
+        ("kind", "page"),
+        ("level_page", "manage"),
+        ("kind", "ga4_property"),
+        ("level_ga4_property", "view"),
+    ];
+    partner_link(app, &asks).await
+}
+
+/// A single-use partner link for Messy Co asking `asks` (kinds and levels), shown once.
+pub(super) async fn partner_link(app: &TestApp, asks: &[(&str, &str)]) -> (i64, String) {
     app.setup_demo_agency().await;
     let client = app.create_client("Messy Co", "casey@bloom.example").await;
     let cid = client.to_string();
-    let r = app
-        .post_shown(
-            "/requests",
-            &[
-                ("client_id", cid.as_str()),
-                ("kind", "page"),
-                ("level_page", "manage"),
-                ("kind", "ga4_property"),
-                ("level_ga4_property", "view"),
-                ("mode", "partner"),
-                ("expiry_days", "14"),
-                ("single_use", "1"),
-                ("message", ""),
-                ("delivery", "link"),
-            ],
-        )
-        .await;
+    let mut form = vec![("client_id", cid.as_str())];
+    form.extend_from_slice(asks);
+    form.extend([
+        ("mode", "partner"),
+        ("expiry_days", "14"),
+        ("single_use", "1"),
+        ("message", ""),
+        ("delivery", "link"),
+    ]);
+    let r = app.post_shown("/requests", &form).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let at = r.body.find("value=\"http").unwrap() + 7;
     (client, path_of(r.body[at..].split('"').next().unwrap()))
