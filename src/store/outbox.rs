@@ -74,26 +74,29 @@ pub async fn enqueue<'c>(
     insert.bind(now).fetch_one(db).await
 }
 
-/// Claims one due message until `lease_until`. The outer lease guard is what keeps two
-/// concurrent claimers from both winning on PostgreSQL; `None` may also mean "lost a race",
-/// so callers simply try again.
-pub async fn claim<'c>(
+/// Claims up to `max` due messages until `lease_until`, in one statement (one commit for the
+/// lot). The outer lease guard is what keeps two concurrent claimers from both winning a
+/// row on PostgreSQL: a row another claimer took in the meantime is skipped, so fewer (or
+/// none) may come back under contention, and callers simply try again.
+pub async fn claim_many<'c>(
     db: impl Exec<'c>,
     now: i64,
     lease_until: i64,
-) -> Result<Option<OutboxRow>, sqlx::Error> {
+    max: i64,
+) -> Result<Vec<OutboxRow>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE outbox SET lease_until = $1
-         WHERE id = (SELECT id FROM outbox
-                     WHERE status = 'queued' AND next_attempt_at <= $2
-                       AND (lease_until IS NULL OR lease_until < $2)
-                     ORDER BY next_attempt_at, id LIMIT 1)
+         WHERE id IN (SELECT id FROM outbox
+                      WHERE status = 'queued' AND next_attempt_at <= $2
+                        AND (lease_until IS NULL OR lease_until < $2)
+                      ORDER BY next_attempt_at, id LIMIT $3)
            AND (lease_until IS NULL OR lease_until < $2)
          RETURNING {COLUMNS}"
     )))
     .bind(lease_until)
     .bind(now)
-    .fetch_optional(db)
+    .bind(max)
+    .fetch_all(db)
     .await
 }
 

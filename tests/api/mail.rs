@@ -129,10 +129,10 @@ async fn a_crash_between_claim_and_send_is_recovered_after_the_lease() {
     let id = enqueue(&app, "ana@bloom.test", 1).await;
     // A worker claims the row and dies before sending.
     let now = app.clock.now();
-    let claimed = outbox::claim(&app.state.db.pool, now, now + LEASE_SECS)
+    let claimed = outbox::claim_many(&app.state.db.pool, now, now + LEASE_SECS, 1)
         .await
         .unwrap();
-    assert_eq!(claimed.map(|r| r.id), Some(id));
+    assert_eq!(claimed.iter().map(|r| r.id).collect::<Vec<_>>(), vec![id]);
     assert!(!deliver(&app).await, "leased to the dead worker");
     app.clock.advance(LEASE_SECS + 1);
     assert!(deliver(&app).await);
@@ -319,4 +319,36 @@ async fn staff_choose_which_events_they_receive() {
 async fn the_sandbox_mailbox_is_absent_when_mail_is_not_written_to_files() {
     let app = crate::helpers::spawn_app().await;
     assert_eq!(app.get("/sandbox/mail").await.status, 404);
+}
+
+#[tokio::test]
+async fn a_batch_is_claimed_together_and_concurrent_workers_send_each_message_once() {
+    let sink = SmtpSink::start().await.unwrap();
+    let app = app_with_smtp(&sink.url()).await;
+    let mut ids = Vec::new();
+    for i in 0..20 {
+        ids.push(enqueue(&app, &format!("n{i}@bloom.test"), 1).await);
+    }
+    // Four workers at once, eight at a time each: every message once, none left.
+    let st = &app.state;
+    let runs = (0..4).map(|_| async {
+        let mut n = 0;
+        loop {
+            let got = worker::deliver_batch(&st.db, &st.mailer, &st.secrets, &app.clock, 8)
+                .await
+                .unwrap();
+            if got == 0 {
+                return n;
+            }
+            assert!(got <= 8, "a batch is at most its size");
+            n += got;
+        }
+    });
+    let claimed: usize = futures_util::future::join_all(runs).await.into_iter().sum();
+    assert_eq!(claimed, 20, "each message claimed once");
+    let got = sink.wait_for(20, Duration::from_secs(10)).await;
+    assert_eq!(got.len(), 20, "each message delivered once");
+    for id in ids {
+        assert_eq!(row(&app, id).await.0, "sent");
+    }
 }
