@@ -74,16 +74,7 @@ async fn one_link_for_facebook_and_google_analytics_on_a_phone_then_offboarded()
         .await;
     fits_phone(&p, "picker-google").await;
     p.shot("picker-google").await;
-    p.click(
-        "picker-google",
-        "input[name=asset][value='properties/4001']",
-    )
-    .await;
-    p.click(
-        "picker-google",
-        "form[action='/approve'] button[type=submit]",
-    )
-    .await;
+    share_one(&p, "picker-google", "properties/4001").await;
     p.expect_text("done-google", "Messy Web (GA4)").await;
     p.shot("done-google").await;
 
@@ -95,10 +86,7 @@ async fn one_link_for_facebook_and_google_analytics_on_a_phone_then_offboarded()
         "login",
     )
     .await;
-    p.click("picker", "input[name=asset][value='1100000000000031']")
-        .await;
-    p.click("picker", "form[action='/approve'] button[type=submit]")
-        .await;
+    share_one(&p, "picker", "1100000000000031").await;
     p.expect_text("done-meta", "¡Listo, gracias!").await;
     p.shot("done-meta").await;
     let bound = count(

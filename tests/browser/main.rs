@@ -478,6 +478,14 @@ async fn pages_and_analytics_in_spanish(a: &Browser) -> String {
     send_as_link(a).await
 }
 
+/// On the picker: ticks the asset `id` and shares it.
+async fn share_one(c: &Browser, label: &str, id: &str) {
+    c.click(label, &format!("input[name=asset][value='{id}']"))
+        .await;
+    c.click(label, "form[action='/approve'] button[type=submit]")
+        .await;
+}
+
 /// Adds a client through the form, as staff do.
 async fn add_client(a: &Browser, base: &str, name: &str, email: &str) {
     a.goto(&format!("{base}/clients/new")).await;

@@ -49,10 +49,7 @@ async fn one_link_for_meta_and_a_second_platform_on_a_phone_in_spanish() {
         "login",
     )
     .await;
-    p.click("picker", "input[name=asset][value='1100000000000031']")
-        .await;
-    p.click("picker", "form[action='/approve'] button[type=submit]")
-        .await;
+    share_one(&p, "picker", "1100000000000031").await;
     p.expect_text("done-meta", "¡Listo, gracias!").await;
     p.expect_text("done-meta", "Compartir también en Google")
         .await;
@@ -63,16 +60,7 @@ async fn one_link_for_meta_and_a_second_platform_on_a_phone_in_spanish() {
     p.click("next", "a[href='/approve/next/google']").await;
     p.expect_text("picker-google", "Messy Web (GA4)").await;
     p.shot("picker-google").await;
-    p.click(
-        "picker-google",
-        "input[name=asset][value='properties/4001']",
-    )
-    .await;
-    p.click(
-        "picker-google",
-        "form[action='/approve'] button[type=submit]",
-    )
-    .await;
+    share_one(&p, "picker-google", "properties/4001").await;
     p.expect_text("done-google", "Messy Web (GA4)").await;
     holds(
         &p,

@@ -121,6 +121,14 @@ pub struct Approval<'a> {
 }
 
 impl Approval<'_> {
+    /// The level the request asks for `kind` (view when it does not ask for it).
+    pub fn level(&self, kind: AssetKind) -> crate::domain::access::AccessLevel {
+        self.asks
+            .iter()
+            .find(|a| a.kind == kind)
+            .map_or(crate::domain::access::AccessLevel::View, |a| a.level)
+    }
+
     /// The agency's business (for Meta, its portfolio id); empty when not connected.
     pub fn agency_portfolio(&self) -> &str {
         self.agency.portfolio_id.as_deref().unwrap_or_default()

@@ -130,13 +130,7 @@ impl PlatformApi for Scripted {
         assets: &[Offered],
     ) -> Result<Box<dyn Sharing + 'a>, Text> {
         assert!(assets.iter().all(|x| x.kind == AssetKind::Ga4Property));
-        let level = a
-            .asks
-            .iter()
-            .find(|k| k.kind == AssetKind::Ga4Property)
-            .map(|k| k.level)
-            .ok_or_else(|| Text::from("Analytics was not asked for."))?;
-        let role = tasks(AssetKind::Ga4Property, level)[0].to_owned();
+        let role = tasks(AssetKind::Ga4Property, a.level(AssetKind::Ga4Property))[0].to_owned();
         Ok(Box::new(Shares {
             platform: self.clone(),
             role,

@@ -211,19 +211,13 @@ impl PlatformApi for Google {
             .await
             .map_err(|_| unready())?;
         let email = connection.email.ok_or_else(unready)?;
-        let level = a
-            .asks
-            .iter()
-            .find(|k| k.kind == AssetKind::Ga4Property)
-            .map(|k| k.level)
-            .ok_or_else(|| Text::from("Google Analytics was not asked for."))?;
+        let level = a.level(AssetKind::Ga4Property);
         debug_assert!(assets.iter().all(|x| x.kind == AssetKind::Ga4Property));
         Ok(Box::new(share::Shares {
             google,
             token: a.token.expose().to_owned(),
             email,
             role: tasks(AssetKind::Ga4Property, level)[0],
-            recovering: a.recovering,
         }))
     }
 

@@ -15,7 +15,6 @@ pub struct Shares<'a> {
     pub email: String,
     /// `predefinedRoles/…`.
     pub role: &'static str,
-    pub recovering: bool,
 }
 
 impl Shares<'_> {
@@ -110,7 +109,6 @@ impl Sharing for Shares<'_> {
     }
 
     async fn read_back(&self, asset: &Offered) -> Option<Vec<Outcome>> {
-        let _ = self.recovering;
         self.bound(asset)
             .await
             .ok()

@@ -7,17 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 use crate::actions::platforms::Offered;
 use crate::actions::platforms::{Approval, Outcome, Sharing};
 use crate::domain::GrantStatus;
-use crate::domain::access::{self, AccessLevel, Ask, AssetKind, GrantMode};
+use crate::domain::access::{self, AssetKind, GrantMode};
 use crate::i18n::Text;
 use crate::meta::client::{CONCURRENCY, PageAccount, bounded};
 use crate::meta::wire::{AssignedUser, PartnerRow};
 use crate::meta::{AccessToken, GraphClient, GraphError};
-
-fn level_for(asks: &[Ask], kind: AssetKind) -> AccessLevel {
-    asks.iter()
-        .find(|a| a.kind == kind)
-        .map_or(AccessLevel::View, |a| a.level)
-}
 
 /// What sharing needs before the first asset: the Page tokens (Page edges need them) and
 /// the business-scoped people of each portfolio involved, by e-mail.
@@ -238,7 +232,7 @@ async fn share_one(
     step: Step,
 ) -> (Vec<Outcome>, bool) {
     let kind = asset.kind;
-    let tasks: Vec<String> = access::tasks(kind, level_for(a.asks, kind))
+    let tasks: Vec<String> = access::tasks(kind, a.level(kind))
         .iter()
         .map(|t| (*t).to_owned())
         .collect();
