@@ -20,7 +20,11 @@ type Params = Query<HashMap<String, String>>;
 
 /// Faults, the call count, the bearer token and the method's scopes: what every call
 /// passes before it is answered.
-async fn admit(sb: &Sandbox, headers: &HeaderMap, method: &str) -> Result<Token, Refusal> {
+pub(crate) async fn admit(
+    sb: &Sandbox,
+    headers: &HeaderMap,
+    method: &str,
+) -> Result<Token, Refusal> {
     let latency = {
         let mut g = sb.lock();
         g.calls += 1;
@@ -75,7 +79,7 @@ fn api_scope() -> Refusal {
     )
 }
 
-fn denied() -> Refusal {
+pub(crate) fn denied() -> Refusal {
     api(
         403,
         "PERMISSION_DENIED",
@@ -105,7 +109,7 @@ fn method(collection: &str, verb: &str) -> String {
 }
 
 /// `pageSize` (default and cap per the API's documentation) and `pageToken` (an offset).
-fn page(
+pub(crate) fn page(
     q: &HashMap<String, String>,
     default: usize,
     cap: usize,
@@ -128,7 +132,7 @@ fn page(
 
 /// One page of `items`, with `nextPageToken` only when more follow (Google omits empty
 /// repeated fields and an absent token).
-fn paged(key: &str, items: Vec<Value>, from: usize, size: usize) -> Response {
+pub(crate) fn paged(key: &str, items: Vec<Value>, from: usize, size: usize) -> Response {
     let total = items.len();
     let chunk: Vec<Value> = items.into_iter().skip(from).take(size).collect();
     let mut body = json!({});

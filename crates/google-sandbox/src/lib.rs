@@ -13,6 +13,7 @@ mod analytics;
 mod consent;
 mod errors;
 pub mod schema;
+mod tagmanager;
 mod tokens;
 pub mod world;
 
@@ -39,6 +40,9 @@ pub struct Faults {
     pub fail_next: u32,
     /// The next N API calls fail with 429 RESOURCE_EXHAUSTED (quota).
     pub quota_next: u32,
+    /// Tag Manager calls a project may make in any 100 seconds (None: Google's 0.25 per
+    /// second, 25).
+    pub tagmanager_quota: Option<u32>,
 }
 
 pub(crate) struct Inner {
@@ -46,6 +50,10 @@ pub(crate) struct Inner {
     pub faults: Faults,
     pub state_file: Option<PathBuf>,
     pub calls: u64,
+    /// When each project (OAuth client) made its Tag Manager calls, for the quota's 100 s
+    /// sliding window. Real time: the quota limits a rate, whatever the demo's clock says.
+    pub tagmanager_calls:
+        std::collections::HashMap<String, std::collections::VecDeque<std::time::Instant>>,
 }
 
 impl Inner {
@@ -86,7 +94,13 @@ impl Sandbox {
         let world = state_file
             .as_ref()
             .and_then(|f| std::fs::read(f).ok())
-            .and_then(|b| serde_json::from_slice(&b).ok())
+            .and_then(|b| serde_json::from_slice::<World>(&b).ok())
+            .map(|mut w| {
+                if w.tag_accounts.is_empty() {
+                    w.add_tag_manager_demo();
+                }
+                w
+            })
             .unwrap_or_else(World::demo);
         Self {
             inner: Arc::new(Mutex::new(Inner {
@@ -94,6 +108,7 @@ impl Sandbox {
                 faults: Faults::default(),
                 state_file,
                 calls: 0,
+                tagmanager_calls: Default::default(),
             })),
             clock: Arc::new(clock),
             base: format!("{}/sandbox/google", public_base.trim_end_matches('/')),
@@ -122,8 +137,13 @@ impl Sandbox {
         format!("{}/analyticsadmin", self.base)
     }
 
+    /// Stands in for tagmanager.googleapis.com (paths `/tagmanager/v2/…`, as Google's).
+    pub fn tagmanager_base(&self) -> String {
+        format!("{}/tagmanager", self.base)
+    }
+
     /// The paths the router serves.
-    pub fn paths() -> [&'static str; 8] {
+    pub fn paths() -> [&'static str; 13] {
         [
             "/sandbox/google/accounts/o/oauth2/v2/auth",
             "/sandbox/google/accounts/consent",
@@ -133,6 +153,11 @@ impl Sandbox {
             "/sandbox/google/analyticsadmin/v1alpha/{collection}/{id}/accessBindings",
             "/sandbox/google/analyticsadmin/v1alpha/{collection}/{id}/accessBindings/{binding}",
             "/sandbox/google/analyticsadmin/{*rest}",
+            "/sandbox/google/tagmanager/tagmanager/v2/accounts",
+            "/sandbox/google/tagmanager/tagmanager/v2/accounts/{account}/containers",
+            "/sandbox/google/tagmanager/tagmanager/v2/accounts/{account}/user_permissions",
+            "/sandbox/google/tagmanager/tagmanager/v2/accounts/{account}/user_permissions/{permission}",
+            "/sandbox/google/tagmanager/{*rest}",
         ]
     }
 
@@ -147,6 +172,11 @@ impl Sandbox {
             bindings,
             binding,
             other,
+            tag_accounts,
+            containers,
+            permissions,
+            permission,
+            tag_other,
         ] = Self::paths();
         Router::new()
             .route(auth, get(consent::show))
@@ -164,6 +194,25 @@ impl Sandbox {
             )
             // Anything else of the API: Google's 404, in Google's shape.
             .route(other, get(errors::not_found).post(errors::not_found))
+            .route(tag_accounts, get(tagmanager::accounts))
+            .route(containers, get(tagmanager::containers))
+            .route(
+                permissions,
+                get(tagmanager::list_permissions).post(tagmanager::create_permission),
+            )
+            .route(
+                permission,
+                get(tagmanager::get_permission)
+                    .put(tagmanager::update_permission)
+                    .delete(tagmanager::delete_permission),
+            )
+            .route(
+                tag_other,
+                get(errors::not_found)
+                    .post(errors::not_found)
+                    .put(errors::not_found)
+                    .delete(errors::not_found),
+            )
             .with_state(self.clone())
     }
 
@@ -184,7 +233,7 @@ impl Sandbox {
         self.lock().world.clone()
     }
 
-    /// How many Analytics Admin API calls were answered.
+    /// How many API calls (Analytics Admin and Tag Manager) were answered.
     pub fn calls(&self) -> u64 {
         self.lock().calls
     }

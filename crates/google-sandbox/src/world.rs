@@ -23,6 +23,11 @@ pub const CLIENT_EMAIL: &str = "casey@messyco.example";
 /// A client's colleague who may only view one property: nothing they can share.
 pub const VIEWER_EMAIL: &str = "vic@messyco.example";
 
+/// Tag Manager's scopes Latchkey asks for.
+pub const SCOPE_TAGMANAGER_READONLY: &str = "https://www.googleapis.com/auth/tagmanager.readonly";
+pub const SCOPE_TAGMANAGER_MANAGE_USERS: &str =
+    "https://www.googleapis.com/auth/tagmanager.manage.users";
+
 pub const ADMIN: &str = "predefinedRoles/admin";
 pub const VIEWER: &str = "predefinedRoles/viewer";
 
@@ -60,6 +65,51 @@ pub struct Binding {
     pub roles: Vec<String>,
 }
 
+/// A Tag Manager account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TagAccount {
+    pub account_id: String,
+    pub name: String,
+}
+
+/// A Tag Manager container.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Container {
+    pub account_id: String,
+    pub container_id: String,
+    pub name: String,
+    /// `GTM-…`.
+    pub public_id: String,
+}
+
+/// One container's permission in a user permission (`ContainerAccess`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ContainerAccess {
+    pub container_id: String,
+    pub permission: String,
+}
+
+/// A Tag Manager user permission: one person's access to an account and its containers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct UserPermission {
+    pub account_id: String,
+    pub permission_id: String,
+    pub email: String,
+    /// `user` or `admin` (`AccountAccess.permission`).
+    pub account_access: String,
+    pub containers: Vec<ContainerAccess>,
+}
+
+impl UserPermission {
+    /// `accounts/{a}/user_permissions/{p}`.
+    pub fn path(&self) -> String {
+        format!(
+            "accounts/{}/user_permissions/{}",
+            self.account_id, self.permission_id
+        )
+    }
+}
+
 /// A consent's single-use code (ten minutes).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Code {
@@ -82,11 +132,15 @@ pub struct Token {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct World {
     pub people: Vec<Person>,
     pub accounts: Vec<Account>,
     pub properties: Vec<Property>,
     pub bindings: Vec<Binding>,
+    pub tag_accounts: Vec<TagAccount>,
+    pub containers: Vec<Container>,
+    pub permissions: Vec<UserPermission>,
     pub next_id: u64,
     pub codes: BTreeMap<String, Code>,
     pub access_tokens: BTreeMap<String, Token>,
@@ -129,7 +183,79 @@ impl World {
         };
         w.bind("accounts/3001", CLIENT_EMAIL, &[ADMIN]);
         w.bind("properties/4001", VIEWER_EMAIL, &[VIEWER]);
+        w.add_tag_manager_demo();
         w
+    }
+
+    /// The demo's Tag Manager: the Messy Co account with a web and an app container, Casey
+    /// its administrator, Vic allowed to read the web container only. Also added to a world
+    /// kept from before Tag Manager was emulated.
+    pub fn add_tag_manager_demo(&mut self) {
+        self.tag_accounts.push(TagAccount {
+            account_id: "6001".into(),
+            name: "Messy Co".into(),
+        });
+        for (id, name, public) in [
+            ("7001", "Messy Web", "GTM-MESSY01"),
+            ("7002", "Messy App", "GTM-MESSY02"),
+        ] {
+            self.add_container("6001", id, name, public);
+        }
+        self.permit(
+            "6001",
+            CLIENT_EMAIL,
+            "admin",
+            &[("7001", "publish"), ("7002", "publish")],
+        );
+        self.permit("6001", VIEWER_EMAIL, "user", &[("7001", "read")]);
+    }
+
+    pub fn add_container(&mut self, account: &str, id: &str, name: &str, public_id: &str) {
+        self.containers.push(Container {
+            account_id: account.into(),
+            container_id: id.into(),
+            name: name.into(),
+            public_id: public_id.into(),
+        });
+    }
+
+    /// Gives `email` a user permission on a Tag Manager account (as an administrator would).
+    pub fn permit(
+        &mut self,
+        account: &str,
+        email: &str,
+        access: &str,
+        containers: &[(&str, &str)],
+    ) -> UserPermission {
+        self.next_id += 1;
+        let p = UserPermission {
+            account_id: account.into(),
+            permission_id: self.next_id.to_string(),
+            email: email.into(),
+            account_access: access.into(),
+            containers: containers
+                .iter()
+                .map(|(c, p)| ContainerAccess {
+                    container_id: (*c).into(),
+                    permission: (*p).into(),
+                })
+                .collect(),
+        };
+        self.permissions.push(p.clone());
+        p
+    }
+
+    /// `email`'s permission on a Tag Manager account, if any.
+    pub fn permission_of(&self, account: &str, email: &str) -> Option<&UserPermission> {
+        self.permissions
+            .iter()
+            .find(|p| p.account_id == account && p.email.eq_ignore_ascii_case(email))
+    }
+
+    /// Whether `email` administers the Tag Manager account (who may manage its users).
+    pub fn tag_admin(&self, account: &str, email: &str) -> bool {
+        self.permission_of(account, email)
+            .is_some_and(|p| p.account_access == "admin")
     }
 
     /// Adds a binding (as an administrator would) and returns it.
