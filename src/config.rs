@@ -185,6 +185,14 @@ pub struct Settings {
     )]
     pub google_analytics_admin_url: String,
 
+    /// Google Tag Manager API host.
+    #[arg(
+        long,
+        env = "LATCHKEY_GOOGLE_TAGMANAGER_URL",
+        default_value = "https://tagmanager.googleapis.com"
+    )]
+    pub google_tagmanager_url: String,
+
     /// Seconds between verifications of each agency's grants with Meta.
     #[arg(long, env = "LATCHKEY_VERIFY_INTERVAL", default_value_t = 6 * 60 * 60)]
     pub verify_interval_secs: i64,

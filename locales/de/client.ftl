@@ -27,12 +27,14 @@ kind-instagram = Instagram-Konto
 kind-catalog = Produktkatalog
 kind-pixel = Pixel / Datensatz
 kind-ga4_property = Google-Analytics-Property
+kind-gtm_container = Tag-Manager-Container
 kinds-page = Facebook-Seiten
 kinds-ad_account = Werbekonten
 kinds-instagram = Instagram-Konten
 kinds-catalog = Produktkataloge
 kinds-pixel = Pixel und Datensätze
 kinds-ga4_property = Google-Analytics-Properties
+kinds-gtm_container = Tag-Manager-Container
 
 ## Was angefragt wird
 ask-page-manage = Ihre Facebook-Seiten verwalten: posten, auf Nachrichten und Kommentare antworten, Werbung schalten, Statistiken sehen
@@ -53,6 +55,9 @@ ask-pixel-view = Ihre Pixel und Datensätze ansehen: ihre Daten sehen
 ask-ga4_property-manage = Ihre Google-Analytics-Properties bearbeiten: Einstellungen, Zielgruppen und Berichte ändern
 ask-ga4_property-advertise = Ihre Google-Analytics-Properties analysieren: Berichte und explorative Datenanalysen erstellen
 ask-ga4_property-view = Ihre Google-Analytics-Properties ansehen: Berichte sehen
+ask-gtm_container-manage = Ihre Tag-Manager-Container veröffentlichen: Tags bearbeiten und Änderungen auf Ihrer Website veröffentlichen
+ask-gtm_container-advertise = Ihre Tag-Manager-Container bearbeiten: Tags, Trigger und Variablen ändern (das Veröffentlichen bleibt bei Ihnen)
+ask-gtm_container-view = Ihre Tag-Manager-Container ansehen: Tags, Trigger und Variablen sehen
 
 ## Die Seite des Links
 landing-title = Zugriff teilen
@@ -181,8 +186,9 @@ picker-title = Auswählen, was geteilt wird
 picker-heading = Wählen Sie aus, was Sie mit { $agency } teilen
 picker-logged-in = Angemeldet als { $person }.
 picker-partner-note = Jedes Asset wird mit dem Business-Portfolio von { $agency } geteilt; Sie können es jederzeit in den Meta-Unternehmenseinstellungen entfernen.
-picker-google-note = Jede Property gibt dem Google-Konto von { $agency } Zugriff; Sie können ihn jederzeit in Google Analytics unter Verwaltung → Zugriffsverwaltung für die Property entfernen.
+picker-google-note = Was Sie auswählen, wird für das Google-Konto von { $agency } freigegeben; Sie können es jederzeit in Google Analytics (Verwaltung → Zugriffsverwaltung für Properties) oder im Tag Manager (Verwaltung → Nutzerverwaltung) entfernen.
 google-not-admin = Sie benötigen die Administratorrolle für diese Property (oder ihr Konto), um Zugriff zu gewähren.
+google-not-admin-gtm = Sie benötigen die Administratorberechtigung für dieses Tag-Manager-Konto, um Zugriff zu gewähren.
 google-unready = { $agency } hat Google in Latchkey noch nicht fertig eingerichtet, daher konnte auf Google noch nichts geteilt werden. Die Agentur weiß Bescheid; versuchen Sie es später erneut.
 picker-user-note = Bestimmte Personen bei { $agency } erhalten Zugriff auf jedes Asset.
 picker-unlisted-intro = Einige Assets konnten nicht aufgelistet werden; Sie können den Rest jetzt teilen und die anderen später.
@@ -315,6 +321,7 @@ asset-line = { $name } ({ $kind ->
     [instagram] Instagram-Konto
     [catalog] Produktkatalog
     [ga4_property] Google-Analytics-Property
+    [gtm_container] Tag-Manager-Container
    *[pixel] Pixel / Datensatz
   })
 decline-error-note-chars = Die Notiz enthält nicht erlaubte Zeichen.

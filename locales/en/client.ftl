@@ -28,12 +28,14 @@ kind-instagram = Instagram account
 kind-catalog = Product catalog
 kind-pixel = Pixel / dataset
 kind-ga4_property = Google Analytics property
+kind-gtm_container = Tag Manager container
 kinds-page = Facebook Pages
 kinds-ad_account = Ad accounts
 kinds-instagram = Instagram accounts
 kinds-catalog = Product catalogs
 kinds-pixel = Pixels and datasets
 kinds-ga4_property = Google Analytics properties
+kinds-gtm_container = Tag Manager containers
 
 ## What is asked, per kind and level
 ask-page-manage = Manage your Facebook Pages: post, reply to messages and comments, run ads, see insights
@@ -54,6 +56,9 @@ ask-pixel-view = View your pixels and datasets: see its data
 ask-ga4_property-manage = Edit your Google Analytics properties: change settings, audiences and reports
 ask-ga4_property-advertise = Analyse your Google Analytics properties: build reports and explorations
 ask-ga4_property-view = View your Google Analytics properties: see reports
+ask-gtm_container-manage = Publish your Tag Manager containers: edit tags and publish changes to your site
+ask-gtm_container-advertise = Edit your Tag Manager containers: change tags, triggers and variables (publishing stays with you)
+ask-gtm_container-view = View your Tag Manager containers: see tags, triggers and variables
 
 ## The link's landing page
 landing-title = Share access
@@ -182,8 +187,9 @@ picker-title = Choose what to share
 picker-heading = Choose what to share with { $agency }
 picker-logged-in = Logged in as { $person }.
 picker-partner-note = Each asset is shared with { $agency }'s business portfolio; you can remove it any time in Meta Business Settings.
-picker-google-note = Each property gives { $agency }'s Google account access; you can remove it any time in Google Analytics under Admin → Property access management.
+picker-google-note = What you choose is shared with { $agency }'s Google account; you can remove it any time in Google Analytics (Admin → Property access management) or Tag Manager (Admin → User Management).
 google-not-admin = You need the Administrator role on this property (or its account) to give access.
+google-not-admin-gtm = You need the Administrator permission on this Tag Manager account to give access.
 google-unready = { $agency } has not finished setting up Google in Latchkey, so nothing could be shared on Google yet. They have been told; try again later.
 picker-user-note = Named people at { $agency } get access to each asset.
 picker-unlisted-intro = Some assets could not be listed; you can share the rest now and the others later.
@@ -316,6 +322,7 @@ asset-line = { $name } ({ $kind ->
     [instagram] Instagram account
     [catalog] Product catalog
     [ga4_property] Google Analytics property
+    [gtm_container] Tag Manager container
    *[pixel] Pixel / dataset
   })
 decline-error-note-chars = The note contains characters that are not allowed.

@@ -27,12 +27,14 @@ kind-instagram = Cuenta de Instagram
 kind-catalog = Catálogo de productos
 kind-pixel = Píxel / conjunto de datos
 kind-ga4_property = Propiedad de Google Analytics
+kind-gtm_container = Contenedor de Tag Manager
 kinds-page = Páginas de Facebook
 kinds-ad_account = Cuentas publicitarias
 kinds-instagram = Cuentas de Instagram
 kinds-catalog = Catálogos de productos
 kinds-pixel = Píxeles y conjuntos de datos
 kinds-ga4_property = Propiedades de Google Analytics
+kinds-gtm_container = Contenedores de Tag Manager
 
 ## Lo que se pide
 ask-page-manage = Administrar tus páginas de Facebook: publicar, responder mensajes y comentarios, crear anuncios, ver estadísticas
@@ -53,6 +55,9 @@ ask-pixel-view = Ver tus píxeles y conjuntos de datos: ver sus datos
 ask-ga4_property-manage = Editar tus propiedades de Google Analytics: cambiar la configuración, las audiencias y los informes
 ask-ga4_property-advertise = Analizar tus propiedades de Google Analytics: crear informes y exploraciones
 ask-ga4_property-view = Ver tus propiedades de Google Analytics: ver los informes
+ask-gtm_container-manage = Publicar tus contenedores de Tag Manager: editar etiquetas y publicar cambios en tu sitio
+ask-gtm_container-advertise = Editar tus contenedores de Tag Manager: cambiar etiquetas, activadores y variables (la publicación sigue siendo tuya)
+ask-gtm_container-view = Ver tus contenedores de Tag Manager: ver etiquetas, activadores y variables
 
 ## Página del enlace
 landing-title = Compartir acceso
@@ -181,8 +186,9 @@ picker-title = Elige qué compartir
 picker-heading = Elige qué compartir con { $agency }
 picker-logged-in = Has iniciado sesión como { $person }.
 picker-partner-note = Cada activo se comparte con la cartera comercial de { $agency }; puedes quitarlo cuando quieras en la configuración del negocio de Meta.
-picker-google-note = Cada propiedad da acceso a la cuenta de Google de { $agency }; puedes quitarlo cuando quieras en Google Analytics, en Administrar → Gestión de acceso a la propiedad.
+picker-google-note = Lo que elijas se comparte con la cuenta de Google de { $agency }; puedes quitarlo cuando quieras en Google Analytics (Administrar → Gestión de acceso a la propiedad) o en Tag Manager (Administrar → Gestión de usuarios).
 google-not-admin = Necesitas el rol de administrador en esta propiedad (o en su cuenta) para dar acceso.
+google-not-admin-gtm = Necesitas el permiso de administrador en esta cuenta de Tag Manager para dar acceso.
 google-unready = { $agency } aún no ha terminado de configurar Google en Latchkey, así que todavía no se ha podido compartir nada en Google. Ya lo saben; inténtalo más tarde.
 picker-user-note = Personas concretas de { $agency } obtienen acceso a cada activo.
 picker-unlisted-intro = Algunos activos no se pudieron mostrar; puedes compartir el resto ahora y los demás más tarde.
@@ -315,6 +321,7 @@ asset-line = { $name } ({ $kind ->
     [instagram] Cuenta de Instagram
     [catalog] Catálogo de productos
     [ga4_property] Propiedad de Google Analytics
+    [gtm_container] Contenedor de Tag Manager
    *[pixel] Píxel / conjunto de datos
   })
 decline-error-note-chars = La nota contiene caracteres no permitidos.

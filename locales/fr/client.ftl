@@ -30,12 +30,14 @@ kind-instagram = Compte Instagram
 kind-catalog = Catalogue de produits
 kind-pixel = Pixel / jeu de données
 kind-ga4_property = Propriété Google Analytics
+kind-gtm_container = Conteneur Tag Manager
 kinds-page = Pages Facebook
 kinds-ad_account = Comptes publicitaires
 kinds-instagram = Comptes Instagram
 kinds-catalog = Catalogues de produits
 kinds-pixel = Pixels et jeux de données
 kinds-ga4_property = Propriétés Google Analytics
+kinds-gtm_container = Conteneurs Tag Manager
 
 ## Ce qui est demandé
 ask-page-manage = Gérer vos Pages Facebook : publier, répondre aux messages et commentaires, diffuser des publicités, voir les statistiques
@@ -56,6 +58,9 @@ ask-pixel-view = Consulter vos pixels et jeux de données : voir leurs données
 ask-ga4_property-manage = Modifier vos propriétés Google Analytics : changer les paramètres, les audiences et les rapports
 ask-ga4_property-advertise = Analyser vos propriétés Google Analytics : créer des rapports et des explorations
 ask-ga4_property-view = Consulter vos propriétés Google Analytics : voir les rapports
+ask-gtm_container-manage = Publier vos conteneurs Tag Manager : modifier les balises et publier les changements sur votre site
+ask-gtm_container-advertise = Modifier vos conteneurs Tag Manager : changer les balises, déclencheurs et variables (la publication reste chez vous)
+ask-gtm_container-view = Consulter vos conteneurs Tag Manager : voir les balises, déclencheurs et variables
 
 ## La page du lien
 landing-title = Partager l’accès
@@ -184,8 +189,9 @@ picker-title = Choisissez quoi partager
 picker-heading = Choisissez ce que vous partagez avec { $agency }
 picker-logged-in = Connecté en tant que { $person }.
 picker-partner-note = Chaque actif est partagé avec le portefeuille business de { $agency } ; vous pouvez le retirer à tout moment dans les paramètres business de Meta.
-picker-google-note = Chaque propriété donne accès au compte Google de { $agency } ; vous pouvez le retirer à tout moment dans Google Analytics, sous Administration → Gestion des accès à la propriété.
+picker-google-note = Ce que vous choisissez est partagé avec le compte Google de { $agency } ; vous pouvez le retirer à tout moment dans Google Analytics (Administration → Gestion des accès à la propriété) ou Tag Manager (Administration → Gestion des utilisateurs).
 google-not-admin = Il vous faut le rôle Administrateur sur cette propriété (ou son compte) pour donner l'accès.
+google-not-admin-gtm = Il vous faut l'autorisation Administrateur sur ce compte Tag Manager pour donner l'accès.
 google-unready = { $agency } n'a pas fini de configurer Google dans Latchkey : rien n'a donc encore pu être partagé sur Google. L'agence est prévenue ; réessayez plus tard.
 picker-user-note = Des personnes nommées de { $agency } obtiennent l’accès à chaque actif.
 picker-unlisted-intro = Certains actifs n’ont pas pu être listés ; vous pouvez partager le reste maintenant et les autres plus tard.
@@ -318,6 +324,7 @@ asset-line = { $name } ({ $kind ->
     [instagram] Compte Instagram
     [catalog] Catalogue de produits
     [ga4_property] Propriété Google Analytics
+    [gtm_container] Conteneur Tag Manager
    *[pixel] Pixel / jeu de données
   })
 decline-error-note-chars = La note contient des caractères non autorisés.

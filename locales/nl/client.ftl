@@ -27,12 +27,14 @@ kind-instagram = Instagram-account
 kind-catalog = Productcatalogus
 kind-pixel = Pixel / dataset
 kind-ga4_property = Google Analytics-property
+kind-gtm_container = Tag Manager-container
 kinds-page = Facebook-pagina's
 kinds-ad_account = Advertentieaccounts
 kinds-instagram = Instagram-accounts
 kinds-catalog = Productcatalogi
 kinds-pixel = Pixels en datasets
 kinds-ga4_property = Google Analytics-property's
+kinds-gtm_container = Tag Manager-containers
 
 ## Wat er gevraagd wordt
 ask-page-manage = Je Facebook-pagina's beheren: berichten plaatsen, reageren op berichten en opmerkingen, adverteren, statistieken bekijken
@@ -53,6 +55,9 @@ ask-pixel-view = Je pixels en datasets bekijken: de gegevens bekijken
 ask-ga4_property-manage = Je Google Analytics-property's bewerken: instellingen, doelgroepen en rapporten wijzigen
 ask-ga4_property-advertise = Je Google Analytics-property's analyseren: rapporten en verkenningen maken
 ask-ga4_property-view = Je Google Analytics-property's bekijken: rapporten zien
+ask-gtm_container-manage = Je Tag Manager-containers publiceren: tags bewerken en wijzigingen op je site publiceren
+ask-gtm_container-advertise = Je Tag Manager-containers bewerken: tags, triggers en variabelen wijzigen (publiceren blijft bij jou)
+ask-gtm_container-view = Je Tag Manager-containers bekijken: tags, triggers en variabelen zien
 
 ## De pagina van de link
 landing-title = Toegang delen
@@ -181,8 +186,9 @@ picker-title = Kies wat je deelt
 picker-heading = Kies wat je deelt met { $agency }
 picker-logged-in = Aangemeld als { $person }.
 picker-partner-note = Elke asset wordt gedeeld met het bedrijfsportfolio van { $agency }; je kunt het altijd verwijderen in de Meta-bedrijfsinstellingen.
-picker-google-note = Elke property geeft het Google-account van { $agency } toegang; je kunt die altijd verwijderen in Google Analytics onder Beheer → Toegangsbeheer voor property.
+picker-google-note = Wat je kiest wordt gedeeld met het Google-account van { $agency }; je kunt het altijd weer verwijderen in Google Analytics (Beheer → Toegangsbeheer voor property) of Tag Manager (Beheer → Gebruikersbeheer).
 google-not-admin = Je hebt de beheerdersrol voor deze property (of het account ervan) nodig om toegang te geven.
+google-not-admin-gtm = Je hebt de beheerdersrechten op dit Tag Manager-account nodig om toegang te geven.
 google-unready = { $agency } heeft Google in Latchkey nog niet helemaal ingesteld, dus er kon nog niets op Google worden gedeeld. Het bureau weet ervan; probeer het later opnieuw.
 picker-user-note = Bepaalde personen bij { $agency } krijgen toegang tot elke asset.
 picker-unlisted-intro = Sommige assets konden niet worden opgehaald; je kunt de rest nu delen en de andere later.
@@ -315,6 +321,7 @@ asset-line = { $name } ({ $kind ->
     [instagram] Instagram-account
     [catalog] Productcatalogus
     [ga4_property] Google Analytics-property
+    [gtm_container] Tag Manager-container
    *[pixel] Pixel / dataset
   })
 decline-error-note-chars = De notitie bevat tekens die niet zijn toegestaan.

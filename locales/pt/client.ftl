@@ -27,12 +27,14 @@ kind-instagram = Conta do Instagram
 kind-catalog = Catálogo de produtos
 kind-pixel = Pixel / conjunto de dados
 kind-ga4_property = Propriedade do Google Analytics
+kind-gtm_container = Contêiner do Tag Manager
 kinds-page = Páginas do Facebook
 kinds-ad_account = Contas de anúncios
 kinds-instagram = Contas do Instagram
 kinds-catalog = Catálogos de produtos
 kinds-pixel = Pixels e conjuntos de dados
 kinds-ga4_property = Propriedades do Google Analytics
+kinds-gtm_container = Contêineres do Tag Manager
 
 ## O que é pedido
 ask-page-manage = Gerenciar suas Páginas do Facebook: publicar, responder mensagens e comentários, veicular anúncios, ver estatísticas
@@ -53,6 +55,9 @@ ask-pixel-view = Ver seus pixels e conjuntos de dados: ver seus dados
 ask-ga4_property-manage = Editar suas propriedades do Google Analytics: alterar configurações, públicos e relatórios
 ask-ga4_property-advertise = Analisar suas propriedades do Google Analytics: criar relatórios e explorações
 ask-ga4_property-view = Ver suas propriedades do Google Analytics: ver relatórios
+ask-gtm_container-manage = Publicar seus contêineres do Tag Manager: editar tags e publicar alterações no seu site
+ask-gtm_container-advertise = Editar seus contêineres do Tag Manager: alterar tags, acionadores e variáveis (a publicação continua com você)
+ask-gtm_container-view = Ver seus contêineres do Tag Manager: ver tags, acionadores e variáveis
 
 ## A página do link
 landing-title = Compartilhar acesso
@@ -181,8 +186,9 @@ picker-title = Escolha o que compartilhar
 picker-heading = Escolha o que compartilhar com { $agency }
 picker-logged-in = Conectado como { $person }.
 picker-partner-note = Cada ativo é compartilhado com o portfólio empresarial de { $agency }; você pode removê-lo a qualquer momento nas configurações do negócio da Meta.
-picker-google-note = Cada propriedade dá acesso à conta Google de { $agency }; você pode removê-lo a qualquer momento no Google Analytics, em Administrador → Gerenciamento de acesso à propriedade.
+picker-google-note = O que você escolher é compartilhado com a conta Google de { $agency }; você pode remover quando quiser no Google Analytics (Administrador → Gerenciamento de acesso à propriedade) ou no Tag Manager (Administrador → Gerenciamento de usuários).
 google-not-admin = Você precisa da função de administrador nesta propriedade (ou na conta dela) para dar acesso.
+google-not-admin-gtm = Você precisa da permissão de administrador nesta conta do Tag Manager para dar acesso.
 google-unready = { $agency } ainda não terminou de configurar o Google no Latchkey, por isso nada pôde ser compartilhado no Google ainda. A agência já sabe; tente novamente mais tarde.
 picker-user-note = Pessoas específicas de { $agency } recebem acesso a cada ativo.
 picker-unlisted-intro = Alguns ativos não puderam ser listados; você pode compartilhar o resto agora e os outros depois.
@@ -315,6 +321,7 @@ asset-line = { $name } ({ $kind ->
     [instagram] Conta do Instagram
     [catalog] Catálogo de produtos
     [ga4_property] Propriedade do Google Analytics
+    [gtm_container] Contêiner do Tag Manager
    *[pixel] Pixel / conjunto de dados
   })
 decline-error-note-chars = A nota contém caracteres não permitidos.

@@ -8,12 +8,15 @@ use crate::error::{AppError, AppResult};
 use crate::google::{GoogleClient, scopes};
 use crate::store::agencies;
 
-/// What the agency's Google account is asked for: to see the properties it was given
-/// (verification) and to remove its own access where Google lets it (offboarding).
-pub const AGENCY_SCOPES: [&str; 3] = [
+/// What the agency's Google account is asked for: to see the properties and containers it
+/// was given (verification) and to remove its own access where Google lets it
+/// (offboarding).
+pub const AGENCY_SCOPES: [&str; 5] = [
     scopes::EMAIL,
     scopes::ANALYTICS_READONLY,
     scopes::MANAGE_USERS,
+    scopes::TAGMANAGER_READONLY,
+    scopes::TAGMANAGER_MANAGE_USERS,
 ];
 
 /// How long a started connection may take at Google's consent screen.

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::UnknownValue;
 use crate::i18n::Text;
 
-/// A kind of business asset a client can share: Meta's, and Google's (one kind so far:
-/// the platform seam's second platform; issue 27 adds Ads and Tag Manager).
+/// A kind of business asset a client can share: Meta's, and Google's (Analytics and Tag
+/// Manager so far; Ads is next).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssetKind {
@@ -20,6 +20,8 @@ pub enum AssetKind {
     Pixel,
     /// A Google Analytics 4 property (access by an Admin API access binding).
     Ga4Property,
+    /// A Google Tag Manager container (access by a user permission on its account).
+    GtmContainer,
 }
 
 /// How much access: the agency picks one per kind.
@@ -41,13 +43,14 @@ pub enum GrantMode {
 }
 
 impl AssetKind {
-    pub const ALL: [AssetKind; 6] = [
+    pub const ALL: [AssetKind; 7] = [
         Self::Page,
         Self::AdAccount,
         Self::Instagram,
         Self::Catalog,
         Self::Pixel,
         Self::Ga4Property,
+        Self::GtmContainer,
     ];
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -62,6 +65,7 @@ impl AssetKind {
             Self::Catalog => "catalog",
             Self::Pixel => "pixel",
             Self::Ga4Property => "ga4_property",
+            Self::GtmContainer => "gtm_container",
         }
     }
 
@@ -71,7 +75,7 @@ impl AssetKind {
             Self::Page | Self::AdAccount | Self::Instagram | Self::Catalog | Self::Pixel => {
                 super::Platform::Meta
             }
-            Self::Ga4Property => super::Platform::Google,
+            Self::Ga4Property | Self::GtmContainer => super::Platform::Google,
         }
     }
 
@@ -84,6 +88,7 @@ impl AssetKind {
             Self::Catalog => "Data sources → Catalogs",
             Self::Pixel => "Data sources → Datasets (pixels)",
             Self::Ga4Property => "Admin → Property access management",
+            Self::GtmContainer => "Admin → User Management",
         }
     }
 
@@ -96,6 +101,7 @@ impl AssetKind {
             Self::Catalog => "Product catalogs",
             Self::Pixel => "Pixels and datasets",
             Self::Ga4Property => "Google Analytics properties",
+            Self::GtmContainer => "Tag Manager containers",
         }
     }
 
@@ -108,6 +114,7 @@ impl AssetKind {
             Self::Catalog => "Product catalog",
             Self::Pixel => "Pixel / dataset",
             Self::Ga4Property => "Google Analytics property",
+            Self::GtmContainer => "Tag Manager container",
         }
     }
 
@@ -120,6 +127,7 @@ impl AssetKind {
             Self::Catalog => "product catalog",
             Self::Pixel => "pixel",
             Self::Ga4Property => "Analytics property",
+            Self::GtmContainer => "Tag Manager container",
         }
     }
 
@@ -137,6 +145,10 @@ impl AssetKind {
             Self::Ga4Property => &[
                 "https://www.googleapis.com/auth/analytics.readonly",
                 "https://www.googleapis.com/auth/analytics.manage.users",
+            ],
+            Self::GtmContainer => &[
+                "https://www.googleapis.com/auth/tagmanager.readonly",
+                "https://www.googleapis.com/auth/tagmanager.manage.users",
             ],
         }
     }
@@ -191,8 +203,8 @@ impl GrantMode {
     }
 }
 
-/// The single table: what each kind at each level grants — Meta's task names, and for a
-/// GA4 property the Admin API's predefined role.
+/// The single table: what each kind at each level grants — Meta's task names, for a GA4
+/// property the Admin API's predefined role, for a Tag Manager container its permission.
 pub fn tasks(kind: AssetKind, level: AccessLevel) -> &'static [&'static str] {
     use AccessLevel::*;
     use AssetKind::*;
@@ -228,6 +240,9 @@ pub fn tasks(kind: AssetKind, level: AccessLevel) -> &'static [&'static str] {
         (Ga4Property, Manage) => &["predefinedRoles/editor"],
         (Ga4Property, Advertise) => &["predefinedRoles/analyst"],
         (Ga4Property, View) => &["predefinedRoles/viewer"],
+        (GtmContainer, Manage) => &["publish"],
+        (GtmContainer, Advertise) => &["edit"],
+        (GtmContainer, View) => &["read"],
     }
 }
 

@@ -1,13 +1,20 @@
-//! Google's OAuth 2.0 and the Analytics Admin API (v1alpha), over HTTP: what Latchkey asks
-//! of Google, in Google's REST shapes (the built-in Google sandbox speaks the same).
+//! Google's OAuth 2.0, the Analytics Admin API (v1alpha) and the Tag Manager API (v2), over
+//! HTTP: what Latchkey asks of Google, in Google's REST shapes (the built-in Google sandbox
+//! speaks the same).
 
+mod pacer;
+mod tagmanager;
 mod wire;
 
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-pub use wire::{AccessBinding, AccountSummary, PropertySummary, TokenAnswer, TokenInfo};
+pub use pacer::Pacer;
+pub use wire::{
+    AccessBinding, AccountAccess, AccountSummary, ContainerAccess, PropertySummary, TagAccount,
+    TagContainer, TokenAnswer, TokenInfo, UserPermission,
+};
 
 use crate::domain::retry::Retry;
 
@@ -17,6 +24,9 @@ pub mod scopes {
     pub const MANAGE_USERS: &str = "https://www.googleapis.com/auth/analytics.manage.users";
     pub const MANAGE_USERS_READONLY: &str =
         "https://www.googleapis.com/auth/analytics.manage.users.readonly";
+    pub const TAGMANAGER_READONLY: &str = "https://www.googleapis.com/auth/tagmanager.readonly";
+    pub const TAGMANAGER_MANAGE_USERS: &str =
+        "https://www.googleapis.com/auth/tagmanager.manage.users";
     /// The person's address: who signed in.
     pub const EMAIL: &str = "email";
 }
@@ -30,6 +40,8 @@ pub struct GoogleConfig {
     pub oauth_base: String,
     /// `https://analyticsadmin.googleapis.com`.
     pub analytics_admin_base: String,
+    /// `https://tagmanager.googleapis.com`.
+    pub tagmanager_base: String,
     pub client_id: String,
     pub client_secret: String,
     pub timeout: Duration,
@@ -49,6 +61,8 @@ pub enum GoogleError {
         code: u16,
         status: String,
         message: String,
+        /// The first `ErrorInfo.reason` (`RATE_LIMIT_EXCEEDED`), if Google gave one.
+        reason: String,
     },
     /// The OAuth endpoints' refusal (`invalid_grant`, `invalid_token`, …).
     #[error("Google refused the sign-in: {error} ({description})")]
@@ -60,6 +74,9 @@ impl GoogleError {
     pub fn plain(&self) -> String {
         match self {
             Self::Network(_) => "Google could not be reached; try again in a minute.".into(),
+            Self::Api { reason, .. } if reason == "RATE_LIMIT_EXCEEDED" => {
+                "Google asks us to slow down (quota); try again in a minute.".into()
+            }
             Self::Api {
                 status, message, ..
             } => match status.as_str() {
@@ -76,6 +93,14 @@ impl GoogleError {
         }
     }
 
+    /// Google's `ErrorInfo.reason` (`ACCESS_TOKEN_SCOPE_INSUFFICIENT`), if it gave one.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Api { reason, .. } if !reason.is_empty() => Some(reason),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> Option<&str> {
         match self {
             Self::Api { status, .. } => Some(status),
@@ -83,11 +108,16 @@ impl GoogleError {
         }
     }
 
+    /// Google's quota refusal, which Tag Manager answers `403` (not `429`).
+    fn over_quota(&self) -> bool {
+        matches!(self, Self::Api { reason, .. } if reason == "RATE_LIMIT_EXCEEDED")
+    }
+
     /// Worth trying again shortly (quota, Google's own failures, the network).
     fn transient(&self) -> bool {
         match self {
             Self::Network(_) => true,
-            Self::Api { code, .. } => *code == 429 || *code >= 500,
+            Self::Api { code, .. } => *code == 429 || *code >= 500 || self.over_quota(),
             Self::OAuth { .. } => false,
         }
     }
@@ -97,6 +127,8 @@ impl GoogleError {
 pub struct GoogleClient {
     http: reqwest::Client,
     cfg: GoogleConfig,
+    /// Tag Manager's per-project quota, kept by every call this process makes.
+    tagmanager_pacer: std::sync::Arc<Pacer>,
 }
 
 impl GoogleClient {
@@ -106,7 +138,11 @@ impl GoogleClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| GoogleError::Network(e.to_string()))?;
-        Ok(Self { http, cfg })
+        Ok(Self {
+            http,
+            cfg,
+            tagmanager_pacer: std::sync::Arc::new(Pacer::tag_manager()),
+        })
     }
 
     pub fn config(&self) -> &GoogleConfig {
@@ -241,12 +277,23 @@ impl GoogleClient {
         key: &str,
     ) -> Result<Vec<T>, GoogleError> {
         let url = format!("{}/{path}", self.cfg.analytics_admin_base);
+        self.pages(token, &url, key, None).await
+    }
+
+    /// Every page of a list at `url`, followed by `pageToken`; `pacer` paces each page.
+    async fn pages<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        url: &str,
+        key: &str,
+        pacer: Option<&Pacer>,
+    ) -> Result<Vec<T>, GoogleError> {
         let mut all = Vec::new();
         let mut page_token = String::new();
         loop {
             let mut page: serde_json::Map<String, serde_json::Value> = self
-                .call(|| {
-                    let req = self.http.get(&url).bearer_auth(token);
+                .call_paced(pacer, || {
+                    let req = self.http.get(url).bearer_auth(token);
                     if page_token.is_empty() {
                         req
                     } else {
@@ -271,13 +318,33 @@ impl GoogleClient {
         &self,
         request: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<T, GoogleError> {
+        self.call_paced(None, request).await
+    }
+
+    /// [`Self::call`], each try waiting its turn with `pacer` first. A quota refusal despite
+    /// the pacer (another process of the same project spent it) waits a pacer's interval
+    /// per refusal before trying again, so a burst elsewhere slows an approval down instead
+    /// of failing it.
+    async fn call_paced<T: DeserializeOwned>(
+        &self,
+        pacer: Option<&Pacer>,
+        request: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<T, GoogleError> {
         let mut failed = 0;
         loop {
+            if let Some(p) = pacer {
+                p.wait_turn().await;
+            }
             let result = match request().send().await {
                 Ok(resp) => api_answer(resp).await,
                 Err(e) => Err(GoogleError::Network(e.to_string())),
             };
             match result {
+                Err(e) if e.over_quota() && pacer.is_some() && failed < QUOTA_TRIES => {
+                    failed += 1;
+                    tokio::time::sleep(pacer.map_or(Duration::ZERO, Pacer::interval) * failed)
+                        .await;
+                }
                 Err(e) if e.transient() => {
                     failed += 1;
                     match self.cfg.retry.after(failed) {
@@ -291,6 +358,10 @@ impl GoogleClient {
     }
 }
 
+/// Quota refusals a paced call outlasts (waiting 1, 2, … 6 intervals: 84 s at Tag
+/// Manager's 4 s, most of the quota's 100-second window).
+const QUOTA_TRIES: u32 = 6;
+
 async fn api_answer<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, GoogleError> {
     let code = resp.status().as_u16();
     let bytes = resp
@@ -298,7 +369,9 @@ async fn api_answer<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, G
         .await
         .map_err(|e| GoogleError::Network(e.to_string()))?;
     if (200..300).contains(&code) {
-        return serde_json::from_slice(&bytes)
+        // A delete answers 204 with no body.
+        let bytes: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+        return serde_json::from_slice(bytes)
             .map_err(|e| GoogleError::Network(format!("unexpected answer: {e}")));
     }
     let err: wire::ApiErrorBody = serde_json::from_slice(&bytes).unwrap_or_default();
@@ -306,6 +379,12 @@ async fn api_answer<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, G
         code,
         status: err.error.status,
         message: err.error.message,
+        reason: err
+            .error
+            .details
+            .into_iter()
+            .find_map(|d| d.reason)
+            .unwrap_or_default(),
     })
 }
 

@@ -1,6 +1,6 @@
 //! Google's JSON shapes, as the discovery documents and the OAuth endpoints give them.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The token endpoint's answer.
 #[derive(Debug, Clone, Deserialize)]
@@ -83,6 +83,66 @@ pub struct ApiError {
     pub status: String,
     #[serde(default)]
     pub message: String,
+    #[serde(default)]
+    pub details: Vec<ErrorDetail>,
+}
+
+/// One of `google.rpc.Status.details` (only `ErrorInfo`'s reason is read).
+#[derive(Debug, Default, Deserialize)]
+pub struct ErrorDetail {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Tag Manager's `Account`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagAccount {
+    pub account_id: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Tag Manager's `Container`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagContainer {
+    pub account_id: String,
+    pub container_id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub public_id: String,
+}
+
+/// Tag Manager's `UserPermission`: one person's access to an account and its containers.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPermission {
+    /// `accounts/{a}/user_permissions/{p}` (Google's; absent on create).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub path: String,
+    #[serde(default)]
+    pub email_address: String,
+    #[serde(default)]
+    pub account_access: AccountAccess,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub container_access: Vec<ContainerAccess>,
+}
+
+/// `AccountAccess`: `user` or `admin`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct AccountAccess {
+    #[serde(default)]
+    pub permission: String,
+}
+
+/// `ContainerAccess`: `read`, `edit`, `approve` or `publish` on one container.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerAccess {
+    pub container_id: String,
+    pub permission: String,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -166,6 +166,23 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
             (StandIn, "G"),
         ),
         ("/sandbox/google/analyticsadmin/{*rest}", (StandIn, "GP")),
+        (
+            "/sandbox/google/tagmanager/tagmanager/v2/accounts",
+            (StandIn, "G"),
+        ),
+        (
+            "/sandbox/google/tagmanager/tagmanager/v2/accounts/{account}/containers",
+            (StandIn, "G"),
+        ),
+        (
+            "/sandbox/google/tagmanager/tagmanager/v2/accounts/{account}/user_permissions",
+            (StandIn, "GP"),
+        ),
+        (
+            "/sandbox/google/tagmanager/tagmanager/v2/accounts/{account}/user_permissions/{permission}",
+            (StandIn, "G"),
+        ),
+        ("/sandbox/google/tagmanager/{*rest}", (StandIn, "GP")),
         ("/sandbox", (InstallOwner, "G")),
         ("/sandbox/admin/faults", (InstallOwner, "P")),
         ("/sandbox/admin/migration", (InstallOwner, "P")),

@@ -286,13 +286,18 @@ fn parse_permission(
         "user_permission.account_access.permission",
         "AccountAccess.Permission",
     )?;
+    let containers = container_access(w, account, map.get("containerAccess"))?;
+    Ok((email.to_owned(), account_access, containers))
+}
+
+/// `containerAccess`: containers of this account, each with a documented permission.
+fn container_access(
+    w: &World,
+    account: &str,
+    list: Option<&Value>,
+) -> Result<Vec<ContainerAccess>, Refusal> {
     let mut containers = Vec::new();
-    for c in map
-        .get("containerAccess")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for c in list.and_then(Value::as_array).into_iter().flatten() {
         let c = object(
             c,
             schema::CONTAINER_ACCESS_FIELDS,
@@ -323,7 +328,7 @@ fn parse_permission(
             permission,
         });
     }
-    Ok((email.to_owned(), account_access, containers))
+    Ok(containers)
 }
 
 pub async fn create_permission(

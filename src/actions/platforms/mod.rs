@@ -156,6 +156,9 @@ pub struct Holdings {
     /// Kinds whose waiting shares the platform does not list: a pending grant of such a kind
     /// that is not listed is still waiting, not lost.
     pub unlisted_waiting: Vec<AssetKind>,
+    /// Kinds the platform could not list at all (the agency's connection lacks a scope):
+    /// their grants' absence says nothing.
+    pub unknown: Vec<AssetKind>,
 }
 
 impl Holdings {
@@ -164,6 +167,7 @@ impl Holdings {
     pub fn change_for(&self, g: &Grant) -> Option<GrantChange> {
         match self.held.get(&g.asset_id) {
             Some(pending) => Some(GrantChange::Seen { pending: *pending }),
+            None if self.unknown.contains(&g.kind) => None,
             None if g.status == GrantStatus::Pending && self.unlisted_waiting.contains(&g.kind) => {
                 None
             }

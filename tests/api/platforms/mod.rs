@@ -5,6 +5,7 @@
 
 mod google;
 mod scripted;
+mod tag_manager;
 
 use std::sync::Arc;
 
@@ -37,6 +38,11 @@ pub(super) async fn two_platform_link(app: &TestApp) -> (i64, String) {
 pub(super) async fn partner_link(app: &TestApp, asks: &[(&str, &str)]) -> (i64, String) {
     app.setup_demo_agency().await;
     let client = app.create_client("Messy Co", "casey@bloom.example").await;
+    (client, request_link(app, client, asks).await)
+}
+
+/// Another single-use partner link for `client`, asking `asks`.
+pub(super) async fn request_link(app: &TestApp, client: i64, asks: &[(&str, &str)]) -> String {
     let cid = client.to_string();
     let mut form = vec![("client_id", cid.as_str())];
     form.extend_from_slice(asks);
@@ -50,20 +56,27 @@ pub(super) async fn partner_link(app: &TestApp, asks: &[(&str, &str)]) -> (i64, 
     let r = app.post_shown("/requests", &form).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let at = r.body.find("value=\"http").unwrap() + 7;
-    (client, path_of(r.body[at..].split('"').next().unwrap()))
+    path_of(r.body[at..].split('"').next().unwrap())
 }
 
 /// Ticks `id` on this browser's picker and approves; returns the done page.
 pub(super) async fn pick(client: &TestApp, id: &str) -> String {
+    pick_all(client, &[id]).await
+}
+
+/// Ticks each of `ids` on this browser's picker and approves; returns the done page.
+pub(super) async fn pick_all(client: &TestApp, ids: &[&str]) -> String {
     let picker = client.get("/approve").await;
-    assert!(
-        picker.body.contains(&format!("value=\"{id}\"")),
-        "{id} offered"
-    );
+    for id in ids {
+        assert!(
+            picker.body.contains(&format!("value=\"{id}\"")),
+            "{id} offered"
+        );
+    }
     let csrf = csrf_in(&picker.body).unwrap();
-    let r = client
-        .post_raw("/approve", &[("csrf", csrf.as_str()), ("asset", id)])
-        .await;
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend(ids.iter().map(|id| ("asset", *id)));
+    let r = client.post_raw("/approve", &form).await;
     assert_eq!(r.location(), Some("/approve/done"), "{}", r.body);
     client.get("/approve/done").await.body
 }

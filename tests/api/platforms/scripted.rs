@@ -155,7 +155,7 @@ impl PlatformApi for Scripted {
         let world = self.world.lock().unwrap();
         Ok(Holdings {
             held: world.bindings.keys().map(|k| (k.clone(), false)).collect(),
-            unlisted_waiting: Vec::new(),
+            ..Holdings::default()
         })
     }
 

@@ -1,17 +1,19 @@
 //! Google on the platform seam: Google Analytics 4 properties, shared by an Admin API access
-//! binding that gives the agency's Google account (connected in Settings) the asked role.
+//! binding that gives the agency's Google account (connected in Settings) the asked role,
+//! and Tag Manager containers, shared by a user permission on their account (`tags`).
 //! The client signs in with Google (incremental consent; they may untick scopes, which is
-//! checked), the picker lists their properties from `accountSummaries` (only those they
-//! administer can be shared), each share is read back from the property's bindings, and
-//! verification and offboarding use the agency's own Google connection.
+//! checked), the picker lists their properties and containers (only those they administer
+//! can be shared), each share is read back, and verification and offboarding use the
+//! agency's own Google connection.
 
 mod share;
+mod tags;
 
 use std::collections::HashMap;
 
 use super::{
-    AccessToken, Approval, Holdings, Inventory, NotListed, Offered, PlatformApi, PlatformError,
-    Removal, Sharing, SignInRefused, SignedIn,
+    AccessToken, Approval, Holdings, Inventory, NotListed, Offered, Outcome, PlatformApi,
+    PlatformError, Removal, Sharing, SignInRefused, SignedIn,
 };
 use crate::actions::{Ctx, google_connection};
 use crate::domain::Platform;
@@ -51,6 +53,12 @@ fn scope_words(scope: &str) -> Text {
         scopes::ANALYTICS_READONLY => Text::from("See and download your Google Analytics data"),
         scopes::MANAGE_USERS => {
             Text::from("Manage Google Analytics Account users by email address")
+        }
+        scopes::TAGMANAGER_READONLY => {
+            Text::from("View your Google Tag Manager container and its subcomponents")
+        }
+        scopes::TAGMANAGER_MANAGE_USERS => {
+            Text::from("Manage user permissions of your Google Tag Manager account and container")
         }
         other => Text::from(other),
     }
@@ -93,6 +101,60 @@ async fn properties(
             })
         })
         .collect())
+}
+
+/// The client's GA4 properties. Only an administrator may give access: listing a
+/// property's bindings is how Google says who is one (`canEdit` is an editor's right, not a
+/// user manager's).
+async fn ga4_offered(
+    google: &GoogleClient,
+    token: &AccessToken,
+) -> Result<Vec<Offered>, GoogleError> {
+    let found = properties(google, token.expose()).await?;
+    Ok(
+        crate::meta::client::bounded(found, 4, |(id, name, account, account_name)| async move {
+            let (shareable, reason) = match google.bindings(token.expose(), &id).await {
+                Ok(_) => (true, None),
+                Err(e) if e.status() == Some("PERMISSION_DENIED") => {
+                    (false, Some(Text::msg("google-not-admin")))
+                }
+                Err(e) => (false, Some(Text::from(e.plain()))),
+            };
+            Offered {
+                kind: AssetKind::Ga4Property,
+                id,
+                name,
+                owner: Some(account),
+                owner_name: account_name,
+                shareable,
+                reason,
+            }
+        })
+        .await,
+    )
+}
+
+/// One approval's shares on Google: each asset goes to its product's shares.
+struct Shares<'a> {
+    analytics: share::Shares<'a>,
+    tags: tags::TagShares<'a>,
+}
+
+#[async_trait::async_trait]
+impl Sharing for Shares<'_> {
+    async fn share(&self, asset: &Offered) -> Vec<Outcome> {
+        match asset.kind {
+            AssetKind::GtmContainer => vec![self.tags.share(asset).await],
+            _ => self.analytics.share(asset).await,
+        }
+    }
+
+    async fn read_back(&self, asset: &Offered) -> Option<Vec<Outcome>> {
+        match asset.kind {
+            AssetKind::GtmContainer => self.tags.read_back(asset).await.map(|o| vec![o]),
+            _ => self.analytics.read_back(asset).await,
+        }
+    }
 }
 
 #[async_trait::async_trait]
@@ -162,37 +224,14 @@ impl PlatformApi for Google {
             why: Text::from(e.to_string()),
             sign_in_again: false,
         })?;
-        if !asks.iter().any(|a| a.kind == AssetKind::Ga4Property) {
-            return Ok(Inventory::default());
+        let mut offered = Vec::new();
+        if asks.iter().any(|a| a.kind == AssetKind::Ga4Property) {
+            offered = ga4_offered(google, token).await.map_err(not_listed)?;
         }
-        let found = properties(google, token.expose())
-            .await
-            .map_err(not_listed)?;
-        // Only an administrator may give access: listing a property's bindings is how
-        // Google says who is one (`canEdit` is an editor's right, not a user manager's).
-        let offered = crate::meta::client::bounded(
-            found,
-            4,
-            |(id, name, account, account_name)| async move {
-                let (shareable, reason) = match google.bindings(token.expose(), &id).await {
-                    Ok(_) => (true, None),
-                    Err(e) if e.status() == Some("PERMISSION_DENIED") => {
-                        (false, Some(Text::msg("google-not-admin")))
-                    }
-                    Err(e) => (false, Some(Text::from(e.plain()))),
-                };
-                Offered {
-                    kind: AssetKind::Ga4Property,
-                    id,
-                    name,
-                    owner: Some(account),
-                    owner_name: account_name,
-                    shareable,
-                    reason,
-                }
-            },
-        )
-        .await;
+        if asks.iter().any(|a| a.kind == AssetKind::GtmContainer) {
+            let containers = tags::offered(google, token.expose()).await;
+            offered.extend(containers.map_err(not_listed)?);
+        }
         Ok(Inventory {
             offered,
             unlisted: Vec::new(),
@@ -211,13 +250,20 @@ impl PlatformApi for Google {
             .await
             .map_err(|_| unready())?;
         let email = connection.email.ok_or_else(unready)?;
-        let level = a.level(AssetKind::Ga4Property);
-        debug_assert!(assets.iter().all(|x| x.kind == AssetKind::Ga4Property));
-        Ok(Box::new(share::Shares {
-            google,
-            token: a.token.expose().to_owned(),
-            email,
-            role: tasks(AssetKind::Ga4Property, level)[0],
+        let token = a.token.expose().to_owned();
+        let containers: Vec<&Offered> = assets
+            .iter()
+            .filter(|x| x.kind == AssetKind::GtmContainer)
+            .collect();
+        let permission = tasks(AssetKind::GtmContainer, a.level(AssetKind::GtmContainer))[0];
+        Ok(Box::new(Shares {
+            analytics: share::Shares {
+                google,
+                token: token.clone(),
+                email: email.clone(),
+                role: tasks(AssetKind::Ga4Property, a.level(AssetKind::Ga4Property))[0],
+            },
+            tags: tags::TagShares::new(google, token, email, permission, &containers),
         }))
     }
 
@@ -242,10 +288,22 @@ impl PlatformApi for Google {
         let google = client(ctx)?;
         let (_, token) = agency_access(ctx, agency).await?;
         let found = properties(google, &token).await.map_err(|e| failed(&e))?;
-        Ok(Holdings {
+        let mut holdings = Holdings {
             held: found.into_iter().map(|(id, ..)| (id, false)).collect(),
-            unlisted_waiting: Vec::new(),
-        })
+            ..Holdings::default()
+        };
+        match tags::held(google, &token).await {
+            Ok(containers) => holdings
+                .held
+                .extend(containers.into_iter().map(|c| (c, false))),
+            // Connected before Tag Manager was offered: its containers cannot be read until
+            // the agency connects Google again, which says nothing of them.
+            Err(e) if e.reason() == Some("ACCESS_TOKEN_SCOPE_INSUFFICIENT") => {
+                holdings.unknown.push(AssetKind::GtmContainer);
+            }
+            Err(e) => return Err(failed(&e)),
+        }
+        Ok(holdings)
     }
 
     async fn remove(
@@ -257,11 +315,29 @@ impl PlatformApi for Google {
     ) -> Result<Removal, PlatformError> {
         let google = client(ctx)?;
         let (email, token) = agency_access(ctx, agency).await?;
+        let (containers, properties): (Vec<Grant>, Vec<Grant>) = grants
+            .into_iter()
+            .partition(|g| g.kind == AssetKind::GtmContainer);
         let mut removal = Removal::default();
-        for g in grants {
+        for g in properties {
             let result =
                 share::remove_own(google, &token, &email, &g.asset_id, &g.platform_ref).await;
             removal.grants.push((g, result));
+        }
+        if !containers.is_empty() {
+            let recorded: Vec<(String, String)> = containers
+                .iter()
+                .map(|g| (g.asset_id.clone(), g.platform_ref.clone()))
+                .collect();
+            let mut results = tags::remove_own(google, &token, &email, &recorded)
+                .await
+                .map_err(|e| failed(&e))?;
+            for g in containers {
+                let result = results
+                    .remove(&g.asset_id)
+                    .unwrap_or_else(|| Err("Not read back.".into()));
+                removal.grants.push((g, result));
+            }
         }
         Ok(removal)
     }
