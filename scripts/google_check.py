@@ -142,4 +142,73 @@ try:
 except exceptions.Forbidden as e:
     ok("a token without manage.users is refused (insufficient scopes)", "insufficient authentication scopes" in str(e))
 
-print(f"{checks} checks passed: google-analytics-admin and google-api-python-client against the Google sandbox")
+# Tag Manager v2, built from the discovery document google-api-python-client ships.
+TM_SCOPES = [
+    "https://www.googleapis.com/auth/tagmanager.readonly",
+    "https://www.googleapis.com/auth/tagmanager.manage.users",
+]
+tm_calls = 0
+
+
+def tm(request):
+    """Executes one Tag Manager call, counting it against the project's quota."""
+    global tm_calls
+    tm_calls += 1
+    return request.execute()
+
+
+def tag_manager(creds):
+    return build("tagmanager", "v2", credentials=creds, static_discovery=True,
+                 client_options={"api_endpoint": f"{BASE}/tagmanager/"})
+
+
+casey = tag_manager(sign_in("casey@messyco.example", TM_SCOPES))
+accounts = tm(casey.accounts().list()).get("account", [])
+ok("tagmanager v2 lists accounts", [a["accountId"] for a in accounts] == ["6001"])
+containers = tm(casey.accounts().containers().list(parent="accounts/6001"))["container"]
+ok("lists containers with their public ids", {c["publicId"] for c in containers} >= {"GTM-MESSY01", "GTM-MESSY02"})
+perms = casey.accounts().user_permissions()
+made = tm(perms.create(parent="accounts/6001", body={
+    "emailAddress": "tm@agency.example", "accountAccess": {"permission": "user"},
+    "containerAccess": [{"containerId": "7001", "permission": "read"}]}))
+ok("creates a user permission", made["path"].startswith("accounts/6001/user_permissions/") and made["containerAccess"][0]["permission"] == "read")
+listed = tm(perms.list(parent="accounts/6001"))["userPermission"]
+ok("lists it back", any(p["path"] == made["path"] for p in listed))
+ok("reads it by path", tm(perms.get(path=made["path"]))["emailAddress"] == "tm@agency.example")
+changed = tm(perms.update(path=made["path"], body={
+    "emailAddress": "tm@agency.example", "accountAccess": {"permission": "user"},
+    "containerAccess": [{"containerId": "7001", "permission": "edit"}, {"containerId": "7002", "permission": "publish"}]}))
+ok("updates it", [c["permission"] for c in changed["containerAccess"]] == ["edit", "publish"])
+try:
+    tm(perms.create(parent="accounts/6001", body={
+        "emailAddress": "x@agency.example", "accountAccess": {"permission": "owner"}}))
+    ok("an unknown account permission is refused", False)
+except HttpError as e:
+    ok("an unknown account permission is refused in Google's words", e.resp.status == 400 and '"owner"' in str(e))
+try:
+    tm(perms.create(parent="accounts/6001", body={
+        "emailAddress": "y@agency.example", "accountAccess": {"permission": "user"}, "colour": "red"}))
+    ok("an unknown field is refused", False)
+except HttpError as e:
+    ok("an unknown field is refused (Unknown name)", e.resp.status == 400 and 'Unknown name "colour"' in str(e))
+vic = tag_manager(sign_in("vic@messyco.example", TM_SCOPES))
+try:
+    tm(vic.accounts().user_permissions().list(parent="accounts/6001"))
+    ok("a user who is not an administrator cannot list permissions", False)
+except HttpError as e:
+    ok("a user who is not an administrator cannot list permissions (403)", e.resp.status == 403)
+tm(perms.delete(path=made["path"]))
+after = tm(perms.list(parent="accounts/6001"))["userPermission"]
+ok("deletes it", all(p["path"] != made["path"] for p in after))
+
+# The project's quota: 25 calls in any 100 seconds, the 26th refused 403 as Google documents.
+refused = None
+while tm_calls < 40 and refused is None:
+    try:
+        tm(casey.accounts().list())
+    except HttpError as e:
+        refused = e
+ok("the 26th Tag Manager call in 100 s is refused 403 RATE_LIMIT_EXCEEDED",
+   refused is not None and tm_calls == 26 and refused.resp.status == 403 and "RATE_LIMIT_EXCEEDED" in refused.content.decode())
+
+print(f"{checks} checks passed: google-analytics-admin and google-api-python-client (Analytics Admin, Tag Manager) against the Google sandbox")
