@@ -1,14 +1,16 @@
 //! Google for real (the built-in Google sandbox, over HTTP as with Google): the agency
 //! connects its Google account from Settings, a client on a phone in Spanish opens one link
-//! for a Facebook Page and a Google Analytics property, starts with Google (any order),
-//! unticks nothing on Google's consent screen, shares the property, goes on to Facebook from
-//! the done page and shares the Page; staff see both grants, then end the partnership and
-//! Latchkey removes both, reading each back.
+//! for a Facebook Page, a Google Analytics property and a Tag Manager container, starts with
+//! Google (any order), unticks nothing on Google's consent screen, shares the property and
+//! the container, goes on to Facebook from the done page and shares the Page; staff see
+//! the grants, then end the partnership: Latchkey removes the Page's and the property's,
+//! reading each back, and gives the steps for the container (Tag Manager leaves removing
+//! users to the client's administrators).
 
 use super::*;
 
 #[tokio::test]
-async fn one_link_for_facebook_and_google_analytics_on_a_phone_then_offboarded() {
+async fn one_link_for_facebook_analytics_and_tag_manager_on_a_phone_then_offboarded() {
     let Some(driver) = driver_url() else {
         return;
     };
@@ -44,7 +46,7 @@ async fn one_link_for_facebook_and_google_analytics_on_a_phone_then_offboarded()
     a.expect_text("settings", "Saved.").await;
 
     add_client(&a, &base, "Messy Co", "casey@messyco.example").await;
-    let link = pages_and_analytics_in_spanish(&a).await;
+    let link = pages_and_google_in_spanish(&a, &["ga4_property", "gtm_container"]).await;
 
     // Google first, on the phone.
     let p = Browser::open(&driver, "google-phone", 375, 812).await;
@@ -56,9 +58,10 @@ async fn one_link_for_facebook_and_google_analytics_on_a_phone_then_offboarded()
     holds(
         &p,
         "consent",
-        "return [...document.querySelectorAll('input[name=grant]')].map(i => i.value).join(' ') === \
-         'https://www.googleapis.com/auth/analytics.readonly https://www.googleapis.com/auth/analytics.manage.users';",
-        "Google's consent screen does not ask for exactly the Analytics scopes",
+        "return [...document.querySelectorAll('input[name=grant]')].map(i => i.value).sort().join(' ') === \
+         'https://www.googleapis.com/auth/analytics.manage.users https://www.googleapis.com/auth/analytics.readonly \
+          https://www.googleapis.com/auth/tagmanager.manage.users https://www.googleapis.com/auth/tagmanager.readonly';",
+        "Google's consent screen does not ask for exactly the Analytics and Tag Manager scopes",
     )
     .await;
     fits_phone(&p, "consent").await;
@@ -74,8 +77,17 @@ async fn one_link_for_facebook_and_google_analytics_on_a_phone_then_offboarded()
         .await;
     fits_phone(&p, "picker-google").await;
     p.shot("picker-google").await;
+    p.expect_text("picker-google", "Messy Web (GTM-MESSY01)")
+        .await;
+    p.click(
+        "picker-google",
+        "input[name=asset][value='accounts/6001/containers/7001']",
+    )
+    .await;
     share_one(&p, "picker-google", "properties/4001").await;
     p.expect_text("done-google", "Messy Web (GA4)").await;
+    p.expect_text("done-google", "Messy Web (GTM-MESSY01)")
+        .await;
     p.shot("done-google").await;
 
     // Then Facebook, from the done page.
@@ -96,6 +108,16 @@ async fn one_link_for_facebook_and_google_analytics_on_a_phone_then_offboarded()
     )
     .await;
     assert_eq!(bound, 1, "the Google grant carries its access binding");
+    let permitted = count(
+        &state,
+        "SELECT COUNT(*) FROM grants WHERE kind = 'gtm_container' AND status = 'active' \
+         AND platform_ref LIKE 'accounts/6001/user_permissions/%'",
+    )
+    .await;
+    assert_eq!(
+        permitted, 1,
+        "the container's grant carries its user permission"
+    );
 
     // Staff: both grants, then the partnership ends and both are removed.
     a.goto(&format!("{base}/grants")).await;
@@ -110,13 +132,20 @@ async fn one_link_for_facebook_and_google_analytics_on_a_phone_then_offboarded()
     )
     .await;
     a.expect_text("offboarded", "Messy Web (GA4)").await;
+    a.expect_text("offboarded", "in Tag Manager under Admin → User Management")
+        .await;
     a.shot("offboarded").await;
-    let left = count(
-        &state,
-        "SELECT COUNT(*) FROM grants WHERE mode = 'partner' AND status <> 'revoked'",
+    let left: Vec<String> = sqlx::query_scalar(
+        "SELECT kind FROM grants WHERE mode = 'partner' AND status <> 'revoked'",
     )
-    .await;
-    assert_eq!(left, 0, "every partner grant removed and read back");
+    .fetch_all(&state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        left,
+        ["gtm_container"],
+        "the Page and the property removed and read back; the container left to the client"
+    );
     for b in [a, p] {
         b.valid_html();
         b.client.close().await.ok();

@@ -463,13 +463,15 @@ async fn send_as_link(a: &Browser) -> String {
         .unwrap()
 }
 
-/// From the client's page: a request for Pages (ticked on a fresh form) and Google Analytics
-/// properties, in Spanish, sent as a link; returns the link.
-async fn pages_and_analytics_in_spanish(a: &Browser) -> String {
+/// From the client's page: a request for Pages (ticked on a fresh form) and each of
+/// Google's `kinds`, in Spanish, sent as a link; returns the link.
+async fn pages_and_google_in_spanish(a: &Browser, kinds: &[&str]) -> String {
     a.click("request", "a[href^='/requests/new?client_id=']")
         .await;
-    a.click("request", "input[name=kind][value=ga4_property]")
-        .await;
+    for kind in kinds {
+        a.click("request", &format!("input[name=kind][value={kind}]"))
+            .await;
+    }
     a.find("request", "#language")
         .await
         .select_by_value("es")

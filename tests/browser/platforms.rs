@@ -19,7 +19,7 @@ async fn one_link_for_meta_and_a_second_platform_on_a_phone_in_spanish() {
     add_client(&a, &base, "Messy Co", "casey@bloom.example").await;
 
     // Pages (ticked on a fresh form) and an Analytics property, in Spanish, as a link.
-    let link = pages_and_analytics_in_spanish(&a).await;
+    let link = pages_and_google_in_spanish(&a, &["ga4_property"]).await;
 
     // The client's landing: a button per platform, on the phone's first screen.
     let p = Browser::open(&driver, "two-phone", 375, 812).await;
