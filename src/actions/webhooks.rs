@@ -16,10 +16,14 @@ use crate::store::{Tx, agencies, prefs};
 
 /// Seconds a rotated-out secret still signs, so receivers can switch over.
 pub const ROTATION_OVERLAP: i64 = 24 * 3600;
-/// Sends in flight at once.
+/// Senders per process.
 const CONCURRENCY: usize = 32;
-/// Deliveries one agency may have in flight at once, across every process.
+/// A new batch starts with an agency's delivery only while fewer than this many of its
+/// deliveries are in flight, across every process (a batch adds up to [`BATCH`] − 1 of the
+/// same endpoint's to the one it starts with).
 const PER_AGENCY_IN_FLIGHT: i64 = 16;
+/// Deliveries a sender sends to one endpoint together, recorded in one transaction.
+pub const BATCH: i64 = 8;
 /// Endpoints one agency may have.
 pub const MAX_ENDPOINTS: usize = 20;
 /// Seconds a claimed delivery is held by its worker.
@@ -255,20 +259,27 @@ pub async fn deliver_due(ctx: &Ctx) -> AppResult<usize> {
     Ok(total)
 }
 
-/// Claims one due delivery (fairly between agencies) and attempts it. Whether one was
-/// claimed.
+/// Claims one due delivery (fairly between agencies) and up to [`BATCH`] − 1 more for the
+/// same endpoint, sends them together and records their outcomes in one transaction.
+/// Whether one was claimed.
 pub async fn deliver_next(ctx: &Ctx) -> AppResult<bool> {
     let now = ctx.clock.now();
-    let Some(d) = store::claim_next(&ctx.db.pool, now, LEASE, PER_AGENCY_IN_FLIGHT).await? else {
+    let Some(first) = store::claim_next(&ctx.db.pool, now, LEASE, PER_AGENCY_IN_FLIGHT).await?
+    else {
         return Ok(false);
     };
     // Wake a resting sender before this one is busy: there may be more due.
     ctx.webhook_bell.notify_one();
-    // Read at each delivery: a rotation or a switch-off counts from the next one.
-    if let Some(e) = store::endpoint(&ctx.db.pool, d.agency_id, d.endpoint_id).await? {
+    let endpoint_id = first.endpoint_id;
+    let mut batch = vec![first];
+    batch.extend(store::claim_more(&ctx.db.pool, endpoint_id, now, LEASE, BATCH - 1).await?);
+    // Read at each batch: a rotation or a switch-off counts from the next one.
+    if let Some(e) = store::endpoint(&ctx.db.pool, batch[0].agency_id, endpoint_id).await? {
         let secrets = signing_secrets(ctx, &e, now);
-        if let Err(err) = attempt(ctx, &e, &secrets, &d).await {
-            tracing::error!(error = ?err, delivery = d.id, "webhook delivery could not be recorded");
+        let sends = batch.iter().map(|d| attempt(ctx, &e, &secrets, d));
+        let done = futures_util::future::join_all(sends).await;
+        if let Err(err) = record(ctx, &e, &batch, done).await {
+            tracing::error!(error = ?err, endpoint = endpoint_id, "webhook deliveries could not be recorded");
         }
     }
     Ok(true)
@@ -288,22 +299,30 @@ fn signing_secrets(ctx: &Ctx, e: &Endpoint, now: i64) -> Vec<String> {
         .collect()
 }
 
-async fn attempt(ctx: &Ctx, e: &Endpoint, secrets: &[String], d: &Delivery) -> AppResult<()> {
+/// What one attempt came to, to be recorded.
+struct Attempted {
+    status: &'static str,
+    next_attempt_at: i64,
+    code: Option<i64>,
+    error: String,
+    ms: i64,
+    /// The retry schedule is spent.
+    give_up: bool,
+}
+
+/// Sends one delivery (nothing is written here).
+async fn attempt(ctx: &Ctx, e: &Endpoint, secrets: &[String], d: &Delivery) -> Attempted {
     let now = ctx.clock.now();
     if e.disabled_at.is_some() {
         // Held until the endpoint is on again (then redelivered by hand).
-        store::record_attempt(
-            &ctx.db.pool,
-            d.id,
-            store::FAILED,
-            now,
-            None,
-            "The endpoint is turned off.",
-            0,
-            now,
-        )
-        .await?;
-        return Ok(());
+        return Attempted {
+            status: store::FAILED,
+            next_attempt_at: now,
+            code: None,
+            error: "The endpoint is turned off.".into(),
+            ms: 0,
+            give_up: false,
+        };
     }
     let sig = secrets
         .iter()
@@ -315,36 +334,54 @@ async fn attempt(ctx: &Ctx, e: &Endpoint, secrets: &[String], d: &Delivery) -> A
         .send(&e.url, &d.message_id, now, &sig, d.payload.clone())
         .await;
     let code = got.status.map(i64::from);
-    if got.accepted() {
+    let (status, next_attempt_at, give_up) = if got.accepted() {
+        (store::DELIVERED, now, false)
+    } else {
+        match webhook::RETRY.after_secs(d.attempts + 1) {
+            Some(wait) => (store::PENDING, now + wait, false),
+            None => (store::FAILED, now, true),
+        }
+    };
+    Attempted {
+        status,
+        next_attempt_at,
+        code,
+        error: if got.accepted() {
+            String::new()
+        } else {
+            got.error
+        },
+        ms: got.ms,
+        give_up,
+    }
+}
+
+/// Records a batch's outcomes in one transaction; a delivery whose schedule is spent then
+/// turns its endpoint off (its own transaction, with the e-mail).
+async fn record(
+    ctx: &Ctx,
+    e: &Endpoint,
+    batch: &[Delivery],
+    done: Vec<Attempted>,
+) -> AppResult<()> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    for (d, a) in batch.iter().zip(&done).filter(|(_, a)| !a.give_up) {
         store::record_attempt(
-            &ctx.db.pool,
+            &mut *tx,
             d.id,
-            store::DELIVERED,
-            now,
-            code,
-            "",
-            got.ms,
+            a.status,
+            a.next_attempt_at,
+            a.code,
+            &a.error,
+            a.ms,
             now,
         )
         .await?;
-        return Ok(());
     }
-    let attempts = d.attempts + 1;
-    match webhook::RETRY.after_secs(attempts) {
-        Some(wait) => {
-            store::record_attempt(
-                &ctx.db.pool,
-                d.id,
-                store::PENDING,
-                now + wait,
-                code,
-                &got.error,
-                got.ms,
-                now,
-            )
-            .await?;
-        }
-        None => give_up(ctx, e, d, code, &got.error, got.ms).await?,
+    tx.commit().await?;
+    for (d, a) in batch.iter().zip(&done).filter(|(_, a)| a.give_up) {
+        give_up(ctx, e, d, a.code, &a.error, a.ms).await?;
     }
     Ok(())
 }
@@ -382,9 +419,9 @@ async fn give_up(
     Ok(())
 }
 
-/// How many deliveries are sent at once in a process: each sender claims and sends one at
-/// a time, so a slow receiver holds only its own sender (and an agency at most
-/// [`PER_AGENCY_IN_FLIGHT`] of them), never a batch.
+/// How many senders a process runs: each claims and sends one batch (one endpoint's) at a
+/// time, so a slow receiver holds only the senders of its own batches (an agency's claims
+/// stop at [`PER_AGENCY_IN_FLIGHT`] deliveries in flight).
 pub const SENDERS: usize = CONCURRENCY;
 
 /// Seconds until the next delivery is due (at most 30), for an idle sender's wait.

@@ -257,6 +257,33 @@ pub async fn claim_next<'c>(
     .await
 }
 
+/// Claims up to `limit` more due deliveries for the same endpoint as one just claimed, to be
+/// sent with it: a sender sends a batch to one receiver at once and records the outcomes in
+/// one transaction. Same endpoint only, so a slow receiver holds only its own batch.
+pub async fn claim_more<'c>(
+    db: impl Exec<'c>,
+    endpoint_id: i64,
+    now: i64,
+    lease: i64,
+    limit: i64,
+) -> Result<Vec<Delivery>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "UPDATE webhook_deliveries SET lease_until = $2
+         WHERE id IN (SELECT id FROM webhook_deliveries
+                      WHERE endpoint_id = $3 AND status = 'pending' AND next_attempt_at <= $1
+                        AND (lease_until IS NULL OR lease_until <= $1)
+                      ORDER BY next_attempt_at, id LIMIT $4)
+           AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $1)
+         RETURNING {DELIVERY}"
+    )))
+    .bind(now)
+    .bind(now + lease)
+    .bind(endpoint_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
 /// Claims one delivery if it is still due and not held: the conditional update is the
 /// claim, so of two workers one gets it. It checks the row is still due because another
 /// worker may have sent (and rescheduled) it since this one listed it.

@@ -148,3 +148,71 @@ async fn a_delivery_sent_and_rescheduled_by_one_worker_is_not_claimed_by_another
         .unwrap();
     assert!(due.is_some(), "once due again it can be claimed");
 }
+
+#[tokio::test]
+async fn a_sender_takes_one_endpoint_s_deliveries_in_a_batch_and_each_arrives_once() {
+    use latchkey::store::webhooks as store;
+    let app = spawn_app().await;
+    let (_, api_key) = agency_with_key(&app, "write").await;
+    let api = Api::new(&app, &api_key).await;
+    let (a_addr, b_addr) = (free_port(), free_port());
+    let (a, b) = (new_receiver(), new_receiver());
+    let _servers = (
+        receiver_on(a_addr, a.clone()).await,
+        receiver_on(b_addr, b.clone()).await,
+    );
+    let (ea, _) = endpoint(&api, &format!("http://{a_addr}/hook"), json!([])).await;
+    let (eb, _) = endpoint(&api, &format!("http://{b_addr}/hook"), json!([])).await;
+    // Due in 100 s, so the app's own senders leave them alone until the test moves the clock.
+    let later = app.clock.now() + 100;
+    let pool = &app.state.db.pool;
+    for n in 0..13 {
+        let (e, id) = if n < 10 { (ea, n) } else { (eb, n) };
+        store::insert_delivery(
+            pool,
+            e,
+            1,
+            &format!("msg_batch_{id}"),
+            "request.opened",
+            "{}",
+            later,
+        )
+        .await
+        .unwrap();
+    }
+    let first = store::claim_next(pool, later, 60, 16)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.endpoint_id, ea, "the oldest due first");
+    let more = store::claim_more(pool, ea, later, 60, 7).await.unwrap();
+    assert_eq!(more.len(), 7, "up to seven more of the same endpoint");
+    assert!(
+        more.iter().all(|d| d.endpoint_id == ea),
+        "never another endpoint's"
+    );
+    assert!(
+        store::claim_more(pool, ea, later, 60, 7)
+            .await
+            .unwrap()
+            .len()
+            == 2,
+        "what is claimed is not claimed twice"
+    );
+    // Past the leases every delivery is sent, in batches, and arrives exactly once.
+    app.clock.advance(100 + 61);
+    deliver(&app).await;
+    for (r, n) in [(&a, 10), (&b, 3)] {
+        let mut ids: Vec<String> = r.got.lock().unwrap().iter().map(|g| g.id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "{ids:?}");
+        assert_eq!(r.got.lock().unwrap().len(), n, "each once");
+    }
+    let delivered: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(delivered, 13);
+}
