@@ -264,15 +264,14 @@ pub async fn deliver_due(ctx: &Ctx) -> AppResult<usize> {
 /// Whether one was claimed.
 pub async fn deliver_next(ctx: &Ctx) -> AppResult<bool> {
     let now = ctx.clock.now();
-    let Some(first) = store::claim_next(&ctx.db.pool, now, LEASE, PER_AGENCY_IN_FLIGHT).await?
-    else {
+    let Some(first) = store::claim_next(&ctx.db, now, LEASE, PER_AGENCY_IN_FLIGHT).await? else {
         return Ok(false);
     };
     // Wake a resting sender before this one is busy: there may be more due.
     ctx.webhook_bell.notify_one();
     let endpoint_id = first.endpoint_id;
     let mut batch = vec![first];
-    batch.extend(store::claim_more(&ctx.db.pool, endpoint_id, now, LEASE, BATCH - 1).await?);
+    batch.extend(store::claim_more(&ctx.db, endpoint_id, now, LEASE, BATCH - 1).await?);
     // Read at each batch: a rotation or a switch-off counts from the next one.
     if let Some(e) = store::endpoint(&ctx.db.pool, batch[0].agency_id, endpoint_id).await? {
         let secrets = signing_secrets(ctx, &e, now);
@@ -365,8 +364,16 @@ async fn record(
     done: Vec<Attempted>,
 ) -> AppResult<()> {
     let now = ctx.clock.now();
+    let mut recorded: Vec<(&Delivery, &Attempted)> = batch
+        .iter()
+        .zip(&done)
+        .filter(|(_, a)| !a.give_up)
+        .collect();
+    // In id order, as every recording transaction takes its rows: two never wait on each
+    // other's rows in opposite orders.
+    recorded.sort_by_key(|(d, _)| d.id);
     let mut tx = ctx.db.begin().await?;
-    for (d, a) in batch.iter().zip(&done).filter(|(_, a)| !a.give_up) {
+    for (d, a) in recorded {
         store::record_attempt(
             &mut *tx,
             d.id,

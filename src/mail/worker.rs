@@ -47,7 +47,7 @@ pub async fn deliver_batch(
     max: i64,
 ) -> Result<usize, sqlx::Error> {
     let now = clock.now();
-    let rows = outbox::claim_many(&db.pool, now, now + LEASE_SECS, max).await?;
+    let rows = outbox::claim_many(db, now, now + LEASE_SECS, max).await?;
     if rows.is_empty() {
         return Ok(0);
     }
@@ -58,6 +58,9 @@ pub async fn deliver_batch(
     )
     .await;
     let now = clock.now();
+    // In id order, as every recording transaction takes its rows (see `Db::skip_locked`).
+    let mut sent = sent;
+    sent.sort_by_key(|(row, _)| row.id);
     let mut tx = db.begin().await?;
     for (row, outcome) in sent {
         match outcome {

@@ -68,6 +68,21 @@ static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sql
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 impl Db {
+    /// On PostgreSQL a claim skips rows another claimer or a recording transaction holds
+    /// (`FOR UPDATE SKIP LOCKED`), so claimers never wait on each other's rows: without it, a
+    /// claim that locks several rows and a batch being recorded could each wait for the other
+    /// (PostgreSQL's deadlock detector then fails one). SQLite has one writer at a time and no
+    /// row locks, so the outer guard alone decides there. A claim of several rows picks them
+    /// in a `MATERIALIZED` common table expression: as `id IN (subquery … SKIP LOCKED)`
+    /// PostgreSQL may run the subquery more than once, each run skipping other rows (a
+    /// claim of seven came back with nine).
+    pub fn skip_locked(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
+    }
+
     /// Connects, applying the SQLite pragmas or the PostgreSQL statement timeout on every
     /// new connection. Fails fast (the connect timeout) when the database is unreachable.
     pub async fn connect(settings: &Settings) -> anyhow::Result<Self> {

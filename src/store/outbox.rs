@@ -75,28 +75,35 @@ pub async fn enqueue<'c>(
 }
 
 /// Claims up to `max` due messages until `lease_until`, in one statement (one commit for the
-/// lot). The outer lease guard is what keeps two concurrent claimers from both winning a
-/// row on PostgreSQL: a row another claimer took in the meantime is skipped, so fewer (or
-/// none) may come back under contention, and callers simply try again.
-pub async fn claim_many<'c>(
-    db: impl Exec<'c>,
+/// lot). The outer guard is what keeps two concurrent claimers from both winning a row on
+/// PostgreSQL: a row another claimer took in the meantime is skipped, so fewer (or none) may
+/// come back under contention, and callers simply try again. The guard checks the row is
+/// still queued and due, not only unleased: a message another worker claimed, sent and
+/// marked sent meanwhile has no lease either (two `latchkey` processes on one PostgreSQL
+/// sent 8 of 5,000 messages twice when the guard checked the lease alone).
+pub async fn claim_many(
+    db: &super::Db,
     now: i64,
     lease_until: i64,
     max: i64,
 ) -> Result<Vec<OutboxRow>, sqlx::Error> {
+    let skip = db.skip_locked();
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "UPDATE outbox SET lease_until = $1
-         WHERE id IN (SELECT id FROM outbox
-                      WHERE status = 'queued' AND next_attempt_at <= $2
-                        AND (lease_until IS NULL OR lease_until < $2)
-                      ORDER BY next_attempt_at, id LIMIT $3)
+        "WITH picked AS MATERIALIZED (
+             SELECT id FROM outbox
+             WHERE status = 'queued' AND next_attempt_at <= $2
+               AND (lease_until IS NULL OR lease_until < $2)
+             ORDER BY next_attempt_at, id LIMIT $3 {skip})
+         UPDATE outbox SET lease_until = $1
+         WHERE id IN (SELECT id FROM picked)
+           AND status = 'queued' AND next_attempt_at <= $2
            AND (lease_until IS NULL OR lease_until < $2)
          RETURNING {COLUMNS}"
     )))
     .bind(lease_until)
     .bind(now)
     .bind(max)
-    .fetch_all(db)
+    .fetch_all(&db.pool)
     .await
 }
 

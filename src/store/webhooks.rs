@@ -231,56 +231,66 @@ pub async fn insert_delivery<'c>(
 /// Claims the oldest due delivery of an agency with fewer than `per_agency` deliveries in
 /// flight (leased): one agency's slow receivers hold at most that many of the senders, so
 /// another agency's deliveries go out at once. The conditional update is the claim; `None`
-/// may also mean "lost a race", so callers try again on their next turn.
-pub async fn claim_next<'c>(
-    db: impl Exec<'c>,
+/// may also mean "lost a race", so callers try again on their next turn. The agencies at
+/// their limit are found once per claim (from the in-flight rows alone, by index), not per
+/// candidate row: with one agency's long backlog at its limit, a per-row count made every
+/// refused claim walk the whole backlog.
+pub async fn claim_next(
+    db: &super::Db,
     now: i64,
     lease: i64,
     per_agency: i64,
 ) -> Result<Option<Delivery>, sqlx::Error> {
+    let skip = db.skip_locked();
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE webhook_deliveries SET lease_until = $2
          WHERE id = (SELECT d.id FROM webhook_deliveries d
                      WHERE d.status = 'pending' AND d.next_attempt_at <= $1
                        AND (d.lease_until IS NULL OR d.lease_until <= $1)
-                       AND (SELECT COUNT(*) FROM webhook_deliveries x
-                            WHERE x.agency_id = d.agency_id AND x.status = 'pending'
-                              AND x.lease_until > $1) < $3
-                     ORDER BY d.next_attempt_at, d.id LIMIT 1)
-           AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $1)
+                       AND d.agency_id NOT IN (
+                           SELECT x.agency_id FROM webhook_deliveries x
+                           WHERE x.status = 'pending' AND x.lease_until > $1
+                           GROUP BY x.agency_id HAVING COUNT(*) >= $3)
+                     ORDER BY d.next_attempt_at, d.id LIMIT 1 {skip})
+           AND status = 'pending' AND next_attempt_at <= $1
+           AND (lease_until IS NULL OR lease_until <= $1)
          RETURNING {DELIVERY}"
     )))
     .bind(now)
     .bind(now + lease)
     .bind(per_agency)
-    .fetch_optional(db)
+    .fetch_optional(&db.pool)
     .await
 }
 
 /// Claims up to `limit` more due deliveries for the same endpoint as one just claimed, to be
 /// sent with it: a sender sends a batch to one receiver at once and records the outcomes in
 /// one transaction. Same endpoint only, so a slow receiver holds only its own batch.
-pub async fn claim_more<'c>(
-    db: impl Exec<'c>,
+pub async fn claim_more(
+    db: &super::Db,
     endpoint_id: i64,
     now: i64,
     lease: i64,
     limit: i64,
 ) -> Result<Vec<Delivery>, sqlx::Error> {
+    let skip = db.skip_locked();
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "UPDATE webhook_deliveries SET lease_until = $2
-         WHERE id IN (SELECT id FROM webhook_deliveries
-                      WHERE endpoint_id = $3 AND status = 'pending' AND next_attempt_at <= $1
-                        AND (lease_until IS NULL OR lease_until <= $1)
-                      ORDER BY next_attempt_at, id LIMIT $4)
-           AND status = 'pending' AND (lease_until IS NULL OR lease_until <= $1)
+        "WITH picked AS MATERIALIZED (
+             SELECT id FROM webhook_deliveries
+             WHERE endpoint_id = $3 AND status = 'pending' AND next_attempt_at <= $1
+               AND (lease_until IS NULL OR lease_until <= $1)
+             ORDER BY next_attempt_at, id LIMIT $4 {skip})
+         UPDATE webhook_deliveries SET lease_until = $2
+         WHERE id IN (SELECT id FROM picked)
+           AND status = 'pending' AND next_attempt_at <= $1
+           AND (lease_until IS NULL OR lease_until <= $1)
          RETURNING {DELIVERY}"
     )))
     .bind(now)
     .bind(now + lease)
     .bind(endpoint_id)
     .bind(limit)
-    .fetch_all(db)
+    .fetch_all(&db.pool)
     .await
 }
 

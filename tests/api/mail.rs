@@ -129,7 +129,7 @@ async fn a_crash_between_claim_and_send_is_recovered_after_the_lease() {
     let id = enqueue(&app, "ana@bloom.test", 1).await;
     // A worker claims the row and dies before sending.
     let now = app.clock.now();
-    let claimed = outbox::claim_many(&app.state.db.pool, now, now + LEASE_SECS, 1)
+    let claimed = outbox::claim_many(&app.state.db, now, now + LEASE_SECS, 1)
         .await
         .unwrap();
     assert_eq!(claimed.iter().map(|r| r.id).collect::<Vec<_>>(), vec![id]);

@@ -180,19 +180,21 @@ async fn a_sender_takes_one_endpoint_s_deliveries_in_a_batch_and_each_arrives_on
         .await
         .unwrap();
     }
-    let first = store::claim_next(pool, later, 60, 16)
+    let first = store::claim_next(&app.state.db, later, 60, 16)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(first.endpoint_id, ea, "the oldest due first");
-    let more = store::claim_more(pool, ea, later, 60, 7).await.unwrap();
+    let more = store::claim_more(&app.state.db, ea, later, 60, 7)
+        .await
+        .unwrap();
     assert_eq!(more.len(), 7, "up to seven more of the same endpoint");
     assert!(
         more.iter().all(|d| d.endpoint_id == ea),
         "never another endpoint's"
     );
     assert!(
-        store::claim_more(pool, ea, later, 60, 7)
+        store::claim_more(&app.state.db, ea, later, 60, 7)
             .await
             .unwrap()
             .len()
