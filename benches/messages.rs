@@ -24,7 +24,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use latchkey::actions::webhooks::{self, EndpointForm};
 use latchkey::config::{MailTransportKind, Settings};
-use latchkey::mail::OutgoingEmail;
 use latchkey::mail::sink::SmtpSink;
 use latchkey::{Application, Clock};
 
@@ -123,21 +122,7 @@ async fn main() -> anyhow::Result<()> {
         .await?
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     for n in 0..n_each {
-        let email = OutgoingEmail {
-            kind: "bench",
-            to: format!("client{n}@bench.test"),
-            subject: format!("Benchmark message {n}"),
-            text: "Plain text body with a link: http://127.0.0.1:8080/r/lkr_example\n".repeat(5),
-            html:
-                "<p>HTML body with a <a href=\"http://127.0.0.1:8080/r/lkr_example\">link</a></p>"
-                    .repeat(5),
-            from_name: None,
-            reply_to: None,
-        };
-        let mut tx = ctx.db.begin().await?;
-        ctx.queue_mail(&mut tx, None, &email, ctx.clock.now())
-            .await?;
-        tx.commit().await?;
+        support::queue_email(&ctx, n).await?;
         support::emit_event(&ctx, agency, n as i64).await?;
     }
 

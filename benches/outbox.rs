@@ -4,10 +4,11 @@
 //! Run: `cargo bench --bench outbox` (SQLite in a temp dir; set
 //! `LATCHKEY_BENCH_DATABASE_URL=postgres://…` to measure on PostgreSQL instead).
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use latchkey::config::{MailTransportKind, Settings};
-use latchkey::mail::OutgoingEmail;
 use latchkey::mail::sink::SmtpSink;
 use latchkey::{Application, Clock};
 
@@ -36,22 +37,7 @@ async fn main() -> anyhow::Result<()> {
 
     let start = Instant::now();
     for n in 0..N {
-        let email = OutgoingEmail {
-            kind: "bench",
-            to: format!("client{n}@bench.test"),
-            subject: format!("Benchmark message {n}"),
-            text: "Plain text body with a link: http://127.0.0.1:8080/r/lkr_example\n".repeat(5),
-            html:
-                "<p>HTML body with a <a href=\"http://127.0.0.1:8080/r/lkr_example\">link</a></p>"
-                    .repeat(5),
-            from_name: None,
-            reply_to: None,
-        };
-        let mut tx = state.db.begin().await?;
-        state
-            .queue_mail(&mut tx, None, &email, state.clock.now())
-            .await?;
-        tx.commit().await?;
+        support::queue_email(&state, n).await?;
         state.mailer.wake();
     }
     let enqueued = start.elapsed();

@@ -78,3 +78,22 @@ pub async fn emit_event(ctx: &latchkey::actions::Ctx, agency: i64, n: i64) -> an
     ctx.webhook_bell.notify_one();
     Ok(())
 }
+
+/// Queues benchmark e-mail number `n` in its own transaction, as the app queues mail.
+pub async fn queue_email(ctx: &latchkey::actions::Ctx, n: usize) -> anyhow::Result<()> {
+    let email = latchkey::mail::OutgoingEmail {
+        kind: "bench",
+        to: format!("client{n}@bench.test"),
+        subject: format!("Benchmark message {n}"),
+        text: "Plain text body with a link: http://127.0.0.1:8080/r/lkr_example\n".repeat(5),
+        html: "<p>HTML body with a <a href=\"http://127.0.0.1:8080/r/lkr_example\">link</a></p>"
+            .repeat(5),
+        from_name: None,
+        reply_to: None,
+    };
+    let mut tx = ctx.db.begin().await?;
+    ctx.queue_mail(&mut tx, None, &email, ctx.clock.now())
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
