@@ -180,6 +180,15 @@ pub(crate) async fn wait_for(what: &str, secs: u64, mut check: impl AsyncFnMut()
 /// Sets up an agency (its portfolio the sandbox's agency), one client and a single-use
 /// partner link for Pages at `level`; returns the client's id and the link's path.
 pub(crate) async fn agency_with_link(staff: &Browser, base: &str, level: &str) -> (String, String) {
+    agency_with_link_for(staff, base, &[("kind", "page"), ("level_page", level)]).await
+}
+
+/// [`agency_with_link`] asking `asks` (kinds and levels).
+pub(crate) async fn agency_with_link_for(
+    staff: &Browser,
+    base: &str,
+    asks: &[(&str, &str)],
+) -> (String, String) {
     let page = staff.get(&format!("{base}/setup")).await;
     let token = csrf_in(&page.body).unwrap();
     let r = staff
@@ -217,22 +226,17 @@ pub(crate) async fn agency_with_link(staff: &Browser, base: &str, level: &str) -
         .next()
         .unwrap()
         .to_owned();
-    let r = staff
-        .post(
-            &format!("{base}/requests"),
-            &[
-                ("client_id", client_id.as_str()),
-                ("kind", "page"),
-                ("level_page", level),
-                ("mode", "partner"),
-                ("expiry_days", "14"),
-                ("single_use", "1"),
-                ("message", ""),
-                ("delivery", "link"),
-                ("csrf", &token),
-            ],
-        )
-        .await;
+    let mut form = vec![("client_id", client_id.as_str())];
+    form.extend_from_slice(asks);
+    form.extend([
+        ("mode", "partner"),
+        ("expiry_days", "14"),
+        ("single_use", "1"),
+        ("message", ""),
+        ("delivery", "link"),
+        ("csrf", &token),
+    ]);
+    let r = staff.post(&format!("{base}/requests"), &form).await;
     // Post/Redirect/Get: the link is on the page the form redirects to.
     assert_eq!(r.status, 303, "{}", r.body);
     let r = staff.get(&format!("{base}{}", r.location)).await;

@@ -239,3 +239,49 @@ async fn an_agency_without_its_google_account_fails_the_share_in_the_client_s_wo
         "nothing shared at Google"
     );
 }
+
+#[tokio::test]
+async fn google_s_own_failures_and_quota_are_retried_and_a_lasting_failure_is_said_plainly() {
+    let app = spawn_app().await;
+    let sandbox = app.google.clone().unwrap();
+    let google = app.state.google.as_ref().unwrap();
+    let token = sandbox.issue_token(CLIENT_EMAIL, &[READ]);
+
+    // Two 503s, then an answer: three calls, the properties listed.
+    sandbox.set_faults(google_sandbox::Faults {
+        fail_next: 2,
+        ..Default::default()
+    });
+    let before = sandbox.calls();
+    let found = google.account_summaries(&token).await.unwrap();
+    assert_eq!(sandbox.calls() - before, 3);
+    assert_eq!(found[0].property_summaries.len(), 2);
+
+    // A 429 (quota), then an answer.
+    sandbox.set_faults(google_sandbox::Faults {
+        quota_next: 1,
+        ..Default::default()
+    });
+    let before = sandbox.calls();
+    assert!(google.account_summaries(&token).await.is_ok());
+    assert_eq!(sandbox.calls() - before, 2);
+
+    // Google failing on every try: the retry policy's attempts, then plain words.
+    sandbox.set_faults(google_sandbox::Faults {
+        fail_next: 100,
+        ..Default::default()
+    });
+    let before = sandbox.calls();
+    let e = google.account_summaries(&token).await.unwrap_err();
+    let attempts = u64::from(google.config().retry.attempts());
+    assert_eq!(
+        sandbox.calls() - before,
+        attempts,
+        "every attempt of the policy, no more"
+    );
+    assert!(attempts > 1);
+    assert_eq!(
+        e.plain(),
+        "Google is having trouble; try again in a minute."
+    );
+}

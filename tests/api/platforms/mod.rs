@@ -4,6 +4,7 @@
 //! an installation without the second platform neither offers nor accepts its kinds.
 
 mod google;
+mod google_crash;
 mod scripted;
 mod tag_manager;
 
