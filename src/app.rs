@@ -308,6 +308,7 @@ pub fn build_google(
             attempts: 4,
         },
         sandbox: false,
+        tagmanager_quota: crate::google::Pacer::TAG_MANAGER,
     };
     let sandbox = if settings.uses_google_sandbox() {
         let sb = google_sandbox::Sandbox::new(

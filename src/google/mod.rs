@@ -48,6 +48,8 @@ pub struct GoogleConfig {
     pub retry: Retry,
     /// The built-in Google sandbox stands in for Google (the embedded defaults).
     pub sandbox: bool,
+    /// Tag Manager calls per window this process makes (Google's: 25 per 100 s).
+    pub tagmanager_quota: (usize, Duration),
 }
 
 /// Why Google did not answer as hoped.
@@ -138,10 +140,11 @@ impl GoogleClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| GoogleError::Network(e.to_string()))?;
+        let (limit, window) = cfg.tagmanager_quota;
         Ok(Self {
             http,
             cfg,
-            tagmanager_pacer: std::sync::Arc::new(Pacer::tag_manager()),
+            tagmanager_pacer: std::sync::Arc::new(Pacer::new(limit, window)),
         })
     }
 

@@ -25,9 +25,12 @@ impl Pacer {
         }
     }
 
-    /// Tag Manager's: 25 calls in any 100 seconds.
+    /// Tag Manager's quota: 25 calls in any 100 seconds.
+    pub const TAG_MANAGER: (usize, Duration) = (25, Duration::from_secs(100));
+
+    /// Tag Manager's pacer.
     pub fn tag_manager() -> Self {
-        Self::new(25, Duration::from_secs(100))
+        Self::new(Self::TAG_MANAGER.0, Self::TAG_MANAGER.1)
     }
 
     /// The steady interval between calls (the window shared out).

@@ -43,6 +43,8 @@ pub struct Faults {
     /// Tag Manager calls a project may make in any 100 seconds (None: Google's 0.25 per
     /// second, 25).
     pub tagmanager_quota: Option<u32>,
+    /// The quota's window in milliseconds (None: Google's 100 seconds).
+    pub tagmanager_window_ms: Option<u64>,
 }
 
 pub(crate) struct Inner {

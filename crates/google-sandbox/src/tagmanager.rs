@@ -29,6 +29,10 @@ async fn admit_tm(sb: &Sandbox, headers: &HeaderMap, method: &str) -> Result<Tok
     let token = admit(sb, headers, &format!("tagmanager.accounts.{method}")).await?;
     let mut g = sb.lock();
     let quota = g.faults.tagmanager_quota.unwrap_or(QUOTA) as usize;
+    let window = g
+        .faults
+        .tagmanager_window_ms
+        .map_or(WINDOW, Duration::from_millis);
     let now = Instant::now();
     let calls = g
         .tagmanager_calls
@@ -36,7 +40,7 @@ async fn admit_tm(sb: &Sandbox, headers: &HeaderMap, method: &str) -> Result<Tok
         .or_default();
     while calls
         .front()
-        .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+        .is_some_and(|t| now.duration_since(*t) >= window)
     {
         calls.pop_front();
     }

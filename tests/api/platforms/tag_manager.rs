@@ -195,3 +195,32 @@ async fn a_colleague_who_is_not_an_administrator_sees_why_a_container_cannot_be_
         picker.body
     );
 }
+
+#[tokio::test]
+async fn a_quota_spent_by_another_process_is_waited_out_not_failed() {
+    let app = spawn_app().await;
+    let sandbox = app.google.clone().unwrap();
+    // Google's rule at a smaller scale so the test runs in under a second: 2 calls per
+    // 400 ms window for the project; this process's pacer allows 4 per 400 ms (its share
+    // of the project's quota unknown to it, as with two processes).
+    sandbox.set_faults(google_sandbox::Faults {
+        tagmanager_quota: Some(2),
+        tagmanager_window_ms: Some(400),
+        ..Default::default()
+    });
+    let mut cfg = app.state.google.as_ref().unwrap().config().clone();
+    cfg.tagmanager_quota = (4, std::time::Duration::from_millis(400));
+    let ours = latchkey::google::GoogleClient::new(cfg).unwrap();
+    let token = sandbox.issue_token(CLIENT_EMAIL, &[TM_READ, TM_MANAGE]);
+    // "Another process" of the same project spends the window.
+    let other = app.state.google.as_ref().unwrap();
+    other.tag_accounts(&token).await.unwrap();
+    other.tag_accounts(&token).await.unwrap();
+    let before = sandbox.calls();
+    let accounts = ours.tag_accounts(&token).await.unwrap();
+    assert_eq!(accounts[0].account_id, "6001");
+    assert!(
+        sandbox.calls() - before >= 2,
+        "refused at least once (403), then answered"
+    );
+}
