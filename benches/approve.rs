@@ -85,6 +85,34 @@ fn csrf(body: &str) -> String {
     body[at..].split('"').next().unwrap_or("").to_owned()
 }
 
+/// The asset ids the picker offers.
+fn offered(picker: &str) -> Vec<String> {
+    picker
+        .split("name=\"asset\" value=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next().map(str::to_owned))
+        .collect()
+}
+
+/// Approves `ids` from the picker; the time of the approve request, end to end.
+async fn timed_approval(
+    client: &mut Browser,
+    picker: &str,
+    ids: &[String],
+) -> anyhow::Result<std::time::Duration> {
+    let t = csrf(picker);
+    let mut approve: Vec<(&str, &str)> = vec![("csrf", &t)];
+    approve.extend(ids.iter().map(|id| ("asset", id.as_str())));
+    let started = Instant::now();
+    let (status, _, location) = client.post("/approve", &approve).await?;
+    let took = started.elapsed();
+    anyhow::ensure!(
+        status == 303 && location.as_deref() == Some("/approve/done"),
+        "approval failed: {status}"
+    );
+    Ok(took)
+}
+
 fn path_and_query(url: &str) -> String {
     let u = url::Url::parse(url).expect("absolute URL");
     format!("{}?{}", u.path(), u.query().unwrap_or(""))
@@ -215,12 +243,7 @@ async fn main() -> anyhow::Result<()> {
         ))
         .await?;
     let (_, picker, _) = client.get("/approve").await?;
-    let ids: Vec<String> = picker
-        .split("name=\"asset\" value=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next().map(str::to_owned))
-        .take(ASSETS)
-        .collect();
+    let ids: Vec<String> = offered(&picker).into_iter().take(ASSETS).collect();
     anyhow::ensure!(ids.len() == ASSETS, "only {} assets offered", ids.len());
 
     let sandbox = sandbox.ok_or_else(|| anyhow::anyhow!("no sandbox"))?;
@@ -235,16 +258,7 @@ async fn main() -> anyhow::Result<()> {
         ..Faults::default()
     });
     let calls_before = sandbox.calls();
-    let t = csrf(&picker);
-    let mut approve: Vec<(&str, &str)> = vec![("csrf", &t)];
-    approve.extend(ids.iter().map(|id| ("asset", id.as_str())));
-    let started = Instant::now();
-    let (status, _, location) = client.post("/approve", &approve).await?;
-    let took = started.elapsed();
-    anyhow::ensure!(
-        status == 303 && location.as_deref() == Some("/approve/done"),
-        "approval failed: {status}"
-    );
+    let took = timed_approval(&mut client, &picker, &ids).await?;
     let granted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM grants WHERE status = 'active'")
         .fetch_one(&state.db.pool)
         .await?;
@@ -333,27 +347,14 @@ async fn tag_manager_run(
     let back = google_consent(client, &consent, CLIENT_EMAIL, &TM).await?;
     client.get(&path_and_query(&back)).await?;
     let (_, picker, _) = client.get("/approve").await?;
-    let ids: Vec<String> = picker
-        .split("name=\"asset\" value=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next().map(str::to_owned))
-        .collect();
+    let ids = offered(&picker);
     anyhow::ensure!(ids.len() == CONTAINERS, "{} containers offered", ids.len());
     google.set_faults(google_sandbox::Faults {
         latency_ms: 100,
         ..Default::default()
     });
     let calls_before = google.calls();
-    let t = csrf(&picker);
-    let mut approve: Vec<(&str, &str)> = vec![("csrf", &t)];
-    approve.extend(ids.iter().map(|id| ("asset", id.as_str())));
-    let started = Instant::now();
-    let (status, _, location) = client.post("/approve", &approve).await?;
-    let took = started.elapsed();
-    anyhow::ensure!(
-        status == 303 && location.as_deref() == Some("/approve/done"),
-        "approval failed: {status}"
-    );
+    let took = timed_approval(client, &picker, &ids).await?;
     let granted: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM grants WHERE status = 'active' AND kind = 'gtm_container'",
     )

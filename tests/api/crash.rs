@@ -177,6 +177,38 @@ pub(crate) async fn wait_for(what: &str, secs: u64, mut check: impl AsyncFnMut()
     panic!("timed out waiting for {what}");
 }
 
+/// The client's approval of `form`, posted while the test goes on (it is killed meanwhile).
+pub(crate) fn approve_in_background(
+    client: &Browser,
+    base: &str,
+    form: Vec<(String, String)>,
+) -> tokio::task::JoinHandle<()> {
+    let client = client.clone();
+    let url = format!("{base}/approve");
+    tokio::spawn(async move {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let _ = tokio::time::timeout(Duration::from_secs(30), client.post(&url, &pairs)).await;
+    })
+}
+
+/// SIGKILL: no shutdown, no cleanup.
+pub(crate) fn kill(mut p: Process) {
+    p.child.kill().unwrap();
+    p.child.wait().unwrap();
+}
+
+/// Waits until the restarted process's recovery job has finished the killed approval.
+pub(crate) async fn wait_for_recovery(db: &sqlx::AnyPool) {
+    wait_for("the recovery", 60, async || {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT finished_at FROM approval_flows")
+            .fetch_one(db)
+            .await
+            .unwrap()
+            .is_some()
+    })
+    .await;
+}
+
 /// Sets up an agency (its portfolio the sandbox's agency), one client and a single-use
 /// partner link for Pages at `level`; returns the client's id and the link's path.
 pub(crate) async fn agency_with_link(staff: &Browser, base: &str, level: &str) -> (String, String) {
@@ -317,15 +349,7 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
         latency_ms: 400,
         ..Faults::default()
     });
-    let submitting = {
-        let client = client.clone();
-        let url = format!("{}/approve", first.base);
-        tokio::spawn(async move {
-            let pairs: Vec<(&str, &str)> =
-                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let _ = tokio::time::timeout(Duration::from_secs(30), client.post(&url, &pairs)).await;
-        })
-    };
+    let submitting = approve_in_background(&client, &first.base, form);
     let shared_at_meta = || {
         let mut ids: Vec<String> = sandbox
             .world()
@@ -342,9 +366,7 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
         shared_at_meta().len() >= 6
     })
     .await;
-    let mut first = first;
-    first.child.kill().unwrap(); // SIGKILL: no shutdown, no cleanup.
-    first.child.wait().unwrap();
+    kill(first);
     submitting.abort();
     let at_kill = shared_at_meta().len();
     assert!(
@@ -374,14 +396,7 @@ async fn a_process_killed_mid_approval_is_recovered_truthfully() {
     // Restarted: the recovery job reads Meta back and records the truth.
     sandbox.set_faults(Faults::default());
     let second = serve(&db_url, &dir, &meta_base);
-    wait_for("the recovery", 60, async || {
-        sqlx::query_scalar::<_, Option<i64>>("SELECT finished_at FROM approval_flows")
-            .fetch_one(&db)
-            .await
-            .unwrap()
-            .is_some()
-    })
-    .await;
+    wait_for_recovery(&db).await;
     let at_meta = shared_at_meta();
     let mut recorded: Vec<String> = sqlx::query_scalar(
         "SELECT asset_id FROM grants WHERE mode = 'partner' AND grantee = $1 AND status IN ('active', 'pending')",

@@ -3,12 +3,13 @@
 //! approval of Analytics properties is being shared, then restarted: every access binding
 //! Google holds for the agency becomes one grant, read back, nothing twice.
 
-use std::time::Duration;
-
 use google_sandbox::world::{AGENCY_EMAIL, CLIENT_EMAIL, CLIENT_ID, CLIENT_SECRET};
 use latchkey::Clock;
 
-use crate::crash::{Browser, agency_with_link_for, local, meta, serve_with, wait_for};
+use crate::crash::{
+    Browser, agency_with_link_for, approve_in_background, kill, local, meta, serve_with, wait_for,
+    wait_for_recovery,
+};
 use crate::helpers::{csrf_in, test_settings};
 
 const PUBLIC: &str = "http://latchkey.test";
@@ -141,15 +142,7 @@ async fn a_process_killed_mid_google_approval_records_what_google_holds() {
         latency_ms: 600,
         ..Default::default()
     });
-    let submitting = {
-        let client = client.clone();
-        let url = format!("{}/approve", first.base);
-        tokio::spawn(async move {
-            let pairs: Vec<(&str, &str)> =
-                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let _ = tokio::time::timeout(Duration::from_secs(30), client.post(&url, &pairs)).await;
-        })
-    };
+    let submitting = approve_in_background(&client, &first.base, form);
     let bound_at_google = || {
         let mut ids: Vec<String> = google
             .world()
@@ -165,9 +158,7 @@ async fn a_process_killed_mid_google_approval_records_what_google_holds() {
         !bound_at_google().is_empty()
     })
     .await;
-    let mut first = first;
-    first.child.kill().unwrap(); // SIGKILL: no shutdown, no cleanup.
-    first.child.wait().unwrap();
+    kill(first);
     submitting.abort();
     let at_kill = bound_at_google().len();
 
@@ -188,14 +179,7 @@ async fn a_process_killed_mid_google_approval_records_what_google_holds() {
     // Restarted: the recovery reads Google back and records exactly what it holds.
     google.set_faults(google_sandbox::Faults::default());
     let _second = serve_with(&db_url, &dir, &meta_base, &env);
-    wait_for("the recovery", 60, async || {
-        sqlx::query_scalar::<_, Option<i64>>("SELECT finished_at FROM approval_flows")
-            .fetch_one(&db)
-            .await
-            .unwrap()
-            .is_some()
-    })
-    .await;
+    wait_for_recovery(&db).await;
     let at_google = bound_at_google();
     assert!(at_google.len() >= at_kill);
     let mut recorded: Vec<String> = sqlx::query_scalar(
