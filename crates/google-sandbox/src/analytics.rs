@@ -25,6 +25,23 @@ pub(crate) async fn admit(
     headers: &HeaderMap,
     method: &str,
 ) -> Result<Token, Refusal> {
+    admit_scoped(sb, headers, schema::scopes(method), || {
+        api(
+            429,
+            "RESOURCE_EXHAUSTED",
+            "Exhausted property tokens per hour for a project per property.",
+        )
+    })
+    .await
+}
+
+/// [`admit`] for an API whose scopes and quota refusal are its own (Google Ads).
+pub(crate) async fn admit_scoped(
+    sb: &Sandbox,
+    headers: &HeaderMap,
+    accepted: &[&str],
+    quota: impl FnOnce() -> Refusal,
+) -> Result<Token, Refusal> {
     let latency = {
         let mut g = sb.lock();
         g.calls += 1;
@@ -45,11 +62,7 @@ pub(crate) async fn admit(
         }
         if g.faults.quota_next > 0 {
             g.faults.quota_next -= 1;
-            return Err(api(
-                429,
-                "RESOURCE_EXHAUSTED",
-                "Exhausted property tokens per hour for a project per property.",
-            ));
+            return Err(quota());
         }
     }
     let Some(token) = super::tokens::bearer(sb, headers) else {
@@ -59,7 +72,6 @@ pub(crate) async fn admit(
             "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
         ));
     };
-    let accepted = schema::scopes(method);
     if !token.scopes.iter().any(|s| accepted.contains(&s.as_str())) {
         return Err(api_scope());
     }

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::Sandbox;
-use super::world::{CLIENT_ID, Code, SCOPE_EMAIL};
+use super::world::{ADWORDS_WORDS, CLIENT_ID, Code, SCOPE_ADWORDS, SCOPE_EMAIL};
 
 #[derive(Debug, Deserialize, Default)]
 pub struct AuthQuery {
@@ -164,6 +164,7 @@ pub async fn show(State(sb): State<Sandbox>, Query(q): Query<AuthQuery>) -> Resp
         .map(|s| {
             let words = super::schema::SCOPE_WORDS
                 .iter()
+                .chain([&(SCOPE_ADWORDS, ADWORDS_WORDS)])
                 .find(|(k, _)| *k == s)
                 .map_or_else(|| s.clone(), |(_, w)| (*w).to_owned());
             (s, words)

@@ -9,9 +9,11 @@
 //! nothing of Latchkey's: its schema is its own data (`schema.rs`, generated from Google's
 //! discovery document by `scripts/google-sandbox-schema`), and its host supplies the clock.
 
+mod ads;
 mod analytics;
 mod consent;
 mod errors;
+mod gaql;
 pub mod schema;
 mod tagmanager;
 mod tokens;
@@ -101,6 +103,9 @@ impl Sandbox {
                 if w.tag_accounts.is_empty() {
                     w.add_tag_manager_demo();
                 }
+                if w.ads_customers.is_empty() {
+                    w.add_ads_demo();
+                }
                 w
             })
             .unwrap_or_else(World::demo);
@@ -144,8 +149,13 @@ impl Sandbox {
         format!("{}/tagmanager", self.base)
     }
 
+    /// Stands in for googleads.googleapis.com (paths `/v26/customers/…`, as Google's).
+    pub fn ads_base(&self) -> String {
+        format!("{}/googleads", self.base)
+    }
+
     /// The paths the router serves.
-    pub fn paths() -> [&'static str; 13] {
+    pub fn paths() -> [&'static str; 18] {
         [
             "/sandbox/google/accounts/o/oauth2/v2/auth",
             "/sandbox/google/accounts/consent",
@@ -160,6 +170,11 @@ impl Sandbox {
             "/sandbox/google/tagmanager/tagmanager/v2/accounts/{account}/user_permissions",
             "/sandbox/google/tagmanager/tagmanager/v2/accounts/{account}/user_permissions/{permission}",
             "/sandbox/google/tagmanager/{*rest}",
+            "/sandbox/google/googleads/v26/customers:listAccessibleCustomers",
+            "/sandbox/google/googleads/v26/customers/{customer}/googleAds:search",
+            "/sandbox/google/googleads/v26/customers/{customer}/customerClientLinks:mutate",
+            "/sandbox/google/googleads/v26/customers/{customer}/customerManagerLinks:mutate",
+            "/sandbox/google/googleads/{*rest}",
         ]
     }
 
@@ -179,6 +194,11 @@ impl Sandbox {
             permissions,
             permission,
             tag_other,
+            ads_accessible,
+            ads_search,
+            ads_client_links,
+            ads_manager_links,
+            ads_other,
         ] = Self::paths();
         Router::new()
             .route(auth, get(consent::show))
@@ -215,6 +235,11 @@ impl Sandbox {
                     .put(errors::not_found)
                     .delete(errors::not_found),
             )
+            .route(ads_accessible, get(ads::list_accessible))
+            .route(ads_search, post(ads::search))
+            .route(ads_client_links, post(ads::mutate_client_link))
+            .route(ads_manager_links, post(ads::mutate_manager_link))
+            .route(ads_other, get(errors::not_found).post(errors::not_found))
             .with_state(self.clone())
     }
 
@@ -235,7 +260,7 @@ impl Sandbox {
         self.lock().world.clone()
     }
 
-    /// How many API calls (Analytics Admin and Tag Manager) were answered.
+    /// How many API calls (Analytics Admin, Tag Manager and Google Ads) were answered.
     pub fn calls(&self) -> u64 {
         self.lock().calls
     }

@@ -162,3 +162,964 @@ pub fn scopes(method: &str) -> &'static [&'static str] {
         _ => &[],
     }
 }
+
+/// The Google Ads API version the sandbox speaks, from `google-ads==34.0.0`.
+pub const ADS_VERSION: &str = "v26";
+pub const ADS_WHEEL: &str = "34.0.0";
+
+/// Each GAQL resource the sandbox serves, with its fields (proto names).
+pub const ADS_RESOURCES: &[(&str, &[&str])] = &[
+    (
+        "customer",
+        &[
+            "resource_name",
+            "id",
+            "descriptive_name",
+            "currency_code",
+            "time_zone",
+            "tracking_url_template",
+            "final_url_suffix",
+            "auto_tagging_enabled",
+            "has_partners_badge",
+            "manager",
+            "test_account",
+            "call_reporting_setting",
+            "conversion_tracking_setting",
+            "remarketing_setting",
+            "pay_per_conversion_eligibility_failure_reasons",
+            "optimization_score",
+            "optimization_score_weight",
+            "status",
+            "location_asset_auto_migration_done",
+            "image_asset_auto_migration_done",
+            "location_asset_auto_migration_done_date_time",
+            "image_asset_auto_migration_done_date_time",
+            "customer_agreement_setting",
+            "local_services_settings",
+            "video_brand_safety_suitability",
+            "video_customer",
+            "contains_eu_political_advertising",
+        ],
+    ),
+    (
+        "customer_client_link",
+        &[
+            "resource_name",
+            "client_customer",
+            "manager_link_id",
+            "status",
+            "hidden",
+        ],
+    ),
+    (
+        "customer_manager_link",
+        &[
+            "resource_name",
+            "manager_customer",
+            "manager_link_id",
+            "status",
+        ],
+    ),
+    (
+        "customer_user_access",
+        &[
+            "resource_name",
+            "user_id",
+            "email_address",
+            "access_role",
+            "access_creation_date_time",
+            "inviter_user_email_address",
+            "passkey_enabled",
+            "pending_multi_party_auth_review",
+        ],
+    ),
+];
+
+/// `CustomerClientLink`'s fields, as REST's JSON names them (lowerCamelCase).
+pub const CUSTOMER_CLIENT_LINK_FIELDS: &[&str] = &[
+    "resourceName",
+    "clientCustomer",
+    "managerLinkId",
+    "status",
+    "hidden",
+];
+/// `CustomerManagerLink`'s fields, as REST's JSON names them (lowerCamelCase).
+pub const CUSTOMER_MANAGER_LINK_FIELDS: &[&str] =
+    &["resourceName", "managerCustomer", "managerLinkId", "status"];
+/// `MutateCustomerClientLinkRequest`'s fields, as REST's JSON names them (lowerCamelCase).
+pub const MUTATE_CLIENT_LINK_REQUEST_FIELDS: &[&str] = &["customerId", "operation", "validateOnly"];
+/// `CustomerClientLinkOperation`'s fields, as REST's JSON names them (lowerCamelCase).
+pub const CLIENT_LINK_OPERATION_FIELDS: &[&str] = &["updateMask", "create", "update"];
+/// `MutateCustomerManagerLinkRequest`'s fields, as REST's JSON names them (lowerCamelCase).
+pub const MUTATE_MANAGER_LINK_REQUEST_FIELDS: &[&str] =
+    &["customerId", "operations", "validateOnly"];
+/// `CustomerManagerLinkOperation`'s fields, as REST's JSON names them (lowerCamelCase).
+pub const MANAGER_LINK_OPERATION_FIELDS: &[&str] = &["updateMask", "update"];
+/// `SearchGoogleAdsRequest`'s fields, as REST's JSON names them (lowerCamelCase).
+pub const SEARCH_REQUEST_FIELDS: &[&str] = &[
+    "customerId",
+    "query",
+    "pageToken",
+    "pageSize",
+    "validateOnly",
+    "searchSettings",
+];
+
+/// `ManagerLinkStatus`.
+pub const MANAGER_LINK_STATUSES: &[&str] =
+    &["ACTIVE", "INACTIVE", "PENDING", "REFUSED", "CANCELED"];
+/// `AccessRole`.
+pub const ACCESS_ROLES: &[&str] = &["ADMIN", "STANDARD", "READ_ONLY", "EMAIL_ONLY"];
+
+/// Each error code the sandbox may answer, by its `errorCode` key, with Google's
+/// description of it.
+pub const ADS_ERRORS: &[(&str, &str, &str)] = &[
+    (
+        "managerLinkError",
+        "ACCOUNTS_NOT_COMPATIBLE_FOR_LINKING",
+        "The manager and client have incompatible account types.",
+    ),
+    (
+        "managerLinkError",
+        "TOO_MANY_MANAGERS",
+        "Client is already linked to too many managers.",
+    ),
+    (
+        "managerLinkError",
+        "TOO_MANY_INVITES",
+        "Manager has too many pending invitations.",
+    ),
+    (
+        "managerLinkError",
+        "ALREADY_INVITED_BY_THIS_MANAGER",
+        "Client is already invited by this manager.",
+    ),
+    (
+        "managerLinkError",
+        "ALREADY_MANAGED_BY_THIS_MANAGER",
+        "The client is already managed by this manager.",
+    ),
+    (
+        "managerLinkError",
+        "ALREADY_MANAGED_IN_HIERARCHY",
+        "Client is already managed in hierarchy.",
+    ),
+    (
+        "managerLinkError",
+        "DUPLICATE_CHILD_FOUND",
+        "Manager and sub-manager to be linked have duplicate client.",
+    ),
+    (
+        "managerLinkError",
+        "CLIENT_HAS_NO_ADMIN_USER",
+        "Client has no active user that can access the client account.",
+    ),
+    (
+        "managerLinkError",
+        "MAX_DEPTH_EXCEEDED",
+        "Adding this link would exceed the maximum hierarchy depth.",
+    ),
+    (
+        "managerLinkError",
+        "CYCLE_NOT_ALLOWED",
+        "Adding this link will create a cycle.",
+    ),
+    (
+        "managerLinkError",
+        "TOO_MANY_ACCOUNTS",
+        "Manager account has the maximum number of linked clients.",
+    ),
+    (
+        "managerLinkError",
+        "TOO_MANY_ACCOUNTS_AT_MANAGER",
+        "Parent manager account has the maximum number of linked clients.",
+    ),
+    (
+        "managerLinkError",
+        "NON_OWNER_USER_CANNOT_MODIFY_LINK",
+        "The account is not authorized owner.",
+    ),
+    (
+        "managerLinkError",
+        "SUSPENDED_ACCOUNT_CANNOT_ADD_CLIENTS",
+        "Your manager account is suspended, and you are no longer allowed to link to clients.",
+    ),
+    (
+        "managerLinkError",
+        "CLIENT_OUTSIDE_TREE",
+        "You are not allowed to move a client to a manager that is not under your current hierarchy.",
+    ),
+    (
+        "managerLinkError",
+        "INVALID_STATUS_CHANGE",
+        "The changed status for mutate link is invalid.",
+    ),
+    (
+        "managerLinkError",
+        "INVALID_CHANGE",
+        "The change for mutate link is invalid.",
+    ),
+    (
+        "managerLinkError",
+        "CUSTOMER_CANNOT_MANAGE_SELF",
+        "You are not allowed to link a manager account to itself.",
+    ),
+    (
+        "managerLinkError",
+        "CREATING_ENABLED_LINK_NOT_ALLOWED",
+        "The link was created with status ACTIVE and not PENDING.",
+    ),
+    (
+        "customerManagerLinkError",
+        "NO_PENDING_INVITE",
+        "No pending invitation.",
+    ),
+    (
+        "customerManagerLinkError",
+        "SAME_CLIENT_MORE_THAN_ONCE_PER_CALL",
+        "Attempt to operate on the same client more than once in the same call.",
+    ),
+    (
+        "customerManagerLinkError",
+        "MANAGER_HAS_MAX_NUMBER_OF_LINKED_ACCOUNTS",
+        "Manager account has the maximum number of linked accounts.",
+    ),
+    (
+        "customerManagerLinkError",
+        "CANNOT_UNLINK_ACCOUNT_WITHOUT_ACTIVE_USER",
+        "If no active user on account it cannot be unlinked from its manager.",
+    ),
+    (
+        "customerManagerLinkError",
+        "CANNOT_REMOVE_LAST_CLIENT_ACCOUNT_OWNER",
+        "Account should have at least one active owner on it before being unlinked.",
+    ),
+    (
+        "customerManagerLinkError",
+        "CANNOT_CHANGE_ROLE_BY_NON_ACCOUNT_OWNER",
+        "Only account owners may change their permission role.",
+    ),
+    (
+        "customerManagerLinkError",
+        "CANNOT_CHANGE_ROLE_FOR_NON_ACTIVE_LINK_ACCOUNT",
+        "When a client's link to its manager is not active, the link role cannot be changed.",
+    ),
+    (
+        "customerManagerLinkError",
+        "DUPLICATE_CHILD_FOUND",
+        "Attempt to link a child to a parent that contains or will contain duplicate children.",
+    ),
+    (
+        "customerManagerLinkError",
+        "TEST_ACCOUNT_LINKS_TOO_MANY_CHILD_ACCOUNTS",
+        "The authorized customer is a test account. It can add no more than the allowed number of accounts",
+    ),
+    (
+        "customerClientLinkError",
+        "CLIENT_ALREADY_INVITED_BY_THIS_MANAGER",
+        "Trying to manage a client that already in being managed by customer.",
+    ),
+    (
+        "customerClientLinkError",
+        "CLIENT_ALREADY_MANAGED_IN_HIERARCHY",
+        "Already managed by some other manager in the hierarchy.",
+    ),
+    (
+        "customerClientLinkError",
+        "CYCLIC_LINK_NOT_ALLOWED",
+        "Attempt to create a cycle in the hierarchy.",
+    ),
+    (
+        "customerClientLinkError",
+        "CUSTOMER_HAS_TOO_MANY_ACCOUNTS",
+        "Managed accounts has the maximum number of linked accounts.",
+    ),
+    (
+        "customerClientLinkError",
+        "CLIENT_HAS_TOO_MANY_INVITATIONS",
+        "Invitor has the maximum pending invitations.",
+    ),
+    (
+        "customerClientLinkError",
+        "CANNOT_HIDE_OR_UNHIDE_MANAGER_ACCOUNTS",
+        "Attempt to change hidden status of a link that is not active.",
+    ),
+    (
+        "customerClientLinkError",
+        "CUSTOMER_HAS_TOO_MANY_ACCOUNTS_AT_MANAGER",
+        "Parent manager account has the maximum number of linked accounts.",
+    ),
+    (
+        "customerClientLinkError",
+        "CLIENT_HAS_TOO_MANY_MANAGERS",
+        "Client has too many managers.",
+    ),
+    (
+        "customerClientLinkError",
+        "MAX_CUSTOMER_LIMIT_REACHED",
+        "You have reached the maximum limit of accounts that can be created for this account.",
+    ),
+    (
+        "customerClientLinkError",
+        "ACCOUNT_CREATION_POLICY_VIOLATION",
+        "This account cannot create new client accounts due to a Google Ads policy violation.",
+    ),
+    (
+        "authenticationError",
+        "AUTHENTICATION_ERROR",
+        "Authentication of the request failed.",
+    ),
+    (
+        "authenticationError",
+        "CLIENT_CUSTOMER_ID_INVALID",
+        "Client customer ID is not a number.",
+    ),
+    (
+        "authenticationError",
+        "CUSTOMER_NOT_FOUND",
+        "No customer found for the provided customer ID.",
+    ),
+    (
+        "authenticationError",
+        "GOOGLE_ACCOUNT_DELETED",
+        "Client's Google account is deleted.",
+    ),
+    (
+        "authenticationError",
+        "GOOGLE_ACCOUNT_COOKIE_INVALID",
+        "Google account login token in the cookie is invalid.",
+    ),
+    (
+        "authenticationError",
+        "GOOGLE_ACCOUNT_AUTHENTICATION_FAILED",
+        "A problem occurred during Google account authentication.",
+    ),
+    (
+        "authenticationError",
+        "GOOGLE_ACCOUNT_USER_AND_ADS_USER_MISMATCH",
+        "The user in the Google account login token does not match the user ID in the cookie.",
+    ),
+    (
+        "authenticationError",
+        "LOGIN_COOKIE_REQUIRED",
+        "Login cookie is required for authentication.",
+    ),
+    (
+        "authenticationError",
+        "NOT_ADS_USER",
+        "The Google account that generated the OAuth access token is not associated with a Google Ads account. Create a new account, or add the Google account to an existing Google Ads account.",
+    ),
+    (
+        "authenticationError",
+        "OAUTH_TOKEN_INVALID",
+        "OAuth token in the header is not valid.",
+    ),
+    (
+        "authenticationError",
+        "OAUTH_TOKEN_EXPIRED",
+        "OAuth token in the header has expired.",
+    ),
+    (
+        "authenticationError",
+        "OAUTH_TOKEN_DISABLED",
+        "OAuth token in the header has been disabled.",
+    ),
+    (
+        "authenticationError",
+        "OAUTH_TOKEN_REVOKED",
+        "OAuth token in the header has been revoked.",
+    ),
+    (
+        "authenticationError",
+        "OAUTH_TOKEN_HEADER_INVALID",
+        "OAuth token HTTP header is malformed.",
+    ),
+    (
+        "authenticationError",
+        "LOGIN_COOKIE_INVALID",
+        "Login cookie is not valid.",
+    ),
+    (
+        "authenticationError",
+        "INVALID_EMAIL_ADDRESS",
+        "The email address provided is invalid or does not exist.",
+    ),
+    (
+        "authenticationError",
+        "USER_ID_INVALID",
+        "User ID in the header is not a valid ID.",
+    ),
+    (
+        "authenticationError",
+        "TWO_STEP_VERIFICATION_NOT_ENROLLED",
+        "An account administrator changed this account's authentication settings. To access this Google Ads account, enable 2-Step Verification in your Google account at https://www.google.com/landing/2step.",
+    ),
+    (
+        "authenticationError",
+        "ADVANCED_PROTECTION_NOT_ENROLLED",
+        "An account administrator changed this account's authentication settings. To access this Google Ads account, enable Advanced Protection in your Google account at https://landing.google.com/advancedprotection.",
+    ),
+    (
+        "authenticationError",
+        "ORGANIZATION_NOT_RECOGNIZED",
+        "The Cloud organization associated with the project is not recognized.",
+    ),
+    (
+        "authenticationError",
+        "ORGANIZATION_NOT_APPROVED",
+        "The Cloud organization associated with the project is not approved for prod access.",
+    ),
+    (
+        "authenticationError",
+        "ORGANIZATION_NOT_ASSOCIATED_WITH_DEVELOPER_TOKEN",
+        "Deprecated: Developer tokens have been sunset. The Cloud organization associated with the project is not associated with the developer token.",
+    ),
+    (
+        "authenticationError",
+        "DEVELOPER_TOKEN_INVALID",
+        "Deprecated: Developer tokens have been sunset. The developer token is not valid.",
+    ),
+    (
+        "authorizationError",
+        "USER_PERMISSION_DENIED",
+        "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer ID must be set in the ``login-customer-id`` header. Learn more at https://developers.google.com/google-ads/api/docs/concepts/call-structure#cid",
+    ),
+    (
+        "authorizationError",
+        "DEVELOPER_TOKEN_NOT_ON_ALLOWLIST",
+        "Deprecated: Developer tokens have been sunset. Use Google Cloud project permissions instead. The developer token is not on the allow-list.",
+    ),
+    (
+        "authorizationError",
+        "DEVELOPER_TOKEN_PROHIBITED",
+        "Deprecated: Developer tokens have been sunset. The developer token is not allowed with the project sent in the request.",
+    ),
+    (
+        "authorizationError",
+        "PROJECT_DISABLED",
+        "The Google Cloud project sent in the request does not have permission to access the api.",
+    ),
+    (
+        "authorizationError",
+        "AUTHORIZATION_ERROR",
+        "Authorization of the client failed.",
+    ),
+    (
+        "authorizationError",
+        "ACTION_NOT_PERMITTED",
+        "The user does not have permission to perform this action (for example, ADD, UPDATE, REMOVE) on the resource or call a method.",
+    ),
+    (
+        "authorizationError",
+        "INCOMPLETE_SIGNUP",
+        "Signup not complete.",
+    ),
+    (
+        "authorizationError",
+        "CUSTOMER_NOT_ENABLED",
+        "The customer account can't be accessed because it is not yet enabled or has been deactivated.",
+    ),
+    (
+        "authorizationError",
+        "MISSING_TOS",
+        "The developer must sign the terms of service. They can be found here: console.cloud.google.com/google/ads-apis/overview",
+    ),
+    (
+        "authorizationError",
+        "DEVELOPER_TOKEN_NOT_APPROVED",
+        "Deprecated: Developer tokens have been sunset. Superseded by CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION. The developer token is only approved for use with test accounts. To access non-test accounts, apply for Basic or Standard access.",
+    ),
+    (
+        "authorizationError",
+        "CLOUD_PROJECT_NOT_APPROVED_FOR_PRODUCTION",
+        "The Google Cloud project is only approved for use with test accounts. To access non-test accounts, apply for Explorer, Basic or Standard access.",
+    ),
+    (
+        "authorizationError",
+        "INVALID_LOGIN_CUSTOMER_ID_SERVING_CUSTOMER_ID_COMBINATION",
+        "The login customer specified does not have access to the account specified, so the request is invalid.",
+    ),
+    (
+        "authorizationError",
+        "SERVICE_ACCESS_DENIED",
+        "The developer specified does not have access to the service.",
+    ),
+    (
+        "authorizationError",
+        "ACCESS_DENIED_FOR_ACCOUNT_TYPE",
+        "The customer (or login customer) isn't in Google Ads. It belongs to another ads system.",
+    ),
+    (
+        "authorizationError",
+        "METRIC_ACCESS_DENIED",
+        "The developer does not have access to the metrics queried.",
+    ),
+    (
+        "authorizationError",
+        "CLOUD_PROJECT_NOT_UNDER_ORGANIZATION",
+        "The Google Cloud project is not under the required organization.",
+    ),
+    (
+        "authorizationError",
+        "ACTION_NOT_PERMITTED_FOR_SUSPENDED_ACCOUNT",
+        "The user does not have permission to perform this action on the resource or method because the Google Ads account is suspended.",
+    ),
+    (
+        "queryError",
+        "QUERY_ERROR",
+        "Returned if all other query error reasons are not applicable.",
+    ),
+    (
+        "queryError",
+        "BAD_ENUM_CONSTANT",
+        "A condition used in the query references an invalid enum constant.",
+    ),
+    (
+        "queryError",
+        "BAD_ESCAPE_SEQUENCE",
+        "Query contains an invalid escape sequence.",
+    ),
+    ("queryError", "BAD_FIELD_NAME", "Field name is invalid."),
+    (
+        "queryError",
+        "BAD_LIMIT_VALUE",
+        "Limit value is invalid (for example, not a number)",
+    ),
+    (
+        "queryError",
+        "BAD_NUMBER",
+        "Encountered number can not be parsed.",
+    ),
+    (
+        "queryError",
+        "BAD_OPERATOR",
+        "Invalid operator encountered.",
+    ),
+    (
+        "queryError",
+        "BAD_PARAMETER_NAME",
+        "Parameter unknown or not supported.",
+    ),
+    (
+        "queryError",
+        "BAD_PARAMETER_VALUE",
+        "Parameter have invalid value.",
+    ),
+    (
+        "queryError",
+        "BAD_RESOURCE_TYPE_IN_FROM_CLAUSE",
+        "Invalid resource type was specified in the FROM clause.",
+    ),
+    (
+        "queryError",
+        "BAD_SYMBOL",
+        "Non-ASCII symbol encountered outside of strings.",
+    ),
+    ("queryError", "BAD_VALUE", "Value is invalid."),
+    (
+        "queryError",
+        "DATE_RANGE_TOO_WIDE",
+        "Date filters fail to restrict date to a range smaller than 31 days. Applicable if the query is segmented by date.",
+    ),
+    (
+        "queryError",
+        "DATE_RANGE_TOO_NARROW",
+        "Filters on date/week/month/quarter have a start date after end date.",
+    ),
+    (
+        "queryError",
+        "EXPECTED_AND",
+        "Expected AND between values with BETWEEN operator.",
+    ),
+    (
+        "queryError",
+        "EXPECTED_BY",
+        "Expecting ORDER BY to have BY.",
+    ),
+    (
+        "queryError",
+        "EXPECTED_DIMENSION_FIELD_IN_SELECT_CLAUSE",
+        "There was no dimension field selected.",
+    ),
+    (
+        "queryError",
+        "EXPECTED_FILTERS_ON_DATE_RANGE",
+        "Missing filters on date related fields.",
+    ),
+    ("queryError", "EXPECTED_FROM", "Missing FROM clause."),
+    (
+        "queryError",
+        "EXPECTED_LIST",
+        "The operator used in the conditions requires the value to be a list.",
+    ),
+    (
+        "queryError",
+        "EXPECTED_REFERENCED_FIELD_IN_SELECT_CLAUSE",
+        "Fields used in WHERE or ORDER BY clauses are missing from the SELECT clause.",
+    ),
+    (
+        "queryError",
+        "EXPECTED_SELECT",
+        "SELECT is missing at the beginning of query.",
+    ),
+    (
+        "queryError",
+        "EXPECTED_SINGLE_VALUE",
+        "A list was passed as a value to a condition whose operator expects a single value.",
+    ),
+    (
+        "queryError",
+        "EXPECTED_VALUE_WITH_BETWEEN_OPERATOR",
+        "Missing one or both values with BETWEEN operator.",
+    ),
+    (
+        "queryError",
+        "INVALID_DATE_FORMAT",
+        "Invalid date format. Expected 'YYYY-MM-DD'.",
+    ),
+    (
+        "queryError",
+        "MISALIGNED_DATE_FOR_FILTER",
+        "Misaligned date value for the filter. The date should be the start of a week/month/quarter if the filtered field is segments.week/segments.month/segments.quarter.",
+    ),
+    (
+        "queryError",
+        "INVALID_STRING_VALUE",
+        "Value passed was not a string when it should have been. For example, it was a number or unquoted literal.",
+    ),
+    (
+        "queryError",
+        "INVALID_VALUE_WITH_BETWEEN_OPERATOR",
+        "A String value passed to the BETWEEN operator does not parse as a date.",
+    ),
+    (
+        "queryError",
+        "INVALID_VALUE_WITH_DURING_OPERATOR",
+        "The value passed to the DURING operator is not a Date range literal",
+    ),
+    (
+        "queryError",
+        "INVALID_VALUE_WITH_LIKE_OPERATOR",
+        "An invalid value was passed to the LIKE operator.",
+    ),
+    (
+        "queryError",
+        "OPERATOR_FIELD_MISMATCH",
+        "An operator was provided that is inapplicable to the field being filtered.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_EMPTY_LIST_IN_CONDITION",
+        "A Condition was found with an empty list.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_ENUM_CONSTANT",
+        "A condition used in the query references an unsupported enum constant.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_FIELD_COMBINATION_IN_SELECT_CLAUSE",
+        "Fields that are not allowed to be selected together were included in the SELECT clause.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_FIELD_IN_ORDER_BY_CLAUSE",
+        "A field that is not orderable was included in the ORDER BY clause.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_FIELD_IN_SELECT_CLAUSE",
+        "A field that is not selectable was included in the SELECT clause.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_FIELD_IN_WHERE_CLAUSE",
+        "A field that is not filterable was included in the WHERE clause.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_RESOURCE_TYPE_IN_FROM_CLAUSE",
+        "Resource type specified in the FROM clause is not supported by this service.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_RESOURCE_TYPE_IN_SELECT_CLAUSE",
+        "A field that comes from an incompatible resource was included in the SELECT clause.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_RESOURCE_TYPE_IN_WHERE_CLAUSE",
+        "A field that comes from an incompatible resource was included in the WHERE clause.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_METRIC_IN_SELECT_OR_WHERE_CLAUSE",
+        "A metric incompatible with the main resource or other selected segmenting resources was included in the SELECT or WHERE clause.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_SEGMENT_IN_SELECT_OR_WHERE_CLAUSE",
+        "A segment incompatible with the main resource or other selected segmenting resources was included in the SELECT or WHERE clause.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_SEGMENT_WITH_METRIC_IN_SELECT_OR_WHERE_CLAUSE",
+        "A segment in the SELECT clause is incompatible with a metric in the SELECT or WHERE clause.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_FIELD_OR_SEGMENT_WITH_METRIC",
+        "A metric may not be selected with one of the selected resource fields, or segmented by one of the selected segment fields.",
+    ),
+    (
+        "queryError",
+        "LIMIT_VALUE_TOO_LOW",
+        "The value passed to the limit clause is too low.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_NEWLINE_IN_STRING",
+        "Query has a string containing a newline character.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_VALUE_COMBINATION_IN_LIST",
+        "List contains values of different types.",
+    ),
+    (
+        "queryError",
+        "PROHIBITED_VALUE_COMBINATION_WITH_BETWEEN_OPERATOR",
+        "The values passed to the BETWEEN operator are not of the same type.",
+    ),
+    (
+        "queryError",
+        "STRING_NOT_TERMINATED",
+        "Query contains unterminated string.",
+    ),
+    (
+        "queryError",
+        "TOO_MANY_SEGMENTS",
+        "Too many segments are specified in SELECT clause.",
+    ),
+    (
+        "queryError",
+        "UNEXPECTED_END_OF_QUERY",
+        "Query is incomplete and cannot be parsed.",
+    ),
+    (
+        "queryError",
+        "UNEXPECTED_FROM_CLAUSE",
+        "FROM clause cannot be specified in this query.",
+    ),
+    (
+        "queryError",
+        "UNRECOGNIZED_FIELD",
+        "Query contains one or more unrecognized fields.",
+    ),
+    (
+        "queryError",
+        "UNEXPECTED_INPUT",
+        "Query has an unexpected extra part.",
+    ),
+    (
+        "queryError",
+        "REQUESTED_METRICS_FOR_MANAGER",
+        "Metrics cannot be requested for a manager account. To retrieve metrics, issue separate requests against each client account under the manager account.",
+    ),
+    (
+        "queryError",
+        "FILTER_HAS_TOO_MANY_VALUES",
+        "The number of values (right-hand-side operands) in a filter exceeds the limit.",
+    ),
+    (
+        "queryError",
+        "REQUIRED_SEGMENT_FIELD_MISSING",
+        "Required segment field is missing.",
+    ),
+    ("quotaError", "RESOURCE_EXHAUSTED", "Too many requests."),
+    ("quotaError", "ACCESS_PROHIBITED", "Access is prohibited."),
+    (
+        "quotaError",
+        "RESOURCE_TEMPORARILY_EXHAUSTED",
+        "Too many requests in a short amount of time.",
+    ),
+    (
+        "quotaError",
+        "EXCESSIVE_SHORT_TERM_QUERY_RESOURCE_CONSUMPTION",
+        "Too many expensive requests from query pattern over a short amount of time.",
+    ),
+    (
+        "quotaError",
+        "EXCESSIVE_LONG_TERM_QUERY_RESOURCE_CONSUMPTION",
+        "Too many expensive requests from query pattern over an extended duration of time.",
+    ),
+    (
+        "quotaError",
+        "PAYMENTS_PROFILE_ACTIVATION_RATE_LIMIT_EXCEEDED",
+        "To activate ad serving in a customer account, it has to be linked with a payment profile (also known as a Billing Customer Number, or BCN), which is then billed for the costs incurred by that customer account. This error will be thrown if too many customer accounts are activated in a short period of time for the same payment profile. Once this rate limit is exceeded, the customer should wait for a week before trying again, or contact Google Ads customer support to reset the rate limits. See https://support.google.com/google-ads/answer/6372658 to learn more about this limit.",
+    ),
+    (
+        "fieldMaskError",
+        "FIELD_MASK_MISSING",
+        "The field mask must be provided for update operations.",
+    ),
+    (
+        "fieldMaskError",
+        "FIELD_MASK_NOT_ALLOWED",
+        "The field mask must be empty for create and remove operations.",
+    ),
+    (
+        "fieldMaskError",
+        "FIELD_NOT_FOUND",
+        "The field mask contained an invalid field.",
+    ),
+    (
+        "fieldMaskError",
+        "FIELD_HAS_SUBFIELDS",
+        "The field mask updated a field with subfields. Fields with subfields may be cleared, but not updated. To fix this, the field mask should select all the subfields of the invalid field.",
+    ),
+    (
+        "requestError",
+        "RESOURCE_NAME_MISSING",
+        "Resource name is required for this request.",
+    ),
+    (
+        "requestError",
+        "RESOURCE_NAME_MALFORMED",
+        "Resource name provided is malformed.",
+    ),
+    (
+        "requestError",
+        "BAD_RESOURCE_ID",
+        "Resource name provided is malformed.",
+    ),
+    (
+        "requestError",
+        "INVALID_CUSTOMER_ID",
+        "Customer ID is invalid.",
+    ),
+    (
+        "requestError",
+        "OPERATION_REQUIRED",
+        "Mutate operation should have either create, update, or remove specified.",
+    ),
+    (
+        "requestError",
+        "RESOURCE_NOT_FOUND",
+        "Requested resource not found.",
+    ),
+    (
+        "requestError",
+        "INVALID_PAGE_TOKEN",
+        "Next page token specified in user request is invalid.",
+    ),
+    (
+        "requestError",
+        "EXPIRED_PAGE_TOKEN",
+        "Next page token specified in user request has expired.",
+    ),
+    (
+        "requestError",
+        "INVALID_PAGE_SIZE",
+        "Page size specified in user request is invalid.",
+    ),
+    (
+        "requestError",
+        "PAGE_SIZE_NOT_SUPPORTED",
+        "Setting the page size is not supported, and will be unavailable in a future version.",
+    ),
+    (
+        "requestError",
+        "REQUIRED_FIELD_MISSING",
+        "Required field is missing.",
+    ),
+    (
+        "requestError",
+        "IMMUTABLE_FIELD",
+        "The field cannot be modified because it's immutable. It's also possible that the field can be modified using 'create' operation but not 'update'.",
+    ),
+    (
+        "requestError",
+        "TOO_MANY_MUTATE_OPERATIONS",
+        "Received too many entries in request.",
+    ),
+    (
+        "requestError",
+        "TOO_MANY_ACTION_OPERATIONS",
+        "Received too many action operations in request.",
+    ),
+    (
+        "requestError",
+        "CANNOT_BE_EXECUTED_BY_MANAGER_ACCOUNT",
+        "Request cannot be executed by a manager account.",
+    ),
+    (
+        "requestError",
+        "CANNOT_MODIFY_FOREIGN_FIELD",
+        "Mutate request was attempting to modify a readonly field. For instance, Budget fields can be requested for Ad Group, but are read-only for adGroups:mutate.",
+    ),
+    (
+        "requestError",
+        "INVALID_ENUM_VALUE",
+        "Enum value is not permitted.",
+    ),
+    (
+        "requestError",
+        "DEVELOPER_TOKEN_PARAMETER_MISSING",
+        "Deprecated: Developer tokens have been sunset. The developer-token parameter is required for all requests.",
+    ),
+    (
+        "requestError",
+        "LOGIN_CUSTOMER_ID_PARAMETER_MISSING",
+        "The login-customer-id parameter is required for this request.",
+    ),
+    (
+        "requestError",
+        "VALIDATE_ONLY_REQUEST_HAS_PAGE_TOKEN",
+        "page_token is set in the validate only request",
+    ),
+    (
+        "requestError",
+        "CANNOT_RETURN_SUMMARY_ROW_FOR_REQUEST_WITHOUT_METRICS",
+        "return_summary_row cannot be enabled if request did not select any metrics field.",
+    ),
+    (
+        "requestError",
+        "CANNOT_RETURN_SUMMARY_ROW_FOR_VALIDATE_ONLY_REQUESTS",
+        "return_summary_row should not be enabled for validate only requests.",
+    ),
+    (
+        "requestError",
+        "INCONSISTENT_RETURN_SUMMARY_ROW_VALUE",
+        "return_summary_row parameter value should be the same between requests with page_token field set and their original request.",
+    ),
+    (
+        "requestError",
+        "TOTAL_RESULTS_COUNT_NOT_ORIGINALLY_REQUESTED",
+        "The total results count cannot be returned if it was not requested in the original request.",
+    ),
+    (
+        "requestError",
+        "RPC_DEADLINE_TOO_SHORT",
+        "Deadline specified by the client was too short.",
+    ),
+    (
+        "requestError",
+        "UNSUPPORTED_VERSION",
+        "This API version has been sunset and is no longer supported.",
+    ),
+    (
+        "requestError",
+        "CLOUD_PROJECT_NOT_FOUND",
+        "The Google Cloud project in the request was not found.",
+    ),
+];
+
+/// Google's description of an Ads error code (`managerLinkError`, `NO_PENDING_INVITE`).
+pub fn ads_error(kind: &str, code: &str) -> Option<&'static str> {
+    ADS_ERRORS
+        .iter()
+        .find(|(k, c, _)| *k == kind && *c == code)
+        .map(|(_, _, d)| *d)
+}

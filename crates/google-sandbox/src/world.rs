@@ -28,6 +28,20 @@ pub const SCOPE_TAGMANAGER_READONLY: &str = "https://www.googleapis.com/auth/tag
 pub const SCOPE_TAGMANAGER_MANAGE_USERS: &str =
     "https://www.googleapis.com/auth/tagmanager.manage.users";
 
+/// Google Ads' one scope, and the words Google's consent screen shows for it (the Ads API has
+/// no discovery document to take them from).
+pub const SCOPE_ADWORDS: &str = "https://www.googleapis.com/auth/adwords";
+pub const ADWORDS_WORDS: &str = "See, edit, create and delete your Google Ads accounts and data";
+
+/// The demo agency's Google Ads manager account (MCC), administered by [`AGENCY_EMAIL`].
+pub const AGENCY_MCC: &str = "1234567890";
+/// Another agency's manager account, which already manages Big Brand's 40 accounts.
+pub const OTHER_MCC: &str = "9990000001";
+/// A client who administers 40 Ads accounts, all managed by another agency's MCC.
+pub const BIG_CLIENT_EMAIL: &str = "morgan@bigbrand.example";
+/// A client administrator without 2-Step Verification, on an account that requires it.
+pub const NO_2SV_EMAIL: &str = "noel@nofactor.example";
+
 pub const ADMIN: &str = "predefinedRoles/admin";
 pub const VIEWER: &str = "predefinedRoles/viewer";
 
@@ -110,6 +124,55 @@ impl UserPermission {
     }
 }
 
+/// A Google Ads account (a customer): a client account or a manager account (MCC).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdsCustomer {
+    /// Ten digits, no dashes.
+    pub id: String,
+    pub name: String,
+    pub manager: bool,
+    /// Its administrators turned on "require 2-Step Verification" for everyone.
+    #[serde(default)]
+    pub requires_two_step: bool,
+}
+
+/// A person's access to a Google Ads account (`AccessRole`: `ADMIN`, `STANDARD`, …).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdsAccess {
+    pub customer_id: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// A manager link between a manager account and a client account, seen from both sides
+/// (`customer_client_link` on the manager, `customer_manager_link` on the client).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AdsLink {
+    pub manager_id: String,
+    pub client_id: String,
+    pub link_id: String,
+    /// `ManagerLinkStatus`: `PENDING`, `ACTIVE`, `INACTIVE`, `REFUSED`, `CANCELED`.
+    pub status: String,
+}
+
+impl AdsLink {
+    /// `customers/{manager}/customerClientLinks/{client}~{link}`.
+    pub fn client_link_name(&self) -> String {
+        format!(
+            "customers/{}/customerClientLinks/{}~{}",
+            self.manager_id, self.client_id, self.link_id
+        )
+    }
+
+    /// `customers/{client}/customerManagerLinks/{manager}~{link}`.
+    pub fn manager_link_name(&self) -> String {
+        format!(
+            "customers/{}/customerManagerLinks/{}~{}",
+            self.client_id, self.manager_id, self.link_id
+        )
+    }
+}
+
 /// A consent's single-use code (ten minutes).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Code {
@@ -141,6 +204,11 @@ pub struct World {
     pub tag_accounts: Vec<TagAccount>,
     pub containers: Vec<Container>,
     pub permissions: Vec<UserPermission>,
+    pub ads_customers: Vec<AdsCustomer>,
+    pub ads_access: Vec<AdsAccess>,
+    pub ads_links: Vec<AdsLink>,
+    /// People who have not enrolled in 2-Step Verification.
+    pub without_two_step: Vec<String>,
     pub next_id: u64,
     pub codes: BTreeMap<String, Code>,
     pub access_tokens: BTreeMap<String, Token>,
@@ -184,7 +252,88 @@ impl World {
         w.bind("accounts/3001", CLIENT_EMAIL, &[ADMIN]);
         w.bind("properties/4001", VIEWER_EMAIL, &[VIEWER]);
         w.add_tag_manager_demo();
+        w.add_ads_demo();
         w
+    }
+
+    /// The demo's Google Ads: the agency's manager account; Casey administering Messy Co
+    /// Ads (Vic may only read it); Morgan administering 40 accounts another agency's MCC
+    /// manages; Noel administering an account that requires 2-Step Verification, without
+    /// it. Also added to a world kept from before Ads was emulated.
+    pub fn add_ads_demo(&mut self) {
+        let customer = |id: &str, name: &str, manager: bool| AdsCustomer {
+            id: id.into(),
+            name: name.into(),
+            manager,
+            requires_two_step: false,
+        };
+        for (sub, name, email) in [
+            ("110000000000000000004", "Morgan Bigbrand", BIG_CLIENT_EMAIL),
+            ("110000000000000000005", "Noel Nofactor", NO_2SV_EMAIL),
+        ] {
+            if self.person(email).is_none() {
+                self.people.push(Person {
+                    sub: sub.into(),
+                    name: name.into(),
+                    email: email.into(),
+                });
+            }
+        }
+        self.without_two_step.push(NO_2SV_EMAIL.into());
+        self.ads_customers.extend([
+            customer(AGENCY_MCC, "Agency Manager (MCC)", true),
+            customer(OTHER_MCC, "Other Agency MCC", true),
+            customer("5550000001", "Messy Co Ads", false),
+            AdsCustomer {
+                requires_two_step: true,
+                ..customer("5550000002", "NoFactor Ads", false)
+            },
+        ]);
+        self.ads_grant(AGENCY_MCC, AGENCY_EMAIL, "ADMIN");
+        self.ads_grant(OTHER_MCC, "ops@otheragency.example", "ADMIN");
+        self.ads_grant("5550000001", CLIENT_EMAIL, "ADMIN");
+        self.ads_grant("5550000001", VIEWER_EMAIL, "READ_ONLY");
+        self.ads_grant("5550000002", NO_2SV_EMAIL, "ADMIN");
+        for n in 1..=40 {
+            let id = format!("55510000{n:02}");
+            self.ads_customers
+                .push(customer(&id, &format!("Big Brand Ads {n:02}"), false));
+            self.ads_grant(&id, BIG_CLIENT_EMAIL, "ADMIN");
+            self.ads_link(OTHER_MCC, &id, "ACTIVE");
+        }
+    }
+
+    pub fn ads_grant(&mut self, customer: &str, email: &str, role: &str) {
+        self.ads_access.push(AdsAccess {
+            customer_id: customer.into(),
+            email: email.into(),
+            role: role.into(),
+        });
+    }
+
+    /// Adds a manager link (as the two accounts' administrators would) and returns it.
+    pub fn ads_link(&mut self, manager: &str, client: &str, status: &str) -> AdsLink {
+        self.next_id += 1;
+        let link = AdsLink {
+            manager_id: manager.into(),
+            client_id: client.into(),
+            link_id: self.next_id.to_string(),
+            status: status.into(),
+        };
+        self.ads_links.push(link.clone());
+        link
+    }
+
+    /// `email`'s role on a Google Ads account, if any.
+    pub fn ads_role(&self, customer: &str, email: &str) -> Option<&str> {
+        self.ads_access
+            .iter()
+            .find(|a| a.customer_id == customer && a.email.eq_ignore_ascii_case(email))
+            .map(|a| a.role.as_str())
+    }
+
+    pub fn ads_customer(&self, id: &str) -> Option<&AdsCustomer> {
+        self.ads_customers.iter().find(|c| c.id == id)
     }
 
     /// The demo's Tag Manager: the Messy Co account with a web and an app container, Casey
