@@ -299,6 +299,7 @@ pub fn build_google(
         oauth_base: settings.google_oauth_url.clone(),
         analytics_admin_base: settings.google_analytics_admin_url.clone(),
         tagmanager_base: settings.google_tagmanager_url.clone(),
+        ads_base: settings.google_ads_url.clone(),
         client_id: settings.google_client_id.clone().unwrap_or_default(),
         client_secret: settings.google_client_secret.clone().unwrap_or_default(),
         timeout: std::time::Duration::from_secs(20),
@@ -324,6 +325,7 @@ pub fn build_google(
         cfg.oauth_base = sb.oauth_base();
         cfg.analytics_admin_base = sb.analytics_admin_base();
         cfg.tagmanager_base = sb.tagmanager_base();
+        cfg.ads_base = sb.ads_base();
         cfg.client_id = google_sandbox::world::CLIENT_ID.to_owned();
         cfg.client_secret = google_sandbox::world::CLIENT_SECRET.to_owned();
         cfg.sandbox = true;

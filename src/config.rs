@@ -193,6 +193,14 @@ pub struct Settings {
     )]
     pub google_tagmanager_url: String,
 
+    /// Google Ads API host (Latchkey speaks its REST form, version v26).
+    #[arg(
+        long,
+        env = "LATCHKEY_GOOGLE_ADS_URL",
+        default_value = "https://googleads.googleapis.com"
+    )]
+    pub google_ads_url: String,
+
     /// Seconds between verifications of each agency's grants with Meta.
     #[arg(long, env = "LATCHKEY_VERIFY_INTERVAL", default_value_t = 6 * 60 * 60)]
     pub verify_interval_secs: i64,

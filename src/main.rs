@@ -115,11 +115,12 @@ async fn serve_sandbox(
         google_sandbox::Sandbox::new(Clock::system(), &base, None, sandbox.redirect_uris.clone());
     google.loopback_redirects = true;
     println!(
-        "Google sandbox: consent at {}/o/oauth2/v2/auth, tokens at {}/token, Analytics Admin API at {}/v1alpha/, Tag Manager API at {}/tagmanager/v2/; OAuth client id {}  secret {}",
+        "Google sandbox: consent at {}/o/oauth2/v2/auth, tokens at {}/token, Analytics Admin API at {}/v1alpha/, Tag Manager API at {}/tagmanager/v2/, Google Ads API at {}/v26/; OAuth client id {}  secret {}",
         google.accounts_base(),
         google.oauth_base(),
         google.analytics_admin_base(),
         google.tagmanager_base(),
+        google.ads_base(),
         google_sandbox::world::CLIENT_ID,
         google_sandbox::world::CLIENT_SECRET
     );

@@ -28,6 +28,7 @@ kind-catalog = Produktkatalog
 kind-pixel = Pixel / Datensatz
 kind-ga4_property = Google-Analytics-Property
 kind-gtm_container = Tag-Manager-Container
+kind-google_ads = Google-Ads-Konto
 kinds-page = Facebook-Seiten
 kinds-ad_account = Werbekonten
 kinds-instagram = Instagram-Konten
@@ -35,6 +36,7 @@ kinds-catalog = Produktkataloge
 kinds-pixel = Pixel und Datensätze
 kinds-ga4_property = Google-Analytics-Properties
 kinds-gtm_container = Tag-Manager-Container
+kinds-google_ads = Google-Ads-Konten
 
 ## Was angefragt wird
 ask-page-manage = Ihre Facebook-Seiten verwalten: posten, auf Nachrichten und Kommentare antworten, Werbung schalten, Statistiken sehen
@@ -58,6 +60,9 @@ ask-ga4_property-view = Ihre Google-Analytics-Properties ansehen: Berichte sehen
 ask-gtm_container-manage = Ihre Tag-Manager-Container veröffentlichen: Tags bearbeiten und Änderungen auf Ihrer Website veröffentlichen
 ask-gtm_container-advertise = Ihre Tag-Manager-Container bearbeiten: Tags, Trigger und Variablen ändern (das Veröffentlichen bleibt bei Ihnen)
 ask-gtm_container-view = Ihre Tag-Manager-Container ansehen: Tags, Trigger und Variablen sehen
+ask-google_ads-manage = Ihre Google-Ads-Konten mit unserem Verwaltungskonto verknüpfen: Wir verwalten Kampagnen, Budgets und Berichte (Sie können die Verknüpfung jederzeit aufheben)
+ask-google_ads-advertise = Ihre Google-Ads-Konten mit unserem Verwaltungskonto verknüpfen: Wir verwalten Kampagnen, Budgets und Berichte (Sie können die Verknüpfung jederzeit aufheben)
+ask-google_ads-view = Ihre Google-Ads-Konten mit unserem Verwaltungskonto verknüpfen: Wir verwalten Kampagnen, Budgets und Berichte (Sie können die Verknüpfung jederzeit aufheben)
 
 ## Die Seite des Links
 landing-title = Zugriff teilen
@@ -189,6 +194,12 @@ picker-partner-note = Jedes Asset wird mit dem Business-Portfolio von { $agency 
 picker-google-note = Was Sie auswählen, wird für das Google-Konto von { $agency } freigegeben; Sie können es jederzeit in Google Analytics (Verwaltung → Zugriffsverwaltung für Properties) oder im Tag Manager (Verwaltung → Nutzerverwaltung) entfernen.
 google-not-admin = Sie benötigen die Administratorrolle für diese Property (oder ihr Konto), um Zugriff zu gewähren.
 google-not-admin-gtm = Sie benötigen die Administratorberechtigung für dieses Tag-Manager-Konto, um Zugriff zu gewähren.
+google-ads-not-admin = Sie benötigen Administratorzugriff auf dieses Google-Ads-Konto, um es zu verknüpfen; fragen Sie einen seiner Administratoren.
+google-ads-two-step = Google Ads verlangt, dass Sie die Bestätigung in zwei Schritten für Ihr Google-Konto aktivieren (myaccount.google.com → Sicherheit), bevor Sie dieses Konto verknüpfen; genehmigen Sie danach erneut.
+google-ads-too-many-managers = Dieses Google-Ads-Konto hat bereits so viele Verwaltungskonten, wie Google erlaubt; entfernen Sie eines in Google Ads unter Verwaltung → Zugriff und Sicherheit → Verwaltungskonten und genehmigen Sie erneut.
+google-ads-linked-already = Bereits mit dem Verwaltungskonto von { $agency } verknüpft.
+google-ads-managed-elsewhere = Wird auch von Verwaltungskonto { $managers } verwaltet; die Verknüpfung behält es und fügt unseres hinzu.
+google-ads-invited = Eingeladen: wartet auf Annahme in Google Ads.
 google-unready = { $agency } hat Google in Latchkey noch nicht fertig eingerichtet, daher konnte auf Google noch nichts geteilt werden. Die Agentur weiß Bescheid; versuchen Sie es später erneut.
 picker-user-note = Bestimmte Personen bei { $agency } erhalten Zugriff auf jedes Asset.
 picker-unlisted-intro = Einige Assets konnten nicht aufgelistet werden; Sie können den Rest jetzt teilen und die anderen später.
@@ -322,6 +333,7 @@ asset-line = { $name } ({ $kind ->
     [catalog] Produktkatalog
     [ga4_property] Google-Analytics-Property
     [gtm_container] Tag-Manager-Container
+    [google_ads] Google-Ads-Konto
    *[pixel] Pixel / Datensatz
   })
 decline-error-note-chars = Die Notiz enthält nicht erlaubte Zeichen.

@@ -29,6 +29,7 @@ kind-catalog = Product catalog
 kind-pixel = Pixel / dataset
 kind-ga4_property = Google Analytics property
 kind-gtm_container = Tag Manager container
+kind-google_ads = Google Ads account
 kinds-page = Facebook Pages
 kinds-ad_account = Ad accounts
 kinds-instagram = Instagram accounts
@@ -36,6 +37,7 @@ kinds-catalog = Product catalogs
 kinds-pixel = Pixels and datasets
 kinds-ga4_property = Google Analytics properties
 kinds-gtm_container = Tag Manager containers
+kinds-google_ads = Google Ads accounts
 
 ## What is asked, per kind and level
 ask-page-manage = Manage your Facebook Pages: post, reply to messages and comments, run ads, see insights
@@ -59,6 +61,9 @@ ask-ga4_property-view = View your Google Analytics properties: see reports
 ask-gtm_container-manage = Publish your Tag Manager containers: edit tags and publish changes to your site
 ask-gtm_container-advertise = Edit your Tag Manager containers: change tags, triggers and variables (publishing stays with you)
 ask-gtm_container-view = View your Tag Manager containers: see tags, triggers and variables
+ask-google_ads-manage = Link your Google Ads accounts to our manager account: we manage campaigns, budgets and reports (you can unlink it at any time)
+ask-google_ads-advertise = Link your Google Ads accounts to our manager account: we manage campaigns, budgets and reports (you can unlink it at any time)
+ask-google_ads-view = Link your Google Ads accounts to our manager account: we manage campaigns, budgets and reports (you can unlink it at any time)
 
 ## The link's landing page
 landing-title = Share access
@@ -190,6 +195,12 @@ picker-partner-note = Each asset is shared with { $agency }'s business portfolio
 picker-google-note = What you choose is shared with { $agency }'s Google account; you can remove it any time in Google Analytics (Admin → Property access management) or Tag Manager (Admin → User Management).
 google-not-admin = You need the Administrator role on this property (or its account) to give access.
 google-not-admin-gtm = You need the Administrator permission on this Tag Manager account to give access.
+google-ads-not-admin = You need administrator access to this Google Ads account to link it; ask one of its administrators.
+google-ads-two-step = Google Ads asks you to turn on 2-Step Verification for your Google account (myaccount.google.com → Security) before you can link this account; then approve again.
+google-ads-too-many-managers = This Google Ads account already has as many manager accounts as Google allows; remove one in Google Ads under Admin → Access and security → Managers, then approve again.
+google-ads-linked-already = Already linked to { $agency }'s manager account.
+google-ads-managed-elsewhere = Also managed by manager account { $managers }; linking keeps it and adds ours.
+google-ads-invited = Invited: waiting for acceptance in Google Ads.
 google-unready = { $agency } has not finished setting up Google in Latchkey, so nothing could be shared on Google yet. They have been told; try again later.
 picker-user-note = Named people at { $agency } get access to each asset.
 picker-unlisted-intro = Some assets could not be listed; you can share the rest now and the others later.
@@ -323,6 +334,7 @@ asset-line = { $name } ({ $kind ->
     [catalog] Product catalog
     [ga4_property] Google Analytics property
     [gtm_container] Tag Manager container
+    [google_ads] Google Ads account
    *[pixel] Pixel / dataset
   })
 decline-error-note-chars = The note contains characters that are not allowed.

@@ -28,6 +28,7 @@ kind-catalog = Catálogo de productos
 kind-pixel = Píxel / conjunto de datos
 kind-ga4_property = Propiedad de Google Analytics
 kind-gtm_container = Contenedor de Tag Manager
+kind-google_ads = Cuenta de Google Ads
 kinds-page = Páginas de Facebook
 kinds-ad_account = Cuentas publicitarias
 kinds-instagram = Cuentas de Instagram
@@ -35,6 +36,7 @@ kinds-catalog = Catálogos de productos
 kinds-pixel = Píxeles y conjuntos de datos
 kinds-ga4_property = Propiedades de Google Analytics
 kinds-gtm_container = Contenedores de Tag Manager
+kinds-google_ads = Cuentas de Google Ads
 
 ## Lo que se pide
 ask-page-manage = Administrar tus páginas de Facebook: publicar, responder mensajes y comentarios, crear anuncios, ver estadísticas
@@ -58,6 +60,9 @@ ask-ga4_property-view = Ver tus propiedades de Google Analytics: ver los informe
 ask-gtm_container-manage = Publicar tus contenedores de Tag Manager: editar etiquetas y publicar cambios en tu sitio
 ask-gtm_container-advertise = Editar tus contenedores de Tag Manager: cambiar etiquetas, activadores y variables (la publicación sigue siendo tuya)
 ask-gtm_container-view = Ver tus contenedores de Tag Manager: ver etiquetas, activadores y variables
+ask-google_ads-manage = Vincular tus cuentas de Google Ads a nuestra cuenta de administrador: gestionamos campañas, presupuestos e informes (puedes desvincularla cuando quieras)
+ask-google_ads-advertise = Vincular tus cuentas de Google Ads a nuestra cuenta de administrador: gestionamos campañas, presupuestos e informes (puedes desvincularla cuando quieras)
+ask-google_ads-view = Vincular tus cuentas de Google Ads a nuestra cuenta de administrador: gestionamos campañas, presupuestos e informes (puedes desvincularla cuando quieras)
 
 ## Página del enlace
 landing-title = Compartir acceso
@@ -189,6 +194,12 @@ picker-partner-note = Cada activo se comparte con la cartera comercial de { $age
 picker-google-note = Lo que elijas se comparte con la cuenta de Google de { $agency }; puedes quitarlo cuando quieras en Google Analytics (Administrar → Gestión de acceso a la propiedad) o en Tag Manager (Administrar → Gestión de usuarios).
 google-not-admin = Necesitas el rol de administrador en esta propiedad (o en su cuenta) para dar acceso.
 google-not-admin-gtm = Necesitas el permiso de administrador en esta cuenta de Tag Manager para dar acceso.
+google-ads-not-admin = Necesitas acceso de administrador a esta cuenta de Google Ads para vincularla; pídeselo a uno de sus administradores.
+google-ads-two-step = Google Ads te pide activar la verificación en dos pasos en tu cuenta de Google (myaccount.google.com → Seguridad) antes de vincular esta cuenta; después vuelve a aprobar.
+google-ads-too-many-managers = Esta cuenta de Google Ads ya tiene tantas cuentas de administrador como Google permite; quita una en Google Ads en Administración → Acceso y seguridad → Administradores y vuelve a aprobar.
+google-ads-linked-already = Ya vinculada a la cuenta de administrador de { $agency }.
+google-ads-managed-elsewhere = También la administra la cuenta de administrador { $managers }; al vincularla se mantiene y se añade la nuestra.
+google-ads-invited = Invitada: pendiente de aceptación en Google Ads.
 google-unready = { $agency } aún no ha terminado de configurar Google en Latchkey, así que todavía no se ha podido compartir nada en Google. Ya lo saben; inténtalo más tarde.
 picker-user-note = Personas concretas de { $agency } obtienen acceso a cada activo.
 picker-unlisted-intro = Algunos activos no se pudieron mostrar; puedes compartir el resto ahora y los demás más tarde.
@@ -322,6 +333,7 @@ asset-line = { $name } ({ $kind ->
     [catalog] Catálogo de productos
     [ga4_property] Propiedad de Google Analytics
     [gtm_container] Contenedor de Tag Manager
+    [google_ads] Cuenta de Google Ads
    *[pixel] Píxel / conjunto de datos
   })
 decline-error-note-chars = La nota contiene caracteres no permitidos.

@@ -31,6 +31,7 @@ kind-catalog = Catalogue de produits
 kind-pixel = Pixel / jeu de données
 kind-ga4_property = Propriété Google Analytics
 kind-gtm_container = Conteneur Tag Manager
+kind-google_ads = Compte Google Ads
 kinds-page = Pages Facebook
 kinds-ad_account = Comptes publicitaires
 kinds-instagram = Comptes Instagram
@@ -38,6 +39,7 @@ kinds-catalog = Catalogues de produits
 kinds-pixel = Pixels et jeux de données
 kinds-ga4_property = Propriétés Google Analytics
 kinds-gtm_container = Conteneurs Tag Manager
+kinds-google_ads = Comptes Google Ads
 
 ## Ce qui est demandé
 ask-page-manage = Gérer vos Pages Facebook : publier, répondre aux messages et commentaires, diffuser des publicités, voir les statistiques
@@ -61,6 +63,9 @@ ask-ga4_property-view = Consulter vos propriétés Google Analytics : voir les r
 ask-gtm_container-manage = Publier vos conteneurs Tag Manager : modifier les balises et publier les changements sur votre site
 ask-gtm_container-advertise = Modifier vos conteneurs Tag Manager : changer les balises, déclencheurs et variables (la publication reste chez vous)
 ask-gtm_container-view = Consulter vos conteneurs Tag Manager : voir les balises, déclencheurs et variables
+ask-google_ads-manage = Associer vos comptes Google Ads à notre compte administrateur : nous gérons campagnes, budgets et rapports (vous pouvez dissocier à tout moment)
+ask-google_ads-advertise = Associer vos comptes Google Ads à notre compte administrateur : nous gérons campagnes, budgets et rapports (vous pouvez dissocier à tout moment)
+ask-google_ads-view = Associer vos comptes Google Ads à notre compte administrateur : nous gérons campagnes, budgets et rapports (vous pouvez dissocier à tout moment)
 
 ## La page du lien
 landing-title = Partager l’accès
@@ -192,6 +197,12 @@ picker-partner-note = Chaque actif est partagé avec le portefeuille business de
 picker-google-note = Ce que vous choisissez est partagé avec le compte Google de { $agency } ; vous pouvez le retirer à tout moment dans Google Analytics (Administration → Gestion des accès à la propriété) ou Tag Manager (Administration → Gestion des utilisateurs).
 google-not-admin = Il vous faut le rôle Administrateur sur cette propriété (ou son compte) pour donner l'accès.
 google-not-admin-gtm = Il vous faut l'autorisation Administrateur sur ce compte Tag Manager pour donner l'accès.
+google-ads-not-admin = Il vous faut un accès administrateur à ce compte Google Ads pour l'associer ; demandez à l'un de ses administrateurs.
+google-ads-two-step = Google Ads vous demande d'activer la validation en deux étapes sur votre compte Google (myaccount.google.com → Sécurité) avant d'associer ce compte ; puis approuvez à nouveau.
+google-ads-too-many-managers = Ce compte Google Ads a déjà autant de comptes administrateur que Google le permet ; retirez-en un dans Google Ads sous Administration → Accès et sécurité → Administrateurs, puis approuvez à nouveau.
+google-ads-linked-already = Déjà associé au compte administrateur de { $agency }.
+google-ads-managed-elsewhere = Également géré par le compte administrateur { $managers } ; l'association le conserve et ajoute le nôtre.
+google-ads-invited = Invitation envoyée : en attente d'acceptation dans Google Ads.
 google-unready = { $agency } n'a pas fini de configurer Google dans Latchkey : rien n'a donc encore pu être partagé sur Google. L'agence est prévenue ; réessayez plus tard.
 picker-user-note = Des personnes nommées de { $agency } obtiennent l’accès à chaque actif.
 picker-unlisted-intro = Certains actifs n’ont pas pu être listés ; vous pouvez partager le reste maintenant et les autres plus tard.
@@ -325,6 +336,7 @@ asset-line = { $name } ({ $kind ->
     [catalog] Catalogue de produits
     [ga4_property] Propriété Google Analytics
     [gtm_container] Conteneur Tag Manager
+    [google_ads] Compte Google Ads
    *[pixel] Pixel / jeu de données
   })
 decline-error-note-chars = La note contient des caractères non autorisés.

@@ -28,6 +28,7 @@ kind-catalog = Productcatalogus
 kind-pixel = Pixel / dataset
 kind-ga4_property = Google Analytics-property
 kind-gtm_container = Tag Manager-container
+kind-google_ads = Google Ads-account
 kinds-page = Facebook-pagina's
 kinds-ad_account = Advertentieaccounts
 kinds-instagram = Instagram-accounts
@@ -35,6 +36,7 @@ kinds-catalog = Productcatalogi
 kinds-pixel = Pixels en datasets
 kinds-ga4_property = Google Analytics-property's
 kinds-gtm_container = Tag Manager-containers
+kinds-google_ads = Google Ads-accounts
 
 ## Wat er gevraagd wordt
 ask-page-manage = Je Facebook-pagina's beheren: berichten plaatsen, reageren op berichten en opmerkingen, adverteren, statistieken bekijken
@@ -58,6 +60,9 @@ ask-ga4_property-view = Je Google Analytics-property's bekijken: rapporten zien
 ask-gtm_container-manage = Je Tag Manager-containers publiceren: tags bewerken en wijzigingen op je site publiceren
 ask-gtm_container-advertise = Je Tag Manager-containers bewerken: tags, triggers en variabelen wijzigen (publiceren blijft bij jou)
 ask-gtm_container-view = Je Tag Manager-containers bekijken: tags, triggers en variabelen zien
+ask-google_ads-manage = Je Google Ads-accounts koppelen aan ons manageraccount: wij beheren campagnes, budgetten en rapporten (je kunt de koppeling altijd opheffen)
+ask-google_ads-advertise = Je Google Ads-accounts koppelen aan ons manageraccount: wij beheren campagnes, budgetten en rapporten (je kunt de koppeling altijd opheffen)
+ask-google_ads-view = Je Google Ads-accounts koppelen aan ons manageraccount: wij beheren campagnes, budgetten en rapporten (je kunt de koppeling altijd opheffen)
 
 ## De pagina van de link
 landing-title = Toegang delen
@@ -189,6 +194,12 @@ picker-partner-note = Elke asset wordt gedeeld met het bedrijfsportfolio van { $
 picker-google-note = Wat je kiest wordt gedeeld met het Google-account van { $agency }; je kunt het altijd weer verwijderen in Google Analytics (Beheer → Toegangsbeheer voor property) of Tag Manager (Beheer → Gebruikersbeheer).
 google-not-admin = Je hebt de beheerdersrol voor deze property (of het account ervan) nodig om toegang te geven.
 google-not-admin-gtm = Je hebt de beheerdersrechten op dit Tag Manager-account nodig om toegang te geven.
+google-ads-not-admin = Je hebt beheerderstoegang tot dit Google Ads-account nodig om het te koppelen; vraag het een van de beheerders.
+google-ads-two-step = Google Ads vraagt je eerst verificatie in twee stappen voor je Google-account aan te zetten (myaccount.google.com → Beveiliging) voordat je dit account koppelt; keur daarna opnieuw goed.
+google-ads-too-many-managers = Dit Google Ads-account heeft al zoveel manageraccounts als Google toestaat; verwijder er een in Google Ads onder Beheer → Toegang en beveiliging → Managers en keur opnieuw goed.
+google-ads-linked-already = Al gekoppeld aan het manageraccount van { $agency }.
+google-ads-managed-elsewhere = Ook beheerd door manageraccount { $managers }; koppelen houdt dat en voegt het onze toe.
+google-ads-invited = Uitgenodigd: wacht op acceptatie in Google Ads.
 google-unready = { $agency } heeft Google in Latchkey nog niet helemaal ingesteld, dus er kon nog niets op Google worden gedeeld. Het bureau weet ervan; probeer het later opnieuw.
 picker-user-note = Bepaalde personen bij { $agency } krijgen toegang tot elke asset.
 picker-unlisted-intro = Sommige assets konden niet worden opgehaald; je kunt de rest nu delen en de andere later.
@@ -322,6 +333,7 @@ asset-line = { $name } ({ $kind ->
     [catalog] Productcatalogus
     [ga4_property] Google Analytics-property
     [gtm_container] Tag Manager-container
+    [google_ads] Google Ads-account
    *[pixel] Pixel / dataset
   })
 decline-error-note-chars = De notitie bevat tekens die niet zijn toegestaan.

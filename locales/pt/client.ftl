@@ -28,6 +28,7 @@ kind-catalog = Catálogo de produtos
 kind-pixel = Pixel / conjunto de dados
 kind-ga4_property = Propriedade do Google Analytics
 kind-gtm_container = Contêiner do Tag Manager
+kind-google_ads = Conta do Google Ads
 kinds-page = Páginas do Facebook
 kinds-ad_account = Contas de anúncios
 kinds-instagram = Contas do Instagram
@@ -35,6 +36,7 @@ kinds-catalog = Catálogos de produtos
 kinds-pixel = Pixels e conjuntos de dados
 kinds-ga4_property = Propriedades do Google Analytics
 kinds-gtm_container = Contêineres do Tag Manager
+kinds-google_ads = Contas do Google Ads
 
 ## O que é pedido
 ask-page-manage = Gerenciar suas Páginas do Facebook: publicar, responder mensagens e comentários, veicular anúncios, ver estatísticas
@@ -58,6 +60,9 @@ ask-ga4_property-view = Ver suas propriedades do Google Analytics: ver relatóri
 ask-gtm_container-manage = Publicar seus contêineres do Tag Manager: editar tags e publicar alterações no seu site
 ask-gtm_container-advertise = Editar seus contêineres do Tag Manager: alterar tags, acionadores e variáveis (a publicação continua com você)
 ask-gtm_container-view = Ver seus contêineres do Tag Manager: ver tags, acionadores e variáveis
+ask-google_ads-manage = Vincular suas contas do Google Ads à nossa conta de administrador: gerenciamos campanhas, orçamentos e relatórios (você pode desvincular quando quiser)
+ask-google_ads-advertise = Vincular suas contas do Google Ads à nossa conta de administrador: gerenciamos campanhas, orçamentos e relatórios (você pode desvincular quando quiser)
+ask-google_ads-view = Vincular suas contas do Google Ads à nossa conta de administrador: gerenciamos campanhas, orçamentos e relatórios (você pode desvincular quando quiser)
 
 ## A página do link
 landing-title = Compartilhar acesso
@@ -189,6 +194,12 @@ picker-partner-note = Cada ativo é compartilhado com o portfólio empresarial d
 picker-google-note = O que você escolher é compartilhado com a conta Google de { $agency }; você pode remover quando quiser no Google Analytics (Administrador → Gerenciamento de acesso à propriedade) ou no Tag Manager (Administrador → Gerenciamento de usuários).
 google-not-admin = Você precisa da função de administrador nesta propriedade (ou na conta dela) para dar acesso.
 google-not-admin-gtm = Você precisa da permissão de administrador nesta conta do Tag Manager para dar acesso.
+google-ads-not-admin = Você precisa de acesso de administrador a esta conta do Google Ads para vinculá-la; peça a um dos administradores.
+google-ads-two-step = O Google Ads pede que você ative a verificação em duas etapas na sua Conta do Google (myaccount.google.com → Segurança) antes de vincular esta conta; depois aprove de novo.
+google-ads-too-many-managers = Esta conta do Google Ads já tem tantas contas de administrador quanto o Google permite; remova uma no Google Ads em Administrador → Acesso e segurança → Administradores e aprove de novo.
+google-ads-linked-already = Já vinculada à conta de administrador de { $agency }.
+google-ads-managed-elsewhere = Também gerenciada pela conta de administrador { $managers }; vincular mantém essa e adiciona a nossa.
+google-ads-invited = Convidada: aguardando aceitação no Google Ads.
 google-unready = { $agency } ainda não terminou de configurar o Google no Latchkey, por isso nada pôde ser compartilhado no Google ainda. A agência já sabe; tente novamente mais tarde.
 picker-user-note = Pessoas específicas de { $agency } recebem acesso a cada ativo.
 picker-unlisted-intro = Alguns ativos não puderam ser listados; você pode compartilhar o resto agora e os outros depois.
@@ -322,6 +333,7 @@ asset-line = { $name } ({ $kind ->
     [catalog] Catálogo de produtos
     [ga4_property] Propriedade do Google Analytics
     [gtm_container] Contêiner do Tag Manager
+    [google_ads] Conta do Google Ads
    *[pixel] Pixel / conjunto de dados
   })
 decline-error-note-chars = A nota contém caracteres não permitidos.

@@ -1,7 +1,8 @@
 //! The agency's own Google connection: a Google account an owner or manager signs in with
 //! (offline access, so Latchkey keeps a refresh token, sealed). Its address is the one
 //! clients give Analytics access to; its token reads back what the agency holds
-//! (verification) and removes it (offboarding).
+//! (verification) and removes it (offboarding). With it, the agency names its Google Ads
+//! manager account (MCC), checked with Google, which clients' Ads accounts are linked to.
 
 use super::{Actor, Ctx, audit};
 use crate::error::{AppError, AppResult};
@@ -9,14 +10,15 @@ use crate::google::{GoogleClient, scopes};
 use crate::store::agencies;
 
 /// What the agency's Google account is asked for: to see the properties and containers it
-/// was given (verification) and to remove its own access where Google lets it
-/// (offboarding).
-pub const AGENCY_SCOPES: [&str; 5] = [
+/// was given (verification), to remove its own access where Google lets it (offboarding),
+/// and to invite clients' Ads accounts from its manager account and read the links back.
+pub const AGENCY_SCOPES: [&str; 6] = [
     scopes::EMAIL,
     scopes::ANALYTICS_READONLY,
     scopes::MANAGE_USERS,
     scopes::TAGMANAGER_READONLY,
     scopes::TAGMANAGER_MANAGE_USERS,
+    scopes::ADWORDS,
 ];
 
 /// How long a started connection may take at Google's consent screen.
@@ -143,6 +145,107 @@ pub async fn agency_access(
     Ok(Some((email, token)))
 }
 
+/// "123-456-7890": a Google Ads customer id as Google's screens show it.
+pub fn dashed(id: &str) -> String {
+    if id.len() == 10 {
+        format!("{}-{}-{}", &id[..3], &id[3..6], &id[6..])
+    } else {
+        id.to_owned()
+    }
+}
+
+/// Names (or, with an empty entry, forgets) the agency's Google Ads manager account, after
+/// asking Google that the connected account reaches it and that it is a manager account.
+/// A refusal is said in plain words and changes nothing.
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn set_ads_manager(
+    ctx: &Ctx,
+    actor: &Actor,
+    entered: &str,
+) -> AppResult<Result<Option<String>, String>> {
+    let now = ctx.clock.now();
+    let id: String = entered
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .collect();
+    if id.is_empty() {
+        let mut tx = ctx.db.begin().await?;
+        agencies::set_ads_manager(&mut *tx, actor.agency_id, None).await?;
+        audit(
+            &mut tx,
+            actor,
+            "settings.google_ads_manager_removed",
+            "",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Ok(None));
+    }
+    if id.len() != 10 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Err(
+            "Enter the manager account's customer ID: ten digits, as Google Ads shows it (123-456-7890)."
+                .into(),
+        ));
+    }
+    let google = client(ctx)?;
+    let (email, token) = match agency_access(ctx, actor.agency_id).await? {
+        None => {
+            return Ok(Err(
+                "Connect your agency's Google account first: Latchkey checks the manager account with it.".into(),
+            ));
+        }
+        Some((_, Err(e))) => return Ok(Err(e.plain())),
+        Some((email, Ok(token))) => (email, token),
+    };
+    let info = match google.customer(&token, &id, Some(&id)).await {
+        Ok(info) => info,
+        Err(e) if e.reason() == Some("ACCESS_TOKEN_SCOPE_INSUFFICIENT") => {
+            return Ok(Err(format!(
+                "{email} was connected without Google Ads. Connect Google again and leave \"Google Ads\" ticked."
+            )));
+        }
+        Err(e) if e.reason() == Some("USER_PERMISSION_DENIED") => {
+            return Ok(Err(format!(
+                "{email} has no access to Google Ads account {}. Add it to the manager account as an administrator, or enter another ID.",
+                dashed(&id)
+            )));
+        }
+        Err(e) => return Ok(Err(e.plain())),
+    };
+    if !info.manager {
+        return Ok(Err(format!(
+            "{} ({}) is not a manager account. Enter your agency's manager account (MCC): clients' accounts are linked to it.",
+            info.descriptive_name,
+            dashed(&id)
+        )));
+    }
+    let mut tx = ctx.db.begin().await?;
+    agencies::set_ads_manager(
+        &mut *tx,
+        actor.agency_id,
+        Some((&id, &info.descriptive_name)),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        actor,
+        "settings.google_ads_manager_set",
+        &format!("{} ({})", info.descriptive_name, dashed(&id)),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(Some(info.descriptive_name)))
+}
+
+/// The agency's Google Ads manager account: (id, name), if named.
+pub async fn ads_manager(ctx: &Ctx, agency_id: i64) -> AppResult<Option<(String, String)>> {
+    let c = agencies::google_connection(&ctx.db.pool, agency_id).await?;
+    Ok(c.ads_manager
+        .map(|id| (id, c.ads_manager_name.unwrap_or_default())))
+}
+
 /// The connected account's address and since when (Settings).
 pub async fn connected(ctx: &Ctx, agency_id: i64) -> AppResult<Option<(String, i64)>> {
     let c = agencies::google_connection(&ctx.db.pool, agency_id).await?;
@@ -190,5 +293,22 @@ pub async fn preflight(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<PreflightLine
             ready: false,
         },
     };
-    Ok(vec![client, account])
+    let c = agencies::google_connection(&ctx.db.pool, agency_id).await?;
+    let ads = match (c.ads_manager, c.ads_manager_name) {
+        (Some(id), name) => PreflightLine {
+            what: "Google Ads manager account".into(),
+            state: format!(
+                "{} ({}): clients' Ads accounts are linked to it",
+                name.unwrap_or_default(),
+                dashed(&id)
+            ),
+            ready: true,
+        },
+        (None, _) => PreflightLine {
+            what: "Google Ads manager account".into(),
+            state: "not set: links cannot ask for Google Ads accounts until it is".into(),
+            ready: false,
+        },
+    };
+    Ok(vec![client, account, ads])
 }

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::UnknownValue;
 use crate::i18n::Text;
 
-/// A kind of business asset a client can share: Meta's, and Google's (Analytics and Tag
-/// Manager so far; Ads is next).
+/// A kind of business asset a client can share: Meta's, and Google's (Analytics, Tag
+/// Manager and Ads).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssetKind {
@@ -22,6 +22,8 @@ pub enum AssetKind {
     Ga4Property,
     /// A Google Tag Manager container (access by a user permission on its account).
     GtmContainer,
+    /// A Google Ads account (access by a manager link to the agency's manager account).
+    GoogleAds,
 }
 
 /// How much access: the agency picks one per kind.
@@ -43,7 +45,7 @@ pub enum GrantMode {
 }
 
 impl AssetKind {
-    pub const ALL: [AssetKind; 7] = [
+    pub const ALL: [AssetKind; 8] = [
         Self::Page,
         Self::AdAccount,
         Self::Instagram,
@@ -51,6 +53,7 @@ impl AssetKind {
         Self::Pixel,
         Self::Ga4Property,
         Self::GtmContainer,
+        Self::GoogleAds,
     ];
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -66,6 +69,7 @@ impl AssetKind {
             Self::Pixel => "pixel",
             Self::Ga4Property => "ga4_property",
             Self::GtmContainer => "gtm_container",
+            Self::GoogleAds => "google_ads",
         }
     }
 
@@ -75,7 +79,7 @@ impl AssetKind {
             Self::Page | Self::AdAccount | Self::Instagram | Self::Catalog | Self::Pixel => {
                 super::Platform::Meta
             }
-            Self::Ga4Property | Self::GtmContainer => super::Platform::Google,
+            Self::Ga4Property | Self::GtmContainer | Self::GoogleAds => super::Platform::Google,
         }
     }
 
@@ -89,6 +93,7 @@ impl AssetKind {
             Self::Pixel => "Data sources → Datasets (pixels)",
             Self::Ga4Property => "Admin → Property access management",
             Self::GtmContainer => "Admin → User Management",
+            Self::GoogleAds => "Admin → Access and security → Managers",
         }
     }
 
@@ -102,6 +107,7 @@ impl AssetKind {
             Self::Pixel => "Pixels and datasets",
             Self::Ga4Property => "Google Analytics properties",
             Self::GtmContainer => "Tag Manager containers",
+            Self::GoogleAds => "Google Ads accounts",
         }
     }
 
@@ -115,6 +121,7 @@ impl AssetKind {
             Self::Pixel => "Pixel / dataset",
             Self::Ga4Property => "Google Analytics property",
             Self::GtmContainer => "Tag Manager container",
+            Self::GoogleAds => "Google Ads account",
         }
     }
 
@@ -128,6 +135,7 @@ impl AssetKind {
             Self::Pixel => "pixel",
             Self::Ga4Property => "Analytics property",
             Self::GtmContainer => "Tag Manager container",
+            Self::GoogleAds => "Google Ads account",
         }
     }
 
@@ -150,6 +158,7 @@ impl AssetKind {
                 "https://www.googleapis.com/auth/tagmanager.readonly",
                 "https://www.googleapis.com/auth/tagmanager.manage.users",
             ],
+            Self::GoogleAds => &["https://www.googleapis.com/auth/adwords"],
         }
     }
 }
@@ -205,6 +214,8 @@ impl GrantMode {
 
 /// The single table: what each kind at each level grants — Meta's task names, for a GA4
 /// property the Admin API's predefined role, for a Tag Manager container its permission.
+/// A Google Ads manager link has no levels: the agency's people act on the account with the
+/// roles they hold in the agency's manager account.
 pub fn tasks(kind: AssetKind, level: AccessLevel) -> &'static [&'static str] {
     use AccessLevel::*;
     use AssetKind::*;
@@ -243,6 +254,7 @@ pub fn tasks(kind: AssetKind, level: AccessLevel) -> &'static [&'static str] {
         (GtmContainer, Manage) => &["publish"],
         (GtmContainer, Advertise) => &["edit"],
         (GtmContainer, View) => &["read"],
+        (GoogleAds, _) => &["manager_link"],
     }
 }
 

@@ -2,6 +2,7 @@
 //! HTTP: what Latchkey asks of Google, in Google's REST shapes (the built-in Google sandbox
 //! speaks the same).
 
+mod ads;
 mod pacer;
 mod tagmanager;
 mod wire;
@@ -10,6 +11,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
+pub use ads::{AdsLink, CustomerInfo, ManagerLink, customer_id};
 pub use pacer::Pacer;
 pub use wire::{
     AccessBinding, AccountAccess, AccountSummary, ContainerAccess, PropertySummary, TagAccount,
@@ -27,6 +29,7 @@ pub mod scopes {
     pub const TAGMANAGER_READONLY: &str = "https://www.googleapis.com/auth/tagmanager.readonly";
     pub const TAGMANAGER_MANAGE_USERS: &str =
         "https://www.googleapis.com/auth/tagmanager.manage.users";
+    pub const ADWORDS: &str = "https://www.googleapis.com/auth/adwords";
     /// The person's address: who signed in.
     pub const EMAIL: &str = "email";
 }
@@ -42,6 +45,8 @@ pub struct GoogleConfig {
     pub analytics_admin_base: String,
     /// `https://tagmanager.googleapis.com`.
     pub tagmanager_base: String,
+    /// `https://googleads.googleapis.com`.
+    pub ads_base: String,
     pub client_id: String,
     pub client_secret: String,
     pub timeout: Duration,
@@ -386,7 +391,7 @@ async fn api_answer<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, G
             .error
             .details
             .into_iter()
-            .find_map(|d| d.reason)
+            .find_map(wire::ErrorDetail::code)
             .unwrap_or_default(),
     })
 }

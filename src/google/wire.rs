@@ -87,11 +87,33 @@ pub struct ApiError {
     pub details: Vec<ErrorDetail>,
 }
 
-/// One of `google.rpc.Status.details` (only `ErrorInfo`'s reason is read).
+/// One of `google.rpc.Status.details`: `ErrorInfo`'s reason, or a Google Ads
+/// `GoogleAdsFailure`'s errors.
 #[derive(Debug, Default, Deserialize)]
 pub struct ErrorDetail {
     #[serde(default)]
     pub reason: Option<String>,
+    #[serde(default)]
+    pub errors: Vec<AdsError>,
+}
+
+/// One error of a `GoogleAdsFailure`: `{"errorCode": {"managerLinkError": "TOO_MANY_MANAGERS"}}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdsError {
+    #[serde(default)]
+    pub error_code: std::collections::BTreeMap<String, String>,
+}
+
+impl ErrorDetail {
+    /// The reason this detail gives: ErrorInfo's, or the first Ads error code.
+    pub fn code(self) -> Option<String> {
+        self.reason.or_else(|| {
+            self.errors
+                .into_iter()
+                .find_map(|e| e.error_code.into_values().next())
+        })
+    }
 }
 
 /// Tag Manager's `Account`.

@@ -201,7 +201,7 @@ pub fn edge_name(kind: AssetKind, edge: Edge) -> &'static str {
         (AssetKind::Pixel, Edge::Owned) => "owned_pixels",
         (AssetKind::Pixel, Edge::Client) => "client_pixels",
         // Not a Meta kind: the platform seam hands the Graph client only Meta's kinds.
-        (AssetKind::Ga4Property | AssetKind::GtmContainer, _) => "",
+        (AssetKind::Ga4Property | AssetKind::GtmContainer | AssetKind::GoogleAds, _) => "",
     }
 }
 
@@ -220,7 +220,7 @@ pub(super) fn fields_for(kind: AssetKind, edge: Edge) -> &'static str {
         (AssetKind::Instagram, Edge::Client) => "id,ig_username,ig_user_id,permitted_tasks",
         (AssetKind::Catalog | AssetKind::Pixel, Edge::Owned) => "id,name",
         (AssetKind::Catalog | AssetKind::Pixel, Edge::Client) => "id,name,permitted_tasks",
-        (AssetKind::Ga4Property | AssetKind::GtmContainer, _) => "",
+        (AssetKind::Ga4Property | AssetKind::GtmContainer | AssetKind::GoogleAds, _) => "",
     }
 }
 

@@ -320,6 +320,11 @@ pub struct GoogleConnection {
     pub email: Option<String>,
     #[sqlx(rename = "google_connected_at")]
     pub connected_at: Option<i64>,
+    /// The agency's Google Ads manager account (ten digits), checked with Google.
+    #[sqlx(rename = "google_ads_manager_id")]
+    pub ads_manager: Option<String>,
+    #[sqlx(rename = "google_ads_manager_name")]
+    pub ads_manager_name: Option<String>,
 }
 
 pub async fn google_connection<'c>(
@@ -327,7 +332,9 @@ pub async fn google_connection<'c>(
     id: i64,
 ) -> Result<GoogleConnection, sqlx::Error> {
     sqlx::query_as(
-        "SELECT google_refresh_sealed, google_email, google_connected_at FROM agencies WHERE id = $1",
+        "SELECT google_refresh_sealed, google_email, google_connected_at, google_ads_manager_id,
+                google_ads_manager_name
+         FROM agencies WHERE id = $1",
     )
     .bind(id)
     .fetch_one(db)
@@ -349,6 +356,23 @@ pub async fn set_google<'c>(
     .bind(connection.map(|c| c.0))
     .bind(connection.map(|c| c.1))
     .bind(connection.map(|_| now))
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Stores (or, with None, forgets) the agency's Google Ads manager account: (id, name).
+pub async fn set_ads_manager<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    manager: Option<(&str, &str)>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE agencies SET google_ads_manager_id = $1, google_ads_manager_name = $2 WHERE id = $3",
+    )
+    .bind(manager.map(|m| m.0))
+    .bind(manager.map(|m| m.1))
     .bind(id)
     .execute(db)
     .await

@@ -71,6 +71,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
             "Google connected. Clients can now share Google Analytics properties with your agency."
         }
         "google_disconnected" => "Google disconnected.",
+        "google_ads_manager_set" => {
+            "Google Ads manager account saved. Links can now ask for Google Ads accounts."
+        }
+        "google_ads_manager_removed" => "Google Ads manager account removed.",
         "client_created" => "Client added.",
         "client_archived" => "Client archived. You can restore it from the archived list.",
         "client_restored" => "Client restored.",

@@ -222,6 +222,7 @@ fn settings_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/settings/google/connect", post(google::connect)),
         ("/settings/google/callback", get(google::callback)),
         ("/settings/google/disconnect", post(google::disconnect)),
+        ("/settings/google/ads", post(google::ads_manager)),
         (
             "/settings/webhooks",
             get(webhooks::list).post(webhooks::create),

@@ -118,6 +118,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/settings/google/connect", (Manager, "P")),
         ("/settings/google/callback", (Manager, "G")),
         ("/settings/google/disconnect", (Manager, "P")),
+        ("/settings/google/ads", (Manager, "P")),
         ("/clients/{id}/verify", (Staff, "P")),
         ("/clients/{id}/offboard", (Manager, "GP")),
         ("/grants.csv", (Staff, "G")),
@@ -183,6 +184,23 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
             (StandIn, "G"),
         ),
         ("/sandbox/google/tagmanager/{*rest}", (StandIn, "GP")),
+        (
+            "/sandbox/google/googleads/v26/customers:listAccessibleCustomers",
+            (StandIn, "G"),
+        ),
+        (
+            "/sandbox/google/googleads/v26/customers/{customer}/googleAds:search",
+            (StandIn, "P"),
+        ),
+        (
+            "/sandbox/google/googleads/v26/customers/{customer}/customerClientLinks:mutate",
+            (StandIn, "P"),
+        ),
+        (
+            "/sandbox/google/googleads/v26/customers/{customer}/customerManagerLinks:mutate",
+            (StandIn, "P"),
+        ),
+        ("/sandbox/google/googleads/{*rest}", (StandIn, "GP")),
         ("/sandbox", (InstallOwner, "G")),
         ("/sandbox/admin/faults", (InstallOwner, "P")),
         ("/sandbox/admin/migration", (InstallOwner, "P")),

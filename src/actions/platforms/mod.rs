@@ -32,7 +32,8 @@ pub struct Offered {
     pub owner: Option<String>,
     pub owner_name: String,
     pub shareable: bool,
-    /// Why it cannot be shared, in plain words.
+    /// Why it cannot be shared, in plain words; beside a shareable asset, a note on it (a
+    /// Google Ads account another manager already manages).
     pub reason: Option<Text>,
 }
 

@@ -1,8 +1,9 @@
 //! The agency's Google connection, agency side: connect (Google's consent screen), its
-//! callback, disconnect.
+//! callback, disconnect, and the Google Ads manager account.
 
 use std::sync::Arc;
 
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -60,4 +61,25 @@ pub async fn disconnect(
 ) -> AppResult<Response> {
     google_connection::disconnect(&st, &staff.acting(&ip)).await?;
     Ok(Redirect::to("/settings?notice=google_disconnected").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AdsManagerForm {
+    #[serde(default)]
+    manager_id: String,
+}
+
+/// Names the agency's Google Ads manager account, checked with Google first; a refusal
+/// comes back beside the field with what was typed (422).
+pub async fn ads_manager(
+    State(st): State<Arc<Ctx>>,
+    ConfirmedManager(staff): ConfirmedManager,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<AdsManagerForm>,
+) -> AppResult<Response> {
+    match google_connection::set_ads_manager(&st, &staff.acting(&ip), &f.manager_id).await? {
+        Ok(Some(_)) => Ok(Redirect::to("/settings?notice=google_ads_manager_set").into_response()),
+        Ok(None) => Ok(Redirect::to("/settings?notice=google_ads_manager_removed").into_response()),
+        Err(why) => super::settings::with_ads_error(&st, &staff, f.manager_id, why).await,
+    }
 }

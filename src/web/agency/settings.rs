@@ -65,6 +65,9 @@ struct SettingsPage {
     google_error: Option<String>,
     /// Google set-up: (what, how it stands, ready).
     google_preflight: Vec<(String, String, bool)>,
+    /// The Google Ads manager account's id as entered (dashed), and why it was refused.
+    ads_manager: String,
+    ads_error: Option<String>,
     /// Everyone must sign in with a second factor; only owners may change it.
     require_two_factor: bool,
     owner: bool,
@@ -104,6 +107,20 @@ pub async fn form(
 pub async fn with_meta_error(st: &Ctx, staff: &Staff, why: String) -> AppResult<Response> {
     let mut page = page(st, staff).await?;
     page.meta_error = Some(why);
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+/// Settings again (422) with what was typed for the Ads manager account and why it was
+/// refused, beside its field.
+pub async fn with_ads_error(
+    st: &Ctx,
+    staff: &Staff,
+    typed: String,
+    why: String,
+) -> AppResult<Response> {
+    let mut page = page(st, staff).await?;
+    page.ads_manager = typed;
+    page.ads_error = Some(why);
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
@@ -152,6 +169,11 @@ async fn page(st: &Ctx, staff: &Staff) -> AppResult<SettingsPage> {
             .await?
             .map(|(email, at)| (email, staff.when(at))),
         google_error: None,
+        ads_manager: crate::actions::google_connection::ads_manager(st, staff.agency_id)
+            .await?
+            .map(|(id, _)| crate::actions::google_connection::dashed(&id))
+            .unwrap_or_default(),
+        ads_error: None,
         google_preflight: crate::actions::google_connection::preflight(st, staff.agency_id)
             .await?
             .into_iter()

@@ -19,17 +19,7 @@ const PROPERTY: &str = "properties/4001";
 
 /// Settings → Connect Google, as the agency's Google account.
 async fn connect_google(app: &TestApp) {
-    let r = app.post("/settings/google/connect", &[]).await;
-    assert_eq!(r.status, 303, "{}", r.body);
-    let consent = r.location().unwrap().to_owned();
-    assert!(consent.contains("access_type=offline"), "{consent}");
-    let back = google_consent(app, &consent, AGENCY_EMAIL, &[READ, MANAGE]).await;
-    assert_eq!(
-        back.location(),
-        Some("/settings?notice=google_connected"),
-        "{}",
-        back.body
-    );
+    super::connect_google(app, &[READ, MANAGE]).await;
     let settings = app.get("/settings?notice=google_connected").await;
     assert!(
         settings

@@ -4,6 +4,7 @@
 //! an installation without the second platform neither offers nor accepts its kinds.
 
 mod google;
+mod google_ads;
 mod google_crash;
 mod scripted;
 mod tag_manager;
@@ -40,6 +41,24 @@ pub(super) async fn partner_link(app: &TestApp, asks: &[(&str, &str)]) -> (i64, 
     app.setup_demo_agency().await;
     let client = app.create_client("Messy Co", "casey@bloom.example").await;
     (client, request_link(app, client, asks).await)
+}
+
+/// Settings → Connect Google as the agency's Google account, allowing `grants` of what it
+/// is asked for.
+pub(super) async fn connect_google(app: &TestApp, grants: &[&str]) {
+    let r = app.post("/settings/google/connect", &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let consent = r.location().unwrap().to_owned();
+    assert!(consent.contains("access_type=offline"), "{consent}");
+    let back =
+        crate::helpers::google_consent(app, &consent, google_sandbox::world::AGENCY_EMAIL, grants)
+            .await;
+    assert_eq!(
+        back.location(),
+        Some("/settings?notice=google_connected"),
+        "{}",
+        back.body
+    );
 }
 
 /// Another single-use partner link for `client`, asking `asks`.

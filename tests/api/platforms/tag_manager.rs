@@ -21,21 +21,7 @@ fn container(id: u32) -> String {
 
 /// Settings → Connect Google, allowing everything the agency's account is asked for.
 async fn connect_google(app: &TestApp) {
-    let r = app.post("/settings/google/connect", &[]).await;
-    let consent = r.location().unwrap().to_owned();
-    let back = google_consent(
-        app,
-        &consent,
-        AGENCY_EMAIL,
-        &[READ, MANAGE, TM_READ, TM_MANAGE],
-    )
-    .await;
-    assert_eq!(
-        back.location(),
-        Some("/settings?notice=google_connected"),
-        "{}",
-        back.body
-    );
+    super::connect_google(app, &[READ, MANAGE, TM_READ, TM_MANAGE]).await;
 }
 
 /// The client signs in with Google for `link`, allowing Tag Manager's scopes.

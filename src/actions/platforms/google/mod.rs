@@ -1,11 +1,13 @@
 //! Google on the platform seam: Google Analytics 4 properties, shared by an Admin API access
 //! binding that gives the agency's Google account (connected in Settings) the asked role,
-//! and Tag Manager containers, shared by a user permission on their account (`tags`).
+//! Tag Manager containers, shared by a user permission on their account (`tags`), and
+//! Google Ads accounts, linked to the agency's manager account (`ads`).
 //! The client signs in with Google (incremental consent; they may untick scopes, which is
 //! checked), the picker lists their properties and containers (only those they administer
 //! can be shared), each share is read back, and verification and offboarding use the
 //! agency's own Google connection.
 
+mod ads;
 mod share;
 mod tags;
 
@@ -59,6 +61,9 @@ fn scope_words(scope: &str) -> Text {
         }
         scopes::TAGMANAGER_MANAGE_USERS => {
             Text::from("Manage user permissions of your Google Tag Manager account and container")
+        }
+        scopes::ADWORDS => {
+            Text::from("See, edit, create and delete your Google Ads accounts and data")
         }
         other => Text::from(other),
     }
@@ -138,20 +143,45 @@ async fn ga4_offered(
 struct Shares<'a> {
     analytics: share::Shares<'a>,
     tags: tags::TagShares<'a>,
+    /// None when the approval has no Ads accounts.
+    ads: Option<ads::AdsShares<'a>>,
+}
+
+impl Shares<'_> {
+    fn no_ads(asset: &Offered) -> Outcome {
+        Outcome {
+            kind: asset.kind,
+            asset_id: asset.id.clone(),
+            asset_name: asset.name.clone(),
+            owner: asset.owner.clone(),
+            mode: crate::domain::access::GrantMode::Partner,
+            grantee: String::new(),
+            tasks: Vec::new(),
+            status: crate::domain::GrantStatus::Failed,
+            reason: Text::from("This account was not part of the approval."),
+            existing: false,
+            verified: false,
+            platform_ref: String::new(),
+        }
+    }
 }
 
 #[async_trait::async_trait]
 impl Sharing for Shares<'_> {
     async fn share(&self, asset: &Offered) -> Vec<Outcome> {
-        match asset.kind {
-            AssetKind::GtmContainer => vec![self.tags.share(asset).await],
+        match (asset.kind, &self.ads) {
+            (AssetKind::GtmContainer, _) => vec![self.tags.share(asset).await],
+            (AssetKind::GoogleAds, Some(ads)) => vec![ads.share(asset).await],
+            (AssetKind::GoogleAds, None) => vec![Self::no_ads(asset)],
             _ => self.analytics.share(asset).await,
         }
     }
 
     async fn read_back(&self, asset: &Offered) -> Option<Vec<Outcome>> {
-        match asset.kind {
-            AssetKind::GtmContainer => self.tags.read_back(asset).await.map(|o| vec![o]),
+        match (asset.kind, &self.ads) {
+            (AssetKind::GtmContainer, _) => self.tags.read_back(asset).await.map(|o| vec![o]),
+            (AssetKind::GoogleAds, Some(ads)) => ads.read_back(asset).await.map(|o| vec![o]),
+            (AssetKind::GoogleAds, None) => None,
             _ => self.analytics.read_back(asset).await,
         }
     }
@@ -214,7 +244,7 @@ impl PlatformApi for Google {
         ctx: &Ctx,
         token: &AccessToken,
         asks: &[Ask],
-        _agency: &Agency,
+        agency: &Agency,
     ) -> Result<Inventory, NotListed> {
         let not_listed = |e: GoogleError| NotListed {
             why: Text::from(e.plain()),
@@ -231,6 +261,31 @@ impl PlatformApi for Google {
         if asks.iter().any(|a| a.kind == AssetKind::GtmContainer) {
             let containers = tags::offered(google, token.expose()).await;
             offered.extend(containers.map_err(not_listed)?);
+        }
+        if asks.iter().any(|a| a.kind == AssetKind::GoogleAds) {
+            // Whether the client administers each account is read by their address.
+            let email = google
+                .tokeninfo(token.expose())
+                .await
+                .map_err(not_listed)?
+                .email
+                .unwrap_or_default();
+            let manager = agencies::google_connection(&ctx.db.pool, agency.id)
+                .await
+                .map_err(|e| NotListed {
+                    why: Text::from(e.to_string()),
+                    sign_in_again: false,
+                })?
+                .ads_manager;
+            let accounts = ads::offered(
+                google,
+                token.expose(),
+                &email,
+                manager.as_deref(),
+                agency.public_name(),
+            )
+            .await;
+            offered.extend(accounts.map_err(not_listed)?);
         }
         Ok(Inventory {
             offered,
@@ -256,7 +311,20 @@ impl PlatformApi for Google {
             .filter(|x| x.kind == AssetKind::GtmContainer)
             .collect();
         let permission = tasks(AssetKind::GtmContainer, a.level(AssetKind::GtmContainer))[0];
+        let ads = if assets.iter().any(|x| x.kind == AssetKind::GoogleAds) {
+            let manager = connection.ads_manager.clone().ok_or_else(unready)?;
+            let (_, agency_token) = agency_access(ctx, a.agency).await.map_err(|_| unready())?;
+            Some(ads::AdsShares {
+                google,
+                client_token: token.clone(),
+                agency_token,
+                manager,
+            })
+        } else {
+            None
+        };
         Ok(Box::new(Shares {
+            ads,
             analytics: share::Shares {
                 google,
                 token: token.clone(),
@@ -303,6 +371,21 @@ impl PlatformApi for Google {
             }
             Err(e) => return Err(failed(&e)),
         }
+        let manager = agencies::google_connection(&ctx.db.pool, agency.id)
+            .await
+            .map_err(crate::error::AppError::from)?
+            .ads_manager;
+        match manager {
+            // No manager account named: no link can have been made or be read.
+            None => holdings.unknown.push(AssetKind::GoogleAds),
+            Some(m) => match ads::held(google, &token, &m).await {
+                Ok(links) => holdings.held.extend(links),
+                Err(e) if e.reason() == Some("ACCESS_TOKEN_SCOPE_INSUFFICIENT") => {
+                    holdings.unknown.push(AssetKind::GoogleAds);
+                }
+                Err(e) => return Err(failed(&e)),
+            },
+        }
         Ok(holdings)
     }
 
@@ -315,10 +398,26 @@ impl PlatformApi for Google {
     ) -> Result<Removal, PlatformError> {
         let google = client(ctx)?;
         let (email, token) = agency_access(ctx, agency).await?;
+        let (accounts, grants): (Vec<Grant>, Vec<Grant>) = grants
+            .into_iter()
+            .partition(|g| g.kind == AssetKind::GoogleAds);
         let (containers, properties): (Vec<Grant>, Vec<Grant>) = grants
             .into_iter()
             .partition(|g| g.kind == AssetKind::GtmContainer);
         let mut removal = Removal::default();
+        if !accounts.is_empty() {
+            let manager = agencies::google_connection(&ctx.db.pool, agency.id)
+                .await
+                .map_err(crate::error::AppError::from)?
+                .ads_manager;
+            for g in accounts {
+                let result = match &manager {
+                    Some(m) => ads::remove_own(google, &token, m, &g.asset_id).await,
+                    None => Err("No Google Ads manager account is named in Settings: ask the client to remove your manager account in Google Ads under Admin → Access and security → Managers.".into()),
+                };
+                removal.grants.push((g, result));
+            }
+        }
         for g in properties {
             let result =
                 share::remove_own(google, &token, &email, &g.asset_id, &g.platform_ref).await;

@@ -264,7 +264,7 @@ fn why_not_shareable(
         AssetKind::AdAccount => (!row.user_tasks.iter().any(|t| t == full_control(kind)))
             .then(|| said("reason-not-admin")),
         // Not a Meta kind: the seam hands Meta only its own.
-        AssetKind::Ga4Property | AssetKind::GtmContainer => None,
+        AssetKind::Ga4Property | AssetKind::GtmContainer | AssetKind::GoogleAds => None,
         AssetKind::Instagram | AssetKind::Catalog | AssetKind::Pixel => {
             (role.map(String::as_str) != Some("ADMIN")).then(|| said("reason-portfolio-admin"))
         }

@@ -44,7 +44,7 @@ fn remove_by_hand(kind: AssetKind) -> String {
         AssetKind::Instagram => "Instagram account",
         AssetKind::Catalog => "catalog",
         AssetKind::Pixel => "dataset",
-        AssetKind::Ga4Property | AssetKind::GtmContainer => "asset",
+        AssetKind::Ga4Property | AssetKind::GtmContainer | AssetKind::GoogleAds => "asset",
     };
     format!(
         "To remove it by hand: in your agency's Meta Business Settings, open {section}, select the {what} and choose Remove."
