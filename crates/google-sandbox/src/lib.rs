@@ -58,6 +58,9 @@ pub(crate) struct Inner {
     /// sliding window. Real time: the quota limits a rate, whatever the demo's clock says.
     pub tagmanager_calls:
         std::collections::HashMap<String, std::collections::VecDeque<std::time::Instant>>,
+    /// The Google Ads requests answered, (method, JSON body) in order: what a caller sent,
+    /// for Google's own types to judge again (`scripts/google-check`).
+    pub ads_requests: Vec<(String, String)>,
 }
 
 impl Inner {
@@ -116,6 +119,7 @@ impl Sandbox {
                 state_file,
                 calls: 0,
                 tagmanager_calls: Default::default(),
+                ads_requests: Vec::new(),
             })),
             clock: Arc::new(clock),
             base: format!("{}/sandbox/google", public_base.trim_end_matches('/')),
@@ -258,6 +262,12 @@ impl Sandbox {
     /// A copy of the world as it is now.
     pub fn world(&self) -> World {
         self.lock().world.clone()
+    }
+
+    /// Every Google Ads request with a body so far: (`search`, `mutateCustomerClientLink` or
+    /// `mutateCustomerManagerLink`, its JSON body).
+    pub fn ads_requests(&self) -> Vec<(String, String)> {
+        self.lock().ads_requests.clone()
     }
 
     /// How many API calls (Analytics Admin, Tag Manager and Google Ads) were answered.

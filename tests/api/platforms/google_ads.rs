@@ -52,6 +52,22 @@ async fn ads_grants(app: &TestApp) -> Vec<(String, String, String, String, Strin
     .unwrap()
 }
 
+/// Saves the Google Ads requests the sandbox answered in this test under
+/// `target/google-ads-requests/`, for Google's own types to judge (`scripts/google-check`).
+fn save_requests(app: &TestApp, test: &str) {
+    let sent = app.google.as_ref().unwrap().ads_requests();
+    assert!(!sent.is_empty());
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/google-ads-requests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = if std::env::var("LATCHKEY_TEST_DATABASE_URL").is_ok() {
+        "pg"
+    } else {
+        "sqlite"
+    };
+    let json = serde_json::to_vec(&sent).unwrap();
+    std::fs::write(dir.join(format!("{test}-{db}.json")), json).unwrap();
+}
+
 fn link_status(app: &TestApp, client: &str) -> Vec<String> {
     let world = app.google.as_ref().unwrap().world();
     world
@@ -143,6 +159,7 @@ async fn an_ads_account_is_linked_to_the_agency_s_manager_account_read_back_veri
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(link_status(&app, "5550000001"), ["INACTIVE"]);
     assert_eq!(ads_grants(&app).await[0].1, "revoked");
+    save_requests(&app, "linked");
 }
 
 async fn set_up_manager(app: &TestApp) {
@@ -246,6 +263,7 @@ async fn without_two_step_verification_the_invitation_waits_with_the_reason_and_
     });
     let report = verify_agency(&app.state, 1).await.unwrap();
     assert_eq!((report.confirmed, report.lost), (0, 1));
+    save_requests(&app, "two_step");
 }
 
 #[tokio::test]
@@ -290,4 +308,5 @@ async fn forty_accounts_under_another_manager_are_listed_with_it_and_a_full_acco
     );
     assert_eq!(link_status(&app, "5551000001"), Vec::<String>::new());
     assert_eq!(link_status(&app, "5551000002"), ["ACTIVE"]);
+    save_requests(&app, "forty");
 }
