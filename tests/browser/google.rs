@@ -1,16 +1,17 @@
 //! Google for real (the built-in Google sandbox, over HTTP as with Google): the agency
-//! connects its Google account from Settings, a client on a phone in Spanish opens one link
-//! for a Facebook Page, a Google Analytics property and a Tag Manager container, starts with
-//! Google (any order), unticks nothing on Google's consent screen, shares the property and
-//! the container, goes on to Facebook from the done page and shares the Page; staff see
-//! the grants, then end the partnership: Latchkey removes the Page's and the property's,
-//! reading each back, and gives the steps for the container (Tag Manager leaves removing
-//! users to the client's administrators).
+//! connects its Google account from Settings and names its Google Ads manager account, a
+//! client on a phone in Spanish opens one link for a Facebook Page, a Google Ads account, a
+//! Google Analytics property and a Tag Manager container, starts with Google (any order),
+//! unticks nothing on Google's consent screen, links the Ads account and shares the property
+//! and the container, goes on to Facebook from the done page and shares the Page; staff see
+//! the grants, then end the partnership: Latchkey removes the Page's, the Ads link and the
+//! property's, reading each back, and gives the steps for the container (Tag Manager leaves
+//! removing users to the client's administrators).
 
 use super::*;
 
 #[tokio::test]
-async fn one_link_for_facebook_analytics_and_tag_manager_on_a_phone_then_offboarded() {
+async fn one_link_for_facebook_ads_analytics_and_tag_manager_on_a_phone_then_offboarded() {
     let Some(driver) = driver_url() else {
         return;
     };
@@ -37,6 +38,14 @@ async fn one_link_for_facebook_analytics_and_tag_manager_on_a_phone_then_offboar
     a.expect_text("settings", "Google connected.").await;
     a.expect_text("settings", "Connected as analytics@agency.example")
         .await;
+    a.fill("settings", "#ads-manager", "123-456-7890").await;
+    a.click(
+        "settings",
+        "form[action='/settings/google/ads'] button[type=submit]",
+    )
+    .await;
+    a.expect_text("settings", "Google Ads manager account saved.")
+        .await;
     a.click(
         "settings",
         "form[action='/settings/meta/sandbox'] button[type=submit]",
@@ -46,7 +55,8 @@ async fn one_link_for_facebook_analytics_and_tag_manager_on_a_phone_then_offboar
     a.expect_text("settings", "Saved.").await;
 
     add_client(&a, &base, "Messy Co", "casey@messyco.example").await;
-    let link = pages_and_google_in_spanish(&a, &["ga4_property", "gtm_container"]).await;
+    let link =
+        pages_and_google_in_spanish(&a, &["google_ads", "ga4_property", "gtm_container"]).await;
 
     // Google first, on the phone.
     let p = Browser::open(&driver, "google-phone", 375, 812).await;
@@ -59,9 +69,10 @@ async fn one_link_for_facebook_analytics_and_tag_manager_on_a_phone_then_offboar
         &p,
         "consent",
         "return [...document.querySelectorAll('input[name=grant]')].map(i => i.value).sort().join(' ') === \
-         'https://www.googleapis.com/auth/analytics.manage.users https://www.googleapis.com/auth/analytics.readonly \
+         'https://www.googleapis.com/auth/adwords \
+          https://www.googleapis.com/auth/analytics.manage.users https://www.googleapis.com/auth/analytics.readonly \
           https://www.googleapis.com/auth/tagmanager.manage.users https://www.googleapis.com/auth/tagmanager.readonly';",
-        "Google's consent screen does not ask for exactly the Analytics and Tag Manager scopes",
+        "Google's consent screen does not ask for exactly the Ads, Analytics and Tag Manager scopes",
     )
     .await;
     fits_phone(&p, "consent").await;
@@ -84,9 +95,18 @@ async fn one_link_for_facebook_analytics_and_tag_manager_on_a_phone_then_offboar
         "input[name=asset][value='accounts/6001/containers/7001']",
     )
     .await;
+    p.expect_text("picker-google", "Messy Co Ads (555-000-0001)")
+        .await;
+    p.click(
+        "picker-google",
+        "input[name=asset][value='customers/5550000001']",
+    )
+    .await;
     share_one(&p, "picker-google", "properties/4001").await;
     p.expect_text("done-google", "Messy Web (GA4)").await;
     p.expect_text("done-google", "Messy Web (GTM-MESSY01)")
+        .await;
+    p.expect_text("done-google", "Messy Co Ads (555-000-0001)")
         .await;
     p.shot("done-google").await;
 
@@ -118,6 +138,13 @@ async fn one_link_for_facebook_analytics_and_tag_manager_on_a_phone_then_offboar
         permitted, 1,
         "the container's grant carries its user permission"
     );
+    let linked = count(
+        &state,
+        "SELECT COUNT(*) FROM grants WHERE kind = 'google_ads' AND status = 'active' \
+         AND platform_ref LIKE 'customers/1234567890/customerClientLinks/5550000001~%'",
+    )
+    .await;
+    assert_eq!(linked, 1, "the Ads grant carries its manager link");
 
     // Staff: both grants, then the partnership ends and both are removed.
     a.goto(&format!("{base}/grants")).await;
@@ -132,6 +159,8 @@ async fn one_link_for_facebook_analytics_and_tag_manager_on_a_phone_then_offboar
     )
     .await;
     a.expect_text("offboarded", "Messy Web (GA4)").await;
+    a.expect_text("offboarded", "Messy Co Ads (555-000-0001)")
+        .await;
     a.expect_text("offboarded", "in Tag Manager under Admin → User Management")
         .await;
     a.shot("offboarded").await;
@@ -144,7 +173,7 @@ async fn one_link_for_facebook_analytics_and_tag_manager_on_a_phone_then_offboar
     assert_eq!(
         left,
         ["gtm_container"],
-        "the Page and the property removed and read back; the container left to the client"
+        "the Page, the Ads link and the property removed and read back; the container left to the client"
     );
     for b in [a, p] {
         b.valid_html();

@@ -68,6 +68,8 @@ struct SettingsPage {
     /// The Google Ads manager account's id as entered (dashed), and why it was refused.
     ads_manager: String,
     ads_error: Option<String>,
+    /// The built-in Google sandbox stands in for Google (its demo manager account is named).
+    google_sandbox: bool,
     /// Everyone must sign in with a second factor; only owners may change it.
     require_two_factor: bool,
     owner: bool,
@@ -174,6 +176,7 @@ async fn page(st: &Ctx, staff: &Staff) -> AppResult<SettingsPage> {
             .map(|(id, _)| crate::actions::google_connection::dashed(&id))
             .unwrap_or_default(),
         ads_error: None,
+        google_sandbox: st.google.as_ref().is_some_and(|g| g.config().sandbox),
         google_preflight: crate::actions::google_connection::preflight(st, staff.agency_id)
             .await?
             .into_iter()

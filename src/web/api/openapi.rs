@@ -14,7 +14,7 @@ use super::{clients, grants, migration, problem, requests, review, types, webhoo
     info(
         title = "Latchkey API",
         version = "1",
-        description = "Agency access onboarding for Meta business assets. Authenticate with `Authorization: Bearer <key>` (Settings → API keys). Errors are RFC 9457 problem details whose `type` (`urn:latchkey:problem:<kind>`) is stable. Lists are cursor-paginated: follow `next`. Every POST honours `Idempotency-Key`. Each key may make 600 requests a minute (`RateLimit`, `RateLimit-Policy`, `Retry-After`)."
+        description = "Agency access onboarding for Meta business assets and Google Ads, Analytics and Tag Manager. Authenticate with `Authorization: Bearer <key>` (Settings → API keys). Errors are RFC 9457 problem details whose `type` (`urn:latchkey:problem:<kind>`) is stable. Lists are cursor-paginated: follow `next`. Every POST honours `Idempotency-Key`. Each key may make 600 requests a minute (`RateLimit`, `RateLimit-Policy`, `Retry-After`)."
     ),
     paths(
         clients::list, clients::create, clients::show, clients::update, clients::archive,
