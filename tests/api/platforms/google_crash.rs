@@ -1,9 +1,12 @@
 //! A real `latchkey serve`, configured for "real" Google (the Google sandbox on its own port
 //! in this test process, so it outlives the process), killed with SIGKILL while a client's
-//! approval of Analytics properties is being shared, then restarted: every access binding
-//! Google holds for the agency becomes one grant, read back, nothing twice.
+//! approval is being shared, then restarted: every access binding (Analytics) or manager
+//! link (Ads) Google holds for the agency becomes one grant, read back, nothing twice — a
+//! link the kill left invited but not accepted is recorded as pending.
 
-use google_sandbox::world::{AGENCY_EMAIL, CLIENT_EMAIL, CLIENT_ID, CLIENT_SECRET};
+use google_sandbox::world::{
+    AGENCY_EMAIL, AGENCY_MCC, CLIENT_EMAIL, CLIENT_ID, CLIENT_SECRET, World,
+};
 use latchkey::Clock;
 
 use crate::crash::{
@@ -15,12 +18,86 @@ use crate::helpers::{csrf_in, test_settings};
 const PUBLIC: &str = "http://latchkey.test";
 const READ: &str = "https://www.googleapis.com/auth/analytics.readonly";
 const MANAGE: &str = "https://www.googleapis.com/auth/analytics.manage.users";
-/// Properties the killed approval is for.
+const ADWORDS: &str = "https://www.googleapis.com/auth/adwords";
+/// Assets the killed approval is for.
 const PICKED: usize = 30;
 
-/// Google, played by the sandbox on its own port, with 28 more properties in Casey's
-/// account.
-async fn google() -> google_sandbox::Sandbox {
+/// What differs between the products: what is asked, what each side allows at Google's
+/// consent screen, the client's assets, and what Google holds for the agency.
+struct Case {
+    asks: [(&'static str, &'static str); 2],
+    agency_scopes: &'static [&'static str],
+    client_scopes: &'static [&'static str],
+    /// Gives Casey `PICKED` assets in all.
+    more: fn(&mut World),
+    /// What Google holds for the agency: (asset id, the grant status it stands for).
+    held: fn(&World) -> Vec<(String, String)>,
+    /// The grants' `platform_ref`, as a LIKE pattern.
+    reference: &'static str,
+    /// The agency's Google Ads manager account, entered in Settings.
+    manager: Option<&'static str>,
+}
+
+const ANALYTICS: Case = Case {
+    asks: [("kind", "ga4_property"), ("level_ga4_property", "view")],
+    agency_scopes: &[READ, MANAGE],
+    client_scopes: &[READ, MANAGE],
+    more: |w| {
+        for n in 0..(PICKED - 2) {
+            w.properties.push(google_sandbox::world::Property {
+                name: format!("properties/{}", 5000 + n),
+                display_name: format!("Site {n}"),
+                parent: "accounts/3001".into(),
+            });
+        }
+    },
+    held: |w| {
+        w.bindings
+            .iter()
+            .filter(|b| b.user == AGENCY_EMAIL)
+            .map(|b| (b.parent.clone(), "active".to_owned()))
+            .collect()
+    },
+    reference: "properties/%/accessBindings/%",
+    manager: None,
+};
+
+const ADS: Case = Case {
+    asks: [("kind", "google_ads"), ("level_google_ads", "manage")],
+    agency_scopes: &[READ, MANAGE, ADWORDS],
+    client_scopes: &[ADWORDS],
+    more: |w| {
+        for n in 0..(PICKED - 1) {
+            let id = format!("55520000{n:02}");
+            w.ads_customers.push(google_sandbox::world::AdsCustomer {
+                id: id.clone(),
+                name: format!("Shop {n}"),
+                manager: false,
+                requires_two_step: false,
+            });
+            w.ads_grant(&id, CLIENT_EMAIL, "ADMIN");
+        }
+    },
+    held: |w| {
+        w.ads_links
+            .iter()
+            .filter(|l| {
+                l.manager_id == AGENCY_MCC && matches!(l.status.as_str(), "ACTIVE" | "PENDING")
+            })
+            .map(|l| {
+                (
+                    format!("customers/{}", l.client_id),
+                    l.status.to_lowercase(),
+                )
+            })
+            .collect()
+    },
+    reference: "customers/1234567890/customerClientLinks/%",
+    manager: Some("123-456-7890"),
+};
+
+/// Google, played by the sandbox on its own port, with the case's assets for Casey.
+async fn google(case: &Case) -> google_sandbox::Sandbox {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let sandbox = google_sandbox::Sandbox::new(
@@ -32,15 +109,7 @@ async fn google() -> google_sandbox::Sandbox {
             format!("{PUBLIC}/settings/google/callback"),
         ],
     );
-    sandbox.change(|w| {
-        for n in 0..(PICKED - 2) {
-            w.properties.push(google_sandbox::world::Property {
-                name: format!("properties/{}", 5000 + n),
-                display_name: format!("Site {n}"),
-                parent: "accounts/3001".into(),
-            });
-        }
-    });
+    sandbox.change(case.more);
     let router = sandbox.router();
     tokio::spawn(async move { axum::serve(listener, router).await });
     sandbox
@@ -70,12 +139,22 @@ async fn consent(browser: &Browser, base: &str, at: &str, person: &str, grants: 
 
 #[tokio::test]
 async fn a_process_killed_mid_google_approval_records_what_google_holds() {
+    killed_mid_approval(&ANALYTICS).await;
+}
+
+#[tokio::test]
+async fn a_process_killed_mid_google_ads_approval_records_the_links_google_holds() {
+    killed_mid_approval(&ADS).await;
+}
+
+async fn killed_mid_approval(case: &Case) {
     let (_meta, meta_base) = meta().await;
-    let google = google().await;
+    let google = google(case).await;
     let accounts = google.accounts_base();
     let oauth = google.oauth_base();
     let admin = google.analytics_admin_base();
     let tagmanager = google.tagmanager_base();
+    let ads = google.ads_base();
     let env = [
         ("LATCHKEY_GOOGLE_CLIENT_ID", CLIENT_ID),
         ("LATCHKEY_GOOGLE_CLIENT_SECRET", CLIENT_SECRET),
@@ -83,6 +162,7 @@ async fn a_process_killed_mid_google_approval_records_what_google_holds() {
         ("LATCHKEY_GOOGLE_OAUTH_URL", oauth.as_str()),
         ("LATCHKEY_GOOGLE_ANALYTICS_ADMIN_URL", admin.as_str()),
         ("LATCHKEY_GOOGLE_TAGMANAGER_URL", tagmanager.as_str()),
+        ("LATCHKEY_GOOGLE_ADS_URL", ads.as_str()),
     ];
     let s = test_settings().await;
     std::fs::create_dir_all(&s.data_dir).unwrap();
@@ -90,10 +170,9 @@ async fn a_process_killed_mid_google_approval_records_what_google_holds() {
     let dir = s.data_dir.clone();
     let first = serve_with(&db_url, &dir, &meta_base, &env);
 
-    // The agency: a single-use link for Analytics properties, and its Google account.
+    // The agency: a single-use link for the case's assets, and its Google account.
     let staff = Browser::new();
-    let asks = [("kind", "ga4_property"), ("level_ga4_property", "view")];
-    let (_, link) = agency_with_link_for(&staff, &first.base, &asks).await;
+    let (_, link) = agency_with_link_for(&staff, &first.base, &case.asks).await;
     let settings = staff.get(&format!("{}/settings", first.base)).await;
     let token = csrf_in(&settings.body).unwrap();
     let r = staff
@@ -108,9 +187,20 @@ async fn a_process_killed_mid_google_approval_records_what_google_holds() {
         &first.base,
         &r.location,
         AGENCY_EMAIL,
-        &[READ, MANAGE],
+        case.agency_scopes,
     )
     .await;
+    if let Some(manager) = case.manager {
+        let settings = staff.get(&format!("{}/settings", first.base)).await;
+        let token = csrf_in(&settings.body).unwrap();
+        let r = staff
+            .post(
+                &format!("{}/settings/google/ads", first.base),
+                &[("csrf", &token), ("manager_id", manager)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
 
     // The client signs in with Google and picks every property.
     let client = Browser::new();
@@ -121,7 +211,7 @@ async fn a_process_killed_mid_google_approval_records_what_google_holds() {
         &first.base,
         &start.location,
         CLIENT_EMAIL,
-        &[READ, MANAGE],
+        case.client_scopes,
     )
     .await;
     let picker = client.get(&format!("{}/approve", first.base)).await;
@@ -137,24 +227,18 @@ async fn a_process_killed_mid_google_approval_records_what_google_holds() {
         .chain(chosen.iter().map(|id| ("asset".to_owned(), id.clone())))
         .collect();
 
-    // Google is slow: each share (create, then read back) takes long enough to be killed.
+    // Google is slow: each share (a few calls) takes long enough to be killed.
     google.set_faults(google_sandbox::Faults {
         latency_ms: 600,
         ..Default::default()
     });
     let submitting = approve_in_background(&client, &first.base, form);
     let bound_at_google = || {
-        let mut ids: Vec<String> = google
-            .world()
-            .bindings
-            .iter()
-            .filter(|b| b.user == AGENCY_EMAIL)
-            .map(|b| b.parent.clone())
-            .collect();
-        ids.sort();
-        ids
+        let mut held = (case.held)(&google.world());
+        held.sort();
+        held
     };
-    wait_for("the first bindings at Google", 60, async || {
+    wait_for("the first grants at Google", 60, async || {
         !bound_at_google().is_empty()
     })
     .await;
@@ -182,29 +266,27 @@ async fn a_process_killed_mid_google_approval_records_what_google_holds() {
     wait_for_recovery(&db).await;
     let at_google = bound_at_google();
     assert!(at_google.len() >= at_kill);
-    let mut recorded: Vec<String> = sqlx::query_scalar(
-        "SELECT asset_id FROM grants WHERE platform = 'google' AND status = 'active'",
-    )
-    .fetch_all(&db)
-    .await
-    .unwrap();
+    let mut recorded: Vec<(String, String)> =
+        sqlx::query_as("SELECT asset_id, status FROM grants WHERE platform = 'google'")
+            .fetch_all(&db)
+            .await
+            .unwrap();
     recorded.sort();
-    assert_eq!(recorded, at_google, "every binding Google holds is a grant");
+    assert_eq!(recorded, at_google, "everything Google holds is a grant");
     let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM grants")
         .fetch_one(&db)
         .await
         .unwrap();
     assert_eq!(all as usize, at_google.len(), "nothing recorded twice");
-    let refs: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM grants WHERE platform_ref LIKE 'properties/%/accessBindings/%'",
-    )
-    .fetch_one(&db)
-    .await
-    .unwrap();
+    let refs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM grants WHERE platform_ref LIKE $1")
+        .bind(case.reference)
+        .fetch_one(&db)
+        .await
+        .unwrap();
     assert_eq!(
         refs as usize,
         at_google.len(),
-        "each with its binding's name"
+        "each with its binding's or link's name"
     );
     db.close().await;
 }
