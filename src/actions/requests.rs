@@ -426,6 +426,8 @@ pub struct FormContext {
     pub team: Vec<users::User>,
     /// The kinds this installation's platforms offer.
     pub kinds: Vec<AssetKind>,
+    /// What the agency still has to set up before a kind can be shared: (kind, what).
+    pub unready: Vec<(AssetKind, &'static str)>,
 }
 
 /// The request form's choices.
@@ -442,11 +444,36 @@ pub async fn form_context(ctx: &Ctx, agency_id: i64) -> AppResult<FormContext> {
         clients::list(db, agency_id, &active, 1000),
         users::list(db, agency_id),
     )?;
+    let kinds = ctx.platforms.kinds();
+    let mut unready = Vec::new();
+    if kinds
+        .iter()
+        .any(|k| k.platform() == crate::domain::Platform::Google)
+    {
+        let google = agencies::google_connection(db, agency_id).await?;
+        for k in kinds
+            .iter()
+            .filter(|k| k.platform() == crate::domain::Platform::Google)
+        {
+            if google.email.is_none() {
+                unready.push((
+                    *k,
+                    "Needs your agency's Google account: connect it in Settings.",
+                ));
+            } else if *k == AssetKind::GoogleAds && google.ads_manager.is_none() {
+                unready.push((
+                    *k,
+                    "Needs your Google Ads manager account: enter it in Settings.",
+                ));
+            }
+        }
+    }
     Ok(FormContext {
         agency: agency.ok_or(AppError::NotFound)?,
         clients: active.items,
         team,
-        kinds: ctx.platforms.kinds(),
+        kinds,
+        unready,
     })
 }
 

@@ -29,6 +29,10 @@ pub(crate) struct KindRow {
     pub(crate) label: &'static str,
     pub(crate) checked: bool,
     pub(crate) level: String,
+    /// The kind has no levels (a Google Ads manager link is one thing).
+    pub(crate) levelled: bool,
+    /// What the agency must set up first, if anything.
+    pub(crate) unready: Option<&'static str>,
 }
 
 struct ClientOption {
@@ -201,6 +205,8 @@ fn kind_rows(form: &Draft, fresh: bool, c: &actions::requests::FormContext) -> V
                 checked: chosen.is_some()
                     || (fresh && matches!(k, AssetKind::Page | AssetKind::AdAccount)),
                 level: chosen.map_or_else(|| default_level.as_str().to_owned(), |(_, l)| l.clone()),
+                levelled: *k != AssetKind::GoogleAds,
+                unready: c.unready.iter().find(|(u, _)| u == k).map(|(_, why)| *why),
             }
         })
         .collect()

@@ -107,7 +107,10 @@ async fn an_ads_account_is_linked_to_the_agency_s_manager_account_read_back_veri
             .body
             .contains("To do</strong> · Google Ads manager account")
     );
+    let unready = "Needs your Google Ads manager account: enter it in Settings.";
+    assert!(app.get("/requests/new").await.body.contains(unready));
     set_up_manager(&app).await;
+    assert!(!app.get("/requests/new").await.body.contains(unready));
 
     // A colleague who may only read the account sees why they cannot link it.
     let vic = signed_in(&app, &link, VIEWER_EMAIL).await;
