@@ -239,6 +239,43 @@ pub async fn set_ads_manager(
     Ok(Ok(Some(info.descriptive_name)))
 }
 
+/// Names (or, with an empty entry, forgets) the Google group that receives clients'
+/// Analytics and Tag Manager access instead of the connected account. Google offers no
+/// check of membership with these scopes: Settings says the connected account must belong
+/// to it, which verification then shows (a group it is not in reads back as lost).
+#[tracing::instrument(skip_all, fields(agency = actor.agency_id))]
+pub async fn set_group(
+    ctx: &Ctx,
+    actor: &Actor,
+    entered: &str,
+) -> AppResult<Result<Option<String>, String>> {
+    let entered = entered.trim();
+    let group = if entered.is_empty() {
+        None
+    } else {
+        match crate::domain::EmailAddress::parse(entered) {
+            Ok(a) => Some(a.as_str().to_owned()),
+            Err(why) => return Ok(Err(format!("Enter the group's e-mail address: {why}"))),
+        }
+    };
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    agencies::set_google_group(&mut *tx, actor.agency_id, group.as_deref()).await?;
+    let what = group
+        .clone()
+        .unwrap_or_else(|| "the connected account".into());
+    audit(&mut tx, actor, "settings.google_grantee_set", &what, now).await?;
+    tx.commit().await?;
+    Ok(Ok(group))
+}
+
+/// The agency's Google group, if it named one (Settings).
+pub async fn group(ctx: &Ctx, agency_id: i64) -> AppResult<Option<String>> {
+    Ok(agencies::google_connection(&ctx.db.pool, agency_id)
+        .await?
+        .group)
+}
+
 /// The agency's Google Ads manager account: (id, name), if named.
 pub async fn ads_manager(ctx: &Ctx, agency_id: i64) -> AppResult<Option<(String, String)>> {
     let c = agencies::google_connection(&ctx.db.pool, agency_id).await?;
@@ -284,7 +321,15 @@ pub async fn preflight(ctx: &Ctx, agency_id: i64) -> AppResult<Vec<PreflightLine
     let account = match connected(ctx, agency_id).await? {
         Some((email, _)) => PreflightLine {
             what: "Your agency's Google account".into(),
-            state: format!("{email}: clients give Analytics access to it"),
+            state: match agencies::google_connection(&ctx.db.pool, agency_id)
+                .await?
+                .group
+            {
+                Some(group) => format!(
+                    "{email}: clients give Analytics and Tag Manager access to the group {group}, which it must belong to"
+                ),
+                None => format!("{email}: clients give Analytics and Tag Manager access to it"),
+            },
             ready: true,
         },
         None => PreflightLine {

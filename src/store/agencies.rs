@@ -325,6 +325,17 @@ pub struct GoogleConnection {
     pub ads_manager: Option<String>,
     #[sqlx(rename = "google_ads_manager_name")]
     pub ads_manager_name: Option<String>,
+    /// Where Analytics and Tag Manager access goes when not the connected account (a group).
+    #[sqlx(rename = "google_grantee")]
+    pub group: Option<String>,
+}
+
+impl GoogleConnection {
+    /// The address clients give Analytics and Tag Manager access to: the agency's group if
+    /// it named one, else its connected account.
+    pub fn grantee(&self) -> Option<&str> {
+        self.group.as_deref().or(self.email.as_deref())
+    }
 }
 
 pub async fn google_connection<'c>(
@@ -333,7 +344,7 @@ pub async fn google_connection<'c>(
 ) -> Result<GoogleConnection, sqlx::Error> {
     sqlx::query_as(
         "SELECT google_refresh_sealed, google_email, google_connected_at, google_ads_manager_id,
-                google_ads_manager_name
+                google_ads_manager_name, google_grantee
          FROM agencies WHERE id = $1",
     )
     .bind(id)
@@ -377,4 +388,18 @@ pub async fn set_ads_manager<'c>(
     .execute(db)
     .await
     .map(|_| ())
+}
+
+/// Stores (or, with None, forgets) the group the agency's Google access goes to.
+pub async fn set_google_group<'c>(
+    db: impl Exec<'c>,
+    id: i64,
+    group: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE agencies SET google_grantee = $1 WHERE id = $2")
+        .bind(group)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
 }

@@ -223,6 +223,7 @@ fn settings_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/settings/google/callback", get(google::callback)),
         ("/settings/google/disconnect", post(google::disconnect)),
         ("/settings/google/ads", post(google::ads_manager)),
+        ("/settings/google/group", post(google::group)),
         (
             "/settings/webhooks",
             get(webhooks::list).post(webhooks::create),

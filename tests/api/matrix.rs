@@ -119,6 +119,7 @@ fn classification() -> BTreeMap<&'static str, (Who, &'static str)> {
         ("/settings/google/callback", (Manager, "G")),
         ("/settings/google/disconnect", (Manager, "P")),
         ("/settings/google/ads", (Manager, "P")),
+        ("/settings/google/group", (Manager, "P")),
         ("/clients/{id}/verify", (Staff, "P")),
         ("/clients/{id}/offboard", (Manager, "GP")),
         ("/grants.csv", (Staff, "G")),

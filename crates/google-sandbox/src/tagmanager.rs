@@ -74,7 +74,9 @@ fn not_found(what: &str) -> Refusal {
 
 /// The account from the path, if the caller holds any permission on it.
 fn account(w: &World, id: &str, email: &str) -> Result<String, Refusal> {
-    if w.tag_accounts.iter().any(|a| a.account_id == id) && w.permission_of(id, email).is_some() {
+    if w.tag_accounts.iter().any(|a| a.account_id == id)
+        && w.permission_reaching(id, email).is_some()
+    {
         Ok(id.to_owned())
     } else {
         Err(not_found(&format!("accounts/{id}")))
@@ -133,7 +135,7 @@ pub async fn accounts(
     let items = w
         .tag_accounts
         .iter()
-        .filter(|a| w.permission_of(&a.account_id, &token.email).is_some())
+        .filter(|a| w.permission_reaching(&a.account_id, &token.email).is_some())
         .map(|a| {
             json!({
                 "path": format!("accounts/{}", a.account_id),
@@ -158,7 +160,7 @@ pub async fn containers(
     let w = &g.world;
     let id = account(w, &id, &token.email)?;
     let admin = w.tag_admin(&id, &token.email);
-    let mine = w.permission_of(&id, &token.email);
+    let mine = w.permission_reaching(&id, &token.email);
     let sees = |c: &Container| {
         admin
             || mine.is_some_and(|p| {

@@ -20,6 +20,9 @@ pub const SCOPE_EMAIL: &str = "https://www.googleapis.com/auth/userinfo.email";
 pub const AGENCY_EMAIL: &str = "analytics@agency.example";
 /// The demo client, administrator of the Messy Co Analytics account.
 pub const CLIENT_EMAIL: &str = "casey@messyco.example";
+/// The demo agency's Google group (its account is a member): an address an agency may give
+/// Analytics and Tag Manager access to instead of one account.
+pub const AGENCY_GROUP: &str = "analytics-team@agency.example";
 /// A client's colleague who may only view one property: nothing they can share.
 pub const VIEWER_EMAIL: &str = "vic@messyco.example";
 
@@ -209,6 +212,9 @@ pub struct World {
     pub ads_links: Vec<AdsLink>,
     /// People who have not enrolled in 2-Step Verification.
     pub without_two_step: Vec<String>,
+    /// Google groups: the group's address → its members' addresses. Access given to a group
+    /// reaches its members.
+    pub groups: BTreeMap<String, Vec<String>>,
     pub next_id: u64,
     pub codes: BTreeMap<String, Code>,
     pub access_tokens: BTreeMap<String, Token>,
@@ -253,7 +259,18 @@ impl World {
         w.bind("properties/4001", VIEWER_EMAIL, &[VIEWER]);
         w.add_tag_manager_demo();
         w.add_ads_demo();
+        w.groups
+            .insert(AGENCY_GROUP.into(), vec![AGENCY_EMAIL.into()]);
         w
+    }
+
+    /// Whether access given to `principal` (a person or a group) reaches `email`.
+    pub fn reaches(&self, principal: &str, email: &str) -> bool {
+        principal.eq_ignore_ascii_case(email)
+            || self.groups.iter().any(|(group, members)| {
+                group.eq_ignore_ascii_case(principal)
+                    && members.iter().any(|m| m.eq_ignore_ascii_case(email))
+            })
     }
 
     /// The demo's Google Ads: the agency's manager account; Casey administering Messy Co
@@ -394,16 +411,26 @@ impl World {
         p
     }
 
-    /// `email`'s permission on a Tag Manager account, if any.
+    /// The permission given to `email` itself on a Tag Manager account, if any.
     pub fn permission_of(&self, account: &str, email: &str) -> Option<&UserPermission> {
         self.permissions
             .iter()
             .find(|p| p.account_id == account && p.email.eq_ignore_ascii_case(email))
     }
 
+    /// The permission by which `email` reaches a Tag Manager account: their own, else a
+    /// group's they are a member of.
+    pub fn permission_reaching(&self, account: &str, email: &str) -> Option<&UserPermission> {
+        self.permission_of(account, email).or_else(|| {
+            self.permissions
+                .iter()
+                .find(|p| p.account_id == account && self.reaches(&p.email, email))
+        })
+    }
+
     /// Whether `email` administers the Tag Manager account (who may manage its users).
     pub fn tag_admin(&self, account: &str, email: &str) -> bool {
-        self.permission_of(account, email)
+        self.permission_reaching(account, email)
             .is_some_and(|p| p.account_access == "admin")
     }
 
@@ -445,7 +472,7 @@ impl World {
         let account = self.account_of(resource);
         self.bindings
             .iter()
-            .filter(|b| b.user == email)
+            .filter(|b| self.reaches(&b.user, email))
             .filter(|b| b.parent == resource || Some(&b.parent) == account.as_ref())
             .flat_map(|b| b.roles.iter().cloned())
             .collect()

@@ -83,3 +83,23 @@ pub async fn ads_manager(
         Err(why) => super::settings::with_ads_error(&st, &staff, f.manager_id, why).await,
     }
 }
+
+#[derive(Debug, Deserialize)]
+pub struct GroupForm {
+    #[serde(default)]
+    group: String,
+}
+
+/// Names the Google group that receives Analytics and Tag Manager access; a refusal comes
+/// back beside the field with what was typed (422).
+pub async fn group(
+    State(st): State<Arc<Ctx>>,
+    ConfirmedManager(staff): ConfirmedManager,
+    ClientIp(ip): ClientIp,
+    Form(f): Form<GroupForm>,
+) -> AppResult<Response> {
+    match google_connection::set_group(&st, &staff.acting(&ip), &f.group).await? {
+        Ok(_) => Ok(Redirect::to("/settings?notice=saved").into_response()),
+        Err(why) => super::settings::with_group_error(&st, &staff, f.group, why).await,
+    }
+}

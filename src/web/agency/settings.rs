@@ -70,6 +70,9 @@ struct SettingsPage {
     ads_error: Option<String>,
     /// The built-in Google sandbox stands in for Google (its demo manager account is named).
     google_sandbox: bool,
+    /// The Google group that receives Analytics and Tag Manager access, and why it was refused.
+    google_group: String,
+    group_error: Option<String>,
     /// Everyone must sign in with a second factor; only owners may change it.
     require_two_factor: bool,
     owner: bool,
@@ -126,6 +129,19 @@ pub async fn with_ads_error(
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
+/// Settings again (422) with the group as typed and why it was refused, beside its field.
+pub async fn with_group_error(
+    st: &Ctx,
+    staff: &Staff,
+    typed: String,
+    why: String,
+) -> AppResult<Response> {
+    let mut page = page(st, staff).await?;
+    page.google_group = typed;
+    page.group_error = Some(why);
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
 /// Settings again with the reason Google was not connected beside its section.
 pub async fn with_google_error(
     st: &Ctx,
@@ -177,6 +193,10 @@ async fn page(st: &Ctx, staff: &Staff) -> AppResult<SettingsPage> {
             .unwrap_or_default(),
         ads_error: None,
         google_sandbox: st.google.as_ref().is_some_and(|g| g.config().sandbox),
+        google_group: crate::actions::google_connection::group(st, staff.agency_id)
+            .await?
+            .unwrap_or_default(),
+        group_error: None,
         google_preflight: crate::actions::google_connection::preflight(st, staff.agency_id)
             .await?
             .into_iter()

@@ -2,7 +2,8 @@
 //! agency connects its Google account on Settings (consent screen, code, refresh token),
 //! a client approves a link for a Meta Page and a GA4 property on each platform, the access
 //! binding is read back, verified with the agency's account, found lost when the client
-//! removes it, and removed by the agency at offboarding.
+//! removes it, and removed by the agency at offboarding; access given to the agency's Google
+//! group is verified through its membership and its removal left to the client.
 
 use google_sandbox::world::{AGENCY_EMAIL, CLIENT_EMAIL, VIEWER, VIEWER_EMAIL};
 use latchkey::actions::verify::{verify_agency, verify_due};
@@ -274,4 +275,91 @@ async fn google_s_own_failures_and_quota_are_retried_and_a_lasting_failure_is_sa
         e.plain(),
         "Google is having trouble; try again in a minute."
     );
+}
+
+#[tokio::test]
+async fn access_given_to_the_agency_s_group_is_verified_through_membership_and_its_removal_left_to_the_client()
+ {
+    use google_sandbox::world::AGENCY_GROUP;
+    let app = spawn_app().await;
+    let google = app.google.clone().unwrap();
+    let asks = [("kind", "ga4_property"), ("level_ga4_property", "view")];
+    let (client_id, link) = super::partner_link(&app, &asks).await;
+    connect_google(&app).await;
+
+    // A group is named in Settings; what is not an address is refused beside the field.
+    let r = app
+        .post("/settings/google/group", &[("group", "analytics team")])
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("Enter the group&#39;s e-mail address"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"analytics team\""), "{}", r.body);
+    let r = app
+        .post("/settings/google/group", &[("group", AGENCY_GROUP)])
+        .await;
+    assert_eq!(r.location(), Some("/settings?notice=saved"), "{}", r.body);
+    let settings = app.get("/settings").await;
+    assert!(
+        settings
+            .body
+            .contains(&format!("to the group {AGENCY_GROUP}")),
+        "{}",
+        settings.body
+    );
+
+    // The client shares with the group; Google lists the property for its member, the
+    // agency's account, so it is verified.
+    let client = spawn_client_of(&app);
+    let start = client.get(&format!("{link}/start")).await;
+    let consent = start.location().unwrap().to_owned();
+    let cb = google_consent(&client, &consent, CLIENT_EMAIL, &[READ, MANAGE]).await;
+    assert_eq!(cb.location(), Some("/approve"), "{}", cb.body);
+    super::pick(&client, PROPERTY).await;
+    let grantee: String =
+        sqlx::query_scalar("SELECT grantee FROM grants WHERE platform = 'google'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(grantee, AGENCY_GROUP);
+    assert!(
+        google
+            .world()
+            .bindings
+            .iter()
+            .any(|b| b.user == AGENCY_GROUP && b.parent == PROPERTY)
+    );
+    let report = verify_agency(&app.state, 1).await.unwrap();
+    assert_eq!((report.confirmed, report.lost), (1, 0));
+
+    // Offboarding: a member may not remove the group's access, so the client is told how.
+    let (_, r) = app
+        .post_shown_at(
+            &format!("/clients/{client_id}/offboard"),
+            &[("confirm_name", "Messy Co")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains(&format!(
+            "Ask the client to remove {AGENCY_GROUP} in Google Analytics"
+        )),
+        "{}",
+        r.body
+    );
+    assert!(
+        google
+            .world()
+            .bindings
+            .iter()
+            .any(|b| b.user == AGENCY_GROUP)
+    );
+
+    // Taken out of the group, the agency's account no longer sees it: lost.
+    google.change(|w| w.groups.clear());
+    let report = verify_agency(&app.state, 1).await.unwrap();
+    assert_eq!(report.lost, 1);
 }

@@ -304,7 +304,7 @@ impl PlatformApi for Google {
         let connection = agencies::google_connection(&ctx.db.pool, a.agency.id)
             .await
             .map_err(|_| unready())?;
-        let email = connection.email.ok_or_else(unready)?;
+        let email = connection.grantee().ok_or_else(unready)?.to_owned();
         let token = a.token.expose().to_owned();
         let containers: Vec<&Offered> = assets
             .iter()
@@ -397,7 +397,9 @@ impl PlatformApi for Google {
         grants: Vec<Grant>,
     ) -> Result<Removal, PlatformError> {
         let google = client(ctx)?;
-        let (email, token) = agency_access(ctx, agency).await?;
+        // Each grant names who was given access (the agency's account or its group): the
+        // steps for the client name it.
+        let (_, token) = agency_access(ctx, agency).await?;
         let (accounts, grants): (Vec<Grant>, Vec<Grant>) = grants
             .into_iter()
             .partition(|g| g.kind == AssetKind::GoogleAds);
@@ -420,7 +422,7 @@ impl PlatformApi for Google {
         }
         for g in properties {
             let result =
-                share::remove_own(google, &token, &email, &g.asset_id, &g.platform_ref).await;
+                share::remove_own(google, &token, &g.grantee, &g.asset_id, &g.platform_ref).await;
             removal.grants.push((g, result));
         }
         if !containers.is_empty() {
@@ -428,6 +430,7 @@ impl PlatformApi for Google {
                 .iter()
                 .map(|g| (g.asset_id.clone(), g.platform_ref.clone()))
                 .collect();
+            let email = containers[0].grantee.clone();
             let mut results = tags::remove_own(google, &token, &email, &recorded)
                 .await
                 .map_err(|e| failed(&e))?;
