@@ -80,7 +80,10 @@ pub async fn ads_manager(
     match google_connection::set_ads_manager(&st, &staff.acting(&ip), &f.manager_id).await? {
         Ok(Some(_)) => Ok(Redirect::to("/settings?notice=google_ads_manager_set").into_response()),
         Ok(None) => Ok(Redirect::to("/settings?notice=google_ads_manager_removed").into_response()),
-        Err(why) => super::settings::with_ads_error(&st, &staff, f.manager_id, why).await,
+        Err(why) => {
+            let field = super::settings::GoogleField::AdsManager;
+            super::settings::with_field_error(&st, &staff, field, f.manager_id, why).await
+        }
     }
 }
 
@@ -100,6 +103,9 @@ pub async fn group(
 ) -> AppResult<Response> {
     match google_connection::set_group(&st, &staff.acting(&ip), &f.group).await? {
         Ok(_) => Ok(Redirect::to("/settings?notice=saved").into_response()),
-        Err(why) => super::settings::with_group_error(&st, &staff, f.group, why).await,
+        Err(why) => {
+            let field = super::settings::GoogleField::Group;
+            super::settings::with_field_error(&st, &staff, field, f.group, why).await
+        }
     }
 }

@@ -115,30 +115,26 @@ pub async fn with_meta_error(st: &Ctx, staff: &Staff, why: String) -> AppResult<
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-/// Settings again (422) with what was typed for the Ads manager account and why it was
-/// refused, beside its field.
-pub async fn with_ads_error(
-    st: &Ctx,
-    staff: &Staff,
-    typed: String,
-    why: String,
-) -> AppResult<Response> {
-    let mut page = page(st, staff).await?;
-    page.ads_manager = typed;
-    page.ads_error = Some(why);
-    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+/// A Google field of Settings that refuses what was typed.
+pub enum GoogleField {
+    AdsManager,
+    Group,
 }
 
-/// Settings again (422) with the group as typed and why it was refused, beside its field.
-pub async fn with_group_error(
+/// Settings again (422) with what was typed in a Google field and why it was refused,
+/// beside the field.
+pub async fn with_field_error(
     st: &Ctx,
     staff: &Staff,
+    field: GoogleField,
     typed: String,
     why: String,
 ) -> AppResult<Response> {
     let mut page = page(st, staff).await?;
-    page.google_group = typed;
-    page.group_error = Some(why);
+    match field {
+        GoogleField::AdsManager => (page.ads_manager, page.ads_error) = (typed, Some(why)),
+        GoogleField::Group => (page.google_group, page.group_error) = (typed, Some(why)),
+    }
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 

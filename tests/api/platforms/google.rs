@@ -111,13 +111,7 @@ async fn one_link_shares_a_page_and_a_ga4_property_then_both_are_verified_and_of
 
     // Offboarded: the agency removes its own binding (no administrator role needed) and
     // reads back that its account no longer sees the property.
-    let (_, r) = app
-        .post_shown_at(
-            &format!("/clients/{client_id}/offboard"),
-            &[("confirm_name", "Messy Co")],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    let r = super::offboard(&app, client_id).await;
     assert!(r.body.contains("Messy Web (GA4)"), "{}", r.body);
     assert!(
         !google
@@ -336,13 +330,7 @@ async fn access_given_to_the_agency_s_group_is_verified_through_membership_and_i
     assert_eq!((report.confirmed, report.lost), (1, 0));
 
     // Offboarding: a member may not remove the group's access, so the client is told how.
-    let (_, r) = app
-        .post_shown_at(
-            &format!("/clients/{client_id}/offboard"),
-            &[("confirm_name", "Messy Co")],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    let r = super::offboard(&app, client_id).await;
     assert!(
         r.body.contains(&format!(
             "Ask the client to remove {AGENCY_GROUP} in Google Analytics"

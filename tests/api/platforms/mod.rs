@@ -43,6 +43,18 @@ pub(super) async fn partner_link(app: &TestApp, asks: &[(&str, &str)]) -> (i64, 
     (client, request_link(app, client, asks).await)
 }
 
+/// Staff end the partnership with `client` (confirming its name): the result page.
+pub(super) async fn offboard(app: &TestApp, client: i64) -> crate::helpers::Resp {
+    let (_, r) = app
+        .post_shown_at(
+            &format!("/clients/{client}/offboard"),
+            &[("confirm_name", "Messy Co")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r
+}
+
 /// Settings → Connect Google as the agency's Google account, allowing `grants` of what it
 /// is asked for.
 pub(super) async fn connect_google(app: &TestApp, grants: &[&str]) {
@@ -221,13 +233,7 @@ async fn one_link_for_two_platforms_is_approved_on_each_then_verified_and_offboa
         (AGENCY_EMAIL.into(), "predefinedRoles/viewer".into()),
     );
     assert_eq!(verify_agency(&app.state, 1).await.unwrap().confirmed, 2);
-    let (_, r) = app
-        .post_shown_at(
-            &format!("/clients/{client_id}/offboard"),
-            &[("confirm_name", "Messy Co")],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    let r = offboard(&app, client_id).await;
     assert!(r.body.contains("Messy Web (GA4)"), "{}", r.body);
     assert!(google.world.lock().unwrap().bindings.is_empty());
     let left: Vec<(String, String, String, String)> = grants(&app).await;

@@ -131,13 +131,7 @@ async fn twenty_containers_share_in_one_permission_read_back_verified_and_offboa
 
     // Offboarding: Tag Manager lets only the account's administrators remove users, so the
     // agency is refused and the client is given the steps; nothing is marked removed.
-    let (_, r) = app
-        .post_shown_at(
-            &format!("/clients/{client_id}/offboard"),
-            &[("confirm_name", "Messy Co")],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    let r = super::offboard(&app, client_id).await;
     assert!(
         r.body
             .contains("in Tag Manager under Admin → User Management"),

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::{
-    MAX_MANAGERS, active_managers, admit_ads, body, failure, field, journal, link_error,
-    link_parts, mask, object, reach, status, validate_only,
+    MAX_MANAGERS, active_managers, admitted, failure, field, link_error, link_parts, mask, object,
+    reach, status, validate_only,
 };
 use crate::errors::Refusal;
 use crate::world::{AdsLink, World};
@@ -23,9 +23,7 @@ pub async fn mutate_client_link(
     headers: HeaderMap,
     raw: String,
 ) -> Result<Response, Refusal> {
-    let caller = admit_ads(&sb, &headers).await?;
-    journal(&sb, "mutateCustomerClientLink", &raw);
-    let value = body(&raw)?;
+    let (caller, value) = admitted(&sb, &headers, "mutateCustomerClientLink", &raw).await?;
     let map = object(&value, schema::MUTATE_CLIENT_LINK_REQUEST_FIELDS, "")?;
     let op =
         field(map, "operation").ok_or_else(|| failure("requestError", "OPERATION_REQUIRED", ""))?;
@@ -143,9 +141,7 @@ pub async fn mutate_manager_link(
     headers: HeaderMap,
     raw: String,
 ) -> Result<Response, Refusal> {
-    let caller = admit_ads(&sb, &headers).await?;
-    journal(&sb, "mutateCustomerManagerLink", &raw);
-    let value = body(&raw)?;
+    let (caller, value) = admitted(&sb, &headers, "mutateCustomerManagerLink", &raw).await?;
     let map = object(&value, schema::MUTATE_MANAGER_LINK_REQUEST_FIELDS, "")?;
     let ops = field(map, "operations")
         .and_then(Value::as_array)

@@ -112,6 +112,18 @@ async fn admit_ads(sb: &Sandbox, headers: &HeaderMap) -> Result<Caller, Refusal>
     })
 }
 
+/// What every Google Ads call with a body passes: admission, the journal, and its JSON.
+async fn admitted(
+    sb: &Sandbox,
+    headers: &HeaderMap,
+    method: &str,
+    raw: &str,
+) -> Result<(Caller, Value), Refusal> {
+    let caller = admit_ads(sb, headers).await?;
+    journal(sb, method, raw);
+    Ok((caller, body(raw)?))
+}
+
 /// The caller's role on `customer`: their own, or through the manager named in
 /// `login-customer-id` when that manager actively manages it. 2-Step Verification is
 /// required where the account's administrators require it.

@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::{admit_ads, body, failure, field, journal, object, reach};
+use super::{admitted, failure, field, object, reach};
 use crate::errors::Refusal;
 use crate::world::World;
 use crate::{Sandbox, gaql, schema};
@@ -107,9 +107,7 @@ pub async fn search(
     headers: HeaderMap,
     raw: String,
 ) -> Result<Response, Refusal> {
-    let caller = admit_ads(&sb, &headers).await?;
-    journal(&sb, "search", &raw);
-    let value = body(&raw)?;
+    let (caller, value) = admitted(&sb, &headers, "search", &raw).await?;
     let map = object(&value, schema::SEARCH_REQUEST_FIELDS, "")?;
     // proto3's JSON: a field at its default value is as good as absent.
     if field(map, "pageSize").is_some_and(|v| v.as_i64() != Some(0)) {
