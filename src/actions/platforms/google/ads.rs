@@ -212,6 +212,22 @@ impl AdsShares<'_> {
                 .await
             {
                 Ok(name) => link_id(&name).unwrap_or_default().to_owned(),
+                // Another approval invited or linked it meanwhile: take that link as it is.
+                Err(e)
+                    if matches!(
+                        e.reason(),
+                        Some("ALREADY_INVITED_BY_THIS_MANAGER" | "ALREADY_MANAGED_BY_THIS_MANAGER")
+                    ) =>
+                {
+                    let links = match self.current(asset).await {
+                        Ok(l) => l,
+                        Err(e) => return failed(e),
+                    };
+                    match links.iter().find(|l| l.status == "PENDING") {
+                        Some(l) => l.manager_link_id.clone(),
+                        None => return self.judged(asset, &links, None, true),
+                    }
+                }
                 Err(e) => return failed(e),
             },
         };
