@@ -159,7 +159,7 @@ async fn ended_by_the_manager(sb: &Sandbox, link_id: &str, manager_link: &str) {
     let client_links = "customers/5550000001/customerManagerLinks:mutate";
     let query = |q: &str| json!({ "query": q });
     let (s, v) = call(
-        &sb,
+        sb,
         "customers/5550000001/googleAds:search",
         &agency,
         mcc,
@@ -171,7 +171,7 @@ async fn ended_by_the_manager(sb: &Sandbox, link_id: &str, manager_link: &str) {
         (StatusCode::OK, Some("Messy Co Ads"))
     );
     let (s, _) = call(
-        &sb,
+        sb,
         "customers/5550000001/googleAds:search",
         &agency,
         None,
@@ -180,11 +180,11 @@ async fn ended_by_the_manager(sb: &Sandbox, link_id: &str, manager_link: &str) {
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "not without login-customer-id");
     let (s, v) = call(
-        &sb,
+        sb,
         client_links,
         &agency,
         mcc,
-        accept(&manager_link, "INACTIVE"),
+        accept(manager_link, "INACTIVE"),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -198,7 +198,7 @@ async fn ended_by_the_manager(sb: &Sandbox, link_id: &str, manager_link: &str) {
         "INACTIVE"
     );
     let (s, _) = call(
-        &sb,
+        sb,
         "customers/5550000001/googleAds:search",
         &agency,
         mcc,
