@@ -295,6 +295,20 @@ impl Sandbox {
     }
 }
 
+#[cfg(test)]
+impl Sandbox {
+    /// A sandbox at a fixed time, in memory only (the unit tests).
+    pub(crate) fn for_tests() -> Self {
+        struct Fixed;
+        impl TimeSource for Fixed {
+            fn now(&self) -> i64 {
+                1_800_000_000
+            }
+        }
+        Self::new(Fixed, "http://127.0.0.1:1", None, vec![])
+    }
+}
+
 /// `n` random bytes as hex (codes and tokens).
 pub(crate) fn random_hex(n: usize) -> String {
     use rand::RngCore;

@@ -419,14 +419,7 @@ mod tests {
     use tower::ServiceExt;
 
     use super::super::world::*;
-    use super::super::{Faults, Sandbox, TimeSource};
-
-    struct Fixed;
-    impl TimeSource for Fixed {
-        fn now(&self) -> i64 {
-            1_800_000_000
-        }
-    }
+    use super::super::{Faults, Sandbox};
 
     async fn call(
         sb: &Sandbox,
@@ -450,7 +443,7 @@ mod tests {
     }
 
     fn sandbox() -> (Sandbox, String, String) {
-        let sb = Sandbox::new(Fixed, "http://127.0.0.1:1", None, vec![]);
+        let sb = Sandbox::for_tests();
         let scopes = [SCOPE_TAGMANAGER_READONLY, SCOPE_TAGMANAGER_MANAGE_USERS];
         let casey = sb.issue_token(CLIENT_EMAIL, &scopes);
         let agency = sb.issue_token(AGENCY_EMAIL, &scopes);

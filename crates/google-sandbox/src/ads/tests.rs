@@ -3,15 +3,8 @@ use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+use crate::Sandbox;
 use crate::world::*;
-use crate::{Sandbox, TimeSource};
-
-struct Fixed;
-impl TimeSource for Fixed {
-    fn now(&self) -> i64 {
-        1_800_000_000
-    }
-}
 
 async fn call(
     sb: &Sandbox,
@@ -59,7 +52,7 @@ fn accept(link: &str, status: &str) -> Value {
 
 #[tokio::test]
 async fn a_manager_invites_the_client_s_administrator_accepts_and_either_side_ends_it() {
-    let sb = Sandbox::new(Fixed, "http://127.0.0.1:1", None, vec![]);
+    let sb = Sandbox::for_tests();
     let agency = sb.issue_token(AGENCY_EMAIL, &[SCOPE_ADWORDS]);
     let mcc = Some(AGENCY_MCC);
     let invite = |status: &str| json!({"operation": {"create": {"clientCustomer": "customers/5550000001", "status": status}}});
@@ -210,7 +203,7 @@ async fn ended_by_the_manager(sb: &Sandbox, link_id: &str, manager_link: &str) {
 
 #[tokio::test]
 async fn two_step_verification_too_many_managers_and_bad_queries_are_refused_in_google_s_codes() {
-    let sb = Sandbox::new(Fixed, "http://127.0.0.1:1", None, vec![]);
+    let sb = Sandbox::for_tests();
     let agency = sb.issue_token(AGENCY_EMAIL, &[SCOPE_ADWORDS]);
     let noel = sb.issue_token(NO_2SV_EMAIL, &[SCOPE_ADWORDS]);
     let morgan = sb.issue_token(BIG_CLIENT_EMAIL, &[SCOPE_ADWORDS]);

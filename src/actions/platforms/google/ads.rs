@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::super::{Offered, Outcome};
 use crate::actions::google_connection::dashed;
 use crate::domain::GrantStatus;
-use crate::domain::access::{AssetKind, GrantMode};
+use crate::domain::access::AssetKind;
 use crate::google::{AdsLink, GoogleClient, GoogleError};
 use crate::i18n::Text;
 
@@ -124,20 +124,7 @@ pub struct AdsShares<'a> {
 
 impl AdsShares<'_> {
     fn outcome(&self, asset: &Offered, status: GrantStatus, reason: Text) -> Outcome {
-        Outcome {
-            kind: asset.kind,
-            asset_id: asset.id.clone(),
-            asset_name: asset.name.clone(),
-            owner: asset.owner.clone(),
-            mode: GrantMode::Partner,
-            grantee: dashed(&self.manager),
-            tasks: vec!["manager_link".to_owned()],
-            status,
-            reason,
-            existing: false,
-            verified: false,
-            platform_ref: String::new(),
-        }
+        super::outcome(asset, dashed(&self.manager), "manager_link", status, reason)
     }
 
     /// The manager's links to the asset's account that still count (active or pending).

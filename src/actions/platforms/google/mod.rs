@@ -18,8 +18,8 @@ use super::{
     PlatformError, Removal, Sharing, SignInRefused, SignedIn,
 };
 use crate::actions::{Ctx, google_connection};
-use crate::domain::Platform;
 use crate::domain::access::{Ask, AssetKind, tasks};
+use crate::domain::{GrantStatus, Platform};
 use crate::error::AppResult;
 use crate::google::{GoogleClient, GoogleError, scopes};
 use crate::i18n::Text;
@@ -139,6 +139,32 @@ async fn ga4_offered(
     )
 }
 
+/// What happened to `asset` on Google, before any read-back: partner access for `grantee`
+/// (the agency's account or group, or its manager account) with `task`. Each product then
+/// sets what its read-back found (verified, existing, the grant's own name).
+fn outcome(
+    asset: &Offered,
+    grantee: String,
+    task: &str,
+    status: GrantStatus,
+    reason: Text,
+) -> Outcome {
+    Outcome {
+        kind: asset.kind,
+        asset_id: asset.id.clone(),
+        asset_name: asset.name.clone(),
+        owner: asset.owner.clone(),
+        mode: crate::domain::access::GrantMode::Partner,
+        grantee,
+        tasks: vec![task.to_owned()],
+        status,
+        reason,
+        existing: false,
+        verified: false,
+        platform_ref: String::new(),
+    }
+}
+
 /// One approval's shares on Google: each asset goes to its product's shares.
 struct Shares<'a> {
     analytics: share::Shares<'a>,
@@ -149,20 +175,14 @@ struct Shares<'a> {
 
 impl Shares<'_> {
     fn no_ads(asset: &Offered) -> Outcome {
-        Outcome {
-            kind: asset.kind,
-            asset_id: asset.id.clone(),
-            asset_name: asset.name.clone(),
-            owner: asset.owner.clone(),
-            mode: crate::domain::access::GrantMode::Partner,
-            grantee: String::new(),
-            tasks: Vec::new(),
-            status: crate::domain::GrantStatus::Failed,
-            reason: Text::from("This account was not part of the approval."),
-            existing: false,
-            verified: false,
-            platform_ref: String::new(),
-        }
+        let why = Text::from("This account was not part of the approval.");
+        outcome(
+            asset,
+            String::new(),
+            "manager_link",
+            GrantStatus::Failed,
+            why,
+        )
     }
 }
 

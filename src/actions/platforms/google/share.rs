@@ -3,7 +3,6 @@
 
 use super::super::{Offered, Outcome, Sharing};
 use crate::domain::GrantStatus;
-use crate::domain::access::GrantMode;
 use crate::google::{AccessBinding, GoogleClient, GoogleError};
 use crate::i18n::Text;
 
@@ -26,18 +25,9 @@ impl Shares<'_> {
         existing: bool,
     ) -> Outcome {
         Outcome {
-            kind: asset.kind,
-            asset_id: asset.id.clone(),
-            asset_name: asset.name.clone(),
-            owner: asset.owner.clone(),
-            mode: GrantMode::Partner,
-            grantee: self.email.clone(),
-            tasks: vec![self.role.to_owned()],
-            status,
-            reason,
             existing,
             verified: status == GrantStatus::Active,
-            platform_ref: String::new(),
+            ..super::outcome(asset, self.email.clone(), self.role, status, reason)
         }
     }
 

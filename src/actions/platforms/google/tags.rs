@@ -11,7 +11,7 @@ use tokio::sync::OnceCell;
 
 use super::super::{Offered, Outcome};
 use crate::domain::GrantStatus;
-use crate::domain::access::{AssetKind, GrantMode};
+use crate::domain::access::AssetKind;
 use crate::google::{
     AccountAccess, ContainerAccess, GoogleClient, GoogleError, TagContainer, UserPermission,
 };
@@ -203,20 +203,13 @@ impl<'a> TagShares<'a> {
 
     fn outcome(&self, asset: &Offered, found: &AccountResult) -> Outcome {
         let container = split(&asset.id).map(|(_, c)| c).unwrap_or_default();
-        let base = Outcome {
-            kind: asset.kind,
-            asset_id: asset.id.clone(),
-            asset_name: asset.name.clone(),
-            owner: asset.owner.clone(),
-            mode: GrantMode::Partner,
-            grantee: self.email.clone(),
-            tasks: vec![self.permission.to_owned()],
-            status: GrantStatus::Failed,
-            reason: Text::from(""),
-            existing: false,
-            verified: false,
-            platform_ref: String::new(),
-        };
+        let base = super::outcome(
+            asset,
+            self.email.clone(),
+            self.permission,
+            GrantStatus::Failed,
+            Text::from(""),
+        );
         let (permission, had) = match found {
             Err(why) => {
                 return Outcome {
