@@ -109,6 +109,9 @@ impl Sandbox {
                 if w.ads_customers.is_empty() {
                     w.add_ads_demo();
                 }
+                w.groups
+                    .entry(world::AGENCY_GROUP.to_owned())
+                    .or_insert_with(|| vec![world::AGENCY_EMAIL.to_owned()]);
                 w
             })
             .unwrap_or_else(World::demo);
