@@ -8,6 +8,8 @@
 //! The work is done by `latchkey` processes the benchmark starts (the binary as built), so
 //! each one's memory is its own.
 //!
+//! `LATCHKEY_BENCH_TRACE=1` prints progress and memory at every twentieth of the way.
+//!
 //! Run: `cargo bench --bench messages` (one process, SQLite in a temp dir), or with
 //! `LATCHKEY_BENCH_DATABASE_URL=postgres://… LATCHKEY_BENCH_PROCESSES=2` (two `latchkey`
 //! processes on one PostgreSQL database, started by the benchmark).
@@ -65,6 +67,19 @@ fn rss_mb(pid: u32) -> f64 {
         })
         .unwrap_or(0.0)
         / 1024.0
+}
+
+/// A process's resident memory by kind (anonymous, file, shared), for tracing.
+fn rss_kinds(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| {
+            l.starts_with("RssAnon:") || l.starts_with("RssFile:") || l.starts_with("RssShmem:")
+        })
+        .map(|l| l.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[tokio::main]
@@ -145,19 +160,62 @@ async fn main() -> anyhow::Result<()> {
         }
         children.push(command.spawn()?);
     }
-    let mail = sink.wait_for(n_each, Duration::from_secs(120)).await;
-    let mail_took = start.elapsed();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while seen.ids.lock().unwrap().0.len() < n_each && Instant::now() < deadline {
-        // Polling the receiver's count with a deadline.
-        tokio::time::sleep(Duration::from_millis(2)).await;
+    // Progress and memory, read every few milliseconds until everything has arrived: each
+    // process's RSS once half the messages are through, at the end and at its highest. Flat
+    // memory: the second half adds nothing, and the highest does not grow with the count.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let rss_all = |children: &[std::process::Child]| -> Vec<f64> {
+        children.iter().map(|c| rss_mb(c.id())).collect()
+    };
+    let mb = |v: &[f64]| {
+        v.iter()
+            .map(|r| format!("{r:.1} MB"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (mut half, mut peak) = (None, vec![0.0f64; processes]);
+    let mut mail_took = None;
+    let mut traced = 0;
+    let trace = std::env::var_os("LATCHKEY_BENCH_TRACE").is_some();
+    loop {
+        let mails = sink.count();
+        let hooks = seen.ids.lock().unwrap().0.len();
+        let now = rss_all(&children);
+        for (p, r) in peak.iter_mut().zip(&now) {
+            *p = p.max(*r);
+        }
+        if half.is_none() && mails + hooks >= n_each {
+            half = Some(now.clone());
+        }
+        if trace && (mails + hooks) * 20 / (2 * n_each) > traced {
+            traced = (mails + hooks) * 20 / (2 * n_each);
+            let kinds: Vec<String> = children.iter().map(|c| rss_kinds(c.id())).collect();
+            println!(
+                "  {:>5.1} s: {mails} e-mails, {hooks} webhooks, RSS {} ({})",
+                start.elapsed().as_secs_f64(),
+                mb(&now),
+                kinds.join("; ")
+            );
+        }
+        if mails >= n_each && mail_took.is_none() {
+            mail_took = Some(start.elapsed());
+        }
+        if (mails >= n_each && hooks >= n_each) || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let took = start.elapsed();
+    let mail_took = mail_took.unwrap_or(took);
     let hooks_took = took;
-    let rss: Vec<String> = children
+    let end = rss_all(&children);
+    let half = half.unwrap_or_default();
+    let growth = end
         .iter()
-        .map(|c| format!("{:.1} MB", rss_mb(c.id())))
-        .collect();
+        .zip(&half)
+        .map(|(e, w)| e - w)
+        .fold(f64::MIN, f64::max);
+    let mail = sink.received();
     for c in &mut children {
         let _ = c.kill();
         let _ = c.wait();
@@ -195,9 +253,12 @@ async fn main() -> anyhow::Result<()> {
         (2 * n_each) as f64 / took.as_secs_f64()
     );
     println!(
-        "  RSS of each latchkey process at the end: {}",
-        rss.join(", ")
+        "  RSS of each latchkey process: {} at half-way, {} at the end, {} at the highest",
+        mb(&half),
+        mb(&end),
+        mb(&peak)
     );
+    println!("  growth over the second half: {growth:+.1} MB   (goal: flat)");
     if settings.uses_sqlite() {
         let _ = std::fs::remove_dir_all(&settings.data_dir);
     }

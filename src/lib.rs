@@ -18,7 +18,8 @@
 //! - [`domain`]: pure types and rules with no I/O: e-mail, passwords, roles, tokens, grant
 //!   and request statuses, migration, reminders.
 //! - [`error`]: the one error type. [`clock`]: the one clock; tests move it. [`crypto`],
-//!   [`hashing`], [`private_files`]: secrets at rest, password hashing, owner-only files.
+//!   [`hashing`], [`private_files`]: secrets at rest, password hashing, owner-only files;
+//!   [`memory`]: the allocator's settings.
 
 pub mod actions;
 pub mod app;
@@ -33,6 +34,7 @@ pub mod hashing;
 pub mod i18n;
 pub mod jobs;
 pub mod mail;
+pub mod memory;
 pub mod meta;
 pub mod passkeys;
 pub mod private_files;

@@ -7,8 +7,22 @@ use clap::Parser;
 use latchkey::config::{ApiKeyCommand, Cli, Command};
 use latchkey::{Application, Clock};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    latchkey::memory::cap_allocator_arenas();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("latchkey: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(start())
+}
+
+async fn start() -> ExitCode {
     let cli = Cli::parse();
     // Logs go to stderr; stdout carries only the lines a person or script acts on.
     tracing_subscriber::fmt()

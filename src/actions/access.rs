@@ -34,12 +34,9 @@ pub struct LinkMemo {
     pub faces: super::link_faces::LinkFaces,
     pub words: super::link_faces::LinkWordsKept,
     blocked: std::sync::Mutex<std::collections::HashMap<String, i64>>,
-    seen: std::sync::Mutex<(i64, std::collections::HashSet<(i64, u128)>)>,
-}
-
-/// A visitor's 32-hex-digit hash as a number: a set key without an allocation per view.
-fn visitor_key(visitor: &str) -> u128 {
-    u128::from_str_radix(visitor, 16).unwrap_or_default()
+    seen: std::sync::Mutex<(i64, std::collections::HashSet<(i64, u64)>)>,
+    /// Keys the memo's visitor hashes: random per process, so nobody can aim at a collision.
+    visit_keys: std::hash::RandomState,
 }
 
 /// Entries each memo keeps at most; past that it starts afresh (it is only a shortcut).
@@ -64,19 +61,26 @@ impl LinkMemo {
         }
     }
 
-    /// Whether this visit was already recorded in `hour` (by this process).
-    pub fn seen(&self, request_id: i64, visitor: &str, hour: i64) -> bool {
-        self.seen
-            .lock()
-            .is_ok_and(|s| s.0 == hour && s.1.contains(&(request_id, visitor_key(visitor))))
+    /// This process's short name for a visitor (address and browser as sent): the memo
+    /// is asked on every view, before anything is hashed for the database.
+    fn visit_key(&self, ip: &str, user_agent: &str) -> u64 {
+        use std::hash::BuildHasher;
+        self.visit_keys.hash_one((ip, user_agent))
     }
 
-    pub fn remember(&self, request_id: i64, visitor: &str, hour: i64) {
+    /// Whether this visit was already recorded in `hour` (by this process).
+    fn seen(&self, request_id: i64, visit: u64, hour: i64) -> bool {
+        self.seen
+            .lock()
+            .is_ok_and(|s| s.0 == hour && s.1.contains(&(request_id, visit)))
+    }
+
+    fn remember(&self, request_id: i64, visit: u64, hour: i64) {
         if let Ok(mut s) = self.seen.lock() {
             if s.0 != hour || s.1.len() >= MEMO_CAP {
                 *s = (hour, Default::default());
             }
-            s.1.insert((request_id, visitor_key(visitor)));
+            s.1.insert((request_id, visit));
         }
     }
 }
@@ -406,15 +410,16 @@ const VISITS_PER_HOUR: i64 = 20;
 /// out for the first one.
 async fn record_open(ctx: &Ctx, view: &LinkView, ip: &str, user_agent: &str) -> AppResult<()> {
     let now = ctx.clock.now();
+    let hour = now / 3600;
+    let visit = ctx.links.visit_key(ip, user_agent);
+    if ctx.links.seen(view.id, visit, hour) {
+        return Ok(());
+    }
     let ua = coarse_user_agent(user_agent);
     let visitor = hash_secret(&format!("{ip}|{ua}"));
     let visitor = &visitor[..32];
-    let hour = now / 3600;
-    if ctx.links.seen(view.id, visitor, hour) {
-        return Ok(());
-    }
     if links::visit_seen(&ctx.db.pool, view.id, visitor, hour).await? {
-        ctx.links.remember(view.id, visitor, hour);
+        ctx.links.remember(view.id, visit, hour);
         return Ok(());
     }
     let mut tx = ctx.db.begin().await?;
@@ -449,7 +454,7 @@ async fn record_open(ctx: &Ctx, view: &LinkView, ip: &str, user_agent: &str) -> 
         }
     }
     tx.commit().await?;
-    ctx.links.remember(view.id, visitor, hour);
+    ctx.links.remember(view.id, visit, hour);
     if first {
         ctx.mailer.wake();
         ctx.webhook_bell.notify_one();

@@ -103,16 +103,18 @@ impl SmtpSink {
             .unwrap_or_default()
     }
 
+    /// How many messages have arrived.
+    pub fn count(&self) -> usize {
+        self.shared.received.lock().map(|r| r.len()).unwrap_or(0)
+    }
+
     /// Waits until at least `n` messages have arrived (or `timeout` passes); returns them.
+    /// Counts at each arrival and copies once, so waiting for many messages stays cheap.
     pub async fn wait_for(&self, n: usize, timeout: std::time::Duration) -> Vec<Received> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             let notified = self.shared.arrived.notified();
-            let got = self.received();
-            if got.len() >= n {
-                return got;
-            }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            if self.count() >= n || tokio::time::timeout_at(deadline, notified).await.is_err() {
                 return self.received();
             }
         }

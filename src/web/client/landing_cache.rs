@@ -23,7 +23,33 @@ const CAP: usize = 512;
 
 #[derive(Default)]
 pub struct LandingCache {
-    pages: Mutex<HashMap<(i64, Lang), (u64, String)>>,
+    pages: Mutex<HashMap<(i64, Lang), (u64, Page)>>,
+}
+
+/// A page cut where the token goes, so a view joins the pieces instead of searching.
+struct Page {
+    pieces: Vec<String>,
+    len: usize,
+}
+
+impl Page {
+    fn cut(page: &str) -> Self {
+        Self {
+            pieces: page.split(TOKEN_MARK).map(str::to_owned).collect(),
+            len: page.len(),
+        }
+    }
+
+    fn with(&self, token: &str) -> String {
+        let mut out = String::with_capacity(self.len + self.pieces.len() * token.len());
+        for (i, piece) in self.pieces.iter().enumerate() {
+            if i > 0 {
+                out.push_str(token);
+            }
+            out.push_str(piece);
+        }
+        out
+    }
 }
 
 /// What a page was rendered from, as one number.
@@ -40,16 +66,16 @@ impl LandingCache {
         let print = fingerprint(view, lang);
         let pages = self.pages.lock().ok()?;
         let (kept, page) = pages.get(&(view.id, lang))?;
-        (*kept == print).then(|| page.replace(TOKEN_MARK, token))
+        (*kept == print).then(|| page.with(token))
     }
 
     /// Keeps `page` (rendered with [`TOKEN_MARK`] for the token) for `view` in `lang`.
-    pub fn put(&self, view: &LinkView, lang: Lang, page: String) {
+    pub fn put(&self, view: &LinkView, lang: Lang, page: &str) {
         if let Ok(mut pages) = self.pages.lock() {
             if pages.len() >= CAP {
                 pages.clear();
             }
-            pages.insert((view.id, lang), (fingerprint(view, lang), page));
+            pages.insert((view.id, lang), (fingerprint(view, lang), Page::cut(page)));
         }
     }
 }

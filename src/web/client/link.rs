@@ -207,7 +207,7 @@ pub async fn landing(
         return Ok((StatusCode::OK, Html(html)).into_response());
     }
     let page = html.replace(TOKEN_MARK, &raw);
-    pages.put(&view, lang, html);
+    pages.put(&view, lang, &html);
     Ok((StatusCode::OK, Html(page)).into_response())
 }
 
