@@ -79,3 +79,25 @@ impl LandingCache {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_page_gets_the_token_back_wherever_it_went() {
+        for page in [
+            "",
+            "no token here",
+            "\u{1}token\u{1}",
+            "<a href=\"/r/\u{1}token\u{1}/start\">go</a> <form action=\"/r/\u{1}token\u{1}/decline\">",
+            "\u{1}token\u{1}middle\u{1}token\u{1}",
+        ] {
+            assert_eq!(
+                Page::cut(page).with("lkr_abc-DEF_123"),
+                page.replace(TOKEN_MARK, "lkr_abc-DEF_123"),
+                "{page:?}"
+            );
+        }
+    }
+}
