@@ -1,6 +1,6 @@
-//! One client approval of 50 assets through the embedded sandbox with 100 ms of latency per
-//! Graph call: the time of the approve request, end to end (HTTP in, Graph calls, records,
-//! e-mails queued, HTTP out). With `LATCHKEY_BENCH_APPROVE=tag_manager`: one approval of 20
+//! One client approval of 50 assets (25 Pages, 25 ad accounts) through the embedded sandbox
+//! with 100 ms of latency per Graph call: the time of the approve request, end to end (HTTP
+//! in, Graph calls, records, e-mails queued, HTTP out). With `LATCHKEY_BENCH_APPROVE=tag_manager`: one approval of 20
 //! Tag Manager containers through the Google sandbox, 100 ms per Google call, under Tag
 //! Manager's quota of 25 calls per 100 s (a quota refusal fails the run).
 //!
@@ -173,27 +173,24 @@ async fn main() -> anyhow::Result<()> {
             ],
         )
         .await?;
-    let (kind, level) = if tag_manager {
-        ("gtm_container", "level_gtm_container")
+    // Meta: Pages and ad accounts together (two kinds, each shared its own way).
+    let kinds: &[(&str, &str)] = if tag_manager {
+        &[("gtm_container", "level_gtm_container")]
     } else {
-        ("page", "level_page")
+        &[("page", "level_page"), ("ad_account", "level_ad_account")]
     };
-    let (_, _, shown) = agency
-        .post(
-            "/requests",
-            &[
-                ("csrf", &t),
-                ("client_id", "1"),
-                ("kind", kind),
-                (level, "advertise"),
-                ("mode", "partner"),
-                ("expiry_days", "14"),
-                ("single_use", "1"),
-                ("message", ""),
-                ("delivery", "link"),
-            ],
-        )
-        .await?;
+    let mut form = vec![("csrf", t.as_str()), ("client_id", "1")];
+    for (kind, level) in kinds {
+        form.extend([("kind", *kind), (*level, "advertise")]);
+    }
+    form.extend([
+        ("mode", "partner"),
+        ("expiry_days", "14"),
+        ("single_use", "1"),
+        ("message", ""),
+        ("delivery", "link"),
+    ]);
+    let (_, _, shown) = agency.post("/requests", &form).await?;
     // Post/Redirect/Get: the link is shown once, on the page the form redirects to.
     let shown = shown.ok_or_else(|| anyhow::anyhow!("the request form did not redirect"))?;
     let (_, body, _) = agency.get(&shown).await?;
@@ -243,7 +240,15 @@ async fn main() -> anyhow::Result<()> {
         ))
         .await?;
     let (_, picker, _) = client.get("/approve").await?;
-    let ids: Vec<String> = offered(&picker).into_iter().take(ASSETS).collect();
+    // Half Pages, half ad accounts.
+    let all = offered(&picker);
+    let (ads, pages): (Vec<String>, Vec<String>) =
+        all.into_iter().partition(|id| id.starts_with("act_"));
+    let ids: Vec<String> = pages
+        .into_iter()
+        .take(ASSETS / 2)
+        .chain(ads.into_iter().take(ASSETS - ASSETS / 2))
+        .collect();
     anyhow::ensure!(ids.len() == ASSETS, "only {} assets offered", ids.len());
 
     let sandbox = sandbox.ok_or_else(|| anyhow::anyhow!("no sandbox"))?;
@@ -263,7 +268,9 @@ async fn main() -> anyhow::Result<()> {
         .fetch_one(&state.db.pool)
         .await?;
     println!(
-        "approve benchmark: one approval of {ASSETS} Pages, 100 ms latency per Graph call (embedded sandbox)"
+        "approve benchmark: one approval of {ASSETS} assets ({} Pages, {} ad accounts), 100 ms latency per Graph call (embedded sandbox)",
+        ASSETS / 2,
+        ASSETS - ASSETS / 2
     );
     println!(
         "  business use case usage reported: {}",
