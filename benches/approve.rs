@@ -7,6 +7,8 @@
 //! Run: `cargo bench --bench approve` (and `LATCHKEY_BENCH_APPROVE=tag_manager cargo bench
 //! --bench approve`)
 
+mod support;
+
 use std::time::Instant;
 
 use latchkey::config::{MailTransportKind, Settings};
@@ -124,7 +126,7 @@ async fn main() -> anyhow::Result<()> {
     settings.bind = "127.0.0.1:0".parse()?;
     settings.data_dir =
         std::env::temp_dir().join(format!("latchkey-bench-approve-{}", std::process::id()));
-    settings.database_url = std::env::var("LATCHKEY_BENCH_DATABASE_URL").ok();
+    settings.database_url = support::bench_database().await?;
     settings.mail_transport = MailTransportKind::Memory;
     settings.log = "warn".into();
     let app = Application::build(settings.clone(), Clock::system()).await?;

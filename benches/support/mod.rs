@@ -27,7 +27,7 @@ pub async fn running_app(name: &str, log: &str) -> anyhow::Result<BenchApp> {
     settings.bind = "127.0.0.1:0".parse()?;
     settings.data_dir =
         std::env::temp_dir().join(format!("latchkey-bench-{name}-{}", std::process::id()));
-    settings.database_url = std::env::var("LATCHKEY_BENCH_DATABASE_URL").ok();
+    settings.database_url = bench_database().await?;
     settings.mail_transport = latchkey::config::MailTransportKind::Memory;
     settings.log = log.into();
     let backend = if settings.uses_sqlite() {
