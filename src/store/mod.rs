@@ -39,9 +39,13 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor};
+use sqlx::{Any, AnyPool, Connection, Executor};
 
 use crate::config::Settings;
+
+/// How long a PostgreSQL connection may sit unused before it is pinged on its way out of the
+/// pool (see [`Db::connect`]).
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
 
 /// Anything that can run one statement: the pool, or `&mut *tx`.
 pub trait Exec<'c>: Executor<'c, Database = Any> {}
@@ -108,6 +112,19 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(settings.db_max_connections.max(1))
             .acquire_timeout(Duration::from_secs(settings.db_connect_timeout_secs.max(1)))
+            // sqlx pings every connection it hands out by default: a second round trip for
+            // each query, which doubled the cost of a link view. A SQLite file cannot hang
+            // up; a PostgreSQL connection is pinged only after a second unused, so one the
+            // server dropped (a restart, a failover) is still found before a query meets it.
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres && meta.idle_for >= IDLE_BEFORE_PING {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if conn.backend_name() == "SQLite" {

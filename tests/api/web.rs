@@ -110,6 +110,38 @@ async fn health_and_robots() {
     assert_eq!(app.get("/healthz").await.status, 503);
 }
 
+/// PostgreSQL only: connections the server ended (a restart, a failover) are found by the
+/// ping a connection gets after a second unused, so no request meets a dead one.
+#[tokio::test]
+async fn connections_the_database_ended_are_replaced_before_a_request_meets_them() {
+    let app = spawn_app().await;
+    if app.state.db.backend != latchkey::store::Backend::Postgres {
+        return;
+    }
+    assert_eq!(app.get("/healthz").await.status, 200);
+    let database: String = sqlx::query_scalar("SELECT current_database()::text")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let admin = std::env::var("LATCHKEY_TEST_DATABASE_URL").unwrap();
+    let other = sqlx::AnyPool::connect(&admin).await.unwrap();
+    let ended: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind(database)
+    .fetch_all(&other)
+    .await
+    .unwrap();
+    assert!(!ended.is_empty() && ended.iter().all(|e| *e), "{ended:?}");
+    // sqlx measures idleness on the real clock, which a test cannot move.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    for _ in 0..3 {
+        let h = app.get("/healthz").await;
+        assert_eq!((h.status, h.body.as_str()), (200, "ok"));
+    }
+}
+
 #[tokio::test]
 async fn audit_log_records_who_did_what() {
     let app = spawn_app().await;
