@@ -4,8 +4,8 @@
 //! eight per core, and keeps what those arenas once held. Latchkey runs a thread per
 //! pooled SQLite connection besides tokio's workers, so a burst of work (the outbox and
 //! the webhook senders at a thousand messages a second) leaves memory behind in a dozen
-//! arenas: the messages benchmark's process peaked at 66 MB after 80,000 messages and
-//! 41 MB after 4,000. With two arenas it peaks at about 48 MB either way, at the same rate.
+//! arenas. Measured with `LATCHKEY_BENCH_MESSAGES=40000 cargo bench --bench messages`
+//! (SQLite): 66 MB at the highest without the cap, 43–49 MB with it, at the same rate.
 
 /// Caps the allocator's arenas. Call first thing in `main`, before any thread starts
 /// (arenas made earlier are kept). Does nothing where the allocator is not glibc's, or
