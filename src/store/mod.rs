@@ -109,22 +109,25 @@ impl Db {
             .parse()
             .context("LATCHKEY_DATABASE_URL is not a valid database URL")?;
         let statement_timeout_ms = (settings.db_statement_timeout_secs * 1000) as i64;
-        let pool = AnyPoolOptions::new()
+        // sqlx pings every connection it hands out by default: a second round trip for each
+        // query, which doubled the cost of a link view. A SQLite file cannot hang up (no hook
+        // at all); a PostgreSQL connection is pinged only after a second unused, so one the
+        // server dropped (a restart, a failover) is still found before a query meets it.
+        let mut pool_options = AnyPoolOptions::new()
             .max_connections(settings.db_max_connections.max(1))
             .acquire_timeout(Duration::from_secs(settings.db_connect_timeout_secs.max(1)))
-            // sqlx pings every connection it hands out by default: a second round trip for
-            // each query, which doubled the cost of a link view. A SQLite file cannot hang
-            // up; a PostgreSQL connection is pinged only after a second unused, so one the
-            // server dropped (a restart, a failover) is still found before a query meets it.
-            .test_before_acquire(false)
-            .before_acquire(move |conn, meta| {
+            .test_before_acquire(false);
+        if backend == Backend::Postgres {
+            pool_options = pool_options.before_acquire(|conn, meta| {
                 Box::pin(async move {
-                    if backend == Backend::Postgres && meta.idle_for >= IDLE_BEFORE_PING {
+                    if meta.idle_for >= IDLE_BEFORE_PING {
                         conn.ping().await?;
                     }
                     Ok(true)
                 })
-            })
+            });
+        }
+        let pool = pool_options
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if conn.backend_name() == "SQLite" {

@@ -69,14 +69,18 @@ impl LandingCache {
         (*kept == print).then(|| page.with(token))
     }
 
-    /// Keeps `page` (rendered with [`TOKEN_MARK`] for the token) for `view` in `lang`.
-    pub fn put(&self, view: &LinkView, lang: Lang, page: &str) {
+    /// Keeps `page` (rendered with [`TOKEN_MARK`] for the token) for `view` in `lang`, and
+    /// returns it with `token` in place.
+    pub fn put(&self, view: &LinkView, lang: Lang, page: &str, token: &str) -> String {
+        let page = Page::cut(page);
+        let shown = page.with(token);
         if let Ok(mut pages) = self.pages.lock() {
             if pages.len() >= CAP {
                 pages.clear();
             }
-            pages.insert((view.id, lang), (fingerprint(view, lang), Page::cut(page)));
+            pages.insert((view.id, lang), (fingerprint(view, lang), page));
         }
+        shown
     }
 }
 

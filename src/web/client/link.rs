@@ -206,8 +206,7 @@ pub async fn landing(
     if !reusable {
         return Ok((StatusCode::OK, Html(html)).into_response());
     }
-    let page = html.replace(TOKEN_MARK, &raw);
-    pages.put(&view, lang, &html);
+    let page = pages.put(&view, lang, &html, &raw);
     Ok((StatusCode::OK, Html(page)).into_response())
 }
 
