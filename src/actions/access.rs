@@ -204,7 +204,7 @@ async fn live_view(
 ) -> AppResult<Result<Box<LinkView>, (Box<LinkView>, Closed)>> {
     let now = ctx.clock.now();
     let head = match SecretToken::from_presented(LINK_PREFIX, raw) {
-        Some(token) => links::link_head(&ctx.db.pool, &token.hash()).await?,
+        Some(token) => links::link_head(&ctx.db, &token.hash()).await?,
         None => None,
     };
     let Some(head) = head else {

@@ -3,9 +3,10 @@
 //! token or by id for the agency's preview: everything in one read), the decline, and the
 //! opens and visits it records.
 
+use rusqlite::OptionalExtension;
 use sqlx::FromRow;
 
-use super::Exec;
+use super::{Db, Exec};
 use crate::domain::access::GrantMode;
 use crate::i18n::Lang;
 
@@ -152,18 +153,44 @@ impl LinkView {
 }
 
 /// The request behind a link token, from `access_requests` alone.
-pub async fn link_head<'c>(
-    db: impl Exec<'c>,
-    token_hash: &str,
-) -> Result<Option<LinkHead>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, agency_id, client_id, created_by, token_prefix, expires_at, used_at,
-            revoked_at, declined_at, outcome
-         FROM access_requests WHERE token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(db)
-    .await
+const LINK_HEAD: &str = "SELECT id, agency_id, client_id, created_by, token_prefix, expires_at,
+        used_at, revoked_at, declined_at, outcome
+    FROM access_requests WHERE token_hash = $1";
+
+/// The request behind a link token (see [`LinkHead`]): on a SQLite file read on the calling
+/// thread (`store::inline`), else, or when that read cannot be made at once, through the pool.
+pub async fn link_head(db: &Db, token_hash: &str) -> Result<Option<LinkHead>, sqlx::Error> {
+    if let Some(inline) = &db.inline {
+        match inline.with(|conn| {
+            conn.prepare_cached(LINK_HEAD)?
+                .query_row([token_hash], LinkHead::from_inline)
+                .optional()
+        }) {
+            Ok(head) => return Ok(head),
+            Err(e) => tracing::debug!(error = %e, "the link's read goes to the pool"),
+        }
+    }
+    sqlx::query_as(LINK_HEAD)
+        .bind(token_hash)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+impl LinkHead {
+    fn from_inline(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            agency_id: row.get(1)?,
+            client_id: row.get(2)?,
+            created_by: row.get(3)?,
+            token_prefix: row.get(4)?,
+            expires_at: row.get(5)?,
+            used_at: row.get(6)?,
+            revoked_at: row.get(7)?,
+            declined_at: row.get(8)?,
+            outcome: row.get(9)?,
+        })
+    }
 }
 
 /// A request's words (see [`LinkWords`]).

@@ -15,6 +15,7 @@ pub mod flows;
 pub mod grant_book;
 pub mod grants;
 pub mod idempotency;
+pub mod inline;
 pub mod leases;
 pub mod links;
 pub mod outbox;
@@ -35,6 +36,7 @@ pub mod two_factor;
 pub mod users;
 pub mod webhooks;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -66,6 +68,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// On a SQLite file, connections for the link page's read on the calling thread.
+    pub inline: Option<Arc<inline::InlineReads>>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -99,10 +103,12 @@ impl Db {
         } else {
             anyhow::bail!("LATCHKEY_DATABASE_URL must start with sqlite:// or postgres://");
         };
-        if backend == Backend::Sqlite
-            && let Some(file) = sqlite_file(&url)
-        {
-            crate::private_files::prepare_sqlite(&file)
+        let file = match backend {
+            Backend::Sqlite => sqlite_file(&url),
+            Backend::Postgres => None,
+        };
+        if let Some(file) = &file {
+            crate::private_files::prepare_sqlite(file)
                 .with_context(|| format!("cannot prepare the database file {}", file.display()))?;
         }
         let options: AnyConnectOptions = url
@@ -156,7 +162,12 @@ impl Db {
                     settings.db_connect_timeout_secs
                 )
             })?;
-        Ok(Self { pool, backend })
+        let inline = file.map(|f| Arc::new(inline::InlineReads::new(f)));
+        Ok(Self {
+            pool,
+            backend,
+            inline,
+        })
     }
 
     /// Applies the embedded migrations for this backend. Refuses to run when the database

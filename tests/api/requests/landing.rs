@@ -97,3 +97,39 @@ async fn another_process_shows_a_rename_from_the_next_second_and_a_revocation_at
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(browser.get(&link).await.status, 410);
 }
+
+#[tokio::test]
+async fn on_sqlite_the_link_is_read_on_the_calling_thread_and_through_the_pool_when_that_cannot_be()
+{
+    use latchkey::domain::token::{LINK_PREFIX, SecretToken};
+    use latchkey::store::inline::InlineReads;
+    use latchkey::store::links::link_head;
+
+    let app = spawn_app().await;
+    let client_id = ready(&app).await;
+    let (id, link) = create_request(&app, client_id, &[("delivery", "link")]).await;
+    assert_eq!(spawn_client_of(&app).get(&link).await.status, 200);
+    let hash = SecretToken::from_presented(LINK_PREFIX, link.trim_start_matches("/r/"))
+        .expect("a link token")
+        .hash();
+    let db = app.state.db.clone();
+    let Some(inline) = db.inline.clone() else {
+        assert_eq!(db.backend, latchkey::store::Backend::Postgres);
+        return;
+    };
+    assert!(
+        inline.kept() >= 1,
+        "the view was not read on its own thread"
+    );
+    let own = link_head(&db, &hash).await.unwrap().expect("the link");
+    assert_eq!(own.id, id);
+
+    // Connections that cannot open (the file is not there): the pool answers the same.
+    let mut without = db.clone();
+    let missing = std::env::temp_dir().join("latchkey-no-such-dir/latchkey.db");
+    without.inline = Some(std::sync::Arc::new(InlineReads::new(missing)));
+    let pooled = link_head(&without, &hash).await.unwrap().expect("the link");
+    assert_eq!((pooled.id, pooled.token_prefix), (own.id, own.token_prefix));
+    assert_eq!(without.inline.as_ref().map(|i| i.kept()), Some(0));
+    assert!(link_head(&without, "no such hash").await.unwrap().is_none());
+}
