@@ -228,30 +228,85 @@ pub async fn insert_delivery<'c>(
     .await
 }
 
+/// How many of the oldest due deliveries a claim looks through before it looks agency by
+/// agency (see [`claim_next`]).
+const WALK: i64 = 64;
+
+/// The agencies at their limit of deliveries in flight (leased), from the in-flight rows
+/// alone, by index; `now` and `limit` are the placeholders to use.
+fn at_limit(now: &str, limit: &str) -> String {
+    format!(
+        "SELECT x.agency_id FROM webhook_deliveries x
+         WHERE x.status = 'pending' AND x.lease_until > {now}
+         GROUP BY x.agency_id HAVING COUNT(*) >= {limit}"
+    )
+}
+
 /// Claims the oldest due delivery of an agency with fewer than `per_agency` deliveries in
 /// flight (leased): one agency's slow receivers hold at most that many of the senders, so
 /// another agency's deliveries go out at once. The conditional update is the claim; `None`
-/// may also mean "lost a race", so callers try again on their next turn. The agencies at
-/// their limit are found once per claim (from the in-flight rows alone, by index), not per
-/// candidate row: with one agency's long backlog at its limit, a per-row count made every
-/// refused claim walk the whole backlog.
+/// may also mean "lost a race", so callers try again on their next turn.
+///
+/// A claim looks through the [`WALK`] oldest due deliveries. When all of them belong to
+/// agencies at their limit (one agency's long backlog, say), it looks agency by agency (an
+/// index skip over the agencies with pending deliveries) instead of walking that backlog:
+/// a walk every refused claim made, so that each cost as much as the backlog was long and
+/// the senders waiting for a free place slowed every other writer.
 pub async fn claim_next(
     db: &super::Db,
     now: i64,
     lease: i64,
     per_agency: i64,
 ) -> Result<Option<Delivery>, sqlx::Error> {
+    if let Some(d) = claim_oldest(db, now, lease, per_agency, None).await? {
+        return Ok(Some(d));
+    }
+    let due: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT d.id FROM webhook_deliveries d
+             WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+               AND (d.lease_until IS NULL OR d.lease_until <= $1)
+             ORDER BY d.next_attempt_at, d.id LIMIT $2) w",
+    )
+    .bind(now)
+    .bind(WALK)
+    .fetch_one(&db.pool)
+    .await?;
+    if due < WALK {
+        return Ok(None);
+    }
+    for agency in agencies_with_room(db, now, per_agency).await? {
+        if let Some(d) = claim_oldest(db, now, lease, per_agency, Some(agency)).await? {
+            return Ok(Some(d));
+        }
+    }
+    Ok(None)
+}
+
+/// The oldest due delivery among the [`WALK`] oldest (of `agency`, or of any agency) whose
+/// agency is below its limit, claimed.
+async fn claim_oldest(
+    db: &super::Db,
+    now: i64,
+    lease: i64,
+    per_agency: i64,
+    agency: Option<i64>,
+) -> Result<Option<Delivery>, sqlx::Error> {
     let skip = db.skip_locked();
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let of_agency = if agency.is_some() {
+        "AND d.agency_id = $5"
+    } else {
+        ""
+    };
+    let at_limit = at_limit("$1", "$3");
+    let claim = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE webhook_deliveries SET lease_until = $2
-         WHERE id = (SELECT d.id FROM webhook_deliveries d
-                     WHERE d.status = 'pending' AND d.next_attempt_at <= $1
-                       AND (d.lease_until IS NULL OR d.lease_until <= $1)
-                       AND d.agency_id NOT IN (
-                           SELECT x.agency_id FROM webhook_deliveries x
-                           WHERE x.status = 'pending' AND x.lease_until > $1
-                           GROUP BY x.agency_id HAVING COUNT(*) >= $3)
-                     ORDER BY d.next_attempt_at, d.id LIMIT 1 {skip})
+         WHERE id = (SELECT c.id FROM (
+                         SELECT d.id, d.agency_id, d.next_attempt_at FROM webhook_deliveries d
+                         WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+                           AND (d.lease_until IS NULL OR d.lease_until <= $1) {of_agency}
+                         ORDER BY d.next_attempt_at, d.id LIMIT $4 {skip}) c
+                     WHERE c.agency_id NOT IN ({at_limit})
+                     ORDER BY c.next_attempt_at, c.id LIMIT 1)
            AND status = 'pending' AND next_attempt_at <= $1
            AND (lease_until IS NULL OR lease_until <= $1)
          RETURNING {DELIVERY}"
@@ -259,7 +314,38 @@ pub async fn claim_next(
     .bind(now)
     .bind(now + lease)
     .bind(per_agency)
-    .fetch_optional(&db.pool)
+    .bind(WALK);
+    match agency {
+        Some(agency) => claim.bind(agency).fetch_optional(&db.pool).await,
+        None => claim.fetch_optional(&db.pool).await,
+    }
+}
+
+/// The agencies with a delivery due and room for it under their limit, by an index skip
+/// over the agencies with pending deliveries (one lookup per agency, not per delivery).
+async fn agencies_with_room(
+    db: &super::Db,
+    now: i64,
+    per_agency: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "WITH RECURSIVE ag(id) AS (
+             SELECT MIN(agency_id) FROM webhook_deliveries WHERE status = 'pending'
+             UNION ALL
+             SELECT (SELECT MIN(w.agency_id) FROM webhook_deliveries w
+                     WHERE w.status = 'pending' AND w.agency_id > ag.id)
+             FROM ag WHERE ag.id IS NOT NULL)
+         SELECT ag.id FROM ag
+         WHERE ag.id IS NOT NULL AND ag.id NOT IN ({})
+           AND EXISTS (SELECT 1 FROM webhook_deliveries d
+                       WHERE d.status = 'pending' AND d.agency_id = ag.id
+                         AND d.next_attempt_at <= $1
+                         AND (d.lease_until IS NULL OR d.lease_until <= $1))",
+        at_limit("$1", "$2")
+    )))
+    .bind(now)
+    .bind(per_agency)
+    .fetch_all(&db.pool)
     .await
 }
 

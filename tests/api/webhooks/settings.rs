@@ -218,3 +218,63 @@ async fn a_sender_takes_one_endpoint_s_deliveries_in_a_batch_and_each_arrives_on
             .unwrap();
     assert_eq!(delivered, 13);
 }
+
+#[tokio::test]
+async fn a_claim_behind_a_long_backlog_at_its_limit_finds_the_other_agency_s_delivery() {
+    use crate::json_api::other_agency_key;
+    use latchkey::store::webhooks as store;
+    let app = spawn_app().await;
+    let (_, a_key) = agency_with_key(&app, "write").await;
+    let b_key = other_agency_key(&app).await;
+    let (a_api, b_api) = (Api::new(&app, &a_key).await, Api::new(&app, &b_key).await);
+    let (ea, _) = endpoint(&a_api, &format!("http://{}/hook", free_port()), json!([])).await;
+    let (eb, _) = endpoint(&b_api, &format!("http://{}/hook", free_port()), json!([])).await;
+    let pool = &app.state.db.pool;
+    let agency_of = |e: i64| async move {
+        sqlx::query_scalar::<_, i64>("SELECT agency_id FROM webhook_endpoints WHERE id = $1")
+            .bind(e)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    let (a, b) = (agency_of(ea).await, agency_of(eb).await);
+    // Agency A: a backlog of 100, all older than agency B's one delivery; due in 100 s, so
+    // the app's own senders leave them alone.
+    let later = app.clock.now() + 100;
+    for n in 0..100 {
+        let id = format!("msg_backlog_{n}");
+        store::insert_delivery(pool, ea, a, &id, "request.opened", "{}", later - 1)
+            .await
+            .unwrap();
+    }
+    store::insert_delivery(pool, eb, b, "msg_other", "request.opened", "{}", later)
+        .await
+        .unwrap();
+    // A takes its limit of 16 in flight; 84 of its deliveries are still due, more than a
+    // claim looks through before it looks agency by agency.
+    let held = store::claim_more(&app.state.db, ea, later, 60, 16)
+        .await
+        .unwrap();
+    assert_eq!(held.len(), 16);
+    let next = store::claim_next(&app.state.db, later, 60, 16)
+        .await
+        .unwrap()
+        .expect("B's delivery, behind A's backlog");
+    assert_eq!(
+        (next.endpoint_id, next.message_id.as_str()),
+        (eb, "msg_other")
+    );
+    // Nothing else may go: A is at its limit, B has nothing more due.
+    assert!(
+        store::claim_next(&app.state.db, later, 60, 16)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A below its limit again (one of its deliveries past its lease): A's oldest goes next.
+    let after = store::claim_next(&app.state.db, later + 61, 60, 16)
+        .await
+        .unwrap()
+        .expect("A's oldest");
+    assert_eq!(after.endpoint_id, ea);
+}
