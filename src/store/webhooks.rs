@@ -283,7 +283,8 @@ pub async fn claim_next(
 }
 
 /// The oldest due delivery among the [`WALK`] oldest (of `agency`, or of any agency) whose
-/// agency is below its limit, claimed.
+/// agency is below its limit, claimed. On PostgreSQL only the row taken is locked (`SKIP
+/// LOCKED` on the outer select), so concurrent claimers pass over each other's rows.
 async fn claim_oldest(
     db: &super::Db,
     now: i64,
@@ -300,13 +301,14 @@ async fn claim_oldest(
     let at_limit = at_limit("$1", "$3");
     let claim = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE webhook_deliveries SET lease_until = $2
-         WHERE id = (SELECT c.id FROM (
-                         SELECT d.id, d.agency_id, d.next_attempt_at FROM webhook_deliveries d
+         WHERE id = (SELECT w.id FROM webhook_deliveries w
+                     WHERE w.id IN (
+                         SELECT d.id FROM webhook_deliveries d
                          WHERE d.status = 'pending' AND d.next_attempt_at <= $1
                            AND (d.lease_until IS NULL OR d.lease_until <= $1) {of_agency}
-                         ORDER BY d.next_attempt_at, d.id LIMIT $4 {skip}) c
-                     WHERE c.agency_id NOT IN ({at_limit})
-                     ORDER BY c.next_attempt_at, c.id LIMIT 1)
+                         ORDER BY d.next_attempt_at, d.id LIMIT $4)
+                       AND w.agency_id NOT IN ({at_limit})
+                     ORDER BY w.next_attempt_at, w.id LIMIT 1 {skip})
            AND status = 'pending' AND next_attempt_at <= $1
            AND (lease_until IS NULL OR lease_until <= $1)
          RETURNING {DELIVERY}"
