@@ -136,8 +136,8 @@ async fn load(addr: String, path: String) -> (f64, Duration) {
     (total as f64 / secs, Duration::from_micros(p99 as u64))
 }
 
-/// Queries per second through `db`'s pool from 32 tasks over one round: the link's read
-/// (`token_hash`) or, without one, `/healthz`'s `SELECT 1`.
+/// Queries per second from 32 tasks over one round: the link's read as a view makes it
+/// (`token_hash`) or, without one, `/healthz`'s `SELECT 1` through the pool.
 async fn db_rate(db: latchkey::store::Db, token_hash: Option<String>) -> f64 {
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
@@ -337,7 +337,6 @@ async fn run() -> anyhow::Result<()> {
     // ratio of two medians taken minutes apart would count as the link's.
     let (mut bare_r, mut static_r, mut link_r, mut health_r, mut ratios) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    // For a profiler: one path, one round, nothing else.
     let token = link.trim_start_matches("/r/");
     let hash = latchkey::domain::token::SecretToken::from_presented(
         latchkey::domain::token::LINK_PREFIX,
@@ -345,6 +344,7 @@ async fn run() -> anyhow::Result<()> {
     )
     .map(|t| t.hash());
     anyhow::ensure!(hash.is_some(), "the link's token did not parse");
+    // For a profiler: one path (or the read alone), one round, nothing else.
     if let Ok(only) = std::env::var("LATCHKEY_BENCH_ONLY") {
         if only == "read" || only == "select1" {
             let which = if only == "read" { hash.clone() } else { None };

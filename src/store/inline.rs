@@ -10,9 +10,8 @@
 //! the read is one index lookup (microseconds from SQLite's page cache, the time of an
 //! `fcntl` or two), and the busy timeout is zero, so a read that would have to wait (another
 //! connection recovering the WAL after a crash) fails at once and the caller asks the pool
-//! instead. The connections are read-only
-//! (`query_only`), and each sees every transaction committed before its read began, like
-//! any pooled one.
+//! instead. The connections are read-only (`query_only`), and each sees every transaction
+//! committed before its read began, like any pooled one.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
@@ -78,8 +77,8 @@ impl InlineReads {
         )?;
         conn.busy_timeout(Duration::ZERO)?;
         conn.pragma_update(None, "query_only", true)?;
-        // As the pool's connections (`Db::connect`): memory stays flat as tables grow.
-        conn.pragma_update(None, "cache_size", -1024)?;
+        // As the pool's connections: memory stays flat as tables grow.
+        conn.pragma_update(None, "cache_size", super::SQLITE_CACHE_SIZE)?;
         Ok(conn)
     }
 }

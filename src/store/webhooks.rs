@@ -232,6 +232,17 @@ pub async fn insert_delivery<'c>(
 /// agency (see [`claim_next`]).
 const WALK: i64 = 64;
 
+/// The oldest due deliveries not in flight, `walk` of them, with `and` added to their
+/// condition; `now` and `walk` are the placeholders to use.
+fn oldest_due(now: &str, walk: &str, and: &str) -> String {
+    format!(
+        "SELECT d.id FROM webhook_deliveries d
+         WHERE d.status = 'pending' AND d.next_attempt_at <= {now}
+           AND (d.lease_until IS NULL OR d.lease_until <= {now}) {and}
+         ORDER BY d.next_attempt_at, d.id LIMIT {walk}"
+    )
+}
+
 /// The agencies at their limit of deliveries in flight (leased), from the in-flight rows
 /// alone, by index; `now` and `limit` are the placeholders to use.
 fn at_limit(now: &str, limit: &str) -> String {
@@ -261,12 +272,10 @@ pub async fn claim_next(
     if let Some(d) = claim_oldest(db, now, lease, per_agency, None).await? {
         return Ok(Some(d));
     }
-    let due: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT d.id FROM webhook_deliveries d
-             WHERE d.status = 'pending' AND d.next_attempt_at <= $1
-               AND (d.lease_until IS NULL OR d.lease_until <= $1)
-             ORDER BY d.next_attempt_at, d.id LIMIT $2) w",
-    )
+    let due: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM ({}) w",
+        oldest_due("$1", "$2", "")
+    )))
     .bind(now)
     .bind(WALK)
     .fetch_one(&db.pool)
@@ -298,15 +307,11 @@ async fn claim_oldest(
     } else {
         ""
     };
-    let at_limit = at_limit("$1", "$3");
+    let (walk, at_limit) = (oldest_due("$1", "$4", of_agency), at_limit("$1", "$3"));
     let claim = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "UPDATE webhook_deliveries SET lease_until = $2
          WHERE id = (SELECT w.id FROM webhook_deliveries w
-                     WHERE w.id IN (
-                         SELECT d.id FROM webhook_deliveries d
-                         WHERE d.status = 'pending' AND d.next_attempt_at <= $1
-                           AND (d.lease_until IS NULL OR d.lease_until <= $1) {of_agency}
-                         ORDER BY d.next_attempt_at, d.id LIMIT $4)
+                     WHERE w.id IN ({walk})
                        AND w.agency_id NOT IN ({at_limit})
                      ORDER BY w.next_attempt_at, w.id LIMIT 1 {skip})
            AND status = 'pending' AND next_attempt_at <= $1
